@@ -1,0 +1,89 @@
+import { z } from 'zod';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const boolish = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no'])
+  .transform((v) => v === '1' || v === 'true' || v === 'yes');
+
+// Every variable the server and CLI read. Defaults make the embedded mode work with none set.
+const Env = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DATABASE_URL: z.string().min(1).default('./data/steward.db'),
+  STEWARD_BASE_CURRENCY: z
+    .string()
+    .regex(/^[A-Z]{3}$/, 'must be a three-letter ISO 4217 code such as CNY')
+    .default('CNY'),
+  STEWARD_TIMEZONE: z
+    .string()
+    .refine(isTimeZone, 'must be an IANA time zone such as Asia/Shanghai')
+    .default('Asia/Shanghai'),
+  STEWARD_SECURE_COOKIES: boolish.default(false),
+  STEWARD_SESSION_TTL_HOURS: z.coerce.number().positive().default(24 * 7),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  STEWARD_ADMIN_EMAIL: z.email().default('admin@example.com'),
+  STEWARD_ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
+  STEWARD_DEMO: boolish.default(true),
+  STEWARD_DEMO_ACCOUNTS: z.coerce.number().int().min(0).max(200_000).default(2000),
+});
+
+export type DatabaseTarget = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
+
+export type Config = Readonly<{
+  port: number;
+  host: string;
+  database: DatabaseTarget;
+  baseCurrency: string;
+  timeZone: string;
+  secureCookies: boolean;
+  sessionTtlHours: number;
+  logLevel: (typeof LOG_LEVELS)[number];
+  adminEmail: string;
+  adminPassword: string | undefined;
+  demo: boolean;
+  demoAccounts: number;
+}>;
+
+export class ConfigError extends Error {}
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function parseDatabaseTarget(url: string): DatabaseTarget {
+  if (/^postgres(ql)?:\/\//.test(url)) return { kind: 'postgres', url };
+  if (url.startsWith('sqlite:')) return { kind: 'sqlite', file: url.slice('sqlite:'.length).replace(/^\/\//, '') };
+  return { kind: 'sqlite', file: url };
+}
+
+/** Parses the environment once; a bad value throws a ConfigError naming each offending variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  // An empty variable means "not set", as shells and .env files commonly leave them.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = Env.safeParse(present);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  return Object.freeze({
+    port: e.PORT,
+    host: e.HOST,
+    database: parseDatabaseTarget(e.DATABASE_URL),
+    baseCurrency: e.STEWARD_BASE_CURRENCY,
+    timeZone: e.STEWARD_TIMEZONE,
+    secureCookies: e.STEWARD_SECURE_COOKIES,
+    sessionTtlHours: e.STEWARD_SESSION_TTL_HOURS,
+    logLevel: e.LOG_LEVEL,
+    adminEmail: e.STEWARD_ADMIN_EMAIL,
+    adminPassword: e.STEWARD_ADMIN_PASSWORD,
+    demo: e.STEWARD_DEMO,
+    demoAccounts: e.STEWARD_DEMO_ACCOUNTS,
+  });
+}

@@ -1,0 +1,46 @@
+import type { Config } from './config.ts';
+import type { Engine } from './db/dialect.ts';
+import type { Db } from './db/index.ts';
+import type { Logger } from './logger.ts';
+import type { Role, Scope } from './modules/auth/permissions.ts';
+
+export type WorkspaceRef = Readonly<{ id: string; baseCurrency: string; timeZone: string }>;
+
+export type Actor =
+  | Readonly<{
+      kind: 'user';
+      userId: string;
+      role: Role;
+      via: 'session' | 'token';
+      scopes: readonly Scope[];
+      /** The session's id (hash) when via is 'session'. */
+      sessionId?: string;
+    }>
+  | Readonly<{ kind: 'system'; name: string }>;
+
+/** Everything a verb needs, built per request, job run or CLI call. Plain data, no container. */
+export type Ctx = Readonly<{
+  db: Db;
+  engine: Engine;
+  config: Config;
+  workspace: WorkspaceRef;
+  actor: Actor;
+  now: () => Date;
+  logger: Logger;
+  requestId?: string;
+}>;
+
+/** Process-wide dependencies shared by every Ctx. */
+export type Deps = Readonly<{ db: Db; engine: Engine; config: Config; logger: Logger; now: () => Date }>;
+
+export function systemCtx(deps: Deps, workspace: WorkspaceRef, name = 'system'): Ctx {
+  return { ...deps, workspace, actor: { kind: 'system', name } };
+}
+
+export const actorId = (ctx: Ctx): string | null => (ctx.actor.kind === 'user' ? ctx.actor.userId : null);
+
+/** Runs `fn` in a transaction, or inside the caller's when ctx.db already is one (verbs compose). */
+export async function inTransaction<T>(ctx: Ctx, fn: (tx: Ctx) => Promise<T>): Promise<T> {
+  if (ctx.db.isTransaction) return fn(ctx);
+  return ctx.db.transaction().execute((trx) => fn({ ...ctx, db: trx }));
+}

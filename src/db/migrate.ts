@@ -1,0 +1,17 @@
+import { type Migration, type MigrationProvider, Migrator } from 'kysely';
+import type { Db } from './index.ts';
+import * as foundation from './migrations/2026_11_22_0900_foundation.ts';
+
+// Listed explicitly (not read from disk) so the order is reviewed in code and works under any loader.
+const MIGRATIONS: Record<string, Migration> = {
+  '2026_11_22_0900_foundation': foundation,
+};
+
+const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
+
+export async function migrateToLatest(db: Db): Promise<string[]> {
+  const migrator = new Migrator({ db, provider });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error;
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

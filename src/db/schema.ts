@@ -1,0 +1,38 @@
+import type { JobRunsTable } from '../jobs/job-runs.table.ts';
+import type {
+  AccountMembersTable,
+  AccountsTable,
+  ContactsTable,
+  ContractsTable,
+  CurrencyRatesTable,
+  CustomFieldDefinitionsTable,
+} from '../modules/accounts/accounts.table.ts';
+import type {
+  ApiTokensTable,
+  AuditLogTable,
+  LoginAttemptsTable,
+  SessionsTable,
+  UsersTable,
+  WriteKeysTable,
+} from '../modules/auth/auth.table.ts';
+import type { TimelineEntriesTable } from '../modules/timeline/timeline.table.ts';
+import type { WorkspacesTable } from '../modules/workspaces/workspaces.table.ts';
+
+/** Every table, as Kysely sees it. Each module owns the types of its own tables. */
+export interface Database {
+  workspaces: WorkspacesTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
+  write_keys: WriteKeysTable;
+  login_attempts: LoginAttemptsTable;
+  audit_log: AuditLogTable;
+  accounts: AccountsTable;
+  account_members: AccountMembersTable;
+  custom_field_definitions: CustomFieldDefinitionsTable;
+  contacts: ContactsTable;
+  currency_rates: CurrencyRatesTable;
+  contracts: ContractsTable;
+  timeline_entries: TimelineEntriesTable;
+  job_runs: JobRunsTable;
+}

@@ -1,0 +1,17 @@
+import type { Config } from './config.ts';
+import type { Deps } from './context.ts';
+import { openDatabase } from './db/index.ts';
+import { migrateToLatest } from './db/migrate.ts';
+import { createLogger } from './logger.ts';
+
+/** Opens and migrates the database and builds the process-wide dependencies. */
+export async function openDeps(config: Config, options: { migrate?: boolean } = {}) {
+  const handle = openDatabase(config.database);
+  const logger = createLogger(config.logLevel);
+  if (options.migrate !== false) {
+    const applied = await migrateToLatest(handle.db);
+    if (applied.length) logger.info({ applied }, 'migrations applied');
+  }
+  const deps: Deps = { db: handle.db, engine: handle.engine, config, logger, now: () => new Date() };
+  return { deps, close: handle.close };
+}

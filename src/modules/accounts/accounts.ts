@@ -1,0 +1,334 @@
+import { type Ctx, inTransaction } from '../../context.ts';
+import { isUniqueViolation, parseJson } from '../../db/dialect.ts';
+import { AppError, conflict, invalid, notFound } from '../../errors.ts';
+import { newId } from '../../ids.ts';
+import { nowIso } from '../../time.ts';
+import { writeAudit } from '../auth/audit.ts';
+import { authorize } from '../auth/authorize.ts';
+import { recordAccountChange } from '../timeline/timeline.ts';
+import type { AccountsTable } from './accounts.table.ts';
+import {
+  type Account,
+  BulkUpdateAccounts,
+  CreateAccount,
+  type TeamMember,
+  type TeamRole,
+  UpdateAccount,
+} from './accounts.schemas.ts';
+import { fromMinor } from './contract-math.ts';
+import { type CustomFieldValues, loadDefinitions, validateCustomFields } from './custom-fields.ts';
+
+export function accountRowToAccount(row: AccountsTable, team: TeamMember[], currency: string): Account {
+  return {
+    id: row.id,
+    externalId: row.external_id,
+    name: row.name,
+    parentId: row.parent_id,
+    ownerId: row.owner_id,
+    region: row.region,
+    industry: row.industry,
+    productLines: parseJson<string[]>(row.product_lines, []),
+    licensedSeats: row.licensed_seats,
+    goLiveDate: row.go_live_date,
+    tags: parseJson<string[]>(row.tags, []),
+    customFields: parseJson<CustomFieldValues>(row.custom_fields, {}),
+    team,
+    arr: fromMinor(Number(row.arr_minor), currency),
+    mrr: fromMinor(Number(row.mrr_minor), currency),
+    currency,
+    renewalDate: row.renewal_date,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+export const searchText = (name: string, externalId: string) => `${name} ${externalId}`.toLowerCase();
+
+export async function loadTeams(ctx: Ctx, accountIds: readonly string[]): Promise<Map<string, TeamMember[]>> {
+  const teams = new Map<string, TeamMember[]>(accountIds.map((id) => [id, []]));
+  if (accountIds.length === 0) return teams;
+  const rows = await ctx.db
+    .selectFrom('account_members')
+    .select(['account_id', 'user_id', 'role'])
+    .where('workspace_id', '=', ctx.workspace.id)
+    .where('account_id', 'in', accountIds)
+    .orderBy('role')
+    .orderBy('user_id')
+    .execute();
+  for (const r of rows) teams.get(r.account_id)?.push({ userId: r.user_id, role: r.role as TeamRole });
+  return teams;
+}
+
+export async function findAccountRow(ctx: Ctx, id: string): Promise<AccountsTable | undefined> {
+  return ctx.db
+    .selectFrom('accounts')
+    .selectAll()
+    .where('workspace_id', '=', ctx.workspace.id)
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+export async function getAccountRow(ctx: Ctx, id: string): Promise<AccountsTable> {
+  const row = await findAccountRow(ctx, id);
+  if (!row) throw notFound('Account', id);
+  return row;
+}
+
+async function toAccount(ctx: Ctx, row: AccountsTable): Promise<Account> {
+  const teams = await loadTeams(ctx, [row.id]);
+  return accountRowToAccount(row, teams.get(row.id) ?? [], ctx.workspace.baseCurrency);
+}
+
+export async function getAccount({ ctx, id }: { ctx: Ctx; id: string }): Promise<Account> {
+  await authorize(ctx, 'read');
+  return toAccount(ctx, await getAccountRow(ctx, id));
+}
+
+export async function findAccountByExternalId({ ctx, externalId }: { ctx: Ctx; externalId: string }) {
+  await authorize(ctx, 'read');
+  const row = await ctx.db
+    .selectFrom('accounts')
+    .selectAll()
+    .where('workspace_id', '=', ctx.workspace.id)
+    .where('external_id', '=', externalId)
+    .executeTakeFirst();
+  return row ? toAccount(ctx, row) : undefined;
+}
+
+/** Users referenced as owner or team member must be active users of this workspace. */
+async function checkUsers(ctx: Ctx, ownerId: string | null | undefined, team: TeamMember[] | undefined) {
+  const ids = [...new Set([...(ownerId ? [ownerId] : []), ...(team ?? []).map((m) => m.userId)])];
+  if (ids.length === 0) return;
+  const found = await ctx.db
+    .selectFrom('users')
+    .select('id')
+    .where('workspace_id', '=', ctx.workspace.id)
+    .where('active', '=', 1)
+    .where('id', 'in', ids)
+    .execute();
+  const known = new Set(found.map((r) => r.id));
+  const issues = [];
+  if (ownerId && !known.has(ownerId)) issues.push({ path: 'ownerId', message: `no active user ${ownerId}` });
+  (team ?? []).forEach((m, i) => {
+    if (!known.has(m.userId)) issues.push({ path: `team.${i}.userId`, message: `no active user ${m.userId}` });
+  });
+  if (issues.length) throw invalid(`Unknown user: ${issues[0]!.path}: ${issues[0]!.message}`, { issues });
+}
+
+/** A parent must exist in the workspace and must not be the account itself or one of its descendants. */
+async function checkParent(ctx: Ctx, accountId: string | undefined, parentId: string | null | undefined) {
+  if (!parentId) return;
+  const seen = new Set<string>();
+  let cursor: string | null = parentId;
+  while (cursor) {
+    if (cursor === accountId) {
+      throw invalid('parentId would make the account its own ancestor', {
+        issues: [{ path: 'parentId', message: 'creates a cycle in the account hierarchy' }],
+      });
+    }
+    if (seen.has(cursor)) break; // an existing cycle elsewhere; not ours to report
+    seen.add(cursor);
+    const row: { parent_id: string | null } | undefined = await ctx.db
+      .selectFrom('accounts')
+      .select('parent_id')
+      .where('workspace_id', '=', ctx.workspace.id)
+      .where('id', '=', cursor)
+      .executeTakeFirst();
+    if (!row) {
+      if (cursor === parentId) {
+        throw invalid(`parentId: no account ${parentId}`, {
+          issues: [{ path: 'parentId', message: `no account ${parentId}` }],
+        });
+      }
+      break;
+    }
+    cursor = row.parent_id;
+  }
+}
+
+async function replaceTeam(ctx: Ctx, accountId: string, team: TeamMember[]) {
+  await ctx.db
+    .deleteFrom('account_members')
+    .where('workspace_id', '=', ctx.workspace.id)
+    .where('account_id', '=', accountId)
+    .execute();
+  const unique = [...new Map(team.map((m) => [`${m.userId}:${m.role}`, m])).values()];
+  if (unique.length === 0) return;
+  await ctx.db
+    .insertInto('account_members')
+    .values(unique.map((m) => ({ workspace_id: ctx.workspace.id, account_id: accountId, user_id: m.userId, role: m.role })))
+    .execute();
+}
+
+function rejectCustomFieldIssues(issues: { path: string; message: string }[]) {
+  if (issues.length) throw invalid(`Invalid ${issues[0]!.path}: ${issues[0]!.message}`, { issues });
+}
+
+const uniqueExternalId = (externalId: string) => conflict(`An account with external id ${externalId} already exists`);
+
+export async function createAccount({ ctx, input }: { ctx: Ctx; input: CreateAccount }): Promise<Account> {
+  await authorize(ctx, 'accounts:create');
+  const data = CreateAccount.parse(input);
+  return inTransaction(ctx, async (tx) => {
+    const customFields = validateCustomFields(await loadDefinitions(tx), data.customFields ?? {});
+    rejectCustomFieldIssues(customFields.issues);
+    await checkUsers(tx, data.ownerId, data.team);
+    await checkParent(tx, undefined, data.parentId);
+    const now = nowIso(tx);
+    const row: AccountsTable = {
+      id: newId(),
+      workspace_id: tx.workspace.id,
+      external_id: data.externalId,
+      name: data.name,
+      search_text: searchText(data.name, data.externalId),
+      parent_id: data.parentId ?? null,
+      owner_id: data.ownerId ?? null,
+      region: data.region ?? null,
+      industry: data.industry ?? null,
+      product_lines: JSON.stringify(data.productLines ?? []),
+      licensed_seats: data.licensedSeats ?? null,
+      go_live_date: data.goLiveDate ?? null,
+      tags: JSON.stringify(data.tags ?? []),
+      custom_fields: JSON.stringify(customFields.value),
+      arr_minor: 0,
+      mrr_minor: 0,
+      renewal_date: null,
+      created_at: now,
+      updated_at: now,
+    };
+    try {
+      await tx.db.insertInto('accounts').values(row).execute();
+    } catch (error) {
+      if (isUniqueViolation(error)) throw uniqueExternalId(data.externalId);
+      throw error;
+    }
+    if (data.team) await replaceTeam(tx, row.id, data.team);
+    const account = await toAccount(tx, row);
+    await recordAccountChange(tx, {
+      accountId: account.id,
+      entityType: 'account',
+      entityId: account.id,
+      action: 'created',
+      title: `Account ${account.name} created`,
+      after: editable(account),
+    });
+    return account;
+  });
+}
+
+/** The fields people edit; derived figures are left out of diffs and audit rows. */
+function editable(a: Account) {
+  const { arr: _a, mrr: _m, currency: _c, renewalDate: _r, createdAt: _ca, updatedAt: _u, ...rest } = a;
+  return rest;
+}
+
+export async function updateAccount({ ctx, id, input }: { ctx: Ctx; id: string; input: UpdateAccount }) {
+  const data = UpdateAccount.parse(input);
+  return inTransaction(ctx, async (tx) => {
+    const beforeRow = await getAccountRow(tx, id);
+    await authorize(tx, 'accounts:update', id);
+    return applyAccountUpdate(tx, beforeRow, data);
+  });
+}
+
+async function applyAccountUpdate(ctx: Ctx, beforeRow: AccountsTable, data: ReturnType<typeof UpdateAccount.parse>) {
+  const before = await toAccount(ctx, beforeRow);
+  let customFields: CustomFieldValues | undefined;
+  if (data.customFields) {
+    const checked = validateCustomFields(await loadDefinitions(ctx), data.customFields, before.customFields as CustomFieldValues);
+    rejectCustomFieldIssues(checked.issues);
+    customFields = checked.value;
+  }
+  await checkUsers(ctx, data.ownerId, data.team);
+  if (data.parentId !== undefined) await checkParent(ctx, beforeRow.id, data.parentId);
+  const name = data.name ?? beforeRow.name;
+  const externalId = data.externalId ?? beforeRow.external_id;
+  let afterRow: AccountsTable;
+  try {
+    afterRow = await ctx.db
+      .updateTable('accounts')
+      .set({
+        external_id: data.externalId,
+        name: data.name,
+        search_text: searchText(name, externalId),
+        parent_id: data.parentId,
+        owner_id: data.ownerId,
+        region: data.region,
+        industry: data.industry,
+        product_lines: data.productLines ? JSON.stringify(data.productLines) : undefined,
+        licensed_seats: data.licensedSeats,
+        go_live_date: data.goLiveDate,
+        tags: data.tags ? JSON.stringify(data.tags) : undefined,
+        custom_fields: customFields ? JSON.stringify(customFields) : undefined,
+        updated_at: nowIso(ctx),
+      })
+      .where('workspace_id', '=', ctx.workspace.id)
+      .where('id', '=', beforeRow.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  } catch (error) {
+    if (isUniqueViolation(error)) throw uniqueExternalId(externalId);
+    throw error;
+  }
+  if (data.team) await replaceTeam(ctx, beforeRow.id, data.team);
+  const after = await toAccount(ctx, afterRow);
+  await recordAccountChange(ctx, {
+    accountId: after.id,
+    entityType: 'account',
+    entityId: after.id,
+    action: 'updated',
+    title: `Account ${after.name} updated`,
+    before: editable(before),
+    after: editable(after),
+  });
+  return after;
+}
+
+export async function deleteAccount({ ctx, id }: { ctx: Ctx; id: string }): Promise<void> {
+  await authorize(ctx, 'accounts:delete');
+  await inTransaction(ctx, async (tx) => {
+    const row = await getAccountRow(tx, id);
+    const child = await tx.db
+      .selectFrom('accounts')
+      .select('id')
+      .where('workspace_id', '=', tx.workspace.id)
+      .where('parent_id', '=', id)
+      .executeTakeFirst();
+    if (child) throw conflict('The account has child accounts; move or delete them first');
+    const before = await toAccount(tx, row);
+    const ws = tx.workspace.id;
+    // Contracts may renew one another; clear those links before deleting the account's contracts.
+    await tx.db.updateTable('contracts').set({ renews_contract_id: null }).where('workspace_id', '=', ws).where('account_id', '=', id).execute();
+    for (const table of ['timeline_entries', 'contacts', 'contracts', 'account_members'] as const) {
+      await tx.db.deleteFrom(table).where('workspace_id', '=', ws).where('account_id', '=', id).execute();
+    }
+    await tx.db.deleteFrom('accounts').where('workspace_id', '=', ws).where('id', '=', id).execute();
+    // The account's timeline goes with it; the audit log keeps the full record of what was deleted.
+    await writeAudit(tx, { action: 'account.deleted', entityType: 'account', entityId: id, before });
+  });
+}
+
+export async function bulkUpdateAccounts({ ctx, input }: { ctx: Ctx; input: BulkUpdateAccounts }) {
+  await authorize(ctx, 'accounts:bulk');
+  const data = BulkUpdateAccounts.parse(input);
+  return inTransaction(ctx, async (tx) => {
+    const rows = await tx.db
+      .selectFrom('accounts')
+      .selectAll()
+      .where('workspace_id', '=', tx.workspace.id)
+      .where('id', 'in', data.ids)
+      .execute();
+    const found = new Set(rows.map((r) => r.id));
+    const missing = data.ids.filter((id) => !found.has(id));
+    if (missing.length) {
+      throw new AppError('not_found', `Accounts not found: ${missing.slice(0, 5).join(', ')}`, { missing });
+    }
+    for (const row of rows) {
+      const tags = new Set(parseJson<string[]>(row.tags, []));
+      for (const t of data.addTags ?? []) tags.add(t);
+      for (const t of data.removeTags ?? []) tags.delete(t);
+      await applyAccountUpdate(tx, row, { ownerId: data.ownerId, tags: [...tags] });
+    }
+    return { updated: rows.length };
+  });
+}

@@ -1,0 +1,386 @@
+import { z } from 'zod';
+import { type Ctx, inTransaction } from '../../context.ts';
+import { isUniqueViolation } from '../../db/dialect.ts';
+import { conflict, invalid, notFound } from '../../errors.ts';
+import { newId } from '../../ids.ts';
+import { decodeCursor, encodeCursor, Limit } from '../../pagination.ts';
+import { nowIso, today } from '../../time.ts';
+import { authorize } from '../auth/authorize.ts';
+import { recordAccountChange } from '../timeline/timeline.ts';
+import { getAccountRow } from './accounts.ts';
+import { Day } from './accounts.schemas.ts';
+import type { ContractsTable } from './accounts.table.ts';
+import {
+  BILLING_PERIODS,
+  type BillingPeriod,
+  CONTRACT_STATUSES,
+  deriveRecurring,
+  fromMinor,
+  isCurrency,
+  pickRate,
+  type RateRow,
+  summarizeContracts,
+  toMinor,
+} from './contract-math.ts';
+
+export const Contract = z.object({
+  id: z.string(),
+  accountId: z.string(),
+  externalId: z.string().nullable(),
+  startDate: z.string(),
+  endDate: z.string().nullable(),
+  /** Charge per billing period, in `currency`. */
+  amount: z.number(),
+  currency: z.string(),
+  billingPeriod: z.enum(BILLING_PERIODS),
+  /** Base-currency units per unit of `currency`, from the rate effective on startDate. */
+  fxRate: z.number(),
+  arr: z.number(),
+  mrr: z.number(),
+  baseCurrency: z.string(),
+  status: z.enum(CONTRACT_STATUSES),
+  renewsContractId: z.string().nullable(),
+  notes: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type Contract = z.infer<typeof Contract>;
+
+export const contractRowToContract = (r: ContractsTable, baseCurrency: string): Contract => ({
+  id: r.id,
+  accountId: r.account_id,
+  externalId: r.external_id,
+  startDate: r.start_date,
+  endDate: r.end_date,
+  amount: fromMinor(Number(r.amount_minor), r.currency),
+  currency: r.currency,
+  billingPeriod: r.billing_period as BillingPeriod,
+  fxRate: r.fx_rate,
+  arr: fromMinor(Number(r.arr_minor), baseCurrency),
+  mrr: fromMinor(Number(r.mrr_minor), baseCurrency),
+  baseCurrency,
+  status: r.status as Contract['status'],
+  renewsContractId: r.renews_contract_id,
+  notes: r.notes,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+const Currency = z.string().refine(isCurrency, 'must be an ISO 4217 currency code such as CNY or USD');
+
+const contractFields = {
+  accountId: z.string().min(1),
+  externalId: z.string().trim().min(1).max(200).nullable().optional(),
+  startDate: Day,
+  endDate: Day.nullable().optional(),
+  amount: z.number().min(0).max(1e12),
+  currency: Currency.optional(),
+  billingPeriod: z.enum(BILLING_PERIODS).default('annual'),
+  status: z.enum(CONTRACT_STATUSES).default('active'),
+  renewsContractId: z.string().min(1).nullable().optional(),
+  notes: z.string().max(5000).nullable().optional(),
+};
+
+const endAfterStart = (c: { startDate?: string; endDate?: string | null }) =>
+  !c.startDate || !c.endDate || c.endDate >= c.startDate;
+const endMessage = { path: ['endDate'], message: 'must be on or after startDate' };
+
+export const CreateContract = z.object(contractFields).refine(endAfterStart, endMessage);
+export type CreateContract = z.input<typeof CreateContract>;
+
+export const UpdateContract = z
+  .object({
+    ...contractFields,
+    billingPeriod: z.enum(BILLING_PERIODS),
+    status: z.enum(CONTRACT_STATUSES),
+  })
+  .omit({ accountId: true })
+  .partial()
+  .refine(endAfterStart, endMessage);
+export type UpdateContract = z.input<typeof UpdateContract>;
+
+export async function loadRates(ctx: Ctx, currencies?: string[]): Promise<RateRow[]> {
+  let q = ctx.db
+    .selectFrom('currency_rates')
+    .select(['currency', 'rate', 'effective_date'])
+    .where('workspace_id', '=', ctx.workspace.id);
+  if (currencies) q = q.where('currency', 'in', currencies.length ? currencies : ['']);
+  const rows = await q.execute();
+  return rows.map((r) => ({ currency: r.currency, rate: Number(r.rate), effectiveDate: r.effective_date }));
+}
+
+/** fx_rate, arr_minor and mrr_minor for a contract's terms, or a validation error naming the currency. */
+export function priceContract(
+  terms: { amountMinor: number; currency: string; billingPeriod: BillingPeriod; startDate: string },
+  rates: readonly RateRow[],
+  baseCurrency: string,
+) {
+  const rate = pickRate(rates, terms.currency, baseCurrency, terms.startDate);
+  if (rate === undefined) {
+    throw invalid(`No exchange rate from ${terms.currency} to ${baseCurrency}; add one under /api/v1/currency-rates`, {
+      issues: [{ path: 'currency', message: `no rate for ${terms.currency}` }],
+    });
+  }
+  return { fxRate: rate, ...deriveRecurring({ ...terms, baseCurrency, rate }) };
+}
+
+/**
+ * Recomputes an account's current ARR, MRR and renewal date from its contracts. Called in the
+ * transaction of every contract or rate change, and daily (dates move contracts in and out of force).
+ */
+export async function refreshAccountFigures(ctx: Ctx, accountIds: readonly string[]): Promise<void> {
+  if (accountIds.length === 0) return;
+  const day = today(ctx);
+  for (let i = 0; i < accountIds.length; i += 500) {
+    const batch = accountIds.slice(i, i + 500);
+    const rows = await ctx.db
+      .selectFrom('contracts')
+      .select(['account_id', 'start_date', 'end_date', 'status', 'arr_minor', 'mrr_minor'])
+      .where('workspace_id', '=', ctx.workspace.id)
+      .where('account_id', 'in', batch)
+      .execute();
+    const byAccount = new Map<string, typeof rows>(batch.map((id) => [id, []]));
+    for (const r of rows) byAccount.get(r.account_id)?.push(r);
+    for (const [accountId, contracts] of byAccount) {
+      const s = summarizeContracts(
+        contracts.map((c) => ({
+          startDate: c.start_date,
+          endDate: c.end_date,
+          status: c.status,
+          arrMinor: Number(c.arr_minor),
+          mrrMinor: Number(c.mrr_minor),
+        })),
+        day,
+      );
+      await ctx.db
+        .updateTable('accounts')
+        .set({ arr_minor: s.arrMinor, mrr_minor: s.mrrMinor, renewal_date: s.renewalDate })
+        .where('workspace_id', '=', ctx.workspace.id)
+        .where('id', '=', accountId)
+        .where((eb) =>
+          eb.or([
+            eb('arr_minor', '!=', s.arrMinor),
+            eb('mrr_minor', '!=', s.mrrMinor),
+            s.renewalDate === null ? eb('renewal_date', 'is not', null) : eb('renewal_date', 'is', null),
+            eb('renewal_date', '!=', s.renewalDate ?? ''),
+          ]),
+        )
+        .execute();
+    }
+  }
+}
+
+async function checkRenewsLink(ctx: Ctx, accountId: string, contractId: string | undefined, renewsId: string | null | undefined) {
+  if (!renewsId) return;
+  if (renewsId === contractId) {
+    throw invalid('A contract cannot renew itself', { issues: [{ path: 'renewsContractId', message: 'is this contract' }] });
+  }
+  const prior = await ctx.db
+    .selectFrom('contracts')
+    .select(['account_id'])
+    .where('workspace_id', '=', ctx.workspace.id)
+    .where('id', '=', renewsId)
+    .executeTakeFirst();
+  if (!prior || prior.account_id !== accountId) {
+    throw invalid('renewsContractId must name a contract of the same account', {
+      issues: [{ path: 'renewsContractId', message: `no contract ${renewsId} on account ${accountId}` }],
+    });
+  }
+}
+
+const editable = (c: Contract) => {
+  const { createdAt: _c, updatedAt: _u, ...rest } = c;
+  return rest;
+};
+const describe = (c: Contract) =>
+  `${c.externalId ?? 'Contract'} ${c.startDate}–${c.endDate ?? 'open'} (${c.amount} ${c.currency} ${c.billingPeriod})`;
+const duplicateExternalId = (id: string | null | undefined) => conflict(`A contract with external id ${id} already exists`);
+
+export async function createContract({ ctx, input }: { ctx: Ctx; input: CreateContract }): Promise<Contract> {
+  const data = CreateContract.parse(input);
+  return inTransaction(ctx, async (tx) => {
+    await getAccountRow(tx, data.accountId);
+    await authorize(tx, 'contracts:write', data.accountId);
+    await checkRenewsLink(tx, data.accountId, undefined, data.renewsContractId);
+    const base = tx.workspace.baseCurrency;
+    const currency = data.currency ?? base;
+    const amountMinor = toMinor(data.amount, currency);
+    const priced = priceContract(
+      { amountMinor, currency, billingPeriod: data.billingPeriod, startDate: data.startDate },
+      await loadRates(tx, [currency]),
+      base,
+    );
+    const now = nowIso(tx);
+    const row: ContractsTable = {
+      id: newId(),
+      workspace_id: tx.workspace.id,
+      account_id: data.accountId,
+      external_id: data.externalId ?? null,
+      start_date: data.startDate,
+      end_date: data.endDate ?? null,
+      amount_minor: amountMinor,
+      currency,
+      billing_period: data.billingPeriod,
+      fx_rate: priced.fxRate,
+      arr_minor: priced.arrMinor,
+      mrr_minor: priced.mrrMinor,
+      status: data.status,
+      renews_contract_id: data.renewsContractId ?? null,
+      notes: data.notes ?? null,
+      created_at: now,
+      updated_at: now,
+    };
+    try {
+      await tx.db.insertInto('contracts').values(row).execute();
+    } catch (error) {
+      if (isUniqueViolation(error)) throw duplicateExternalId(data.externalId);
+      throw error;
+    }
+    await refreshAccountFigures(tx, [data.accountId]);
+    const contract = contractRowToContract(row, base);
+    await recordAccountChange(tx, {
+      accountId: data.accountId,
+      entityType: 'contract',
+      entityId: row.id,
+      action: 'created',
+      title: `Contract ${describe(contract)} added`,
+      after: editable(contract),
+    });
+    return contract;
+  });
+}
+
+async function getContractRow(ctx: Ctx, id: string) {
+  const row = await ctx.db
+    .selectFrom('contracts')
+    .selectAll()
+    .where('workspace_id', '=', ctx.workspace.id)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (!row) throw notFound('Contract', id);
+  return row;
+}
+
+export async function getContract({ ctx, id }: { ctx: Ctx; id: string }) {
+  await authorize(ctx, 'read');
+  return contractRowToContract(await getContractRow(ctx, id), ctx.workspace.baseCurrency);
+}
+
+export async function updateContract({ ctx, id, input }: { ctx: Ctx; id: string; input: UpdateContract }) {
+  const data = UpdateContract.parse(input);
+  return inTransaction(ctx, async (tx) => {
+    const beforeRow = await getContractRow(tx, id);
+    await authorize(tx, 'contracts:write', beforeRow.account_id);
+    await checkRenewsLink(tx, beforeRow.account_id, id, data.renewsContractId);
+    const startDate = data.startDate ?? beforeRow.start_date;
+    const endDate = data.endDate === undefined ? beforeRow.end_date : data.endDate;
+    if (endDate !== null && endDate < startDate) {
+      throw invalid('endDate must be on or after startDate', {
+        issues: [{ path: 'endDate', message: 'must be on or after startDate' }],
+      });
+    }
+    const base = tx.workspace.baseCurrency;
+    const currency = data.currency ?? beforeRow.currency;
+    const amountMinor = data.amount === undefined ? Number(beforeRow.amount_minor) : toMinor(data.amount, currency);
+    const billingPeriod = data.billingPeriod ?? (beforeRow.billing_period as BillingPeriod);
+    const priced = priceContract({ amountMinor, currency, billingPeriod, startDate }, await loadRates(tx, [currency]), base);
+    let afterRow: ContractsTable;
+    try {
+      afterRow = await tx.db
+        .updateTable('contracts')
+        .set({
+          external_id: data.externalId,
+          start_date: startDate,
+          end_date: endDate,
+          amount_minor: amountMinor,
+          currency,
+          billing_period: billingPeriod,
+          fx_rate: priced.fxRate,
+          arr_minor: priced.arrMinor,
+          mrr_minor: priced.mrrMinor,
+          status: data.status,
+          renews_contract_id: data.renewsContractId,
+          notes: data.notes,
+          updated_at: nowIso(tx),
+        })
+        .where('workspace_id', '=', tx.workspace.id)
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+    } catch (error) {
+      if (isUniqueViolation(error)) throw duplicateExternalId(data.externalId);
+      throw error;
+    }
+    await refreshAccountFigures(tx, [beforeRow.account_id]);
+    const before = contractRowToContract(beforeRow, base);
+    const after = contractRowToContract(afterRow, base);
+    await recordAccountChange(tx, {
+      accountId: after.accountId,
+      entityType: 'contract',
+      entityId: id,
+      action: 'updated',
+      title: `Contract ${describe(after)} updated`,
+      before: editable(before),
+      after: editable(after),
+    });
+    return after;
+  });
+}
+
+export async function deleteContract({ ctx, id }: { ctx: Ctx; id: string }) {
+  await inTransaction(ctx, async (tx) => {
+    const row = await getContractRow(tx, id);
+    await authorize(tx, 'contracts:write', row.account_id);
+    await tx.db
+      .updateTable('contracts')
+      .set({ renews_contract_id: null })
+      .where('workspace_id', '=', tx.workspace.id)
+      .where('renews_contract_id', '=', id)
+      .execute();
+    await tx.db.deleteFrom('contracts').where('workspace_id', '=', tx.workspace.id).where('id', '=', id).execute();
+    await refreshAccountFigures(tx, [row.account_id]);
+    const before = contractRowToContract(row, tx.workspace.baseCurrency);
+    await recordAccountChange(tx, {
+      accountId: row.account_id,
+      entityType: 'contract',
+      entityId: id,
+      action: 'deleted',
+      title: `Contract ${describe(before)} removed`,
+      before: editable(before),
+    });
+  });
+}
+
+export const ListContracts = z.object({
+  accountId: z.string().optional(),
+  status: z.enum(CONTRACT_STATUSES).optional(),
+  endFrom: Day.optional(),
+  endTo: Day.optional(),
+  cursor: z.string().optional(),
+  limit: Limit,
+});
+export type ListContracts = z.output<typeof ListContracts>;
+
+/** Ordered by start date, newest first. */
+export async function listContracts({ ctx, input }: { ctx: Ctx; input: ListContracts }) {
+  await authorize(ctx, 'read');
+  const q = input;
+  let query = ctx.db.selectFrom('contracts').selectAll().where('workspace_id', '=', ctx.workspace.id);
+  if (q.accountId) query = query.where('account_id', '=', q.accountId);
+  if (q.status) query = query.where('status', '=', q.status);
+  if (q.endFrom) query = query.where('end_date', '>=', q.endFrom);
+  if (q.endTo) query = query.where('end_date', '<=', q.endTo);
+  if (q.cursor) {
+    const [start, id] = decodeCursor(q.cursor, 2) as [string, string];
+    query = query.where((eb) =>
+      eb.or([eb('start_date', '<', start), eb.and([eb('start_date', '=', start), eb('id', '<', id)])]),
+    );
+  }
+  const rows = await query.orderBy('start_date', 'desc').orderBy('id', 'desc').limit(q.limit + 1).execute();
+  const page = rows.slice(0, q.limit);
+  const last = page.at(-1);
+  return {
+    items: page.map((r) => contractRowToContract(r, ctx.workspace.baseCurrency)),
+    nextCursor: rows.length > q.limit && last ? encodeCursor([last.start_date, last.id]) : null,
+  };
+}

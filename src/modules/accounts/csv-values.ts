@@ -1,0 +1,62 @@
+// Parsing CSV cell text into typed values. CRM exports mix formats (the RavenStack sample has
+// d/m/yyyy in one file and ISO in another, TRUE/True for booleans), so every parser accepts the
+// common spellings and names what it expected when it fails.
+
+export const DATE_FORMATS = ['DMY', 'MDY'] as const;
+export type DateFormat = (typeof DATE_FORMATS)[number];
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+function day(y: number, m: number, d: number): string | undefined {
+  const date = new Date(Date.UTC(y, m - 1, d));
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) return undefined;
+  return `${y}-${pad(m)}-${pad(d)}`;
+}
+
+/**
+ * Accepts YYYY-MM-DD (optionally followed by a time), YYYY/MM/DD, YYYYMMDD, 2024年3月5日 and
+ * slashed or dotted day-month-year (DMY, the default) or month-day-year (MDY) with 2- or 4-digit years.
+ */
+export function parseDate(value: string, format: DateFormat = 'DMY'): string | undefined {
+  const v = value.trim();
+  let m = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T ].*)?$/.exec(v);
+  if (m) return day(Number(m[1]), Number(m[2]), Number(m[3]));
+  m = /^(\d{4})(\d{2})(\d{2})$/.exec(v);
+  if (m) return day(Number(m[1]), Number(m[2]), Number(m[3]));
+  m = /^(\d{4})年(\d{1,2})月(\d{1,2})日$/.exec(v);
+  if (m) return day(Number(m[1]), Number(m[2]), Number(m[3]));
+  m = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})$/.exec(v);
+  if (m) {
+    const a = Number(m[1]);
+    const b = Number(m[2]);
+    let y = Number(m[3]);
+    if (m[3]!.length === 2) y += y >= 70 ? 1900 : 2000;
+    return format === 'DMY' ? day(y, b, a) : day(y, a, b);
+  }
+  return undefined;
+}
+
+const TRUE = new Set(['true', '1', 'yes', 'y', 't', '是']);
+const FALSE = new Set(['false', '0', 'no', 'n', 'f', '否']);
+
+export function parseBoolean(value: string): boolean | undefined {
+  const v = value.trim().toLowerCase();
+  if (TRUE.has(v)) return true;
+  if (FALSE.has(v)) return false;
+  return undefined;
+}
+
+/** Numbers with optional thousands separators, currency symbols or spaces: "¥1,200.50" -> 1200.5. */
+export function parseNumber(value: string): number | undefined {
+  const v = value.trim().replace(/[,\s¥$€£]/g, '').replace(/^CNY|^USD/i, '');
+  if (v === '' || !/^-?\d+(\.\d+)?$/.test(v)) return undefined;
+  return Number(v);
+}
+
+/** Multi-valued cells: "a|b|c" or "a;b;c". */
+export function parseList(value: string): string[] {
+  return value
+    .split(/[|;]/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+}

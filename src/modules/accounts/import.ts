@@ -1,0 +1,487 @@
+import type { Readable } from 'node:stream';
+import { parse } from 'csv-parse';
+import { z } from 'zod';
+import { type Ctx, inTransaction } from '../../context.ts';
+import { AppError, invalid } from '../../errors.ts';
+import { authorize } from '../auth/authorize.ts';
+import { createAccount, updateAccount } from './accounts.ts';
+import { CreateAccount } from './accounts.schemas.ts';
+import { createContact, CreateContact, updateContact } from './contacts.ts';
+import { CONTRACT_STATUSES } from './contract-math.ts';
+import { createContract, CreateContract, updateContract } from './contracts.ts';
+import { DATE_FORMATS, type DateFormat, parseBoolean, parseDate, parseList, parseNumber } from './csv-values.ts';
+import { loadDefinitions } from './custom-fields.ts';
+
+export const IMPORT_ENTITIES = ['accounts', 'contacts', 'contracts'] as const;
+export type ImportEntity = (typeof IMPORT_ENTITIES)[number];
+
+type Kind = 'text' | 'date' | 'number' | 'int' | 'bool' | 'list';
+type FieldSpec = { kind: Kind; required?: boolean; help: string };
+
+/** The columns each import understands; `--map column=field` points file columns at these. */
+export const IMPORT_FIELDS: Record<ImportEntity, Record<string, FieldSpec>> = {
+  accounts: {
+    externalId: { kind: 'text', required: true, help: 'the id CRM and product events use; upsert key' },
+    name: { kind: 'text', required: true, help: 'account name' },
+    parentExternalId: { kind: 'text', help: 'external id of the parent account (may be later in the file)' },
+    ownerEmail: { kind: 'text', help: 'email of the owning CSM' },
+    region: { kind: 'text', help: 'region, e.g. 华东' },
+    industry: { kind: 'text', help: 'industry' },
+    productLines: { kind: 'list', help: 'product lines separated by | or ;' },
+    licensedSeats: { kind: 'int', help: 'licensed seats' },
+    goLiveDate: { kind: 'date', help: 'go-live date' },
+    tags: { kind: 'list', help: 'tags separated by | or ;' },
+  },
+  contacts: {
+    accountExternalId: { kind: 'text', required: true, help: "the account's external id" },
+    name: { kind: 'text', required: true, help: 'full name' },
+    externalUserId: { kind: 'text', help: 'the user id product events carry; upsert key' },
+    email: { kind: 'text', help: 'email; upsert key within the account when there is no externalUserId' },
+    phone: { kind: 'text', help: 'phone' },
+    title: { kind: 'text', help: 'job title' },
+    role: { kind: 'text', help: 'decision_maker, economic_buyer, champion, influencer, admin, user, other' },
+    wechatId: { kind: 'text', help: 'WeChat id' },
+  },
+  contracts: {
+    accountExternalId: { kind: 'text', required: true, help: "the account's external id" },
+    externalId: { kind: 'text', help: 'contract id in the CRM; upsert key' },
+    startDate: { kind: 'date', required: true, help: 'start date' },
+    endDate: { kind: 'date', help: 'end date; empty for open-ended' },
+    amount: { kind: 'number', required: true, help: 'charge per billing period' },
+    currency: { kind: 'text', help: 'ISO currency; defaults to the base currency' },
+    billingPeriod: { kind: 'text', help: 'monthly, quarterly or annual (default annual)' },
+    status: { kind: 'text', help: CONTRACT_STATUSES.join(', ') },
+    churned: { kind: 'bool', help: 'true sets status churned' },
+    renewsExternalId: { kind: 'text', help: 'external id of the contract this one renews' },
+    notes: { kind: 'text', help: 'free text' },
+  },
+};
+
+const pairs = (what: string) =>
+  z
+    .union([z.string(), z.record(z.string(), z.string())])
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || typeof v === 'object') return v ?? {};
+      const out: Record<string, string> = {};
+      for (const part of v.split(',').filter((p) => p.trim())) {
+        const i = part.indexOf('=');
+        if (i <= 0) {
+          ctx.addIssue({ code: 'custom', message: `"${part}" is not ${what}` });
+          return z.NEVER;
+        }
+        out[part.slice(0, i).trim()] = part.slice(i + 1).trim();
+      }
+      return out;
+    });
+
+export const ImportOptions = z.object({
+  /** column=field pairs; without it, columns named like fields map to themselves. */
+  map: pairs('column=field'),
+  /** field=value pairs applied where the row has no value, e.g. currency=USD. */
+  defaults: pairs('field=value'),
+  dryRun: z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]).default(false),
+  skipInvalid: z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]).default(false),
+  dateFormat: z.enum(DATE_FORMATS).default('DMY'),
+});
+export type ImportOptions = z.input<typeof ImportOptions>;
+
+export type RowError = { line: number; field?: string; column?: string; message: string };
+
+export type ImportReport = {
+  entity: ImportEntity;
+  dryRun: boolean;
+  committed: boolean;
+  rows: number;
+  valid: number;
+  invalid: number;
+  created: number;
+  updated: number;
+  /** At most MAX_ERRORS rows are listed; `invalid` counts them all. */
+  errors: RowError[];
+};
+
+const MAX_ERRORS = 1000;
+export type ImportProgress = { phase: 'validate' | 'write'; done: number; total?: number };
+
+type Row = { line: number; fields: Record<string, unknown>; custom: Record<string, string> };
+
+const normalise = (s: string) => s.toLowerCase().replace(/[\s_-]/g, '');
+
+/**
+ * Streams a CSV, validates every row (reporting each bad one by line and field), then upserts the
+ * valid rows through the same verbs the API uses, in one transaction: all or nothing, unless
+ * skipInvalid writes the valid rows and reports the rest. A dry run validates and writes nothing.
+ */
+export async function importCsv({
+  ctx,
+  entity,
+  source,
+  options,
+  onProgress,
+}: {
+  ctx: Ctx;
+  entity: ImportEntity;
+  source: Readable | string;
+  options: ImportOptions;
+  onProgress?: (p: ImportProgress) => void;
+}): Promise<ImportReport> {
+  await authorize(ctx, 'imports:run');
+  const opts = ImportOptions.parse(options);
+  const specs = IMPORT_FIELDS[entity];
+  const definitions = entity === 'accounts' ? await loadDefinitions(ctx) : [];
+  const customKeys = new Set(definitions.map((d) => d.key));
+  const isField = (f: string) => f in specs || (f.startsWith('cf.') && customKeys.has(f.slice(3)));
+
+  for (const [field, _] of Object.entries(opts.defaults)) {
+    if (!isField(field)) throw unknownField(entity, field, 'defaults', customKeys);
+  }
+
+  const errors: RowError[] = [];
+  let invalidRows = 0;
+  const rows: Row[] = [];
+  let columnToField: Map<number, string> | undefined;
+  let headers: string[] = [];
+
+  const parser = parse({ bom: true, trim: true, skip_empty_lines: true, info: true, relax_quotes: false });
+  const input = typeof source === 'string' ? parserFromString(parser, source) : source.pipe(parser);
+  try {
+    for await (const { record, info } of input as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+      if (!columnToField) {
+        headers = record;
+        columnToField = resolveMap(entity, headers, opts.map, isField, customKeys);
+        const mapped = new Set([...columnToField.values(), ...Object.keys(opts.defaults)]);
+        const missing = Object.entries(specs)
+          .filter(([f, s]) => s.required && !mapped.has(f))
+          .map(([f]) => f);
+        if (missing.length) {
+          throw invalid(`The file maps no column to required field(s): ${missing.join(', ')}`, {
+            issues: missing.map((f) => ({ path: `map.${f}`, message: 'required field has no column' })),
+            headers,
+          });
+        }
+        continue;
+      }
+      const rowErrors: RowError[] = [];
+      const fields: Record<string, unknown> = {};
+      const custom: Record<string, string> = {};
+      const raw = new Map<string, { value: string; column?: string }>();
+      for (const [field, value] of Object.entries(opts.defaults)) raw.set(field, { value });
+      columnToField.forEach((field, i) => {
+        const value = record[i] ?? '';
+        if (value !== '') raw.set(field, { value, column: headers[i] });
+      });
+      for (const [field, { value, column }] of raw) {
+        if (field.startsWith('cf.')) {
+          custom[field.slice(3)] = value;
+          continue;
+        }
+        const converted = convert(specs[field]!.kind, value, opts.dateFormat);
+        if (converted.error) rowErrors.push({ line: info.lines, field, column, message: converted.error });
+        else fields[field] = converted.value;
+      }
+      for (const [f, s] of Object.entries(specs)) {
+        if (s.required && fields[f] === undefined && !rowErrors.some((e) => e.field === f)) {
+          rowErrors.push({ line: info.lines, field: f, message: 'is required but empty' });
+        }
+      }
+      if (rowErrors.length) {
+        invalidRows++;
+        pushErrors(errors, rowErrors);
+      } else {
+        rows.push({ line: info.lines, fields, custom });
+      }
+      if ((rows.length + invalidRows) % 500 === 0) onProgress?.({ phase: 'validate', done: rows.length + invalidRows });
+    }
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    const e = error as { code?: string; message: string; lines?: number };
+    if (e.code?.startsWith('CSV_')) {
+      throw invalid(`The CSV is malformed at line ${e.lines ?? '?'}: ${e.message}`, {
+        issues: [{ path: `line ${e.lines ?? '?'}`, message: e.message }],
+      });
+    }
+    throw error;
+  }
+  if (!columnToField) throw invalid('The CSV is empty: it needs a header row and at least one data row');
+
+  // Second stage: checks that need the database (referenced accounts, users, custom fields), and
+  // the verbs' own schemas, so a dry run reports everything a real run would reject.
+  const planned = await plan(ctx, entity, rows, errors);
+  const total = rows.length + invalidRows;
+  invalidRows += rows.length - planned.length;
+  const report: ImportReport = {
+    entity,
+    dryRun: opts.dryRun,
+    committed: false,
+    rows: total,
+    valid: planned.length,
+    invalid: invalidRows,
+    created: planned.filter((p) => !p.existingId).length,
+    updated: planned.filter((p) => p.existingId).length,
+    errors: errors.slice(0, MAX_ERRORS).sort((a, b) => a.line - b.line),
+  };
+  onProgress?.({ phase: 'validate', done: report.rows, total: report.rows });
+  if (opts.dryRun || (invalidRows > 0 && !opts.skipInvalid) || planned.length === 0) return report;
+
+  await inTransaction(ctx, async (tx) => {
+    await write(tx, entity, planned, (done) => onProgress?.({ phase: 'write', done, total: planned.length }));
+  });
+  return { ...report, committed: true };
+}
+
+function parserFromString(parser: ReturnType<typeof parse>, text: string) {
+  parser.write(text);
+  parser.end();
+  return parser;
+}
+
+function pushErrors(errors: RowError[], more: RowError[]) {
+  for (const e of more) if (errors.length < MAX_ERRORS) errors.push(e);
+}
+
+function unknownField(entity: ImportEntity, field: string, where: string, customKeys: Set<string>) {
+  const known = [...Object.keys(IMPORT_FIELDS[entity]), ...[...customKeys].map((k) => `cf.${k}`)];
+  return invalid(`Unknown ${entity} field "${field}" in ${where}; known fields: ${known.join(', ')}`, {
+    issues: [{ path: `${where}.${field}`, message: 'unknown field' }],
+  });
+}
+
+function resolveMap(
+  entity: ImportEntity,
+  headers: string[],
+  map: Record<string, string>,
+  isField: (f: string) => boolean,
+  customKeys: Set<string>,
+): Map<number, string> {
+  const result = new Map<number, string>();
+  if (Object.keys(map).length > 0) {
+    for (const [column, field] of Object.entries(map)) {
+      const index = headers.indexOf(column);
+      if (index < 0) {
+        throw invalid(`Column "${column}" in the map is not in the file; its columns are: ${headers.join(', ')}`, {
+          issues: [{ path: `map.${column}`, message: 'no such column' }],
+        });
+      }
+      if (!isField(field)) throw unknownField(entity, field, 'map', customKeys);
+      result.set(index, field);
+    }
+    return result;
+  }
+  const byNormalName = new Map(
+    [...Object.keys(IMPORT_FIELDS[entity]), ...[...customKeys].map((k) => `cf.${k}`)].map((f) => [normalise(f), f]),
+  );
+  headers.forEach((h, i) => {
+    const field = byNormalName.get(normalise(h));
+    if (field) result.set(i, field);
+  });
+  return result;
+}
+
+function convert(kind: Kind, value: string, dateFormat: DateFormat): { value?: unknown; error?: string } {
+  switch (kind) {
+    case 'text':
+      return { value };
+    case 'list':
+      return { value: parseList(value) };
+    case 'date': {
+      const d = parseDate(value, dateFormat);
+      const hint = dateFormat === 'DMY' ? 'DD/MM/YYYY' : 'MM/DD/YYYY';
+      return d ? { value: d } : { error: `"${value}" is not a date (expected YYYY-MM-DD or ${hint})` };
+    }
+    case 'number': {
+      const n = parseNumber(value);
+      return n === undefined ? { error: `"${value}" is not a number` } : { value: n };
+    }
+    case 'int': {
+      const n = parseNumber(value);
+      return n === undefined || !Number.isInteger(n) ? { error: `"${value}" is not a whole number` } : { value: n };
+    }
+    case 'bool': {
+      const b = parseBoolean(value);
+      return b === undefined ? { error: `"${value}" is not true or false` } : { value: b };
+    }
+  }
+}
+
+type Planned = { line: number; existingId?: string; input: Record<string, unknown>; parentExternalId?: string };
+
+async function externalIdMap(ctx: Ctx, table: 'accounts' | 'contracts') {
+  const rows = await ctx.db
+    .selectFrom(table)
+    .select(['id', 'external_id'])
+    .where('workspace_id', '=', ctx.workspace.id)
+    .where('external_id', 'is not', null)
+    .execute();
+  return new Map(rows.map((r) => [r.external_id as string, r.id]));
+}
+
+/** Resolves references and validates each row against the verb's schema; bad rows go to `errors`. */
+async function plan(ctx: Ctx, entity: ImportEntity, rows: Row[], errors: RowError[]): Promise<Planned[]> {
+  const accounts = await externalIdMap(ctx, 'accounts');
+  const planned: Planned[] = [];
+  const seen = new Map<string, number>();
+  const fail = (line: number, field: string | undefined, message: string) => pushErrors(errors, [{ line, field, message }]);
+
+  if (entity === 'accounts') {
+    const users = new Map(
+      (await ctx.db.selectFrom('users').select(['id', 'email']).where('workspace_id', '=', ctx.workspace.id).execute()).map(
+        (u) => [u.email, u.id],
+      ),
+    );
+    const inFile = new Set(rows.map((r) => String(r.fields.externalId)));
+    for (const { line, fields: f, custom } of rows) {
+      const externalId = String(f.externalId);
+      if (seen.has(externalId)) {
+        fail(line, 'externalId', `repeats line ${seen.get(externalId)}`);
+        continue;
+      }
+      seen.set(externalId, line);
+      let ownerId: string | undefined;
+      if (f.ownerEmail !== undefined) {
+        ownerId = users.get(String(f.ownerEmail).toLowerCase());
+        if (!ownerId) {
+          fail(line, 'ownerEmail', `no user with email ${f.ownerEmail}`);
+          continue;
+        }
+      }
+      const parent = f.parentExternalId as string | undefined;
+      if (parent !== undefined && !accounts.has(parent) && !inFile.has(parent)) {
+        fail(line, 'parentExternalId', `no account with external id ${parent} in the workspace or the file`);
+        continue;
+      }
+      if (parent === externalId) {
+        fail(line, 'parentExternalId', 'an account cannot be its own parent');
+        continue;
+      }
+      const { ownerEmail: _o, parentExternalId: _p, ...rest } = f;
+      const input = { ...rest, ...(ownerId ? { ownerId } : {}), ...(Object.keys(custom).length ? { customFields: custom } : {}) };
+      const existingId = accounts.get(externalId);
+      const checked = (existingId ? CreateAccount.partial() : CreateAccount).safeParse(input);
+      if (!checked.success) {
+        for (const i of checked.error.issues) fail(line, i.path.join('.'), i.message);
+        continue;
+      }
+      planned.push({ line, existingId, input, parentExternalId: parent });
+    }
+    return planned;
+  }
+
+  if (entity === 'contacts') {
+    const contacts = await ctx.db
+      .selectFrom('contacts')
+      .select(['id', 'account_id', 'external_user_id', 'email'])
+      .where('workspace_id', '=', ctx.workspace.id)
+      .execute();
+    const byUserId = new Map(contacts.filter((c) => c.external_user_id).map((c) => [c.external_user_id!, c.id]));
+    const byEmail = new Map(contacts.filter((c) => c.email).map((c) => [`${c.account_id}:${c.email}`, c.id]));
+    for (const { line, fields: f } of rows) {
+      const accountId = accounts.get(String(f.accountExternalId));
+      if (!accountId) {
+        fail(line, 'accountExternalId', `no account with external id ${f.accountExternalId}`);
+        continue;
+      }
+      const key = f.externalUserId ? `u:${f.externalUserId}` : f.email ? `e:${accountId}:${String(f.email).toLowerCase()}` : undefined;
+      if (key && seen.has(key)) {
+        fail(line, f.externalUserId ? 'externalUserId' : 'email', `repeats line ${seen.get(key)}`);
+        continue;
+      }
+      if (key) seen.set(key, line);
+      const { accountExternalId: _a, ...rest } = f;
+      const input = { ...rest, accountId };
+      const checked = CreateContact.safeParse(input);
+      if (!checked.success) {
+        for (const i of checked.error.issues) fail(line, i.path.join('.'), i.message);
+        continue;
+      }
+      const existingId =
+        (f.externalUserId ? byUserId.get(String(f.externalUserId)) : undefined) ??
+        (f.email ? byEmail.get(`${accountId}:${String(f.email).toLowerCase()}`) : undefined);
+      planned.push({ line, existingId, input });
+    }
+    return planned;
+  }
+
+  const contracts = await externalIdMap(ctx, 'contracts');
+  const inFile = new Set(rows.map((r) => r.fields.externalId).filter(Boolean) as string[]);
+  const currencies = new Set(
+    (await ctx.db.selectFrom('currency_rates').select('currency').where('workspace_id', '=', ctx.workspace.id).execute()).map(
+      (r) => r.currency,
+    ),
+  );
+  currencies.add(ctx.workspace.baseCurrency);
+  for (const { line, fields: f } of rows) {
+    const accountId = accounts.get(String(f.accountExternalId));
+    if (!accountId) {
+      fail(line, 'accountExternalId', `no account with external id ${f.accountExternalId}`);
+      continue;
+    }
+    const externalId = f.externalId as string | undefined;
+    if (externalId && seen.has(externalId)) {
+      fail(line, 'externalId', `repeats line ${seen.get(externalId)}`);
+      continue;
+    }
+    if (externalId) seen.set(externalId, line);
+    const renews = f.renewsExternalId as string | undefined;
+    if (renews !== undefined && !contracts.has(renews) && !inFile.has(renews)) {
+      fail(line, 'renewsExternalId', `no contract with external id ${renews}`);
+      continue;
+    }
+    const { accountExternalId: _a, churned, renewsExternalId: _r, ...rest } = f;
+    const input: Record<string, unknown> = { ...rest, accountId };
+    if (churned === true) input.status = 'churned';
+    const checked = CreateContract.safeParse(input);
+    if (!checked.success) {
+      for (const i of checked.error.issues) fail(line, i.path.join('.'), i.message);
+      continue;
+    }
+    const currency = (input.currency as string | undefined) ?? ctx.workspace.baseCurrency;
+    if (!currencies.has(currency)) {
+      fail(line, 'currency', `no exchange rate from ${currency}; add one under /api/v1/currency-rates first`);
+      continue;
+    }
+    planned.push({ line, existingId: externalId ? contracts.get(externalId) : undefined, input, parentExternalId: renews });
+  }
+  return planned;
+}
+
+async function write(ctx: Ctx, entity: ImportEntity, planned: Planned[], progress: (done: number) => void) {
+  const idsByExternal = new Map<string, string>();
+  const deferred: Planned[] = [];
+  let done = 0;
+  const tick = () => {
+    done++;
+    if (done % 200 === 0 || done === planned.length) progress(done);
+  };
+  const ensureLinks = async (p: Planned, id: string) => {
+    if (p.parentExternalId) deferred.push({ ...p, existingId: id });
+  };
+  for (const p of planned) {
+    if (entity === 'accounts') {
+      const account = p.existingId
+        ? await updateAccount({ ctx, id: p.existingId, input: p.input })
+        : await createAccount({ ctx, input: p.input as CreateAccount });
+      idsByExternal.set(account.externalId, account.id);
+      await ensureLinks(p, account.id);
+    } else if (entity === 'contacts') {
+      if (p.existingId) await updateContact({ ctx, id: p.existingId, input: p.input });
+      else await createContact({ ctx, input: p.input as CreateContact });
+    } else {
+      const contract = p.existingId
+        ? await updateContract({ ctx, id: p.existingId, input: p.input })
+        : await createContract({ ctx, input: p.input as CreateContract });
+      if (contract.externalId) idsByExternal.set(contract.externalId, contract.id);
+      await ensureLinks(p, contract.id);
+    }
+    tick();
+  }
+  // Links to rows that may come later in the same file are set once every row exists.
+  if (deferred.length === 0) return;
+  const table = entity === 'accounts' ? 'accounts' : 'contracts';
+  const known = await externalIdMap(ctx, table);
+  for (const p of deferred) {
+    const target = idsByExternal.get(p.parentExternalId!) ?? known.get(p.parentExternalId!);
+    if (entity === 'accounts') await updateAccount({ ctx, id: p.existingId!, input: { parentId: target } });
+    else await updateContract({ ctx, id: p.existingId!, input: { renewsContractId: target } });
+  }
+}

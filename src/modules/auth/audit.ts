@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import type { Ctx } from '../../context.ts';
+import { newId } from '../../ids.ts';
+import { Limit } from '../../pagination.ts';
+import { nowIso } from '../../time.ts';
+import { authorize } from './authorize.ts';
+
+export type AuditRecord = {
+  action: string;
+  entityType: string;
+  entityId: string;
+  before?: unknown;
+  after?: unknown;
+};
+
+/** Call inside the transaction of the change it records. */
+export async function writeAudit(ctx: Ctx, record: AuditRecord): Promise<void> {
+  await ctx.db
+    .insertInto('audit_log')
+    .values({
+      id: newId(),
+      workspace_id: ctx.workspace.id,
+      actor_type: ctx.actor.kind === 'user' ? ctx.actor.via : 'system',
+      actor_id: ctx.actor.kind === 'user' ? ctx.actor.userId : ctx.actor.name,
+      action: record.action,
+      entity_type: record.entityType,
+      entity_id: record.entityId,
+      before: record.before === undefined ? null : JSON.stringify(record.before),
+      after: record.after === undefined ? null : JSON.stringify(record.after),
+      request_id: ctx.requestId ?? null,
+      created_at: nowIso(ctx),
+    })
+    .execute();
+}
+
+export const AuditQuery = z.object({
+  entityType: z.string().optional(),
+  entityId: z.string().optional(),
+  actorId: z.string().optional(),
+  cursor: z.string().optional(),
+  limit: Limit,
+});
+export type AuditQuery = z.infer<typeof AuditQuery>;
+
+export type AuditEntry = {
+  id: string;
+  actorType: string;
+  actorId: string | null;
+  action: string;
+  entityType: string;
+  entityId: string;
+  before: unknown;
+  after: unknown;
+  requestId: string | null;
+  createdAt: string;
+};
+
+export async function listAudit({ ctx, input }: { ctx: Ctx; input: AuditQuery }) {
+  await authorize(ctx, 'audit:read');
+  let q = ctx.db.selectFrom('audit_log').selectAll().where('workspace_id', '=', ctx.workspace.id);
+  if (input.entityType) q = q.where('entity_type', '=', input.entityType);
+  if (input.entityId) q = q.where('entity_id', '=', input.entityId);
+  if (input.actorId) q = q.where('actor_id', '=', input.actorId);
+  // UUIDv7 ids are time-ordered, so the id alone is a stable newest-first cursor.
+  if (input.cursor) q = q.where('id', '<', input.cursor);
+  const rows = await q.orderBy('id', 'desc').limit(input.limit + 1).execute();
+  const page = rows.slice(0, input.limit);
+  return {
+    items: page.map(
+      (r): AuditEntry => ({
+        id: r.id,
+        actorType: r.actor_type,
+        actorId: r.actor_id,
+        action: r.action,
+        entityType: r.entity_type,
+        entityId: r.entity_id,
+        before: r.before === null ? null : JSON.parse(r.before),
+        after: r.after === null ? null : JSON.parse(r.after),
+        requestId: r.request_id,
+        createdAt: r.created_at,
+      }),
+    ),
+    nextCursor: rows.length > input.limit ? (page.at(-1)?.id ?? null) : null,
+  };
+}

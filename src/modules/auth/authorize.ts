@@ -1,0 +1,48 @@
+import type { Ctx } from '../../context.ts';
+import { AppError, forbidden } from '../../errors.ts';
+import { type Permission, PERMISSION_TABLE } from './permissions.ts';
+
+/**
+ * Throws unless the actor may do `permission` (on `accountId`, for team-scoped grants).
+ * System actors (jobs, first start, CLI as operator) may do everything.
+ */
+export async function authorize(ctx: Ctx, permission: Permission, accountId?: string): Promise<void> {
+  const actor = ctx.actor;
+  if (actor.kind === 'system') return;
+  if (permission !== 'read' && !actor.scopes.includes('write')) {
+    throw new AppError('forbidden', 'This API token has only the read scope');
+  }
+  const grant = PERMISSION_TABLE[actor.role][permission];
+  if (grant === 'all') return;
+  if (grant === 'team' && accountId !== undefined && (await isOnTeam(ctx, actor.userId, accountId))) return;
+  throw forbidden(
+    grant === 'team'
+      ? `Role ${actor.role} may do ${permission} only on accounts whose team you are on`
+      : `Role ${actor.role} may not do ${permission}`,
+  );
+}
+
+export async function isOnTeam(ctx: Ctx, userId: string, accountId: string): Promise<boolean> {
+  const owner = await ctx.db
+    .selectFrom('accounts')
+    .select('id')
+    .where('workspace_id', '=', ctx.workspace.id)
+    .where('id', '=', accountId)
+    .where('owner_id', '=', userId)
+    .executeTakeFirst();
+  if (owner) return true;
+  const member = await ctx.db
+    .selectFrom('account_members')
+    .select('account_id')
+    .where('workspace_id', '=', ctx.workspace.id)
+    .where('account_id', '=', accountId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  return member !== undefined;
+}
+
+/** May the actor do this? For UIs deciding which buttons to show; never a substitute for authorize. */
+export function can(ctx: Ctx, permission: Permission): 'all' | 'team' | 'none' {
+  if (ctx.actor.kind === 'system') return 'all';
+  return PERMISSION_TABLE[ctx.actor.role][permission];
+}

@@ -1,0 +1,96 @@
+export const ROLES = ['admin', 'manager', 'csm', 'viewer'] as const;
+export type Role = (typeof ROLES)[number];
+
+export type Permission =
+  | 'read'
+  | 'profile:write'
+  | 'accounts:create'
+  | 'accounts:update'
+  | 'accounts:delete'
+  | 'accounts:bulk'
+  | 'contacts:write'
+  | 'contracts:write'
+  | 'notes:write'
+  | 'settings:write'
+  | 'imports:run'
+  | 'audit:read'
+  | 'users:manage'
+  | 'keys:manage';
+
+/**
+ * 'team' means only on accounts the user owns or is a team member of. The table is the whole
+ * policy: a permission missing for a role is a compile error, not a silent deny.
+ */
+export type Grant = 'all' | 'team' | 'none';
+
+export const PERMISSION_TABLE: Record<Role, Record<Permission, Grant>> = {
+  admin: {
+    read: 'all',
+    // Own name, language and password: even viewers keep their profile.
+    'profile:write': 'all',
+    'accounts:create': 'all',
+    'accounts:update': 'all',
+    'accounts:delete': 'all',
+    'accounts:bulk': 'all',
+    'contacts:write': 'all',
+    'contracts:write': 'all',
+    'notes:write': 'all',
+    'settings:write': 'all',
+    'imports:run': 'all',
+    'audit:read': 'all',
+    'users:manage': 'all',
+    'keys:manage': 'all',
+  },
+  manager: {
+    read: 'all',
+    'profile:write': 'all',
+    'accounts:create': 'all',
+    'accounts:update': 'all',
+    'accounts:delete': 'all',
+    'accounts:bulk': 'all',
+    'contacts:write': 'all',
+    'contracts:write': 'all',
+    'notes:write': 'all',
+    'settings:write': 'all',
+    'imports:run': 'all',
+    'audit:read': 'all',
+    'users:manage': 'none',
+    'keys:manage': 'none',
+  },
+  csm: {
+    read: 'all',
+    'profile:write': 'all',
+    'accounts:create': 'none',
+    'accounts:update': 'team',
+    'accounts:delete': 'none',
+    'accounts:bulk': 'none',
+    'contacts:write': 'team',
+    // Commercial terms are the AE's and manager's; a CSM records outcomes through renewals.
+    'contracts:write': 'none',
+    'notes:write': 'all',
+    'settings:write': 'none',
+    'imports:run': 'none',
+    'audit:read': 'none',
+    'users:manage': 'none',
+    'keys:manage': 'none',
+  },
+  viewer: {
+    read: 'all',
+    'profile:write': 'all',
+    'accounts:create': 'none',
+    'accounts:update': 'none',
+    'accounts:delete': 'none',
+    'accounts:bulk': 'none',
+    'contacts:write': 'none',
+    'contracts:write': 'none',
+    'notes:write': 'none',
+    'settings:write': 'none',
+    'imports:run': 'none',
+    'audit:read': 'none',
+    'users:manage': 'none',
+    'keys:manage': 'none',
+  },
+};
+
+export const SCOPES = ['read', 'write'] as const;
+export type Scope = (typeof SCOPES)[number];

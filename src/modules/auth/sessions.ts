@@ -1,0 +1,141 @@
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import type { Actor, Deps } from '../../context.ts';
+import { AppError } from '../../errors.ts';
+import { newId } from '../../ids.ts';
+import { type User, userRowToUser } from './users.ts';
+import { DUMMY_PASSWORD_HASH, sha256, verifyPassword } from './secrets.ts';
+import { SCOPES, type Scope } from './permissions.ts';
+
+export const Login = z.object({
+  email: z.email().transform((e) => e.toLowerCase()),
+  password: z.string().min(1).max(200),
+});
+export type Login = z.infer<typeof Login>;
+
+// Ten failures per email, or thirty per address, in fifteen minutes lock further tries out until
+// the window slides. Counted in the database so every node behind a load balancer sees the same.
+export const LOGIN_WINDOW_MS = 15 * 60_000;
+export const LOGIN_MAX_FAILURES_PER_EMAIL = 10;
+export const LOGIN_MAX_FAILURES_PER_IP = 30;
+
+export type Authenticated = {
+  user: User;
+  workspaceId: string;
+  actor: Actor;
+};
+
+export type LoginResult = { user: User; csrfToken: string; cookie: string; expiresAt: string };
+
+export async function login(deps: Deps, input: Login, ip: string): Promise<LoginResult> {
+  const { db } = deps;
+  const now = deps.now();
+  const since = new Date(now.getTime() - LOGIN_WINDOW_MS).toISOString();
+  const failures = await db
+    .selectFrom('login_attempts')
+    .select((eb) => [
+      eb.fn.sum<number>(eb.case().when('email', '=', input.email).then(1).else(0).end()).as('byEmail'),
+      eb.fn.countAll<number>().as('byIp'),
+    ])
+    .where('succeeded', '=', 0)
+    .where('created_at', '>=', since)
+    .where((eb) => eb.or([eb('email', '=', input.email), eb('ip', '=', ip)]))
+    .executeTakeFirst();
+  if (
+    Number(failures?.byEmail ?? 0) >= LOGIN_MAX_FAILURES_PER_EMAIL ||
+    Number(failures?.byIp ?? 0) >= LOGIN_MAX_FAILURES_PER_IP
+  ) {
+    throw new AppError('rate_limited', 'Too many failed sign-in attempts; try again in 15 minutes', undefined, {
+      'Retry-After': String(LOGIN_WINDOW_MS / 1000),
+    });
+  }
+
+  const row = await db.selectFrom('users').selectAll().where('email', '=', input.email).executeTakeFirst();
+  const ok = await verifyPassword(input.password, row?.password_hash ?? DUMMY_PASSWORD_HASH);
+  const succeeded = ok && row !== undefined && row.active === 1;
+  await db.deleteFrom('login_attempts').where('created_at', '<', since).execute();
+  await db
+    .insertInto('login_attempts')
+    .values({ id: newId(), email: input.email, ip, succeeded: succeeded ? 1 : 0, created_at: now.toISOString() })
+    .execute();
+  if (!succeeded || !row) throw new AppError('unauthenticated', 'Email or password is incorrect');
+
+  const cookie = randomBytes(32).toString('base64url');
+  const csrfToken = randomBytes(24).toString('base64url');
+  const expiresAt = new Date(now.getTime() + deps.config.sessionTtlHours * 3_600_000).toISOString();
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('sessions')
+      .values({
+        id: sha256(cookie),
+        workspace_id: row.workspace_id,
+        user_id: row.id,
+        csrf_token: csrfToken,
+        expires_at: expiresAt,
+        created_at: now.toISOString(),
+      })
+      .execute();
+    await trx.updateTable('users').set({ last_login_at: now.toISOString() }).where('id', '=', row.id).execute();
+  });
+  return { user: userRowToUser({ ...row, last_login_at: now.toISOString() }), csrfToken, cookie, expiresAt };
+}
+
+export async function logout(deps: Deps, cookie: string): Promise<void> {
+  await deps.db.deleteFrom('sessions').where('id', '=', sha256(cookie)).execute();
+}
+
+export type SessionAuth = Authenticated & { csrfToken: string };
+
+/** Resolves a session cookie; expired sessions are deleted and count as none. */
+export async function authenticateSession(deps: Deps, cookie: string): Promise<SessionAuth | undefined> {
+  const id = sha256(cookie);
+  const row = await deps.db
+    .selectFrom('sessions')
+    .innerJoin('users', 'users.id', 'sessions.user_id')
+    .selectAll('users')
+    .select(['sessions.csrf_token', 'sessions.expires_at'])
+    .where('sessions.id', '=', id)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  if (row.expires_at <= deps.now().toISOString() || row.active !== 1) {
+    await deps.db.deleteFrom('sessions').where('id', '=', id).execute();
+    return undefined;
+  }
+  return {
+    user: userRowToUser(row),
+    workspaceId: row.workspace_id,
+    csrfToken: row.csrf_token,
+    actor: { kind: 'user', userId: row.id, role: row.role, via: 'session', scopes: SCOPES, sessionId: id },
+  };
+}
+
+/** Resolves `Authorization: Bearer <token>`; revoked, expired or deactivated tokens count as none. */
+export async function authenticateToken(deps: Deps, token: string): Promise<Authenticated | undefined> {
+  const row = await deps.db
+    .selectFrom('api_tokens')
+    .innerJoin('users', 'users.id', 'api_tokens.user_id')
+    .selectAll('users')
+    .select(['api_tokens.id as token_id', 'api_tokens.scopes', 'api_tokens.revoked_at', 'api_tokens.expires_at'])
+    .where('api_tokens.token_hash', '=', sha256(token))
+    .executeTakeFirst();
+  const now = deps.now().toISOString();
+  if (!row || row.revoked_at !== null || row.active !== 1) return undefined;
+  if (row.expires_at !== null && row.expires_at <= now) return undefined;
+  // last_used_at is advisory; only write it once a minute per token to keep reads read-only.
+  await deps.db
+    .updateTable('api_tokens')
+    .set({ last_used_at: now })
+    .where('id', '=', row.token_id)
+    .where((eb) =>
+      eb.or([
+        eb('last_used_at', 'is', null),
+        eb('last_used_at', '<', new Date(deps.now().getTime() - 60_000).toISOString()),
+      ]),
+    )
+    .execute();
+  return {
+    user: userRowToUser(row),
+    workspaceId: row.workspace_id,
+    actor: { kind: 'user', userId: row.id, role: row.role, via: 'token', scopes: JSON.parse(row.scopes) as Scope[] },
+  };
+}

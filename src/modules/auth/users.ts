@@ -1,0 +1,200 @@
+import { z } from 'zod';
+import { actorId, type Ctx, inTransaction } from '../../context.ts';
+import { AppError, conflict, notFound } from '../../errors.ts';
+import { newId } from '../../ids.ts';
+import { isUniqueViolation } from '../../db/dialect.ts';
+import { nowIso } from '../../time.ts';
+import type { UsersTable } from './auth.table.ts';
+import { writeAudit } from './audit.ts';
+import { authorize } from './authorize.ts';
+import { ROLES } from './permissions.ts';
+import { hashPassword } from './secrets.ts';
+
+export const LOCALES = ['zh-CN', 'en'] as const;
+
+export const User = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.string(),
+  locale: z.enum(LOCALES),
+  role: z.enum(ROLES),
+  active: z.boolean(),
+  lastLoginAt: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type User = z.infer<typeof User>;
+
+export function userRowToUser(row: UsersTable): User {
+  return {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    locale: row.locale as User['locale'],
+    role: row.role,
+    active: row.active === 1,
+    lastLoginAt: row.last_login_at,
+    createdAt: row.created_at,
+  };
+}
+
+const Password = z.string().min(8, 'must be at least 8 characters').max(200);
+
+export const CreateUser = z.object({
+  email: z.email().transform((e) => e.toLowerCase()),
+  name: z.string().trim().min(1).max(200),
+  role: z.enum(ROLES),
+  locale: z.enum(LOCALES).default('zh-CN'),
+  password: Password,
+});
+export type CreateUser = z.infer<typeof CreateUser>;
+
+export const UpdateUser = z
+  .object({
+    name: z.string().trim().min(1).max(200),
+    role: z.enum(ROLES),
+    locale: z.enum(LOCALES),
+    active: z.boolean(),
+    password: Password,
+  })
+  .partial();
+export type UpdateUser = z.infer<typeof UpdateUser>;
+
+/** What a user may change about themselves. */
+export const UpdateMe = UpdateUser.pick({ name: true, locale: true, password: true });
+export type UpdateMe = z.infer<typeof UpdateMe>;
+
+const auditable = (u: User) => ({ email: u.email, name: u.name, role: u.role, locale: u.locale, active: u.active });
+
+export async function createUser({ ctx, input }: { ctx: Ctx; input: CreateUser }): Promise<User> {
+  await authorize(ctx, 'users:manage');
+  const data = CreateUser.parse(input);
+  const passwordHash = await hashPassword(data.password);
+  return inTransaction(ctx, async (tx) => {
+    const now = nowIso(tx);
+    const row: UsersTable = {
+      id: newId(),
+      workspace_id: tx.workspace.id,
+      email: data.email,
+      name: data.name,
+      locale: data.locale,
+      role: data.role,
+      password_hash: passwordHash,
+      active: 1,
+      last_login_at: null,
+      created_at: now,
+      updated_at: now,
+    };
+    try {
+      await tx.db.insertInto('users').values(row).execute();
+    } catch (error) {
+      if (isUniqueViolation(error)) throw conflict(`A user with email ${data.email} already exists`);
+      throw error;
+    }
+    const user = userRowToUser(row);
+    await writeAudit(tx, { action: 'user.created', entityType: 'user', entityId: user.id, after: auditable(user) });
+    return user;
+  });
+}
+
+export async function findUserRow(ctx: Ctx, id: string): Promise<UsersTable | undefined> {
+  return ctx.db
+    .selectFrom('users')
+    .selectAll()
+    .where('workspace_id', '=', ctx.workspace.id)
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+export async function getUser({ ctx, id }: { ctx: Ctx; id: string }): Promise<User> {
+  await authorize(ctx, 'read');
+  const row = await findUserRow(ctx, id);
+  if (!row) throw notFound('User', id);
+  return userRowToUser(row);
+}
+
+export const ListUsers = z.object({
+  role: z.enum(ROLES).optional(),
+  active: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional(),
+  q: z.string().optional(),
+});
+export type ListUsers = z.infer<typeof ListUsers>;
+
+/** Users are few per workspace (hundreds), so the list is returned whole, ordered by name. */
+export async function listUsers({ ctx, input }: { ctx: Ctx; input: ListUsers }) {
+  await authorize(ctx, 'read');
+  let q = ctx.db.selectFrom('users').selectAll().where('workspace_id', '=', ctx.workspace.id);
+  if (input.role) q = q.where('role', '=', input.role);
+  if (input.active !== undefined) q = q.where('active', '=', input.active ? 1 : 0);
+  if (input.q) {
+    const like = `%${input.q.toLowerCase()}%`;
+    q = q.where((eb) => eb.or([eb(eb.fn('lower', ['name']), 'like', like), eb('email', 'like', like)]));
+  }
+  const rows = await q.orderBy('name').orderBy('id').execute();
+  return { items: rows.map(userRowToUser), nextCursor: null };
+}
+
+async function applyUserUpdate(ctx: Ctx, id: string, input: UpdateUser): Promise<User> {
+  const passwordHash = input.password ? await hashPassword(input.password) : undefined;
+  return inTransaction(ctx, async (tx) => {
+    const before = await findUserRow(tx, id);
+    if (!before) throw notFound('User', id);
+    if (before.role === 'admin' && ((input.role && input.role !== 'admin') || input.active === false)) {
+      const admins = await tx.db
+        .selectFrom('users')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('workspace_id', '=', tx.workspace.id)
+        .where('role', '=', 'admin')
+        .where('active', '=', 1)
+        .executeTakeFirstOrThrow();
+      if (Number(admins.n) <= 1) throw conflict('A workspace must keep at least one active admin');
+    }
+    const after = await tx.db
+      .updateTable('users')
+      .set({
+        name: input.name,
+        role: input.role,
+        locale: input.locale,
+        active: input.active === undefined ? undefined : input.active ? 1 : 0,
+        password_hash: passwordHash,
+        updated_at: nowIso(tx),
+      })
+      .where('workspace_id', '=', tx.workspace.id)
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    // A deactivated user, or one whose password changed, must sign in again everywhere else.
+    if (input.active === false || passwordHash) {
+      let del = tx.db.deleteFrom('sessions').where('workspace_id', '=', tx.workspace.id).where('user_id', '=', id);
+      // Changing your own password keeps the session you changed it from.
+      if (tx.actor.kind === 'user' && tx.actor.sessionId && tx.actor.userId === id) {
+        del = del.where('id', '!=', tx.actor.sessionId);
+      }
+      await del.execute();
+    }
+    const user = userRowToUser(after);
+    const changes = { ...auditable(user), passwordChanged: passwordHash !== undefined || undefined };
+    await writeAudit(tx, {
+      action: 'user.updated',
+      entityType: 'user',
+      entityId: id,
+      before: auditable(userRowToUser(before)),
+      after: changes,
+    });
+    return user;
+  });
+}
+
+export async function updateUser({ ctx, id, input }: { ctx: Ctx; id: string; input: UpdateUser }): Promise<User> {
+  await authorize(ctx, 'users:manage');
+  return applyUserUpdate(ctx, id, UpdateUser.parse(input));
+}
+
+export async function updateMe({ ctx, input }: { ctx: Ctx; input: UpdateMe }): Promise<User> {
+  const id = actorId(ctx);
+  if (!id) throw new AppError('bad_request', 'Only a signed-in user has a profile');
+  await authorize(ctx, 'profile:write');
+  return applyUserUpdate(ctx, id, UpdateMe.parse(input));
+}

@@ -1,0 +1,202 @@
+import { z } from 'zod';
+import { actorId, type Ctx, inTransaction } from '../../context.ts';
+import { notFound } from '../../errors.ts';
+import { newId } from '../../ids.ts';
+import { decodeCursor, encodeCursor, Limit } from '../../pagination.ts';
+import { nowIso } from '../../time.ts';
+import { writeAudit } from '../auth/audit.ts';
+import { authorize } from '../auth/authorize.ts';
+import type { TimelineEntriesTable } from './timeline.table.ts';
+
+export const NOTE_TYPES = ['note', 'call', 'meeting', 'email'] as const;
+export type NoteType = (typeof NOTE_TYPES)[number];
+
+export const TimelineEntry = z.object({
+  id: z.string(),
+  accountId: z.string(),
+  type: z.string(),
+  title: z.string(),
+  body: z.string().nullable(),
+  actorId: z.string().nullable(),
+  entityType: z.string().nullable(),
+  entityId: z.string().nullable(),
+  data: z.unknown().nullable(),
+  occurredAt: z.string(),
+  createdAt: z.string(),
+});
+export type TimelineEntry = z.infer<typeof TimelineEntry>;
+
+const rowToEntry = (r: TimelineEntriesTable): TimelineEntry => ({
+  id: r.id,
+  accountId: r.account_id,
+  type: r.type,
+  title: r.title,
+  body: r.body,
+  actorId: r.actor_id,
+  entityType: r.entity_type,
+  entityId: r.entity_id,
+  data: r.data === null ? null : JSON.parse(r.data),
+  occurredAt: r.occurred_at,
+  createdAt: r.created_at,
+});
+
+export type TimelineWrite = {
+  accountId: string;
+  type: string;
+  title: string;
+  body?: string | null;
+  entityType?: string;
+  entityId?: string;
+  data?: unknown;
+  occurredAt?: string;
+};
+
+/** Call inside the transaction of the change it records. */
+export async function writeTimeline(ctx: Ctx, entry: TimelineWrite): Promise<TimelineEntry> {
+  const now = nowIso(ctx);
+  const row: TimelineEntriesTable = {
+    id: newId(),
+    workspace_id: ctx.workspace.id,
+    account_id: entry.accountId,
+    type: entry.type,
+    title: entry.title,
+    body: entry.body ?? null,
+    actor_id: actorId(ctx),
+    entity_type: entry.entityType ?? null,
+    entity_id: entry.entityId ?? null,
+    data: entry.data === undefined ? null : JSON.stringify(entry.data),
+    occurred_at: entry.occurredAt ?? now,
+    created_at: now,
+  };
+  await ctx.db.insertInto('timeline_entries').values(row).execute();
+  return rowToEntry(row);
+}
+
+/** The fields whose values differ, as `{ field: [before, after] }`. */
+export function diff(before: Record<string, unknown>, after: Record<string, unknown>): Record<string, [unknown, unknown]> {
+  const changes: Record<string, [unknown, unknown]> = {};
+  for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    if (JSON.stringify(before[key]) !== JSON.stringify(after[key])) changes[key] = [before[key], after[key]];
+  }
+  return changes;
+}
+
+export type AccountChange = {
+  accountId: string;
+  entityType: 'account' | 'contact' | 'contract';
+  entityId: string;
+  action: 'created' | 'updated' | 'deleted';
+  title: string;
+  before?: Record<string, unknown>;
+  after?: Record<string, unknown>;
+};
+
+/**
+ * One change to an account, contact or contract: an audit row (who, before/after) and a timeline
+ * entry on the account (what changed), both in the caller's transaction. Returns false, writing
+ * nothing, when an update changed no field.
+ */
+export async function recordAccountChange(ctx: Ctx, change: AccountChange): Promise<boolean> {
+  const changes = change.before && change.after ? diff(change.before, change.after) : undefined;
+  if (change.action === 'updated' && changes && Object.keys(changes).length === 0) return false;
+  const action = `${change.entityType}.${change.action}`;
+  await writeAudit(ctx, {
+    action,
+    entityType: change.entityType,
+    entityId: change.entityId,
+    before: change.before,
+    after: change.after,
+  });
+  await writeTimeline(ctx, {
+    accountId: change.accountId,
+    type: action,
+    title: change.title,
+    entityType: change.entityType,
+    entityId: change.entityId,
+    data: changes ? { changes } : undefined,
+  });
+  return true;
+}
+
+export const CreateNote = z.object({
+  type: z.enum(NOTE_TYPES).default('note'),
+  title: z.string().trim().min(1).max(300).optional(),
+  body: z.string().trim().min(1).max(20_000),
+  occurredAt: z.iso.datetime({ offset: true }).optional(),
+});
+export type CreateNote = z.infer<typeof CreateNote>;
+
+export async function addNote({ ctx, accountId, input }: { ctx: Ctx; accountId: string; input: CreateNote }) {
+  const data = CreateNote.parse(input);
+  return inTransaction(ctx, async (tx) => {
+    await requireAccount(tx, accountId);
+    await authorize(tx, 'notes:write', accountId);
+    const entry = await writeTimeline(tx, {
+      accountId,
+      type: data.type,
+      title: data.title ?? firstLine(data.body),
+      body: data.body,
+      occurredAt: data.occurredAt ? new Date(data.occurredAt).toISOString() : undefined,
+    });
+    await writeAudit(tx, { action: 'note.created', entityType: 'timeline_entry', entityId: entry.id, after: entry });
+    return entry;
+  });
+}
+
+export const ListTimeline = z.object({
+  type: z
+    .string()
+    .optional()
+    .transform((v) => (v ? v.split(',').map((s) => s.trim()) : undefined)),
+  /** 'people' = notes, calls, meetings, emails; 'system' = recorded changes. */
+  kind: z.enum(['people', 'system']).optional(),
+  cursor: z.string().optional(),
+  limit: Limit,
+});
+export type ListTimeline = z.output<typeof ListTimeline>;
+
+export async function listTimeline({ ctx, accountId, input }: { ctx: Ctx; accountId: string; input: ListTimeline }) {
+  await authorize(ctx, 'read');
+  const q = input;
+  await requireAccount(ctx, accountId);
+  let query = ctx.db
+    .selectFrom('timeline_entries')
+    .selectAll()
+    .where('workspace_id', '=', ctx.workspace.id)
+    .where('account_id', '=', accountId);
+  if (q.type) query = query.where('type', 'in', q.type);
+  if (q.kind === 'people') query = query.where('type', 'in', [...NOTE_TYPES]);
+  if (q.kind === 'system') query = query.where('type', 'not in', [...NOTE_TYPES]);
+  if (q.cursor) {
+    const [at, id] = decodeCursor(q.cursor, 2) as [string, string];
+    query = query.where((eb) =>
+      eb.or([eb('occurred_at', '<', at), eb.and([eb('occurred_at', '=', at), eb('id', '<', id)])]),
+    );
+  }
+  const rows = await query
+    .orderBy('occurred_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(q.limit + 1)
+    .execute();
+  const page = rows.slice(0, q.limit);
+  const last = page.at(-1);
+  return {
+    items: page.map(rowToEntry),
+    nextCursor: rows.length > q.limit && last ? encodeCursor([last.occurred_at, last.id]) : null,
+  };
+}
+
+async function requireAccount(ctx: Ctx, accountId: string): Promise<void> {
+  const found = await ctx.db
+    .selectFrom('accounts')
+    .select('id')
+    .where('workspace_id', '=', ctx.workspace.id)
+    .where('id', '=', accountId)
+    .executeTakeFirst();
+  if (!found) throw notFound('Account', accountId);
+}
+
+const firstLine = (body: string) => {
+  const line = body.split('\n')[0] ?? body;
+  return line.length > 80 ? `${line.slice(0, 79)}…` : line;
+};

@@ -1,0 +1,84 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import { requestId } from 'hono/request-id';
+import type { Deps } from '../context.ts';
+import { AppError } from '../errors.ts';
+import { accountsRoutes } from '../modules/accounts/accounts.routes.ts';
+import { importRoutes } from '../modules/accounts/import.routes.ts';
+import { authRoutes, publicAuthRoutes } from '../modules/auth/auth.routes.ts';
+import { authenticate } from './auth-middleware.ts';
+import { mountDocs } from './docs.ts';
+import type { AppEnv } from './env.ts';
+import { errorBody, sendError, toAppError } from './errors.ts';
+
+/** JSON bodies above this are refused with 413; CSV imports have their own, larger limit. */
+export const API_BODY_LIMIT = 1024 * 1024;
+export const IMPORT_BODY_LIMIT = 50 * 1024 * 1024;
+
+/** Builds the whole HTTP app without listening, so tests call `app.request()` in-process. */
+export function createApp(deps: Deps) {
+  const app = new OpenAPIHono<AppEnv>();
+  app.use('*', requestId());
+
+  app.onError((error, c) => sendError(c, toAppError(error, deps.logger, c.get('requestId'))));
+  app.notFound((c) =>
+    c.json(errorBody(c, 'not_found', `No route for ${c.req.method} ${new URL(c.req.url).pathname}`), 404),
+  );
+
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+
+  const tooLarge = (limit: number) =>
+    bodyLimit({
+      maxSize: limit,
+      onError: () => {
+        throw new AppError('payload_too_large', `Request body is larger than ${limit / 1024 / 1024} MB`);
+      },
+    });
+  app.use('/api/v1/imports/*', tooLarge(IMPORT_BODY_LIMIT));
+  app.use('/api/v1/*', async (c, next) =>
+    c.req.path.startsWith('/api/v1/imports/') ? next() : tooLarge(API_BODY_LIMIT)(c, next),
+  );
+
+  const api = new OpenAPIHono<AppEnv>();
+  api.route('/', publicAuthRoutes(deps));
+  api.use('*', async (c, next) => {
+    const path = c.req.path;
+    if (path === '/api/v1/openapi.json' || path === '/api/v1/auth/login' || path === '/api/v1/auth/logout') {
+      return next();
+    }
+    return authenticate(deps)(c, next);
+  });
+  api.route('/', authRoutes());
+  api.route('/', accountsRoutes());
+  api.route('/', importRoutes());
+
+  api.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'An API token from POST /api/v1/tokens',
+  });
+  api.openAPIRegistry.registerComponent('securitySchemes', 'cookieAuth', {
+    type: 'apiKey',
+    in: 'cookie',
+    name: 'steward_session',
+    description: 'The session cookie set by POST /api/v1/auth/login; writes also need the x-csrf-token header',
+  });
+  api.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'Steward API',
+      version: '1',
+      description:
+        'Customer success platform API. Errors are always `{ "error": { "code", "message", "details"?, "requestId" } }`; lists are `{ "items", "nextCursor" }`.',
+    },
+    servers: [{ url: '/api/v1' }],
+    security: [{ bearerAuth: [] }, { cookieAuth: [] }],
+  });
+  app.route('/api/v1', api);
+
+  mountDocs(app as never);
+  app.get('/', (c) => c.redirect('/api/docs'));
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

@@ -1,0 +1,60 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { MiddlewareHandler } from 'hono';
+import { getCookie } from 'hono/cookie';
+import type { Deps, WorkspaceRef } from '../context.ts';
+import { AppError } from '../errors.ts';
+import { authenticateSession, authenticateToken } from '../modules/auth/sessions.ts';
+import { getWorkspace, toRef } from '../modules/workspaces/index.ts';
+import type { AppEnv } from './env.ts';
+
+export const SESSION_COOKIE = 'steward_session';
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+const sameSecret = (a: string, b: string) => {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+};
+
+/**
+ * Resolves the caller (bearer token, else session cookie) into `c.var.ctx`. Cookie-authenticated
+ * writes must echo the session's CSRF token in `x-csrf-token`; SameSite=Lax alone would still let
+ * a same-site page (another app on a sibling subdomain) post forms.
+ */
+export function authenticate(deps: Deps): MiddlewareHandler<AppEnv> {
+  // Workspace base currency and time zone are fixed at creation, so a per-process cache is safe.
+  const workspaces = new Map<string, WorkspaceRef>();
+  return async (c, next) => {
+    const header = c.req.header('authorization');
+    let auth: Awaited<ReturnType<typeof authenticateToken>>;
+    if (header !== undefined) {
+      const m = /^Bearer\s+(\S+)$/i.exec(header);
+      if (!m) throw new AppError('unauthenticated', 'Authorization header must be "Bearer <token>"');
+      auth = await authenticateToken(deps, m[1]!);
+      if (!auth) throw new AppError('unauthenticated', 'API token is unknown, revoked or expired');
+    } else {
+      const cookie = getCookie(c, SESSION_COOKIE);
+      const session = cookie ? await authenticateSession(deps, cookie) : undefined;
+      if (!session) {
+        throw new AppError(
+          'unauthenticated',
+          cookie ? 'Your session has expired; sign in again' : 'Sign in, or send an API token as "Authorization: Bearer <token>"',
+        );
+      }
+      if (!SAFE_METHODS.has(c.req.method)) {
+        const sent = c.req.header('x-csrf-token');
+        if (!sent || !sameSecret(sent, session.csrfToken)) {
+          throw new AppError('csrf_failed', 'Missing or wrong x-csrf-token header (use the csrfToken that login returned)');
+        }
+      }
+      auth = session;
+    }
+    let workspace = workspaces.get(auth.workspaceId);
+    if (!workspace) {
+      workspace = toRef(await getWorkspace(deps, auth.workspaceId));
+      workspaces.set(workspace.id, workspace);
+    }
+    c.set('ctx', { ...deps, workspace, actor: auth.actor, requestId: c.get('requestId') });
+    await next();
+  };
+}

@@ -1,0 +1,39 @@
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { ZodError } from 'zod';
+import { isTransient } from '../db/dialect.ts';
+import { AppError, type ErrorCode, fromZod, HTTP_STATUS } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+
+export function errorBody(c: Context, code: ErrorCode, message: string, details?: unknown) {
+  const requestId = (c.get('requestId' as never) as string | undefined) ?? 'unknown';
+  return { error: { code, message, ...(details === undefined ? {} : { details }), requestId } };
+}
+
+export function sendError(c: Context, error: AppError) {
+  for (const [k, v] of Object.entries(error.headers ?? {})) c.header(k, v);
+  return c.json(errorBody(c, error.code, error.message, error.details), HTTP_STATUS[error.code]);
+}
+
+/** The one translation from thrown things to HTTP answers. */
+export function toAppError(error: unknown, logger: Logger, requestId: string): AppError {
+  if (error instanceof AppError) return error;
+  if (error instanceof ZodError) return fromZod(error);
+  if (error instanceof HTTPException) {
+    if (error.status === 413) return new AppError('payload_too_large', 'Request body is too large');
+    if (error.status === 400) {
+      const malformed = /json/i.test(error.message);
+      return new AppError('bad_request', malformed ? 'Malformed JSON in request body' : error.message);
+    }
+    if (error.status === 401) return new AppError('unauthenticated', error.message || 'Sign in first');
+    if (error.status === 415) return new AppError('unsupported_media_type', error.message);
+  }
+  if (isTransient(error)) {
+    logger.warn({ err: error, requestId }, 'transient database failure');
+    return new AppError('unavailable', 'The database is briefly unavailable; retry shortly', undefined, {
+      'Retry-After': '1',
+    });
+  }
+  logger.error({ err: error, requestId }, 'unhandled error');
+  return new AppError('internal', 'Internal error; the request id identifies it in the server log');
+}

@@ -1,0 +1,28 @@
+import type { Ctx } from './context.ts';
+
+/** The calendar day (YYYY-MM-DD) of an instant in a time zone: what "today" means for a workspace. */
+export function dayInZone(instant: Date, timeZone: string): string {
+  // en-CA formats as YYYY-MM-DD.
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(
+    instant,
+  );
+}
+
+export const nowIso = (ctx: Pick<Ctx, 'now'>): string => ctx.now().toISOString();
+export const today = (ctx: Pick<Ctx, 'now' | 'workspace'>): string => dayInZone(ctx.now(), ctx.workspace.timeZone);
+
+const DAY_MS = 86_400_000;
+
+export function addDays(day: string, n: number): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10);
+}
+
+export function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
+}
+
+export function isValidDay(day: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) return false;
+  const d = new Date(`${day}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === day;
+}
