@@ -20,7 +20,10 @@ const Env = z.object({
     .refine(isTimeZone, 'must be an IANA time zone such as Asia/Shanghai')
     .default('Asia/Shanghai'),
   STEWARD_SECURE_COOKIES: boolish.default(false),
-  STEWARD_SESSION_TTL_HOURS: z.coerce.number().positive().default(24 * 7),
+  STEWARD_SESSION_TTL_HOURS: z.coerce
+    .number()
+    .positive()
+    .default(24 * 7),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   STEWARD_ADMIN_EMAIL: z.email().default('admin@example.com'),
   STEWARD_ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
@@ -58,7 +61,8 @@ function isTimeZone(tz: string): boolean {
 
 export function parseDatabaseTarget(url: string): DatabaseTarget {
   if (/^postgres(ql)?:\/\//.test(url)) return { kind: 'postgres', url };
-  if (url.startsWith('sqlite:')) return { kind: 'sqlite', file: url.slice('sqlite:'.length).replace(/^\/\//, '') };
+  if (url.startsWith('sqlite:'))
+    return { kind: 'sqlite', file: url.slice('sqlite:'.length).replace(/^\/\//, '') };
   return { kind: 'sqlite', file: url };
 }
 

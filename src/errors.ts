@@ -47,19 +47,26 @@ export class AppError extends Error {
 
 export const notFound = (what: string, id?: string) =>
   new AppError('not_found', id === undefined ? `${what} not found` : `${what} ${id} not found`);
-export const forbidden = (message = 'Your role does not allow this action') => new AppError('forbidden', message);
-export const conflict = (message: string, details?: ErrorDetails) => new AppError('conflict', message, details);
+export const forbidden = (message = 'Your role does not allow this action') =>
+  new AppError('forbidden', message);
+export const conflict = (message: string, details?: ErrorDetails) =>
+  new AppError('conflict', message, details);
 export const invalid = (message: string, details?: ErrorDetails) =>
   new AppError('validation_failed', message, details);
 
 export type Issue = { path: string; message: string };
 
 /** zod issues -> `{ path: "team.0.role", message }`, so every error names the field it is about. */
-export function zodIssues(error: { issues: ReadonlyArray<{ path: PropertyKey[]; message: string }> }): Issue[] {
+export function zodIssues(error: {
+  issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>;
+}): Issue[] {
   return error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(root)', message: i.message }));
 }
 
-export function fromZod(error: { issues: ReadonlyArray<{ path: PropertyKey[]; message: string }> }, what = 'input') {
+export function fromZod(
+  error: { issues: ReadonlyArray<{ path: PropertyKey[]; message: string }> },
+  what = 'input',
+) {
   const issues = zodIssues(error);
   const first = issues[0];
   const message = first ? `Invalid ${what}: ${first.path}: ${first.message}` : `Invalid ${what}`;

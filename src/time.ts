@@ -3,13 +3,17 @@ import type { Ctx } from './context.ts';
 /** The calendar day (YYYY-MM-DD) of an instant in a time zone: what "today" means for a workspace. */
 export function dayInZone(instant: Date, timeZone: string): string {
   // en-CA formats as YYYY-MM-DD.
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(
-    instant,
-  );
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(instant);
 }
 
 export const nowIso = (ctx: Pick<Ctx, 'now'>): string => ctx.now().toISOString();
-export const today = (ctx: Pick<Ctx, 'now' | 'workspace'>): string => dayInZone(ctx.now(), ctx.workspace.timeZone);
+export const today = (ctx: Pick<Ctx, 'now' | 'workspace'>): string =>
+  dayInZone(ctx.now(), ctx.workspace.timeZone);
 
 const DAY_MS = 86_400_000;
 

@@ -9,20 +9,32 @@ export type Engine = 'sqlite' | 'postgres';
  * helpers read into it. `path` is a top-level key; keys are validated by callers against
  * definitions, and we still pass them as bound parameters.
  */
-export function jsonText(engine: Engine, column: Expression<unknown>, key: string): RawBuilder<string | null> {
+export function jsonText(
+  engine: Engine,
+  column: Expression<unknown>,
+  key: string,
+): RawBuilder<string | null> {
   return engine === 'sqlite'
     ? sql<string | null>`json_extract(${column}, ${`$."${key.replaceAll('"', '')}"`})`
     : sql<string | null>`(${column}::jsonb ->> ${key})`;
 }
 
-export function jsonNumber(engine: Engine, column: Expression<unknown>, key: string): RawBuilder<number | null> {
+export function jsonNumber(
+  engine: Engine,
+  column: Expression<unknown>,
+  key: string,
+): RawBuilder<number | null> {
   return engine === 'sqlite'
     ? sql<number | null>`json_extract(${column}, ${`$."${key.replaceAll('"', '')}"`})`
     : sql<number | null>`((${column}::jsonb ->> ${key})::double precision)`;
 }
 
 /** True when the JSON array in `column` holds `value` (strings only: tags, product lines). */
-export function jsonArrayContains(engine: Engine, column: Expression<unknown>, value: string): RawBuilder<boolean> {
+export function jsonArrayContains(
+  engine: Engine,
+  column: Expression<unknown>,
+  value: string,
+): RawBuilder<boolean> {
   return engine === 'sqlite'
     ? sql<boolean>`exists (select 1 from json_each(${column}) where json_each.value = ${value})`
     : sql<boolean>`(${column}::jsonb ? ${value})`;

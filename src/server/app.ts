@@ -3,9 +3,8 @@ import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import type { Deps } from '../context.ts';
 import { AppError } from '../errors.ts';
-import { accountsRoutes } from '../modules/accounts/accounts.routes.ts';
-import { importRoutes } from '../modules/accounts/import.routes.ts';
-import { authRoutes, publicAuthRoutes } from '../modules/auth/auth.routes.ts';
+import { accountsRoutes, importRoutes } from '../modules/accounts/index.ts';
+import { authRoutes, publicAuthRoutes } from '../modules/auth/index.ts';
 import { authenticate } from './auth-middleware.ts';
 import { mountDocs } from './docs.ts';
 import type { AppEnv } from './env.ts';
@@ -61,7 +60,8 @@ export function createApp(deps: Deps) {
     type: 'apiKey',
     in: 'cookie',
     name: 'steward_session',
-    description: 'The session cookie set by POST /api/v1/auth/login; writes also need the x-csrf-token header',
+    description:
+      'The session cookie set by POST /api/v1/auth/login; writes also need the x-csrf-token header',
   });
   api.doc31('/openapi.json', {
     openapi: '3.1.0',

@@ -38,13 +38,18 @@ export function authenticate(deps: Deps): MiddlewareHandler<AppEnv> {
       if (!session) {
         throw new AppError(
           'unauthenticated',
-          cookie ? 'Your session has expired; sign in again' : 'Sign in, or send an API token as "Authorization: Bearer <token>"',
+          cookie
+            ? 'Your session has expired; sign in again'
+            : 'Sign in, or send an API token as "Authorization: Bearer <token>"',
         );
       }
       if (!SAFE_METHODS.has(c.req.method)) {
         const sent = c.req.header('x-csrf-token');
         if (!sent || !sameSecret(sent, session.csrfToken)) {
-          throw new AppError('csrf_failed', 'Missing or wrong x-csrf-token header (use the csrfToken that login returned)');
+          throw new AppError(
+            'csrf_failed',
+            'Missing or wrong x-csrf-token header (use the csrfToken that login returned)',
+          );
         }
       }
       auth = session;

@@ -1,10 +1,14 @@
 import type { Deps } from '../context.ts';
 import { systemCtx } from '../context.ts';
-import { createUser } from '../modules/auth/users.ts';
-import { generatePassword } from '../modules/auth/secrets.ts';
+import { createUser, generatePassword } from '../modules/auth/index.ts';
 import { createWorkspace, toRef, type Workspace } from '../modules/workspaces/index.ts';
 
-export type FirstStart = { workspace: Workspace; adminEmail: string; adminPassword: string; generatedPassword: boolean };
+export type FirstStart = {
+  workspace: Workspace;
+  adminEmail: string;
+  adminPassword: string;
+  generatedPassword: boolean;
+};
 
 /**
  * On an empty database: one workspace and its first admin (password from STEWARD_ADMIN_PASSWORD, or

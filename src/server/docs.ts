@@ -29,7 +29,9 @@ export function mountDocs(app: Hono<never>) {
   const dir = swaggerUi.getAbsoluteFSPath();
   const cache = new Map<string, string>();
   app.get('/api/docs', (c) => c.html(PAGE));
-  app.get('/api/docs/init.js', (c) => c.body(INIT, 200, { 'content-type': 'text/javascript; charset=utf-8' }));
+  app.get('/api/docs/init.js', (c) =>
+    c.body(INIT, 200, { 'content-type': 'text/javascript; charset=utf-8' }),
+  );
   for (const [file, type] of Object.entries(ASSETS)) {
     app.get(`/api/docs/${file}`, (c) => {
       let body = cache.get(file);

@@ -59,7 +59,12 @@ export const jsonBody = <T extends z.ZodType>(schema: T) => ({
 export const listOf = <T extends z.ZodType>(item: T) =>
   z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 
-export const IdParam = z.object({ id: z.string().min(1).openapi({ param: { name: 'id', in: 'path' } }) });
+export const IdParam = z.object({
+  id: z
+    .string()
+    .min(1)
+    .openapi({ param: { name: 'id', in: 'path' } }),
+});
 
 export const NO_CONTENT = { 204: { description: 'Done' } } as const;
 

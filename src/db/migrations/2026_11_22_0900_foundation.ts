@@ -84,8 +84,16 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('succeeded', 'integer', (c) => c.notNull())
     .addColumn('created_at', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('login_attempts_email').on('login_attempts').columns(['email', 'created_at']).execute();
-  await db.schema.createIndex('login_attempts_ip').on('login_attempts').columns(['ip', 'created_at']).execute();
+  await db.schema
+    .createIndex('login_attempts_email')
+    .on('login_attempts')
+    .columns(['email', 'created_at'])
+    .execute();
+  await db.schema
+    .createIndex('login_attempts_ip')
+    .on('login_attempts')
+    .columns(['ip', 'created_at'])
+    .execute();
 
   await db.schema
     .createTable('audit_log')
@@ -138,7 +146,16 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .addUniqueConstraint('accounts_workspace_external_id', ['workspace_id', 'external_id'])
     .execute();
-  for (const col of ['name', 'owner_id', 'arr_minor', 'renewal_date', 'region', 'industry', 'parent_id', 'updated_at']) {
+  for (const col of [
+    'name',
+    'owner_id',
+    'arr_minor',
+    'renewal_date',
+    'region',
+    'industry',
+    'parent_id',
+    'updated_at',
+  ]) {
     await db.schema
       .createIndex(`accounts_${col}`)
       .on('accounts')
@@ -192,7 +209,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     // NULLs are distinct on both engines, so contacts without a product id do not collide.
     .addUniqueConstraint('contacts_workspace_external_user_id', ['workspace_id', 'external_user_id'])
     .execute();
-  await db.schema.createIndex('contacts_account').on('contacts').columns(['workspace_id', 'account_id']).execute();
+  await db.schema
+    .createIndex('contacts_account')
+    .on('contacts')
+    .columns(['workspace_id', 'account_id'])
+    .execute();
   await db.schema.createIndex('contacts_email').on('contacts').columns(['workspace_id', 'email']).execute();
 
   await db.schema
@@ -234,7 +255,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .on('contracts')
     .columns(['workspace_id', 'account_id', 'start_date'])
     .execute();
-  await db.schema.createIndex('contracts_end').on('contracts').columns(['workspace_id', 'end_date']).execute();
+  await db.schema
+    .createIndex('contracts_end')
+    .on('contracts')
+    .columns(['workspace_id', 'end_date'])
+    .execute();
 
   await db.schema
     .createTable('timeline_entries')

@@ -1,6 +1,24 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { CONFLICT, createRouter, ERRORS, IdParam, json, jsonBody, listOf, NO_CONTENT } from '../../server/env.ts';
-import { CreateNote, addNote, ListTimeline, listTimeline, TimelineEntry } from '../timeline/timeline.ts';
+import { notFound } from '../../errors.ts';
+import {
+  CONFLICT,
+  createRouter,
+  ERRORS,
+  IdParam,
+  json,
+  jsonBody,
+  listOf,
+  NO_CONTENT,
+} from '../../server/env.ts';
+import { addNote, CreateNote, ListTimeline, listTimeline, TimelineEntry } from '../timeline/index.ts';
+import {
+  Account,
+  BulkUpdateAccounts,
+  CreateAccount,
+  ListAccounts,
+  parseCustomFieldFilters,
+  UpdateAccount,
+} from './accounts.schemas.ts';
 import {
   bulkUpdateAccounts,
   createAccount,
@@ -10,16 +28,34 @@ import {
   updateAccount,
 } from './accounts.ts';
 import {
-  Account,
-  BulkUpdateAccounts,
-  CreateAccount,
-  ListAccounts,
-  parseCustomFieldFilters,
-  UpdateAccount,
-} from './accounts.schemas.ts';
-import { Contact, CreateContact, createContact, deleteContact, getContact, ListContacts, listContacts, UpdateContact, updateContact } from './contacts.ts';
-import { Contract, CreateContract, createContract, deleteContract, getContract, ListContracts, listContracts, UpdateContract, updateContract } from './contracts.ts';
-import { CurrencyRate, deleteCurrencyRate, listCurrencyRates, SetCurrencyRate, setCurrencyRate } from './currency-rates.ts';
+  Contact,
+  CreateContact,
+  createContact,
+  deleteContact,
+  getContact,
+  ListContacts,
+  listContacts,
+  UpdateContact,
+  updateContact,
+} from './contacts.ts';
+import {
+  Contract,
+  CreateContract,
+  createContract,
+  deleteContract,
+  getContract,
+  ListContracts,
+  listContracts,
+  UpdateContract,
+  updateContract,
+} from './contracts.ts';
+import {
+  CurrencyRate,
+  deleteCurrencyRate,
+  listCurrencyRates,
+  SetCurrencyRate,
+  setCurrencyRate,
+} from './currency-rates.ts';
 import {
   CreateCustomField,
   CustomFieldDefinition,
@@ -29,7 +65,6 @@ import {
   UpdateCustomField,
   updateCustomField,
 } from './custom-fields.ts';
-import { notFound } from '../../errors.ts';
 import { listAccounts } from './list-accounts.ts';
 
 const AccountList = listOf(Account).extend({ total: z.number().optional() });
@@ -118,12 +153,16 @@ export function accountsRoutes() {
       method: 'patch',
       path: '/accounts/{id}',
       tags,
-      summary: 'Change an account (CSMs on its team, managers, admins); customFields merge, null removes a key',
+      summary:
+        'Change an account (CSMs on its team, managers, admins); customFields merge, null removes a key',
       request: { params: IdParam, body: jsonBody(UpdateAccount) },
       responses: { 200: json(Account, 'Updated'), ...ERRORS, ...CONFLICT },
     }),
     async (c) =>
-      c.json(await updateAccount({ ctx: c.get('ctx'), id: c.req.valid('param').id, input: c.req.valid('json') }), 200),
+      c.json(
+        await updateAccount({ ctx: c.get('ctx'), id: c.req.valid('param').id, input: c.req.valid('json') }),
+        200,
+      ),
   );
 
   app.openapi(
@@ -152,7 +191,11 @@ export function accountsRoutes() {
     }),
     async (c) =>
       c.json(
-        await listTimeline({ ctx: c.get('ctx'), accountId: c.req.valid('param').id, input: c.req.valid('query') }),
+        await listTimeline({
+          ctx: c.get('ctx'),
+          accountId: c.req.valid('param').id,
+          input: c.req.valid('query'),
+        }),
         200,
       ),
   );
@@ -167,7 +210,10 @@ export function accountsRoutes() {
       responses: { 201: json(TimelineEntry, 'Added'), ...ERRORS },
     }),
     async (c) =>
-      c.json(await addNote({ ctx: c.get('ctx'), accountId: c.req.valid('param').id, input: c.req.valid('json') }), 201),
+      c.json(
+        await addNote({ ctx: c.get('ctx'), accountId: c.req.valid('param').id, input: c.req.valid('json') }),
+        201,
+      ),
   );
 
   crud(app, {
@@ -177,7 +223,13 @@ export function accountsRoutes() {
     listQuery: ListContacts,
     create: CreateContact,
     update: UpdateContact,
-    verbs: { list: listContacts, create: createContact, get: getContact, update: updateContact, remove: deleteContact },
+    verbs: {
+      list: listContacts,
+      create: createContact,
+      get: getContact,
+      update: updateContact,
+      remove: deleteContact,
+    },
     what: 'contact',
   });
   crud(app, {
@@ -187,7 +239,13 @@ export function accountsRoutes() {
     listQuery: ListContracts,
     create: CreateContract,
     update: UpdateContract,
-    verbs: { list: listContracts, create: createContract, get: getContract, update: updateContract, remove: deleteContract },
+    verbs: {
+      list: listContracts,
+      create: createContract,
+      get: getContract,
+      update: updateContract,
+      remove: deleteContract,
+    },
     what: 'contract (managers and admins change contracts)',
   });
 
@@ -224,7 +282,11 @@ export function accountsRoutes() {
     }),
     async (c) =>
       c.json(
-        await updateCustomField({ ctx: c.get('ctx'), id: c.req.valid('param').id, input: c.req.valid('json') }),
+        await updateCustomField({
+          ctx: c.get('ctx'),
+          id: c.req.valid('param').id,
+          input: c.req.valid('json'),
+        }),
         200,
       ),
   );
@@ -317,7 +379,8 @@ function crud<S extends z.ZodType, LQ extends z.ZodObject, CB extends z.ZodType,
       request: { query: r.listQuery },
       responses: { 200: json(listOf(r.schema), 'A page'), ...ERRORS },
     }),
-    async (c) => c.json((await verbs.list({ ctx: c.get('ctx') as never, input: valid(c, 'query') })) as never, 200),
+    async (c) =>
+      c.json((await verbs.list({ ctx: c.get('ctx') as never, input: valid(c, 'query') })) as never, 200),
   );
   app.openapi(
     createRoute({
@@ -328,7 +391,8 @@ function crud<S extends z.ZodType, LQ extends z.ZodObject, CB extends z.ZodType,
       request: { body: jsonBody(r.create) },
       responses: { 201: json(r.schema, 'Created'), ...ERRORS, ...CONFLICT },
     }),
-    async (c) => c.json((await verbs.create({ ctx: c.get('ctx') as never, input: valid(c, 'json') })) as never, 201),
+    async (c) =>
+      c.json((await verbs.create({ ctx: c.get('ctx') as never, input: valid(c, 'json') })) as never, 201),
   );
   app.openapi(
     createRoute({
@@ -339,7 +403,8 @@ function crud<S extends z.ZodType, LQ extends z.ZodObject, CB extends z.ZodType,
       request: { params: IdParam },
       responses: { 200: json(r.schema, 'Found'), ...ERRORS },
     }),
-    async (c) => c.json((await verbs.get({ ctx: c.get('ctx') as never, id: c.req.param('id')! })) as never, 200),
+    async (c) =>
+      c.json((await verbs.get({ ctx: c.get('ctx') as never, id: c.req.param('id')! })) as never, 200),
   );
   app.openapi(
     createRoute({
@@ -352,7 +417,11 @@ function crud<S extends z.ZodType, LQ extends z.ZodObject, CB extends z.ZodType,
     }),
     async (c) =>
       c.json(
-        (await verbs.update({ ctx: c.get('ctx') as never, id: c.req.param('id')!, input: valid(c, 'json') })) as never,
+        (await verbs.update({
+          ctx: c.get('ctx') as never,
+          id: c.req.param('id')!,
+          input: valid(c, 'json'),
+        })) as never,
         200,
       ),
   );

@@ -7,7 +7,11 @@ export type TeamRole = (typeof TEAM_ROLES)[number];
 export const Day = z.string().refine(isValidDay, 'must be a date as YYYY-MM-DD');
 
 const Label = z.string().trim().min(1).max(100);
-const uniqueList = (max: number) => z.array(Label).max(max).transform((l) => [...new Set(l)]);
+const uniqueList = (max: number) =>
+  z
+    .array(Label)
+    .max(max)
+    .transform((l) => [...new Set(l)]);
 
 export const TeamMember = z.object({ userId: z.string().min(1), role: z.enum(TEAM_ROLES) });
 export type TeamMember = z.infer<typeof TeamMember>;

@@ -3,10 +3,8 @@ import { isUniqueViolation, parseJson } from '../../db/dialect.ts';
 import { AppError, conflict, invalid, notFound } from '../../errors.ts';
 import { newId } from '../../ids.ts';
 import { nowIso } from '../../time.ts';
-import { writeAudit } from '../auth/audit.ts';
-import { authorize } from '../auth/authorize.ts';
-import { recordAccountChange } from '../timeline/timeline.ts';
-import type { AccountsTable } from './accounts.table.ts';
+import { authorize, writeAudit } from '../auth/index.ts';
+import { recordAccountChange } from '../timeline/index.ts';
 import {
   type Account,
   BulkUpdateAccounts,
@@ -15,6 +13,7 @@ import {
   type TeamRole,
   UpdateAccount,
 } from './accounts.schemas.ts';
+import type { AccountsTable } from './accounts.table.ts';
 import { fromMinor } from './contract-math.ts';
 import { type CustomFieldValues, loadDefinitions, validateCustomFields } from './custom-fields.ts';
 
@@ -110,7 +109,8 @@ async function checkUsers(ctx: Ctx, ownerId: string | null | undefined, team: Te
   const issues = [];
   if (ownerId && !known.has(ownerId)) issues.push({ path: 'ownerId', message: `no active user ${ownerId}` });
   (team ?? []).forEach((m, i) => {
-    if (!known.has(m.userId)) issues.push({ path: `team.${i}.userId`, message: `no active user ${m.userId}` });
+    if (!known.has(m.userId))
+      issues.push({ path: `team.${i}.userId`, message: `no active user ${m.userId}` });
   });
   if (issues.length) throw invalid(`Unknown user: ${issues[0]!.path}: ${issues[0]!.message}`, { issues });
 }
@@ -156,7 +156,14 @@ async function replaceTeam(ctx: Ctx, accountId: string, team: TeamMember[]) {
   if (unique.length === 0) return;
   await ctx.db
     .insertInto('account_members')
-    .values(unique.map((m) => ({ workspace_id: ctx.workspace.id, account_id: accountId, user_id: m.userId, role: m.role })))
+    .values(
+      unique.map((m) => ({
+        workspace_id: ctx.workspace.id,
+        account_id: accountId,
+        user_id: m.userId,
+        role: m.role,
+      })),
+    )
     .execute();
 }
 
@@ -164,7 +171,8 @@ function rejectCustomFieldIssues(issues: { path: string; message: string }[]) {
   if (issues.length) throw invalid(`Invalid ${issues[0]!.path}: ${issues[0]!.message}`, { issues });
 }
 
-const uniqueExternalId = (externalId: string) => conflict(`An account with external id ${externalId} already exists`);
+const uniqueExternalId = (externalId: string) =>
+  conflict(`An account with external id ${externalId} already exists`);
 
 export async function createAccount({ ctx, input }: { ctx: Ctx; input: CreateAccount }): Promise<Account> {
   await authorize(ctx, 'accounts:create');
@@ -231,11 +239,19 @@ export async function updateAccount({ ctx, id, input }: { ctx: Ctx; id: string; 
   });
 }
 
-async function applyAccountUpdate(ctx: Ctx, beforeRow: AccountsTable, data: ReturnType<typeof UpdateAccount.parse>) {
+async function applyAccountUpdate(
+  ctx: Ctx,
+  beforeRow: AccountsTable,
+  data: ReturnType<typeof UpdateAccount.parse>,
+) {
   const before = await toAccount(ctx, beforeRow);
   let customFields: CustomFieldValues | undefined;
   if (data.customFields) {
-    const checked = validateCustomFields(await loadDefinitions(ctx), data.customFields, before.customFields as CustomFieldValues);
+    const checked = validateCustomFields(
+      await loadDefinitions(ctx),
+      data.customFields,
+      before.customFields as CustomFieldValues,
+    );
     rejectCustomFieldIssues(checked.issues);
     customFields = checked.value;
   }
@@ -298,7 +314,12 @@ export async function deleteAccount({ ctx, id }: { ctx: Ctx; id: string }): Prom
     const before = await toAccount(tx, row);
     const ws = tx.workspace.id;
     // Contracts may renew one another; clear those links before deleting the account's contracts.
-    await tx.db.updateTable('contracts').set({ renews_contract_id: null }).where('workspace_id', '=', ws).where('account_id', '=', id).execute();
+    await tx.db
+      .updateTable('contracts')
+      .set({ renews_contract_id: null })
+      .where('workspace_id', '=', ws)
+      .where('account_id', '=', id)
+      .execute();
     for (const table of ['timeline_entries', 'contacts', 'contracts', 'account_members'] as const) {
       await tx.db.deleteFrom(table).where('workspace_id', '=', ws).where('account_id', '=', id).execute();
     }

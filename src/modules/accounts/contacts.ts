@@ -5,10 +5,10 @@ import { conflict, notFound } from '../../errors.ts';
 import { newId } from '../../ids.ts';
 import { decodeCursor, encodeCursor, Limit } from '../../pagination.ts';
 import { nowIso } from '../../time.ts';
-import { authorize } from '../auth/authorize.ts';
-import { recordAccountChange } from '../timeline/timeline.ts';
-import { getAccountRow } from './accounts.ts';
+import { authorize } from '../auth/index.ts';
+import { recordAccountChange } from '../timeline/index.ts';
 import type { ContactsTable } from './accounts.table.ts';
+import { getAccountRow } from './accounts.ts';
 
 export const CONTACT_ROLES = [
   'decision_maker',
@@ -66,7 +66,10 @@ const contactFields = {
   wechatId: z
     .string()
     .trim()
-    .regex(/^[a-zA-Z][-_a-zA-Z0-9]{5,19}$/, 'must be a WeChat id: 6-20 letters, digits, - or _, starting with a letter')
+    .regex(
+      /^[a-zA-Z][-_a-zA-Z0-9]{5,19}$/,
+      'must be a WeChat id: 6-20 letters, digits, - or _, starting with a letter',
+    )
     .nullable()
     .optional(),
 };
@@ -191,7 +194,11 @@ export async function deleteContact({ ctx, id }: { ctx: Ctx; id: string }) {
   await inTransaction(ctx, async (tx) => {
     const row = await getContactRow(tx, id);
     await authorize(tx, 'contacts:write', row.account_id);
-    await tx.db.deleteFrom('contacts').where('workspace_id', '=', tx.workspace.id).where('id', '=', id).execute();
+    await tx.db
+      .deleteFrom('contacts')
+      .where('workspace_id', '=', tx.workspace.id)
+      .where('id', '=', id)
+      .execute();
     const before = contactRowToContact(row);
     await recordAccountChange(tx, {
       accountId: row.account_id,
@@ -225,13 +232,21 @@ export async function listContacts({ ctx, input }: { ctx: Ctx; input: ListContac
   if (q.role) query = query.where('role', '=', q.role);
   if (q.q) {
     const like = `%${q.q.toLowerCase()}%`;
-    query = query.where((eb) => eb.or([eb(eb.fn('lower', ['name']), 'like', like), eb('email', 'like', like)]));
+    query = query.where((eb) =>
+      eb.or([eb(eb.fn('lower', ['name']), 'like', like), eb('email', 'like', like)]),
+    );
   }
   if (q.cursor) {
     const [name, id] = decodeCursor(q.cursor, 2) as [string, string];
-    query = query.where((eb) => eb.or([eb('name', '>', name), eb.and([eb('name', '=', name), eb('id', '>', id)])]));
+    query = query.where((eb) =>
+      eb.or([eb('name', '>', name), eb.and([eb('name', '=', name), eb('id', '>', id)])]),
+    );
   }
-  const rows = await query.orderBy('name').orderBy('id').limit(q.limit + 1).execute();
+  const rows = await query
+    .orderBy('name')
+    .orderBy('id')
+    .limit(q.limit + 1)
+    .execute();
   const page = rows.slice(0, q.limit);
   const last = page.at(-1);
   return {

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { deriveRecurring, isCurrency, minorDigits, pickRate, summarizeContracts, toMinor } from './contract-math.ts';
+import {
+  deriveRecurring,
+  isCurrency,
+  minorDigits,
+  pickRate,
+  summarizeContracts,
+  toMinor,
+} from './contract-math.ts';
 
 describe('contract maths', () => {
   it('knows minor units per currency', () => {

@@ -10,7 +10,9 @@ export type ContractStatus = (typeof CONTRACT_STATUSES)[number];
 
 /** Digits after the decimal point in a currency's minor unit (CNY 2, JPY 0, KWD 3). */
 export function minorDigits(currency: string): number {
-  return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  return (
+    new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2
+  );
 }
 
 export function isCurrency(code: string): boolean {
@@ -23,7 +25,8 @@ export function isCurrency(code: string): boolean {
   }
 }
 
-export const toMinor = (amount: number, currency: string): number => Math.round(amount * 10 ** minorDigits(currency));
+export const toMinor = (amount: number, currency: string): number =>
+  Math.round(amount * 10 ** minorDigits(currency));
 export const fromMinor = (minor: number, currency: string): number => minor / 10 ** minorDigits(currency);
 
 export type RateRow = { currency: string; rate: number; effectiveDate: string };
@@ -35,7 +38,9 @@ export type RateRow = { currency: string; rate: number; effectiveDate: string };
  */
 export function pickRate(rates: readonly RateRow[], currency: string, baseCurrency: string, day: string) {
   if (currency === baseCurrency) return 1;
-  const mine = rates.filter((r) => r.currency === currency).sort((a, b) => a.effectiveDate.localeCompare(b.effectiveDate));
+  const mine = rates
+    .filter((r) => r.currency === currency)
+    .sort((a, b) => a.effectiveDate.localeCompare(b.effectiveDate));
   if (mine.length === 0) return undefined;
   let chosen = mine[0]!;
   for (const r of mine) if (r.effectiveDate <= day) chosen = r;
@@ -50,7 +55,8 @@ export function deriveRecurring(input: {
   billingPeriod: BillingPeriod;
   rate: number;
 }): { arrMinor: number; mrrMinor: number } {
-  const annualInCurrency = fromMinor(input.amountMinor, input.currency) * PERIODS_PER_YEAR[input.billingPeriod];
+  const annualInCurrency =
+    fromMinor(input.amountMinor, input.currency) * PERIODS_PER_YEAR[input.billingPeriod];
   const arrMinor = toMinor(annualInCurrency * input.rate, input.baseCurrency);
   return { arrMinor, mrrMinor: Math.round(arrMinor / 12) };
 }

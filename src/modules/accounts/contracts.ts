@@ -1,15 +1,15 @@
 import { z } from 'zod';
-import { type Ctx, inTransaction } from '../../context.ts';
+import { type Ctx, type Deps, inTransaction, systemCtx } from '../../context.ts';
 import { isUniqueViolation } from '../../db/dialect.ts';
 import { conflict, invalid, notFound } from '../../errors.ts';
 import { newId } from '../../ids.ts';
 import { decodeCursor, encodeCursor, Limit } from '../../pagination.ts';
 import { nowIso, today } from '../../time.ts';
-import { authorize } from '../auth/authorize.ts';
-import { recordAccountChange } from '../timeline/timeline.ts';
-import { getAccountRow } from './accounts.ts';
+import { authorize } from '../auth/index.ts';
+import { recordAccountChange } from '../timeline/index.ts';
 import { Day } from './accounts.schemas.ts';
 import type { ContractsTable } from './accounts.table.ts';
+import { getAccountRow } from './accounts.ts';
 import {
   BILLING_PERIODS,
   type BillingPeriod,
@@ -117,9 +117,12 @@ export function priceContract(
 ) {
   const rate = pickRate(rates, terms.currency, baseCurrency, terms.startDate);
   if (rate === undefined) {
-    throw invalid(`No exchange rate from ${terms.currency} to ${baseCurrency}; add one under /api/v1/currency-rates`, {
-      issues: [{ path: 'currency', message: `no rate for ${terms.currency}` }],
-    });
+    throw invalid(
+      `No exchange rate from ${terms.currency} to ${baseCurrency}; add one under /api/v1/currency-rates`,
+      {
+        issues: [{ path: 'currency', message: `no rate for ${terms.currency}` }],
+      },
+    );
   }
   return { fxRate: rate, ...deriveRecurring({ ...terms, baseCurrency, rate }) };
 }
@@ -170,10 +173,17 @@ export async function refreshAccountFigures(ctx: Ctx, accountIds: readonly strin
   }
 }
 
-async function checkRenewsLink(ctx: Ctx, accountId: string, contractId: string | undefined, renewsId: string | null | undefined) {
+async function checkRenewsLink(
+  ctx: Ctx,
+  accountId: string,
+  contractId: string | undefined,
+  renewsId: string | null | undefined,
+) {
   if (!renewsId) return;
   if (renewsId === contractId) {
-    throw invalid('A contract cannot renew itself', { issues: [{ path: 'renewsContractId', message: 'is this contract' }] });
+    throw invalid('A contract cannot renew itself', {
+      issues: [{ path: 'renewsContractId', message: 'is this contract' }],
+    });
   }
   const prior = await ctx.db
     .selectFrom('contracts')
@@ -194,7 +204,8 @@ const editable = (c: Contract) => {
 };
 const describe = (c: Contract) =>
   `${c.externalId ?? 'Contract'} ${c.startDate}–${c.endDate ?? 'open'} (${c.amount} ${c.currency} ${c.billingPeriod})`;
-const duplicateExternalId = (id: string | null | undefined) => conflict(`A contract with external id ${id} already exists`);
+const duplicateExternalId = (id: string | null | undefined) =>
+  conflict(`A contract with external id ${id} already exists`);
 
 export async function createContract({ ctx, input }: { ctx: Ctx; input: CreateContract }): Promise<Contract> {
   const data = CreateContract.parse(input);
@@ -281,9 +292,14 @@ export async function updateContract({ ctx, id, input }: { ctx: Ctx; id: string;
     }
     const base = tx.workspace.baseCurrency;
     const currency = data.currency ?? beforeRow.currency;
-    const amountMinor = data.amount === undefined ? Number(beforeRow.amount_minor) : toMinor(data.amount, currency);
+    const amountMinor =
+      data.amount === undefined ? Number(beforeRow.amount_minor) : toMinor(data.amount, currency);
     const billingPeriod = data.billingPeriod ?? (beforeRow.billing_period as BillingPeriod);
-    const priced = priceContract({ amountMinor, currency, billingPeriod, startDate }, await loadRates(tx, [currency]), base);
+    const priced = priceContract(
+      { amountMinor, currency, billingPeriod, startDate },
+      await loadRates(tx, [currency]),
+      base,
+    );
     let afterRow: ContractsTable;
     try {
       afterRow = await tx.db
@@ -337,7 +353,11 @@ export async function deleteContract({ ctx, id }: { ctx: Ctx; id: string }) {
       .where('workspace_id', '=', tx.workspace.id)
       .where('renews_contract_id', '=', id)
       .execute();
-    await tx.db.deleteFrom('contracts').where('workspace_id', '=', tx.workspace.id).where('id', '=', id).execute();
+    await tx.db
+      .deleteFrom('contracts')
+      .where('workspace_id', '=', tx.workspace.id)
+      .where('id', '=', id)
+      .execute();
     await refreshAccountFigures(tx, [row.account_id]);
     const before = contractRowToContract(row, tx.workspace.baseCurrency);
     await recordAccountChange(tx, {
@@ -376,11 +396,54 @@ export async function listContracts({ ctx, input }: { ctx: Ctx; input: ListContr
       eb.or([eb('start_date', '<', start), eb.and([eb('start_date', '=', start), eb('id', '<', id)])]),
     );
   }
-  const rows = await query.orderBy('start_date', 'desc').orderBy('id', 'desc').limit(q.limit + 1).execute();
+  const rows = await query
+    .orderBy('start_date', 'desc')
+    .orderBy('id', 'desc')
+    .limit(q.limit + 1)
+    .execute();
   const page = rows.slice(0, q.limit);
   const last = page.at(-1);
   return {
     items: page.map((r) => contractRowToContract(r, ctx.workspace.baseCurrency)),
     nextCursor: rows.length > q.limit && last ? encodeCursor([last.start_date, last.id]) : null,
   };
+}
+
+/** The daily job: every account of every workspace, in batches, in each workspace's own calendar. */
+export async function refreshAllAccountFigures(
+  deps: Deps,
+): Promise<{ workspaces: number; accounts: number }> {
+  const workspaces = await deps.db
+    .selectFrom('workspaces')
+    .select(['id', 'base_currency', 'time_zone'])
+    .execute();
+  let accounts = 0;
+  for (const w of workspaces) {
+    const ctx = systemCtx(
+      deps,
+      { id: w.id, baseCurrency: w.base_currency, timeZone: w.time_zone },
+      'refresh-contract-figures',
+    );
+    let after = '';
+    for (;;) {
+      const ids = await deps.db
+        .selectFrom('accounts')
+        .select('id')
+        .where('workspace_id', '=', w.id)
+        .where('id', '>', after)
+        .orderBy('id')
+        .limit(1000)
+        .execute();
+      if (ids.length === 0) break;
+      await inTransaction(ctx, (tx) =>
+        refreshAccountFigures(
+          tx,
+          ids.map((r) => r.id),
+        ),
+      );
+      accounts += ids.length;
+      after = ids.at(-1)!.id;
+    }
+  }
+  return { workspaces: workspaces.length, accounts };
 }

@@ -9,7 +9,8 @@ const pad = (n: number) => String(n).padStart(2, '0');
 
 function day(y: number, m: number, d: number): string | undefined {
   const date = new Date(Date.UTC(y, m - 1, d));
-  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) return undefined;
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d)
+    return undefined;
   return `${y}-${pad(m)}-${pad(d)}`;
 }
 
@@ -48,7 +49,10 @@ export function parseBoolean(value: string): boolean | undefined {
 
 /** Numbers with optional thousands separators, currency symbols or spaces: "¥1,200.50" -> 1200.5. */
 export function parseNumber(value: string): number | undefined {
-  const v = value.trim().replace(/[,\s¥$€£]/g, '').replace(/^CNY|^USD/i, '');
+  const v = value
+    .trim()
+    .replace(/[,\s¥$€£]/g, '')
+    .replace(/^CNY|^USD/i, '');
   if (v === '' || !/^-?\d+(\.\d+)?$/.test(v)) return undefined;
   return Number(v);
 }

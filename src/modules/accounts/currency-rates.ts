@@ -3,8 +3,7 @@ import { type Ctx, inTransaction } from '../../context.ts';
 import { invalid, notFound } from '../../errors.ts';
 import { newId } from '../../ids.ts';
 import { nowIso } from '../../time.ts';
-import { writeAudit } from '../auth/audit.ts';
-import { authorize } from '../auth/authorize.ts';
+import { authorize, writeAudit } from '../auth/index.ts';
 import { Day } from './accounts.schemas.ts';
 import type { CurrencyRatesTable } from './accounts.table.ts';
 import { type BillingPeriod, isCurrency } from './contract-math.ts';
@@ -130,7 +129,16 @@ async function repriceCurrency(ctx: Ctx, currency: string): Promise<number> {
   const rates = await loadRates(ctx, [currency]);
   const contracts = await ctx.db
     .selectFrom('contracts')
-    .select(['id', 'account_id', 'amount_minor', 'currency', 'billing_period', 'start_date', 'fx_rate', 'arr_minor'])
+    .select([
+      'id',
+      'account_id',
+      'amount_minor',
+      'currency',
+      'billing_period',
+      'start_date',
+      'fx_rate',
+      'arr_minor',
+    ])
     .where('workspace_id', '=', ctx.workspace.id)
     .where('currency', '=', currency)
     .execute();
@@ -150,7 +158,12 @@ async function repriceCurrency(ctx: Ctx, currency: string): Promise<number> {
     if (priced.fxRate === Number(c.fx_rate) && priced.arrMinor === Number(c.arr_minor)) continue;
     await ctx.db
       .updateTable('contracts')
-      .set({ fx_rate: priced.fxRate, arr_minor: priced.arrMinor, mrr_minor: priced.mrrMinor, updated_at: nowIso(ctx) })
+      .set({
+        fx_rate: priced.fxRate,
+        arr_minor: priced.arrMinor,
+        mrr_minor: priced.mrrMinor,
+        updated_at: nowIso(ctx),
+      })
       .where('id', '=', c.id)
       .execute();
     touched.add(c.account_id);

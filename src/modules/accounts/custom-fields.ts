@@ -4,11 +4,17 @@ import { isUniqueViolation } from '../../db/dialect.ts';
 import { conflict, invalid, notFound } from '../../errors.ts';
 import { newId } from '../../ids.ts';
 import { isValidDay, nowIso } from '../../time.ts';
-import { writeAudit } from '../auth/audit.ts';
-import { authorize } from '../auth/authorize.ts';
+import { authorize, writeAudit } from '../auth/index.ts';
 import type { CustomFieldDefinitionsTable } from './accounts.table.ts';
 
-export const CUSTOM_FIELD_TYPES = ['text', 'number', 'date', 'boolean', 'single_select', 'multi_select'] as const;
+export const CUSTOM_FIELD_TYPES = [
+  'text',
+  'number',
+  'date',
+  'boolean',
+  'single_select',
+  'multi_select',
+] as const;
 export type CustomFieldType = (typeof CUSTOM_FIELD_TYPES)[number];
 
 export type CustomFieldValue = string | number | boolean | string[];
@@ -45,7 +51,10 @@ export const CreateCustomField = z
   .object({
     key: z
       .string()
-      .regex(/^[a-z][a-z0-9_]{0,62}$/, 'must be lower_snake_case, starting with a letter (it is used in filters)'),
+      .regex(
+        /^[a-z][a-z0-9_]{0,62}$/,
+        'must be lower_snake_case, starting with a letter (it is used in filters)',
+      ),
     label: z.string().trim().min(1).max(200),
     type: z.enum(CUSTOM_FIELD_TYPES),
     options: z.array(z.string().trim().min(1).max(200)).max(500).default([]),
@@ -55,7 +64,10 @@ export const CreateCustomField = z
     path: ['options'],
     message: 'a select field needs at least one option',
   })
-  .refine((d) => new Set(d.options).size === d.options.length, { path: ['options'], message: 'options repeat' });
+  .refine((d) => new Set(d.options).size === d.options.length, {
+    path: ['options'],
+    message: 'options repeat',
+  });
 export type CreateCustomField = z.input<typeof CreateCustomField>;
 
 export const UpdateCustomField = z
@@ -106,18 +118,33 @@ export async function createCustomField({ ctx, input }: { ctx: Ctx; input: Creat
       throw error;
     }
     const def = rowToDefinition(row);
-    await writeAudit(tx, { action: 'custom_field.created', entityType: 'custom_field', entityId: def.id, after: def });
+    await writeAudit(tx, {
+      action: 'custom_field.created',
+      entityType: 'custom_field',
+      entityId: def.id,
+      after: def,
+    });
     return def;
   });
 }
 
-export async function updateCustomField({ ctx, id, input }: { ctx: Ctx; id: string; input: UpdateCustomField }) {
+export async function updateCustomField({
+  ctx,
+  id,
+  input,
+}: {
+  ctx: Ctx;
+  id: string;
+  input: UpdateCustomField;
+}) {
   await authorize(ctx, 'settings:write');
   const data = UpdateCustomField.parse(input);
   return inTransaction(ctx, async (tx) => {
     const before = await getDefinitionRow(tx, id);
     if (data.options && !isSelect(before.type as CustomFieldType)) {
-      throw invalid('Only select fields have options', { issues: [{ path: 'options', message: 'not a select field' }] });
+      throw invalid('Only select fields have options', {
+        issues: [{ path: 'options', message: 'not a select field' }],
+      });
     }
     const after = await tx.db
       .updateTable('custom_field_definitions')

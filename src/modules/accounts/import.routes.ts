@@ -15,7 +15,12 @@ const ImportReport = z.object({
   created: z.number(),
   updated: z.number(),
   errors: z.array(
-    z.object({ line: z.number(), field: z.string().optional(), column: z.string().optional(), message: z.string() }),
+    z.object({
+      line: z.number(),
+      field: z.string().optional(),
+      column: z.string().optional(),
+      message: z.string(),
+    }),
   ),
 });
 
@@ -47,7 +52,10 @@ export function importRoutes() {
     async (c) => {
       const type = c.req.header('content-type') ?? '';
       if (!/^text\/(csv|plain)|^application\/octet-stream/.test(type)) {
-        throw new AppError('unsupported_media_type', 'Send the CSV file as the body with Content-Type: text/csv');
+        throw new AppError(
+          'unsupported_media_type',
+          'Send the CSV file as the body with Content-Type: text/csv',
+        );
       }
       const body = c.req.raw.body;
       if (!body) throw new AppError('bad_request', 'The request has no CSV body');

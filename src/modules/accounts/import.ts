@@ -3,13 +3,20 @@ import { parse } from 'csv-parse';
 import { z } from 'zod';
 import { type Ctx, inTransaction } from '../../context.ts';
 import { AppError, invalid } from '../../errors.ts';
-import { authorize } from '../auth/authorize.ts';
-import { createAccount, updateAccount } from './accounts.ts';
+import { authorize } from '../auth/index.ts';
 import { CreateAccount } from './accounts.schemas.ts';
-import { createContact, CreateContact, updateContact } from './contacts.ts';
+import { createAccount, updateAccount } from './accounts.ts';
+import { CreateContact, createContact, updateContact } from './contacts.ts';
 import { CONTRACT_STATUSES } from './contract-math.ts';
-import { createContract, CreateContract, updateContract } from './contracts.ts';
-import { DATE_FORMATS, type DateFormat, parseBoolean, parseDate, parseList, parseNumber } from './csv-values.ts';
+import { CreateContract, createContract, updateContract } from './contracts.ts';
+import {
+  DATE_FORMATS,
+  type DateFormat,
+  parseBoolean,
+  parseDate,
+  parseList,
+  parseNumber,
+} from './csv-values.ts';
 import { loadDefinitions } from './custom-fields.ts';
 
 export const IMPORT_ENTITIES = ['accounts', 'contacts', 'contracts'] as const;
@@ -81,7 +88,9 @@ export const ImportOptions = z.object({
   /** field=value pairs applied where the row has no value, e.g. currency=USD. */
   defaults: pairs('field=value'),
   dryRun: z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]).default(false),
-  skipInvalid: z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]).default(false),
+  skipInvalid: z
+    .union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')])
+    .default(false),
   dateFormat: z.enum(DATE_FORMATS).default('DMY'),
 });
 export type ImportOptions = z.input<typeof ImportOptions>;
@@ -146,7 +155,10 @@ export async function importCsv({
   const parser = parse({ bom: true, trim: true, skip_empty_lines: true, info: true, relax_quotes: false });
   const input = typeof source === 'string' ? parserFromString(parser, source) : source.pipe(parser);
   try {
-    for await (const { record, info } of input as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+    for await (const { record, info } of input as AsyncIterable<{
+      record: string[];
+      info: { lines: number };
+    }>) {
       if (!columnToField) {
         headers = record;
         columnToField = resolveMap(entity, headers, opts.map, isField, customKeys);
@@ -191,7 +203,8 @@ export async function importCsv({
       } else {
         rows.push({ line: info.lines, fields, custom });
       }
-      if ((rows.length + invalidRows) % 500 === 0) onProgress?.({ phase: 'validate', done: rows.length + invalidRows });
+      if ((rows.length + invalidRows) % 500 === 0)
+        onProgress?.({ phase: 'validate', done: rows.length + invalidRows });
     }
   } catch (error) {
     if (error instanceof AppError) throw error;
@@ -259,9 +272,12 @@ function resolveMap(
     for (const [column, field] of Object.entries(map)) {
       const index = headers.indexOf(column);
       if (index < 0) {
-        throw invalid(`Column "${column}" in the map is not in the file; its columns are: ${headers.join(', ')}`, {
-          issues: [{ path: `map.${column}`, message: 'no such column' }],
-        });
+        throw invalid(
+          `Column "${column}" in the map is not in the file; its columns are: ${headers.join(', ')}`,
+          {
+            issues: [{ path: `map.${column}`, message: 'no such column' }],
+          },
+        );
       }
       if (!isField(field)) throw unknownField(entity, field, 'map', customKeys);
       result.set(index, field);
@@ -269,7 +285,10 @@ function resolveMap(
     return result;
   }
   const byNormalName = new Map(
-    [...Object.keys(IMPORT_FIELDS[entity]), ...[...customKeys].map((k) => `cf.${k}`)].map((f) => [normalise(f), f]),
+    [...Object.keys(IMPORT_FIELDS[entity]), ...[...customKeys].map((k) => `cf.${k}`)].map((f) => [
+      normalise(f),
+      f,
+    ]),
   );
   headers.forEach((h, i) => {
     const field = byNormalName.get(normalise(h));
@@ -295,7 +314,9 @@ function convert(kind: Kind, value: string, dateFormat: DateFormat): { value?: u
     }
     case 'int': {
       const n = parseNumber(value);
-      return n === undefined || !Number.isInteger(n) ? { error: `"${value}" is not a whole number` } : { value: n };
+      return n === undefined || !Number.isInteger(n)
+        ? { error: `"${value}" is not a whole number` }
+        : { value: n };
     }
     case 'bool': {
       const b = parseBoolean(value);
@@ -304,7 +325,12 @@ function convert(kind: Kind, value: string, dateFormat: DateFormat): { value?: u
   }
 }
 
-type Planned = { line: number; existingId?: string; input: Record<string, unknown>; parentExternalId?: string };
+type Planned = {
+  line: number;
+  existingId?: string;
+  input: Record<string, unknown>;
+  parentExternalId?: string;
+};
 
 async function externalIdMap(ctx: Ctx, table: 'accounts' | 'contracts') {
   const rows = await ctx.db
@@ -321,13 +347,18 @@ async function plan(ctx: Ctx, entity: ImportEntity, rows: Row[], errors: RowErro
   const accounts = await externalIdMap(ctx, 'accounts');
   const planned: Planned[] = [];
   const seen = new Map<string, number>();
-  const fail = (line: number, field: string | undefined, message: string) => pushErrors(errors, [{ line, field, message }]);
+  const fail = (line: number, field: string | undefined, message: string) =>
+    pushErrors(errors, [{ line, field, message }]);
 
   if (entity === 'accounts') {
     const users = new Map(
-      (await ctx.db.selectFrom('users').select(['id', 'email']).where('workspace_id', '=', ctx.workspace.id).execute()).map(
-        (u) => [u.email, u.id],
-      ),
+      (
+        await ctx.db
+          .selectFrom('users')
+          .select(['id', 'email'])
+          .where('workspace_id', '=', ctx.workspace.id)
+          .execute()
+      ).map((u) => [u.email, u.id]),
     );
     const inFile = new Set(rows.map((r) => String(r.fields.externalId)));
     for (const { line, fields: f, custom } of rows) {
@@ -355,7 +386,11 @@ async function plan(ctx: Ctx, entity: ImportEntity, rows: Row[], errors: RowErro
         continue;
       }
       const { ownerEmail: _o, parentExternalId: _p, ...rest } = f;
-      const input = { ...rest, ...(ownerId ? { ownerId } : {}), ...(Object.keys(custom).length ? { customFields: custom } : {}) };
+      const input = {
+        ...rest,
+        ...(ownerId ? { ownerId } : {}),
+        ...(Object.keys(custom).length ? { customFields: custom } : {}),
+      };
       const existingId = accounts.get(externalId);
       const checked = (existingId ? CreateAccount.partial() : CreateAccount).safeParse(input);
       if (!checked.success) {
@@ -373,7 +408,9 @@ async function plan(ctx: Ctx, entity: ImportEntity, rows: Row[], errors: RowErro
       .select(['id', 'account_id', 'external_user_id', 'email'])
       .where('workspace_id', '=', ctx.workspace.id)
       .execute();
-    const byUserId = new Map(contacts.filter((c) => c.external_user_id).map((c) => [c.external_user_id!, c.id]));
+    const byUserId = new Map(
+      contacts.filter((c) => c.external_user_id).map((c) => [c.external_user_id!, c.id]),
+    );
     const byEmail = new Map(contacts.filter((c) => c.email).map((c) => [`${c.account_id}:${c.email}`, c.id]));
     for (const { line, fields: f } of rows) {
       const accountId = accounts.get(String(f.accountExternalId));
@@ -381,7 +418,11 @@ async function plan(ctx: Ctx, entity: ImportEntity, rows: Row[], errors: RowErro
         fail(line, 'accountExternalId', `no account with external id ${f.accountExternalId}`);
         continue;
       }
-      const key = f.externalUserId ? `u:${f.externalUserId}` : f.email ? `e:${accountId}:${String(f.email).toLowerCase()}` : undefined;
+      const key = f.externalUserId
+        ? `u:${f.externalUserId}`
+        : f.email
+          ? `e:${accountId}:${String(f.email).toLowerCase()}`
+          : undefined;
       if (key && seen.has(key)) {
         fail(line, f.externalUserId ? 'externalUserId' : 'email', `repeats line ${seen.get(key)}`);
         continue;
@@ -405,9 +446,13 @@ async function plan(ctx: Ctx, entity: ImportEntity, rows: Row[], errors: RowErro
   const contracts = await externalIdMap(ctx, 'contracts');
   const inFile = new Set(rows.map((r) => r.fields.externalId).filter(Boolean) as string[]);
   const currencies = new Set(
-    (await ctx.db.selectFrom('currency_rates').select('currency').where('workspace_id', '=', ctx.workspace.id).execute()).map(
-      (r) => r.currency,
-    ),
+    (
+      await ctx.db
+        .selectFrom('currency_rates')
+        .select('currency')
+        .where('workspace_id', '=', ctx.workspace.id)
+        .execute()
+    ).map((r) => r.currency),
   );
   currencies.add(ctx.workspace.baseCurrency);
   for (const { line, fields: f } of rows) {
@@ -440,7 +485,12 @@ async function plan(ctx: Ctx, entity: ImportEntity, rows: Row[], errors: RowErro
       fail(line, 'currency', `no exchange rate from ${currency}; add one under /api/v1/currency-rates first`);
       continue;
     }
-    planned.push({ line, existingId: externalId ? contracts.get(externalId) : undefined, input, parentExternalId: renews });
+    planned.push({
+      line,
+      existingId: externalId ? contracts.get(externalId) : undefined,
+      input,
+      parentExternalId: renews,
+    });
   }
   return planned;
 }

@@ -1,12 +1,12 @@
-import { type Expression, type ExpressionBuilder, sql, type SqlBool } from 'kysely';
+import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
 import type { Ctx } from '../../context.ts';
 import { jsonArrayContains, jsonKeyArrayContains, jsonNumber, jsonText } from '../../db/dialect.ts';
 import type { Database } from '../../db/schema.ts';
 import { invalid } from '../../errors.ts';
 import { decodeCursor, encodeCursor, type Page } from '../../pagination.ts';
-import { authorize } from '../auth/authorize.ts';
-import { accountRowToAccount, loadTeams } from './accounts.ts';
+import { authorize } from '../auth/index.ts';
 import type { Account, AccountSort, CustomFieldFilter, ListAccounts } from './accounts.schemas.ts';
+import { accountRowToAccount, loadTeams } from './accounts.ts';
 import { toMinor } from './contract-math.ts';
 import { loadDefinitions } from './custom-fields.ts';
 
@@ -151,20 +151,28 @@ async function buildConditions(
     for (const f of customFieldFilters) {
       const def = defs.get(f.key);
       const path = `cf.${f.key}${f.op === 'eq' ? '' : `.${f.op}`}`;
-      if (!def) throw invalid(`Unknown custom field in filter ${path}`, { issues: [{ path, message: 'no such custom field' }] });
+      if (!def)
+        throw invalid(`Unknown custom field in filter ${path}`, {
+          issues: [{ path, message: 'no such custom field' }],
+        });
       const op = f.op === 'eq' ? '=' : f.op === 'gte' ? '>=' : '<=';
       if (def.type === 'multi_select') {
         if (f.op !== 'eq') throw invalid(`${path}: multi-select fields only filter by equality`);
         c.push((eb) => jsonKeyArrayContains(engine, eb.ref('custom_fields'), f.key, f.value) as never);
       } else if (def.type === 'number') {
         const n = Number(f.value);
-        if (!Number.isFinite(n)) throw invalid(`${path} must be a number`, { issues: [{ path, message: 'not a number' }] });
+        if (!Number.isFinite(n))
+          throw invalid(`${path} must be a number`, { issues: [{ path, message: 'not a number' }] });
         c.push((eb) => eb(jsonNumber(engine, eb.ref('custom_fields'), f.key), op, n));
       } else if (def.type === 'boolean') {
         // Stored as JSON true/false: json_extract yields 1/0 on SQLite, ->> yields 'true'/'false' on PostgreSQL.
         const value = ['true', '1', 'yes'].includes(f.value.toLowerCase());
         c.push((eb) =>
-          eb(jsonText(engine, eb.ref('custom_fields'), f.key), '=', engine === 'sqlite' ? (value ? 1 : 0) as never : String(value)),
+          eb(
+            jsonText(engine, eb.ref('custom_fields'), f.key),
+            '=',
+            engine === 'sqlite' ? ((value ? 1 : 0) as never) : String(value),
+          ),
         );
       } else {
         c.push((eb) => eb(jsonText(engine, eb.ref('custom_fields'), f.key), op, f.value));

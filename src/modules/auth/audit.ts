@@ -63,7 +63,10 @@ export async function listAudit({ ctx, input }: { ctx: Ctx; input: AuditQuery })
   if (input.actorId) q = q.where('actor_id', '=', input.actorId);
   // UUIDv7 ids are time-ordered, so the id alone is a stable newest-first cursor.
   if (input.cursor) q = q.where('id', '<', input.cursor);
-  const rows = await q.orderBy('id', 'desc').limit(input.limit + 1).execute();
+  const rows = await q
+    .orderBy('id', 'desc')
+    .limit(input.limit + 1)
+    .execute();
   const page = rows.slice(0, input.limit);
   return {
     items: page.map(

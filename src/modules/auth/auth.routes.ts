@@ -2,11 +2,43 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { Deps } from '../../context.ts';
 import { SESSION_COOKIE } from '../../server/auth-middleware.ts';
-import { CONFLICT, clientIp, createRouter, ERRORS, IdParam, json, jsonBody, listOf, NO_CONTENT } from '../../server/env.ts';
+import {
+  CONFLICT,
+  clientIp,
+  createRouter,
+  ERRORS,
+  IdParam,
+  json,
+  jsonBody,
+  listOf,
+  NO_CONTENT,
+} from '../../server/env.ts';
 import { AuditQuery, listAudit } from './audit.ts';
-import { ApiToken, CreateToken, CreateWriteKey, createToken, createWriteKey, listTokens, listWriteKeys, revokeToken, revokeWriteKey, WriteKey } from './keys.ts';
+import {
+  ApiToken,
+  CreateToken,
+  CreateWriteKey,
+  createToken,
+  createWriteKey,
+  listTokens,
+  listWriteKeys,
+  revokeToken,
+  revokeWriteKey,
+  WriteKey,
+} from './keys.ts';
 import { Login, login, logout } from './sessions.ts';
-import { CreateUser, createUser, getUser, ListUsers, listUsers, UpdateMe, UpdateUser, updateMe, updateUser, User } from './users.ts';
+import {
+  CreateUser,
+  createUser,
+  getUser,
+  ListUsers,
+  listUsers,
+  UpdateMe,
+  UpdateUser,
+  User,
+  updateMe,
+  updateUser,
+} from './users.ts';
 
 const LoginResponse = z.object({ user: User, csrfToken: z.string(), expiresAt: z.string() });
 const tags = ['Auth and users'];
@@ -70,16 +102,28 @@ export function authRoutes() {
       tags,
       summary: 'The signed-in user, their permissions, and (for sessions) the CSRF token',
       responses: {
-        200: json(z.object({ user: User, csrfToken: z.string().nullable(), workspace: z.object({ id: z.string(), baseCurrency: z.string(), timeZone: z.string() }) }), 'The caller'),
+        200: json(
+          z.object({
+            user: User,
+            csrfToken: z.string().nullable(),
+            workspace: z.object({ id: z.string(), baseCurrency: z.string(), timeZone: z.string() }),
+          }),
+          'The caller',
+        ),
         401: ERRORS[401],
       },
     }),
     async (c) => {
       const ctx = c.get('ctx');
       const user = await getUser({ ctx, id: ctx.actor.kind === 'user' ? ctx.actor.userId : '' });
-      const session = ctx.actor.kind === 'user' && ctx.actor.sessionId
-        ? await ctx.db.selectFrom('sessions').select('csrf_token').where('id', '=', ctx.actor.sessionId).executeTakeFirst()
-        : undefined;
+      const session =
+        ctx.actor.kind === 'user' && ctx.actor.sessionId
+          ? await ctx.db
+              .selectFrom('sessions')
+              .select('csrf_token')
+              .where('id', '=', ctx.actor.sessionId)
+              .executeTakeFirst()
+          : undefined;
       return c.json({ user, csrfToken: session?.csrf_token ?? null, workspace: ctx.workspace }, 200);
     },
   );
@@ -142,7 +186,10 @@ export function authRoutes() {
       responses: { 200: json(User, 'Updated'), ...ERRORS, ...CONFLICT },
     }),
     async (c) =>
-      c.json(await updateUser({ ctx: c.get('ctx'), id: c.req.valid('param').id, input: c.req.valid('json') }), 200),
+      c.json(
+        await updateUser({ ctx: c.get('ctx'), id: c.req.valid('param').id, input: c.req.valid('json') }),
+        200,
+      ),
   );
 
   const keyTags = ['API tokens and write keys'];
@@ -164,7 +211,10 @@ export function authRoutes() {
       tags: keyTags,
       summary: 'Create an API token (admin); the token is returned once',
       request: { body: jsonBody(CreateToken) },
-      responses: { 201: json(ApiToken.extend({ token: z.string() }), 'Created; store the token now'), ...ERRORS },
+      responses: {
+        201: json(ApiToken.extend({ token: z.string() }), 'Created; store the token now'),
+        ...ERRORS,
+      },
     }),
     async (c) => c.json(await createToken({ ctx: c.get('ctx'), input: c.req.valid('json') }), 201),
   );

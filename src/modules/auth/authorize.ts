@@ -1,6 +1,6 @@
 import type { Ctx } from '../../context.ts';
 import { AppError, forbidden } from '../../errors.ts';
-import { type Permission, PERMISSION_TABLE } from './permissions.ts';
+import { PERMISSION_TABLE, type Permission } from './permissions.ts';
 
 /**
  * Throws unless the actor may do `permission` (on `accountId`, for team-scoped grants).

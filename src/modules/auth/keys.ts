@@ -5,8 +5,8 @@ import { actorId, type Ctx, inTransaction } from '../../context.ts';
 import { conflict, notFound } from '../../errors.ts';
 import { newId } from '../../ids.ts';
 import { addDays, nowIso } from '../../time.ts';
-import type { ApiTokensTable, WriteKeysTable } from './auth.table.ts';
 import { writeAudit } from './audit.ts';
+import type { ApiTokensTable, WriteKeysTable } from './auth.table.ts';
 import { authorize } from './authorize.ts';
 import { SCOPES, type Scope } from './permissions.ts';
 import { newSecret, sha256 } from './secrets.ts';
@@ -64,7 +64,9 @@ export async function createToken({ ctx, input }: { ctx: Ctx; input: CreateToken
       token_hash: sha256(token),
       prefix: token.slice(0, PREFIX_LEN),
       scopes: JSON.stringify([...new Set(data.scopes)]),
-      expires_at: data.expiresInDays ? `${addDays(nowIso(tx).slice(0, 10), data.expiresInDays)}T00:00:00.000Z` : null,
+      expires_at: data.expiresInDays
+        ? `${addDays(nowIso(tx).slice(0, 10), data.expiresInDays)}T00:00:00.000Z`
+        : null,
       last_used_at: null,
       revoked_at: null,
       created_at: nowIso(tx),
@@ -137,7 +139,12 @@ export async function createWriteKey({ ctx, input }: { ctx: Ctx; input: CreateWr
     };
     await tx.db.insertInto('write_keys').values(row).execute();
     const meta = writeKeyRowToWriteKey(row);
-    await writeAudit(tx, { action: 'write_key.created', entityType: 'write_key', entityId: row.id, after: meta });
+    await writeAudit(tx, {
+      action: 'write_key.created',
+      entityType: 'write_key',
+      entityId: row.id,
+      after: meta,
+    });
     return { ...meta, key };
   });
 }
@@ -156,14 +163,19 @@ export async function listWriteKeys({ ctx }: { ctx: Ctx }) {
 export async function revokeWriteKey({ ctx, id }: { ctx: Ctx; id: string }): Promise<WriteKey> {
   await authorize(ctx, 'keys:manage');
   return inTransaction(ctx, async (tx) => {
-    const meta = writeKeyRowToWriteKey((await revokeRow(tx, 'write_keys', id, 'Write key')) as WriteKeysTable);
+    const meta = writeKeyRowToWriteKey(
+      (await revokeRow(tx, 'write_keys', id, 'Write key')) as WriteKeysTable,
+    );
     await writeAudit(tx, { action: 'write_key.revoked', entityType: 'write_key', entityId: id, after: meta });
     return meta;
   });
 }
 
 /** Resolves an ingest write key to its workspace, or undefined when unknown or revoked. */
-export async function findWorkspaceByWriteKey(ctx: Pick<Ctx, 'db'>, key: string): Promise<string | undefined> {
+export async function findWorkspaceByWriteKey(
+  ctx: Pick<Ctx, 'db'>,
+  key: string,
+): Promise<string | undefined> {
   const row = await ctx.db
     .selectFrom('write_keys')
     .select('workspace_id')

@@ -3,9 +3,9 @@ import { z } from 'zod';
 import type { Actor, Deps } from '../../context.ts';
 import { AppError } from '../../errors.ts';
 import { newId } from '../../ids.ts';
-import { type User, userRowToUser } from './users.ts';
-import { DUMMY_PASSWORD_HASH, sha256, verifyPassword } from './secrets.ts';
 import { SCOPES, type Scope } from './permissions.ts';
+import { DUMMY_PASSWORD_HASH, sha256, verifyPassword } from './secrets.ts';
+import { type User, userRowToUser } from './users.ts';
 
 export const Login = z.object({
   email: z.email().transform((e) => e.toLowerCase()),
@@ -45,9 +45,14 @@ export async function login(deps: Deps, input: Login, ip: string): Promise<Login
     Number(failures?.byEmail ?? 0) >= LOGIN_MAX_FAILURES_PER_EMAIL ||
     Number(failures?.byIp ?? 0) >= LOGIN_MAX_FAILURES_PER_IP
   ) {
-    throw new AppError('rate_limited', 'Too many failed sign-in attempts; try again in 15 minutes', undefined, {
-      'Retry-After': String(LOGIN_WINDOW_MS / 1000),
-    });
+    throw new AppError(
+      'rate_limited',
+      'Too many failed sign-in attempts; try again in 15 minutes',
+      undefined,
+      {
+        'Retry-After': String(LOGIN_WINDOW_MS / 1000),
+      },
+    );
   }
 
   const row = await db.selectFrom('users').selectAll().where('email', '=', input.email).executeTakeFirst();
@@ -56,7 +61,13 @@ export async function login(deps: Deps, input: Login, ip: string): Promise<Login
   await db.deleteFrom('login_attempts').where('created_at', '<', since).execute();
   await db
     .insertInto('login_attempts')
-    .values({ id: newId(), email: input.email, ip, succeeded: succeeded ? 1 : 0, created_at: now.toISOString() })
+    .values({
+      id: newId(),
+      email: input.email,
+      ip,
+      succeeded: succeeded ? 1 : 0,
+      created_at: now.toISOString(),
+    })
     .execute();
   if (!succeeded || !row) throw new AppError('unauthenticated', 'Email or password is incorrect');
 
@@ -75,7 +86,11 @@ export async function login(deps: Deps, input: Login, ip: string): Promise<Login
         created_at: now.toISOString(),
       })
       .execute();
-    await trx.updateTable('users').set({ last_login_at: now.toISOString() }).where('id', '=', row.id).execute();
+    await trx
+      .updateTable('users')
+      .set({ last_login_at: now.toISOString() })
+      .where('id', '=', row.id)
+      .execute();
   });
   return { user: userRowToUser({ ...row, last_login_at: now.toISOString() }), csrfToken, cookie, expiresAt };
 }
@@ -115,7 +130,12 @@ export async function authenticateToken(deps: Deps, token: string): Promise<Auth
     .selectFrom('api_tokens')
     .innerJoin('users', 'users.id', 'api_tokens.user_id')
     .selectAll('users')
-    .select(['api_tokens.id as token_id', 'api_tokens.scopes', 'api_tokens.revoked_at', 'api_tokens.expires_at'])
+    .select([
+      'api_tokens.id as token_id',
+      'api_tokens.scopes',
+      'api_tokens.revoked_at',
+      'api_tokens.expires_at',
+    ])
     .where('api_tokens.token_hash', '=', sha256(token))
     .executeTakeFirst();
   const now = deps.now().toISOString();
@@ -136,6 +156,26 @@ export async function authenticateToken(deps: Deps, token: string): Promise<Auth
   return {
     user: userRowToUser(row),
     workspaceId: row.workspace_id,
-    actor: { kind: 'user', userId: row.id, role: row.role, via: 'token', scopes: JSON.parse(row.scopes) as Scope[] },
+    actor: {
+      kind: 'user',
+      userId: row.id,
+      role: row.role,
+      via: 'token',
+      scopes: JSON.parse(row.scopes) as Scope[],
+    },
   };
+}
+
+/** Hourly job: expired sessions and login attempts past the limiter window. */
+export async function pruneAuth(deps: Deps): Promise<{ sessions: number; loginAttempts: number }> {
+  const now = deps.now();
+  const sessions = await deps.db
+    .deleteFrom('sessions')
+    .where('expires_at', '<=', now.toISOString())
+    .executeTakeFirst();
+  const attempts = await deps.db
+    .deleteFrom('login_attempts')
+    .where('created_at', '<', new Date(now.getTime() - LOGIN_WINDOW_MS).toISOString())
+    .executeTakeFirst();
+  return { sessions: Number(sessions.numDeletedRows), loginAttempts: Number(attempts.numDeletedRows) };
 }

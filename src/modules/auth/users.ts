@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { actorId, type Ctx, inTransaction } from '../../context.ts';
+import { isUniqueViolation } from '../../db/dialect.ts';
 import { AppError, conflict, notFound } from '../../errors.ts';
 import { newId } from '../../ids.ts';
-import { isUniqueViolation } from '../../db/dialect.ts';
 import { nowIso } from '../../time.ts';
-import type { UsersTable } from './auth.table.ts';
 import { writeAudit } from './audit.ts';
+import type { UsersTable } from './auth.table.ts';
 import { authorize } from './authorize.ts';
 import { ROLES } from './permissions.ts';
 import { hashPassword } from './secrets.ts';
@@ -63,7 +63,13 @@ export type UpdateUser = z.infer<typeof UpdateUser>;
 export const UpdateMe = UpdateUser.pick({ name: true, locale: true, password: true });
 export type UpdateMe = z.infer<typeof UpdateMe>;
 
-const auditable = (u: User) => ({ email: u.email, name: u.name, role: u.role, locale: u.locale, active: u.active });
+const auditable = (u: User) => ({
+  email: u.email,
+  name: u.name,
+  role: u.role,
+  locale: u.locale,
+  active: u.active,
+});
 
 export async function createUser({ ctx, input }: { ctx: Ctx; input: CreateUser }): Promise<User> {
   await authorize(ctx, 'users:manage');
@@ -91,7 +97,12 @@ export async function createUser({ ctx, input }: { ctx: Ctx; input: CreateUser }
       throw error;
     }
     const user = userRowToUser(row);
-    await writeAudit(tx, { action: 'user.created', entityType: 'user', entityId: user.id, after: auditable(user) });
+    await writeAudit(tx, {
+      action: 'user.created',
+      entityType: 'user',
+      entityId: user.id,
+      after: auditable(user),
+    });
     return user;
   });
 }
@@ -167,7 +178,10 @@ async function applyUserUpdate(ctx: Ctx, id: string, input: UpdateUser): Promise
       .executeTakeFirstOrThrow();
     // A deactivated user, or one whose password changed, must sign in again everywhere else.
     if (input.active === false || passwordHash) {
-      let del = tx.db.deleteFrom('sessions').where('workspace_id', '=', tx.workspace.id).where('user_id', '=', id);
+      let del = tx.db
+        .deleteFrom('sessions')
+        .where('workspace_id', '=', tx.workspace.id)
+        .where('user_id', '=', id);
       // Changing your own password keeps the session you changed it from.
       if (tx.actor.kind === 'user' && tx.actor.sessionId && tx.actor.userId === id) {
         del = del.where('id', '!=', tx.actor.sessionId);
@@ -187,7 +201,15 @@ async function applyUserUpdate(ctx: Ctx, id: string, input: UpdateUser): Promise
   });
 }
 
-export async function updateUser({ ctx, id, input }: { ctx: Ctx; id: string; input: UpdateUser }): Promise<User> {
+export async function updateUser({
+  ctx,
+  id,
+  input,
+}: {
+  ctx: Ctx;
+  id: string;
+  input: UpdateUser;
+}): Promise<User> {
   await authorize(ctx, 'users:manage');
   return applyUserUpdate(ctx, id, UpdateUser.parse(input));
 }

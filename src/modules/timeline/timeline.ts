@@ -4,8 +4,7 @@ import { notFound } from '../../errors.ts';
 import { newId } from '../../ids.ts';
 import { decodeCursor, encodeCursor, Limit } from '../../pagination.ts';
 import { nowIso } from '../../time.ts';
-import { writeAudit } from '../auth/audit.ts';
-import { authorize } from '../auth/authorize.ts';
+import { authorize, writeAudit } from '../auth/index.ts';
 import type { TimelineEntriesTable } from './timeline.table.ts';
 
 export const NOTE_TYPES = ['note', 'call', 'meeting', 'email'] as const;
@@ -73,7 +72,10 @@ export async function writeTimeline(ctx: Ctx, entry: TimelineWrite): Promise<Tim
 }
 
 /** The fields whose values differ, as `{ field: [before, after] }`. */
-export function diff(before: Record<string, unknown>, after: Record<string, unknown>): Record<string, [unknown, unknown]> {
+export function diff(
+  before: Record<string, unknown>,
+  after: Record<string, unknown>,
+): Record<string, [unknown, unknown]> {
   const changes: Record<string, [unknown, unknown]> = {};
   for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
     if (JSON.stringify(before[key]) !== JSON.stringify(after[key])) changes[key] = [before[key], after[key]];
@@ -138,7 +140,12 @@ export async function addNote({ ctx, accountId, input }: { ctx: Ctx; accountId: 
       body: data.body,
       occurredAt: data.occurredAt ? new Date(data.occurredAt).toISOString() : undefined,
     });
-    await writeAudit(tx, { action: 'note.created', entityType: 'timeline_entry', entityId: entry.id, after: entry });
+    await writeAudit(tx, {
+      action: 'note.created',
+      entityType: 'timeline_entry',
+      entityId: entry.id,
+      after: entry,
+    });
     return entry;
   });
 }
@@ -155,7 +162,15 @@ export const ListTimeline = z.object({
 });
 export type ListTimeline = z.output<typeof ListTimeline>;
 
-export async function listTimeline({ ctx, accountId, input }: { ctx: Ctx; accountId: string; input: ListTimeline }) {
+export async function listTimeline({
+  ctx,
+  accountId,
+  input,
+}: {
+  ctx: Ctx;
+  accountId: string;
+  input: ListTimeline;
+}) {
   await authorize(ctx, 'read');
   const q = input;
   await requireAccount(ctx, accountId);

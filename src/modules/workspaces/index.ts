@@ -1,2 +1,2 @@
-export { createWorkspace, getWorkspace, toRef, Workspace, workspaceRowToWorkspace } from './workspaces.ts';
 export type { CreateWorkspace } from './workspaces.ts';
+export { createWorkspace, getWorkspace, toRef, Workspace, workspaceRowToWorkspace } from './workspaces.ts';

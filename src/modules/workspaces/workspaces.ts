@@ -25,7 +25,11 @@ export const workspaceRowToWorkspace = (r: WorkspacesTable): Workspace => ({
   createdAt: r.created_at,
 });
 
-export const toRef = (w: Workspace): WorkspaceRef => ({ id: w.id, baseCurrency: w.baseCurrency, timeZone: w.timeZone });
+export const toRef = (w: Workspace): WorkspaceRef => ({
+  id: w.id,
+  baseCurrency: w.baseCurrency,
+  timeZone: w.timeZone,
+});
 
 // Indicative mid rates to CNY, so a new workspace converts common currencies out of the box.
 // Managers replace them through /api/v1/currency-rates; each rate applies from its effective date.
@@ -38,7 +42,13 @@ const STARTER_RATES_TO_CNY: Record<string, number> = {
   SGD: 5.3,
 };
 
-export type CreateWorkspace = { name: string; slug?: string; baseCurrency: string; timeZone: string; isDemo?: boolean };
+export type CreateWorkspace = {
+  name: string;
+  slug?: string;
+  baseCurrency: string;
+  timeZone: string;
+  isDemo?: boolean;
+};
 
 /** Creates a tenant with starter exchange rates. Called by first start, the CLI and tests. */
 export async function createWorkspace(deps: Deps, input: CreateWorkspace): Promise<Workspace> {

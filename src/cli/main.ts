@@ -1,0 +1,304 @@
+import { createReadStream, statSync } from 'node:fs';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { ConfigError, loadConfig } from '../config.ts';
+import type { Deps } from '../context.ts';
+import { migrateToLatest } from '../db/migrate.ts';
+import { generateDemo } from '../demo/demo.ts';
+import { openDeps } from '../deps.ts';
+import { AppError } from '../errors.ts';
+import { runJobSlot, startScheduler } from '../jobs/runner.ts';
+import { SCHEDULE } from '../jobs/schedule.ts';
+import { IMPORT_ENTITIES, IMPORT_FIELDS, type ImportEntity, importCsv } from '../modules/accounts/index.ts';
+import { createUser, generatePassword, ROLES } from '../modules/auth/index.ts';
+import { createWorkspace, toRef } from '../modules/workspaces/index.ts';
+import { firstStart } from '../server/bootstrap.ts';
+import { listen } from '../server/serve.ts';
+import { progressBar } from './progress.ts';
+import { CliError, operatorCtx, resolveWorkspace } from './workspace.ts';
+
+const int = (name: string) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be a whole number`);
+  return n;
+};
+
+/** Opens the database for one command and always closes it, so the process can exit. */
+async function withDeps<T>(fn: (deps: Deps) => Promise<T>): Promise<T> {
+  const { deps, close } = await openDeps(loadConfig());
+  try {
+    return await fn(deps);
+  } finally {
+    await close();
+  }
+}
+
+const program = new Command()
+  .name('steward')
+  .description('Steward customer success platform')
+  .showHelpAfterError()
+  .configureOutput({ outputError: (s, write) => write(s) });
+
+program
+  .command('serve')
+  .description(
+    'Start the server (migrates, and on an empty database creates the first admin and demo workspace)',
+  )
+  .option('--no-jobs', 'do not run the scheduler in this process')
+  .action(async (opts: { jobs: boolean }) => {
+    const config = loadConfig();
+    const { deps, close } = await openDeps(config);
+    const first = await firstStart(deps);
+    if (first && config.demo && config.demoAccounts > 0) {
+      const bar = progressBar('Demo workspace');
+      const ctx = operatorCtx(deps, first.workspace, 'first-start');
+      const made = await generateDemo(ctx, { accounts: config.demoAccounts, days: 180, seed: 42 }, (d, t) =>
+        bar.update(d, t),
+      );
+      bar.stop();
+      console.log(
+        `Demo workspace: ${made.accounts} accounts, ${made.contracts} contracts, ${made.contacts} contacts, ${made.users} staff`,
+      );
+    }
+    const server = await listen(deps);
+    const scheduler = opts.jobs ? startScheduler(deps, SCHEDULE) : undefined;
+    const url = `http://localhost:${server.port}`;
+    console.log(`Steward is running at ${url} (API docs: ${url}/api/docs)`);
+    if (first) {
+      console.log(
+        `Sign in as ${first.adminEmail}${first.generatedPassword ? ` with password ${first.adminPassword}` : ' with STEWARD_ADMIN_PASSWORD'}`,
+      );
+      if (first.generatedPassword)
+        console.log('This password is shown only once: note it, or set STEWARD_ADMIN_PASSWORD next time.');
+    }
+    const stop = async () => {
+      scheduler?.stop();
+      await server.close();
+      await close();
+      process.exit(0);
+    };
+    process.once('SIGINT', () => void stop());
+    process.once('SIGTERM', () => void stop());
+  });
+
+program
+  .command('migrate')
+  .description('Apply pending database migrations')
+  .action(async () => {
+    const config = loadConfig();
+    const { deps, close } = await openDeps(config, { migrate: false });
+    try {
+      const applied = await migrateToLatest(deps.db);
+      console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'The database is up to date');
+    } finally {
+      await close();
+    }
+  });
+
+program
+  .command('demo')
+  .description('Create a new demo workspace with realistic, deterministic data')
+  .option('--accounts <n>', 'number of accounts', int('--accounts'), 2000)
+  .option('--days <n>', 'days of history for usage data', int('--days'), 180)
+  .option('--seed <n>', 'random seed (same seed, same data)', int('--seed'), 42)
+  .option('--name <name>', 'workspace name', 'Demo')
+  .action(async (opts: { accounts: number; days: number; seed: number; name: string }) =>
+    withDeps(async (deps) => {
+      const workspace = await createWorkspace(deps, {
+        name: opts.name,
+        baseCurrency: deps.config.baseCurrency,
+        timeZone: deps.config.timeZone,
+        isDemo: true,
+      });
+      const ctx = operatorCtx(deps, workspace, 'demo');
+      const password = deps.config.adminPassword ?? generatePassword();
+      const email = `admin+${workspace.slug}@example.com`;
+      await createUser({
+        ctx,
+        input: { email, name: 'Demo admin', role: 'admin', locale: 'zh-CN', password },
+      });
+      const bar = progressBar('Demo accounts');
+      const started = Date.now();
+      const made = await generateDemo(ctx, opts, (d, t) => bar.update(d, t));
+      bar.stop();
+      console.log(
+        `Workspace ${workspace.slug}: ${made.accounts} accounts, ${made.contracts} contracts, ${made.contacts} contacts, ${made.users} staff in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+      );
+      console.log(`Sign in as ${email} with password ${password}`);
+    }),
+  );
+
+program
+  .command('import')
+  .description(
+    `Import a CSV of ${IMPORT_ENTITIES.join(', ')} (upsert by external id; all rows or none unless --skip-invalid)`,
+  )
+  .addHelpText(
+    'after',
+    `\nFields:\n${IMPORT_ENTITIES.map(
+      (e) =>
+        `  ${e}: ${Object.entries(IMPORT_FIELDS[e])
+          .map(([f, s]) => `${f}${s.required ? '*' : ''}`)
+          .join(', ')}${e === 'accounts' ? ', cf.<custom field key>' : ''}`,
+    ).join(
+      '\n',
+    )}\n\nExample:\n  steward import accounts accounts.csv --map account_id=externalId,account_name=name,signup_date=goLiveDate`,
+  )
+  .addArgument(new Command().createArgument('<entity>', 'what the file holds').choices(IMPORT_ENTITIES))
+  .argument('<file>', 'CSV file with a header row')
+  .option('--map <pairs>', 'column=field pairs, comma separated (default: columns named like fields)')
+  .option('--defaults <pairs>', 'field=value pairs for empty cells, e.g. currency=USD')
+  .option('--dry-run', 'validate and report; write nothing', false)
+  .option('--skip-invalid', 'import the valid rows and report the rest', false)
+  .addOption(
+    new Option('--date-format <f>', 'how to read a/b/yyyy dates').choices(['DMY', 'MDY']).default('DMY'),
+  )
+  .option('--workspace <id|slug>', 'target workspace (default: the first)')
+  .action(
+    async (
+      entity: ImportEntity,
+      file: string,
+      opts: {
+        map?: string;
+        defaults?: string;
+        dryRun: boolean;
+        skipInvalid: boolean;
+        dateFormat: 'DMY' | 'MDY';
+        workspace?: string;
+      },
+    ) =>
+      withDeps(async (deps) => {
+        let size: number;
+        try {
+          size = statSync(file).size;
+        } catch {
+          throw new CliError(`Cannot read ${file}`);
+        }
+        const workspace = await resolveWorkspace(deps, opts.workspace);
+        const stream = createReadStream(file);
+        const bar = progressBar(`${opts.dryRun ? 'Checking' : 'Importing'} ${entity}`);
+        const report = await importCsv({
+          ctx: operatorCtx(deps, workspace, 'import'),
+          entity,
+          source: stream,
+          options: {
+            map: opts.map,
+            defaults: opts.defaults,
+            dryRun: opts.dryRun,
+            skipInvalid: opts.skipInvalid,
+            dateFormat: opts.dateFormat,
+          },
+          onProgress: (p) =>
+            p.phase === 'validate'
+              ? bar.update(Math.min(stream.bytesRead, size), size)
+              : bar.update(p.done, p.total),
+        });
+        bar.stop();
+        for (const e of report.errors) {
+          console.error(
+            `${file}:${e.line}: ${e.field ?? ''}${e.column ? ` (column ${e.column})` : ''}: ${e.message}`,
+          );
+        }
+        if (report.invalid > report.errors.length)
+          console.error(`... and ${report.invalid - report.errors.length} more invalid rows`);
+        const verb = report.committed ? 'Imported' : report.dryRun ? 'Dry run' : 'Nothing imported';
+        console.log(
+          `${verb}: ${report.rows} rows, ${report.valid} valid, ${report.invalid} invalid; ${report.created} ${report.committed ? 'created' : 'to create'}, ${report.updated} ${report.committed ? 'updated' : 'to update'}`,
+        );
+        if (report.invalid > 0 && !opts.skipInvalid) process.exitCode = 1;
+      }),
+  );
+
+const user = program.command('user').description('Manage users');
+user
+  .command('create')
+  .description('Create a user; prints a generated password unless --password is given')
+  .requiredOption('--email <email>', 'email, used to sign in')
+  .addOption(new Option('--role <role>', 'role').choices(ROLES).makeOptionMandatory())
+  .option('--name <name>', 'display name (default: the part of the email before @)')
+  .addOption(new Option('--locale <locale>', 'interface language').choices(['zh-CN', 'en']).default('zh-CN'))
+  .option('--password <password>', 'initial password (at least 8 characters)')
+  .option('--workspace <id|slug>', 'workspace (default: the first)')
+  .action(
+    async (opts: {
+      email: string;
+      role: (typeof ROLES)[number];
+      name?: string;
+      locale: 'zh-CN' | 'en';
+      password?: string;
+      workspace?: string;
+    }) =>
+      withDeps(async (deps) => {
+        const workspace = await resolveWorkspace(deps, opts.workspace);
+        const password = opts.password ?? generatePassword();
+        const created = await createUser({
+          ctx: operatorCtx(deps, workspace, 'user create'),
+          input: {
+            email: opts.email,
+            role: opts.role,
+            name: opts.name ?? opts.email.split('@')[0]!,
+            locale: opts.locale,
+            password,
+          },
+        });
+        console.log(
+          `Created ${created.role} ${created.email} (${created.id}) in workspace ${workspace.slug}`,
+        );
+        if (!opts.password) console.log(`Password: ${password}`);
+      }),
+  );
+
+const jobs = program.command('jobs').description('Scheduled jobs');
+jobs
+  .command('list')
+  .description('The schedule table')
+  .action(() => {
+    for (const j of SCHEDULE) console.log(`${j.cron.padEnd(14)} ${j.name.padEnd(28)} ${j.description}`);
+  });
+jobs
+  .command('run')
+  .description('Run one job now (as the slot of this minute)')
+  .addArgument(new Command().createArgument('<name>', 'job name').choices(SCHEDULE.map((j) => j.name)))
+  .action(async (name: string) =>
+    withDeps(async (deps) => {
+      const job = SCHEDULE.find((j) => j.name === name)!;
+      const slot = new Date(Math.floor(Date.now() / 60_000) * 60_000);
+      const ran = await runJobSlot(deps, job, slot, `cli:${process.pid}`);
+      const row = await deps.db
+        .selectFrom('job_runs')
+        .selectAll()
+        .where('run_id', '=', `${name}@${slot.toISOString()}`)
+        .executeTakeFirst();
+      console.log(
+        ran
+          ? `${name}: ${row?.status} ${row?.result ?? row?.error ?? ''}`
+          : `${name}: this minute's slot already ran (${row?.status})`,
+      );
+    }),
+  );
+
+program
+  .command('bench')
+  .description('Benchmarks (see npm run bench:*)')
+  .argument('<which>', 'api')
+  .allowUnknownOption()
+  .action(async (which: string) => {
+    if (which !== 'api') throw new CliError(`Unknown benchmark "${which}"; try: api`);
+    const { runApiBench } = await import('../../bench/api.ts');
+    await runApiBench();
+  });
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof ConfigError || error instanceof CliError) {
+    console.error(error.message);
+  } else if (error instanceof AppError) {
+    const issues =
+      (error.details as { issues?: { path: string; message: string }[] } | undefined)?.issues ?? [];
+    console.error(`Error: ${error.message}`);
+    for (const i of issues.slice(1)) console.error(`  ${i.path}: ${i.message}`);
+  } else {
+    console.error(error);
+  }
+  process.exit(1);
+}

@@ -1,0 +1,11 @@
+export type { AccountChange, TimelineWrite } from './timeline.ts';
+export {
+  addNote,
+  CreateNote,
+  ListTimeline,
+  listTimeline,
+  NOTE_TYPES,
+  recordAccountChange,
+  TimelineEntry,
+  writeTimeline,
+} from './timeline.ts';

@@ -1,0 +1,17 @@
+import { serve } from '@hono/node-server';
+import type { Deps } from '../context.ts';
+import { createApp } from './app.ts';
+
+/** Listens on the configured port; resolves once the server is accepting connections. */
+export function listen(deps: Deps, port = deps.config.port, host = deps.config.host) {
+  const app = createApp(deps);
+  return new Promise<{ port: number; close: () => Promise<void> }>((resolve, reject) => {
+    const server = serve({ fetch: app.fetch, port, hostname: host }, (info) =>
+      resolve({
+        port: info.port,
+        close: () => new Promise<void>((done) => server.close(() => done())),
+      }),
+    );
+    server.once('error', reject);
+  });
+}

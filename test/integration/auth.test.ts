@@ -1,0 +1,295 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  client,
+  createTestApp,
+  createTestWorkspace,
+  errorCode,
+  type TestApp,
+  type TestWorkspace,
+} from '../helpers/test-app.ts';
+
+let t: TestApp;
+let ws: TestWorkspace;
+let other: TestWorkspace;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  ws = await createTestWorkspace(t.deps, 'Auth A');
+  other = await createTestWorkspace(t.deps, 'Auth B');
+});
+afterAll(async () => t?.close());
+
+async function login(email: string, password: string) {
+  const res = await t.app.request('/api/v1/auth/login', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
+  const cookie = res.headers.get('set-cookie') ?? '';
+  return { res, body: (await res.json()) as any, cookie: cookie.split(';')[0]!, raw: cookie };
+}
+
+describe('sessions', () => {
+  it('signs in with email and password, sets an HttpOnly SameSite cookie and returns a CSRF token', async () => {
+    const { res, body, raw } = await login(ws.users.csm.email, ws.users.csm.password);
+    expect(res.status).toBe(200);
+    expect(body.user.email).toBe(ws.users.csm.email);
+    expect(body.user.role).toBe('csm');
+    expect(body.csrfToken).toMatch(/^[\w-]{20,}$/);
+    expect(raw).toMatch(/steward_session=/);
+    expect(raw).toMatch(/HttpOnly/i);
+    expect(raw).toMatch(/SameSite=Lax/i);
+    expect(body.user).not.toHaveProperty('passwordHash');
+  });
+
+  it('rejects a wrong password with 401 in the error shape', async () => {
+    const { res, body } = await login(ws.users.csm.email, 'wrong-password');
+    expect(res.status).toBe(401);
+    expect(body.error.code).toBe('unauthenticated');
+    expect(body.error.requestId).toBeTruthy();
+  });
+
+  it('rejects a malformed login body naming the field', async () => {
+    const res = await client(t.app, null).post('/api/v1/auth/login', {
+      email: 'not-an-email',
+      password: 'x',
+    });
+    expect(res.status).toBe(400);
+    expect(errorCode(res)).toBe('validation_failed');
+    expect(res.body.error.details.issues[0].path).toBe('email');
+  });
+
+  it('reads with the cookie, and requires the CSRF header for cookie-authenticated writes', async () => {
+    const { body, cookie } = await login(ws.users.manager.email, ws.users.manager.password);
+    const me = await client(t.app, null, { cookie }).get('/api/v1/auth/me');
+    expect(me.status).toBe(200);
+    expect(me.body.user.id).toBe(ws.users.manager.id);
+    expect(me.body.csrfToken).toBe(body.csrfToken);
+
+    const without = await client(t.app, null, { cookie }).post('/api/v1/accounts', {
+      externalId: 'csrf-1',
+      name: 'X',
+    });
+    expect(without.status).toBe(403);
+    expect(errorCode(without)).toBe('csrf_failed');
+
+    const wrong = await client(t.app, null, { cookie, 'x-csrf-token': 'nope' }).post('/api/v1/accounts', {
+      externalId: 'csrf-1',
+      name: 'X',
+    });
+    expect(wrong.status).toBe(403);
+
+    const ok = await client(t.app, null, { cookie, 'x-csrf-token': body.csrfToken }).post(
+      '/api/v1/accounts',
+      {
+        externalId: 'csrf-1',
+        name: 'X',
+      },
+    );
+    expect(ok.status).toBe(201);
+  });
+
+  it('logs out: the cookie no longer authenticates', async () => {
+    const { cookie } = await login(ws.users.viewer.email, ws.users.viewer.password);
+    const out = await t.app.request('/api/v1/auth/logout', { method: 'POST', headers: { cookie } });
+    expect(out.status).toBe(204);
+    const me = await client(t.app, null, { cookie }).get('/api/v1/auth/me');
+    expect(me.status).toBe(401);
+  });
+
+  it('expires sessions after the configured lifetime', async () => {
+    const { cookie } = await login(ws.users.viewer.email, ws.users.viewer.password);
+    const later = {
+      ...t.deps,
+      now: () => new Date(Date.now() + (t.deps.config.sessionTtlHours + 1) * 3_600_000),
+    };
+    const { createApp } = await import('../../src/server/app.ts');
+    const res = await createApp(later).request('/api/v1/auth/me', { headers: { cookie } });
+    expect(res.status).toBe(401);
+    expect(((await res.json()) as any).error.message).toMatch(/expired/);
+  });
+
+  it('locks out an email after ten failed attempts, with Retry-After', async () => {
+    const email = other.users.viewer.email;
+    for (let i = 0; i < 10; i++) expect((await login(email, `bad-${i}`)).res.status).toBe(401);
+    const blocked = await login(email, other.users.viewer.password);
+    expect(blocked.res.status).toBe(429);
+    expect(blocked.res.headers.get('retry-after')).toBe('900');
+    expect(blocked.body.error.code).toBe('rate_limited');
+  });
+
+  it('answers 401 without credentials and with an unknown token', async () => {
+    const anon = await client(t.app, null).get('/api/v1/accounts');
+    expect(anon.status).toBe(401);
+    expect(errorCode(anon)).toBe('unauthenticated');
+    const bogus = await client(t.app, 'stw_bogus').get('/api/v1/accounts');
+    expect(bogus.status).toBe(401);
+  });
+});
+
+describe('API tokens', () => {
+  it('are created by admins, shown once, stored hashed, and act with their scope', async () => {
+    const admin = client(t.app, ws.users.admin.token);
+    const created = await admin.post('/api/v1/tokens', { name: 'reporting script', scopes: ['read'] });
+    expect(created.status).toBe(201);
+    expect(created.body.token).toMatch(/^stw_/);
+    const stored = await t.deps.db
+      .selectFrom('api_tokens')
+      .select('token_hash')
+      .where('id', '=', created.body.id)
+      .executeTakeFirstOrThrow();
+    expect(stored.token_hash).not.toContain(created.body.token);
+
+    const listed = await admin.get('/api/v1/tokens');
+    expect(listed.body.items.find((i: any) => i.id === created.body.id)).not.toHaveProperty('token');
+
+    const reader = client(t.app, created.body.token);
+    expect((await reader.get('/api/v1/accounts')).status).toBe(200);
+    const write = await reader.post('/api/v1/accounts', { externalId: 'ro-1', name: 'Read only' });
+    expect(write.status).toBe(403);
+    expect(write.body.error.message).toMatch(/read scope/);
+
+    const revoked = await admin.delete(`/api/v1/tokens/${created.body.id}`);
+    expect(revoked.status).toBe(200);
+    expect(revoked.body.revokedAt).toBeTruthy();
+    expect((await reader.get('/api/v1/accounts')).status).toBe(401);
+  });
+
+  it('cannot be managed by managers (403) nor revoked across workspaces (404)', async () => {
+    expect((await client(t.app, ws.users.manager.token).post('/api/v1/tokens', { name: 'x' })).status).toBe(
+      403,
+    );
+    expect((await client(t.app, ws.users.manager.token).get('/api/v1/tokens')).status).toBe(403);
+    const mine = await client(t.app, ws.users.admin.token).post('/api/v1/tokens', { name: 'mine' });
+    const theirs = await client(t.app, other.users.admin.token).delete(`/api/v1/tokens/${mine.body.id}`);
+    expect(theirs.status).toBe(404);
+    expect((await client(t.app, ws.users.admin.token).post('/api/v1/tokens', { name: '' })).status).toBe(400);
+  });
+});
+
+describe('write keys', () => {
+  it('are created once, listed without the secret, revoked, and resolve to their workspace', async () => {
+    const admin = client(t.app, ws.users.admin.token);
+    const created = await admin.post('/api/v1/write-keys', { name: 'web app' });
+    expect(created.status).toBe(201);
+    expect(created.body.key).toMatch(/^wk_/);
+    const { findWorkspaceByWriteKey } = await import('../../src/modules/auth/index.ts');
+    expect(await findWorkspaceByWriteKey(t.deps, created.body.key)).toBe(ws.workspace.id);
+    const list = await admin.get('/api/v1/write-keys');
+    expect(list.body.items.map((k: any) => k.id)).toContain(created.body.id);
+    expect(JSON.stringify(list.body)).not.toContain(created.body.key);
+    expect(
+      (await client(t.app, other.users.admin.token).delete(`/api/v1/write-keys/${created.body.id}`)).status,
+    ).toBe(404);
+    expect((await client(t.app, ws.users.csm.token).post('/api/v1/write-keys', { name: 'x' })).status).toBe(
+      403,
+    );
+    expect((await admin.post('/api/v1/write-keys', {})).status).toBe(400);
+    expect((await admin.delete(`/api/v1/write-keys/${created.body.id}`)).status).toBe(200);
+    expect(await findWorkspaceByWriteKey(t.deps, created.body.key)).toBeUndefined();
+  });
+});
+
+describe('users', () => {
+  it('admins create users; duplicates conflict; others are refused', async () => {
+    const admin = client(t.app, ws.users.admin.token);
+    const email = `new.${Date.now()}@test.steward.dev`;
+    const created = await admin.post('/api/v1/users', {
+      email,
+      name: 'New CSM',
+      role: 'csm',
+      password: 'long-enough',
+    });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ email, role: 'csm', active: true, locale: 'zh-CN' });
+    expect(
+      (await admin.post('/api/v1/users', { email, name: 'Again', role: 'csm', password: 'long-enough' }))
+        .status,
+    ).toBe(409);
+    const bad = await admin.post('/api/v1/users', {
+      email: 'bad@example.com',
+      name: 'Bad',
+      role: 'boss',
+      password: 'long-enough',
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details.issues[0].path).toBe('role');
+    expect(
+      (
+        await client(t.app, ws.users.manager.token).post('/api/v1/users', {
+          email: 'a@b.cd',
+          name: 'A',
+          role: 'csm',
+          password: 'long-enough',
+        })
+      ).status,
+    ).toBe(403);
+    expect((await client(t.app, null).get('/api/v1/users')).status).toBe(401);
+  });
+
+  it('lists and reads only the own workspace', async () => {
+    const list = await client(t.app, ws.users.viewer.token).get('/api/v1/users?role=csm');
+    expect(list.status).toBe(200);
+    expect(list.body.items.every((u: any) => u.role === 'csm')).toBe(true);
+    expect(list.body.items.map((u: any) => u.id)).not.toContain(other.users.csm.id);
+    expect(
+      (await client(t.app, ws.users.viewer.token).get(`/api/v1/users/${other.users.csm.id}`)).status,
+    ).toBe(404);
+    expect(
+      (
+        await client(t.app, other.users.admin.token).patch(`/api/v1/users/${ws.users.csm.id}`, {
+          name: 'Hijack',
+        })
+      ).status,
+    ).toBe(404);
+  });
+
+  it('deactivating a user ends their sessions and tokens; the last admin cannot be demoted', async () => {
+    const fresh = await createTestWorkspace(t.deps, 'Deactivate');
+    const admin = client(t.app, fresh.users.admin.token);
+    const { cookie } = await login(fresh.users.csm.email, fresh.users.csm.password);
+    const off = await admin.patch(`/api/v1/users/${fresh.users.csm.id}`, { active: false });
+    expect(off.status).toBe(200);
+    expect((await client(t.app, null, { cookie }).get('/api/v1/auth/me')).status).toBe(401);
+    expect((await client(t.app, fresh.users.csm.token).get('/api/v1/accounts')).status).toBe(401);
+    const demote = await admin.patch(`/api/v1/users/${fresh.users.admin.id}`, { role: 'manager' });
+    expect(demote.status).toBe(409);
+    expect(demote.body.error.message).toMatch(/at least one active admin/);
+  });
+
+  it('lets any user change their own language, even a viewer', async () => {
+    const res = await client(t.app, ws.users.viewer.token).patch('/api/v1/auth/me', { locale: 'zh-CN' });
+    expect(res.status).toBe(200);
+    expect(res.body.locale).toBe('zh-CN');
+    expect(
+      (await client(t.app, ws.users.viewer.token).patch('/api/v1/auth/me', { locale: 'fr' })).status,
+    ).toBe(400);
+  });
+});
+
+describe('audit log', () => {
+  it('records who changed what with before and after; managers read it, CSMs cannot', async () => {
+    const admin = client(t.app, ws.users.admin.token);
+    const created = await admin.post('/api/v1/accounts', {
+      externalId: `aud-${Date.now()}`,
+      name: 'Audited',
+    });
+    await admin.patch(`/api/v1/accounts/${created.body.id}`, { name: 'Audited Ltd' });
+    const log = await client(t.app, ws.users.manager.token).get(
+      `/api/v1/audit-log?entityId=${created.body.id}`,
+    );
+    expect(log.status).toBe(200);
+    const [update, create] = log.body.items;
+    expect(create.action).toBe('account.created');
+    expect(update.action).toBe('account.updated');
+    expect(update.actorId).toBe(ws.users.admin.id);
+    expect(update.actorType).toBe('token');
+    expect(update.before.name).toBe('Audited');
+    expect(update.after.name).toBe('Audited Ltd');
+    expect((await client(t.app, ws.users.csm.token).get('/api/v1/audit-log')).status).toBe(403);
+    const foreign = await client(t.app, other.users.admin.token).get(
+      `/api/v1/audit-log?entityId=${created.body.id}`,
+    );
+    expect(foreign.body.items).toEqual([]);
+  });
+});
