@@ -1,6 +1,6 @@
 // Every difference between SQLite and PostgreSQL lives here and nowhere else. Queries elsewhere are
 // written once through Kysely; they call these helpers where the engines disagree.
-import { type Expression, type RawBuilder, sql } from 'kysely';
+import { type Expression, PostgresAdapter, type RawBuilder, sql } from 'kysely';
 
 export type Engine = 'sqlite' | 'postgres';
 
@@ -81,4 +81,48 @@ export function isTransient(error: unknown): boolean {
 export function parseJson<T>(value: string | null | undefined, fallback: T): T {
   if (value === null || value === undefined || value === '') return fallback;
   return JSON.parse(value) as T;
+}
+
+/** Which engine a Kysely instance talks to (migrations receive a bare Kysely<unknown>). */
+export function engineOf(db: { getExecutor(): { adapter: unknown } }): Engine {
+  return db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
+}
+
+/**
+ * A top-level JSON value as text, the same on both engines: strings as-is, numbers in their JSON
+ * spelling, booleans as 'true'/'false', null or missing as NULL. (SQLite's json_extract turns true
+ * into 1, PostgreSQL's ->> into 'true'.)
+ */
+export function jsonScalarText(
+  engine: Engine,
+  column: Expression<unknown>,
+  key: string,
+): RawBuilder<string | null> {
+  if (engine === 'postgres') return sql<string | null>`(${column}::jsonb ->> ${key})`;
+  const path = `$."${key.replaceAll('"', '')}"`;
+  return sql<
+    string | null
+  >`(case json_type(${column}, ${path}) when 'true' then 'true' when 'false' then 'false' when 'null' then null else cast(json_extract(${column}, ${path}) as text) end)`;
+}
+
+/** A top-level JSON value as a number when it is a JSON number, else NULL (never coerces "5"). */
+export function jsonStrictNumber(
+  engine: Engine,
+  column: Expression<unknown>,
+  key: string,
+): RawBuilder<number | null> {
+  if (engine === 'postgres') {
+    return sql<
+      number | null
+    >`(case when jsonb_typeof(${column}::jsonb -> ${key}) = 'number' then (${column}::jsonb ->> ${key})::double precision end)`;
+  }
+  const path = `$."${key.replaceAll('"', '')}"`;
+  return sql<
+    number | null
+  >`(case when json_type(${column}, ${path}) in ('integer', 'real') then json_extract(${column}, ${path}) end)`;
+}
+
+/** The larger of two numbers (SQLite's scalar max, PostgreSQL's greatest). */
+export function greatest(engine: Engine, a: Expression<unknown>, b: Expression<unknown>): RawBuilder<number> {
+  return engine === 'postgres' ? sql<number>`greatest(${a}, ${b})` : sql<number>`max(${a}, ${b})`;
 }

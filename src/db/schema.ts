@@ -15,6 +15,22 @@ import type {
   UsersTable,
   WriteKeysTable,
 } from '../modules/auth/auth.table.ts';
+import type {
+  EventIdsTable,
+  EventsTable,
+  IdentitiesTable,
+  IngestCountersTable,
+  IngestSettingsTable,
+  RejectedEventsTable,
+} from '../modules/ingest/ingest.table.ts';
+import type {
+  AccountFeatureDailyTable,
+  AccountUserDailyTable,
+  FeaturesTable,
+  MetricDailyTable,
+  MetricDefinitionsTable,
+  MetricUserDaysTable,
+} from '../modules/metrics/metrics.table.ts';
 import type { TimelineEntriesTable } from '../modules/timeline/timeline.table.ts';
 import type { WorkspacesTable } from '../modules/workspaces/workspaces.table.ts';
 
@@ -35,4 +51,16 @@ export interface Database {
   contracts: ContractsTable;
   timeline_entries: TimelineEntriesTable;
   job_runs: JobRunsTable;
+  event_ids: EventIdsTable;
+  events: EventsTable;
+  identities: IdentitiesTable;
+  rejected_events: RejectedEventsTable;
+  ingest_counters: IngestCountersTable;
+  ingest_settings: IngestSettingsTable;
+  metric_definitions: MetricDefinitionsTable;
+  features: FeaturesTable;
+  metric_daily: MetricDailyTable;
+  metric_user_days: MetricUserDaysTable;
+  account_user_daily: AccountUserDailyTable;
+  account_feature_daily: AccountFeatureDailyTable;
 }

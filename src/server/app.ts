@@ -5,6 +5,7 @@ import type { Deps } from '../context.ts';
 import { AppError } from '../errors.ts';
 import { accountsRoutes, importRoutes } from '../modules/accounts/index.ts';
 import { authRoutes, publicAuthRoutes } from '../modules/auth/index.ts';
+import { ingestApiRoutes, ingestRoutes } from '../modules/ingest/index.ts';
 import { authenticate } from './auth-middleware.ts';
 import { mountDocs } from './docs.ts';
 import type { AppEnv } from './env.ts';
@@ -25,6 +26,8 @@ export function createApp(deps: Deps) {
   );
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  // Tracking endpoints at the root (/v1/batch, /batch/), with their own size limits and write keys.
+  app.route('/', ingestRoutes(deps));
 
   const tooLarge = (limit: number) =>
     bodyLimit({
@@ -50,6 +53,7 @@ export function createApp(deps: Deps) {
   api.route('/', authRoutes());
   api.route('/', accountsRoutes());
   api.route('/', importRoutes());
+  api.route('/', ingestApiRoutes());
 
   api.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

@@ -1,7 +1,7 @@
 export { accountsRoutes } from './accounts.routes.ts';
 export { Account, CreateAccount, ListAccounts, TEAM_ROLES, UpdateAccount } from './accounts.schemas.ts';
 export { createAccount, findAccountByExternalId, getAccount, updateAccount } from './accounts.ts';
-export { createContact, listContacts } from './contacts.ts';
+export { createContact, listContacts, updateContact } from './contacts.ts';
 export { createContract, listContracts, refreshAllAccountFigures, updateContract } from './contracts.ts';
 export { createCustomField } from './custom-fields.ts';
 export { importRoutes } from './import.routes.ts';

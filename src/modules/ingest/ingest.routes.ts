@@ -1,0 +1,212 @@
+import { gunzipSync } from 'node:zlib';
+import { createRoute, z } from '@hono/zod-openapi';
+import { type Context, Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { type Deps, systemCtx, type WorkspaceRef } from '../../context.ts';
+import { AppError } from '../../errors.ts';
+import { createRouter, ERRORS, json, listOf } from '../../server/env.ts';
+import { findWorkspaceByWriteKey } from '../auth/index.ts';
+import { getWorkspace, toRef } from '../workspaces/index.ts';
+import { type Candidate, type EventType, fromPosthog, fromSegment, isObject } from './normalize.ts';
+import { DROP_REASONS } from './pipeline.ts';
+import { getIngestSettings, IngestSettings, updateIngestSettings } from './settings.ts';
+import { getIngestStats, listRejectedEvents } from './stats.ts';
+import { ingestBatch } from './write.ts';
+import { WriteQueue } from './write-queue.ts';
+
+const KB = 1024;
+/** Segment: 32 KB per single call, 500 KB per batch. PostHog's /batch/ takes up to 20 MB. */
+const LIMITS = { single: 32 * KB, batch: 500 * KB, posthog: 20 * 1024 * KB } as const;
+
+type Format = { kind: 'segment'; single?: EventType } | { kind: 'posthog'; capture?: boolean };
+
+/**
+ * The tracking endpoints, at the server root so official clients need only a host:
+ * Segment's /v1/{batch,track,identify,group,page,screen,alias} and posthog-node's /batch/ and /capture/.
+ */
+export function ingestRoutes(deps: Deps) {
+  const app = new Hono();
+  const queue = new WriteQueue(deps.engine === 'sqlite' ? 1 : 4, 256);
+  const workspaces = new Map<string, WorkspaceRef>();
+
+  const handler = (format: Format) => async (c: Context) => {
+    const limit = format.kind === 'posthog' ? LIMITS.posthog : format.single ? LIMITS.single : LIMITS.batch;
+    const body = await readJson(c, limit, format.kind === 'posthog');
+    const key =
+      basicUsername(c.req.header('authorization')) ??
+      str(body.writeKey) ??
+      str(body.write_key) ??
+      str(body.api_key);
+    if (!key)
+      throw new AppError(
+        'unauthenticated',
+        'Missing write key: send it as the Basic auth username, writeKey or api_key',
+      );
+    const workspaceId = await findWorkspaceByWriteKey(deps, key);
+    if (!workspaceId) throw new AppError('unauthenticated', 'Unknown or revoked write key');
+    let workspace = workspaces.get(workspaceId);
+    if (!workspace) {
+      workspace = toRef(await getWorkspace(deps, workspaceId));
+      workspaces.set(workspaceId, workspace);
+    }
+
+    let candidates: Candidate[];
+    if (format.kind === 'segment') {
+      if (format.single) candidates = [fromSegment({ ...body, type: format.single })];
+      else if (Array.isArray(body.batch)) candidates = body.batch.map((m: unknown) => fromSegment(m, body));
+      else throw new AppError('bad_request', 'The body must have a "batch" array');
+    } else if (format.capture) {
+      candidates = [fromPosthog(body, body)];
+    } else if (Array.isArray(body.batch)) {
+      candidates = body.batch.map((m: unknown) => fromPosthog(m, body));
+    } else {
+      throw new AppError('bad_request', 'The body must have a "batch" array');
+    }
+    const ctx = systemCtx(deps, workspace, 'ingest');
+    const result = await queue.run(() => ingestBatch(ctx, candidates, deps.now()));
+    return c.json({
+      success: true,
+      accepted: result.accepted,
+      duplicates: result.duplicates,
+      pending: result.pending,
+      rejected: result.rejected.length,
+      errors: result.rejected,
+    });
+  };
+
+  const limited = (max: number) =>
+    bodyLimit({
+      maxSize: max,
+      onError: () => {
+        throw tooLarge(max, max === LIMITS.posthog);
+      },
+    });
+  app.post('/v1/batch', limited(LIMITS.batch), handler({ kind: 'segment' }));
+  app.post('/v1/import', limited(LIMITS.batch), handler({ kind: 'segment' }));
+  for (const type of ['track', 'identify', 'group', 'page', 'screen', 'alias'] as const) {
+    app.post(`/v1/${type}`, limited(LIMITS.single), handler({ kind: 'segment', single: type }));
+  }
+  for (const path of ['/batch', '/batch/'])
+    app.post(path, limited(LIMITS.posthog), handler({ kind: 'posthog' }));
+  for (const path of ['/capture', '/capture/'])
+    app.post(path, limited(LIMITS.posthog), handler({ kind: 'posthog', capture: true }));
+  return app;
+}
+
+// Segment's clients treat 400 as "do not retry" (right for an oversized batch); posthog-node
+// halves its batch on 413.
+const tooLarge = (max: number, posthog: boolean) =>
+  new AppError(posthog ? 'payload_too_large' : 'bad_request', `Request body is larger than ${max / KB} KB`);
+
+async function readJson(c: Context, limit: number, posthog: boolean): Promise<Record<string, any>> {
+  let bytes = Buffer.from(await c.req.arrayBuffer());
+  if ((c.req.header('content-encoding') ?? '').toLowerCase().includes('gzip')) {
+    try {
+      bytes = gunzipSync(bytes, { maxOutputLength: limit });
+    } catch (error) {
+      if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge(limit, posthog);
+      throw new AppError('bad_request', 'Content-Encoding is gzip but the body is not valid gzip');
+    }
+  }
+  if (bytes.length > limit) throw tooLarge(limit, posthog);
+  let body: unknown;
+  try {
+    body = JSON.parse(bytes.toString('utf8'));
+  } catch {
+    throw new AppError('bad_request', 'Malformed JSON in request body');
+  }
+  if (!isObject(body)) throw new AppError('bad_request', 'The body must be a JSON object');
+  return body;
+}
+
+function basicUsername(header: string | undefined): string | undefined {
+  const m = /^Basic\s+(\S+)$/i.exec(header ?? '');
+  if (!m) return undefined;
+  const decoded = Buffer.from(m[1]!, 'base64').toString('utf8');
+  const user = decoded.split(':')[0];
+  return user ? user : undefined;
+}
+
+const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
+
+const IngestStats = z.object({
+  accepted: z.number(),
+  duplicates: z.number(),
+  pending: z.number().openapi({ description: 'Events stored without a known account yet' }),
+  attached: z.number(),
+  rejected: z
+    .record(z.string(), z.number())
+    .openapi({ description: `By reason: ${DROP_REASONS.join(', ')}` }),
+});
+
+/** The authenticated API of the module under /api/v1. */
+export function ingestApiRoutes() {
+  const app = createRouter();
+  const tags = ['Ingest'];
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/ingest/stats',
+      tags,
+      summary:
+        'Events accepted, duplicates, pending and rejected (by reason) since the workspace was created',
+      responses: { 200: json(IngestStats, 'Counts'), ...ERRORS },
+    }),
+    async (c) => c.json(await getIngestStats({ ctx: c.get('ctx') }), 200),
+  );
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/ingest/rejected',
+      tags,
+      summary: 'Recently rejected events with their reason, newest first',
+      request: {
+        query: z.object({
+          reason: z.enum(DROP_REASONS).optional(),
+          cursor: z.string().optional(),
+          limit: z.coerce.number().int().min(1).max(200).default(50),
+        }),
+      },
+      responses: {
+        200: json(
+          listOf(
+            z.object({
+              id: z.string(),
+              reason: z.string(),
+              detail: z.string().nullable(),
+              payload: z.unknown(),
+              receivedAt: z.string(),
+            }),
+          ),
+          'Rejected events',
+        ),
+        ...ERRORS,
+      },
+    }),
+    async (c) => c.json(await listRejectedEvents({ ctx: c.get('ctx'), input: c.req.valid('query') }), 200),
+  );
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/ingest/settings',
+      tags,
+      summary: 'Group trait mapping, future-timestamp tolerance and raw-event retention',
+      responses: { 200: json(IngestSettings, 'Settings'), ...ERRORS },
+    }),
+    async (c) => c.json(await getIngestSettings({ ctx: c.get('ctx') }), 200),
+  );
+  app.openapi(
+    createRoute({
+      method: 'patch',
+      path: '/ingest/settings',
+      tags,
+      summary: 'Change ingest settings (managers and admins)',
+      request: {
+        body: { content: { 'application/json': { schema: IngestSettings.partial() } }, required: true },
+      },
+      responses: { 200: json(IngestSettings, 'Saved'), ...ERRORS },
+    }),
+    async (c) => c.json(await updateIngestSettings({ ctx: c.get('ctx'), input: c.req.valid('json') }), 200),
+  );
+  return app;
+}

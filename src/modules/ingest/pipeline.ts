@@ -1,0 +1,139 @@
+// The ingest pipeline as named steps. Each per-event step returns ok(value) or drop(reason): an
+// expected rejection is data, counted by reason, never an exception.
+import { dayInZone } from '../../time.ts';
+import { assignMessageId, type Candidate, EVENT_TYPES, type EventType, isObject } from './normalize.ts';
+
+export const DROP_REASONS = [
+  'invalid_type',
+  'missing_identity',
+  'missing_event_name',
+  'missing_group_id',
+  'missing_previous_id',
+  'invalid_message_id',
+  'invalid_properties',
+  'invalid_timestamp',
+  'future_timestamp',
+  'event_too_large',
+  'duplicate',
+] as const;
+export type DropReason = (typeof DROP_REASONS)[number];
+
+export const STEPS = ['validate', 'authenticate', 'dedup', 'resolve-identity', 'write'] as const;
+export type StepName = (typeof STEPS)[number];
+
+export type Result<T> = { ok: true; value: T } | { ok: false; reason: DropReason; detail: string };
+export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
+export const drop = (reason: DropReason, detail: string): Result<never> => ({ ok: false, reason, detail });
+
+/** 32 KB per event, as Segment and the clients enforce. */
+export const MAX_EVENT_BYTES = 32 * 1024;
+
+export type ValidEvent = {
+  messageId: string;
+  source: Candidate['source'];
+  type: EventType;
+  eventName: string;
+  userId: string | null;
+  anonymousId: string | null;
+  userKey: string | null;
+  previousId: string | null;
+  groupExternalId: string | null;
+  properties: Record<string, unknown>;
+  traits: Record<string, unknown> | null;
+  context: Record<string, unknown> | null;
+  timestamp: string;
+  originalTimestamp: string | null;
+  sentAt: string | null;
+  receivedAt: string;
+  day: string;
+};
+
+export type ValidateEnv = { receivedAt: Date; maxFutureMs: number; timeZone: string };
+
+const str = (v: unknown): string | null =>
+  typeof v === 'string' && v.trim() !== '' ? v : typeof v === 'number' ? String(v) : null;
+
+function parseInstant(v: unknown): Date | null | 'invalid' {
+  if (v === undefined || v === null || v === '') return null;
+  if (typeof v !== 'string' && !(v instanceof Date)) return 'invalid';
+  const d = new Date(v);
+  return Number.isNaN(d.getTime()) ? 'invalid' : d;
+}
+
+/** validate: shape, identity, size and timestamps; corrects client clock skew as Segment does. */
+export function validate(c: Candidate, env: ValidateEnv): Result<ValidEvent> {
+  if (c.size > MAX_EVENT_BYTES)
+    return drop('event_too_large', `${c.size} bytes; the limit is ${MAX_EVENT_BYTES}`);
+  if (typeof c.type !== 'string' || !(EVENT_TYPES as readonly string[]).includes(c.type)) {
+    return drop('invalid_type', `type must be one of ${EVENT_TYPES.join(', ')}`);
+  }
+  const type = c.type as EventType;
+  let messageId: string;
+  if (c.messageId === undefined || c.messageId === null || c.messageId === '') messageId = assignMessageId();
+  else if (typeof c.messageId === 'string' && c.messageId.length <= 200) messageId = c.messageId;
+  else return drop('invalid_message_id', 'messageId must be a string of at most 200 characters');
+
+  const userId = str(c.userId);
+  const anonymousId = str(c.anonymousId);
+  if (!userId && !anonymousId) return drop('missing_identity', 'userId or anonymousId is required');
+  const eventName = type === 'track' ? str(c.eventName) : type;
+  if (!eventName || eventName.length > 200)
+    return drop('missing_event_name', 'track needs an event name (1-200 characters)');
+  const groupExternalId = str(c.groupId);
+  if (type === 'group' && !groupExternalId) return drop('missing_group_id', 'group needs a groupId');
+  const previousId = str(c.previousId);
+  if (type === 'alias' && !previousId) return drop('missing_previous_id', 'alias needs a previousId');
+  if (c.properties !== undefined && c.properties !== null && !isObject(c.properties)) {
+    return drop('invalid_properties', 'properties must be an object');
+  }
+  if (c.traits !== undefined && c.traits !== null && !isObject(c.traits))
+    return drop('invalid_properties', 'traits must be an object');
+
+  const timestamp = parseInstant(c.timestamp);
+  const original = parseInstant(c.originalTimestamp);
+  const sentAt = parseInstant(c.sentAt);
+  if (timestamp === 'invalid' || original === 'invalid' || sentAt === 'invalid') {
+    return drop('invalid_timestamp', 'timestamp, originalTimestamp and sentAt must be ISO-8601 instants');
+  }
+  // Segment's rule: timestamp = receivedAt - (sentAt - originalTimestamp) when the client sent both.
+  let at: Date;
+  if (original && sentAt) at = new Date(env.receivedAt.getTime() - (sentAt.getTime() - original.getTime()));
+  else at = timestamp ?? original ?? env.receivedAt;
+  if (at.getTime() > env.receivedAt.getTime() + env.maxFutureMs) {
+    return drop(
+      'future_timestamp',
+      `timestamp ${at.toISOString()} is more than ${env.maxFutureMs / 3_600_000} h in the future`,
+    );
+  }
+  return ok({
+    messageId,
+    source: c.source,
+    type,
+    eventName,
+    userId,
+    anonymousId,
+    userKey: userId ?? anonymousId,
+    previousId,
+    groupExternalId,
+    properties: isObject(c.properties) ? c.properties : {},
+    traits: isObject(c.traits) ? c.traits : null,
+    context: isObject(c.context) && Object.keys(c.context).length ? c.context : null,
+    timestamp: at.toISOString(),
+    originalTimestamp: original ? original.toISOString() : null,
+    sentAt: sentAt ? sentAt.toISOString() : null,
+    receivedAt: env.receivedAt.toISOString(),
+    day: dayInZone(at, env.timeZone),
+  });
+}
+
+/** dedup (within the batch): a messageId seen earlier in the same batch is a duplicate. */
+export function dedupBatch(events: ValidEvent[]): { unique: ValidEvent[]; duplicates: number } {
+  const seen = new Set<string>();
+  const unique: ValidEvent[] = [];
+  for (const e of events) {
+    if (seen.has(e.messageId)) continue;
+    seen.add(e.messageId);
+    unique.push(e);
+  }
+  return { unique, duplicates: events.length - unique.length };
+}

@@ -1,0 +1,338 @@
+import { z } from 'zod';
+import { type Ctx, inTransaction } from '../../context.ts';
+import { isUniqueViolation, parseJson } from '../../db/dialect.ts';
+import { conflict, notFound } from '../../errors.ts';
+import { newId } from '../../ids.ts';
+import { nowIso } from '../../time.ts';
+import { authorize, writeAudit } from '../auth/index.ts';
+import type { FeaturesTable, MetricDefinitionsTable } from './metrics.table.ts';
+
+export const AGGREGATIONS = ['count', 'distinct_users', 'sum', 'max'] as const;
+export type Aggregation = (typeof AGGREGATIONS)[number];
+/** Seed 004: value behaviours show the product delivering value; basic ones are routine use. */
+export const BEHAVIOURS = ['value', 'basic'] as const;
+export const FILTER_OPS = ['eq', 'neq', 'in', 'exists', 'gt', 'gte', 'lt', 'lte'] as const;
+
+const Key = z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, 'must be lower_snake_case, starting with a letter');
+const PropertyName = z.string().regex(/^[A-Za-z_$][\w$.-]{0,99}$/, 'must be a property name');
+const EventNames = z.array(z.string().trim().min(1).max(200)).min(1).max(100);
+
+export const PropertyFilter = z
+  .object({
+    property: PropertyName,
+    op: z.enum(FILTER_OPS),
+    value: z.union([z.string(), z.number(), z.array(z.union([z.string(), z.number()]))]).optional(),
+  })
+  .refine((f) => f.op === 'exists' || f.value !== undefined, { message: 'needs a value', path: ['value'] })
+  .refine((f) => f.op !== 'in' || Array.isArray(f.value), { message: '"in" needs a list', path: ['value'] })
+  .refine((f) => !['gt', 'gte', 'lt', 'lte'].includes(f.op) || typeof f.value === 'number', {
+    message: 'comparisons need a number',
+    path: ['value'],
+  });
+export type PropertyFilter = z.infer<typeof PropertyFilter>;
+
+export const MetricDefinition = z.object({
+  id: z.string(),
+  key: z.string(),
+  name: z.string(),
+  description: z.string().nullable(),
+  aggregation: z.enum(AGGREGATIONS),
+  eventNames: z.array(z.string()),
+  propertyFilters: z.array(PropertyFilter),
+  valueProperty: z.string().nullable(),
+  behaviour: z.enum(BEHAVIOURS),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type MetricDefinition = z.infer<typeof MetricDefinition>;
+
+export const metricRowToMetric = (r: MetricDefinitionsTable): MetricDefinition => ({
+  id: r.id,
+  key: r.key,
+  name: r.name,
+  description: r.description,
+  aggregation: r.aggregation as Aggregation,
+  eventNames: parseJson<string[]>(r.event_names, []),
+  propertyFilters: parseJson<PropertyFilter[]>(r.property_filters, []),
+  valueProperty: r.value_property,
+  behaviour: r.behaviour as MetricDefinition['behaviour'],
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+const metricFields = {
+  key: Key,
+  name: z.string().trim().min(1).max(200),
+  description: z.string().max(2000).nullable().optional(),
+  aggregation: z.enum(AGGREGATIONS).default('count'),
+  eventNames: EventNames,
+  propertyFilters: z.array(PropertyFilter).max(20).default([]),
+  valueProperty: PropertyName.nullable().optional(),
+  behaviour: z.enum(BEHAVIOURS).default('basic'),
+};
+const needsValue = (m: { aggregation?: Aggregation; valueProperty?: string | null }) =>
+  !(m.aggregation === 'sum' || m.aggregation === 'max') || !!m.valueProperty;
+const valueMessage = { message: 'sum and max need valueProperty', path: ['valueProperty'] };
+
+export const CreateMetric = z.object(metricFields).refine(needsValue, valueMessage);
+export type CreateMetric = z.input<typeof CreateMetric>;
+export const UpdateMetric = z.object(metricFields).omit({ key: true }).partial();
+export type UpdateMetric = z.input<typeof UpdateMetric>;
+
+export const Feature = z.object({
+  id: z.string(),
+  key: z.string(),
+  name: z.string(),
+  eventNames: z.array(z.string()),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type Feature = z.infer<typeof Feature>;
+export const featureRowToFeature = (r: FeaturesTable): Feature => ({
+  id: r.id,
+  key: r.key,
+  name: r.name,
+  eventNames: parseJson<string[]>(r.event_names, []),
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+export const CreateFeature = z.object({
+  key: Key,
+  name: z.string().trim().min(1).max(200),
+  eventNames: EventNames,
+});
+export type CreateFeature = z.input<typeof CreateFeature>;
+export const UpdateFeature = CreateFeature.omit({ key: true }).partial();
+export type UpdateFeature = z.input<typeof UpdateFeature>;
+
+export async function loadMetrics(ctx: Ctx): Promise<MetricDefinition[]> {
+  const rows = await ctx.db
+    .selectFrom('metric_definitions')
+    .selectAll()
+    .where('workspace_id', '=', ctx.workspace.id)
+    .orderBy('key')
+    .execute();
+  return rows.map(metricRowToMetric);
+}
+
+export async function loadFeatures(ctx: Ctx): Promise<Feature[]> {
+  const rows = await ctx.db
+    .selectFrom('features')
+    .selectAll()
+    .where('workspace_id', '=', ctx.workspace.id)
+    .orderBy('key')
+    .execute();
+  return rows.map(featureRowToFeature);
+}
+
+export async function listMetrics({ ctx }: { ctx: Ctx }) {
+  await authorize(ctx, 'read');
+  return { items: await loadMetrics(ctx), nextCursor: null };
+}
+
+export async function getMetricRow(ctx: Ctx, idOrKey: string) {
+  const row = await ctx.db
+    .selectFrom('metric_definitions')
+    .selectAll()
+    .where('workspace_id', '=', ctx.workspace.id)
+    .where((eb) => eb.or([eb('id', '=', idOrKey), eb('key', '=', idOrKey)]))
+    .executeTakeFirst();
+  if (!row) throw notFound('Metric', idOrKey);
+  return row;
+}
+
+/**
+ * Creating or changing a metric recomputes its rollups over all stored events, in the same
+ * transaction: a definition added today counts last year's events too.
+ */
+export async function createMetric({ ctx, input }: { ctx: Ctx; input: CreateMetric }) {
+  await authorize(ctx, 'settings:write');
+  const data = CreateMetric.parse(input);
+  return inTransaction(ctx, async (tx) => {
+    const now = nowIso(tx);
+    const row: MetricDefinitionsTable = {
+      id: newId(),
+      workspace_id: tx.workspace.id,
+      key: data.key,
+      name: data.name,
+      description: data.description ?? null,
+      aggregation: data.aggregation,
+      event_names: JSON.stringify(data.eventNames),
+      property_filters: JSON.stringify(data.propertyFilters),
+      value_property: data.valueProperty ?? null,
+      behaviour: data.behaviour,
+      created_at: now,
+      updated_at: now,
+    };
+    try {
+      await tx.db.insertInto('metric_definitions').values(row).execute();
+    } catch (error) {
+      if (isUniqueViolation(error)) throw conflict(`A metric with key ${data.key} already exists`);
+      throw error;
+    }
+    const metric = metricRowToMetric(row);
+    const { rebuildRollups } = await import('./rollups.ts');
+    await rebuildRollups(tx, { metricIds: [metric.id], activity: false });
+    await writeAudit(tx, {
+      action: 'metric.created',
+      entityType: 'metric',
+      entityId: metric.id,
+      after: metric,
+    });
+    return metric;
+  });
+}
+
+export async function updateMetric({ ctx, id, input }: { ctx: Ctx; id: string; input: UpdateMetric }) {
+  await authorize(ctx, 'settings:write');
+  const data = UpdateMetric.parse(input);
+  return inTransaction(ctx, async (tx) => {
+    const before = metricRowToMetric(await getMetricRow(tx, id));
+    const merged = { ...before, ...data };
+    if (!needsValue(merged)) throw conflict('sum and max need valueProperty');
+    const after = await tx.db
+      .updateTable('metric_definitions')
+      .set({
+        name: data.name,
+        description: data.description,
+        aggregation: data.aggregation,
+        event_names: data.eventNames ? JSON.stringify(data.eventNames) : undefined,
+        property_filters: data.propertyFilters ? JSON.stringify(data.propertyFilters) : undefined,
+        value_property: data.valueProperty,
+        behaviour: data.behaviour,
+        updated_at: nowIso(tx),
+      })
+      .where('workspace_id', '=', tx.workspace.id)
+      .where('id', '=', before.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const metric = metricRowToMetric(after);
+    const { rebuildRollups } = await import('./rollups.ts');
+    await rebuildRollups(tx, { metricIds: [metric.id], activity: false });
+    await writeAudit(tx, {
+      action: 'metric.updated',
+      entityType: 'metric',
+      entityId: metric.id,
+      before,
+      after: metric,
+    });
+    return metric;
+  });
+}
+
+export async function deleteMetric({ ctx, id }: { ctx: Ctx; id: string }) {
+  await authorize(ctx, 'settings:write');
+  await inTransaction(ctx, async (tx) => {
+    const before = metricRowToMetric(await getMetricRow(tx, id));
+    for (const table of ['metric_daily', 'metric_user_days'] as const) {
+      await tx.db
+        .deleteFrom(table)
+        .where('workspace_id', '=', tx.workspace.id)
+        .where('metric_id', '=', before.id)
+        .execute();
+    }
+    await tx.db
+      .deleteFrom('metric_definitions')
+      .where('workspace_id', '=', tx.workspace.id)
+      .where('id', '=', before.id)
+      .execute();
+    await writeAudit(tx, { action: 'metric.deleted', entityType: 'metric', entityId: before.id, before });
+  });
+}
+
+export async function listFeatures({ ctx }: { ctx: Ctx }) {
+  await authorize(ctx, 'read');
+  return { items: await loadFeatures(ctx), nextCursor: null };
+}
+
+async function getFeatureRow(ctx: Ctx, id: string) {
+  const row = await ctx.db
+    .selectFrom('features')
+    .selectAll()
+    .where('workspace_id', '=', ctx.workspace.id)
+    .where((eb) => eb.or([eb('id', '=', id), eb('key', '=', id)]))
+    .executeTakeFirst();
+  if (!row) throw notFound('Feature', id);
+  return row;
+}
+
+export async function createFeature({ ctx, input }: { ctx: Ctx; input: CreateFeature }) {
+  await authorize(ctx, 'settings:write');
+  const data = CreateFeature.parse(input);
+  return inTransaction(ctx, async (tx) => {
+    const now = nowIso(tx);
+    const row: FeaturesTable = {
+      id: newId(),
+      workspace_id: tx.workspace.id,
+      key: data.key,
+      name: data.name,
+      event_names: JSON.stringify(data.eventNames),
+      created_at: now,
+      updated_at: now,
+    };
+    try {
+      await tx.db.insertInto('features').values(row).execute();
+    } catch (error) {
+      if (isUniqueViolation(error)) throw conflict(`A feature with key ${data.key} already exists`);
+      throw error;
+    }
+    const feature = featureRowToFeature(row);
+    const { rebuildRollups } = await import('./rollups.ts');
+    await rebuildRollups(tx, { featureIds: [feature.id], metricIds: [], activity: false });
+    await writeAudit(tx, {
+      action: 'feature.created',
+      entityType: 'feature',
+      entityId: feature.id,
+      after: feature,
+    });
+    return feature;
+  });
+}
+
+export async function updateFeature({ ctx, id, input }: { ctx: Ctx; id: string; input: UpdateFeature }) {
+  await authorize(ctx, 'settings:write');
+  const data = UpdateFeature.parse(input);
+  return inTransaction(ctx, async (tx) => {
+    const before = featureRowToFeature(await getFeatureRow(tx, id));
+    const after = await tx.db
+      .updateTable('features')
+      .set({
+        name: data.name,
+        event_names: data.eventNames ? JSON.stringify(data.eventNames) : undefined,
+        updated_at: nowIso(tx),
+      })
+      .where('workspace_id', '=', tx.workspace.id)
+      .where('id', '=', before.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const feature = featureRowToFeature(after);
+    const { rebuildRollups } = await import('./rollups.ts');
+    await rebuildRollups(tx, { featureIds: [feature.id], metricIds: [], activity: false });
+    await writeAudit(tx, {
+      action: 'feature.updated',
+      entityType: 'feature',
+      entityId: feature.id,
+      before,
+      after: feature,
+    });
+    return feature;
+  });
+}
+
+export async function deleteFeature({ ctx, id }: { ctx: Ctx; id: string }) {
+  await authorize(ctx, 'settings:write');
+  await inTransaction(ctx, async (tx) => {
+    const before = featureRowToFeature(await getFeatureRow(tx, id));
+    await tx.db
+      .deleteFrom('account_feature_daily')
+      .where('workspace_id', '=', tx.workspace.id)
+      .where('feature_id', '=', before.id)
+      .execute();
+    await tx.db
+      .deleteFrom('features')
+      .where('workspace_id', '=', tx.workspace.id)
+      .where('id', '=', before.id)
+      .execute();
+    await writeAudit(tx, { action: 'feature.deleted', entityType: 'feature', entityId: before.id, before });
+  });
+}
