@@ -17,7 +17,17 @@ import type { AccountsTable } from './accounts.table.ts';
 import { fromMinor } from './contract-math.ts';
 import { type CustomFieldValues, loadDefinitions, validateCustomFields } from './custom-fields.ts';
 
-export function accountRowToAccount(row: AccountsTable, team: TeamMember[], currency: string): Account {
+/**
+ * `definedKeys` are the workspace's custom field keys: values of a deleted definition stay stored
+ * but are no longer returned.
+ */
+export function accountRowToAccount(
+  row: AccountsTable,
+  team: TeamMember[],
+  currency: string,
+  definedKeys: ReadonlySet<string>,
+): Account {
+  const customFields = parseJson<CustomFieldValues>(row.custom_fields, {});
   return {
     id: row.id,
     externalId: row.external_id,
@@ -30,7 +40,7 @@ export function accountRowToAccount(row: AccountsTable, team: TeamMember[], curr
     licensedSeats: row.licensed_seats,
     goLiveDate: row.go_live_date,
     tags: parseJson<string[]>(row.tags, []),
-    customFields: parseJson<CustomFieldValues>(row.custom_fields, {}),
+    customFields: Object.fromEntries(Object.entries(customFields).filter(([key]) => definedKeys.has(key))),
     team,
     arr: fromMinor(Number(row.arr_minor), currency),
     mrr: fromMinor(Number(row.mrr_minor), currency),
@@ -75,7 +85,8 @@ export async function getAccountRow(ctx: Ctx, id: string): Promise<AccountsTable
 
 async function toAccount(ctx: Ctx, row: AccountsTable): Promise<Account> {
   const teams = await loadTeams(ctx, [row.id]);
-  return accountRowToAccount(row, teams.get(row.id) ?? [], ctx.workspace.baseCurrency);
+  const definedKeys = new Set((await loadDefinitions(ctx)).map((d) => d.key));
+  return accountRowToAccount(row, teams.get(row.id) ?? [], ctx.workspace.baseCurrency, definedKeys);
 }
 
 export async function getAccount({ ctx, id }: { ctx: Ctx; id: string }): Promise<Account> {

@@ -1,3 +1,4 @@
+import { type SqlBool, sql } from 'kysely';
 import { z } from 'zod';
 import { type Ctx, inTransaction } from '../../context.ts';
 import { isUniqueViolation } from '../../db/dialect.ts';
@@ -231,9 +232,10 @@ export async function listContacts({ ctx, input }: { ctx: Ctx; input: ListContac
   if (q.email) query = query.where('email', '=', q.email.toLowerCase());
   if (q.role) query = query.where('role', '=', q.role);
   if (q.q) {
-    const like = `%${q.q.toLowerCase()}%`;
-    query = query.where((eb) =>
-      eb.or([eb(eb.fn('lower', ['name']), 'like', like), eb('email', 'like', like)]),
+    // % and _ are literal, as in the account search.
+    const like = `%${q.q.toLowerCase().replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+    query = query.where(
+      () => sql<SqlBool>`(lower(name) like ${like} escape '\\' or email like ${like} escape '\\')`,
     );
   }
   if (q.cursor) {

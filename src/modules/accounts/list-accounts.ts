@@ -1,11 +1,12 @@
 import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
 import type { Ctx } from '../../context.ts';
-import { jsonArrayContains, jsonKeyArrayContains, jsonNumber, jsonText } from '../../db/dialect.ts';
+import { jsonArrayContains, jsonKeyArrayContains, jsonStrictNumber, jsonText } from '../../db/dialect.ts';
 import type { Database } from '../../db/schema.ts';
 import { invalid } from '../../errors.ts';
 import { decodeCursor, encodeCursor, type Page } from '../../pagination.ts';
 import { authorize } from '../auth/index.ts';
 import type { Account, AccountSort, CustomFieldFilter, ListAccounts } from './accounts.schemas.ts';
+import type { CustomFieldDefinitionsTable } from './accounts.table.ts';
 import { accountRowToAccount, loadTeams } from './accounts.ts';
 import { toMinor } from './contract-math.ts';
 import { loadDefinitions } from './custom-fields.ts';
@@ -54,7 +55,8 @@ export async function listAccounts({
 }): Promise<AccountList> {
   await authorize(ctx, 'read');
   const q = input;
-  const conditions = await buildConditions(ctx, q, customFieldFilters);
+  const definitions = await loadDefinitions(ctx);
+  const conditions = buildConditions(ctx, q, customFieldFilters, definitions);
   const desc = q.sort.startsWith('-');
   const sortKey = q.sort.replace(/^-/, '') as AccountSort;
 
@@ -80,9 +82,12 @@ export async function listAccounts({
     ctx,
     page.map((r) => r.id),
   );
+  const definedKeys = new Set(definitions.map((d) => d.key));
   const last = page.at(-1);
   const result: AccountList = {
-    items: page.map((r) => accountRowToAccount(r, teams.get(r.id) ?? [], ctx.workspace.baseCurrency)),
+    items: page.map((r) =>
+      accountRowToAccount(r, teams.get(r.id) ?? [], ctx.workspace.baseCurrency, definedKeys),
+    ),
     nextCursor: rows.length > q.limit && last ? encodeCursor([SORT_VALUE[sortKey](last), last.id]) : null,
   };
   if (q.includeTotal) {
@@ -98,11 +103,12 @@ export async function listAccounts({
 
 type Condition = (eb: Eb) => Expression<SqlBool>;
 
-async function buildConditions(
+function buildConditions(
   ctx: Ctx,
   q: ListAccounts,
   customFieldFilters: CustomFieldFilter[],
-): Promise<Condition[]> {
+  definitions: readonly CustomFieldDefinitionsTable[],
+): Condition[] {
   const { engine } = ctx;
   const base = ctx.workspace.baseCurrency;
   const c: Condition[] = [(eb) => eb('accounts.workspace_id', '=', ctx.workspace.id)];
@@ -147,7 +153,7 @@ async function buildConditions(
   if (q.goLiveTo) c.push((eb) => eb('go_live_date', '<=', q.goLiveTo!));
 
   if (customFieldFilters.length) {
-    const defs = new Map((await loadDefinitions(ctx)).map((d) => [d.key, d]));
+    const defs = new Map(definitions.map((d) => [d.key, d]));
     for (const f of customFieldFilters) {
       const def = defs.get(f.key);
       const path = `cf.${f.key}${f.op === 'eq' ? '' : `.${f.op}`}`;
@@ -157,13 +163,19 @@ async function buildConditions(
         });
       const op = f.op === 'eq' ? '=' : f.op === 'gte' ? '>=' : '<=';
       if (def.type === 'multi_select') {
-        if (f.op !== 'eq') throw invalid(`${path}: multi-select fields only filter by equality`);
+        if (f.op !== 'eq') {
+          throw invalid(`${path}: multi-select fields only filter by equality`, {
+            issues: [{ path, message: 'multi-select fields only filter by equality' }],
+          });
+        }
         c.push((eb) => jsonKeyArrayContains(engine, eb.ref('custom_fields'), f.key, f.value) as never);
       } else if (def.type === 'number') {
         const n = Number(f.value);
         if (!Number.isFinite(n))
           throw invalid(`${path} must be a number`, { issues: [{ path, message: 'not a number' }] });
-        c.push((eb) => eb(jsonNumber(engine, eb.ref('custom_fields'), f.key), op, n));
+        // Strict: a value stored under an earlier, non-number definition of the key is skipped
+        // (a cast would fail on PostgreSQL; SQLite would compare text above every number).
+        c.push((eb) => eb(jsonStrictNumber(engine, eb.ref('custom_fields'), f.key), op, n));
       } else if (def.type === 'boolean') {
         // Stored as JSON true/false: json_extract yields 1/0 on SQLite, ->> yields 'true'/'false' on PostgreSQL.
         const value = ['true', '1', 'yes'].includes(f.value.toLowerCase());

@@ -1,0 +1,324 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type ApiResponse,
+  client,
+  createTestApp,
+  createTestWorkspace,
+  errorCode,
+  type TestApp,
+  type TestWorkspace,
+} from '../helpers/test-app.ts';
+
+/**
+ * Walks every operation of the OpenAPI document, so a new route is checked for authentication,
+ * workspace isolation and the viewer's read-only role without anyone remembering to add a test.
+ */
+
+type Op = { method: string; path: string };
+type Sample = { body?: unknown; headers?: Record<string, string> };
+
+let t: TestApp;
+let a: TestWorkspace;
+let b: TestWorkspace;
+let ops: Op[];
+/** Path prefix (the part before `/{param}`) -> a real id (or key) of that resource in workspace A. */
+let ids: Record<string, string>;
+let samples: Record<string, Sample>;
+let adminToken: string;
+
+const PUBLIC = new Set(['POST /auth/login', 'POST /auth/logout']);
+const key = (op: Op) => `${op.method} ${op.path}`;
+const hasParam = (op: Op) => op.path.includes('{');
+const isWrite = (op: Op) => op.method !== 'GET';
+
+function resolve(path: string): string {
+  const at = path.indexOf('/{');
+  if (at === -1) return `/api/v1${path}`;
+  const prefix = path.slice(0, at);
+  const id = ids[prefix];
+  if (id === undefined) throw new Error(`No id for path prefix ${prefix}: add one to the map in beforeAll`);
+  return `/api/v1${path.replace(/\{\w+\}/, encodeURIComponent(id))}`;
+}
+
+/** Sends the operation with its sample body as the holder of `token` (null: anonymous). */
+function send(op: Op, token: string | null, path = resolve(op.path)): Promise<ApiResponse> {
+  const sample = samples[key(op)] ?? {};
+  return client(t.app, token, sample.headers ?? {}).request(op.method, path, sample.body);
+}
+
+let n = 0;
+const unique = (prefix: string) => `${prefix}-${Date.now()}-${n++}`;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  a = await createTestWorkspace(t.deps, 'Matrix A');
+  b = await createTestWorkspace(t.deps, 'Matrix B');
+  const admin = client(t.app, a.users.admin.token);
+
+  const doc = await admin.get('/api/v1/openapi.json');
+  expect(doc.status).toBe(200);
+  ops = Object.entries(doc.body.paths as Record<string, Record<string, unknown>>).flatMap(([path, item]) =>
+    Object.keys(item)
+      .filter((m) => ['get', 'post', 'put', 'patch', 'delete'].includes(m))
+      .map((m) => ({ method: m.toUpperCase(), path })),
+  );
+
+  const account = await admin.post('/api/v1/accounts', { externalId: unique('matrix'), name: 'Matrix' });
+  const contact = await admin.post('/api/v1/contacts', {
+    accountId: account.body.id,
+    name: 'Matrix contact',
+  });
+  const contract = await admin.post('/api/v1/contracts', {
+    accountId: account.body.id,
+    startDate: '2020-01-01',
+    amount: 100,
+  });
+  const field = await admin.post('/api/v1/custom-fields', { key: 'matrix', label: 'Matrix', type: 'text' });
+  const token = await admin.post('/api/v1/tokens', { name: 'matrix' });
+  const writeKey = await admin.post('/api/v1/write-keys', { name: 'matrix' });
+  const rates = await admin.get('/api/v1/currency-rates');
+  for (const res of [account, contact, contract, field, token, writeKey]) {
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+  }
+  adminToken = token.body.token;
+  ids = {
+    '/accounts': account.body.id,
+    '/accounts/by-external-id': account.body.externalId,
+    '/contacts': contact.body.id,
+    '/contracts': contract.body.id,
+    '/custom-fields': field.body.id,
+    '/currency-rates': rates.body.items.find((r: { currency: string }) => r.currency === 'GBP').id,
+    '/users': a.users.csm.id,
+    '/tokens': token.body.id,
+    '/write-keys': writeKey.body.id,
+    '/imports': 'accounts',
+  };
+
+  // A valid request for every write, so the answer is about who asks, not about the body.
+  samples = {
+    'PATCH /auth/me': { body: { locale: 'en' } },
+    'POST /users': {
+      body: {
+        email: `${unique('matrix')}@test.steward.dev`,
+        name: 'M',
+        role: 'viewer',
+        password: 'long-enough',
+      },
+    },
+    'PATCH /users/{id}': { body: { name: 'Matrix renamed' } },
+    'POST /tokens': { body: { name: 'matrix 2' } },
+    'DELETE /tokens/{id}': {},
+    'POST /write-keys': { body: { name: 'matrix 2' } },
+    'DELETE /write-keys/{id}': {},
+    'POST /accounts': { body: { externalId: unique('matrix'), name: 'Matrix 2' } },
+    'POST /accounts/bulk-update': { body: { ids: [account.body.id], addTags: ['matrix'] } },
+    'PATCH /accounts/{id}': { body: { name: 'Matrix renamed' } },
+    'DELETE /accounts/{id}': {},
+    'POST /accounts/{id}/timeline': { body: { body: 'Matrix note' } },
+    'POST /contacts': { body: { accountId: account.body.id, name: 'Matrix contact 2' } },
+    'PATCH /contacts/{id}': { body: { name: 'Matrix renamed' } },
+    'DELETE /contacts/{id}': {},
+    'POST /contracts': { body: { accountId: account.body.id, startDate: '2021-01-01', amount: 1 } },
+    'PATCH /contracts/{id}': { body: { amount: 2 } },
+    'DELETE /contracts/{id}': {},
+    'POST /custom-fields': { body: { key: 'matrix_two', label: 'Matrix 2', type: 'text' } },
+    'PATCH /custom-fields/{id}': { body: { label: 'Matrix renamed' } },
+    'DELETE /custom-fields/{id}': {},
+    'POST /currency-rates': { body: { currency: 'EUR', rate: 8, effectiveDate: '2024-01-01' } },
+    'DELETE /currency-rates/{id}': {},
+    'PATCH /ingest/settings': { body: { maxFutureHours: 48 } },
+    'POST /imports/{entity}': {
+      body: `externalId,name\n${unique('matrix-import')},Imported\n`,
+      headers: { 'content-type': 'text/csv' },
+    },
+  };
+});
+afterAll(async () => t?.close());
+
+/** Workspace A's resources are as beforeAll left them. */
+async function expectWorkspaceAUntouched() {
+  const admin = client(t.app, a.users.admin.token);
+  const account = await admin.get(`/api/v1/accounts/${ids['/accounts']}`);
+  expect(account.status).toBe(200);
+  expect(account.body).toMatchObject({ name: 'Matrix', tags: [], arr: 100 });
+  expect((await admin.get(`/api/v1/contacts/${ids['/contacts']}`)).body.name).toBe('Matrix contact');
+  expect((await admin.get(`/api/v1/contracts/${ids['/contracts']}`)).body.amount).toBe(100);
+  expect((await admin.get(`/api/v1/users/${ids['/users']}`)).body).toMatchObject({
+    name: 'csm user',
+    active: true,
+  });
+  const fields = (await admin.get('/api/v1/custom-fields')).body.items;
+  expect(fields.map((f: { key: string; label: string }) => [f.key, f.label])).toEqual([['matrix', 'Matrix']]);
+  const rates = (await admin.get('/api/v1/currency-rates')).body.items;
+  expect(rates.map((r: { id: string }) => r.id)).toContain(ids['/currency-rates']);
+  expect(rates.filter((r: { currency: string }) => r.currency === 'EUR')).toHaveLength(1);
+  expect((await client(t.app, adminToken).get('/api/v1/auth/me')).status).toBe(200);
+  const keys = (await admin.get('/api/v1/write-keys')).body.items;
+  expect(keys.find((k: { id: string }) => k.id === ids['/write-keys']).revokedAt).toBeNull();
+  expect((await admin.get('/api/v1/accounts?includeTotal=true')).body.total).toBe(1);
+  const timeline = (await admin.get(`/api/v1/accounts/${ids['/accounts']}/timeline`)).body.items;
+  expect(timeline.map((e: { type: string }) => e.type)).toEqual([
+    'contract.created',
+    'contact.created',
+    'account.created',
+  ]);
+}
+
+describe('every operation in the OpenAPI document', () => {
+  it('is found in the document, covering every module, with a sample request for every write', () => {
+    expect(ops.length).toBeGreaterThanOrEqual(35);
+    const paths = new Set(ops.map((o) => o.path));
+    for (const p of [
+      '/auth/me',
+      '/users/{id}',
+      '/tokens/{id}',
+      '/write-keys/{id}',
+      '/audit-log',
+      '/accounts/{id}',
+      '/accounts/{id}/timeline',
+      '/accounts/bulk-update',
+      '/contacts/{id}',
+      '/contracts/{id}',
+      '/custom-fields/{id}',
+      '/currency-rates/{id}',
+      '/imports/{entity}',
+    ]) {
+      expect(paths).toContain(p);
+    }
+    const missing = ops.filter((o) => isWrite(o) && !PUBLIC.has(key(o)) && !(key(o) in samples)).map(key);
+    expect(missing).toEqual([]);
+    for (const o of ops.filter(hasParam)) expect(() => resolve(o.path)).not.toThrow();
+  });
+
+  it('answers 401 in the error shape without credentials, except login and logout', async () => {
+    const wrong: string[] = [];
+    for (const op of ops.filter((o) => !PUBLIC.has(key(o)))) {
+      const res = await send(op, null);
+      if (res.status !== 401 || errorCode(res) !== 'unauthenticated')
+        wrong.push(`${key(op)} -> ${res.status}`);
+      const bogus = await send(op, 'stw_not_a_real_token');
+      if (bogus.status !== 401) wrong.push(`${key(op)} with a bogus token -> ${bogus.status}`);
+    }
+    expect(wrong).toEqual([]);
+    await expectWorkspaceAUntouched();
+  });
+
+  it('answers 404 to another workspace’s admin for every id of workspace A, changing nothing', async () => {
+    const wrong: string[] = [];
+    const withIds = ops.filter((o) => hasParam(o) && !o.path.startsWith('/imports/'));
+    expect(withIds.length).toBeGreaterThanOrEqual(16);
+    for (const op of withIds) {
+      const res = await send(op, b.users.admin.token);
+      if (res.status !== 404 || errorCode(res) !== 'not_found') {
+        wrong.push(`${key(op)} -> ${res.status} ${JSON.stringify(res.body)}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+    await expectWorkspaceAUntouched();
+  });
+
+  it('answers 404 in the error shape for an id that exists nowhere', async () => {
+    const wrong: string[] = [];
+    for (const op of ops.filter((o) => hasParam(o) && !o.path.startsWith('/imports/'))) {
+      const path = `/api/v1${op.path.replace(/\{\w+\}/, '01900000-0000-7000-8000-00000000dead')}`;
+      const res = await send(op, a.users.admin.token, path);
+      if (res.status !== 404 || errorCode(res) !== 'not_found') wrong.push(`${key(op)} -> ${res.status}`);
+      else if (!res.body.error.message.includes('01900000-0000-7000-8000-00000000dead')) {
+        wrong.push(`${key(op)} does not name the id: ${res.body.error.message}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('answers 403 to a viewer for every write outside /auth, changing nothing', async () => {
+    const wrong: string[] = [];
+    const writes = ops.filter((o) => isWrite(o) && !o.path.startsWith('/auth/'));
+    expect(writes.length).toBeGreaterThanOrEqual(22);
+    for (const op of writes) {
+      const res = await send(op, a.users.viewer.token);
+      if (res.status !== 403 || errorCode(res) !== 'forbidden') {
+        wrong.push(`${key(op)} -> ${res.status} ${JSON.stringify(res.body)}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+    await expectWorkspaceAUntouched();
+  });
+
+  it('lets a viewer change their own profile under /auth', async () => {
+    const res = await client(t.app, a.users.viewer.token).patch('/api/v1/auth/me', { locale: 'en' });
+    expect(res.status).toBe(200);
+    expect(res.body.locale).toBe('en');
+  });
+
+  it('answers 403 to a read-only token for every write, even an admin’s', async () => {
+    const created = await client(t.app, a.users.admin.token).post('/api/v1/tokens', {
+      name: 'read only',
+      scopes: ['read'],
+    });
+    const wrong: string[] = [];
+    for (const op of ops.filter((o) => isWrite(o) && !PUBLIC.has(key(o)))) {
+      const res = await send(op, created.body.token);
+      if (res.status !== 403 || !/read scope/.test(res.body?.error?.message)) {
+        wrong.push(`${key(op)} -> ${res.status}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+    await client(t.app, a.users.admin.token).delete(`/api/v1/tokens/${created.body.id}`);
+    await expectWorkspaceAUntouched();
+  });
+
+  it('answers every read with 200 for the workspace’s admin', async () => {
+    const wrong: string[] = [];
+    for (const op of ops.filter((o) => o.method === 'GET')) {
+      const res = await send(op, a.users.admin.token);
+      if (res.status !== 200) wrong.push(`${key(op)} -> ${res.status} ${JSON.stringify(res.body)}`);
+    }
+    expect(wrong).toEqual([]);
+  });
+});
+
+describe('requests no route accepts', () => {
+  it('answers an unknown route with 404 in the error shape naming method and path', async () => {
+    const res = await client(t.app, a.users.admin.token).get('/api/v1/no-such-thing');
+    expect(res.status).toBe(404);
+    expect(errorCode(res)).toBe('not_found');
+    expect(res.body.error.message).toBe('No route for GET /api/v1/no-such-thing');
+    const method = await client(t.app, a.users.admin.token).put('/api/v1/custom-fields', {});
+    expect(method.status).toBe(404);
+    expect(method.body.error.message).toBe('No route for PUT /api/v1/custom-fields');
+    const outside = await client(t.app, null).get('/nowhere');
+    expect(outside.status).toBe(404);
+    expect(errorCode(outside)).toBe('not_found');
+  });
+
+  it('answers a malformed JSON body with 400 bad_request naming malformed JSON', async () => {
+    const c = client(t.app, a.users.admin.token);
+    for (const [method, path] of [
+      ['POST', '/api/v1/accounts'],
+      ['PATCH', `/api/v1/accounts/${ids['/accounts']}`],
+      ['POST', '/api/v1/currency-rates'],
+    ] as const) {
+      const res = await c.request(method, path, '{"name": "unterminated');
+      expect(res.status, path).toBe(400);
+      expect(errorCode(res)).toBe('bad_request');
+      expect(res.body.error.message).toMatch(/malformed JSON/i);
+    }
+    await expectWorkspaceAUntouched();
+  });
+
+  it('refuses a JSON body over 1 MB with 413 payload_too_large, and validates one just under it', async () => {
+    const c = client(t.app, a.users.admin.token);
+    const externalId = unique('huge');
+    const huge = await c.post('/api/v1/accounts', { externalId, name: 'x'.repeat(1024 * 1024) });
+    expect(huge.status).toBe(413);
+    expect(errorCode(huge)).toBe('payload_too_large');
+    expect(huge.body.error.message).toMatch(/1 MB/);
+    const anonymous = await client(t.app, null).post('/api/v1/accounts', { name: 'x'.repeat(1024 * 1024) });
+    expect(anonymous.status).toBe(413);
+
+    const under = await c.post('/api/v1/accounts', { externalId, name: 'x'.repeat(1000 * 1000) });
+    expect(under.status).toBe(400);
+    expect(under.body.error.details.issues.map((i: { path: string }) => i.path)).toEqual(['name']);
+    expect((await c.get(`/api/v1/accounts/by-external-id/${externalId}`)).status).toBe(404);
+  });
+});
