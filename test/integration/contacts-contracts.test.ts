@@ -804,9 +804,9 @@ describe('currency rates', () => {
     const rates = (await as(fx, 'viewer').get('/api/v1/currency-rates')).body.items as Rate[];
     const usd = rates.find((r) => r.currency === 'USD')!;
     const res = await as(fx, 'manager').delete(`/api/v1/currency-rates/${usd.id}`);
-    expect(res.status).toBe(400);
-    expect(errorCode(res)).toBe('validation_failed');
-    expect(res.body.error.message).toMatch(/No exchange rate from USD to CNY/);
+    expect(res.status).toBe(409);
+    expect(errorCode(res)).toBe('conflict');
+    expect(res.body.error.message).toMatch(/Contracts in USD need an exchange rate/);
     const after = (await as(fx, 'viewer').get('/api/v1/currency-rates')).body.items as Rate[];
     expect(after.find((r) => r.id === usd.id)).toMatchObject({ rate: 7.1 });
     expect(await contract(early.id)).toMatchObject({ fxRate: 7.1, arr: 7100 });

@@ -174,7 +174,7 @@ describe('recorded changes', () => {
     expect(deleted!.data).toBeNull();
   });
 
-  it('records a contact moved to another account on the account it moved to', async () => {
+  it('records a contact moved to another account on both accounts', async () => {
     const from = await createAccount(as(ws, 'manager'));
     const to = await createAccount(as(ws, 'manager'));
     const contact = (await as(ws, 'manager').post('/api/v1/contacts', { accountId: from.id, name: 'Mover' }))
@@ -183,6 +183,12 @@ describe('recorded changes', () => {
     const [moved] = await timeline(to.id);
     expect(moved).toMatchObject({
       type: 'contact.updated',
+      entityId: contact.id,
+      data: { changes: { accountId: [from.id, to.id] } },
+    });
+    const [left] = await timeline(from.id);
+    expect(left).toMatchObject({
+      type: 'contact.moved',
       entityId: contact.id,
       data: { changes: { accountId: [from.id, to.id] } },
     });

@@ -331,9 +331,9 @@ export function accountsRoutes() {
       method: 'delete',
       path: '/currency-rates/{id}',
       tags: settings,
-      summary: 'Delete a rate; refused if contracts would be left without one',
+      summary: 'Delete a rate; refused (409) if contracts would be left without one',
       request: { params: IdParam },
-      responses: { ...NO_CONTENT, ...ERRORS },
+      responses: { ...NO_CONTENT, ...ERRORS, ...CONFLICT },
     }),
     async (c) => {
       await deleteCurrencyRate({ ctx: c.get('ctx'), id: c.req.valid('param').id });

@@ -7,7 +7,7 @@ import { newId } from '../../ids.ts';
 import { decodeCursor, encodeCursor, Limit } from '../../pagination.ts';
 import { nowIso } from '../../time.ts';
 import { authorize } from '../auth/index.ts';
-import { recordAccountChange } from '../timeline/index.ts';
+import { recordAccountChange, writeTimeline } from '../timeline/index.ts';
 import type { ContactsTable } from './accounts.table.ts';
 import { getAccountRow } from './accounts.ts';
 
@@ -187,6 +187,17 @@ export async function updateContact({ ctx, id, input }: { ctx: Ctx; id: string; 
       before: editable(before),
       after: editable(after),
     });
+    // A contact moved to another account leaves a trace on the account it left, too.
+    if (after.accountId !== before.accountId) {
+      await writeTimeline(tx, {
+        accountId: before.accountId,
+        type: 'contact.moved',
+        title: `Contact ${after.name} moved to another account`,
+        entityType: 'contact',
+        entityId: id,
+        data: { changes: { accountId: [before.accountId, after.accountId] } },
+      });
+    }
     return after;
   });
 }

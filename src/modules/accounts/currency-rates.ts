@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { type Ctx, inTransaction } from '../../context.ts';
-import { invalid, notFound } from '../../errors.ts';
+import { AppError, conflict, invalid, notFound } from '../../errors.ts';
 import { newId } from '../../ids.ts';
 import { nowIso } from '../../time.ts';
 import { authorize, writeAudit } from '../auth/index.ts';
@@ -113,8 +113,17 @@ export async function deleteCurrencyRate({ ctx, id }: { ctx: Ctx; id: string }) 
       .executeTakeFirst();
     if (!row) throw notFound('Currency rate', id);
     await tx.db.deleteFrom('currency_rates').where('id', '=', id).execute();
-    // Throws (and rolls back) if contracts in this currency would be left with no rate at all.
-    await repriceCurrency(tx, row.currency);
+    try {
+      await repriceCurrency(tx, row.currency);
+    } catch (error) {
+      // Contracts in this currency would be left with no rate at all: refuse (the delete rolls back).
+      if (error instanceof AppError && error.code === 'validation_failed') {
+        throw conflict(
+          `Contracts in ${row.currency} need an exchange rate; add another ${row.currency} rate before deleting this one`,
+        );
+      }
+      throw error;
+    }
     await writeAudit(tx, {
       action: 'currency_rate.deleted',
       entityType: 'currency_rate',
