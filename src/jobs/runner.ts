@@ -73,10 +73,14 @@ export function startScheduler(deps: Deps, jobs: readonly JobDefinition[], node 
     (job) =>
       new Cron(
         job.cron,
-        { timezone: deps.config.timeZone, protect: true, name: job.name },
+        // croner keeps named jobs in one registry per process: the node keeps names unique when
+        // several schedulers share a process (tests, embedded use).
+        { timezone: deps.config.timeZone, protect: true, name: `${job.name}@${node}` },
         async (self: Cron) => {
-          // The scheduled instant of this tick, even if the timer fired a few ms late.
-          const slot = self.previousRuns(1, new Date(Date.now() + 1000))[0] ?? new Date();
+          // The scheduled instant of this tick, even if the timer fired late: the latest run at or
+          // before now (croner never fires early; previousRuns excludes a run equal to the reference,
+          // hence the 1 ms). A reference a whole second ahead named per-second ticks after the next one.
+          const slot = self.previousRuns(1, new Date(Date.now() + 1))[0] ?? new Date();
           try {
             await runJobSlot(deps, job, slot, node);
           } catch (error) {

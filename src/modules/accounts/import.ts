@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import { z } from 'zod';
 import { type Ctx, inTransaction } from '../../context.ts';
+import { parseJson } from '../../db/dialect.ts';
 import { AppError, invalid } from '../../errors.ts';
 import { authorize } from '../auth/index.ts';
 import { CreateAccount } from './accounts.schemas.ts';
@@ -17,7 +18,7 @@ import {
   parseList,
   parseNumber,
 } from './csv-values.ts';
-import { loadDefinitions } from './custom-fields.ts';
+import { type CustomFieldValues, loadDefinitions, validateCustomFields } from './custom-fields.ts';
 
 export const IMPORT_ENTITIES = ['accounts', 'contacts', 'contracts'] as const;
 export type ImportEntity = (typeof IMPORT_ENTITIES)[number];
@@ -151,8 +152,20 @@ export async function importCsv({
   const rows: Row[] = [];
   let columnToField: Map<number, string> | undefined;
   let headers: string[] = [];
+  let lastLine = 0; // the line the last record the parser completed ended on
 
-  const parser = parse({ bom: true, trim: true, skip_empty_lines: true, info: true, relax_quotes: false });
+  const parser = parse({
+    bom: true,
+    trim: true,
+    skip_empty_lines: true,
+    info: true,
+    relax_quotes: false,
+    // Noted as each record is parsed: a stream error can drop records not yet read by the loop.
+    on_record: (record, context) => {
+      lastLine = context.lines;
+      return record;
+    },
+  });
   const input = typeof source === 'string' ? parserFromString(parser, source) : source.pipe(parser);
   try {
     for await (const { record, info } of input as AsyncIterable<{
@@ -210,8 +223,15 @@ export async function importCsv({
     if (error instanceof AppError) throw error;
     const e = error as { code?: string; message: string; lines?: number };
     if (e.code?.startsWith('CSV_')) {
-      throw invalid(`The CSV is malformed at line ${e.lines ?? '?'}: ${e.message}`, {
-        issues: [{ path: `line ${e.lines ?? '?'}`, message: e.message }],
+      // csv-parse reports an unclosed quote at the end of the input; the quote opened in the record
+      // after the last complete one, which is the line worth naming.
+      const unclosed = e.code === 'CSV_QUOTE_NOT_CLOSED';
+      const line = unclosed ? lastLine + 1 : (e.lines ?? '?');
+      const message = unclosed
+        ? `a quoted field in the record after line ${lastLine} is never closed`
+        : e.message;
+      throw invalid(`The CSV is malformed at line ${line}: ${message}`, {
+        issues: [{ path: `line ${line}`, message }],
       });
     }
     throw error;
@@ -220,7 +240,7 @@ export async function importCsv({
 
   // Second stage: checks that need the database (referenced accounts, users, custom fields), and
   // the verbs' own schemas, so a dry run reports everything a real run would reject.
-  const planned = await plan(ctx, entity, rows, errors);
+  const planned = await plan(ctx, entity, rows, errors, definitions);
   const total = rows.length + invalidRows;
   invalidRows += rows.length - planned.length;
   const report: ImportReport = {
@@ -343,7 +363,13 @@ async function externalIdMap(ctx: Ctx, table: 'accounts' | 'contracts') {
 }
 
 /** Resolves references and validates each row against the verb's schema; bad rows go to `errors`. */
-async function plan(ctx: Ctx, entity: ImportEntity, rows: Row[], errors: RowError[]): Promise<Planned[]> {
+async function plan(
+  ctx: Ctx,
+  entity: ImportEntity,
+  rows: Row[],
+  errors: RowError[],
+  definitions: Awaited<ReturnType<typeof loadDefinitions>>,
+): Promise<Planned[]> {
   const accounts = await externalIdMap(ctx, 'accounts');
   const planned: Planned[] = [];
   const seen = new Map<string, number>();
@@ -357,8 +383,21 @@ async function plan(ctx: Ctx, entity: ImportEntity, rows: Row[], errors: RowErro
           .selectFrom('users')
           .select(['id', 'email'])
           .where('workspace_id', '=', ctx.workspace.id)
+          .where('active', '=', 1) // owners must be active users, as createAccount checks
           .execute()
       ).map((u) => [u.email, u.id]),
+    );
+    // Stored custom field values, so required fields are checked on the merged result on update.
+    const storedCustom = new Map(
+      definitions.length === 0
+        ? []
+        : (
+            await ctx.db
+              .selectFrom('accounts')
+              .select(['external_id', 'custom_fields'])
+              .where('workspace_id', '=', ctx.workspace.id)
+              .execute()
+          ).map((a) => [a.external_id, parseJson<CustomFieldValues>(a.custom_fields, {})]),
     );
     const inFile = new Set(rows.map((r) => String(r.fields.externalId)));
     for (const { line, fields: f, custom } of rows) {
@@ -372,7 +411,7 @@ async function plan(ctx: Ctx, entity: ImportEntity, rows: Row[], errors: RowErro
       if (f.ownerEmail !== undefined) {
         ownerId = users.get(String(f.ownerEmail).toLowerCase());
         if (!ownerId) {
-          fail(line, 'ownerEmail', `no user with email ${f.ownerEmail}`);
+          fail(line, 'ownerEmail', `no active user with email ${f.ownerEmail}`);
           continue;
         }
       }
@@ -395,6 +434,17 @@ async function plan(ctx: Ctx, entity: ImportEntity, rows: Row[], errors: RowErro
       const checked = (existingId ? CreateAccount.partial() : CreateAccount).safeParse(input);
       if (!checked.success) {
         for (const i of checked.error.issues) fail(line, i.path.join('.'), i.message);
+        continue;
+      }
+      // Custom field values are checked against their definitions here, as the verbs would, so a
+      // bad value is reported on its line (and skipped with skipInvalid) instead of failing the write.
+      const customIssues = validateCustomFields(
+        definitions,
+        custom,
+        existingId ? storedCustom.get(externalId) : {},
+      ).issues;
+      if (customIssues.length) {
+        for (const i of customIssues) fail(line, i.path.replace(/^customFields\./, 'cf.'), i.message);
         continue;
       }
       planned.push({ line, existingId, input, parentExternalId: parent });
@@ -443,7 +493,21 @@ async function plan(ctx: Ctx, entity: ImportEntity, rows: Row[], errors: RowErro
     return planned;
   }
 
-  const contracts = await externalIdMap(ctx, 'contracts');
+  const stored = await ctx.db
+    .selectFrom('contracts')
+    .select(['id', 'external_id', 'account_id'])
+    .where('workspace_id', '=', ctx.workspace.id)
+    .where('external_id', 'is not', null)
+    .execute();
+  const contracts = new Map(stored.map((c) => [c.external_id!, c.id]));
+  // The account of each contract a row may renew: a stored contract keeps its account on update.
+  const contractAccount = new Map<string, string | undefined>();
+  for (const r of rows) {
+    if (r.fields.externalId) {
+      contractAccount.set(String(r.fields.externalId), accounts.get(String(r.fields.accountExternalId)));
+    }
+  }
+  for (const c of stored) contractAccount.set(c.external_id!, c.account_id);
   const inFile = new Set(rows.map((r) => r.fields.externalId).filter(Boolean) as string[]);
   const currencies = new Set(
     (
@@ -470,6 +534,14 @@ async function plan(ctx: Ctx, entity: ImportEntity, rows: Row[], errors: RowErro
     const renews = f.renewsExternalId as string | undefined;
     if (renews !== undefined && !contracts.has(renews) && !inFile.has(renews)) {
       fail(line, 'renewsExternalId', `no contract with external id ${renews}`);
+      continue;
+    }
+    if (renews !== undefined && renews === externalId) {
+      fail(line, 'renewsExternalId', 'a contract cannot renew itself');
+      continue;
+    }
+    if (renews !== undefined && contractAccount.get(renews) !== accountId) {
+      fail(line, 'renewsExternalId', `contract ${renews} belongs to another account`);
       continue;
     }
     const { accountExternalId: _a, churned, renewsExternalId: _r, ...rest } = f;
