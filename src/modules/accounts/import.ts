@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
-import { parse } from 'csv-parse';
 import { z } from 'zod';
 import { type Ctx, inTransaction } from '../../context.ts';
+import { type FieldSpec, MAX_ERRORS, pushErrors, type RowError, readMappedCsv } from '../../csv/read.ts';
 import { parseJson } from '../../db/dialect.ts';
 import { AppError, invalid } from '../../errors.ts';
 import { authorize } from '../auth/index.ts';
@@ -10,21 +10,14 @@ import { createAccount, updateAccount } from './accounts.ts';
 import { CreateContact, createContact, updateContact } from './contacts.ts';
 import { CONTRACT_STATUSES } from './contract-math.ts';
 import { CreateContract, createContract, updateContract } from './contracts.ts';
-import {
-  DATE_FORMATS,
-  type DateFormat,
-  parseBoolean,
-  parseDate,
-  parseList,
-  parseNumber,
-} from './csv-values.ts';
+
+export type { RowError };
+
+import { DATE_FORMATS } from '../../csv/values.ts';
 import { type CustomFieldValues, loadDefinitions, validateCustomFields } from './custom-fields.ts';
 
 export const IMPORT_ENTITIES = ['accounts', 'contacts', 'contracts'] as const;
 export type ImportEntity = (typeof IMPORT_ENTITIES)[number];
-
-type Kind = 'text' | 'date' | 'number' | 'int' | 'bool' | 'list';
-type FieldSpec = { kind: Kind; required?: boolean; help: string };
 
 /** The columns each import understands; `--map column=field` points file columns at these. */
 export const IMPORT_FIELDS: Record<ImportEntity, Record<string, FieldSpec>> = {
@@ -96,8 +89,6 @@ export const ImportOptions = z.object({
 });
 export type ImportOptions = z.input<typeof ImportOptions>;
 
-export type RowError = { line: number; field?: string; column?: string; message: string };
-
 export type ImportReport = {
   entity: ImportEntity;
   dryRun: boolean;
@@ -111,12 +102,9 @@ export type ImportReport = {
   errors: RowError[];
 };
 
-const MAX_ERRORS = 1000;
 export type ImportProgress = { phase: 'validate' | 'write'; done: number; total?: number };
 
 type Row = { line: number; fields: Record<string, unknown>; custom: Record<string, string> };
-
-const normalise = (s: string) => s.toLowerCase().replace(/[\s_-]/g, '');
 
 /**
  * Streams a CSV, validates every row (reporting each bad one by line and field), then upserts the
@@ -141,102 +129,20 @@ export async function importCsv({
   const specs = IMPORT_FIELDS[entity];
   const definitions = entity === 'accounts' ? await loadDefinitions(ctx) : [];
   const customKeys = new Set(definitions.map((d) => d.key));
-  const isField = (f: string) => f in specs || (f.startsWith('cf.') && customKeys.has(f.slice(3)));
 
-  for (const [field, _] of Object.entries(opts.defaults)) {
-    if (!isField(field)) throw unknownField(entity, field, 'defaults', customKeys);
-  }
-
-  const errors: RowError[] = [];
-  let invalidRows = 0;
-  const rows: Row[] = [];
-  let columnToField: Map<number, string> | undefined;
-  let headers: string[] = [];
-  let lastLine = 0; // the line the last record the parser completed ended on
-
-  const parser = parse({
-    bom: true,
-    trim: true,
-    skip_empty_lines: true,
-    info: true,
-    relax_quotes: false,
-    // Noted as each record is parsed: a stream error can drop records not yet read by the loop.
-    on_record: (record, context) => {
-      lastLine = context.lines;
-      return record;
-    },
+  const read = await readMappedCsv({
+    source,
+    specs,
+    extra: { prefix: 'cf.', keys: customKeys },
+    what: entity,
+    map: opts.map,
+    defaults: opts.defaults,
+    dateFormat: opts.dateFormat,
+    onProgress: (done) => onProgress?.({ phase: 'validate', done }),
   });
-  const input = typeof source === 'string' ? parserFromString(parser, source) : source.pipe(parser);
-  try {
-    for await (const { record, info } of input as AsyncIterable<{
-      record: string[];
-      info: { lines: number };
-    }>) {
-      if (!columnToField) {
-        headers = record;
-        columnToField = resolveMap(entity, headers, opts.map, isField, customKeys);
-        const mapped = new Set([...columnToField.values(), ...Object.keys(opts.defaults)]);
-        const missing = Object.entries(specs)
-          .filter(([f, s]) => s.required && !mapped.has(f))
-          .map(([f]) => f);
-        if (missing.length) {
-          throw invalid(`The file maps no column to required field(s): ${missing.join(', ')}`, {
-            issues: missing.map((f) => ({ path: `map.${f}`, message: 'required field has no column' })),
-            headers,
-          });
-        }
-        continue;
-      }
-      const rowErrors: RowError[] = [];
-      const fields: Record<string, unknown> = {};
-      const custom: Record<string, string> = {};
-      const raw = new Map<string, { value: string; column?: string }>();
-      for (const [field, value] of Object.entries(opts.defaults)) raw.set(field, { value });
-      columnToField.forEach((field, i) => {
-        const value = record[i] ?? '';
-        if (value !== '') raw.set(field, { value, column: headers[i] });
-      });
-      for (const [field, { value, column }] of raw) {
-        if (field.startsWith('cf.')) {
-          custom[field.slice(3)] = value;
-          continue;
-        }
-        const converted = convert(specs[field]!.kind, value, opts.dateFormat);
-        if (converted.error) rowErrors.push({ line: info.lines, field, column, message: converted.error });
-        else fields[field] = converted.value;
-      }
-      for (const [f, s] of Object.entries(specs)) {
-        if (s.required && fields[f] === undefined && !rowErrors.some((e) => e.field === f)) {
-          rowErrors.push({ line: info.lines, field: f, message: 'is required but empty' });
-        }
-      }
-      if (rowErrors.length) {
-        invalidRows++;
-        pushErrors(errors, rowErrors);
-      } else {
-        rows.push({ line: info.lines, fields, custom });
-      }
-      if ((rows.length + invalidRows) % 500 === 0)
-        onProgress?.({ phase: 'validate', done: rows.length + invalidRows });
-    }
-  } catch (error) {
-    if (error instanceof AppError) throw error;
-    const e = error as { code?: string; message: string; lines?: number };
-    if (e.code?.startsWith('CSV_')) {
-      // csv-parse reports an unclosed quote at the end of the input; the quote opened in the record
-      // after the last complete one, which is the line worth naming.
-      const unclosed = e.code === 'CSV_QUOTE_NOT_CLOSED';
-      const line = unclosed ? lastLine + 1 : (e.lines ?? '?');
-      const message = unclosed
-        ? `a quoted field in the record after line ${lastLine} is never closed`
-        : e.message;
-      throw invalid(`The CSV is malformed at line ${line}: ${message}`, {
-        issues: [{ path: `line ${line}`, message }],
-      });
-    }
-    throw error;
-  }
-  if (!columnToField) throw invalid('The CSV is empty: it needs a header row and at least one data row');
+  const errors = read.errors;
+  let invalidRows = read.invalid;
+  const rows: Row[] = read.rows.map((r) => ({ line: r.line, fields: r.fields, custom: r.extra }));
 
   // Second stage: checks that need the database (referenced accounts, users, custom fields), and
   // the verbs' own schemas, so a dry run reports everything a real run would reject.
@@ -261,88 +167,6 @@ export async function importCsv({
     await write(tx, entity, planned, (done) => onProgress?.({ phase: 'write', done, total: planned.length }));
   });
   return { ...report, committed: true };
-}
-
-function parserFromString(parser: ReturnType<typeof parse>, text: string) {
-  parser.write(text);
-  parser.end();
-  return parser;
-}
-
-function pushErrors(errors: RowError[], more: RowError[]) {
-  for (const e of more) if (errors.length < MAX_ERRORS) errors.push(e);
-}
-
-function unknownField(entity: ImportEntity, field: string, where: string, customKeys: Set<string>) {
-  const known = [...Object.keys(IMPORT_FIELDS[entity]), ...[...customKeys].map((k) => `cf.${k}`)];
-  return invalid(`Unknown ${entity} field "${field}" in ${where}; known fields: ${known.join(', ')}`, {
-    issues: [{ path: `${where}.${field}`, message: 'unknown field' }],
-  });
-}
-
-function resolveMap(
-  entity: ImportEntity,
-  headers: string[],
-  map: Record<string, string>,
-  isField: (f: string) => boolean,
-  customKeys: Set<string>,
-): Map<number, string> {
-  const result = new Map<number, string>();
-  if (Object.keys(map).length > 0) {
-    for (const [column, field] of Object.entries(map)) {
-      const index = headers.indexOf(column);
-      if (index < 0) {
-        throw invalid(
-          `Column "${column}" in the map is not in the file; its columns are: ${headers.join(', ')}`,
-          {
-            issues: [{ path: `map.${column}`, message: 'no such column' }],
-          },
-        );
-      }
-      if (!isField(field)) throw unknownField(entity, field, 'map', customKeys);
-      result.set(index, field);
-    }
-    return result;
-  }
-  const byNormalName = new Map(
-    [...Object.keys(IMPORT_FIELDS[entity]), ...[...customKeys].map((k) => `cf.${k}`)].map((f) => [
-      normalise(f),
-      f,
-    ]),
-  );
-  headers.forEach((h, i) => {
-    const field = byNormalName.get(normalise(h));
-    if (field) result.set(i, field);
-  });
-  return result;
-}
-
-function convert(kind: Kind, value: string, dateFormat: DateFormat): { value?: unknown; error?: string } {
-  switch (kind) {
-    case 'text':
-      return { value };
-    case 'list':
-      return { value: parseList(value) };
-    case 'date': {
-      const d = parseDate(value, dateFormat);
-      const hint = dateFormat === 'DMY' ? 'DD/MM/YYYY' : 'MM/DD/YYYY';
-      return d ? { value: d } : { error: `"${value}" is not a date (expected YYYY-MM-DD or ${hint})` };
-    }
-    case 'number': {
-      const n = parseNumber(value);
-      return n === undefined ? { error: `"${value}" is not a number` } : { value: n };
-    }
-    case 'int': {
-      const n = parseNumber(value);
-      return n === undefined || !Number.isInteger(n)
-        ? { error: `"${value}" is not a whole number` }
-        : { value: n };
-    }
-    case 'bool': {
-      const b = parseBoolean(value);
-      return b === undefined ? { error: `"${value}" is not true or false` } : { value: b };
-    }
-  }
 }
 
 type Planned = {
