@@ -2,6 +2,7 @@ import { createReadStream, statSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ConfigError, loadConfig } from '../config.ts';
 import type { Deps } from '../context.ts';
+import { inTransaction } from '../context.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { generateDemo } from '../demo/demo.ts';
 import { openDeps } from '../deps.ts';
@@ -10,11 +11,25 @@ import { runJobSlot, startScheduler } from '../jobs/runner.ts';
 import { SCHEDULE } from '../jobs/schedule.ts';
 import { IMPORT_ENTITIES, IMPORT_FIELDS, type ImportEntity, importCsv } from '../modules/accounts/index.ts';
 import { createUser, generatePassword, ROLES } from '../modules/auth/index.ts';
+import {
+  ensureEventPartitionsJob,
+  importUsageCsv,
+  USAGE_FIELDS,
+  USAGE_MODES,
+  type UsageMode,
+} from '../modules/ingest/index.ts';
+import { rebuildRollups } from '../modules/metrics/index.ts';
 import { createWorkspace, toRef } from '../modules/workspaces/index.ts';
 import { firstStart } from '../server/bootstrap.ts';
 import { listen } from '../server/serve.ts';
+import { isValidDay } from '../time.ts';
 import { progressBar } from './progress.ts';
 import { CliError, operatorCtx, resolveWorkspace } from './workspace.ts';
+
+const fieldList = (specs: Record<string, { required?: boolean }>) =>
+  Object.entries(specs)
+    .map(([f, s]) => `${f}${s.required ? '*' : ''}`)
+    .join(', ');
 
 const int = (name: string) => (v: string) => {
   const n = Number(v);
@@ -59,6 +74,7 @@ program
         `Demo workspace: ${made.accounts} accounts, ${made.contracts} contracts, ${made.contacts} contacts, ${made.users} staff`,
       );
     }
+    await ensureEventPartitionsJob(deps, new Date());
     const server = await listen(deps);
     const scheduler = opts.jobs ? startScheduler(deps, SCHEDULE) : undefined;
     const url = `http://localhost:${server.port}`;
@@ -127,26 +143,36 @@ program
     }),
   );
 
+program;
 program
   .command('import')
   .description(
-    `Import a CSV of ${IMPORT_ENTITIES.join(', ')} (upsert by external id; all rows or none unless --skip-invalid)`,
+    `Import a CSV of ${[...IMPORT_ENTITIES, 'usage'].join(', ')} (upsert by external id; all rows or none unless --skip-invalid)`,
   )
   .addHelpText(
     'after',
-    `\nFields:\n${IMPORT_ENTITIES.map(
-      (e) =>
-        `  ${e}: ${Object.entries(IMPORT_FIELDS[e])
-          .map(([f, s]) => `${f}${s.required ? '*' : ''}`)
-          .join(', ')}${e === 'accounts' ? ', cf.<custom field key>' : ''}`,
+    `\nFields (* required):\n${IMPORT_ENTITIES.map(
+      (e) => `  ${e}: ${fieldList(IMPORT_FIELDS[e])}${e === 'accounts' ? ', cf.<custom field key>' : ''}`,
     ).join(
       '\n',
-    )}\n\nExample:\n  steward import accounts accounts.csv --map account_id=externalId,account_name=name,signup_date=goLiveDate`,
+    )}\n${USAGE_MODES.map((m) => `  usage --mode ${m}: ${fieldList(USAGE_FIELDS[m])}, prop.<property>`).join('\n')}
+
+Examples:
+  steward import accounts accounts.csv --map account_id=externalId,account_name=name,signup_date=goLiveDate
+  steward import usage feature_usage.csv --map subscription_id=contractExternalId,usage_date=day,feature_name=event,usage_count=count`,
   )
-  .addArgument(new Command().createArgument('<entity>', 'what the file holds').choices(IMPORT_ENTITIES))
+  .addArgument(
+    new Command().createArgument('<entity>', 'what the file holds').choices([...IMPORT_ENTITIES, 'usage']),
+  )
   .argument('<file>', 'CSV file with a header row')
   .option('--map <pairs>', 'column=field pairs, comma separated (default: columns named like fields)')
   .option('--defaults <pairs>', 'field=value pairs for empty cells, e.g. currency=USD')
+  .addOption(
+    new Option(
+      '--mode <mode>',
+      'usage only: raw events or daily counts (default: daily when count is mapped)',
+    ).choices(USAGE_MODES),
+  )
   .option('--dry-run', 'validate and report; write nothing', false)
   .option('--skip-invalid', 'import the valid rows and report the rest', false)
   .addOption(
@@ -155,11 +181,12 @@ program
   .option('--workspace <id|slug>', 'target workspace (default: the first)')
   .action(
     async (
-      entity: ImportEntity,
+      entity: ImportEntity | 'usage',
       file: string,
       opts: {
         map?: string;
         defaults?: string;
+        mode?: UsageMode;
         dryRun: boolean;
         skipInvalid: boolean;
         dateFormat: 'DMY' | 'MDY';
@@ -176,36 +203,69 @@ program
         const workspace = await resolveWorkspace(deps, opts.workspace);
         const stream = createReadStream(file);
         const bar = progressBar(`${opts.dryRun ? 'Checking' : 'Importing'} ${entity}`);
-        const report = await importCsv({
-          ctx: operatorCtx(deps, workspace, 'import'),
-          entity,
-          source: stream,
-          options: {
-            map: opts.map,
-            defaults: opts.defaults,
-            dryRun: opts.dryRun,
-            skipInvalid: opts.skipInvalid,
-            dateFormat: opts.dateFormat,
-          },
-          onProgress: (p) =>
-            p.phase === 'validate'
-              ? bar.update(Math.min(stream.bytesRead, size), size)
-              : bar.update(p.done, p.total),
-        });
+        const ctx = operatorCtx(deps, workspace, 'import');
+        const options = {
+          map: opts.map,
+          defaults: opts.defaults,
+          dryRun: opts.dryRun,
+          skipInvalid: opts.skipInvalid,
+          dateFormat: opts.dateFormat,
+        };
+        const onProgress = (p: { phase: 'validate' | 'write'; done: number; total?: number }) =>
+          p.phase === 'validate'
+            ? bar.update(Math.min(stream.bytesRead, size), size)
+            : bar.update(p.done, p.total);
+        const report =
+          entity === 'usage'
+            ? await importUsageCsv({
+                ctx,
+                source: stream,
+                options: { ...options, mode: opts.mode },
+                onProgress,
+              })
+            : await importCsv({ ctx, entity, source: stream, options, onProgress });
         bar.stop();
         for (const e of report.errors) {
           console.error(
             `${file}:${e.line}: ${e.field ?? ''}${e.column ? ` (column ${e.column})` : ''}: ${e.message}`,
           );
         }
-        if (report.invalid > report.errors.length)
+        if (report.invalid > report.errors.length) {
           console.error(`... and ${report.invalid - report.errors.length} more invalid rows`);
+        }
         const verb = report.committed ? 'Imported' : report.dryRun ? 'Dry run' : 'Nothing imported';
+        const done = report.committed;
+        const what =
+          report.entity === 'usage'
+            ? `${report.events} events ${done ? 'stored' : 'to store'}${report.duplicates ? `, ${report.duplicates} already stored` : ''}`
+            : `${report.created} ${done ? 'created' : 'to create'}, ${report.updated} ${done ? 'updated' : 'to update'}`;
         console.log(
-          `${verb}: ${report.rows} rows, ${report.valid} valid, ${report.invalid} invalid; ${report.created} ${report.committed ? 'created' : 'to create'}, ${report.updated} ${report.committed ? 'updated' : 'to update'}`,
+          `${verb}: ${report.rows} rows, ${report.valid} valid, ${report.invalid} invalid; ${what}`,
         );
         if (report.invalid > 0 && !opts.skipInvalid) process.exitCode = 1;
       }),
+  );
+
+program
+  .command('recompute')
+  .description('Rebuild derived data from its sources')
+  .addArgument(new Command().createArgument('<what>', 'what to rebuild').choices(['rollups']))
+  .option('--from <day>', 'first day (YYYY-MM-DD); default: all history')
+  .option('--to <day>', 'last day (YYYY-MM-DD); default: all history')
+  .option('--workspace <id|slug>', 'workspace (default: the first)')
+  .action(async (_what: string, opts: { from?: string; to?: string; workspace?: string }) =>
+    withDeps(async (deps) => {
+      for (const [name, day] of Object.entries({ '--from': opts.from, '--to': opts.to })) {
+        if (day !== undefined && !isValidDay(day)) throw new CliError(`${name} must be a date as YYYY-MM-DD`);
+      }
+      const workspace = await resolveWorkspace(deps, opts.workspace);
+      const ctx = operatorCtx(deps, workspace, 'recompute');
+      const started = Date.now();
+      const done = await inTransaction(ctx, (tx) => rebuildRollups(tx, { from: opts.from, to: opts.to }));
+      console.log(
+        `Rebuilt rollups of ${done.metrics} metrics and ${done.features} features${opts.from || opts.to ? ` from ${opts.from ?? 'the start'} to ${opts.to ?? 'today'}` : ''} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+      );
+    }),
   );
 
 const user = program.command('user').description('Manage users');

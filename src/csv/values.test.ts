@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseBoolean, parseDate, parseList, parseNumber } from './csv-values.ts';
+import { parseBoolean, parseDate, parseList, parseNumber } from './values.ts';
 
 describe('CSV cell parsing', () => {
   it('reads ISO, slashed, compact and Chinese dates', () => {

@@ -12,6 +12,7 @@ import { createUser, generatePassword, type User } from '../modules/auth/index.t
 import { addNote, type NOTE_TYPES } from '../modules/timeline/index.ts';
 import { addDays, today } from '../time.ts';
 import { type Random, seededRandom } from './random.ts';
+import { generateUsage } from './usage.ts';
 
 export type DemoOptions = { accounts: number; days: number; seed: number };
 export type DemoAccount = {
@@ -194,7 +195,7 @@ export async function generateDemo(
   ctx: Ctx,
   options: DemoOptions,
   onProgress?: (done: number, total: number) => void,
-): Promise<{ accounts: number; users: number; contracts: number; contacts: number }> {
+): Promise<{ accounts: number; users: number; contracts: number; contacts: number; events: number }> {
   const r = seededRandom(options.seed);
   const day0 = today(ctx);
   // The clock of each write is set to when it happened; `base` must be the transaction's ctx
@@ -206,6 +207,9 @@ export async function generateDemo(
       return { ...base, now: () => new Date(`${clamped}T${String(hour).padStart(2, '0')}:00:00+08:00`) };
     };
   const password = generatePassword(); // demo staff sign in only after an admin resets their password
+  // Emails are unique across the installation, so staff of each demo workspace get their own
+  // (the same tag as the workspace slug); without it a second demo workspace could not be created.
+  const staffEmail = (local: string) => `${local}+${ctx.workspace.id.slice(-6)}@demo.steward.dev`;
 
   const users = await inTransaction(ctx, async (tx) => {
     const made: { managers: User[]; csms: Map<string, User[]>; aes: User[] } = {
@@ -219,7 +223,7 @@ export async function generateDemo(
       const manager = await createUser({
         ctx: tx,
         input: {
-          email: `manager.${n}@demo.steward.dev`,
+          email: staffEmail(`manager.${n}`),
           name: `${personName(r)}（${region}主管）`,
           role: 'manager',
           locale: 'zh-CN',
@@ -242,7 +246,7 @@ export async function generateDemo(
           await createUser({
             ctx: tx,
             input: {
-              email: `csm.${n}@demo.steward.dev`,
+              email: staffEmail(`csm.${n}`),
               name: personName(r),
               role: 'csm',
               locale: 'zh-CN',
@@ -259,7 +263,7 @@ export async function generateDemo(
         await createUser({
           ctx: tx,
           input: {
-            email: `ae.${i}@demo.steward.dev`,
+            email: staffEmail(`ae.${i}`),
             name: personName(r),
             role: 'viewer',
             locale: 'zh-CN',
@@ -299,11 +303,12 @@ export async function generateDemo(
     });
     onProgress?.(Math.min(options.accounts, start + BATCH), options.accounts);
   }
+  const usage = options.days > 0 ? await generateUsage(ctx, made, options.days, r) : { events: 0 };
   for (const extension of demoExtensions)
     await extension({ ctx, accounts: made, days: options.days, random: r });
   const userCount =
     users.managers.length + users.aes.length + [...users.csms.values()].reduce((s, l) => s + l.length, 0);
-  return { accounts: made.length, users: userCount, contracts, contacts };
+  return { accounts: made.length, users: userCount, contracts, contacts, events: usage.events };
 }
 
 async function demoAccount(

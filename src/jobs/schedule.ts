@@ -2,6 +2,7 @@
 // STEWARD_TIMEZONE) and why it runs then. Handlers live with their module or below.
 import { refreshAllAccountFigures } from '../modules/accounts/index.ts';
 import { pruneAuth } from '../modules/auth/index.ts';
+import { attachPendingJob, ensureEventPartitionsJob, pruneRawEventsJob } from '../modules/ingest/index.ts';
 import type { JobDefinition } from './runner.ts';
 
 export const SCHEDULE: readonly JobDefinition[] = [
@@ -19,5 +20,26 @@ export const SCHEDULE: readonly JobDefinition[] = [
     cron: '17 * * * *',
     description: 'Delete expired sessions and login attempts older than the limiter window',
     handler: (deps) => pruneAuth(deps),
+  },
+  {
+    name: 'attach-pending-events',
+    // Every minute: an account created by import or the API picks up its waiting events quickly.
+    cron: '* * * * *',
+    description: 'Attach pending events whose account now exists, and roll them up',
+    handler: (deps) => attachPendingJob(deps),
+  },
+  {
+    name: 'ensure-event-partitions',
+    // Daily, well before a month starts; a no-op on SQLite.
+    cron: '40 3 * * *',
+    description: 'PostgreSQL: create monthly partitions of events for this month and the next two',
+    handler: (deps, slot) => ensureEventPartitionsJob(deps, slot),
+  },
+  {
+    name: 'prune-raw-events',
+    // Nightly, after the day's rollups are complete.
+    cron: '20 2 * * *',
+    description: "Delete raw events older than each workspace's retention (rollups are kept)",
+    handler: (deps, slot) => pruneRawEventsJob(deps, slot),
   },
 ];

@@ -6,6 +6,7 @@ import { AppError } from '../errors.ts';
 import { accountsRoutes, importRoutes } from '../modules/accounts/index.ts';
 import { authRoutes, publicAuthRoutes } from '../modules/auth/index.ts';
 import { ingestApiRoutes, ingestRoutes } from '../modules/ingest/index.ts';
+import { metricsRoutes } from '../modules/metrics/index.ts';
 import { authenticate } from './auth-middleware.ts';
 import { mountDocs } from './docs.ts';
 import type { AppEnv } from './env.ts';
@@ -52,8 +53,10 @@ export function createApp(deps: Deps) {
   });
   api.route('/', authRoutes());
   api.route('/', accountsRoutes());
-  api.route('/', importRoutes());
+  // Before importRoutes: /imports/usage must win over /imports/{entity}.
   api.route('/', ingestApiRoutes());
+  api.route('/', importRoutes());
+  api.route('/', metricsRoutes());
 
   api.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

@@ -15,7 +15,7 @@ import {
  */
 
 type Op = { method: string; path: string };
-type Sample = { body?: unknown; headers?: Record<string, string> };
+type Sample = { body?: unknown; headers?: Record<string, string>; query?: string };
 
 let t: TestApp;
 let a: TestWorkspace;
@@ -23,6 +23,8 @@ let b: TestWorkspace;
 let ops: Op[];
 /** Path prefix (the part before `/{param}`) -> a real id (or key) of that resource in workspace A. */
 let ids: Record<string, string>;
+/** Values for path parameters after the first, by name (e.g. `{metric}` in /accounts/{id}/metrics/{metric}/series). */
+let params: Record<string, string>;
 let samples: Record<string, Sample>;
 let adminToken: string;
 
@@ -37,13 +39,24 @@ function resolve(path: string): string {
   const prefix = path.slice(0, at);
   const id = ids[prefix];
   if (id === undefined) throw new Error(`No id for path prefix ${prefix}: add one to the map in beforeAll`);
-  return `/api/v1${path.replace(/\{\w+\}/, encodeURIComponent(id))}`;
+  let first = true;
+  return `/api/v1${path.replace(/\{(\w+)\}/g, (_, name: string) => {
+    const value = first ? id : params[name];
+    first = false;
+    if (value === undefined)
+      throw new Error(`No value for path parameter {${name}}: add one to params in beforeAll`);
+    return encodeURIComponent(value);
+  })}`;
 }
 
 /** Sends the operation with its sample body as the holder of `token` (null: anonymous). */
 function send(op: Op, token: string | null, path = resolve(op.path)): Promise<ApiResponse> {
   const sample = samples[key(op)] ?? {};
-  return client(t.app, token, sample.headers ?? {}).request(op.method, path, sample.body);
+  return client(t.app, token, sample.headers ?? {}).request(
+    op.method,
+    path + (sample.query ?? ''),
+    sample.body,
+  );
 }
 
 let n = 0;
@@ -77,7 +90,17 @@ beforeAll(async () => {
   const token = await admin.post('/api/v1/tokens', { name: 'matrix' });
   const writeKey = await admin.post('/api/v1/write-keys', { name: 'matrix' });
   const rates = await admin.get('/api/v1/currency-rates');
-  for (const res of [account, contact, contract, field, token, writeKey]) {
+  const metric = await admin.post('/api/v1/metrics', {
+    key: 'matrix_metric',
+    name: 'Matrix',
+    eventNames: ['matrix'],
+  });
+  const feature = await admin.post('/api/v1/features', {
+    key: 'matrix_feature',
+    name: 'Matrix',
+    eventNames: ['matrix'],
+  });
+  for (const res of [account, contact, contract, field, token, writeKey, metric, feature]) {
     expect(res.status, JSON.stringify(res.body)).toBe(201);
   }
   adminToken = token.body.token;
@@ -92,7 +115,10 @@ beforeAll(async () => {
     '/tokens': token.body.id,
     '/write-keys': writeKey.body.id,
     '/imports': 'accounts',
+    '/metrics': metric.body.key,
+    '/features': feature.body.id,
   };
+  params = { metric: metric.body.key };
 
   // A valid request for every write, so the answer is about who asks, not about the body.
   samples = {
@@ -127,6 +153,18 @@ beforeAll(async () => {
     'POST /currency-rates': { body: { currency: 'EUR', rate: 8, effectiveDate: '2024-01-01' } },
     'DELETE /currency-rates/{id}': {},
     'PATCH /ingest/settings': { body: { maxFutureHours: 48 } },
+    'POST /metrics': { body: { key: `m_${Date.now()}_${n++}`, name: 'Matrix 2', eventNames: ['x'] } },
+    'PATCH /metrics/{id}': { body: { name: 'Matrix renamed' } },
+    'DELETE /metrics/{id}': {},
+    'POST /features': { body: { key: `f_${Date.now()}_${n++}`, name: 'Matrix 2', eventNames: ['x'] } },
+    'PATCH /features/{id}': { body: { name: 'Matrix renamed' } },
+    'DELETE /features/{id}': {},
+    'GET /metrics/{metric}/percentile': { query: `?accountId=${account.body.id}` },
+    'POST /imports/usage': {
+      body: `account,day,event,count\n${account.body.externalId},2024-01-01,matrix,1\n`,
+      headers: { 'content-type': 'text/csv' },
+      query: '?map=account=accountExternalId,day=day,event=event,count=count',
+    },
     'POST /imports/{entity}': {
       body: `externalId,name\n${unique('matrix-import')},Imported\n`,
       headers: { 'content-type': 'text/csv' },

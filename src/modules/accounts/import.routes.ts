@@ -1,7 +1,5 @@
-import { Readable } from 'node:stream';
-import type { ReadableStream as WebStream } from 'node:stream/web';
 import { createRoute, z } from '@hono/zod-openapi';
-import { AppError } from '../../errors.ts';
+import { CSV_BODY, csvBody, ImportQuery, RowErrorSchema, throwIfRejected } from '../../csv/http.ts';
 import { createRouter, ERRORS, json } from '../../server/env.ts';
 import { IMPORT_ENTITIES, ImportOptions, importCsv } from './import.ts';
 
@@ -14,22 +12,7 @@ const ImportReport = z.object({
   invalid: z.number(),
   created: z.number(),
   updated: z.number(),
-  errors: z.array(
-    z.object({
-      line: z.number(),
-      field: z.string().optional(),
-      column: z.string().optional(),
-      message: z.string(),
-    }),
-  ),
-});
-
-const ImportQuery = z.object({
-  map: z.string().optional().openapi({ example: 'account_id=externalId,account_name=name' }),
-  defaults: z.string().optional().openapi({ example: 'currency=USD,billingPeriod=annual' }),
-  dryRun: z.enum(['true', 'false']).optional(),
-  skipInvalid: z.enum(['true', 'false']).optional(),
-  dateFormat: z.enum(['DMY', 'MDY']).optional(),
+  errors: z.array(RowErrorSchema),
 });
 
 export function importRoutes() {
@@ -45,34 +28,18 @@ export function importRoutes() {
       request: {
         params: z.object({ entity: z.enum(IMPORT_ENTITIES) }),
         query: ImportQuery,
-        body: { content: { 'text/csv': { schema: z.string() } }, required: true },
+        body: CSV_BODY,
       },
       responses: { 200: json(ImportReport, 'The import report'), ...ERRORS },
     }),
     async (c) => {
-      const type = c.req.header('content-type') ?? '';
-      if (!/^text\/(csv|plain)|^application\/octet-stream/.test(type)) {
-        throw new AppError(
-          'unsupported_media_type',
-          'Send the CSV file as the body with Content-Type: text/csv',
-        );
-      }
-      const body = c.req.raw.body;
-      if (!body) throw new AppError('bad_request', 'The request has no CSV body');
       const report = await importCsv({
         ctx: c.get('ctx'),
         entity: c.req.valid('param').entity,
-        source: Readable.fromWeb(body as WebStream<Uint8Array>),
+        source: csvBody(c),
         options: ImportOptions.parse(c.req.valid('query')),
       });
-      if (!report.committed && !report.dryRun && report.invalid > 0) {
-        throw new AppError(
-          'validation_failed',
-          `${report.invalid} of ${report.rows} rows are invalid; nothing was imported (first: line ${report.errors[0]?.line}: ${report.errors[0]?.field ?? ''} ${report.errors[0]?.message ?? ''})`,
-          report,
-        );
-      }
-      return c.json(report, 200);
+      return c.json(throwIfRejected(report), 200);
     },
   );
   return app;

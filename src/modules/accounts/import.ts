@@ -3,7 +3,6 @@ import { z } from 'zod';
 import { type Ctx, inTransaction } from '../../context.ts';
 import { type FieldSpec, MAX_ERRORS, pushErrors, type RowError, readMappedCsv } from '../../csv/read.ts';
 import { parseJson } from '../../db/dialect.ts';
-import { AppError, invalid } from '../../errors.ts';
 import { authorize } from '../auth/index.ts';
 import { CreateAccount } from './accounts.schemas.ts';
 import { createAccount, updateAccount } from './accounts.ts';

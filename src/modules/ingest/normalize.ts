@@ -28,6 +28,8 @@ export type Candidate = {
   timestamp: unknown;
   originalTimestamp: unknown;
   sentAt: unknown;
+  /** A pre-aggregated count from a CSV (no person behind it): exempt from the identity check. */
+  aggregate?: boolean;
 };
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
@@ -112,7 +114,9 @@ export function fromPosthog(message: unknown, outer: Record<string, unknown> = {
     traits,
     context: undefined,
     timestamp: m.timestamp,
-    originalTimestamp: undefined,
+    // posthog-node stamps the client clock at capture and sends sent_at: PostHog corrects the skew
+    // with them as Segment does with originalTimestamp, except in a historical migration.
+    originalTimestamp: outer.historical_migration === true ? undefined : m.timestamp,
     sentAt: outer.sent_at ?? outer.sentAt,
   };
 }

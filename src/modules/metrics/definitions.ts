@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { type Ctx, inTransaction } from '../../context.ts';
 import { isUniqueViolation, parseJson } from '../../db/dialect.ts';
-import { conflict, notFound } from '../../errors.ts';
+import { conflict, invalid, notFound } from '../../errors.ts';
 import { newId } from '../../ids.ts';
 import { nowIso } from '../../time.ts';
 import { authorize, writeAudit } from '../auth/index.ts';
@@ -24,7 +24,10 @@ export const PropertyFilter = z
     value: z.union([z.string(), z.number(), z.array(z.union([z.string(), z.number()]))]).optional(),
   })
   .refine((f) => f.op === 'exists' || f.value !== undefined, { message: 'needs a value', path: ['value'] })
-  .refine((f) => f.op !== 'in' || Array.isArray(f.value), { message: '"in" needs a list', path: ['value'] })
+  .refine((f) => f.op !== 'in' || (Array.isArray(f.value) && f.value.length > 0), {
+    message: '"in" needs a non-empty list',
+    path: ['value'],
+  })
   .refine((f) => !['gt', 'gte', 'lt', 'lte'].includes(f.op) || typeof f.value === 'number', {
     message: 'comparisons need a number',
     path: ['value'],
@@ -64,17 +67,26 @@ const metricFields = {
   key: Key,
   name: z.string().trim().min(1).max(200),
   description: z.string().max(2000).nullable().optional(),
-  aggregation: z.enum(AGGREGATIONS).default('count'),
+  aggregation: z.enum(AGGREGATIONS),
   eventNames: EventNames,
-  propertyFilters: z.array(PropertyFilter).max(20).default([]),
+  propertyFilters: z.array(PropertyFilter).max(20),
   valueProperty: PropertyName.nullable().optional(),
-  behaviour: z.enum(BEHAVIOURS).default('basic'),
+  behaviour: z.enum(BEHAVIOURS),
 };
 const needsValue = (m: { aggregation?: Aggregation; valueProperty?: string | null }) =>
   !(m.aggregation === 'sum' || m.aggregation === 'max') || !!m.valueProperty;
 const valueMessage = { message: 'sum and max need valueProperty', path: ['valueProperty'] };
 
-export const CreateMetric = z.object(metricFields).refine(needsValue, valueMessage);
+// Defaults only on create: an update must not reset fields it does not mention (a rename would
+// otherwise turn a sum back into a count and drop its filters).
+export const CreateMetric = z
+  .object({
+    ...metricFields,
+    aggregation: metricFields.aggregation.default('count'),
+    propertyFilters: metricFields.propertyFilters.default([]),
+    behaviour: metricFields.behaviour.default('basic'),
+  })
+  .refine(needsValue, valueMessage);
 export type CreateMetric = z.input<typeof CreateMetric>;
 export const UpdateMetric = z.object(metricFields).omit({ key: true }).partial();
 export type UpdateMetric = z.input<typeof UpdateMetric>;
@@ -141,6 +153,11 @@ export async function getMetricRow(ctx: Ctx, idOrKey: string) {
   return row;
 }
 
+export async function getMetric({ ctx, id }: { ctx: Ctx; id: string }) {
+  await authorize(ctx, 'read');
+  return metricRowToMetric(await getMetricRow(ctx, id));
+}
+
 /**
  * Creating or changing a metric recomputes its rollups over all stored events, in the same
  * transaction: a definition added today counts last year's events too.
@@ -189,7 +206,11 @@ export async function updateMetric({ ctx, id, input }: { ctx: Ctx; id: string; i
   return inTransaction(ctx, async (tx) => {
     const before = metricRowToMetric(await getMetricRow(tx, id));
     const merged = { ...before, ...data };
-    if (!needsValue(merged)) throw conflict('sum and max need valueProperty');
+    if (!needsValue(merged)) {
+      throw invalid('Invalid body: valueProperty: sum and max need valueProperty', {
+        issues: [{ path: 'valueProperty', message: valueMessage.message }],
+      });
+    }
     const after = await tx.db
       .updateTable('metric_definitions')
       .set({
@@ -243,6 +264,11 @@ export async function deleteMetric({ ctx, id }: { ctx: Ctx; id: string }) {
 export async function listFeatures({ ctx }: { ctx: Ctx }) {
   await authorize(ctx, 'read');
   return { items: await loadFeatures(ctx), nextCursor: null };
+}
+
+export async function getFeature({ ctx, id }: { ctx: Ctx; id: string }) {
+  await authorize(ctx, 'read');
+  return featureRowToFeature(await getFeatureRow(ctx, id));
 }
 
 async function getFeatureRow(ctx: Ctx, id: string) {

@@ -1,12 +1,31 @@
 export {
+  type AccountMetrics,
+  getAccountMetricSeries,
+  getAccountMetrics,
+  getAccountUsers,
+  getMetricPercentile,
+  getSegmentMetricSeries,
+} from './analytics.ts';
+export {
   CreateFeature,
   CreateMetric,
   createFeature,
   createMetric,
+  deleteFeature,
+  deleteMetric,
   Feature,
+  getFeature,
+  getMetric,
+  listFeatures,
+  listMetrics,
   loadFeatures,
   loadMetrics,
   MetricDefinition,
+  UpdateFeature,
+  UpdateMetric,
+  updateFeature,
+  updateMetric,
 } from './definitions.ts';
+export { metricsRoutes } from './metrics.routes.ts';
 export type { RollupEvent } from './rollups.ts';
 export { ACTIVITY_TYPES, applyRollups, rebuildRollups } from './rollups.ts';

@@ -1,6 +1,6 @@
-import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
+import type { Expression, ExpressionBuilder, SqlBool } from 'kysely';
 import type { Ctx } from '../../context.ts';
-import { greatest, jsonScalarText, jsonStrictNumber } from '../../db/dialect.ts';
+import { greatest, jsonScalarText, jsonStrictNumber, jsonStringOrBoolText } from '../../db/dialect.ts';
 import type { Database } from '../../db/schema.ts';
 import {
   type Feature,
@@ -25,27 +25,49 @@ export type RollupEvent = {
 // --- The semantics, in TypeScript (incremental path) and SQL (rebuild path). They must agree;
 // --- rollups.test.ts checks that on random events.
 
-const scalarText = (v: unknown): string | null => {
-  if (v === null || v === undefined) return null;
-  if (typeof v === 'string') return v;
-  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  return JSON.stringify(v);
-};
 const strictNumber = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
+/** Own properties only: `properties.toString` must not find Object.prototype's (SQL sees no key). */
+const prop = (properties: Record<string, unknown>, key: string): unknown =>
+  Object.hasOwn(properties, key) ? properties[key] : undefined;
+
+const DECIMAL = /^-?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/**
+ * What eq/in compare, worked out once from the filter's values. A number property matches a value
+ * numerically (5, 5.0 and "5.0" all match 5); a string or boolean property matches a value's text
+ * ('true' matches true). Numbers are never compared as text: SQLite spells 1e21 '1.0e+21',
+ * PostgreSQL '1000000000000000000000' and JavaScript '1e+21'.
+ */
+function equalityTargets(values: (string | number)[]) {
+  const numbers = new Set<number>();
+  for (const v of values) {
+    if (typeof v === 'number') numbers.add(v);
+    else if (DECIMAL.test(v) && Number.isFinite(Number(v))) numbers.add(Number(v));
+  }
+  return { numbers: [...numbers], texts: [...new Set(values.map(String))] };
+}
+
+function equalsAny(raw: unknown, values: (string | number)[]): boolean {
+  const { numbers, texts } = equalityTargets(values);
+  if (typeof raw === 'number') return numbers.includes(raw);
+  if (typeof raw === 'string' || typeof raw === 'boolean') return texts.includes(String(raw));
+  return false; // null, objects and arrays equal nothing
+}
+
+const valuesOf = (f: PropertyFilter) => (Array.isArray(f.value) ? f.value : [f.value as string | number]);
+
 export function filterMatches(f: PropertyFilter, properties: Record<string, unknown>): boolean {
-  const raw = properties[f.property];
+  const raw = prop(properties, f.property);
+  const present = raw !== null && raw !== undefined;
   switch (f.op) {
     case 'exists':
-      return raw !== null && raw !== undefined;
+      return present;
     case 'eq':
-      return scalarText(raw) !== null && scalarText(raw) === String(f.value);
-    case 'neq':
-      return scalarText(raw) !== null && scalarText(raw) !== String(f.value);
     case 'in':
-      return (
-        scalarText(raw) !== null && (f.value as (string | number)[]).map(String).includes(scalarText(raw)!)
-      );
+      return equalsAny(raw, valuesOf(f));
+    case 'neq':
+      return present && !equalsAny(raw, valuesOf(f));
     default: {
       const n = strictNumber(raw);
       const v = f.value as number;
@@ -55,12 +77,16 @@ export function filterMatches(f: PropertyFilter, properties: Record<string, unkn
   }
 }
 
+/** A user is any non-null user key (SQL's `is not null`; ingest never stores an empty one). */
+const hasUser = (e: RollupEvent): e is RollupEvent & { userKey: string } =>
+  e.userKey !== null && e.userKey !== undefined;
+
 export function metricMatches(m: MetricDefinition, e: RollupEvent): boolean {
   if (!m.eventNames.includes(e.eventName)) return false;
-  if (m.aggregation === 'distinct_users' && !e.userKey) return false;
+  if (m.aggregation === 'distinct_users' && !hasUser(e)) return false;
   if (
     (m.aggregation === 'sum' || m.aggregation === 'max') &&
-    strictNumber(e.properties[m.valueProperty!]) === null
+    strictNumber(prop(e.properties, m.valueProperty!)) === null
   ) {
     return false;
   }
@@ -69,18 +95,28 @@ export function metricMatches(m: MetricDefinition, e: RollupEvent): boolean {
 
 type Eb = ExpressionBuilder<Database, 'events'>;
 
+/** equalsAny in SQL. Each branch checks for NULL itself, so the result is never NULL and NOT works. */
+function equalsAnySql(ctx: Ctx, eb: Eb, property: string, values: (string | number)[]): Expression<SqlBool> {
+  const props = eb.ref('properties');
+  const { numbers, texts } = equalityTargets(values);
+  const num = jsonStrictNumber(ctx.engine, props, property);
+  const text = jsonStringOrBoolText(ctx.engine, props, property);
+  const parts = [eb.and([eb(text, 'is not', null), eb(text, 'in', texts)])];
+  if (numbers.length) parts.push(eb.and([eb(num, 'is not', null), eb(num, 'in', numbers)]));
+  return eb.or(parts);
+}
+
 function filterSql(ctx: Ctx, eb: Eb, f: PropertyFilter): Expression<SqlBool> {
   const props = eb.ref('properties');
-  const text = jsonScalarText(ctx.engine, props, f.property);
+  const present = eb(jsonScalarText(ctx.engine, props, f.property), 'is not', null);
   switch (f.op) {
     case 'exists':
-      return eb(text, 'is not', null);
+      return present;
     case 'eq':
-      return eb(text, '=', String(f.value));
-    case 'neq':
-      return eb.and([eb(text, 'is not', null), eb(text, '!=', String(f.value))]);
     case 'in':
-      return eb(text, 'in', (f.value as (string | number)[]).map(String));
+      return equalsAnySql(ctx, eb, f.property, valuesOf(f));
+    case 'neq':
+      return eb.and([present, eb.not(equalsAnySql(ctx, eb, f.property, valuesOf(f)))]);
     default: {
       const op = { gt: '>', gte: '>=', lt: '<', lte: '<=' }[f.op] as '>' | '>=' | '<' | '<=';
       return eb(jsonStrictNumber(ctx.engine, props, f.property), op, f.value as number);
@@ -138,18 +174,18 @@ export async function applyRollups(
           user_key: e.userKey!,
         });
       } else if (m.aggregation === 'max') {
-        const v = e.properties[m.valueProperty!] as number;
+        const v = prop(e.properties, m.valueProperty!) as number;
         const cur = maxes.get(key);
         if (!cur || v > cur.value)
           maxes.set(key, { metricId: m.id, accountId: e.accountId, day: e.day, value: v });
       } else {
-        const v = m.aggregation === 'count' ? 1 : (e.properties[m.valueProperty!] as number);
+        const v = m.aggregation === 'count' ? 1 : (prop(e.properties, m.valueProperty!) as number);
         const cur = sums.get(key);
         if (cur) cur.value += v;
         else sums.set(key, { metricId: m.id, accountId: e.accountId, day: e.day, value: v });
       }
     }
-    if (e.userKey && (ACTIVITY_TYPES as readonly string[]).includes(e.type)) {
+    if (hasUser(e) && (ACTIVITY_TYPES as readonly string[]).includes(e.type)) {
       const key = `${e.accountId}|${e.day}|${e.userKey}`;
       const cur = users.get(key);
       if (cur) cur.events++;
@@ -205,11 +241,9 @@ export async function applyRollups(
       .insertInto('metric_daily')
       .values(chunk)
       .onConflict((oc) =>
-        oc
-          .columns(pk)
-          .doUpdateSet((eb) => ({
-            value: greatest(ctx.engine, eb.ref('metric_daily.value'), eb.ref('excluded.value')),
-          })),
+        oc.columns(pk).doUpdateSet((eb) => ({
+          value: greatest(ctx.engine, eb.ref('metric_daily.value'), eb.ref('excluded.value')),
+        })),
       )
       .execute(),
   );
@@ -218,11 +252,9 @@ export async function applyRollups(
       .insertInto('account_user_daily')
       .values(chunk.map((r) => ({ workspace_id: ws, ...r })))
       .onConflict((oc) =>
-        oc
-          .columns(['workspace_id', 'account_id', 'day', 'user_key'])
-          .doUpdateSet((eb) => ({
-            events: eb(eb.ref('account_user_daily.events'), '+', eb.ref('excluded.events')),
-          })),
+        oc.columns(['workspace_id', 'account_id', 'day', 'user_key']).doUpdateSet((eb) => ({
+          events: eb(eb.ref('account_user_daily.events'), '+', eb.ref('excluded.events')),
+        })),
       )
       .execute(),
   );
@@ -231,11 +263,9 @@ export async function applyRollups(
       .insertInto('account_feature_daily')
       .values(chunk.map((r) => ({ workspace_id: ws, ...r })))
       .onConflict((oc) =>
-        oc
-          .columns(['workspace_id', 'account_id', 'day', 'feature_id'])
-          .doUpdateSet((eb) => ({
-            events: eb(eb.ref('account_feature_daily.events'), '+', eb.ref('excluded.events')),
-          })),
+        oc.columns(['workspace_id', 'account_id', 'day', 'feature_id']).doUpdateSet((eb) => ({
+          events: eb(eb.ref('account_feature_daily.events'), '+', eb.ref('excluded.events')),
+        })),
       )
       .execute(),
   );
@@ -254,8 +284,20 @@ export type RebuildOptions = {
   activity?: boolean;
 };
 
-export async function rebuildRollups(ctx: Ctx, options: RebuildOptions = {}) {
+export async function rebuildRollups(ctx: Ctx, input: RebuildOptions = {}) {
   const ws = ctx.workspace.id;
+  // Raw events past the retention window are gone while their rollups stay: without an explicit
+  // start, rebuild only from the oldest raw event kept, never wiping what cannot be recomputed.
+  const options = { ...input };
+  if (!options.from) {
+    const oldest = await ctx.db
+      .selectFrom('events')
+      .select((eb) => eb.fn.min('day').as('day'))
+      .where('workspace_id', '=', ws)
+      .executeTakeFirst();
+    if (!oldest?.day) return { metrics: 0, features: 0 };
+    options.from = oldest.day;
+  }
   const metrics = (await loadMetrics(ctx)).filter(
     (m) => !options.metricIds || options.metricIds.includes(m.id),
   );

@@ -1,0 +1,216 @@
+// Reading a CSV file into typed rows for the importers (accounts, contacts, contracts, usage):
+// streaming, column-to-field mapping, per-cell conversion, and errors that name line and field.
+import type { Readable } from 'node:stream';
+import { parse } from 'csv-parse';
+import { AppError, invalid } from '../errors.ts';
+import { type DateFormat, parseBoolean, parseDate, parseList, parseNumber } from './values.ts';
+
+export type Kind = 'text' | 'date' | 'number' | 'int' | 'bool' | 'list';
+export type FieldSpec = { kind: Kind; required?: boolean; help: string };
+export type RowError = { line: number; field?: string; column?: string; message: string };
+export type CsvRow = { line: number; fields: Record<string, unknown>; extra: Record<string, string> };
+
+/** At most this many errors are kept; the invalid-row count still counts them all. */
+export const MAX_ERRORS = 1000;
+
+export function pushErrors(errors: RowError[], more: RowError[]) {
+  for (const e of more) if (errors.length < MAX_ERRORS) errors.push(e);
+}
+
+const normalise = (s: string) => s.toLowerCase().replace(/[\s_-]/g, '');
+
+export type ReadOptions = {
+  source: Readable | string;
+  specs: Record<string, FieldSpec>;
+  /**
+   * Open-ended fields under a prefix, kept as text in `extra`: `cf.<key>` custom fields (only the
+   * listed keys) or `prop.<name>` event properties (any name, keys undefined).
+   */
+  extra?: { prefix: string; keys?: Set<string> };
+  what: string;
+  /** column -> field; empty means columns named like fields map to themselves. */
+  map: Record<string, string>;
+  /** field -> value used where a row has no value. */
+  defaults: Record<string, string>;
+  dateFormat: DateFormat;
+  onProgress?: (rowsRead: number) => void;
+};
+
+export async function readMappedCsv(
+  o: ReadOptions,
+): Promise<{ rows: CsvRow[]; errors: RowError[]; invalid: number }> {
+  const prefix = o.extra?.prefix;
+  const isExtra = (f: string) =>
+    prefix !== undefined &&
+    f.startsWith(prefix) &&
+    f.length > prefix.length &&
+    (!o.extra?.keys || o.extra.keys.has(f.slice(prefix.length)));
+  const isField = (f: string) => f in o.specs || isExtra(f);
+  const unknownField = (field: string, where: string) => {
+    const known = [
+      ...Object.keys(o.specs),
+      ...(o.extra?.keys ? [...o.extra.keys].map((k) => `${prefix}${k}`) : prefix ? [`${prefix}<name>`] : []),
+    ];
+    return invalid(`Unknown ${o.what} field "${field}" in ${where}; known fields: ${known.join(', ')}`, {
+      issues: [{ path: `${where}.${field}`, message: 'unknown field' }],
+    });
+  };
+  for (const field of Object.keys(o.defaults)) if (!isField(field)) throw unknownField(field, 'defaults');
+
+  const errors: RowError[] = [];
+  let invalidRows = 0;
+  const rows: CsvRow[] = [];
+  let columnToField: Map<number, string> | undefined;
+  let headers: string[] = [];
+  let lastLine = 0; // the line the last record the parser completed ended on
+
+  const parser = parse({
+    bom: true,
+    trim: true,
+    skip_empty_lines: true,
+    info: true,
+    relax_quotes: false,
+    // Noted as each record is parsed: a stream error can drop records not yet read by the loop.
+    on_record: (record, context) => {
+      lastLine = context.lines;
+      return record;
+    },
+  });
+  const input = typeof o.source === 'string' ? fromString(parser, o.source) : o.source.pipe(parser);
+  try {
+    for await (const { record, info } of input as AsyncIterable<{
+      record: string[];
+      info: { lines: number };
+    }>) {
+      if (!columnToField) {
+        headers = record;
+        columnToField = resolveMap(headers, o.map, o.specs, isField, (f) => unknownField(f, 'map'));
+        const mapped = new Set([...columnToField.values(), ...Object.keys(o.defaults)]);
+        const missing = Object.entries(o.specs)
+          .filter(([f, s]) => s.required && !mapped.has(f))
+          .map(([f]) => f);
+        if (missing.length) {
+          throw invalid(`The file maps no column to required field(s): ${missing.join(', ')}`, {
+            issues: missing.map((f) => ({ path: `map.${f}`, message: 'required field has no column' })),
+            headers,
+          });
+        }
+        continue;
+      }
+      const rowErrors: RowError[] = [];
+      const fields: Record<string, unknown> = {};
+      const extra: Record<string, string> = {};
+      const raw = new Map<string, { value: string; column?: string }>();
+      for (const [field, value] of Object.entries(o.defaults)) raw.set(field, { value });
+      columnToField.forEach((field, i) => {
+        const value = record[i] ?? '';
+        if (value !== '') raw.set(field, { value, column: headers[i] });
+      });
+      for (const [field, { value, column }] of raw) {
+        if (isExtra(field) && !(field in o.specs)) {
+          extra[field.slice(prefix!.length)] = value;
+          continue;
+        }
+        const converted = convert(o.specs[field]!.kind, value, o.dateFormat);
+        if (converted.error) rowErrors.push({ line: info.lines, field, column, message: converted.error });
+        else fields[field] = converted.value;
+      }
+      for (const [f, s] of Object.entries(o.specs)) {
+        if (s.required && fields[f] === undefined && !rowErrors.some((e) => e.field === f)) {
+          rowErrors.push({ line: info.lines, field: f, message: 'is required but empty' });
+        }
+      }
+      if (rowErrors.length) {
+        invalidRows++;
+        pushErrors(errors, rowErrors);
+      } else {
+        rows.push({ line: info.lines, fields, extra });
+      }
+      if ((rows.length + invalidRows) % 500 === 0) o.onProgress?.(rows.length + invalidRows);
+    }
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    const e = error as { code?: string; message: string; lines?: number };
+    if (e.code?.startsWith('CSV_')) {
+      // csv-parse reports an unclosed quote at the end of the input; the quote opened in the record
+      // after the last complete one, which is the line worth naming.
+      const unclosed = e.code === 'CSV_QUOTE_NOT_CLOSED';
+      const line = unclosed ? lastLine + 1 : (e.lines ?? '?');
+      const message = unclosed
+        ? `a quoted field in the record after line ${lastLine} is never closed`
+        : e.message;
+      throw invalid(`The CSV is malformed at line ${line}: ${message}`, {
+        issues: [{ path: `line ${line}`, message }],
+      });
+    }
+    throw error;
+  }
+  if (!columnToField) throw invalid('The CSV is empty: it needs a header row and at least one data row');
+  return { rows, errors, invalid: invalidRows };
+}
+
+function fromString(parser: ReturnType<typeof parse>, text: string) {
+  parser.write(text);
+  parser.end();
+  return parser;
+}
+
+function resolveMap(
+  headers: string[],
+  map: Record<string, string>,
+  specs: Record<string, FieldSpec>,
+  isField: (f: string) => boolean,
+  unknown: (f: string) => AppError,
+): Map<number, string> {
+  const result = new Map<number, string>();
+  if (Object.keys(map).length > 0) {
+    for (const [column, field] of Object.entries(map)) {
+      const index = headers.indexOf(column);
+      if (index < 0) {
+        throw invalid(
+          `Column "${column}" in the map is not in the file; its columns are: ${headers.join(', ')}`,
+          {
+            issues: [{ path: `map.${column}`, message: 'no such column' }],
+          },
+        );
+      }
+      if (!isField(field)) throw unknown(field);
+      result.set(index, field);
+    }
+    return result;
+  }
+  const byNormalName = new Map(Object.keys(specs).map((f) => [normalise(f), f]));
+  headers.forEach((h, i) => {
+    const field = byNormalName.get(normalise(h)) ?? (isField(h) ? h : undefined);
+    if (field) result.set(i, field);
+  });
+  return result;
+}
+
+function convert(kind: Kind, value: string, dateFormat: DateFormat): { value?: unknown; error?: string } {
+  switch (kind) {
+    case 'text':
+      return { value };
+    case 'list':
+      return { value: parseList(value) };
+    case 'date': {
+      const d = parseDate(value, dateFormat);
+      const hint = dateFormat === 'DMY' ? 'DD/MM/YYYY' : 'MM/DD/YYYY';
+      return d ? { value: d } : { error: `"${value}" is not a date (expected YYYY-MM-DD or ${hint})` };
+    }
+    case 'number': {
+      const n = parseNumber(value);
+      return n === undefined ? { error: `"${value}" is not a number` } : { value: n };
+    }
+    case 'int': {
+      const n = parseNumber(value);
+      return n === undefined || !Number.isInteger(n)
+        ? { error: `"${value}" is not a whole number` }
+        : { value: n };
+    }
+    case 'bool': {
+      const b = parseBoolean(value);
+      return b === undefined ? { error: `"${value}" is not true or false` } : { value: b };
+    }
+  }
+}

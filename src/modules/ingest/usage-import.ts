@@ -1,0 +1,273 @@
+import type { Readable } from 'node:stream';
+import { z } from 'zod';
+import { type Ctx, inTransaction } from '../../context.ts';
+import { type FieldSpec, MAX_ERRORS, pushErrors, type RowError, readMappedCsv } from '../../csv/read.ts';
+import { DATE_FORMATS } from '../../csv/values.ts';
+import { invalid } from '../../errors.ts';
+import { dayInZone } from '../../time.ts';
+import { authorize } from '../auth/index.ts';
+import { type Candidate, fromSegment } from './normalize.ts';
+import { validate } from './pipeline.ts';
+import { loadIngestSettings } from './settings.ts';
+import { ingestBatch } from './write.ts';
+
+export const USAGE_MODES = ['events', 'daily'] as const;
+export type UsageMode = (typeof USAGE_MODES)[number];
+
+const ACCOUNT_FIELDS: Record<string, FieldSpec> = {
+  accountExternalId: { kind: 'text', help: "the account's external id (or give contractExternalId)" },
+  contractExternalId: { kind: 'text', help: 'a contract/subscription external id, joined to its account' },
+};
+
+/** The columns the usage import understands, per mode; `prop.<name>` columns become event properties. */
+export const USAGE_FIELDS: Record<UsageMode, Record<string, FieldSpec>> = {
+  events: {
+    ...ACCOUNT_FIELDS,
+    event: { kind: 'text', required: true, help: 'event name' },
+    timestamp: { kind: 'text', required: true, help: 'when it happened (ISO-8601, or a date)' },
+    userId: { kind: 'text', help: 'the user who did it' },
+    anonymousId: { kind: 'text', help: 'an anonymous id, when there is no userId' },
+    messageId: { kind: 'text', help: 'idempotency key; default: derived from the row' },
+  },
+  daily: {
+    ...ACCOUNT_FIELDS,
+    day: { kind: 'date', required: true, help: 'the day counted' },
+    event: { kind: 'text', required: true, help: 'event (or feature) name' },
+    count: { kind: 'int', required: true, help: 'how many times it happened that day' },
+    messageId: { kind: 'text', help: 'row id (idempotency key); default: contract or account, day and event' },
+  },
+};
+
+const pairs = z.union([z.string(), z.record(z.string(), z.string())]).optional();
+const flag = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]).default(false);
+
+export const UsageImportOptions = z.object({
+  mode: z.enum(USAGE_MODES).optional(),
+  map: pairs,
+  defaults: pairs,
+  dryRun: flag,
+  skipInvalid: flag,
+  dateFormat: z.enum(DATE_FORMATS).default('DMY'),
+});
+export type UsageImportOptions = z.input<typeof UsageImportOptions>;
+
+export type UsageImportReport = {
+  entity: 'usage';
+  mode: UsageMode;
+  dryRun: boolean;
+  committed: boolean;
+  rows: number;
+  valid: number;
+  invalid: number;
+  /** Events written (a daily row of count N is N events). */
+  events: number;
+  duplicates: number;
+  errors: RowError[];
+};
+
+function toPairs(v: string | Record<string, string> | undefined, what: string): Record<string, string> {
+  if (v === undefined) return {};
+  if (typeof v === 'object') return v;
+  const out: Record<string, string> = {};
+  for (const part of v.split(',').filter((p) => p.trim())) {
+    const i = part.indexOf('=');
+    if (i <= 0)
+      throw invalid(`"${part}" is not ${what}`, { issues: [{ path: what, message: 'expected name=value' }] });
+    out[part.slice(0, i).trim()] = part.slice(i + 1).trim();
+  }
+  return out;
+}
+
+/** Local noon of a day in the workspace zone: the instant a daily count is stamped with. */
+function noonOf(day: string, timeZone: string): string {
+  for (const hours of [12, 0, 23, 6, 18]) {
+    const guess = new Date(`${day}T${String(hours).padStart(2, '0')}:00:00Z`);
+    if (dayInZone(guess, timeZone) === day) return guess.toISOString();
+  }
+  return `${day}T12:00:00.000Z`;
+}
+
+const BATCH = 1000;
+
+/**
+ * Imports usage from CSV: raw events (one row per event) or daily counts per account and event
+ * (the shape of RavenStack's feature_usage.csv, joined to accounts through subscriptions). Rows go
+ * through the same validate/dedup/write path as the tracking API; message ids derived from the row
+ * make a re-import store nothing twice. All rows or none, unless skipInvalid.
+ */
+export async function importUsageCsv({
+  ctx,
+  source,
+  options,
+  onProgress,
+}: {
+  ctx: Ctx;
+  source: Readable | string;
+  options: UsageImportOptions;
+  onProgress?: (p: { phase: 'validate' | 'write'; done: number; total?: number }) => void;
+}): Promise<UsageImportReport> {
+  await authorize(ctx, 'imports:run');
+  const opts = UsageImportOptions.parse(options);
+  const map = toPairs(opts.map, 'map');
+  const defaults = toPairs(opts.defaults, 'defaults');
+  const mode: UsageMode =
+    opts.mode ?? (Object.values(map).includes('count') || 'count' in defaults ? 'daily' : 'events');
+  const read = await readMappedCsv({
+    source,
+    specs: USAGE_FIELDS[mode],
+    extra: { prefix: 'prop.' },
+    what: `usage (${mode})`,
+    map,
+    defaults,
+    dateFormat: opts.dateFormat,
+    onProgress: (done) => onProgress?.({ phase: 'validate', done }),
+  });
+  const errors = read.errors;
+  let invalidRows = read.invalid;
+
+  // Accounts by external id, and contracts' accounts, for the rows' references.
+  const ws = ctx.workspace.id;
+  const accounts = new Map(
+    (
+      await ctx.db
+        .selectFrom('accounts')
+        .select(['id', 'external_id'])
+        .where('workspace_id', '=', ws)
+        .execute()
+    ).map((a) => [a.external_id, a.external_id]),
+  );
+  const contractAccounts = new Map(
+    (
+      await ctx.db
+        .selectFrom('contracts')
+        .innerJoin('accounts', 'accounts.id', 'contracts.account_id')
+        .select(['contracts.external_id', 'accounts.external_id as account_external_id'])
+        .where('contracts.workspace_id', '=', ws)
+        .where('contracts.external_id', 'is not', null)
+        .execute()
+    ).map((c) => [c.external_id!, c.account_external_id]),
+  );
+
+  const settings = await loadIngestSettings(ctx);
+  const env = {
+    receivedAt: ctx.now(),
+    maxFutureMs: settings.maxFutureHours * 3_600_000,
+    timeZone: ctx.workspace.timeZone,
+  };
+  const planned: { line: number; candidates: Candidate[] }[] = [];
+  for (const row of read.rows) {
+    const f = row.fields;
+    const fail = (field: string | undefined, message: string) => {
+      invalidRows++;
+      pushErrors(errors, [{ line: row.line, field, message }]);
+    };
+    let account: string | undefined;
+    if (f.accountExternalId !== undefined) {
+      account = accounts.get(String(f.accountExternalId));
+      if (!account) {
+        fail('accountExternalId', `no account with external id ${f.accountExternalId}`);
+        continue;
+      }
+    } else if (f.contractExternalId !== undefined) {
+      account = contractAccounts.get(String(f.contractExternalId));
+      if (!account) {
+        fail('contractExternalId', `no contract with external id ${f.contractExternalId}`);
+        continue;
+      }
+    } else {
+      fail('accountExternalId', 'each row needs accountExternalId or contractExternalId');
+      continue;
+    }
+    const properties: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(row.extra)) {
+      const n = Number(v);
+      properties[k] = v.trim() !== '' && Number.isFinite(n) ? n : v;
+    }
+    const candidates: Candidate[] = [];
+    if (mode === 'daily') {
+      const count = f.count as number;
+      if (count < 0 || count > 100_000) {
+        fail('count', 'must be between 0 and 100000');
+        continue;
+      }
+      const base = String(f.messageId ?? `${f.contractExternalId ?? account}|${f.day}|${f.event}`);
+      const timestamp = noonOf(String(f.day), ctx.workspace.timeZone);
+      for (let i = 0; i < count; i++) {
+        candidates.push({
+          ...fromSegment({
+            type: 'track',
+            event: f.event,
+            properties,
+            timestamp,
+            context: { groupId: account },
+            messageId: `csv:${base}#${i}`,
+          }),
+          source: 'csv',
+          aggregate: true,
+        });
+      }
+    } else {
+      const raw = String(f.timestamp);
+      const at = /^\d{4}-\d{2}-\d{2}$/.test(raw) ? noonOf(raw, ctx.workspace.timeZone) : raw;
+      const base =
+        f.messageId ?? `${account}|${f.userId ?? f.anonymousId ?? ''}|${f.event}|${raw}|${row.line}`;
+      candidates.push({
+        ...fromSegment({
+          type: 'track',
+          event: f.event,
+          userId: f.userId,
+          anonymousId: f.anonymousId,
+          properties,
+          timestamp: at,
+          context: { groupId: account },
+          messageId: `csv:${base}`,
+        }),
+        source: 'csv',
+      });
+    }
+    // The pipeline's own validation, run now so a dry run reports what a real run would drop.
+    const dropped = candidates.map((c) => validate(c, env)).find((r) => !r.ok);
+    if (dropped && !dropped.ok) {
+      fail(mode === 'daily' ? 'day' : 'timestamp', `${dropped.reason}: ${dropped.detail}`);
+      continue;
+    }
+    planned.push({ line: row.line, candidates });
+  }
+
+  const total = read.rows.length + read.invalid;
+  const report: UsageImportReport = {
+    entity: 'usage',
+    mode,
+    dryRun: opts.dryRun,
+    committed: false,
+    rows: total,
+    valid: planned.length,
+    invalid: invalidRows,
+    events: planned.reduce((s, p) => s + p.candidates.length, 0),
+    duplicates: 0,
+    errors: errors.slice(0, MAX_ERRORS).sort((a, b) => a.line - b.line),
+  };
+  if (opts.dryRun || (invalidRows > 0 && !opts.skipInvalid) || planned.length === 0) return report;
+
+  let events = 0;
+  let duplicates = 0;
+  await inTransaction(ctx, async (tx) => {
+    let batch: Candidate[] = [];
+    const flush = async () => {
+      if (batch.length === 0) return;
+      const r = await ingestBatch(tx, batch, tx.now());
+      events += r.accepted;
+      duplicates += r.duplicates;
+      batch = [];
+      onProgress?.({ phase: 'write', done: events + duplicates, total: report.events });
+    };
+    for (const p of planned) {
+      for (const c of p.candidates) {
+        batch.push(c);
+        if (batch.length >= BATCH) await flush();
+      }
+    }
+    await flush();
+  });
+  return { ...report, events, duplicates, committed: true };
+}

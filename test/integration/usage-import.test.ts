@@ -1,0 +1,167 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addDays, today } from '../../src/time.ts';
+import {
+  client,
+  createTestApp,
+  createTestWorkspace,
+  errorCode,
+  type TestApp,
+  type TestWorkspace,
+} from '../helpers/test-app.ts';
+
+let t: TestApp;
+let ws: TestWorkspace;
+let other: TestWorkspace;
+let accountId: string;
+const day = (n: number) =>
+  addDays(today({ now: () => new Date(), workspace: { timeZone: 'Asia/Shanghai' } } as never), n);
+
+async function postCsv(token: string, query: string, csv: string) {
+  const res = await t.app.request(`/api/v1/imports/usage?${query}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
+    body: csv,
+  });
+  return { status: res.status, body: (await res.json()) as any, headers: res.headers };
+}
+
+async function usersOn(accountId: string) {
+  return t.deps.db.selectFrom('account_user_daily').selectAll().where('account_id', '=', accountId).execute();
+}
+
+beforeAll(async () => {
+  t = await createTestApp();
+  ws = await createTestWorkspace(t.deps, 'Usage import');
+  other = await createTestWorkspace(t.deps, 'Usage other');
+  const admin = client(t.app, ws.users.admin.token);
+  accountId = (await admin.post('/api/v1/accounts', { externalId: 'U-1', name: 'Usage One' })).body.id;
+  await admin.post('/api/v1/contracts', { accountId, externalId: 'S-1', startDate: day(-400), amount: 1200 });
+  await admin.post('/api/v1/metrics', {
+    key: 'reports',
+    name: 'Reports',
+    eventNames: ['report'],
+    behaviour: 'value',
+  });
+});
+afterAll(async () => t?.close());
+
+describe('usage CSV import', () => {
+  it('imports daily counts joined through a contract, as that many events, and rolls them up', async () => {
+    const csv = `usage_id,subscription_id,usage_date,feature_name,usage_count,secs\nR1,S-1,${day(-3)},report,4,120\nR2,S-1,${day(-2)},report,2,30\n`;
+    const res = await postCsv(
+      ws.users.manager.token,
+      'map=usage_id=messageId,subscription_id=contractExternalId,usage_date=day,feature_name=event,usage_count=count,secs=prop.secs',
+      csv,
+    );
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      mode: 'daily',
+      committed: true,
+      rows: 2,
+      valid: 2,
+      events: 6,
+      duplicates: 0,
+    });
+    const rollups = await t.deps.db
+      .selectFrom('metric_daily')
+      .select(['day', 'value'])
+      .where('account_id', '=', accountId)
+      .orderBy('day')
+      .execute();
+    expect(rollups).toEqual([
+      { day: day(-3), value: 4 },
+      { day: day(-2), value: 2 },
+    ]);
+    const stored = await t.deps.db
+      .selectFrom('events')
+      .select(['properties', 'user_key'])
+      .where('account_id', '=', accountId)
+      .execute();
+    expect(stored).toHaveLength(6);
+    expect(JSON.parse(stored[0]!.properties)).toEqual({ secs: expect.any(Number) });
+    expect(stored.every((e) => e.user_key === null)).toBe(true);
+
+    const again = await postCsv(
+      ws.users.manager.token,
+      'map=usage_id=messageId,subscription_id=contractExternalId,usage_date=day,feature_name=event,usage_count=count',
+      csv,
+    );
+    expect(again.body).toMatchObject({ committed: true, events: 0, duplicates: 6 });
+  });
+
+  it('imports raw events with users, counted as active users', async () => {
+    const csv = `account,user,event,at\nU-1,alice,report,${day(-1)}T02:00:00Z\nU-1,bob,report,${day(-1)}T03:00:00Z\nU-1,alice,login,${day(-1)}\n`;
+    const res = await postCsv(
+      ws.users.admin.token,
+      'mode=events&map=account=accountExternalId,user=userId,event=event,at=timestamp',
+      csv,
+    );
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ mode: 'events', events: 3 });
+    const users = (await usersOn(accountId)).filter((u) => u.day === day(-1));
+    expect(users.map((u) => [u.user_key, Number(u.events)]).sort()).toEqual([
+      ['alice', 2],
+      ['bob', 1],
+    ]);
+  });
+
+  it('reports every bad row by line and writes nothing, unless skipInvalid', async () => {
+    const before = await t.deps.db
+      .selectFrom('events')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    const csv = `sub,d,f,n\nS-1,${day(-5)},report,1\nS-404,${day(-5)},report,1\nS-1,not-a-day,report,1\nS-1,${day(30)},report,1\nS-1,${day(-5)},report,-2\n`;
+    const q = 'map=sub=contractExternalId,d=day,f=event,n=count';
+    const dry = await postCsv(ws.users.admin.token, `${q}&dryRun=true`, csv);
+    expect(dry.status).toBe(200);
+    expect(dry.body.errors.map((e: any) => [e.line, e.field])).toEqual([
+      [3, 'contractExternalId'],
+      [4, 'day'],
+      [5, 'day'],
+      [6, 'count'],
+    ]);
+    expect(dry.body.errors[2].message).toMatch(/future_timestamp/);
+    const real = await postCsv(ws.users.admin.token, q, csv);
+    expect(real.status).toBe(400);
+    expect(errorCode(real)).toBe('validation_failed');
+    expect(real.body.error.details.invalid).toBe(4);
+    const after = await t.deps.db
+      .selectFrom('events')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    expect(Number(after.n)).toBe(Number(before.n));
+
+    const skip = await postCsv(ws.users.admin.token, `${q}&skipInvalid=true`, csv);
+    expect(skip.body).toMatchObject({ committed: true, valid: 1, invalid: 4, events: 1 });
+  });
+
+  it('names a missing required column, a bad content type, and refuses CSMs, strangers and anonymous callers', async () => {
+    const missing = await postCsv(
+      ws.users.admin.token,
+      'map=sub=contractExternalId,d=day,f=event',
+      'sub,d,f\nS-1,2024-01-01,x\n',
+    );
+    expect(missing.status).toBe(400);
+    expect(missing.body.error.message).toMatch(/timestamp/);
+    const wrongType = await t.app.request('/api/v1/imports/usage', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ws.users.admin.token}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(wrongType.status).toBe(415);
+    expect((await postCsv(ws.users.csm.token, 'mode=daily', 'a\n1\n')).status).toBe(403);
+    const stranger = await postCsv(
+      other.users.admin.token,
+      'map=sub=contractExternalId,d=day,f=event,n=count',
+      `sub,d,f,n\nS-1,${day(-1)},report,1\n`,
+    );
+    expect(stranger.status).toBe(400);
+    expect(stranger.body.error.details.errors[0]).toMatchObject({ line: 2, field: 'contractExternalId' });
+    const anon = await t.app.request('/api/v1/imports/usage', {
+      method: 'POST',
+      headers: { 'content-type': 'text/csv' },
+      body: 'a\n',
+    });
+    expect(anon.status).toBe(401);
+  });
+});
