@@ -1,14 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import {
-  CONFLICT,
-  createRouter,
-  ERRORS,
-  IdParam,
-  json,
-  jsonBody,
-  listOf,
-  NO_CONTENT,
-} from '../../server/env.ts';
+import { crud } from '../../server/crud.ts';
+import { createRouter, ERRORS, IdParam, json } from '../../server/env.ts';
 import {
   AccountMetrics,
   AccountSeries,
@@ -60,131 +52,39 @@ export function metricsRoutes() {
   const app = createRouter();
   const tags = ['Metrics'];
 
-  app.openapi(
-    createRoute({
-      method: 'get',
-      path: '/metrics',
-      tags,
-      summary: 'Metric definitions',
-      responses: { 200: json(listOf(MetricDefinition), 'Definitions'), ...ERRORS },
-    }),
-    async (c) => c.json(await listMetrics({ ctx: c.get('ctx') }), 200),
-  );
-  app.openapi(
-    createRoute({
-      method: 'post',
-      path: '/metrics',
-      tags,
-      summary: 'Define a metric (managers and admins); it counts the events already stored too',
-      description:
-        'count, distinct_users, sum or max of events with these names, optionally filtered by properties (eq, neq, in: numbers compare as numbers, strings and booleans as text; gt/gte/lt/lte need a JSON number; exists).',
-      request: { body: jsonBody(CreateMetric) },
-      responses: { 201: json(MetricDefinition, 'Created'), ...ERRORS, ...CONFLICT },
-    }),
-    async (c) => c.json(await createMetric({ ctx: c.get('ctx'), input: c.req.valid('json') }), 201),
-  );
-  app.openapi(
-    createRoute({
-      method: 'get',
-      path: '/metrics/{id}',
-      tags,
-      summary: 'One metric definition, by id or key',
-      request: { params: IdParam },
-      responses: { 200: json(MetricDefinition, 'The metric'), ...ERRORS },
-    }),
-    async (c) => c.json(await getMetric({ ctx: c.get('ctx'), id: c.req.valid('param').id }), 200),
-  );
-  app.openapi(
-    createRoute({
-      method: 'patch',
-      path: '/metrics/{id}',
-      tags,
-      summary: 'Change a metric (managers and admins); its rollups are recomputed from stored events',
-      request: { params: IdParam, body: jsonBody(UpdateMetric) },
-      responses: { 200: json(MetricDefinition, 'Updated'), ...ERRORS },
-    }),
-    async (c) =>
-      c.json(
-        await updateMetric({ ctx: c.get('ctx'), id: c.req.valid('param').id, input: c.req.valid('json') }),
-        200,
-      ),
-  );
-  app.openapi(
-    createRoute({
-      method: 'delete',
-      path: '/metrics/{id}',
-      tags,
-      summary: 'Delete a metric and its rollups (managers and admins)',
-      request: { params: IdParam },
-      responses: { ...NO_CONTENT, ...ERRORS },
-    }),
-    async (c) => {
-      await deleteMetric({ ctx: c.get('ctx'), id: c.req.valid('param').id });
-      return c.body(null, 204);
+  // Changes recompute the definition's rollups from stored events (definitions are retroactive).
+  crud(app, {
+    path: '/metrics',
+    tag: 'Metrics',
+    plural: 'metrics',
+    schema: MetricDefinition,
+    create: CreateMetric,
+    update: UpdateMetric,
+    verbs: {
+      list: listMetrics,
+      create: createMetric,
+      get: getMetric,
+      update: updateMetric,
+      remove: deleteMetric,
     },
-  );
-
-  app.openapi(
-    createRoute({
-      method: 'get',
-      path: '/features',
-      tags,
-      summary: 'Feature definitions (for depth of adoption)',
-      responses: { 200: json(listOf(Feature), 'Definitions'), ...ERRORS },
-    }),
-    async (c) => c.json(await listFeatures({ ctx: c.get('ctx') }), 200),
-  );
-  app.openapi(
-    createRoute({
-      method: 'post',
-      path: '/features',
-      tags,
-      summary: 'Define a feature as a set of event names (managers and admins)',
-      request: { body: jsonBody(CreateFeature) },
-      responses: { 201: json(Feature, 'Created'), ...ERRORS, ...CONFLICT },
-    }),
-    async (c) => c.json(await createFeature({ ctx: c.get('ctx'), input: c.req.valid('json') }), 201),
-  );
-  app.openapi(
-    createRoute({
-      method: 'get',
-      path: '/features/{id}',
-      tags,
-      summary: 'One feature definition, by id or key',
-      request: { params: IdParam },
-      responses: { 200: json(Feature, 'The feature'), ...ERRORS },
-    }),
-    async (c) => c.json(await getFeature({ ctx: c.get('ctx'), id: c.req.valid('param').id }), 200),
-  );
-  app.openapi(
-    createRoute({
-      method: 'patch',
-      path: '/features/{id}',
-      tags,
-      summary: 'Change a feature (managers and admins); its rollups are recomputed',
-      request: { params: IdParam, body: jsonBody(UpdateFeature) },
-      responses: { 200: json(Feature, 'Updated'), ...ERRORS },
-    }),
-    async (c) =>
-      c.json(
-        await updateFeature({ ctx: c.get('ctx'), id: c.req.valid('param').id, input: c.req.valid('json') }),
-        200,
-      ),
-  );
-  app.openapi(
-    createRoute({
-      method: 'delete',
-      path: '/features/{id}',
-      tags,
-      summary: 'Delete a feature and its rollups (managers and admins)',
-      request: { params: IdParam },
-      responses: { ...NO_CONTENT, ...ERRORS },
-    }),
-    async (c) => {
-      await deleteFeature({ ctx: c.get('ctx'), id: c.req.valid('param').id });
-      return c.body(null, 204);
+    what: 'metric by id or key (changes: managers and admins; count, distinct_users, sum or max of named events, filtered by properties)',
+  });
+  crud(app, {
+    path: '/features',
+    tag: 'Metrics',
+    plural: 'features',
+    schema: Feature,
+    create: CreateFeature,
+    update: UpdateFeature,
+    verbs: {
+      list: listFeatures,
+      create: createFeature,
+      get: getFeature,
+      update: updateFeature,
+      remove: deleteFeature,
     },
-  );
+    what: 'feature, a named set of events for depth of adoption, by id or key (changes: managers and admins)',
+  });
 
   app.openapi(
     createRoute({
