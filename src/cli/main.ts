@@ -19,7 +19,8 @@ import {
   type UsageMode,
 } from '../modules/ingest/index.ts';
 import { rebuildRollups } from '../modules/metrics/index.ts';
-import { createWorkspace, toRef } from '../modules/workspaces/index.ts';
+import { recompute } from '../modules/recompute/index.ts';
+import { createWorkspace } from '../modules/workspaces/index.ts';
 import { firstStart } from '../server/bootstrap.ts';
 import { listen } from '../server/serve.ts';
 import { isValidDay } from '../time.ts';
@@ -248,12 +249,17 @@ Examples:
 
 program
   .command('recompute')
-  .description('Rebuild derived data from its sources')
-  .addArgument(new Command().createArgument('<what>', 'what to rebuild').choices(['rollups']))
-  .option('--from <day>', 'first day (YYYY-MM-DD); default: all history')
-  .option('--to <day>', 'last day (YYYY-MM-DD); default: all history')
+  .description(
+    'Recompute health, tiers, stages and segments (default: today; --from/--to backfills), or rebuild usage rollups from raw events',
+  )
+  .addArgument(
+    new Command().createArgument('[what]', 'what to recompute').choices(['all', 'rollups']).default('all'),
+  )
+  .option('--from <day>', 'first day (YYYY-MM-DD)')
+  .option('--to <day>', 'last day (YYYY-MM-DD; default today)')
+  .option('--step <days>', 'with all: backfill every N days, ending on --to', int('--step'), 1)
   .option('--workspace <id|slug>', 'workspace (default: the first)')
-  .action(async (_what: string, opts: { from?: string; to?: string; workspace?: string }) =>
+  .action(async (what: string, opts: { from?: string; to?: string; step: number; workspace?: string }) =>
     withDeps(async (deps) => {
       for (const [name, day] of Object.entries({ '--from': opts.from, '--to': opts.to })) {
         if (day !== undefined && !isValidDay(day)) throw new CliError(`${name} must be a date as YYYY-MM-DD`);
@@ -261,10 +267,26 @@ program
       const workspace = await resolveWorkspace(deps, opts.workspace);
       const ctx = operatorCtx(deps, workspace, 'recompute');
       const started = Date.now();
-      const done = await inTransaction(ctx, (tx) => rebuildRollups(tx, { from: opts.from, to: opts.to }));
-      console.log(
-        `Rebuilt rollups of ${done.metrics} metrics and ${done.features} features${opts.from || opts.to ? ` from ${opts.from ?? 'the start'} to ${opts.to ?? 'today'}` : ''} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
-      );
+      const seconds = () => ((Date.now() - started) / 1000).toFixed(1);
+      if (what === 'rollups') {
+        const done = await inTransaction(ctx, (tx) => rebuildRollups(tx, { from: opts.from, to: opts.to }));
+        console.log(
+          `Rebuilt rollups of ${done.metrics} metrics and ${done.features} features${opts.from || opts.to ? ` from ${opts.from ?? 'the start'} to ${opts.to ?? 'today'}` : ''} in ${seconds()} s`,
+        );
+        return;
+      }
+      // One line per day as it completes is the progress report of a backfill.
+      const results = await recompute({
+        ctx,
+        input: { from: opts.from, to: opts.to, step: opts.step },
+        onDay: (r) => {
+          const c = r.changes;
+          console.log(
+            `${r.day}: ${r.accounts} accounts, ${r.scored} scored; changes: health ${c.health_status}, tier ${c.tier}, stage ${c.stage}, segments +${c.segment_enter}/-${c.segment_exit}`,
+          );
+        },
+      });
+      console.log(`Recomputed ${results.length} day(s) in ${seconds()} s`);
     }),
   );
 

@@ -16,6 +16,11 @@ import type {
   WriteKeysTable,
 } from '../modules/auth/auth.table.ts';
 import type {
+  HealthModelsTable,
+  HealthScoresTable,
+  HealthSentimentsTable,
+} from '../modules/health/health.table.ts';
+import type {
   EventIdsTable,
   EventsTable,
   IdentitiesTable,
@@ -23,6 +28,7 @@ import type {
   IngestSettingsTable,
   RejectedEventsTable,
 } from '../modules/ingest/ingest.table.ts';
+import type { LifecycleStagesTable } from '../modules/lifecycle/lifecycle.table.ts';
 import type {
   AccountFeatureDailyTable,
   AccountUserDailyTable,
@@ -31,6 +37,14 @@ import type {
   MetricDefinitionsTable,
   MetricUserDaysTable,
 } from '../modules/metrics/metrics.table.ts';
+import type {
+  AccountStatesTable,
+  SegmentMembersTable,
+  SegmentsTable,
+  StateChangesTable,
+  StateOverridesTable,
+  TieringSchemesTable,
+} from '../modules/segments/segments.table.ts';
 import type { TimelineEntriesTable } from '../modules/timeline/timeline.table.ts';
 import type { WorkspacesTable } from '../modules/workspaces/workspaces.table.ts';
 
@@ -63,4 +77,14 @@ export interface Database {
   metric_user_days: MetricUserDaysTable;
   account_user_daily: AccountUserDailyTable;
   account_feature_daily: AccountFeatureDailyTable;
+  health_models: HealthModelsTable;
+  health_sentiments: HealthSentimentsTable;
+  health_scores: HealthScoresTable;
+  tiering_schemes: TieringSchemesTable;
+  segments: SegmentsTable;
+  segment_members: SegmentMembersTable;
+  lifecycle_stages: LifecycleStagesTable;
+  state_overrides: StateOverridesTable;
+  account_states: AccountStatesTable;
+  state_changes: StateChangesTable;
 }

@@ -10,8 +10,9 @@ import {
 } from '../modules/accounts/index.ts';
 import { createUser, generatePassword, type User } from '../modules/auth/index.ts';
 import { addNote, type NOTE_TYPES } from '../modules/timeline/index.ts';
-import { addDays, today } from '../time.ts';
+import { addDays, daysBetween, today } from '../time.ts';
 import { type Random, seededRandom } from './random.ts';
+import { installDemoState } from './state.ts';
 import { generateUsage } from './usage.ts';
 
 export type DemoOptions = { accounts: number; days: number; seed: number };
@@ -304,6 +305,7 @@ export async function generateDemo(
     onProgress?.(Math.min(options.accounts, start + BATCH), options.accounts);
   }
   const usage = options.days > 0 ? await generateUsage(ctx, made, options.days, r) : { events: 0 };
+  await installDemoState(ctx, options.days);
   for (const extension of demoExtensions)
     await extension({ ctx, accounts: made, days: options.days, random: r });
   const userCount =
@@ -394,7 +396,28 @@ async function demoAccount(
       },
     });
     n++;
-    if (end >= day0) break;
+    if (end >= day0) {
+      // Some healthy accounts in the renewal window have already signed the next term (seed 004:
+      // renewal confirmed -> expansion stage).
+      if (daysBetween(day0, end) <= 75 && !r.chance(churnRisk * 3) && r.chance(0.45)) {
+        const next = addDays(end, 1);
+        await createContract({
+          ctx: at(addDays(end, -r.int(5, 40)), 11),
+          input: {
+            accountId: account.id,
+            externalId: `${account.externalId}-K${n + 1}`,
+            startDate: next,
+            endDate: addDays(next, 364),
+            amount: usd ? Math.round(amount / 7.1) : amount,
+            currency: usd ? 'USD' : 'CNY',
+            billingPeriod: 'annual',
+            renewsContractId: contract.id,
+          },
+        });
+        n++;
+      }
+      break;
+    }
     const outcome = r.weighted([
       ['churned', churnRisk],
       ['expanded', 0.22],

@@ -3,6 +3,7 @@
 import { refreshAllAccountFigures } from '../modules/accounts/index.ts';
 import { pruneAuth } from '../modules/auth/index.ts';
 import { attachPendingJob, ensureEventPartitionsJob, pruneRawEventsJob } from '../modules/ingest/index.ts';
+import { recomputeJob } from '../modules/recompute/index.ts';
 import type { JobDefinition } from './runner.ts';
 
 export const SCHEDULE: readonly JobDefinition[] = [
@@ -41,5 +42,12 @@ export const SCHEDULE: readonly JobDefinition[] = [
     cron: '20 2 * * *',
     description: "Delete raw events older than each workspace's retention (rollups are kept)",
     handler: (deps, slot) => pruneRawEventsJob(deps, slot),
+  },
+  {
+    name: 'recompute',
+    // Hourly, so health, tiers, stages and segments follow the day's usage; each run rewrites today.
+    cron: '10 * * * *',
+    description: 'Facts -> health -> tier -> stage -> segments for every account, for today',
+    handler: (deps) => recomputeJob(deps),
   },
 ];

@@ -5,8 +5,13 @@ import type { Deps } from '../context.ts';
 import { AppError } from '../errors.ts';
 import { accountsRoutes, importRoutes } from '../modules/accounts/index.ts';
 import { authRoutes, publicAuthRoutes } from '../modules/auth/index.ts';
+import { factsRoutes } from '../modules/facts/index.ts';
+import { healthRoutes } from '../modules/health/index.ts';
 import { ingestApiRoutes, ingestRoutes } from '../modules/ingest/index.ts';
+import { lifecycleRoutes } from '../modules/lifecycle/index.ts';
 import { metricsRoutes } from '../modules/metrics/index.ts';
+import { recomputeRoutes } from '../modules/recompute/index.ts';
+import { segmentsRoutes } from '../modules/segments/index.ts';
 import { authenticate } from './auth-middleware.ts';
 import { mountDocs } from './docs.ts';
 import type { AppEnv } from './env.ts';
@@ -57,6 +62,11 @@ export function createApp(deps: Deps) {
   api.route('/', ingestApiRoutes());
   api.route('/', importRoutes());
   api.route('/', metricsRoutes());
+  api.route('/', factsRoutes());
+  api.route('/', recomputeRoutes());
+  api.route('/', segmentsRoutes());
+  api.route('/', lifecycleRoutes());
+  api.route('/', healthRoutes());
 
   api.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

@@ -4,6 +4,7 @@ import { ZodError } from 'zod';
 import { isTransient } from '../db/dialect.ts';
 import { AppError, type ErrorCode, fromZod, HTTP_STATUS } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import { ConditionError } from '../modules/facts/condition.ts';
 
 export function errorBody(c: Context, code: ErrorCode, message: string, details?: unknown) {
   const requestId = (c.get('requestId' as never) as string | undefined) ?? 'unknown';
@@ -19,6 +20,12 @@ export function sendError(c: Context, error: AppError) {
 export function toAppError(error: unknown, logger: Logger, requestId: string): AppError {
   if (error instanceof AppError) return error;
   if (error instanceof ZodError) return fromZod(error);
+  if (error instanceof ConditionError) {
+    return new AppError('validation_failed', error.message, {
+      issues: [{ path: error.path ?? 'condition', message: error.message }],
+      ...(error.position ? { position: error.position } : {}),
+    });
+  }
   if (error instanceof HTTPException) {
     if (error.status === 413) return new AppError('payload_too_large', 'Request body is too large');
     if (error.status === 400) {

@@ -100,9 +100,41 @@ beforeAll(async () => {
     name: 'Matrix',
     eventNames: ['matrix'],
   });
-  for (const res of [account, contact, contract, field, token, writeKey, metric, feature]) {
+  const healthModelBody = (key: string) => ({
+    key,
+    name: 'Matrix health',
+    dimensions: [
+      {
+        key: 'size',
+        name: 'Size',
+        weight: 1,
+        components: [
+          { key: 'arr', name: 'ARR', fact: 'arr', weight: 1, normalisation: { kind: 'percentile' } },
+        ],
+      },
+    ],
+  });
+  const healthModel = await admin.post('/api/v1/health-models', healthModelBody('matrix_health'));
+  for (const res of [account, contact, contract, field, token, writeKey, metric, feature, healthModel]) {
     expect(res.status, JSON.stringify(res.body)).toBe(201);
   }
+  const scheme = await admin.post('/api/v1/tiering-schemes', {
+    key: 'matrix_scheme',
+    name: 'Matrix',
+    rules: [{ tier: 'matrix', when: 'arr >= 1000' }],
+    defaultTier: 'small',
+  });
+  const segment = await admin.post('/api/v1/segments', {
+    key: 'matrix_segment',
+    name: 'Matrix',
+    condition: 'arr > 0',
+  });
+  const stage = await admin.post('/api/v1/lifecycle-stages', {
+    key: 'matrix_stage',
+    name: 'Matrix',
+    condition: 'arr > 0',
+  });
+  for (const res of [scheme, segment, stage]) expect(res.status, JSON.stringify(res.body)).toBe(201);
   adminToken = token.body.token;
   ids = {
     '/accounts': account.body.id,
@@ -117,6 +149,10 @@ beforeAll(async () => {
     '/imports': 'accounts',
     '/metrics': metric.body.key,
     '/features': feature.body.id,
+    '/tiering-schemes': scheme.body.id,
+    '/segments': segment.body.id,
+    '/lifecycle-stages': stage.body.id,
+    '/health-models': healthModel.body.id,
   };
   params = { metric: metric.body.key };
 
@@ -153,6 +189,7 @@ beforeAll(async () => {
     'POST /currency-rates': { body: { currency: 'EUR', rate: 8, effectiveDate: '2024-01-01' } },
     'DELETE /currency-rates/{id}': {},
     'PATCH /ingest/settings': { body: { maxFutureHours: 48 } },
+    'POST /recompute': { body: {} },
     'POST /metrics': { body: { key: `m_${Date.now()}_${n++}`, name: 'Matrix 2', eventNames: ['x'] } },
     'PATCH /metrics/{id}': { body: { name: 'Matrix renamed' } },
     'DELETE /metrics/{id}': {},
@@ -160,6 +197,33 @@ beforeAll(async () => {
     'PATCH /features/{id}': { body: { name: 'Matrix renamed' } },
     'DELETE /features/{id}': {},
     'GET /metrics/{metric}/percentile': { query: `?accountId=${account.body.id}` },
+    'POST /health-models': { body: healthModelBody(`h_${Date.now()}_${n++}`) },
+    'PATCH /health-models/{id}': { body: { name: 'Matrix renamed' } },
+    'DELETE /health-models/{id}': {},
+    'POST /health-models/preview': { body: healthModelBody('matrix_preview') },
+    'POST /accounts/{id}/sentiment': { body: { score: 3, reason: 'Matrix' } },
+    'POST /tiering-schemes/preview': {
+      body: { rules: [{ tier: 'matrix', when: 'arr > 1' }], defaultTier: 'small' },
+    },
+    'POST /tiering-schemes': {
+      body: { key: `t_${Date.now()}_${n++}`, name: 'Matrix 2', rules: [], defaultTier: 'small' },
+    },
+    'PATCH /tiering-schemes/{id}': { body: { name: 'Matrix renamed' } },
+    'DELETE /tiering-schemes/{id}': {},
+    'POST /segments/preview': { body: { condition: 'arr > 1' } },
+    'POST /segments': { body: { key: `s_${Date.now()}_${n++}`, name: 'Matrix 2', condition: 'arr > 1' } },
+    'PATCH /segments/{id}': { body: { name: 'Matrix renamed' } },
+    'DELETE /segments/{id}': {},
+    'POST /accounts/{id}/tier-override': { body: { tier: 'matrix', reason: 'Matrix' } },
+    'DELETE /accounts/{id}/tier-override': {},
+    'POST /lifecycle-stages/defaults': { body: {} },
+    'POST /lifecycle-stages': {
+      body: { key: `l_${Date.now()}_${n++}`, name: 'Matrix 2', condition: 'arr > 1' },
+    },
+    'PATCH /lifecycle-stages/{id}': { body: { name: 'Matrix renamed' } },
+    'DELETE /lifecycle-stages/{id}': {},
+    'POST /accounts/{id}/stage-override': { body: { stage: 'matrix_stage', reason: 'Matrix' } },
+    'DELETE /accounts/{id}/stage-override': {},
     'POST /imports/usage': {
       body: `account,day,event,count\n${account.body.externalId},2024-01-01,matrix,1\n`,
       headers: { 'content-type': 'text/csv' },

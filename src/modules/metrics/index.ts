@@ -5,6 +5,7 @@ export {
   getAccountUsers,
   getMetricPercentile,
   getSegmentMetricSeries,
+  summaryWindows,
 } from './analytics.ts';
 export {
   CreateFeature,

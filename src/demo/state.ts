@@ -1,0 +1,46 @@
+import type { Ctx } from '../context.ts';
+import { installDefaultStages } from '../modules/lifecycle/index.ts';
+import { recompute } from '../modules/recompute/index.ts';
+import { createSegment, installDefaultScheme } from '../modules/segments/index.ts';
+import { addDays, today } from '../time.ts';
+
+/** Saved segments a CS team starts with (seed 000: "重续缓用", big accounts first). */
+const SEGMENTS = [
+  {
+    key: 'renewal_at_risk',
+    name: '续约风险',
+    description: 'In the 90-day renewal window with danger health',
+    condition: 'stage = "renewal" and health.status = "danger"',
+  },
+  {
+    key: 'big_low_adoption',
+    name: '大客户低使用',
+    description: 'ARR of 300k or more and fewer than 20% of seats active',
+    condition: 'arr >= 300000 and breadth < 0.2',
+  },
+  {
+    key: 'silent_30d',
+    name: '30 天未触达',
+    description: 'No note, call, meeting or email for 30 days',
+    condition: 'days_since_last_touch > 30 or days_since_last_touch is empty',
+  },
+];
+
+/**
+ * The demo ships the default tiering scheme, lifecycle stages and a few segments, and backfills
+ * health, tier, stage and segment history weekly over the usage period (daily for the last two
+ * weeks), so trends, "what changed" and the calibration backtest have history to read.
+ */
+export async function installDemoState(ctx: Ctx, days: number) {
+  await installDefaultScheme(ctx);
+  await installDefaultStages(ctx);
+  for (const s of SEGMENTS) await createSegment({ ctx, input: s as never });
+  const end = today(ctx);
+  if (days <= 0) return recompute({ ctx, input: {} });
+  const weekly = await recompute({
+    ctx,
+    input: { from: addDays(end, -Math.min(days, 364)), to: addDays(end, -14), step: 7 },
+  });
+  const daily = await recompute({ ctx, input: { from: addDays(end, -13), to: end } });
+  return [...weekly, ...daily];
+}

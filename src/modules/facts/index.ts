@@ -1,0 +1,16 @@
+export { buildFacts, type Facts, monthsBetween, percentileRanks } from './build-facts.ts';
+export { BASE_FACTS, loadCatalogue } from './catalogue.ts';
+export {
+  type Catalogue,
+  Condition,
+  ConditionError,
+  conditionFacts,
+  type FactDef,
+  type FactType,
+  type Within,
+} from './condition.ts';
+export { checkCondition, compileCondition } from './condition-check.ts';
+export { type ConditionEnv, evaluateCondition } from './condition-eval.ts';
+export { conditionToText, parseCondition } from './condition-text.ts';
+export { factsRoutes } from './facts.routes.ts';
+export { getAccountFacts, getCatalogue, loadStateFacts } from './facts.ts';

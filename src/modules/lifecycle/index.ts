@@ -1,0 +1,20 @@
+export { lifecycleRoutes } from './lifecycle.routes.ts';
+export type { LoadedStage } from './lifecycle.ts';
+export {
+  CreateLifecycleStage,
+  clearStageOverride,
+  createLifecycleStage,
+  deleteLifecycleStage,
+  getLifecycleStage,
+  installDefaultStages,
+  LifecycleStage,
+  listLifecycleStages,
+  listStageHistory,
+  loadStages,
+  SetStageOverride,
+  setStageOverride,
+  UpdateLifecycleStage,
+  updateLifecycleStage,
+} from './lifecycle.ts';
+export type { StageRule, StageTemplate } from './stages.ts';
+export { assignStage, DEFAULT_STAGES, STAGE_LABELS } from './stages.ts';

@@ -1,0 +1,358 @@
+import { z } from 'zod';
+import { type Ctx, inTransaction } from '../../context.ts';
+import { isUniqueViolation, parseJson } from '../../db/dialect.ts';
+import { conflict, notFound } from '../../errors.ts';
+import { newId } from '../../ids.ts';
+import { nowIso } from '../../time.ts';
+import { authorize, writeAudit } from '../auth/index.ts';
+import type { Condition } from '../facts/condition.ts';
+import { conditionToText } from '../facts/condition-text.ts';
+import {
+  BodyChecker,
+  ConditionInput,
+  ConditionJson,
+  clearStateOverride,
+  Day,
+  Key,
+  type ListPage,
+  listStateChanges,
+  loadAccountFacts,
+  loadCatalogueMap,
+  Name,
+  type OverrideSpec,
+  Reason,
+  setStateOverride,
+} from '../segments/index.ts';
+import type { LifecycleStagesTable } from './lifecycle.table.ts';
+import { assignStage, DEFAULT_STAGES, type StageRule } from './stages.ts';
+
+export const LifecycleStage = z.object({
+  id: z.string(),
+  key: z.string(),
+  name: z.string(),
+  /** 1 is tried first; the first stage whose condition holds is the account's stage. */
+  position: z.number(),
+  condition: ConditionJson,
+  conditionText: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type LifecycleStage = z.infer<typeof LifecycleStage>;
+
+const Position = z.number().int().min(1).max(1000);
+export const CreateLifecycleStage = z.object({
+  key: Key,
+  name: Name,
+  condition: ConditionInput,
+  /** Where to insert it (1 = checked first); the others move down. Default: last. */
+  position: Position.optional(),
+});
+export type CreateLifecycleStage = z.input<typeof CreateLifecycleStage>;
+export const UpdateLifecycleStage = z
+  .object({ name: Name, condition: ConditionInput, position: Position })
+  .partial();
+export type UpdateLifecycleStage = z.input<typeof UpdateLifecycleStage>;
+
+export const SetStageOverride = z.object({
+  stage: Key,
+  reason: Reason,
+  expiresOn: Day.nullable().optional(),
+});
+export type SetStageOverride = z.input<typeof SetStageOverride>;
+
+/** A stage as the recompute pipeline uses it, in position order. */
+export type LoadedStage = StageRule & { id: string; name: string; position: number };
+
+export const stageRowToStage = (r: LifecycleStagesTable): LifecycleStage => {
+  const condition = parseJson<Condition>(r.condition, { and: [] });
+  return {
+    id: r.id,
+    key: r.key,
+    name: r.name,
+    position: r.position,
+    condition,
+    conditionText: conditionToText(condition),
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+};
+
+// Recompute assigns the stage after the tier and before segments: a stage may read the tier and
+// health, but not segments, nor the stage it is assigning.
+const AFTER_STAGE = ['stage', 'days_in_stage', 'segments'];
+async function checkStageCondition(ctx: Ctx, input: unknown): Promise<Condition> {
+  const checker = new BodyChecker(await loadCatalogueMap(ctx));
+  const condition = checker.condition(
+    input,
+    'condition',
+    AFTER_STAGE,
+    'Stage conditions run before segments are assigned and cannot read them or the stage itself',
+  );
+  checker.done();
+  return condition!;
+}
+
+const orderedRows = (ctx: Ctx) =>
+  ctx.db
+    .selectFrom('lifecycle_stages')
+    .selectAll()
+    .where('workspace_id', '=', ctx.workspace.id)
+    .orderBy('position')
+    .orderBy('key')
+    .execute();
+
+/** Every stage of the workspace in the order they are tried. */
+export async function loadStages(ctx: Ctx): Promise<LoadedStage[]> {
+  return (await orderedRows(ctx)).map((r) => ({
+    id: r.id,
+    key: r.key,
+    name: r.name,
+    position: r.position,
+    condition: JSON.parse(r.condition) as Condition,
+  }));
+}
+
+async function getStageRow(ctx: Ctx, idOrKey: string): Promise<LifecycleStagesTable> {
+  const row = await ctx.db
+    .selectFrom('lifecycle_stages')
+    .selectAll()
+    .where('workspace_id', '=', ctx.workspace.id)
+    .where((eb) => eb.or([eb('id', '=', idOrKey), eb('key', '=', idOrKey)]))
+    .executeTakeFirst();
+  if (!row) throw notFound('Lifecycle stage', idOrKey);
+  return row;
+}
+
+/**
+ * Puts stage `id` at `position` (1-based, clamped; undefined: leaves it where it sorts) and
+ * renumbers all stages 1..n, so positions stay a plain ranking with no gaps or ties.
+ */
+async function renumber(tx: Ctx, id?: string, position?: number): Promise<void> {
+  const rows = await orderedRows(tx);
+  const ids = rows.map((r) => r.id);
+  if (id !== undefined && position !== undefined) {
+    ids.splice(ids.indexOf(id), 1);
+    ids.splice(Math.min(position - 1, ids.length), 0, id);
+  }
+  const was = new Map(rows.map((r) => [r.id, r.position]));
+  for (const [i, stageId] of ids.entries()) {
+    if (was.get(stageId) === i + 1) continue;
+    await tx.db
+      .updateTable('lifecycle_stages')
+      .set({ position: i + 1 })
+      .where('workspace_id', '=', tx.workspace.id)
+      .where('id', '=', stageId)
+      .execute();
+  }
+}
+
+export async function listLifecycleStages({ ctx }: { ctx: Ctx; input?: unknown }) {
+  await authorize(ctx, 'read');
+  return { items: (await orderedRows(ctx)).map(stageRowToStage), nextCursor: null };
+}
+
+export async function getLifecycleStage({ ctx, id }: { ctx: Ctx; id: string }) {
+  await authorize(ctx, 'read');
+  return stageRowToStage(await getStageRow(ctx, id));
+}
+
+export async function createLifecycleStage({ ctx, input }: { ctx: Ctx; input: CreateLifecycleStage }) {
+  await authorize(ctx, 'settings:write');
+  const data = CreateLifecycleStage.parse(input);
+  const condition = await checkStageCondition(ctx, data.condition);
+  return inTransaction(ctx, async (tx) => {
+    const now = nowIso(tx);
+    const row: LifecycleStagesTable = {
+      id: newId(),
+      workspace_id: tx.workspace.id,
+      key: data.key,
+      name: data.name,
+      // Sorts after every existing stage until renumber places it.
+      position: 1_000_000,
+      condition: JSON.stringify(condition),
+      created_at: now,
+      updated_at: now,
+    };
+    try {
+      await tx.db.insertInto('lifecycle_stages').values(row).execute();
+    } catch (error) {
+      if (isUniqueViolation(error)) throw conflict(`A lifecycle stage with key ${data.key} already exists`);
+      throw error;
+    }
+    await renumber(tx, row.id, data.position);
+    const stage = stageRowToStage(await getStageRow(tx, row.id));
+    await writeAudit(tx, {
+      action: 'lifecycle_stage.created',
+      entityType: 'lifecycle_stage',
+      entityId: row.id,
+      after: stage,
+    });
+    return stage;
+  });
+}
+
+export async function updateLifecycleStage({
+  ctx,
+  id,
+  input,
+}: {
+  ctx: Ctx;
+  id: string;
+  input: UpdateLifecycleStage;
+}) {
+  await authorize(ctx, 'settings:write');
+  const data = UpdateLifecycleStage.parse(input);
+  const condition = data.condition === undefined ? undefined : await checkStageCondition(ctx, data.condition);
+  return inTransaction(ctx, async (tx) => {
+    const before = stageRowToStage(await getStageRow(tx, id));
+    await tx.db
+      .updateTable('lifecycle_stages')
+      .set({
+        name: data.name,
+        condition: condition === undefined ? undefined : JSON.stringify(condition),
+        updated_at: nowIso(tx),
+      })
+      .where('workspace_id', '=', tx.workspace.id)
+      .where('id', '=', before.id)
+      .execute();
+    if (data.position !== undefined) await renumber(tx, before.id, data.position);
+    const stage = stageRowToStage(await getStageRow(tx, before.id));
+    await writeAudit(tx, {
+      action: 'lifecycle_stage.updated',
+      entityType: 'lifecycle_stage',
+      entityId: stage.id,
+      before,
+      after: stage,
+    });
+    return stage;
+  });
+}
+
+/**
+ * Refused while an account has the stage as its manual stage: deleting it would silently drop a
+ * person's decision and reason. Accounts currently in it get their new stage at the next recompute.
+ */
+export async function deleteLifecycleStage({ ctx, id }: { ctx: Ctx; id: string }) {
+  await authorize(ctx, 'settings:write');
+  await inTransaction(ctx, async (tx) => {
+    const before = stageRowToStage(await getStageRow(tx, id));
+    const held = await tx.db
+      .selectFrom('state_overrides')
+      .select('account_id')
+      .where('workspace_id', '=', tx.workspace.id)
+      .where('kind', '=', 'stage')
+      .where('value', '=', before.key)
+      .execute();
+    if (held.length > 0) {
+      throw conflict(
+        `Stage ${before.key} is the manual stage of ${held.length} account(s); remove those overrides first`,
+        { accountIds: held.map((h) => h.account_id) },
+      );
+    }
+    await tx.db
+      .deleteFrom('lifecycle_stages')
+      .where('workspace_id', '=', tx.workspace.id)
+      .where('id', '=', before.id)
+      .execute();
+    await renumber(tx);
+    await writeAudit(tx, {
+      action: 'lifecycle_stage.deleted',
+      entityType: 'lifecycle_stage',
+      entityId: before.id,
+      before,
+    });
+  });
+}
+
+/**
+ * Installs seed 004's stages (stages.ts DEFAULT_STAGES) when the workspace has none; a workspace
+ * that already defines stages keeps them untouched. Returns how many were installed and the list.
+ */
+export async function installDefaultStages(
+  ctx: Ctx,
+): Promise<{ installed: number; items: LifecycleStage[] }> {
+  await authorize(ctx, 'settings:write');
+  return inTransaction(ctx, async (tx) => {
+    const existing = await orderedRows(tx);
+    if (existing.length > 0) return { installed: 0, items: existing.map(stageRowToStage) };
+    const now = nowIso(tx);
+    const rows = DEFAULT_STAGES.map(
+      (s, i): LifecycleStagesTable => ({
+        id: newId(),
+        workspace_id: tx.workspace.id,
+        key: s.key,
+        name: s.name,
+        position: i + 1,
+        condition: JSON.stringify(s.condition),
+        created_at: now,
+        updated_at: now,
+      }),
+    );
+    try {
+      await tx.db.insertInto('lifecycle_stages').values(rows).execute();
+    } catch (error) {
+      if (isUniqueViolation(error))
+        throw conflict('Lifecycle stages were being installed at the same time; try again');
+      throw error;
+    }
+    const items = rows.map(stageRowToStage);
+    for (const stage of items) {
+      await writeAudit(tx, {
+        action: 'lifecycle_stage.created',
+        entityType: 'lifecycle_stage',
+        entityId: stage.id,
+        after: stage,
+      });
+    }
+    return { installed: items.length, items };
+  });
+}
+
+const STAGE_OVERRIDE: OverrideSpec = {
+  kind: 'stage',
+  field: 'stage',
+  noun: 'Stage',
+  check: async (tx, value) => {
+    const keys = (await orderedRows(tx)).map((r) => r.key);
+    if (keys.includes(value)) return undefined;
+    return keys.length
+      ? `Unknown stage "${value}": this workspace has ${keys.join(', ')}`
+      : `Unknown stage "${value}": this workspace has no lifecycle stages yet`;
+  },
+  ruleValue: async (tx, accountId, day) =>
+    assignStage(await loadStages(tx), await loadAccountFacts(tx, accountId, day)),
+};
+
+export async function setStageOverride({
+  ctx,
+  accountId,
+  input,
+}: {
+  ctx: Ctx;
+  accountId: string;
+  input: SetStageOverride;
+}) {
+  const data = SetStageOverride.parse(input);
+  return setStateOverride(ctx, accountId, STAGE_OVERRIDE, {
+    value: data.stage,
+    reason: data.reason,
+    expiresOn: data.expiresOn,
+  });
+}
+
+export async function clearStageOverride({ ctx, accountId }: { ctx: Ctx; accountId: string }) {
+  await clearStateOverride(ctx, accountId, STAGE_OVERRIDE);
+}
+
+/** Changes of the account's stage (by the rules or by hand), newest first. */
+export async function listStageHistory({
+  ctx,
+  accountId,
+  input,
+}: {
+  ctx: Ctx;
+  accountId: string;
+  input: ListPage;
+}) {
+  return listStateChanges({ ctx, accountId, kind: 'stage', input });
+}

@@ -1,0 +1,21 @@
+import { type Deps, systemCtx } from '../../context.ts';
+import { today } from '../../time.ts';
+import { recomputeDay } from './recompute.ts';
+
+/** Hourly: today's health, tiers, stages and segments for every workspace (idempotent per day). */
+export async function recomputeJob(deps: Deps) {
+  const workspaces = await deps.db
+    .selectFrom('workspaces')
+    .select(['id', 'base_currency', 'time_zone'])
+    .execute();
+  let accounts = 0;
+  for (const w of workspaces) {
+    const ctx = systemCtx(
+      deps,
+      { id: w.id, baseCurrency: w.base_currency, timeZone: w.time_zone },
+      'recompute',
+    );
+    accounts += (await recomputeDay(ctx, today(ctx))).accounts;
+  }
+  return { workspaces: workspaces.length, accounts };
+}

@@ -1,0 +1,267 @@
+import { z } from 'zod';
+import { type Ctx, inTransaction } from '../../context.ts';
+import { invalid } from '../../errors.ts';
+import { newId } from '../../ids.ts';
+import { addDays, daysBetween, isValidDay, nowIso, today } from '../../time.ts';
+import { authorize } from '../auth/index.ts';
+import { buildFacts, loadCatalogue } from '../facts/index.ts';
+import {
+  computeHealthTrends,
+  loadHealthModels,
+  loadSentiments,
+  scoreAll,
+  writeHealthScores,
+} from '../health/index.ts';
+import { assignStage, loadStages } from '../lifecycle/index.ts';
+import {
+  assignTier,
+  batchEnv,
+  evaluateSegments,
+  loadActiveScheme,
+  loadOverrides,
+  loadSegments,
+  updateSegmentMembership,
+} from '../segments/index.ts';
+import { writeTimeline } from '../timeline/index.ts';
+
+type State = {
+  health_score: number | null;
+  health_status: string | null;
+  health_model_id: string | null;
+  health_trend_7d: number | null;
+  health_trend_30d: number | null;
+  tier: string | null;
+  tier_since: string | null;
+  stage: string | null;
+  stage_since: string | null;
+  segments: string;
+};
+
+export type RecomputeResult = {
+  day: string;
+  accounts: number;
+  scored: number;
+  changes: {
+    health_status: number;
+    tier: number;
+    stage: number;
+    segment_enter: number;
+    segment_exit: number;
+  };
+};
+
+const TIMELINE_TITLES = {
+  health_status: (from: string | null, to: string | null) => `Health status ${from ?? '—'} → ${to ?? '—'}`,
+  tier: (from: string | null, to: string | null) => `Tier ${from ?? '—'} → ${to ?? '—'}`,
+  stage: (from: string | null, to: string | null) => `Lifecycle stage ${from ?? '—'} → ${to ?? '—'}`,
+};
+
+/**
+ * One day of the recompute pipeline for every account: facts -> health -> tier -> stage ->
+ * segments. Everything after the facts are loaded is pure (scoreAll, assignTier, assignStage,
+ * evaluateSegments); this function loads, runs them in order and writes the results in one
+ * transaction: the day's health snapshot, each account's current state, and a state change (plus a
+ * timeline entry) for every tier, stage or health-status change. Running the same day again
+ * changes nothing.
+ *
+ * Health-model selectors and tier rules may read `tier`, `stage` and `segments`: they see the
+ * values from the previous run, as the pipeline computes them after health.
+ */
+export async function recomputeDay(ctx: Ctx, day: string): Promise<RecomputeResult> {
+  const facts = await buildFacts(ctx, null, day);
+  const catalogue = new Map((await loadCatalogue(ctx)).map((d) => [d.key, d]));
+  const previous = new Map(
+    (
+      await ctx.db
+        .selectFrom('account_states')
+        .selectAll()
+        .where('workspace_id', '=', ctx.workspace.id)
+        .execute()
+    ).map((r) => [r.account_id, r as State]),
+  );
+  for (const [id, f] of facts) {
+    const p = previous.get(id);
+    f.tier = p?.tier ?? null;
+    f.stage = p?.stage ?? null;
+    f.segments = p ? (JSON.parse(p.segments) as string[]) : [];
+  }
+
+  const sentiments = await loadSentiments(ctx, day);
+  for (const [id, f] of facts) f['health.sentiment'] = sentiments.get(id)?.score ?? null;
+  const models = await loadHealthModels(ctx);
+  const scores = scoreAll(models, facts, catalogue, { sentiments, envFor: batchEnv(facts) });
+  const trends = await computeHealthTrends(ctx, day, scores);
+  for (const [id, f] of facts) {
+    const s = scores.get(id);
+    f['health.score'] = s?.score ?? null;
+    f['health.status'] = s?.status ?? null;
+    f['health.trend_7d'] = trends.get(id)?.trend7d ?? null;
+    f['health.trend_30d'] = trends.get(id)?.trend30d ?? null;
+  }
+
+  const scheme = await loadActiveScheme(ctx);
+  const overrides = await loadOverrides(ctx, day);
+  let env = batchEnv(facts);
+  for (const [id, f] of facts) {
+    f.tier = overrides.tier.get(id)?.value ?? (scheme ? assignTier(scheme, f, env(id)) : null);
+  }
+  const stages = await loadStages(ctx);
+  env = batchEnv(facts); // percentile "within tier" must see the new tiers
+  for (const [id, f] of facts) {
+    f.stage = overrides.stage.get(id)?.value ?? (stages.length ? assignStage(stages, f, env(id)) : null);
+  }
+  const segments = await loadSegments(ctx);
+  const membership = new Map<string, string[]>();
+  for (const [id, f] of facts) {
+    const keys = evaluateSegments(segments, f, env(id));
+    membership.set(id, keys);
+    f.segments = keys;
+  }
+
+  return inTransaction(ctx, async (tx) => {
+    const result: RecomputeResult = {
+      day,
+      accounts: facts.size,
+      scored: await writeHealthScores(tx, day, scores),
+      changes: { health_status: 0, tier: 0, stage: 0, segment_enter: 0, segment_exit: 0 },
+    };
+    for (const c of await updateSegmentMembership(tx, day, membership)) {
+      result.changes[c.kind as 'segment_enter' | 'segment_exit']++;
+    }
+    const now = nowIso(tx);
+    const system: Ctx = { ...tx, actor: { kind: 'system', name: 'recompute' } };
+    const rows = [];
+    for (const [id, f] of facts) {
+      const p = previous.get(id);
+      const s = scores.get(id);
+      const next = {
+        workspace_id: tx.workspace.id,
+        account_id: id,
+        day,
+        health_score: s?.score ?? null,
+        health_status: s?.status ?? null,
+        health_model_id: s?.modelId ?? null,
+        health_trend_7d: f['health.trend_7d'] as number | null,
+        health_trend_30d: f['health.trend_30d'] as number | null,
+        tier: f.tier as string | null,
+        tier_since: p && p.tier === f.tier ? p.tier_since : day,
+        stage: f.stage as string | null,
+        stage_since: p && p.stage === f.stage ? p.stage_since : day,
+        segments: JSON.stringify(f.segments),
+        updated_at: now,
+      };
+      rows.push(next);
+      for (const kind of ['health_status', 'tier', 'stage'] as const) {
+        const from = p ? (p[kind] ?? null) : null;
+        const to = next[kind];
+        if (from === to || (!p && to === null)) continue;
+        result.changes[kind]++;
+        await tx.db
+          .insertInto('state_changes')
+          .values({
+            id: newId(),
+            workspace_id: tx.workspace.id,
+            account_id: id,
+            day,
+            kind,
+            from_value: from,
+            to_value: to,
+            reason: null,
+            created_at: now,
+          })
+          .execute();
+        // The first assignment is history, not news: only real changes go on the timeline.
+        if (p) {
+          await writeTimeline(system, {
+            accountId: id,
+            type: `${kind === 'health_status' ? 'health.status' : kind}.changed`,
+            title: TIMELINE_TITLES[kind](from, to),
+            data: { changes: { [kind]: [from, to] }, day },
+            occurredAt: `${day}T12:00:00.000Z` > now ? now : `${day}T12:00:00.000Z`,
+          });
+        }
+      }
+    }
+    for (let i = 0; i < rows.length; i += 200) {
+      await tx.db
+        .insertInto('account_states')
+        .values(rows.slice(i, i + 200))
+        .onConflict((oc) =>
+          oc.columns(['workspace_id', 'account_id']).doUpdateSet((eb) => ({
+            day: eb.ref('excluded.day'),
+            health_score: eb.ref('excluded.health_score'),
+            health_status: eb.ref('excluded.health_status'),
+            health_model_id: eb.ref('excluded.health_model_id'),
+            health_trend_7d: eb.ref('excluded.health_trend_7d'),
+            health_trend_30d: eb.ref('excluded.health_trend_30d'),
+            tier: eb.ref('excluded.tier'),
+            tier_since: eb.ref('excluded.tier_since'),
+            stage: eb.ref('excluded.stage'),
+            stage_since: eb.ref('excluded.stage_since'),
+            segments: eb.ref('excluded.segments'),
+            updated_at: eb.ref('excluded.updated_at'),
+          })),
+        )
+        .execute();
+    }
+    // Accounts deleted since the last run leave no state behind.
+    const gone = [...previous.keys()].filter((id) => !facts.has(id));
+    for (let i = 0; i < gone.length; i += 200) {
+      await tx.db
+        .deleteFrom('account_states')
+        .where('workspace_id', '=', tx.workspace.id)
+        .where('account_id', 'in', gone.slice(i, i + 200))
+        .execute();
+    }
+    return result;
+  });
+}
+
+export const RecomputeInput = z.object({
+  from: z.string().refine(isValidDay, 'must be a date as YYYY-MM-DD').optional(),
+  to: z.string().refine(isValidDay, 'must be a date as YYYY-MM-DD').optional(),
+  /** Backfill every `step` days (the last day is always included), e.g. 7 for weekly history. */
+  step: z.number().int().min(1).max(31).default(1),
+});
+export type RecomputeInput = z.input<typeof RecomputeInput>;
+
+/** At most this many days per request: a backfill of years belongs to the CLI. */
+export const MAX_RECOMPUTE_DAYS = 400;
+
+/**
+ * Recomputes one day (default today) or backfills a range in order, ending with the latest day so
+ * the current state reflects it. Each day is idempotent.
+ */
+export async function recompute({
+  ctx,
+  input,
+  onDay,
+}: {
+  ctx: Ctx;
+  input: RecomputeInput;
+  onDay?: (r: RecomputeResult) => void;
+}): Promise<RecomputeResult[]> {
+  await authorize(ctx, 'settings:write');
+  const data = RecomputeInput.parse(input);
+  const to = data.to ?? today(ctx);
+  const from = data.from ?? to;
+  if (from > to)
+    throw invalid('from must not be after to', { issues: [{ path: 'from', message: 'after to' }] });
+  if (to > today(ctx))
+    throw invalid('to cannot be in the future', { issues: [{ path: 'to', message: 'after today' }] });
+  if (daysBetween(from, to) + 1 > MAX_RECOMPUTE_DAYS) {
+    throw invalid(`A recompute covers at most ${MAX_RECOMPUTE_DAYS} days`, {
+      issues: [{ path: 'from', message: 'range too long' }],
+    });
+  }
+  // Anchored on `to`, so weekly backfills put a snapshot exactly 7 and 28 days before the last day.
+  const days: string[] = [];
+  for (let d = to; d >= from; d = addDays(d, -data.step)) days.unshift(d);
+  const results: RecomputeResult[] = [];
+  for (const day of days) {
+    const r = await recomputeDay(ctx, day);
+    results.push(r);
+    onDay?.(r);
+  }
+  return results;
+}

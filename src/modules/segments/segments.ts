@@ -1,0 +1,369 @@
+import { type Ctx, inTransaction } from '../../context.ts';
+import { isUniqueViolation, parseJson } from '../../db/dialect.ts';
+import { conflict, notFound } from '../../errors.ts';
+import { newId } from '../../ids.ts';
+import { decodeCursor, encodeCursor } from '../../pagination.ts';
+import { nowIso } from '../../time.ts';
+import { authorize, writeAudit } from '../auth/index.ts';
+import type { Condition } from '../facts/condition.ts';
+import { conditionToText } from '../facts/condition-text.ts';
+import { BodyChecker, loadCatalogueMap } from './compile.ts';
+import { batchEnv, loadCurrentFacts } from './current-facts.ts';
+import { stateChangeRowToChange } from './overrides.ts';
+import { compareText, evaluateSegments, type SegmentRule } from './rules.ts';
+import {
+  CreateSegment,
+  type ListPage,
+  PreviewSegment,
+  type Segment,
+  type SegmentPreview,
+  type StateChange,
+  UpdateSegment,
+} from './segments.schemas.ts';
+import type { SegmentsTable, StateChangesTable } from './segments.table.ts';
+
+const BATCH = 500;
+
+/** A saved segment as the recompute pipeline uses it: a key and a checked condition. */
+export type LoadedSegment = SegmentRule & { id: string; name: string };
+
+export const segmentRowToSegment = (r: SegmentsTable): Segment => {
+  const condition = parseJson<Condition>(r.condition, { and: [] });
+  return {
+    id: r.id,
+    key: r.key,
+    name: r.name,
+    description: r.description,
+    condition,
+    conditionText: conditionToText(condition),
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+};
+
+// Segments are evaluated last in recompute (after tier and stage), so their conditions may read
+// both; `segments` itself would be yesterday's membership, a loop rather than a rule.
+async function checkSegmentCondition(ctx: Ctx, input: unknown, path = 'condition'): Promise<Condition> {
+  const checker = new BodyChecker(await loadCatalogueMap(ctx));
+  const condition = checker.condition(
+    input,
+    path,
+    ['segments'],
+    'A segment cannot be defined by segment membership',
+  );
+  checker.done();
+  return condition!;
+}
+
+async function getSegmentRow(ctx: Ctx, idOrKey: string): Promise<SegmentsTable> {
+  const row = await ctx.db
+    .selectFrom('segments')
+    .selectAll()
+    .where('workspace_id', '=', ctx.workspace.id)
+    .where((eb) => eb.or([eb('id', '=', idOrKey), eb('key', '=', idOrKey)]))
+    .executeTakeFirst();
+  if (!row) throw notFound('Segment', idOrKey);
+  return row;
+}
+
+/** Every saved segment of the workspace, by key, with its condition ready for `evaluateSegments`. */
+export async function loadSegments(ctx: Ctx): Promise<LoadedSegment[]> {
+  const rows = await ctx.db
+    .selectFrom('segments')
+    .selectAll()
+    .where('workspace_id', '=', ctx.workspace.id)
+    .orderBy('key')
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    key: r.key,
+    name: r.name,
+    condition: JSON.parse(r.condition) as Condition,
+  }));
+}
+
+export async function listSegments({ ctx }: { ctx: Ctx; input?: unknown }) {
+  await authorize(ctx, 'read');
+  const rows = await ctx.db
+    .selectFrom('segments')
+    .selectAll()
+    .where('workspace_id', '=', ctx.workspace.id)
+    .orderBy('key')
+    .execute();
+  return { items: rows.map(segmentRowToSegment), nextCursor: null };
+}
+
+export async function getSegment({ ctx, id }: { ctx: Ctx; id: string }) {
+  await authorize(ctx, 'read');
+  return segmentRowToSegment(await getSegmentRow(ctx, id));
+}
+
+/** Membership follows at the next recompute (see `updateSegmentMembership`); preview shows it now. */
+export async function createSegment({ ctx, input }: { ctx: Ctx; input: CreateSegment }) {
+  await authorize(ctx, 'settings:write');
+  const data = CreateSegment.parse(input);
+  const condition = await checkSegmentCondition(ctx, data.condition);
+  return inTransaction(ctx, async (tx) => {
+    const now = nowIso(tx);
+    const row: SegmentsTable = {
+      id: newId(),
+      workspace_id: tx.workspace.id,
+      key: data.key,
+      name: data.name,
+      description: data.description ?? null,
+      condition: JSON.stringify(condition),
+      created_at: now,
+      updated_at: now,
+    };
+    try {
+      await tx.db.insertInto('segments').values(row).execute();
+    } catch (error) {
+      if (isUniqueViolation(error)) throw conflict(`A segment with key ${data.key} already exists`);
+      throw error;
+    }
+    const segment = segmentRowToSegment(row);
+    await writeAudit(tx, {
+      action: 'segment.created',
+      entityType: 'segment',
+      entityId: row.id,
+      after: segment,
+    });
+    return segment;
+  });
+}
+
+export async function updateSegment({ ctx, id, input }: { ctx: Ctx; id: string; input: UpdateSegment }) {
+  await authorize(ctx, 'settings:write');
+  const data = UpdateSegment.parse(input);
+  const condition =
+    data.condition === undefined ? undefined : await checkSegmentCondition(ctx, data.condition);
+  return inTransaction(ctx, async (tx) => {
+    const before = segmentRowToSegment(await getSegmentRow(tx, id));
+    const after = await tx.db
+      .updateTable('segments')
+      .set({
+        name: data.name,
+        description: data.description,
+        condition: condition === undefined ? undefined : JSON.stringify(condition),
+        updated_at: nowIso(tx),
+      })
+      .where('workspace_id', '=', tx.workspace.id)
+      .where('id', '=', before.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const segment = segmentRowToSegment(after);
+    await writeAudit(tx, {
+      action: 'segment.updated',
+      entityType: 'segment',
+      entityId: segment.id,
+      before,
+      after: segment,
+    });
+    return segment;
+  });
+}
+
+/** Deletes the segment and its membership; past enter/exit history stays. */
+export async function deleteSegment({ ctx, id }: { ctx: Ctx; id: string }) {
+  await authorize(ctx, 'settings:write');
+  await inTransaction(ctx, async (tx) => {
+    const before = segmentRowToSegment(await getSegmentRow(tx, id));
+    await tx.db
+      .deleteFrom('segment_members')
+      .where('workspace_id', '=', tx.workspace.id)
+      .where('segment_id', '=', before.id)
+      .execute();
+    await tx.db
+      .deleteFrom('segments')
+      .where('workspace_id', '=', tx.workspace.id)
+      .where('id', '=', before.id)
+      .execute();
+    await writeAudit(tx, { action: 'segment.deleted', entityType: 'segment', entityId: before.id, before });
+  });
+}
+
+/** The segment's members as of the last recompute, by account name. */
+export async function listSegmentMembers({ ctx, id, input }: { ctx: Ctx; id: string; input: ListPage }) {
+  await authorize(ctx, 'read');
+  const segment = await getSegmentRow(ctx, id);
+  let q = ctx.db
+    .selectFrom('segment_members as m')
+    .innerJoin('accounts as a', (j) =>
+      j.onRef('a.id', '=', 'm.account_id').onRef('a.workspace_id', '=', 'm.workspace_id'),
+    )
+    .select(['m.account_id', 'm.since', 'a.name', 'a.external_id'])
+    .where('m.workspace_id', '=', ctx.workspace.id)
+    .where('m.segment_id', '=', segment.id);
+  if (input.cursor) {
+    const [name, accountId] = decodeCursor(input.cursor, 2) as [string, string];
+    q = q.where((eb) =>
+      eb.or([eb('a.name', '>', name), eb.and([eb('a.name', '=', name), eb('m.account_id', '>', accountId)])]),
+    );
+  }
+  const rows = await q
+    .orderBy('a.name')
+    .orderBy('m.account_id')
+    .limit(input.limit + 1)
+    .execute();
+  const page = rows.slice(0, input.limit);
+  const last = page.at(-1);
+  return {
+    items: page.map((r) => ({
+      accountId: r.account_id,
+      externalId: r.external_id,
+      name: r.name,
+      since: r.since,
+    })),
+    nextCursor: rows.length > input.limit && last ? encodeCursor([last.name, last.account_id]) : null,
+  };
+}
+
+/**
+ * Brings segment_members in line with the given membership (account id -> keys of the segments it
+ * is in now) for those accounts only; accounts not in the map keep theirs, so the pipeline can work
+ * in batches. Unknown keys are ignored. Each entry and exit becomes a state change on `day`
+ * (kind segment_enter / segment_exit, to_value the segment key), which automation triggers on.
+ * Returns those changes.
+ */
+export async function updateSegmentMembership(
+  ctx: Ctx,
+  day: string,
+  membershipByAccount: ReadonlyMap<string, readonly string[]>,
+): Promise<StateChange[]> {
+  return inTransaction(ctx, async (tx) => {
+    const ws = tx.workspace.id;
+    const segments = await loadSegments(tx);
+    const idByKey = new Map(segments.map((s) => [s.key, s.id]));
+    const keyById = new Map(segments.map((s) => [s.id, s.key]));
+    const accountIds = [...membershipByAccount.keys()];
+    const now = nowIso(tx);
+    const changes: StateChangesTable[] = [];
+    const enters: { workspace_id: string; segment_id: string; account_id: string; since: string }[] = [];
+    const exits = new Map<string, string[]>();
+
+    for (let i = 0; i < accountIds.length; i += BATCH) {
+      const batch = accountIds.slice(i, i + BATCH);
+      const current = await tx.db
+        .selectFrom('segment_members')
+        .select(['segment_id', 'account_id'])
+        .where('workspace_id', '=', ws)
+        .where('account_id', 'in', batch)
+        .execute();
+      const have = new Map<string, Set<string>>();
+      for (const r of current) {
+        const set = have.get(r.account_id) ?? new Set<string>();
+        set.add(r.segment_id);
+        have.set(r.account_id, set);
+      }
+      for (const accountId of batch) {
+        const want = new Set<string>();
+        for (const key of membershipByAccount.get(accountId) ?? []) {
+          const id = idByKey.get(key);
+          if (id) want.add(id);
+        }
+        const had = have.get(accountId) ?? new Set<string>();
+        const change = (kind: string, segmentId: string) =>
+          changes.push({
+            id: newId(),
+            workspace_id: ws,
+            account_id: accountId,
+            day,
+            kind,
+            from_value: null,
+            to_value: keyById.get(segmentId)!,
+            reason: null,
+            created_at: now,
+          });
+        for (const segmentId of want) {
+          if (had.has(segmentId)) continue;
+          enters.push({ workspace_id: ws, segment_id: segmentId, account_id: accountId, since: day });
+          change('segment_enter', segmentId);
+        }
+        for (const segmentId of had) {
+          if (want.has(segmentId)) continue;
+          exits.set(segmentId, [...(exits.get(segmentId) ?? []), accountId]);
+          change('segment_exit', segmentId);
+        }
+      }
+    }
+
+    for (let i = 0; i < enters.length; i += BATCH) {
+      await tx.db
+        .insertInto('segment_members')
+        .values(enters.slice(i, i + BATCH))
+        .execute();
+    }
+    for (const [segmentId, ids] of exits) {
+      for (let i = 0; i < ids.length; i += BATCH) {
+        await tx.db
+          .deleteFrom('segment_members')
+          .where('workspace_id', '=', ws)
+          .where('segment_id', '=', segmentId)
+          .where('account_id', 'in', ids.slice(i, i + BATCH))
+          .execute();
+      }
+    }
+    // 9 columns a row: 100 rows stay far below SQLite's bound-parameter limit.
+    for (let i = 0; i < changes.length; i += 100) {
+      await tx.db
+        .insertInto('state_changes')
+        .values(changes.slice(i, i + 100))
+        .execute();
+    }
+    return changes.map(stateChangeRowToChange);
+  });
+}
+
+/**
+ * What-if for a segment condition, writing nothing: who matches today, and against a saved
+ * segment's current members who would enter and who would leave.
+ */
+export async function previewSegment({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: PreviewSegment;
+}): Promise<SegmentPreview> {
+  await authorize(ctx, 'settings:write');
+  const data = PreviewSegment.parse(input);
+  const condition = await checkSegmentCondition(ctx, data.condition);
+  const segment = data.segment === undefined ? undefined : await getSegmentRow(ctx, data.segment);
+  const current = new Set(
+    segment
+      ? (
+          await ctx.db
+            .selectFrom('segment_members')
+            .select('account_id')
+            .where('workspace_id', '=', ctx.workspace.id)
+            .where('segment_id', '=', segment.id)
+            .execute()
+        ).map((r) => r.account_id)
+      : [],
+  );
+  const { day, facts } = await loadCurrentFacts(ctx);
+  const env = batchEnv(facts);
+  const rule = [{ key: 'preview', condition }];
+  const ref = (accountId: string) => ({ accountId, name: String(facts.get(accountId)?.name ?? '') });
+  const members: ReturnType<typeof ref>[] = [];
+  const entering: ReturnType<typeof ref>[] = [];
+  for (const [accountId, f] of facts) {
+    if (evaluateSegments(rule, f, env(accountId)).length === 0) continue;
+    members.push(ref(accountId));
+    if (!current.has(accountId)) entering.push(ref(accountId));
+  }
+  const matched = new Set(members.map((m) => m.accountId));
+  // Members whose account is gone (deleted since the last recompute) leave too.
+  const leaving = [...current].filter((id) => !matched.has(id)).map(ref);
+  const byName = (a: { name: string; accountId: string }, b: { name: string; accountId: string }) =>
+    compareText(a.name, b.name) || compareText(a.accountId, b.accountId);
+  for (const list of [members, entering, leaving]) list.sort(byName);
+  return {
+    day,
+    accounts: facts.size,
+    count: members.length,
+    sample: members.slice(0, data.limit),
+    entering: { total: entering.length, items: entering.slice(0, data.limit) },
+    leaving: { total: leaving.length, items: leaving.slice(0, data.limit) },
+  };
+}

@@ -1,0 +1,94 @@
+// Ready-made tiering schemes from the seeds: the strategic / growth / nurture tiers of seed 000 and
+// the ways of tiering of seed 002 (ARR bands, active-user bands, region -> industry -> size).
+import { type Band, bandRules, type TieringRules } from './rules.ts';
+
+/** Seed 002's ARR bands (CNY): <100k small, 100k-300k medium, 300k-1M large, >=1M very large. */
+export const ARR_BANDS: readonly Band[] = [
+  { label: 'small', below: 100_000 },
+  { label: 'medium', below: 300_000 },
+  { label: 'large', below: 1_000_000 },
+  { label: 'very_large' },
+];
+
+/** Seed 002's bands of people actually using the product: <30, 30-100, 100-500, >=500. */
+export const ACTIVE_USER_BANDS: readonly Band[] = [
+  { label: 'small', below: 30 },
+  { label: 'medium', below: 100 },
+  { label: 'large', below: 500 },
+  { label: 'very_large' },
+];
+
+/**
+ * Seed 002's mixed example splits each region/industry group into large and small accounts only;
+ * the edge is where its ARR bands start "large" (300k).
+ */
+export const MIXED_SIZE_BANDS: readonly Band[] = [{ label: 'small', below: 300_000 }, { label: 'large' }];
+
+/** Display names of the tier keys the templates use, for UIs and reports. */
+export const TIER_LABELS: Readonly<Record<string, { zh: string; en: string }>> = {
+  strategic: { zh: '战略型客户', en: 'Strategic' },
+  growth: { zh: '成长型客户', en: 'Growth' },
+  nurture: { zh: '培育型客户', en: 'Nurture' },
+  small: { zh: '小型客户', en: 'Small' },
+  medium: { zh: '中型客户', en: 'Medium' },
+  large: { zh: '大型客户', en: 'Large' },
+  very_large: { zh: '超大型客户', en: 'Very large' },
+  unassigned: { zh: '未分层', en: 'Unassigned' },
+};
+
+export type SchemeTemplate = TieringRules & { key: string; name: string; description: string };
+
+/**
+ * The default scheme (seed 000). Strategic: a large contract (ARR >= 1M, seed 002's "very large")
+ * or a reference customer, tagged 标杆客户 ("合同金额大,或是标杆性客户"). Growth: a mid-sized
+ * contract (ARR >= 100k, where seed 002's "medium" starts), the accounts with room to expand.
+ * Nurture: everyone else, served with low-touch automation. Rules read only contract figures and
+ * tags, so an account's tier does not flap with a week of usage; health and usage drive stages,
+ * alerts and playbooks instead.
+ */
+export const DEFAULT_SCHEME: SchemeTemplate = {
+  key: 'strategic_growth_nurture',
+  name: '战略型 / 成长型 / 培育型',
+  description:
+    'Strategic: ARR >= 1,000,000 or tagged 标杆客户 (reference customer). Growth: ARR >= 100,000. Nurture: everyone else.',
+  rules: [
+    {
+      tier: 'strategic',
+      when: {
+        or: [
+          { fact: 'arr', op: '>=', value: 1_000_000 },
+          { fact: 'tags', op: 'contains', value: '标杆客户' },
+        ],
+      },
+    },
+    { tier: 'growth', when: { fact: 'arr', op: '>=', value: 100_000 } },
+  ],
+  defaultTier: 'nurture',
+};
+
+export const SCHEME_TEMPLATES: readonly SchemeTemplate[] = [
+  DEFAULT_SCHEME,
+  {
+    key: 'arr_bands',
+    name: '按 ARR 分级 / By ARR',
+    description: 'ARR in the base currency: <100k small, 100k-300k medium, 300k-1M large, >=1M very large.',
+    ...bandRules('arr', ARR_BANDS),
+  },
+  {
+    key: 'active_user_bands',
+    name: '按使用人数分级 / By active users',
+    description:
+      'Distinct active users over 30 days: <30 small, 30-100 medium, 100-500 large, >=500 very large.',
+    ...bandRules('active_users_30d', ACTIVE_USER_BANDS),
+  },
+  {
+    key: 'mixed',
+    name: '区域 / 行业 / 规模 / Region, industry, size',
+    description:
+      'Region, then industry, then ARR size (small < 300k <= large), e.g. 华东/制造/large. A missing region or industry reads 未知.',
+    rules: [
+      { composite: ['region', 'industry', { fact: 'arr', bands: [...MIXED_SIZE_BANDS] }], missing: '未知' },
+    ],
+    defaultTier: 'unassigned',
+  },
+];
