@@ -7,8 +7,8 @@
 import { existsSync } from 'node:fs';
 import autocannon from 'autocannon';
 import { sql } from 'kysely';
-import { loadConfig } from '../src/config.ts';
 import { operatorCtx, resolveWorkspace } from '../src/cli/workspace.ts';
+import { loadConfig } from '../src/config.ts';
 import { generateDemo } from '../src/demo/demo.ts';
 import { openDeps } from '../src/deps.ts';
 import { createToken, createUser } from '../src/modules/auth/index.ts';
@@ -34,22 +34,35 @@ export async function runApiBench() {
 
   let workspace = reuse ? await resolveWorkspace(deps, 'bench').catch(() => undefined) : undefined;
   if (!workspace) {
-    workspace = await createWorkspace(deps, { name: 'bench', slug: 'bench', baseCurrency: 'CNY', timeZone: config.timeZone, isDemo: true });
+    workspace = await createWorkspace(deps, {
+      name: 'bench',
+      slug: 'bench',
+      baseCurrency: 'CNY',
+      timeZone: config.timeZone,
+      isDemo: true,
+    });
     const started = Date.now();
     let last = 0;
-    await generateDemo(operatorCtx(deps, workspace, 'bench'), { accounts: ACCOUNTS, days: 30, seed: 1 }, (done, total) => {
-      if (done - last >= 2000 || done === total) {
-        process.stderr.write(`  demo ${done}/${total}\n`);
-        last = done;
-      }
-    });
+    await generateDemo(
+      operatorCtx(deps, workspace, 'bench'),
+      { accounts: ACCOUNTS, days: 30, seed: 1 },
+      (done, total) => {
+        if (done - last >= 2000 || done === total) {
+          process.stderr.write(`  demo ${done}/${total}\n`);
+          last = done;
+        }
+      },
+    );
     console.log(`Loaded ${ACCOUNTS} accounts in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   } else {
     console.log(`Reusing ${file} (delete it to reload)`);
   }
   const ctx = operatorCtx(deps, workspace, 'bench');
   const email = `bench.${Date.now()}@example.com`;
-  const admin = await createUser({ ctx, input: { email, name: 'Bench', role: 'manager', locale: 'en', password: 'bench-password' } });
+  const admin = await createUser({
+    ctx,
+    input: { email, name: 'Bench', role: 'manager', locale: 'en', password: 'bench-password' },
+  });
   const { token } = await createToken({ ctx, input: { name: 'bench', scopes: ['read'], userId: admin.id } });
 
   const sample = await deps.db
@@ -77,8 +90,14 @@ export async function runApiBench() {
   const scenarios: Scenario[] = [
     { name: 'floor: GET /healthz (no database)', path: '/healthz' },
     { name: 'list: first page of 50, by name', path: '/api/v1/accounts?limit=50' },
-    { name: 'filtered page of 50 (region, ARR >= 100k, -arr)', path: `/api/v1/accounts?limit=50&region=${region}&arrMin=100000&sort=-arr` },
-    { name: 'filtered by owner, renewal window', path: `/api/v1/accounts?limit=50&ownerId=${sample.owner_id}&renewalTo=2027-12-31&sort=renewalDate` },
+    {
+      name: 'filtered page of 50 (region, ARR >= 100k, -arr)',
+      path: `/api/v1/accounts?limit=50&region=${region}&arrMin=100000&sort=-arr`,
+    },
+    {
+      name: 'filtered by owner, renewal window',
+      path: `/api/v1/accounts?limit=50&ownerId=${sample.owner_id}&renewalTo=2027-12-31&sort=renewalDate`,
+    },
     { name: 'search name/external id', path: `/api/v1/accounts?limit=50&q=${word}` },
     { name: 'account detail', path: `/api/v1/accounts/${sample.id}` },
   ];
@@ -98,9 +117,19 @@ export async function runApiBench() {
   await close();
 
   const floor = results[0]!;
-  console.log(`\nSteward API benchmark: ${ACCOUNTS} accounts, ${config.database.kind}, ${CONNECTIONS} connections, ${SECONDS} s each`);
+  console.log(
+    `\nSteward API benchmark: ${ACCOUNTS} accounts, ${config.database.kind}, ${CONNECTIONS} connections, ${SECONDS} s each`,
+  );
   console.log(`Raw engine time of the filtered page query: ${rawMs.toFixed(2)} ms\n`);
-  console.log('scenario'.padEnd(50), 'p50 ms'.padStart(7), 'p99 ms'.padStart(7), 'req/s'.padStart(8), ' p99/target', ' req/s vs floor', ' errors');
+  console.log(
+    'scenario'.padEnd(50),
+    'p50 ms'.padStart(7),
+    'p99 ms'.padStart(7),
+    'req/s'.padStart(8),
+    ' p99/target',
+    ' req/s vs floor',
+    ' errors',
+  );
   for (const r of results) {
     console.log(
       r.name.padEnd(50),

@@ -177,18 +177,26 @@ export async function ensureMonthlyPartitions(
   for (const month of months) {
     if (!/^\d{4}-\d{2}$/.test(month)) throw new Error(`bad month ${month}`);
     const name = `${table}_${month.replace('-', '_')}`;
-    const exists = await sql<{ n: number }>`select count(*)::int as n from pg_class where relname = ${name}`.execute(db);
+    const exists = await sql<{
+      n: number;
+    }>`select count(*)::int as n from pg_class where relname = ${name}`.execute(db);
     if (exists.rows[0]!.n > 0) continue;
     const [y, m] = month.split('-').map(Number) as [number, number];
     const next = m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
     const from = `${month}-01`;
     const to = `${next}-01`;
     await db.transaction().execute(async (trx) => {
-      await sql.raw(`create table ${name} (like ${table} including defaults including constraints)`).execute(trx);
       await sql
-        .raw(`with moved as (delete from ${table}_default where day >= '${from}' and day < '${to}' returning *) insert into ${name} select * from moved`)
+        .raw(`create table ${name} (like ${table} including defaults including constraints)`)
         .execute(trx);
-      await sql.raw(`alter table ${table} attach partition ${name} for values from ('${from}') to ('${to}')`).execute(trx);
+      await sql
+        .raw(
+          `with moved as (delete from ${table}_default where day >= '${from}' and day < '${to}' returning *) insert into ${name} select * from moved`,
+        )
+        .execute(trx);
+      await sql
+        .raw(`alter table ${table} attach partition ${name} for values from ('${from}') to ('${to}')`)
+        .execute(trx);
     });
     created.push(name);
   }

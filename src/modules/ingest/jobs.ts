@@ -6,7 +6,9 @@ import { attachPending } from './write.ts';
 
 async function workspaces(deps: Deps) {
   const rows = await deps.db.selectFrom('workspaces').select(['id', 'base_currency', 'time_zone']).execute();
-  return rows.map((w) => systemCtx(deps, { id: w.id, baseCurrency: w.base_currency, timeZone: w.time_zone }, 'ingest-jobs'));
+  return rows.map((w) =>
+    systemCtx(deps, { id: w.id, baseCurrency: w.base_currency, timeZone: w.time_zone }, 'ingest-jobs'),
+  );
 }
 
 /**

@@ -75,7 +75,8 @@ export function validate(c: Candidate, env: ValidateEnv): Result<ValidEvent> {
 
   const userId = str(c.userId);
   const anonymousId = str(c.anonymousId);
-  if (!userId && !anonymousId && !c.aggregate) return drop('missing_identity', 'userId or anonymousId is required');
+  if (!userId && !anonymousId && !c.aggregate)
+    return drop('missing_identity', 'userId or anonymousId is required');
   const eventName = type === 'track' ? str(c.eventName) : type;
   if (!eventName || eventName.length > 200)
     return drop('missing_event_name', 'track needs an event name (1-200 characters)');

@@ -34,7 +34,10 @@ export const USAGE_FIELDS: Record<UsageMode, Record<string, FieldSpec>> = {
     day: { kind: 'date', required: true, help: 'the day counted' },
     event: { kind: 'text', required: true, help: 'event (or feature) name' },
     count: { kind: 'int', required: true, help: 'how many times it happened that day' },
-    messageId: { kind: 'text', help: 'row id (idempotency key); default: contract or account, day and event' },
+    messageId: {
+      kind: 'text',
+      help: 'row id (idempotency key); default: contract or account, day and event',
+    },
   },
 };
 
