@@ -22,6 +22,7 @@ import {
   loadSegments,
   updateSegmentMembership,
 } from '../segments/index.ts';
+import type { AccountStatesTable, StateChangesTable } from '../segments/segments.table.ts';
 import { writeTimeline } from '../timeline/index.ts';
 
 type State = {
@@ -119,18 +120,24 @@ export async function recomputeDay(ctx: Ctx, day: string): Promise<RecomputeResu
   }
 
   return inTransaction(ctx, async (tx) => {
+    // In slices, so only a slice's components are held as JSON at a time (a few KB an account).
+    const entries = [...scores];
     const result: RecomputeResult = {
       day,
       accounts: facts.size,
-      scored: await writeHealthScores(tx, day, scores),
+      scored: 0,
       changes: { health_status: 0, tier: 0, stage: 0, segment_enter: 0, segment_exit: 0 },
     };
+    for (let i = 0; i < entries.length; i += WRITE_SLICE) {
+      result.scored += await writeHealthScores(tx, day, new Map(entries.slice(i, i + WRITE_SLICE)));
+    }
     for (const c of await updateSegmentMembership(tx, day, membership)) {
       result.changes[c.kind as 'segment_enter' | 'segment_exit']++;
     }
     const now = nowIso(tx);
     const system: Ctx = { ...tx, actor: { kind: 'system', name: 'recompute' } };
-    const rows = [];
+    let rows: AccountStatesTable[] = [];
+    const changeRows: StateChangesTable[] = [];
     for (const [id, f] of facts) {
       const p = previous.get(id);
       const s = scores.get(id);
@@ -156,20 +163,18 @@ export async function recomputeDay(ctx: Ctx, day: string): Promise<RecomputeResu
         const to = next[kind];
         if (from === to || (!p && to === null)) continue;
         result.changes[kind]++;
-        await tx.db
-          .insertInto('state_changes')
-          .values({
-            id: newId(),
-            workspace_id: tx.workspace.id,
-            account_id: id,
-            day,
-            kind,
-            from_value: from,
-            to_value: to,
-            reason: null,
-            created_at: now,
-          })
-          .execute();
+        changeRows.push({
+          id: newId(),
+          workspace_id: tx.workspace.id,
+          account_id: id,
+          day,
+          kind,
+          from_value: from,
+          to_value: to,
+          reason: null,
+          created_at: now,
+        });
+        if (changeRows.length === 100) await insertStateChanges(tx, changeRows.splice(0));
         // The first assignment is history, not news: only real changes go on the timeline.
         if (p) {
           await writeTimeline(system, {
@@ -181,29 +186,13 @@ export async function recomputeDay(ctx: Ctx, day: string): Promise<RecomputeResu
           });
         }
       }
+      if (rows.length === 200) {
+        await upsertStates(tx, rows);
+        rows = [];
+      }
     }
-    for (let i = 0; i < rows.length; i += 200) {
-      await tx.db
-        .insertInto('account_states')
-        .values(rows.slice(i, i + 200))
-        .onConflict((oc) =>
-          oc.columns(['workspace_id', 'account_id']).doUpdateSet((eb) => ({
-            day: eb.ref('excluded.day'),
-            health_score: eb.ref('excluded.health_score'),
-            health_status: eb.ref('excluded.health_status'),
-            health_model_id: eb.ref('excluded.health_model_id'),
-            health_trend_7d: eb.ref('excluded.health_trend_7d'),
-            health_trend_30d: eb.ref('excluded.health_trend_30d'),
-            tier: eb.ref('excluded.tier'),
-            tier_since: eb.ref('excluded.tier_since'),
-            stage: eb.ref('excluded.stage'),
-            stage_since: eb.ref('excluded.stage_since'),
-            segments: eb.ref('excluded.segments'),
-            updated_at: eb.ref('excluded.updated_at'),
-          })),
-        )
-        .execute();
-    }
+    await insertStateChanges(tx, changeRows);
+    await upsertStates(tx, rows);
     // Accounts deleted since the last run leave no state behind.
     const gone = [...previous.keys()].filter((id) => !facts.has(id));
     for (let i = 0; i < gone.length; i += 200) {
@@ -215,6 +204,45 @@ export async function recomputeDay(ctx: Ctx, day: string): Promise<RecomputeResu
     }
     return result;
   });
+}
+
+/** Accounts whose health snapshot rows (components as JSON) are built and written at a time. */
+const WRITE_SLICE = 5000;
+
+/** 100 rows of 9 columns a statement, far below either engine's bound-parameter limit. */
+async function insertStateChanges(tx: Ctx, rows: StateChangesTable[]) {
+  for (let i = 0; i < rows.length; i += 100) {
+    await tx.db
+      .insertInto('state_changes')
+      .values(rows.slice(i, i + 100))
+      .execute();
+  }
+}
+
+/** 200 rows of 14 columns a statement. */
+async function upsertStates(tx: Ctx, rows: AccountStatesTable[]) {
+  for (let i = 0; i < rows.length; i += 200) {
+    await tx.db
+      .insertInto('account_states')
+      .values(rows.slice(i, i + 200))
+      .onConflict((oc) =>
+        oc.columns(['workspace_id', 'account_id']).doUpdateSet((eb) => ({
+          day: eb.ref('excluded.day'),
+          health_score: eb.ref('excluded.health_score'),
+          health_status: eb.ref('excluded.health_status'),
+          health_model_id: eb.ref('excluded.health_model_id'),
+          health_trend_7d: eb.ref('excluded.health_trend_7d'),
+          health_trend_30d: eb.ref('excluded.health_trend_30d'),
+          tier: eb.ref('excluded.tier'),
+          tier_since: eb.ref('excluded.tier_since'),
+          stage: eb.ref('excluded.stage'),
+          stage_since: eb.ref('excluded.stage_since'),
+          segments: eb.ref('excluded.segments'),
+          updated_at: eb.ref('excluded.updated_at'),
+        })),
+      )
+      .execute();
+  }
 }
 
 export const RecomputeInput = z.object({
