@@ -6,8 +6,10 @@
 // growth / strategic bands), 20 count metrics (half value, half basic) and 90 days of rollups
 // written straight into metric_daily and account_user_daily with bulk INSERTs (never through
 // ingest): each account uses ~10 of the metrics on ~40% of the days, and a few of its users are
-// active on some days. The default tiering scheme and lifecycle stages are installed; the health
-// model is the built-in default (20 usage components from the 10 value metrics).
+// active on some days. Generation runs in a child process, so the measuring process never holds
+// the loader's memory; on PostgreSQL it drops and rebuilds metric_daily_day in the target database
+// while it loads. The default tiering scheme and lifecycle stages are installed; the health model
+// is the built-in default (20 usage components from the 10 value metrics).
 //
 // The limit is the database's own time for one grouped sum of the 90 days of metric_daily per
 // account and metric, fetched into this process (best of two). The recompute runs twice on the same

@@ -29,6 +29,12 @@ const Env = z.object({
   STEWARD_ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
   STEWARD_DEMO: boolish.default(true),
   STEWARD_DEMO_ACCOUNTS: z.coerce.number().int().min(0).max(200_000).default(2000),
+  // Outbound email (automation actions, digests). Unset: email is logged, not sent.
+  STEWARD_SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL such as smtp://user:pass@host:587')
+    .optional(),
+  STEWARD_MAIL_FROM: z.string().min(3).default('Steward <steward@localhost>'),
 });
 
 export type DatabaseTarget = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
@@ -46,6 +52,8 @@ export type Config = Readonly<{
   adminPassword: string | undefined;
   demo: boolean;
   demoAccounts: number;
+  smtpUrl: string | undefined;
+  mailFrom: string;
 }>;
 
 export class ConfigError extends Error {}
@@ -89,5 +97,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     adminPassword: e.STEWARD_ADMIN_PASSWORD,
     demo: e.STEWARD_DEMO,
     demoAccounts: e.STEWARD_DEMO_ACCOUNTS,
+    smtpUrl: e.STEWARD_SMTP_URL,
+    mailFrom: e.STEWARD_MAIL_FROM,
   });
 }
