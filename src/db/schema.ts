@@ -38,6 +38,11 @@ import type {
   MetricUserDaysTable,
 } from '../modules/metrics/metrics.table.ts';
 import type {
+  NotificationDigestsTable,
+  NotificationSettingsTable,
+  NotificationsTable,
+} from '../modules/notifications/notifications.table.ts';
+import type {
   AccountStatesTable,
   SegmentMembersTable,
   SegmentsTable,
@@ -45,6 +50,7 @@ import type {
   StateOverridesTable,
   TieringSchemesTable,
 } from '../modules/segments/segments.table.ts';
+import type { TaskFollowUpsTable, TasksTable } from '../modules/tasks/tasks.table.ts';
 import type { TimelineEntriesTable } from '../modules/timeline/timeline.table.ts';
 import type { WorkspacesTable } from '../modules/workspaces/workspaces.table.ts';
 
@@ -87,4 +93,9 @@ export interface Database {
   state_overrides: StateOverridesTable;
   account_states: AccountStatesTable;
   state_changes: StateChangesTable;
+  tasks: TasksTable;
+  task_follow_ups: TaskFollowUpsTable;
+  notifications: NotificationsTable;
+  notification_settings: NotificationSettingsTable;
+  notification_digests: NotificationDigestsTable;
 }

@@ -1,0 +1,2 @@
+export type { NotificationKind, NotifyInput } from './notify.ts';
+export { NOTIFICATION_KINDS, Notification, notify } from './notify.ts';
