@@ -3,7 +3,9 @@
 import { refreshAllAccountFigures } from '../modules/accounts/index.ts';
 import { pruneAuth } from '../modules/auth/index.ts';
 import { attachPendingJob, ensureEventPartitionsJob, pruneRawEventsJob } from '../modules/ingest/index.ts';
+import { dailyDigestJob, renewalNoticesJob } from '../modules/notifications/index.ts';
 import { recomputeJob } from '../modules/recompute/index.ts';
+import { wakeSnoozedTasksJob } from '../modules/tasks/index.ts';
 import type { JobDefinition } from './runner.ts';
 
 export const SCHEDULE: readonly JobDefinition[] = [
@@ -49,5 +51,26 @@ export const SCHEDULE: readonly JobDefinition[] = [
     cron: '10 * * * *',
     description: 'Facts -> health -> tier -> stage -> segments for every account, for today',
     handler: (deps) => recomputeJob(deps),
+  },
+  {
+    name: 'wake-snoozed-tasks',
+    // Just after midnight, so a task snoozed until today is open when the day starts.
+    cron: '2 0 * * *',
+    description: 'Reopen snoozed tasks whose snooze day has come',
+    handler: (deps) => wakeSnoozedTasksJob(deps),
+  },
+  {
+    name: 'renewal-notices',
+    // After refresh-contract-figures (00:05) has moved renewal dates with the calendar.
+    cron: '30 0 * * *',
+    description: 'Notify account owners of renewals now within 90 days (once per account and renewal date)',
+    handler: (deps) => renewalNoticesJob(deps),
+  },
+  {
+    name: 'daily-digest',
+    // Start of the working day, after the night's jobs and the 07:10 recompute.
+    cron: '30 7 * * *',
+    description: 'Email each opted-in user their unread notifications and overdue / due-today tasks',
+    handler: (deps) => dailyDigestJob(deps),
   },
 ];

@@ -10,8 +10,10 @@ import { healthRoutes } from '../modules/health/index.ts';
 import { ingestApiRoutes, ingestRoutes } from '../modules/ingest/index.ts';
 import { lifecycleRoutes } from '../modules/lifecycle/index.ts';
 import { metricsRoutes } from '../modules/metrics/index.ts';
+import { notificationsRoutes } from '../modules/notifications/index.ts';
 import { recomputeRoutes } from '../modules/recompute/index.ts';
 import { segmentsRoutes } from '../modules/segments/index.ts';
+import { tasksRoutes } from '../modules/tasks/index.ts';
 import { authenticate } from './auth-middleware.ts';
 import { mountDocs } from './docs.ts';
 import type { AppEnv } from './env.ts';
@@ -67,6 +69,8 @@ export function createApp(deps: Deps) {
   api.route('/', segmentsRoutes());
   api.route('/', lifecycleRoutes());
   api.route('/', healthRoutes());
+  api.route('/', tasksRoutes());
+  api.route('/', notificationsRoutes());
 
   api.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

@@ -135,6 +135,15 @@ beforeAll(async () => {
     condition: 'arr > 0',
   });
   for (const res of [scheme, segment, stage]) expect(res.status, JSON.stringify(res.body)).toBe(201);
+  // Assigned to the CSM, so the CSM has a notification to stand for /notifications/{id}.
+  const task = await admin.post('/api/v1/tasks', {
+    accountId: account.body.id,
+    title: 'Matrix task',
+    type: 'call',
+    assignee: { userId: a.users.csm.id },
+  });
+  expect(task.status, JSON.stringify(task.body)).toBe(201);
+  const notification = (await client(t.app, a.users.csm.token).get('/api/v1/notifications')).body.items[0];
   adminToken = token.body.token;
   ids = {
     '/accounts': account.body.id,
@@ -153,6 +162,8 @@ beforeAll(async () => {
     '/segments': segment.body.id,
     '/lifecycle-stages': stage.body.id,
     '/health-models': healthModel.body.id,
+    '/tasks': task.body.id,
+    '/notifications': notification.id,
   };
   params = { metric: metric.body.key };
 
@@ -229,6 +240,12 @@ beforeAll(async () => {
       headers: { 'content-type': 'text/csv' },
       query: '?map=account=accountExternalId,day=day,event=event,count=count',
     },
+    'POST /tasks': { body: { accountId: account.body.id, title: 'Matrix task 2', type: 'call' } },
+    'PATCH /tasks/{id}': { body: { status: 'done' } },
+    'POST /tasks/{id}/follow-ups': { body: { summary: 'Matrix follow-up' } },
+    'POST /notifications/{id}/read': {},
+    'POST /notifications/read-all': {},
+    'PUT /notifications/settings': { body: { dailyDigest: true } },
     'POST /imports/{entity}': {
       body: `externalId,name\n${unique('matrix-import')},Imported\n`,
       headers: { 'content-type': 'text/csv' },
@@ -244,6 +261,11 @@ async function expectWorkspaceAUntouched() {
   expect(account.status).toBe(200);
   expect(account.body).toMatchObject({ name: 'Matrix', tags: [], arr: 100 });
   expect((await admin.get(`/api/v1/contacts/${ids['/contacts']}`)).body.name).toBe('Matrix contact');
+  expect((await admin.get(`/api/v1/tasks/${ids['/tasks']}`)).body).toMatchObject({
+    title: 'Matrix task',
+    status: 'open',
+  });
+  expect((await admin.get('/api/v1/tasks')).body.items).toHaveLength(1);
   expect((await admin.get(`/api/v1/contracts/${ids['/contracts']}`)).body.amount).toBe(100);
   expect((await admin.get(`/api/v1/users/${ids['/users']}`)).body).toMatchObject({
     name: 'csm user',
@@ -260,6 +282,7 @@ async function expectWorkspaceAUntouched() {
   expect((await admin.get('/api/v1/accounts?includeTotal=true')).body.total).toBe(1);
   const timeline = (await admin.get(`/api/v1/accounts/${ids['/accounts']}/timeline`)).body.items;
   expect(timeline.map((e: { type: string }) => e.type)).toEqual([
+    'task.created',
     'contract.created',
     'contact.created',
     'account.created',
@@ -334,7 +357,10 @@ describe('every operation in the OpenAPI document', () => {
 
   it('answers 403 to a viewer for every write outside /auth, changing nothing', async () => {
     const wrong: string[] = [];
-    const writes = ops.filter((o) => isWrite(o) && !o.path.startsWith('/auth/'));
+    // A viewer's own notifications (marked read, digest setting) are theirs to change, like /auth/me.
+    const writes = ops.filter(
+      (o) => isWrite(o) && !o.path.startsWith('/auth/') && !o.path.startsWith('/notifications'),
+    );
     expect(writes.length).toBeGreaterThanOrEqual(22);
     for (const op of writes) {
       const res = await send(op, a.users.viewer.token);

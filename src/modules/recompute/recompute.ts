@@ -13,6 +13,7 @@ import {
   writeHealthScores,
 } from '../health/index.ts';
 import { assignStage, loadStages } from '../lifecycle/index.ts';
+import { notifyEnteredDanger } from '../notifications/index.ts';
 import {
   assignTier,
   batchEnv,
@@ -202,6 +203,8 @@ export async function recomputeDay(ctx: Ctx, day: string): Promise<RecomputeResu
         .where('account_id', 'in', gone.slice(i, i + 200))
         .execute();
     }
+    // Owners hear of accounts entering danger today (a backfill of past days notifies nobody).
+    await notifyEnteredDanger(tx, day);
     return result;
   });
 }

@@ -1,5 +1,6 @@
 export { authorizeTaskEdit } from './access.ts';
 export { addFollowUp, listFollowUps, recentFollowUps } from './follow-ups.ts';
+export { wakeSnoozedTasksJob } from './jobs.ts';
 export type { StatusFields } from './status.ts';
 export {
   dueView,
@@ -9,6 +10,7 @@ export {
   transition,
   UPCOMING_DAYS,
 } from './status.ts';
+export { tasksRoutes } from './tasks.routes.ts';
 export type {
   AssigneeRole,
   DueView,
