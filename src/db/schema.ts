@@ -16,6 +16,13 @@ import type {
   WriteKeysTable,
 } from '../modules/auth/auth.table.ts';
 import type {
+  AutomationActionsTable,
+  AutomationRulesTable,
+  AutomationRunsTable,
+  PlaybooksTable,
+  WebhookDeliveriesTable,
+} from '../modules/automation/automation.table.ts';
+import type {
   HealthModelsTable,
   HealthScoresTable,
   HealthSentimentsTable,
@@ -93,6 +100,11 @@ export interface Database {
   state_overrides: StateOverridesTable;
   account_states: AccountStatesTable;
   state_changes: StateChangesTable;
+  automation_rules: AutomationRulesTable;
+  playbooks: PlaybooksTable;
+  automation_runs: AutomationRunsTable;
+  automation_actions: AutomationActionsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
   tasks: TasksTable;
   task_follow_ups: TaskFollowUpsTable;
   notifications: NotificationsTable;

@@ -2,6 +2,7 @@
 // STEWARD_TIMEZONE) and why it runs then. Handlers live with their module or below.
 import { refreshAllAccountFigures } from '../modules/accounts/index.ts';
 import { pruneAuth } from '../modules/auth/index.ts';
+import { automationSchedulesJob, deliverWebhooksJob } from '../modules/automation/index.ts';
 import { attachPendingJob, ensureEventPartitionsJob, pruneRawEventsJob } from '../modules/ingest/index.ts';
 import { dailyDigestJob, renewalNoticesJob } from '../modules/notifications/index.ts';
 import { recomputeJob } from '../modules/recompute/index.ts';
@@ -51,6 +52,20 @@ export const SCHEDULE: readonly JobDefinition[] = [
     cron: '10 * * * *',
     description: 'Facts -> health -> tier -> stage -> segments for every account, for today',
     handler: (deps) => recomputeJob(deps),
+  },
+  {
+    name: 'automation-schedules',
+    // Every 5 minutes: rules on their own cron run within minutes of their tick (each tick once).
+    cron: '*/5 * * * *',
+    description: 'Run automation rules whose cron tick is due (daily rules run after the recompute)',
+    handler: (deps) => automationSchedulesJob(deps),
+  },
+  {
+    name: 'deliver-webhooks',
+    // Every minute: retries of failed webhook deliveries are due 30 s to 8 min after the last attempt.
+    cron: '* * * * *',
+    description: 'Retry pending outbound webhook deliveries whose backoff has passed',
+    handler: (deps) => deliverWebhooksJob(deps),
   },
   {
     name: 'wake-snoozed-tasks',

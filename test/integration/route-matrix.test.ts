@@ -29,6 +29,8 @@ let samples: Record<string, Sample>;
 let adminToken: string;
 
 const PUBLIC = new Set(['POST /auth/login', 'POST /auth/logout']);
+/** Authenticated by a rule's own secret, not a user: no user, token or workspace applies. */
+const SECRET_AUTH = new Set(['POST /rules/{id}/webhook']);
 const key = (op: Op) => `${op.method} ${op.path}`;
 const hasParam = (op: Op) => op.path.includes('{');
 const isWrite = (op: Op) => op.method !== 'GET';
@@ -135,6 +137,21 @@ beforeAll(async () => {
     condition: 'arr > 0',
   });
   for (const res of [scheme, segment, stage]) expect(res.status, JSON.stringify(res.body)).toBe(201);
+  const rule = await admin.post('/api/v1/rules', {
+    key: 'matrix_rule',
+    name: 'Matrix',
+    trigger: { type: 'daily' },
+    condition: 'arr < 0',
+    actions: [{ type: 'create_task', title: '{{name}}', taskType: 'other' }],
+  });
+  const playbook = await admin.post('/api/v1/playbooks', {
+    key: 'matrix_playbook',
+    name: 'Matrix',
+    tier: 'matrix',
+  });
+  for (const res of [rule, playbook]) expect(res.status, JSON.stringify(res.body)).toBe(201);
+  expect((await admin.post('/api/v1/rules/run', {})).status).toBe(200);
+  const ruleRun = (await admin.get(`/api/v1/rules/${rule.body.id}/runs`)).body.items[0];
   // Assigned to the CSM, so the CSM has a notification to stand for /notifications/{id}.
   const task = await admin.post('/api/v1/tasks', {
     accountId: account.body.id,
@@ -162,10 +179,12 @@ beforeAll(async () => {
     '/segments': segment.body.id,
     '/lifecycle-stages': stage.body.id,
     '/health-models': healthModel.body.id,
+    '/rules': rule.body.id,
+    '/playbooks': playbook.body.id,
     '/tasks': task.body.id,
     '/notifications': notification.id,
   };
-  params = { metric: metric.body.key };
+  params = { metric: metric.body.key, runId: ruleRun.id };
 
   // A valid request for every write, so the answer is about who asks, not about the body.
   samples = {
@@ -235,6 +254,26 @@ beforeAll(async () => {
     'DELETE /lifecycle-stages/{id}': {},
     'POST /accounts/{id}/stage-override': { body: { stage: 'matrix_stage', reason: 'Matrix' } },
     'DELETE /accounts/{id}/stage-override': {},
+    'POST /rules/run': { body: {} },
+    'POST /rules': {
+      body: {
+        key: `r_${Date.now()}_${n++}`,
+        name: 'Matrix 2',
+        trigger: { type: 'daily' },
+        actions: [{ type: 'add_tag', tag: 'matrix' }],
+      },
+    },
+    'PATCH /rules/{id}': { body: { name: 'Matrix renamed' } },
+    'DELETE /rules/{id}': {},
+    'POST /rules/{id}/enable': {},
+    'POST /rules/{id}/disable': {},
+    'POST /rules/{id}/rotate-secret': {},
+    'POST /rules/{id}/dry-run': { body: {} },
+    'POST /rules/{id}/webhook': { body: { accountId: account.body.id } },
+    'POST /playbooks/defaults': { body: {} },
+    'POST /playbooks': { body: { key: `p_${Date.now()}_${n++}`, name: 'Matrix 2' } },
+    'PATCH /playbooks/{id}': { body: { name: 'Matrix renamed' } },
+    'DELETE /playbooks/{id}': {},
     'POST /imports/usage': {
       body: `account,day,event,count\n${account.body.externalId},2024-01-01,matrix,1\n`,
       headers: { 'content-type': 'text/csv' },
@@ -330,7 +369,9 @@ describe('every operation in the OpenAPI document', () => {
 
   it('answers 404 to another workspace’s admin for every id of workspace A, changing nothing', async () => {
     const wrong: string[] = [];
-    const withIds = ops.filter((o) => hasParam(o) && !o.path.startsWith('/imports/'));
+    const withIds = ops.filter(
+      (o) => hasParam(o) && !o.path.startsWith('/imports/') && !SECRET_AUTH.has(key(o)),
+    );
     expect(withIds.length).toBeGreaterThanOrEqual(16);
     for (const op of withIds) {
       const res = await send(op, b.users.admin.token);
@@ -359,7 +400,11 @@ describe('every operation in the OpenAPI document', () => {
     const wrong: string[] = [];
     // A viewer's own notifications (marked read, digest setting) are theirs to change, like /auth/me.
     const writes = ops.filter(
-      (o) => isWrite(o) && !o.path.startsWith('/auth/') && !o.path.startsWith('/notifications'),
+      (o) =>
+        isWrite(o) &&
+        !o.path.startsWith('/auth/') &&
+        !o.path.startsWith('/notifications') &&
+        !SECRET_AUTH.has(key(o)),
     );
     expect(writes.length).toBeGreaterThanOrEqual(22);
     for (const op of writes) {
@@ -384,7 +429,7 @@ describe('every operation in the OpenAPI document', () => {
       scopes: ['read'],
     });
     const wrong: string[] = [];
-    for (const op of ops.filter((o) => isWrite(o) && !PUBLIC.has(key(o)))) {
+    for (const op of ops.filter((o) => isWrite(o) && !PUBLIC.has(key(o)) && !SECRET_AUTH.has(key(o)))) {
       const res = await send(op, created.body.token);
       if (res.status !== 403 || !/read scope/.test(res.body?.error?.message)) {
         wrong.push(`${key(op)} -> ${res.status}`);

@@ -4,6 +4,7 @@ import { invalid } from '../../errors.ts';
 import { newId } from '../../ids.ts';
 import { addDays, daysBetween, isValidDay, nowIso, today } from '../../time.ts';
 import { authorize } from '../auth/index.ts';
+import { runRulesAfterRecompute } from '../automation/index.ts';
 import { buildFacts, loadCatalogue } from '../facts/index.ts';
 import {
   computeHealthTrends,
@@ -120,7 +121,7 @@ export async function recomputeDay(ctx: Ctx, day: string): Promise<RecomputeResu
     f.segments = keys;
   }
 
-  return inTransaction(ctx, async (tx) => {
+  const result = await inTransaction(ctx, async (tx) => {
     // In slices, so only a slice's components are held as JSON at a time (a few KB an account).
     const entries = [...scores];
     const result: RecomputeResult = {
@@ -207,6 +208,9 @@ export async function recomputeDay(ctx: Ctx, day: string): Promise<RecomputeResu
     await notifyEnteredDanger(tx, day);
     return result;
   });
+  // Automation reads the facts just built, once the day's state is committed (today only).
+  await runRulesAfterRecompute(ctx, day, facts);
+  return result;
 }
 
 /** Accounts whose health snapshot rows (components as JSON) are built and written at a time. */
