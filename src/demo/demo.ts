@@ -38,8 +38,6 @@ export type DemoExtension = (a: {
   random: Random;
 }) => Promise<void>;
 export const demoExtensions: DemoExtension[] = [];
-// Rules and playbooks over the backfilled days (after the recompute history exists).
-demoExtensions.push(automationDemo);
 // Manual tasks with follow-ups for the demo CSMs (some overdue, some done).
 demoExtensions.push(tasksDemo);
 // Rules and playbooks over the backfilled days (after the recompute history exists).
