@@ -328,6 +328,15 @@ describe('changing tasks', () => {
     ]);
   });
 
+  it('changes nothing, not even updatedAt, for an empty edit', async () => {
+    const task = await createTask(as(ws, 'admin'), { accountId: team.id });
+    const res = await as(ws, 'admin').patch(`/api/v1/tasks/${task.id}`, {});
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual(task);
+    const unknown = await as(ws, 'admin').patch(`/api/v1/tasks/${task.id}`, { colour: 'red' });
+    expect(unknown.status).toBe(400);
+  });
+
   it('needs a snooze day after today', async () => {
     const admin = as(ws, 'admin');
     const task = await createTask(admin, { accountId: team.id });

@@ -337,6 +337,7 @@ export async function updateTask({
     const row = await getTaskRow(tx, id);
     await authorizeTaskEdit(tx, row);
     const before = taskRowToTask(row);
+    if (Object.keys(data).length === 0) return before;
     const now = nowIso(tx);
     let status = {
       status: before.status,
