@@ -397,6 +397,8 @@ describe('changing tasks', () => {
     expect(refused.status).toBe(403);
     expect(errorCode(refused)).toBe('forbidden');
     expect((await admin.get(`/api/v1/tasks/${others.id}`)).body.status).toBe('open');
+    const manager = await as(ws, 'manager').patch(`/api/v1/tasks/${assigned.id}`, { status: 'open' });
+    expect(manager.status).toBe(200);
     const viewer = await as(ws, 'viewer').patch(`/api/v1/tasks/${onTeam.id}`, { title: 'Viewer was here' });
     expect(viewer.status).toBe(403);
     const foreign = await as(other, 'admin').patch(`/api/v1/tasks/${onTeam.id}`, { title: 'B was here' });
