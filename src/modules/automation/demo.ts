@@ -6,6 +6,7 @@ import { addDays, dayInZone, today } from '../../time.ts';
 import { type Candidate, fromSegment, ingestBatch } from '../ingest/index.ts';
 import { createMetric } from '../metrics/index.ts';
 import { updateTask } from '../tasks/index.ts';
+import { addNote } from '../timeline/index.ts';
 import type { CreateRule } from './automation.schemas.ts';
 import { runDailySpecs } from './engine.ts';
 import { installDefaultPlaybooks } from './playbooks.ts';
@@ -75,21 +76,22 @@ export const DEMO_RULES: CreateRule[] = [
     cooldownDays: 30,
   },
   {
-    key: 'no_value_14d',
-    name: '14 天无价值行为 / No value behaviour for 14 days',
-    trigger: { type: 'no_value', days: 14 },
-    condition: 'contract_status = "active" and days_since_go_live > 30',
+    key: 'value_stopped_21d',
+    name: '价值行为停止 21 天 / Value behaviour stopped for 21 days',
+    description: 'An account that ran reports in the last 90 days has had no value behaviour for 21 days.',
+    trigger: { type: 'no_value', days: 21 },
+    condition: 'contract_status = "active" and metrics.reports_run.total_90d >= 5',
     actions: [
       {
         type: 'create_task',
-        title: '{{name}} 已 14 天没有价值行为（报表、分享、审批）',
+        title: '{{name}} 已 21 天没有价值行为（报表、分享、审批）',
         taskType: 'risk',
         assignee: { role: 'owner' },
         priority: 'P1',
         dueInDays: 5,
       },
     ],
-    cooldownDays: 30,
+    cooldownDays: 60,
   },
   {
     key: 'renewal_danger',
@@ -278,12 +280,22 @@ export async function automationDemo({
   }
 }
 
-/** Marks most open automation tasks due before `day` done (on that day), as a working team would. */
+const TOUCH: Record<string, { type: 'call' | 'meeting' | 'note'; body: string }> = {
+  call: { type: 'call', body: '电话回访：确认近况与使用问题' },
+  qbr: { type: 'meeting', body: '业务回顾会议：回顾使用数据与 ROI，讨论下一阶段目标' },
+  renewal: { type: 'call', body: '电话沟通续约意向与风险' },
+};
+
+/**
+ * Marks most open automation tasks due before `day` done (on that day), as a working team would,
+ * and records the touch the work was (a call, a meeting, a note) on the account's timeline, so
+ * touch cadences see it. Reads the tasks table directly: demo data only.
+ */
 async function completeDueTasks(ctx: Ctx, random: { chance(p: number): boolean }) {
   const day = today(ctx);
   const due = await ctx.db
     .selectFrom('tasks')
-    .select('id')
+    .select(['id', 'type', 'title', 'account_id', 'assignee_id'])
     .where('workspace_id', '=', ctx.workspace.id)
     .where('status', '=', 'open')
     .where('source', 'in', ['rule', 'playbook'])
@@ -293,5 +305,22 @@ async function completeDueTasks(ctx: Ctx, random: { chance(p: number): boolean }
   for (const t of due) {
     if (!random.chance(0.45)) continue;
     await updateTask({ ctx, id: t.id, input: { status: 'done' } });
+    const touch = TOUCH[t.type] ?? { type: 'note' as const, body: `已跟进：${t.title}` };
+    await addNote({
+      ctx: t.assignee_id
+        ? {
+            ...ctx,
+            actor: {
+              kind: 'user',
+              userId: t.assignee_id,
+              role: 'csm',
+              via: 'session',
+              scopes: ['read', 'write'],
+            },
+          }
+        : ctx,
+      accountId: t.account_id,
+      input: { type: touch.type, body: touch.body, occurredAt: ctx.now().toISOString() },
+    });
   }
 }

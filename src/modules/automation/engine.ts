@@ -55,7 +55,9 @@ async function limitState(ctx: Ctx, spec: RuleSpec, day: string, matches: readon
       .select(['account_id', (eb) => eb.fn.max('day').as('last')])
       .where('workspace_id', '=', ctx.workspace.id)
       .where('rule_id', '=', spec.id)
-      .where('status', '=', 'done')
+      // A logged-but-unsent email (no SMTP) or a tag already present still counts as acting:
+      // otherwise such a rule would act again every day.
+      .where('status', '!=', 'failed')
       .where('day', '<=', day)
       .groupBy('account_id')
       .execute();

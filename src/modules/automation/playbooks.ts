@@ -311,8 +311,8 @@ export const DEFAULT_PLAYBOOKS: CreatePlaybook[] = [
       {
         key: 'adoption',
         name: '使用引导 / Adoption guidance',
-        everyDays: 60,
-        when: 'breadth < 0.3 or depth < 0.4',
+        everyDays: 90,
+        when: 'breadth < 0.15 or depth < 0.25',
         action: {
           type: 'create_task',
           title: '{{name}} 使用引导：广度 {{breadth | percent}}，深度 {{depth | percent}}',
@@ -347,7 +347,7 @@ export const DEFAULT_PLAYBOOKS: CreatePlaybook[] = [
         key: 'risk',
         name: '风险介入 / Risk',
         everyDays: 30,
-        when: 'health.status = "danger" or health.trend_30d <= -15',
+        when: 'health.trend_30d <= -15 or (health.status = "danger" and days_to_renewal <= 120)',
         action: {
           type: 'create_task',
           title: '{{name}} 健康度风险：{{health.score | round}}（30 天 {{health.trend_30d}}）',
