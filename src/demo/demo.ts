@@ -25,6 +25,8 @@ export type DemoAccount = {
   arr: number;
   seats: number;
   churned: boolean;
+  /** The day the churned contract ended (usage fades out before it), else null. */
+  churnedOn: string | null;
 };
 
 /**
@@ -385,6 +387,7 @@ async function demoAccount(
   let amount = arr;
   let previous: string | undefined;
   let churned = false;
+  let churnedOn: string | null = null;
   let n = 0;
   while (contractStart <= day0) {
     const end = addDays(contractStart, 364);
@@ -433,6 +436,7 @@ async function demoAccount(
     await updateContract({ ctx: at(end, 18), id: contract.id, input: { status: outcome } });
     if (outcome === 'churned') {
       churned = true;
+      churnedOn = end;
       break;
     }
     if (outcome === 'expanded') amount = Math.round((amount * (1 + r.int(10, 40) / 100)) / 1000) * 1000;
@@ -484,6 +488,6 @@ async function demoAccount(
       input: { type, body: r.pick(NOTE_TEXT[type]), occurredAt: `${day}T15:00:00+08:00` },
     });
   }
-  made.push({ id: account.id, externalId: account.externalId, goLiveDate: goLive, arr, seats, churned });
+  made.push({ id: account.id, externalId: account.externalId, goLiveDate: goLive, arr, seats, churned, churnedOn });
   return { contracts: n, contacts: titles.length };
 }

@@ -1,7 +1,7 @@
 import { type Ctx, inTransaction } from '../context.ts';
 import { type Candidate, fromSegment, ingestBatch } from '../modules/ingest/index.ts';
 import { createFeature, createMetric } from '../modules/metrics/index.ts';
-import { addDays, today } from '../time.ts';
+import { addDays, daysBetween, today } from '../time.ts';
 import type { DemoAccount } from './demo.ts';
 import type { Random } from './random.ts';
 
@@ -79,6 +79,17 @@ const ACTIONS: [string, number][] = [
 
 type Archetype = 'growing' | 'steady' | 'declining' | 'churning';
 
+/**
+ * Usage of an account that churned on `churnedOn`: normal until five months before, then fading to
+ * a trickle at the end and almost nothing after, as seed 004's renewed-vs-churned thresholds
+ * assume: the signal shows months before the renewal date, not on it.
+ */
+function fadeBefore(churnedOn: string, day: string): number {
+  const left = daysBetween(day, churnedOn);
+  if (left <= 0) return 0.02;
+  return Math.min(1, 0.1 + (0.9 * left) / 150);
+}
+
 /** Chinese New Year week and the October golden week: most customers are away. */
 function seasonal(day: string): number {
   const md = day.slice(5);
@@ -144,7 +155,9 @@ export async function generateUsage(ctx: Ctx, accounts: DemoAccount[], days: num
           : archetype === 'declining'
             ? 1.1 - 0.7 * progress
             : archetype === 'churning'
-              ? Math.max(0, 1 - 1.4 * progress)
+              ? a.churnedOn
+                ? fadeBefore(a.churnedOn, day)
+                : Math.max(0, 1 - 1.4 * progress)
               : 0.9;
       const weekday = new Date(`${day}T00:00:00Z`).getUTCDay();
       const weekend = weekday === 0 || weekday === 6 ? 0.12 : 1;
