@@ -38,6 +38,12 @@ import type {
   MetricUserDaysTable,
 } from '../modules/metrics/metrics.table.ts';
 import type {
+  CustomerRequestsTable,
+  RequestGramsTable,
+  RequestGroupsTable,
+  RequestSettingsTable,
+} from '../modules/requests/requests.table.ts';
+import type {
   AccountStatesTable,
   SegmentMembersTable,
   SegmentsTable,
@@ -87,4 +93,8 @@ export interface Database {
   state_overrides: StateOverridesTable;
   account_states: AccountStatesTable;
   state_changes: StateChangesTable;
+  customer_requests: CustomerRequestsTable;
+  request_groups: RequestGroupsTable;
+  request_grams: RequestGramsTable;
+  request_settings: RequestSettingsTable;
 }

@@ -11,6 +11,7 @@ import { ingestApiRoutes, ingestRoutes } from '../modules/ingest/index.ts';
 import { lifecycleRoutes } from '../modules/lifecycle/index.ts';
 import { metricsRoutes } from '../modules/metrics/index.ts';
 import { recomputeRoutes } from '../modules/recompute/index.ts';
+import { requestsRoutes } from '../modules/requests/index.ts';
 import { segmentsRoutes } from '../modules/segments/index.ts';
 import { authenticate } from './auth-middleware.ts';
 import { mountDocs } from './docs.ts';
@@ -67,6 +68,7 @@ export function createApp(deps: Deps) {
   api.route('/', segmentsRoutes());
   api.route('/', lifecycleRoutes());
   api.route('/', healthRoutes());
+  api.route('/', requestsRoutes());
 
   api.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

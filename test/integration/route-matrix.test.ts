@@ -135,6 +135,16 @@ beforeAll(async () => {
     condition: 'arr > 0',
   });
   for (const res of [scheme, segment, stage]) expect(res.status, JSON.stringify(res.body)).toBe(201);
+  // Two alike requests: the second joins the first in an automatic group.
+  const request = await admin.post('/api/v1/requests', {
+    accountId: account.body.id,
+    title: 'Matrix 导出报表',
+  });
+  const request2 = await admin.post('/api/v1/requests', {
+    accountId: account.body.id,
+    title: 'Matrix 导出报表',
+  });
+  for (const res of [request, request2]) expect(res.status, JSON.stringify(res.body)).toBe(201);
   adminToken = token.body.token;
   ids = {
     '/accounts': account.body.id,
@@ -153,6 +163,8 @@ beforeAll(async () => {
     '/segments': segment.body.id,
     '/lifecycle-stages': stage.body.id,
     '/health-models': healthModel.body.id,
+    '/requests': request.body.id,
+    '/requests/groups': request2.body.groupId,
   };
   params = { metric: metric.body.key };
 
@@ -224,6 +236,14 @@ beforeAll(async () => {
     'DELETE /lifecycle-stages/{id}': {},
     'POST /accounts/{id}/stage-override': { body: { stage: 'matrix_stage', reason: 'Matrix' } },
     'DELETE /accounts/{id}/stage-override': {},
+    'POST /requests': { body: { accountId: account.body.id, title: 'Matrix request 2' } },
+    'PATCH /requests/{id}': { body: { status: 'planned' } },
+    'DELETE /requests/{id}': {},
+    'GET /requests/similar': { query: `?text=${encodeURIComponent('Matrix 导出报表')}` },
+    'PATCH /requests/settings': { body: { renewalWindowDays: 60 } },
+    'POST /requests/groups/merge': { body: { requestIds: [request.body.id, request2.body.id] } },
+    'PATCH /requests/groups/{id}': { body: { title: 'Matrix renamed' } },
+    'POST /requests/groups/{id}/split': { body: { requestIds: [request.body.id] } },
     'POST /imports/usage': {
       body: `account,day,event,count\n${account.body.externalId},2024-01-01,matrix,1\n`,
       headers: { 'content-type': 'text/csv' },
@@ -260,6 +280,8 @@ async function expectWorkspaceAUntouched() {
   expect((await admin.get('/api/v1/accounts?includeTotal=true')).body.total).toBe(1);
   const timeline = (await admin.get(`/api/v1/accounts/${ids['/accounts']}/timeline`)).body.items;
   expect(timeline.map((e: { type: string }) => e.type)).toEqual([
+    'request.logged',
+    'request.logged',
     'contract.created',
     'contact.created',
     'account.created',

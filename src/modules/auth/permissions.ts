@@ -15,7 +15,10 @@ export type Permission =
   | 'imports:run'
   | 'audit:read'
   | 'users:manage'
-  | 'keys:manage';
+  | 'keys:manage'
+  | 'requests:write'
+  | 'requests:group'
+  | 'requests:delete';
 
 /**
  * 'team' means only on accounts the user owns or is a team member of. The table is the whole
@@ -40,6 +43,9 @@ export const PERMISSION_TABLE: Record<Role, Record<Permission, Grant>> = {
     'audit:read': 'all',
     'users:manage': 'all',
     'keys:manage': 'all',
+    'requests:write': 'all',
+    'requests:group': 'all',
+    'requests:delete': 'all',
   },
   manager: {
     read: 'all',
@@ -56,6 +62,9 @@ export const PERMISSION_TABLE: Record<Role, Record<Permission, Grant>> = {
     'audit:read': 'all',
     'users:manage': 'none',
     'keys:manage': 'none',
+    'requests:write': 'all',
+    'requests:group': 'all',
+    'requests:delete': 'all',
   },
   csm: {
     read: 'all',
@@ -73,6 +82,10 @@ export const PERMISSION_TABLE: Record<Role, Record<Permission, Grant>> = {
     'audit:read': 'none',
     'users:manage': 'none',
     'keys:manage': 'none',
+    // CSMs log what customers ask on any account and group similar asks; deleting is a manager's.
+    'requests:write': 'all',
+    'requests:group': 'all',
+    'requests:delete': 'none',
   },
   viewer: {
     read: 'all',
@@ -89,6 +102,9 @@ export const PERMISSION_TABLE: Record<Role, Record<Permission, Grant>> = {
     'audit:read': 'none',
     'users:manage': 'none',
     'keys:manage': 'none',
+    'requests:write': 'none',
+    'requests:group': 'none',
+    'requests:delete': 'none',
   },
 };
 
