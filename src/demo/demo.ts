@@ -12,6 +12,7 @@ import { createUser, generatePassword, type User } from '../modules/auth/index.t
 import { addNote, type NOTE_TYPES } from '../modules/timeline/index.ts';
 import { addDays, daysBetween, today } from '../time.ts';
 import { type Random, seededRandom } from './random.ts';
+import { generateRequests } from './requests.ts';
 import { installDemoState } from './state.ts';
 import { generateUsage } from './usage.ts';
 
@@ -36,6 +37,7 @@ export type DemoExtension = (a: {
   random: Random;
 }) => Promise<void>;
 export const demoExtensions: DemoExtension[] = [];
+demoExtensions.push(generateRequests);
 
 const REGIONS = [
   ['华东', 30],
@@ -205,7 +207,9 @@ export async function generateDemo(
     (base: Ctx) =>
     (day: string, hour = 10): Ctx => {
       const clamped = day > day0 ? day0 : day;
-      return { ...base, now: () => new Date(`${clamped}T${String(hour).padStart(2, '0')}:00:00+08:00`) };
+      // Between midnight and the hour in Shanghai, today's hour is still ahead: never write the future.
+      const instant = () => new Date(`${clamped}T${String(hour).padStart(2, '0')}:00:00+08:00`);
+      return { ...base, now: () => new Date(Math.min(instant().getTime(), base.now().getTime())) };
     };
   const password = generatePassword(); // demo staff sign in only after an admin resets their password
   // Emails are unique across the installation, so staff of each demo workspace get their own
