@@ -176,6 +176,37 @@ const STRATEGIC_ASKS: { title: string; area: string; showcase: boolean; detail: 
     showcase: false,
     detail: '超过 50 万的合同需要法务与财务会签。',
   },
+  {
+    title: '门店巡检数据与总部BI打通',
+    area: '集成',
+    showcase: true,
+    detail: '全国 800 家门店的巡检结果要进总部 BI。',
+  },
+  {
+    title: '医保合规字段脱敏展示',
+    area: '安全',
+    showcase: false,
+    detail: '患者身份证号与手机号在列表页需要脱敏。',
+  },
+  {
+    title: '按产线核算客户使用成本',
+    area: '报表',
+    showcase: false,
+    detail: '财务要按 CRM、营销云分别核算成本。',
+  },
+  {
+    title: 'Dedicated sandbox environment for UAT',
+    area: '平台',
+    showcase: false,
+    detail: 'Every release goes through two weeks of user acceptance testing.',
+  },
+  { title: '与用友NC凭证自动对接', area: '集成', showcase: false, detail: '回款确认后自动生成财务凭证。' },
+  {
+    title: '行业标杆案例联合发布会',
+    area: '市场',
+    showcase: true,
+    detail: '客户愿意作为制造业标杆案例联合发布。',
+  },
 ];
 
 const LATER: Record<string, string[]> = {
