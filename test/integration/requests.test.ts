@@ -485,3 +485,72 @@ describe('the list', () => {
     expect(next.body.items[0].priority.score).toBeLessThanOrEqual(scores[4]);
   });
 });
+
+describe('CSV import', () => {
+  const csv = (c: Client, body: string, query = '') =>
+    c.request('POST', api(`/requests/import${query}`), body);
+  const csvClient = (token: string) => client(t.app, token, { 'content-type': 'text/csv' });
+
+  it('logs each row as by hand, on its day, grouped with similar asks, and skips rows already logged', async () => {
+    await admin.post(api('/contacts'), { accountId: acc.small4, name: '赵敏', email: 'zhao@small4.cn' });
+    const file = [
+      '客户编号,需求,类型,产品模块,联系人邮箱,日期',
+      'small4,导出Excel报表,feature_request,报表,zhao@small4.cn,2026-01-15',
+      'small5,工作流自动化触发器,feature_request,流程,,2026-02-01',
+    ].join('\n');
+    const map =
+      '?map=客户编号=accountExternalId,需求=title,类型=type,产品模块=productArea,联系人邮箱=contactEmail,日期=loggedOn';
+    const dry = await csv(csvClient(ws.users.manager.token), file, `${map}&dryRun=true`);
+    expect(dry.status, JSON.stringify(dry.body)).toBe(200);
+    expect(dry.body).toMatchObject({ committed: false, rows: 2, valid: 2, invalid: 0, created: 0 });
+
+    const res = await csv(csvClient(ws.users.manager.token), file, map);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body).toMatchObject({ committed: true, rows: 2, created: 2, skipped: 0 });
+    const imported = (
+      await viewer.get(api(`/requests?accountId=${acc.small4}&q=${encodeURIComponent('导出excel')}`))
+    ).body.items;
+    const row = imported.find((r: { title: string }) => r.title === '导出Excel报表');
+    expect(row).toMatchObject({ productArea: '报表', createdAt: '2026-01-15T04:00:00.000Z' });
+    expect(row.contactId).toEqual(expect.any(String));
+    // It joined the Excel group logged earlier.
+    const excel = (await viewer.get(api(`/requests?accountId=${acc.small0}`))).body.items.find(
+      (r: { title: string }) => r.title === EXCEL[0],
+    );
+    expect(row.groupId).toBe(excel.groupId);
+
+    const again = await csv(csvClient(ws.users.manager.token), file, map);
+    expect(again.body).toMatchObject({ committed: true, created: 0, skipped: 2 });
+  });
+
+  it('rejects the whole file with the line and field of each bad row, unless told to skip them', async () => {
+    const file = [
+      'accountExternalId,title,type,contactEmail',
+      'small6,报表订阅邮件,wish,',
+      'nobody,报表订阅邮件,,',
+      'small6,报表订阅邮件,,nobody@x.cn',
+      'small7,报表订阅邮件,,',
+    ].join('\n');
+    const res = await csv(csvClient(ws.users.manager.token), file);
+    expect(res.status).toBe(400);
+    expect(
+      res.body.error.details.errors.map((e: { line: number; field: string }) => [e.line, e.field]),
+    ).toEqual([
+      [2, 'type'],
+      [3, 'accountExternalId'],
+      [4, 'contactEmail'],
+    ]);
+    expect((await viewer.get(api(`/requests?accountId=${acc.small7}`))).body.items).toHaveLength(1);
+    const skip = await csv(csvClient(ws.users.manager.token), file, '?skipInvalid=true');
+    expect(skip.body).toMatchObject({ committed: true, created: 1, invalid: 3 });
+    expect((await viewer.get(api(`/requests?accountId=${acc.small7}`))).body.items).toHaveLength(2);
+  });
+
+  it('is for managers and admins only', async () => {
+    const file = 'accountExternalId,title\nsmall8,x\n';
+    for (const token of [ws.users.csm.token, ws.users.viewer.token]) {
+      const res = await csv(csvClient(token), file);
+      expect(res.status).toBe(403);
+    }
+  });
+});

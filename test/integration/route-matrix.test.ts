@@ -241,6 +241,10 @@ beforeAll(async () => {
     'DELETE /requests/{id}': {},
     'GET /requests/similar': { query: `?text=${encodeURIComponent('Matrix 导出报表')}` },
     'PATCH /requests/settings': { body: { renewalWindowDays: 60 } },
+    'POST /requests/import': {
+      body: `accountExternalId,title\n${account.body.externalId},Imported request\n`,
+      headers: { 'content-type': 'text/csv' },
+    },
     'POST /requests/groups/merge': { body: { requestIds: [request.body.id, request2.body.id] } },
     'PATCH /requests/groups/{id}': { body: { title: 'Matrix renamed' } },
     'POST /requests/groups/{id}/split': { body: { requestIds: [request.body.id] } },

@@ -5,6 +5,8 @@ export {
   splitRequestGroup,
   updateRequestGroup,
 } from './groups.ts';
+export type { RequestImportOptions, RequestImportReport } from './import.ts';
+export { importRequestsCsv, REQUEST_IMPORT_FIELDS } from './import.ts';
 export { requestsRoutes } from './requests.routes.ts';
 export {
   CLOSED_STATUSES,

@@ -1,4 +1,5 @@
-import { createRoute } from '@hono/zod-openapi';
+import { createRoute, z } from '@hono/zod-openapi';
+import { CSV_BODY, csvBody, ImportQuery, RowErrorSchema, throwIfRejected } from '../../csv/http.ts';
 import { createRouter, ERRORS, IdParam, json, jsonBody, listOf, NO_CONTENT } from '../../server/env.ts';
 import {
   getRequestGroup,
@@ -7,6 +8,7 @@ import {
   splitRequestGroup,
   updateRequestGroup,
 } from './groups.ts';
+import { importRequestsCsv } from './import.ts';
 import {
   CreateRequest,
   CustomerRequest,
@@ -146,6 +148,42 @@ export function requestsRoutes() {
           id: c.req.valid('param').id,
           input: c.req.valid('json'),
         }),
+        200,
+      ),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/requests/import',
+      tags: ['Requests', 'Import'],
+      summary: 'Import customer requests from CSV (managers and admins)',
+      description:
+        'Columns (or map=column=field): accountExternalId, title (required), description, type, status, productArea, contactEmail, showcase, loggedOn. Each row is logged as by hand (grouping, timeline) on its loggedOn day; a row whose account already has a request with the same title is skipped, so re-importing a file adds nothing. All rows or none unless skipInvalid=true; dryRun=true reports without writing. Bodies up to 1 MB.',
+      request: { query: ImportQuery, body: CSV_BODY },
+      responses: {
+        200: json(
+          z.object({
+            entity: z.literal('requests'),
+            dryRun: z.boolean(),
+            committed: z.boolean(),
+            rows: z.number(),
+            valid: z.number(),
+            invalid: z.number(),
+            created: z.number(),
+            skipped: z.number(),
+            errors: z.array(RowErrorSchema),
+          }),
+          'The import report',
+        ),
+        ...ERRORS,
+      },
+    }),
+    async (c) =>
+      c.json(
+        throwIfRejected(
+          await importRequestsCsv({ ctx: c.get('ctx'), source: csvBody(c), options: c.req.valid('query') }),
+        ),
         200,
       ),
   );
