@@ -263,6 +263,17 @@ describe('grouping similar requests', () => {
     expect(without.body.items).toEqual([]);
   });
 
+  it('finds an edited request by its new title, and no longer by the old one', async () => {
+    const made = await csm.post(api('/requests'), { accountId: acc.small2, title: 'Webhook 重试机制' });
+    await csm.patch(api(`/requests/${made.body.id}`), { title: 'Salesforce 双向同步' });
+    const found = await viewer.get(
+      api(`/requests/similar?text=${encodeURIComponent('Salesforce 双向同步')}`),
+    );
+    expect(found.body.items.map((i: { requestId: string }) => i.requestId)).toEqual([made.body.id]);
+    const old = await viewer.get(api(`/requests/similar?text=${encodeURIComponent('Webhook 重试机制')}`));
+    expect(old.body.items).toEqual([]);
+  });
+
   it('splits requests out into a new group, and dissolves a group left with one request', async () => {
     const split = await csm.post(api(`/requests/groups/${groupId}/split`), {
       requestIds: [ids[8], ids[9]],

@@ -20,7 +20,7 @@ import type { CustomerRequestsTable } from './requests.table.ts';
 import type { Score } from './score.ts';
 import { scoreRows } from './scoring.ts';
 import { loadRequestSettings } from './settings.ts';
-import { normalizeText, requestText, textGrams } from './similarity.ts';
+import { normalizeText, requestGrams, textGrams } from './similarity.ts';
 
 type Row = CustomerRequestsTable & { account_name: string };
 
@@ -254,7 +254,7 @@ export async function createRequest({ ctx, input }: { ctx: Ctx; input: CreateReq
     if (data.contactId) await checkContact(tx, data.contactId, data.accountId);
     if (data.groupId) await requireGroup(tx, data.groupId, 'groupId');
     const settings = await loadRequestSettings(tx);
-    const grams = textGrams(normalizeText(requestText(data.title, data.description)));
+    const grams = requestGrams(data.title);
     const now = nowIso(tx);
     const row: CustomerRequestsTable = {
       id: newId(),
@@ -358,18 +358,8 @@ export async function updateRequest({ ctx, id, input }: { ctx: Ctx; id: string; 
       patch.status_changed_at = now;
       patch.closed_at = closedAt(data.status!, now);
     }
-    const textChanged =
-      (data.title !== undefined && data.title !== before.title) ||
-      (data.description !== undefined && data.description !== before.description);
-    if (textChanged) {
-      const grams = textGrams(
-        normalizeText(
-          requestText(
-            data.title ?? before.title,
-            data.description === undefined ? before.description : data.description,
-          ),
-        ),
-      );
+    if (data.title !== undefined && data.title !== before.title) {
+      const grams = requestGrams(data.title);
       patch.gram_count = grams.length;
       await writeGrams(tx, id, grams);
     }

@@ -121,7 +121,9 @@ export function similarity(a: string, b: string): number {
   return diceOfGrams(textGrams(normalizeText(a)), textGrams(normalizeText(b)));
 }
 
-/** What a request is compared on: its title, and the description's first 200 characters. */
-export function requestText(title: string, description?: string | null): string {
-  return description ? `${title} ${description.slice(0, 200)}` : title;
-}
+/**
+ * What a request is compared on: its title, the ask in a line. Descriptions carry context (who,
+ * when, how painful) that differs between customers asking for the same thing, and boilerplate
+ * that is the same between different asks, so they would blur the groups.
+ */
+export const requestGrams = (title: string): string[] => textGrams(normalizeText(title));
