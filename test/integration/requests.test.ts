@@ -309,6 +309,23 @@ describe('grouping similar requests', () => {
     expect(res.body.requests).toHaveLength(10);
     expect((await viewer.get(api(`/requests/${ids[9]}`))).body.groupedBy).toBe('manual');
 
+    // A request taken from another group moves alone; that group keeps its other requests.
+    const a1 = await csm.post(api('/requests'), { accountId: acc.small5, title: '客户标签批量编辑' });
+    const a2 = await csm.post(api('/requests'), { accountId: acc.small6, title: '客户标签批量编辑' });
+    const a3 = await csm.post(api('/requests'), { accountId: acc.small7, title: '客户标签批量编辑' });
+    const tagGroup = a1.body.groupId ?? (await viewer.get(api(`/requests/${a1.body.id}`))).body.groupId;
+    expect(a3.body.groupId).toBe(tagGroup);
+    const pulled = await csm.post(api('/requests/groups/merge'), {
+      groupIds: [groupId],
+      requestIds: [a3.body.id],
+    });
+    expect(pulled.body.requests).toHaveLength(11);
+    const rest = await viewer.get(api(`/requests/groups/${tagGroup}`));
+    expect(rest.body.requests.map((r: { id: string }) => r.id)).toEqual([a1.body.id, a2.body.id]);
+    await csm.post(api(`/requests/groups/${groupId}/split`), { requestIds: [a3.body.id] });
+    for (const r of [a1, a2, a3]) await manager.delete(api(`/requests/${r.body.id}`));
+    expect((await viewer.get(api(`/requests/groups/${tagGroup}`))).status).toBe(404);
+
     const tooFew = await csm.post(api('/requests/groups/merge'), { requestIds: [ids[0]] });
     expect(tooFew.status).toBe(400);
     expect(issuePaths(tooFew)).toEqual(['requestIds']);

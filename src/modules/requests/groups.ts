@@ -189,10 +189,13 @@ export async function mergeRequests({ ctx, input }: { ctx: Ctx; input: MergeRequ
     const groups = [];
     for (const g of [...new Set(data.groupIds)]) groups.push(await requireGroup(tx, g, 'groupIds'));
     const target = groups[0]?.id ?? (await createGroup(tx, data.title ?? requests[0]!.title));
-    const from = new Set(
-      [...groups.map((g) => g.id), ...requests.map((r) => r.group_id)].filter((g) => g !== null),
-    );
+    // Named groups move whole; a named request moves alone, and the group it leaves keeps the rest.
+    const from = new Set(groups.map((g) => g.id));
     from.delete(target);
+    const left = new Set(
+      requests.map((r) => r.group_id).filter((g): g is string => g !== null && g !== target),
+    );
+    for (const g of from) left.delete(g);
     const now = nowIso(tx);
     await tx.db
       .updateTable('customer_requests')
@@ -220,6 +223,7 @@ export async function mergeRequests({ ctx, input }: { ctx: Ctx; input: MergeRequ
         .where('id', '=', g)
         .execute();
     }
+    for (const g of left) await dissolveIfSmall(tx, g);
     await tx.db
       .updateTable('request_groups')
       .set({ title: data.title, updated_at: now })
