@@ -6,6 +6,7 @@ import * as ingestAndMetrics from './migrations/2026_11_22_1100_ingest_and_metri
 import * as healthSegmentsLifecycle from './migrations/2026_11_22_1200_health_segments_lifecycle.ts';
 import * as tasksNotifications from './migrations/2026_11_29_0900_tasks_notifications.ts';
 import * as automation from './migrations/2026_11_29_1000_automation.ts';
+import * as requests from './migrations/2026_11_29_1100_requests.ts';
 
 // Listed explicitly (not read from disk) so the order is reviewed in code and works under any loader.
 const MIGRATIONS: Record<string, Migration> = {
@@ -15,6 +16,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026_11_22_1200_health_segments_lifecycle': healthSegmentsLifecycle,
   '2026_11_29_0900_tasks_notifications': tasksNotifications,
   '2026_11_29_1000_automation': automation,
+  '2026_11_29_1100_requests': requests,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

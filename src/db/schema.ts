@@ -50,6 +50,12 @@ import type {
   NotificationsTable,
 } from '../modules/notifications/notifications.table.ts';
 import type {
+  CustomerRequestsTable,
+  RequestGramsTable,
+  RequestGroupsTable,
+  RequestSettingsTable,
+} from '../modules/requests/requests.table.ts';
+import type {
   AccountStatesTable,
   SegmentMembersTable,
   SegmentsTable,
@@ -110,4 +116,8 @@ export interface Database {
   notifications: NotificationsTable;
   notification_settings: NotificationSettingsTable;
   notification_digests: NotificationDigestsTable;
+  customer_requests: CustomerRequestsTable;
+  request_groups: RequestGroupsTable;
+  request_grams: RequestGramsTable;
+  request_settings: RequestSettingsTable;
 }

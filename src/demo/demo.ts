@@ -14,6 +14,7 @@ import { tasksDemo } from '../modules/tasks/index.ts';
 import { addNote, type NOTE_TYPES } from '../modules/timeline/index.ts';
 import { addDays, daysBetween, today } from '../time.ts';
 import { type Random, seededRandom } from './random.ts';
+import { generateRequests } from './requests.ts';
 import { installDemoState } from './state.ts';
 import { generateUsage } from './usage.ts';
 
@@ -44,6 +45,7 @@ export const demoExtensions: DemoExtension[] = [];
 demoExtensions.push(tasksDemo);
 // Rules and playbooks over the backfilled days (after the recompute history exists).
 demoExtensions.push(automationDemo);
+demoExtensions.push(generateRequests);
 
 const REGIONS = [
   ['华东', 30],
@@ -213,7 +215,9 @@ export async function generateDemo(
     (base: Ctx) =>
     (day: string, hour = 10): Ctx => {
       const clamped = day > day0 ? day0 : day;
-      return { ...base, now: () => new Date(`${clamped}T${String(hour).padStart(2, '0')}:00:00+08:00`) };
+      // Between midnight and the hour in Shanghai, today's hour is still ahead: never write the future.
+      const instant = () => new Date(`${clamped}T${String(hour).padStart(2, '0')}:00:00+08:00`);
+      return { ...base, now: () => new Date(Math.min(instant().getTime(), base.now().getTime())) };
     };
   const password = generatePassword(); // demo staff sign in only after an admin resets their password
   // Emails are unique across the installation, so staff of each demo workspace get their own
@@ -488,6 +492,14 @@ async function demoAccount(
       input: { type, body: r.pick(NOTE_TEXT[type]), occurredAt: `${day}T15:00:00+08:00` },
     });
   }
-  made.push({ id: account.id, externalId: account.externalId, goLiveDate: goLive, arr, seats, churned, churnedOn });
+  made.push({
+    id: account.id,
+    externalId: account.externalId,
+    goLiveDate: goLive,
+    arr,
+    seats,
+    churned,
+    churnedOn,
+  });
   return { contracts: n, contacts: titles.length };
 }

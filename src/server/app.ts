@@ -13,6 +13,7 @@ import { lifecycleRoutes } from '../modules/lifecycle/index.ts';
 import { metricsRoutes } from '../modules/metrics/index.ts';
 import { notificationsRoutes } from '../modules/notifications/index.ts';
 import { recomputeRoutes } from '../modules/recompute/index.ts';
+import { requestsRoutes } from '../modules/requests/index.ts';
 import { segmentsRoutes } from '../modules/segments/index.ts';
 import { tasksRoutes } from '../modules/tasks/index.ts';
 import { authenticate } from './auth-middleware.ts';
@@ -75,6 +76,7 @@ export function createApp(deps: Deps) {
   api.route('/', automationRoutes(deps));
   api.route('/', tasksRoutes());
   api.route('/', notificationsRoutes());
+  api.route('/', requestsRoutes());
 
   api.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

@@ -161,6 +161,16 @@ beforeAll(async () => {
   });
   expect(task.status, JSON.stringify(task.body)).toBe(201);
   const notification = (await client(t.app, a.users.csm.token).get('/api/v1/notifications')).body.items[0];
+  // Two alike requests: the second joins the first in an automatic group.
+  const request = await admin.post('/api/v1/requests', {
+    accountId: account.body.id,
+    title: 'Matrix 导出报表',
+  });
+  const request2 = await admin.post('/api/v1/requests', {
+    accountId: account.body.id,
+    title: 'Matrix 导出报表',
+  });
+  for (const res of [request, request2]) expect(res.status, JSON.stringify(res.body)).toBe(201);
   adminToken = token.body.token;
   ids = {
     '/accounts': account.body.id,
@@ -183,6 +193,8 @@ beforeAll(async () => {
     '/playbooks': playbook.body.id,
     '/tasks': task.body.id,
     '/notifications': notification.id,
+    '/requests': request.body.id,
+    '/requests/groups': request2.body.groupId,
   };
   params = { metric: metric.body.key, runId: ruleRun.id };
 
@@ -274,6 +286,18 @@ beforeAll(async () => {
     'POST /playbooks': { body: { key: `p_${Date.now()}_${n++}`, name: 'Matrix 2' } },
     'PATCH /playbooks/{id}': { body: { name: 'Matrix renamed' } },
     'DELETE /playbooks/{id}': {},
+    'POST /requests': { body: { accountId: account.body.id, title: 'Matrix request 2' } },
+    'PATCH /requests/{id}': { body: { status: 'planned' } },
+    'DELETE /requests/{id}': {},
+    'GET /requests/similar': { query: `?text=${encodeURIComponent('Matrix 导出报表')}` },
+    'PATCH /requests/settings': { body: { renewalWindowDays: 60 } },
+    'POST /requests/import': {
+      body: `accountExternalId,title\n${account.body.externalId},Imported request\n`,
+      headers: { 'content-type': 'text/csv' },
+    },
+    'POST /requests/groups/merge': { body: { requestIds: [request.body.id, request2.body.id] } },
+    'PATCH /requests/groups/{id}': { body: { title: 'Matrix renamed' } },
+    'POST /requests/groups/{id}/split': { body: { requestIds: [request.body.id] } },
     'POST /imports/usage': {
       body: `account,day,event,count\n${account.body.externalId},2024-01-01,matrix,1\n`,
       headers: { 'content-type': 'text/csv' },
@@ -321,6 +345,8 @@ async function expectWorkspaceAUntouched() {
   expect((await admin.get('/api/v1/accounts?includeTotal=true')).body.total).toBe(1);
   const timeline = (await admin.get(`/api/v1/accounts/${ids['/accounts']}/timeline`)).body.items;
   expect(timeline.map((e: { type: string }) => e.type)).toEqual([
+    'request.logged',
+    'request.logged',
     'task.created',
     'contract.created',
     'contact.created',

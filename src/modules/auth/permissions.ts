@@ -16,7 +16,10 @@ export type Permission =
   | 'audit:read'
   | 'users:manage'
   | 'keys:manage'
-  | 'tasks:write';
+  | 'tasks:write'
+  | 'requests:write'
+  | 'requests:group'
+  | 'requests:delete';
 
 /**
  * 'team' means only on accounts the user owns or is a team member of. The table is the whole
@@ -42,6 +45,9 @@ export const PERMISSION_TABLE: Record<Role, Record<Permission, Grant>> = {
     'users:manage': 'all',
     'keys:manage': 'all',
     'tasks:write': 'all',
+    'requests:write': 'all',
+    'requests:group': 'all',
+    'requests:delete': 'all',
   },
   manager: {
     read: 'all',
@@ -59,6 +65,9 @@ export const PERMISSION_TABLE: Record<Role, Record<Permission, Grant>> = {
     'users:manage': 'none',
     'keys:manage': 'none',
     'tasks:write': 'all',
+    'requests:write': 'all',
+    'requests:group': 'all',
+    'requests:delete': 'all',
   },
   csm: {
     read: 'all',
@@ -78,6 +87,10 @@ export const PERMISSION_TABLE: Record<Role, Record<Permission, Grant>> = {
     'keys:manage': 'none',
     // Tasks of accounts on their team; tasks assigned to them are checked in tasks/access.ts.
     'tasks:write': 'team',
+    // CSMs log what customers ask on any account and group similar asks; deleting is a manager's.
+    'requests:write': 'all',
+    'requests:group': 'all',
+    'requests:delete': 'none',
   },
   viewer: {
     read: 'all',
@@ -95,6 +108,9 @@ export const PERMISSION_TABLE: Record<Role, Record<Permission, Grant>> = {
     'users:manage': 'none',
     'keys:manage': 'none',
     'tasks:write': 'none',
+    'requests:write': 'none',
+    'requests:group': 'none',
+    'requests:delete': 'none',
   },
 };
 

@@ -1,0 +1,126 @@
+// Loads what the score reads (accounts, their current tier and health, group members) for a set of
+// request rows in a few grouped queries, never one per request.
+import type { Ctx } from '../../context.ts';
+import { parseJson } from '../../db/dialect.ts';
+import { daysBetween, today } from '../../time.ts';
+import { fromMinor } from '../accounts/index.ts';
+import { OPEN_STATUSES } from './requests.schemas.ts';
+import type { CustomerRequestsTable } from './requests.table.ts';
+import {
+  type AskingAccount,
+  highValueReason,
+  type RequestSettings,
+  type Score,
+  scoreRequest,
+} from './score.ts';
+
+const CHUNK = 500;
+
+export type AccountInfo = AskingAccount & { name: string; renewalDate: string | null };
+
+export function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** ARR in base currency, tags, renewal (accounts) with current tier and health (account_states). */
+export async function loadAccountInfo(
+  ctx: Ctx,
+  accountIds: readonly string[],
+): Promise<Map<string, AccountInfo>> {
+  const out = new Map<string, AccountInfo>();
+  const day = today(ctx);
+  for (const batch of chunks([...new Set(accountIds)])) {
+    const rows = await ctx.db
+      .selectFrom('accounts as a')
+      .leftJoin('account_states as s', (j) =>
+        j.onRef('s.account_id', '=', 'a.id').onRef('s.workspace_id', '=', 'a.workspace_id'),
+      )
+      .select(['a.id', 'a.name', 'a.arr_minor', 'a.tags', 'a.renewal_date', 's.tier', 's.health_status'])
+      .where('a.workspace_id', '=', ctx.workspace.id)
+      .where('a.id', 'in', batch)
+      .execute();
+    for (const r of rows) {
+      const days = r.renewal_date === null ? null : daysBetween(day, r.renewal_date);
+      out.set(r.id, {
+        accountId: r.id,
+        name: r.name,
+        arr: fromMinor(Number(r.arr_minor), ctx.workspace.baseCurrency),
+        tier: r.tier ?? null,
+        tags: parseJson<string[]>(r.tags, []),
+        healthStatus: r.health_status ?? null,
+        renewalDate: r.renewal_date,
+        daysToRenewal: days !== null && days >= 0 ? days : null,
+      });
+    }
+  }
+  return out;
+}
+
+export type Scored = {
+  priorities: Map<string, Score>;
+  accounts: Map<string, AccountInfo>;
+  /** Group id -> the distinct accounts with an open request in it. */
+  groupAccounts: Map<string, string[]>;
+};
+
+/** Each row's priority, reading its group's open requests for the volume factors. */
+export async function scoreRows(
+  ctx: Ctx,
+  rows: readonly Pick<CustomerRequestsTable, 'id' | 'account_id' | 'group_id' | 'showcase'>[],
+  settings: RequestSettings,
+): Promise<Scored> {
+  const groupIds = [...new Set(rows.map((r) => r.group_id).filter((g): g is string => g !== null))];
+  const groupAccounts = new Map<string, string[]>();
+  for (const batch of chunks(groupIds)) {
+    const members = await ctx.db
+      .selectFrom('customer_requests')
+      .select(['group_id', 'account_id'])
+      .where('workspace_id', '=', ctx.workspace.id)
+      .where('group_id', 'in', batch)
+      .where('status', 'in', [...OPEN_STATUSES])
+      .execute();
+    for (const m of members) {
+      const list = groupAccounts.get(m.group_id!) ?? [];
+      if (!list.includes(m.account_id)) list.push(m.account_id);
+      groupAccounts.set(m.group_id!, list);
+    }
+  }
+  const accounts = await loadAccountInfo(ctx, [
+    ...rows.map((r) => r.account_id),
+    ...[...groupAccounts.values()].flat(),
+  ]);
+  const priorities = new Map<string, Score>();
+  for (const r of rows) {
+    const account = accounts.get(r.account_id) ?? missingAccount(r.account_id);
+    const group = r.group_id === null ? [] : (groupAccounts.get(r.group_id) ?? []);
+    priorities.set(
+      r.id,
+      scoreRequest(
+        {
+          account,
+          showcase: r.showcase === 1,
+          groupAccounts: group.map((id) => accounts.get(id) ?? missingAccount(id)),
+        },
+        settings,
+      ),
+    );
+  }
+  return { priorities, accounts, groupAccounts };
+}
+
+// Reads join accounts, so a deleted account's requests are not listed; this covers a group member
+// whose account is gone.
+const missingAccount = (id: string): AccountInfo => ({
+  accountId: id,
+  name: '',
+  arr: 0,
+  tier: null,
+  tags: [],
+  healthStatus: null,
+  renewalDate: null,
+  daysToRenewal: null,
+});
+
+export const isHighValue = (a: AccountInfo, s: RequestSettings) => highValueReason(a, s) !== null;
