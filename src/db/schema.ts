@@ -45,6 +45,8 @@ import type {
   StateOverridesTable,
   TieringSchemesTable,
 } from '../modules/segments/segments.table.ts';
+import type { RenewalsTable } from '../modules/renewals/renewals.table.ts';
+import type { CsmGroupMembersTable, CsmGroupsTable, TeamSettingsTable } from '../modules/team/team.table.ts';
 import type { TimelineEntriesTable } from '../modules/timeline/timeline.table.ts';
 import type { WorkspacesTable } from '../modules/workspaces/workspaces.table.ts';
 
@@ -87,4 +89,8 @@ export interface Database {
   state_overrides: StateOverridesTable;
   account_states: AccountStatesTable;
   state_changes: StateChangesTable;
+  csm_groups: CsmGroupsTable;
+  csm_group_members: CsmGroupMembersTable;
+  team_settings: TeamSettingsTable;
+  renewals: RenewalsTable;
 }

@@ -12,6 +12,7 @@ import { lifecycleRoutes } from '../modules/lifecycle/index.ts';
 import { metricsRoutes } from '../modules/metrics/index.ts';
 import { recomputeRoutes } from '../modules/recompute/index.ts';
 import { segmentsRoutes } from '../modules/segments/index.ts';
+import { teamRoutes } from '../modules/team/index.ts';
 import { authenticate } from './auth-middleware.ts';
 import { mountDocs } from './docs.ts';
 import type { AppEnv } from './env.ts';
@@ -67,6 +68,7 @@ export function createApp(deps: Deps) {
   api.route('/', segmentsRoutes());
   api.route('/', lifecycleRoutes());
   api.route('/', healthRoutes());
+  api.route('/', teamRoutes());
 
   api.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

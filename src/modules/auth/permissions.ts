@@ -15,7 +15,10 @@ export type Permission =
   | 'imports:run'
   | 'audit:read'
   | 'users:manage'
-  | 'keys:manage';
+  | 'keys:manage'
+  | 'team:manage'
+  | 'renewals:write'
+  | 'scorecards:read';
 
 /**
  * 'team' means only on accounts the user owns or is a team member of. The table is the whole
@@ -40,6 +43,10 @@ export const PERMISSION_TABLE: Record<Role, Record<Permission, Grant>> = {
     'audit:read': 'all',
     'users:manage': 'all',
     'keys:manage': 'all',
+    // Groups, capacities, assignment and CSM offboarding.
+    'team:manage': 'all',
+    'renewals:write': 'all',
+    'scorecards:read': 'all',
   },
   manager: {
     read: 'all',
@@ -56,6 +63,9 @@ export const PERMISSION_TABLE: Record<Role, Record<Permission, Grant>> = {
     'audit:read': 'all',
     'users:manage': 'none',
     'keys:manage': 'none',
+    'team:manage': 'all',
+    'renewals:write': 'all',
+    'scorecards:read': 'all',
   },
   csm: {
     read: 'all',
@@ -73,6 +83,11 @@ export const PERMISSION_TABLE: Record<Role, Record<Permission, Grant>> = {
     'audit:read': 'none',
     'users:manage': 'none',
     'keys:manage': 'none',
+    'team:manage': 'none',
+    // A CSM works the renewals of their own accounts (stage, forecast, outcome).
+    'renewals:write': 'team',
+    // 'team' here: a CSM sees only their own scorecard.
+    'scorecards:read': 'team',
   },
   viewer: {
     read: 'all',
@@ -89,6 +104,9 @@ export const PERMISSION_TABLE: Record<Role, Record<Permission, Grant>> = {
     'audit:read': 'none',
     'users:manage': 'none',
     'keys:manage': 'none',
+    'team:manage': 'none',
+    'renewals:write': 'none',
+    'scorecards:read': 'none',
   },
 };
 
