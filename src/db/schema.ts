@@ -37,6 +37,7 @@ import type {
   MetricDefinitionsTable,
   MetricUserDaysTable,
 } from '../modules/metrics/metrics.table.ts';
+import type { RenewalsTable } from '../modules/renewals/renewals.table.ts';
 import type {
   AccountStatesTable,
   SegmentMembersTable,
@@ -45,7 +46,6 @@ import type {
   StateOverridesTable,
   TieringSchemesTable,
 } from '../modules/segments/segments.table.ts';
-import type { RenewalsTable } from '../modules/renewals/renewals.table.ts';
 import type { CsmGroupMembersTable, CsmGroupsTable, TeamSettingsTable } from '../modules/team/team.table.ts';
 import type { TimelineEntriesTable } from '../modules/timeline/timeline.table.ts';
 import type { WorkspacesTable } from '../modules/workspaces/workspaces.table.ts';
