@@ -11,6 +11,8 @@ import { ingestApiRoutes, ingestRoutes } from '../modules/ingest/index.ts';
 import { lifecycleRoutes } from '../modules/lifecycle/index.ts';
 import { metricsRoutes } from '../modules/metrics/index.ts';
 import { recomputeRoutes } from '../modules/recompute/index.ts';
+import { renewalsRoutes } from '../modules/renewals/index.ts';
+import { reportsRoutes } from '../modules/reports/index.ts';
 import { segmentsRoutes } from '../modules/segments/index.ts';
 import { teamRoutes } from '../modules/team/index.ts';
 import { authenticate } from './auth-middleware.ts';
@@ -69,6 +71,8 @@ export function createApp(deps: Deps) {
   api.route('/', lifecycleRoutes());
   api.route('/', healthRoutes());
   api.route('/', teamRoutes());
+  api.route('/', renewalsRoutes());
+  api.route('/', reportsRoutes());
 
   api.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
