@@ -138,6 +138,11 @@ describe('planAssignment', () => {
           if (l.loadAfter > l.capacity + 1e-9) expect(l.loadAfter).toBeLessThanOrEqual(l.loadBefore + 1e-9);
         }
         const moved = new Map(plan.moves.map((m) => [m.accountId, m.to]));
+        // Every account without an active owner is either placed or reported.
+        const reported = new Set(plan.unplaced.map((u) => u.accountId));
+        for (const a of accounts) {
+          if (a.ownerId === null || !a.ownerActive) expect(moved.has(a.id) || reported.has(a.id)).toBe(true);
+        }
         const after = accounts.map((a) =>
           moved.has(a.id) ? { ...a, ownerId: moved.get(a.id)!, ownerActive: true } : a,
         );

@@ -177,7 +177,7 @@ export function planAssignment(
     const misplaced = (m: AssignAccount) =>
       options.mode === 'unowned'
         ? owned(m) === null
-        : !(options.keepFamilies ? owned(m) === anchor : allowed(m));
+        : owned(m) === null || (options.keepFamilies ? owned(m) !== anchor : allowed(m) === null);
     const needs = members.filter(
       (m) => (options.only === undefined || options.only.has(m.id)) && misplaced(m),
     );
