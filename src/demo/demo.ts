@@ -36,6 +36,8 @@ export type DemoExtension = (a: {
   random: Random;
 }) => Promise<void>;
 export const demoExtensions: DemoExtension[] = [];
+// Registered here rather than by the module, so the demo's extensions are listed in one place.
+demoExtensions.push((a) => import('../modules/team/demo.ts').then((m) => m.teamDemo(a)));
 
 const REGIONS = [
   ['华东', 30],
