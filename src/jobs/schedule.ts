@@ -4,6 +4,7 @@ import { refreshAllAccountFigures } from '../modules/accounts/index.ts';
 import { pruneAuth } from '../modules/auth/index.ts';
 import { attachPendingJob, ensureEventPartitionsJob, pruneRawEventsJob } from '../modules/ingest/index.ts';
 import { recomputeJob } from '../modules/recompute/index.ts';
+import { reassignInactiveOwnersJob } from '../modules/team/index.ts';
 import type { JobDefinition } from './runner.ts';
 
 export const SCHEDULE: readonly JobDefinition[] = [
@@ -49,5 +50,13 @@ export const SCHEDULE: readonly JobDefinition[] = [
     cron: '10 * * * *',
     description: 'Facts -> health -> tier -> stage -> segments for every account, for today',
     handler: (deps) => recomputeJob(deps),
+  },
+  {
+    name: 'reassign-inactive-owners',
+    // Hourly, after recompute: accounts of a user deactivated without offboarding get a new CSM
+    // (teammates with room, else the group lead), so none stays orphaned for long.
+    cron: '25 * * * *',
+    description: 'Hand the accounts of deactivated owners to their group, as offboarding does',
+    handler: (deps) => reassignInactiveOwnersJob(deps),
   },
 ];

@@ -1,6 +1,7 @@
 // CSM groups, capacity and the headcount planner, assignment and offboarding, the load view,
 // through app.request() on a small fixture whose numbers are worked out by hand.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reassignInactiveOwnersJob } from '../../src/modules/team/index.ts';
 import { addDays, dayInZone } from '../../src/time.ts';
 import {
   type Client,
@@ -300,5 +301,19 @@ describe('load view and offboarding', () => {
     const groups = await admin.get(api('/team/groups/east'));
     expect(groups.body.members.map((m: { name: string }) => m.name)).toEqual(['Wang']);
     expect((await manager.post(api('/team/members/nobody/offboard/preview'), {})).status).toBe(404);
+  });
+
+  it('hands the accounts of a user deactivated without offboarding to the group lead in the hourly job', async () => {
+    const owned = (await admin.get(api(`/accounts?ownerId=${users.Wang}`))).body.items.length;
+    expect(owned).toBeGreaterThan(0);
+    expect((await admin.patch(api(`/users/${users.Wang}`), { active: false })).status).toBe(200);
+    const load = await viewer.get(api('/team/load'));
+    expect(load.body.unowned.accounts).toBe(owned);
+    const result = await reassignInactiveOwnersJob(t.deps);
+    expect(result.accounts).toBeGreaterThanOrEqual(owned);
+    expect((await admin.get(api(`/accounts?ownerId=${users.Wang}`))).body.items).toEqual([]);
+    // Wang was the last member of 华东组, so the lead (the manager) takes them.
+    const lead = await admin.get(api(`/accounts?ownerId=${ws.users.manager.id}`));
+    expect(lead.body.items.length).toBe(owned);
   });
 });

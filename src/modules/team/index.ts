@@ -4,6 +4,7 @@ export { applyAssignment, offboardCsm, previewAssignment } from './assignment.ts
 export type { CapacityModel, Plan, TierCapacity } from './capacity.ts';
 export { accountCost, DEFAULT_CAPACITIES, planHeadcount, SEED_002_CAPACITIES } from './capacity.ts';
 export { createGroup, deleteGroup, getGroup, listGroups, updateGroup } from './groups.ts';
+export { reassignInactiveOwnersJob } from './jobs.ts';
 export { getLoadView } from './load.ts';
 export { getCapacity, whatIfCapacity } from './planner.ts';
 export {
