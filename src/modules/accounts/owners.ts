@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { z } from 'zod';
 import { type Ctx, inTransaction } from '../../context.ts';
 import { AppError, invalid } from '../../errors.ts';
@@ -5,6 +6,13 @@ import { newId } from '../../ids.ts';
 import { nowIso } from '../../time.ts';
 import { authorize, writeAudit } from '../auth/index.ts';
 import { writeTimelineEntries } from '../timeline/index.ts';
+
+/**
+ * `workspace_id` as an expression: with `id IN (...)` beside it, SQLite would otherwise walk a
+ * (workspace_id, ...) index over the whole workspace for every batch (20 s for 100,000 moves)
+ * instead of looking the ids up by primary key. Same filter, both engines.
+ */
+const sameWorkspace = sql<string>`${sql.ref('workspace_id')} || ''`;
 
 export const ReassignOwners = z.object({
   moves: z
@@ -55,7 +63,7 @@ export async function reassignAccountOwners({ ctx, input }: { ctx: Ctx; input: R
       const rows = await tx.db
         .selectFrom('accounts')
         .select(['id', 'name', 'owner_id'])
-        .where('workspace_id', '=', ws)
+        .where(sameWorkspace, '=', ws)
         .where('id', 'in', ids.slice(i, i + 500))
         .execute();
       for (const r of rows) before.set(r.id, { name: r.name, ownerId: r.owner_id });
@@ -90,7 +98,7 @@ export async function reassignAccountOwners({ ctx, input }: { ctx: Ctx; input: R
         await tx.db
           .updateTable('accounts')
           .set({ owner_id: ownerId, updated_at: now })
-          .where('workspace_id', '=', ws)
+          .where(sameWorkspace, '=', ws)
           .where('id', 'in', batch)
           .execute();
         // The CSM role on the account team follows the owner.

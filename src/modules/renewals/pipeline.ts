@@ -109,6 +109,9 @@ export async function loadRenewals(
     for (const u of users) names.set(u.id, u.name);
   }
   const base = ctx.workspace.baseCurrency;
+  // fromMinor builds an Intl formatter per call: once per report, not per row.
+  const divisor = Math.round(1 / fromMinor(1, base));
+  const money = (minor: number) => minor / divisor;
   const day = today(ctx);
   return rows.map((r): Loaded => {
     const arrMinor = Number(r.arr_minor);
@@ -159,7 +162,7 @@ export async function loadRenewals(
         endDate: r.end_date!,
         daysToRenewal: days,
         inWindow: days <= WINDOW_DAYS && (days >= 0 || !closed),
-        arr: fromMinor(arrMinor, base),
+        arr: money(arrMinor),
         currency: base,
         stage,
         closed,
@@ -168,8 +171,8 @@ export async function loadRenewals(
         probabilityReason: probabilitySource === 'manual' ? (r.probability_reason ?? null) : null,
         forecastCategory: category,
         forecastReason: !closed && r.forecast_category ? (r.forecast_reason ?? null) : null,
-        expectedArr: fromMinor(expectedMinor, base),
-        weightedArr: fromMinor(weightedMinor, base),
+        expectedArr: money(expectedMinor),
+        weightedArr: money(weightedMinor),
         ownerId,
         ownerName: ownerId ? (names.get(ownerId) ?? null) : null,
         healthStatus: health,
