@@ -152,6 +152,18 @@ describe('planAssignment', () => {
   });
 });
 
+describe('planAssignment with a family whose CSM is full', () => {
+  it('leaves a child with its in-group CSM instead of moving it back and forth', () => {
+    const accounts = [
+      acct('p1', { ownerId: 'u1', cost: 1 }),
+      acct('c1', { ownerId: 'u2', parentId: 'p1', cost: 0.1 }),
+    ];
+    const csms = [csm('u1'), csm('u2'), csm('u3')];
+    const plan = planAssignment(accounts, csms, { mode: 'rebalance', keepFamilies: true });
+    expect(plan.moves).toEqual([]);
+  });
+});
+
 describe('planAssignment for a CSM who leaves', () => {
   it('moves only the leaving CSM’s accounts, counting everyone else’s load', () => {
     const plan = planAssignment(

@@ -213,7 +213,10 @@ export function planAssignment(
         reason: reasonFor(root),
       });
     } else {
+      // The family's CSM has no room: members whose CSM already serves the family's group stay
+      // (the family stays split rather than moving back and forth); the others are placed alone.
       for (const m of needs) {
+        if (options.mode === 'rebalance' && allowed(m) !== null) continue;
         toPlace.push({ key: m.id, groupId, members: [m], cost: m.cost, anchor: null, reason: reasonFor(m) });
       }
     }
