@@ -107,7 +107,62 @@ function rootsOf(accounts: ReadonlyMap<string, AssignAccount>): Map<string, stri
   return roots;
 }
 
+/**
+ * One pass can leave work a second pass would do: a family's CSM may have room only once
+ * accounts that were out of scope have left them. So passes repeat on their own result until
+ * nothing moves (at most five), and the plan is the composition: each account's move from its
+ * owner before the first pass to its owner after the last. Applying a plan and planning again
+ * therefore finds nothing to do.
+ */
 export function planAssignment(
+  input: readonly AssignAccount[],
+  csmList: readonly AssignCsm[],
+  options: AssignOptions,
+): AssignmentPlan {
+  const first = planOnce(input, csmList, options);
+  if (!first.moves.length) return first;
+  const original = new Map(input.map((a) => [a.id, a]));
+  const final = new Map<string, Move>(first.moves.map((m) => [m.accountId, m]));
+  let current = input.map((a) =>
+    final.has(a.id) ? { ...a, ownerId: final.get(a.id)!.to, ownerActive: true } : a,
+  );
+  let last = first;
+  for (let pass = 1; pass < 5; pass++) {
+    const next = planOnce(current, csmList, options);
+    last = next;
+    if (!next.moves.length) break;
+    const moved = new Map(next.moves.map((m) => [m.accountId, m]));
+    for (const m of next.moves) {
+      const before = final.get(m.accountId);
+      final.set(m.accountId, {
+        ...m,
+        from: original.get(m.accountId)!.ownerId,
+        reason: before?.reason ?? m.reason,
+      });
+    }
+    current = current.map((a) =>
+      moved.has(a.id) ? { ...a, ownerId: moved.get(a.id)!.to, ownerActive: true } : a,
+    );
+  }
+  const moves = [...final.values()]
+    .filter((m) => {
+      const a = original.get(m.accountId)!;
+      return !(a.ownerActive && a.ownerId === m.to);
+    })
+    .sort((a, b) => (a.accountId < b.accountId ? -1 : 1));
+  const firstLoads = new Map(first.loads.map((l) => [l.userId, l]));
+  return {
+    moves,
+    unplaced: last.unplaced,
+    loads: last.loads.map((l) => ({
+      ...l,
+      loadBefore: firstLoads.get(l.userId)?.loadBefore ?? l.loadBefore,
+      accountsBefore: firstLoads.get(l.userId)?.accountsBefore ?? l.accountsBefore,
+    })),
+  };
+}
+
+function planOnce(
   input: readonly AssignAccount[],
   csmList: readonly AssignCsm[],
   options: AssignOptions,
