@@ -16,6 +16,13 @@ import type {
   WriteKeysTable,
 } from '../modules/auth/auth.table.ts';
 import type {
+  AutomationActionsTable,
+  AutomationRulesTable,
+  AutomationRunsTable,
+  PlaybooksTable,
+  WebhookDeliveriesTable,
+} from '../modules/automation/automation.table.ts';
+import type {
   HealthModelsTable,
   HealthScoresTable,
   HealthSentimentsTable,
@@ -39,6 +46,11 @@ import type {
 } from '../modules/metrics/metrics.table.ts';
 import type { RenewalsTable } from '../modules/renewals/renewals.table.ts';
 import type {
+  NotificationDigestsTable,
+  NotificationSettingsTable,
+  NotificationsTable,
+} from '../modules/notifications/notifications.table.ts';
+import type {
   AccountStatesTable,
   SegmentMembersTable,
   SegmentsTable,
@@ -46,6 +58,7 @@ import type {
   StateOverridesTable,
   TieringSchemesTable,
 } from '../modules/segments/segments.table.ts';
+import type { TaskFollowUpsTable, TasksTable } from '../modules/tasks/tasks.table.ts';
 import type { CsmGroupMembersTable, CsmGroupsTable, TeamSettingsTable } from '../modules/team/team.table.ts';
 import type { TimelineEntriesTable } from '../modules/timeline/timeline.table.ts';
 import type { WorkspacesTable } from '../modules/workspaces/workspaces.table.ts';
@@ -89,6 +102,16 @@ export interface Database {
   state_overrides: StateOverridesTable;
   account_states: AccountStatesTable;
   state_changes: StateChangesTable;
+  automation_rules: AutomationRulesTable;
+  playbooks: PlaybooksTable;
+  automation_runs: AutomationRunsTable;
+  automation_actions: AutomationActionsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  tasks: TasksTable;
+  task_follow_ups: TaskFollowUpsTable;
+  notifications: NotificationsTable;
+  notification_settings: NotificationSettingsTable;
+  notification_digests: NotificationDigestsTable;
   csm_groups: CsmGroupsTable;
   csm_group_members: CsmGroupMembersTable;
   team_settings: TeamSettingsTable;

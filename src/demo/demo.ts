@@ -9,6 +9,8 @@ import {
   updateContract,
 } from '../modules/accounts/index.ts';
 import { createUser, generatePassword, type User } from '../modules/auth/index.ts';
+import { automationDemo } from '../modules/automation/index.ts';
+import { tasksDemo } from '../modules/tasks/index.ts';
 import { addNote, type NOTE_TYPES } from '../modules/timeline/index.ts';
 import { addDays, daysBetween, today } from '../time.ts';
 import { type Random, seededRandom } from './random.ts';
@@ -38,6 +40,10 @@ export type DemoExtension = (a: {
 export const demoExtensions: DemoExtension[] = [];
 // Registered here rather than by the module, so the demo's extensions are listed in one place.
 demoExtensions.push((a) => import('../modules/team/demo.ts').then((m) => m.teamDemo(a)));
+// Manual tasks with follow-ups for the demo CSMs (some overdue, some done).
+demoExtensions.push(tasksDemo);
+// Rules and playbooks over the backfilled days (after the recompute history exists).
+demoExtensions.push(automationDemo);
 
 const REGIONS = [
   ['华东', 30],

@@ -275,7 +275,7 @@ describe('load view and offboarding', () => {
     expect(li.load).toBeCloseTo(0.7, 6);
     expect(li.capacityUsed).toBeCloseTo(0.7, 6);
     const wang = res.body.items.find((r: { userId: string }) => r.userId === users.Wang);
-    expect(wang).toMatchObject({ accounts: 3, arr: 70_000, openTasks: null });
+    expect(wang).toMatchObject({ accounts: 3, arr: 70_000, openTasks: 0, overdueTasks: 0 });
     expect(res.body.unowned.accounts).toBe(0);
     const total = res.body.items.reduce((s: number, r: { accounts: number }) => s + r.accounts, 0);
     expect(total).toBe(7);

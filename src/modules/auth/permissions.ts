@@ -16,6 +16,7 @@ export type Permission =
   | 'audit:read'
   | 'users:manage'
   | 'keys:manage'
+  | 'tasks:write'
   | 'team:manage'
   | 'renewals:write'
   | 'scorecards:read';
@@ -43,6 +44,7 @@ export const PERMISSION_TABLE: Record<Role, Record<Permission, Grant>> = {
     'audit:read': 'all',
     'users:manage': 'all',
     'keys:manage': 'all',
+    'tasks:write': 'all',
     // Groups, capacities, assignment and CSM offboarding.
     'team:manage': 'all',
     'renewals:write': 'all',
@@ -63,6 +65,7 @@ export const PERMISSION_TABLE: Record<Role, Record<Permission, Grant>> = {
     'audit:read': 'all',
     'users:manage': 'none',
     'keys:manage': 'none',
+    'tasks:write': 'all',
     'team:manage': 'all',
     'renewals:write': 'all',
     'scorecards:read': 'all',
@@ -83,6 +86,8 @@ export const PERMISSION_TABLE: Record<Role, Record<Permission, Grant>> = {
     'audit:read': 'none',
     'users:manage': 'none',
     'keys:manage': 'none',
+    // Tasks of accounts on their team; tasks assigned to them are checked in tasks/access.ts.
+    'tasks:write': 'team',
     'team:manage': 'none',
     // A CSM works the renewals of their own accounts (stage, forecast, outcome).
     'renewals:write': 'team',
@@ -104,6 +109,7 @@ export const PERMISSION_TABLE: Record<Role, Record<Permission, Grant>> = {
     'audit:read': 'none',
     'users:manage': 'none',
     'keys:manage': 'none',
+    'tasks:write': 'none',
     'team:manage': 'none',
     'renewals:write': 'none',
     'scorecards:read': 'none',

@@ -159,10 +159,25 @@ export async function getScorecards({ ctx, input }: { ctx: Ctx; input: Scorecard
   };
   const [healthFrom, healthTo] = [await healthAt(from), await healthAt(to)];
   const tasks = await taskMetrics(ctx, { from, to });
+  // The playbook's touch cadence for a tier wins over the team settings' default (the most
+  // frequent, when several enabled playbooks cover the tier).
+  const playbookCadence = new Map<string, number>();
+  const playbooks = await ctx.db
+    .selectFrom('playbooks')
+    .select(['tier', 'touch_every_days'])
+    .where('workspace_id', '=', ws)
+    .where('enabled', '=', 1)
+    .where('touch_every_days', 'is not', null)
+    .execute();
+  for (const p of playbooks) {
+    if (p.tier === null || p.touch_every_days === null) continue;
+    const days = Number(p.touch_every_days);
+    playbookCadence.set(p.tier, Math.min(days, playbookCadence.get(p.tier) ?? days));
+  }
   const periodDays = daysBetween(from, to) + 1;
   const base = ctx.workspace.baseCurrency;
 
-  const measure = (accounts: Book[]) => {
+  const measure = (accounts: Book[], assignees: readonly string[]) => {
     const ids = new Set(accounts.map((a) => a.accountId));
     const due = renewals.filter((l) => ids.has(l.renewal.accountId));
     const closed = due.filter((l) => l.renewal.closed);
@@ -177,7 +192,9 @@ export async function getScorecards({ ctx, input }: { ctx: Ctx; input: Scorecard
     for (const a of accounts) {
       const n = touches.get(a.accountId) ?? 0;
       touched += n;
-      const cadence = (a.tier && settings.cadenceDays[a.tier]) || settings.fallbackCadenceDays;
+      const cadence =
+        (a.tier && (playbookCadence.get(a.tier) ?? settings.cadenceDays[a.tier])) ||
+        settings.fallbackCadenceDays;
       const expected = expectedTouches(periodDays, cadence);
       expectedSum += expected;
       attainment += Math.min(1, n / expected);
@@ -186,12 +203,11 @@ export async function getScorecards({ ctx, input }: { ctx: Ctx; input: Scorecard
     const deltas = scored.map((a) => healthTo.get(a.accountId)! - healthFrom.get(a.accountId)!);
     const npsValues = accounts.map((a) => nps.get(a.accountId)).filter((v): v is number => v !== undefined);
     const danger = accounts.filter((a) => a.health === 'danger');
-    const t = tasks
-      ? tasks(
-          accounts.map((a) => a.accountId),
-          danger.map((a) => a.accountId),
-        )
-      : null;
+    const t = tasks(
+      accounts.map((a) => a.accountId),
+      danger.map((a) => a.accountId),
+      assignees,
+    );
     const metrics = {
       accounts: accounts.length,
       renewalsDue: due.length,
@@ -211,9 +227,9 @@ export async function getScorecards({ ctx, input }: { ctx: Ctx; input: Scorecard
       touchesPerAccount: accounts.length ? round4(touched / accounts.length) : null,
       expectedTouchesPerAccount: accounts.length ? round4(expectedSum / accounts.length) : null,
       cadenceAttainment: accounts.length ? round4(attainment / accounts.length) : null,
-      tasksOnTime: t?.onTime ?? null,
+      tasksOnTime: t.onTime,
       dangerAccounts: danger.length,
-      dangerWithPlan: t?.dangerWithPlan ?? null,
+      dangerWithPlan: t.dangerWithPlan,
       healthDelta: deltas.length ? round4(deltas.reduce((s, d) => s + d, 0) / deltas.length) : null,
       healthImproved: deltas.length ? share(deltas.filter((d) => d >= 0).length, deltas.length) : null,
     };
@@ -252,7 +268,7 @@ export async function getScorecards({ ctx, input }: { ctx: Ctx; input: Scorecard
       id,
       name: team.users.get(id)?.name ?? id,
       groupId: groupOf.get(id) ?? null,
-      ...measure(byOwner.get(id) ?? []),
+      ...measure(byOwner.get(id) ?? [], [id]),
     }))
     .sort((a, b) => (b.score ?? -1) - (a.score ?? -1) || (a.name < b.name ? -1 : 1));
   const groups =
@@ -266,15 +282,15 @@ export async function getScorecards({ ctx, input }: { ctx: Ctx; input: Scorecard
               id: g.id,
               name: g.name,
               groupId: g.id,
-              ...measure(members.flatMap((m) => byOwner.get(m) ?? [])),
+              ...measure(
+                members.flatMap((m) => byOwner.get(m) ?? []),
+                members,
+              ),
             };
           })
       : [];
   const unavailable = [
     ...(npsField ? [] : [{ metric: 'nps', reason: 'no numeric account custom field `nps` is defined' }]),
-    ...(tasks
-      ? []
-      : [{ metric: 'tasksOnTime, dangerWithPlan', reason: 'the tasks module is not installed' }]),
   ];
   return { from, to, weights, currency: base, unavailable, items, groups, nextCursor: null };
 }
