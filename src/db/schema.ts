@@ -44,12 +44,12 @@ import type {
   MetricDefinitionsTable,
   MetricUserDaysTable,
 } from '../modules/metrics/metrics.table.ts';
-import type { RenewalsTable } from '../modules/renewals/renewals.table.ts';
 import type {
   NotificationDigestsTable,
   NotificationSettingsTable,
   NotificationsTable,
 } from '../modules/notifications/notifications.table.ts';
+import type { RenewalsTable } from '../modules/renewals/renewals.table.ts';
 import type {
   AccountStatesTable,
   SegmentMembersTable,
