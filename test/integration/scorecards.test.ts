@@ -108,11 +108,33 @@ describe('scorecards', () => {
     expect(second.metrics).toMatchObject({ accounts: 1, touches: 0, cadenceAttainment: 0, nrr: 1 });
   });
 
+  it('counts tasks done on time among tasks due in the period, open ones late', async () => {
+    const accounts = await admin.get(api(`/accounts?ownerId=${ws.users.csm.id}`));
+    const accountId = accounts.body.items[0].id;
+    const make = async (dueDate: string) =>
+      (
+        await admin.post(api('/tasks'), {
+          accountId,
+          title: 'QBR prep',
+          type: 'qbr',
+          dueDate,
+          assignee: { userId: ws.users.csm.id },
+        })
+      ).body.id as string;
+    const onTime = await make(addDays(T, 1));
+    await make(addDays(T, -5));
+    expect((await csm.patch(api(`/tasks/${onTime}`), { status: 'done' })).status).toBe(200);
+    const res = await manager.get(api(`/reports/scorecards?to=${addDays(T, 1)}`));
+    const mine = res.body.items.find((i: { id: string }) => i.id === ws.users.csm.id);
+    expect(mine.metrics.tasksOnTime).toBe(0.5);
+    expect(mine.parts.process.tasksOnTime).toBe(0.5);
+  });
+
   it('takes other weights from the query', async () => {
     const res = await manager.get(api('/reports/scorecards?outcomeWeight=0'));
     const mine = res.body.items.find((i: { id: string }) => i.id === ws.users.csm.id);
     expect(res.body.weights).toEqual({ outcome: 0, process: 1 });
-    expect(mine.score).toBe(50);
+    expect(mine.score).toBe(mine.processScore);
   });
 
   it('shows a CSM only their own card, and a viewer none', async () => {

@@ -282,8 +282,18 @@ describe('load view and offboarding', () => {
   });
 
   it('moves a leaving CSM’s accounts to teammates (or the lead), and only an admin may also deactivate them', async () => {
+    const task = await admin.post(api('/tasks'), {
+      accountId: accounts.s1,
+      title: 'Follow up',
+      type: 'call',
+      assignee: { userId: users.Li },
+    });
+    expect(task.status, JSON.stringify(task.body)).toBe(201);
+    const load = await viewer.get(api('/team/load'));
+    expect(load.body.items.find((r: { userId: string }) => r.userId === users.Li).openTasks).toBe(1);
     const preview = await manager.post(api(`/team/members/${users.Li}/offboard/preview`), {});
     expect(preview.status, JSON.stringify(preview.body)).toBe(200);
+    expect(preview.body.openTasks).toBe(1);
     expect(preview.body.applied).toBe(false);
     expect(preview.body.moves.every((m: { to: string }) => m.to !== users.Li)).toBe(true);
     expect(preview.body.moves.length).toBe(preview.body.accounts);
@@ -295,6 +305,9 @@ describe('load view and offboarding', () => {
     });
     expect(done.status, JSON.stringify(done.body)).toBe(200);
     expect(done.body.deactivated).toBe(true);
+    expect(done.body.tasksReassigned).toBe(1);
+    const s1 = await admin.get(api(`/accounts/${accounts.s1}`));
+    expect((await admin.get(api(`/tasks/${task.body.id}`))).body.assigneeId).toBe(s1.body.ownerId);
     expect((await admin.get(api(`/users/${users.Li}`))).body.active).toBe(false);
     const owned = await admin.get(api(`/accounts?ownerId=${users.Li}`));
     expect(owned.body.items).toEqual([]);
