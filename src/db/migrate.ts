@@ -7,6 +7,7 @@ import * as healthSegmentsLifecycle from './migrations/2026_11_22_1200_health_se
 import * as tasksNotifications from './migrations/2026_11_29_0900_tasks_notifications.ts';
 import * as automation from './migrations/2026_11_29_1000_automation.ts';
 import * as requests from './migrations/2026_11_29_1100_requests.ts';
+import * as teamRenewals from './migrations/2026_11_29_1200_team_renewals.ts';
 
 // Listed explicitly (not read from disk) so the order is reviewed in code and works under any loader.
 const MIGRATIONS: Record<string, Migration> = {
@@ -17,6 +18,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026_11_29_0900_tasks_notifications': tasksNotifications,
   '2026_11_29_1000_automation': automation,
   '2026_11_29_1100_requests': requests,
+  '2026_11_29_1200_team_renewals': teamRenewals,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -49,6 +49,7 @@ import type {
   NotificationSettingsTable,
   NotificationsTable,
 } from '../modules/notifications/notifications.table.ts';
+import type { RenewalsTable } from '../modules/renewals/renewals.table.ts';
 import type {
   CustomerRequestsTable,
   RequestGramsTable,
@@ -64,6 +65,7 @@ import type {
   TieringSchemesTable,
 } from '../modules/segments/segments.table.ts';
 import type { TaskFollowUpsTable, TasksTable } from '../modules/tasks/tasks.table.ts';
+import type { CsmGroupMembersTable, CsmGroupsTable, TeamSettingsTable } from '../modules/team/team.table.ts';
 import type { TimelineEntriesTable } from '../modules/timeline/timeline.table.ts';
 import type { WorkspacesTable } from '../modules/workspaces/workspaces.table.ts';
 
@@ -120,4 +122,8 @@ export interface Database {
   request_groups: RequestGroupsTable;
   request_grams: RequestGramsTable;
   request_settings: RequestSettingsTable;
+  csm_groups: CsmGroupsTable;
+  csm_group_members: CsmGroupMembersTable;
+  team_settings: TeamSettingsTable;
+  renewals: RenewalsTable;
 }

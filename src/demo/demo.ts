@@ -41,6 +41,8 @@ export type DemoExtension = (a: {
   random: Random;
 }) => Promise<void>;
 export const demoExtensions: DemoExtension[] = [];
+// Registered here rather than by the module, so the demo's extensions are listed in one place.
+demoExtensions.push((a) => import('../modules/team/demo.ts').then((m) => m.teamDemo(a)));
 // Manual tasks with follow-ups for the demo CSMs (some overdue, some done).
 demoExtensions.push(tasksDemo);
 // Rules and playbooks over the backfilled days (after the recompute history exists).

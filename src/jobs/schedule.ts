@@ -7,6 +7,7 @@ import { attachPendingJob, ensureEventPartitionsJob, pruneRawEventsJob } from '.
 import { dailyDigestJob, renewalNoticesJob } from '../modules/notifications/index.ts';
 import { recomputeJob } from '../modules/recompute/index.ts';
 import { wakeSnoozedTasksJob } from '../modules/tasks/index.ts';
+import { reassignInactiveOwnersJob } from '../modules/team/index.ts';
 import type { JobDefinition } from './runner.ts';
 
 export const SCHEDULE: readonly JobDefinition[] = [
@@ -87,5 +88,13 @@ export const SCHEDULE: readonly JobDefinition[] = [
     cron: '30 7 * * *',
     description: 'Email each opted-in user their unread notifications and overdue / due-today tasks',
     handler: (deps) => dailyDigestJob(deps),
+  },
+  {
+    name: 'reassign-inactive-owners',
+    // Hourly, after recompute: accounts of a user deactivated without offboarding get a new CSM
+    // (teammates with room, else the group lead), so none stays orphaned for long.
+    cron: '25 * * * *',
+    description: 'Hand the accounts of deactivated owners to their group, as offboarding does',
+    handler: (deps) => reassignInactiveOwnersJob(deps),
   },
 ];

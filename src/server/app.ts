@@ -13,9 +13,12 @@ import { lifecycleRoutes } from '../modules/lifecycle/index.ts';
 import { metricsRoutes } from '../modules/metrics/index.ts';
 import { notificationsRoutes } from '../modules/notifications/index.ts';
 import { recomputeRoutes } from '../modules/recompute/index.ts';
+import { renewalsRoutes } from '../modules/renewals/index.ts';
+import { reportsRoutes } from '../modules/reports/index.ts';
 import { requestsRoutes } from '../modules/requests/index.ts';
 import { segmentsRoutes } from '../modules/segments/index.ts';
 import { tasksRoutes } from '../modules/tasks/index.ts';
+import { teamRoutes } from '../modules/team/index.ts';
 import { authenticate } from './auth-middleware.ts';
 import { mountDocs } from './docs.ts';
 import type { AppEnv } from './env.ts';
@@ -77,6 +80,9 @@ export function createApp(deps: Deps) {
   api.route('/', tasksRoutes());
   api.route('/', notificationsRoutes());
   api.route('/', requestsRoutes());
+  api.route('/', teamRoutes());
+  api.route('/', renewalsRoutes());
+  api.route('/', reportsRoutes());
 
   api.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

@@ -86,6 +86,8 @@ beforeAll(async () => {
   const contract = await admin.post('/api/v1/contracts', {
     accountId: account.body.id,
     startDate: '2020-01-01',
+    // An end date makes it a renewal too (/renewals/{id} takes contract ids).
+    endDate: '2030-12-31',
     amount: 100,
   });
   const field = await admin.post('/api/v1/custom-fields', { key: 'matrix', label: 'Matrix', type: 'text' });
@@ -171,6 +173,12 @@ beforeAll(async () => {
     title: 'Matrix 导出报表',
   });
   for (const res of [request, request2]) expect(res.status, JSON.stringify(res.body)).toBe(201);
+  const group = await admin.post('/api/v1/team/groups', {
+    key: 'matrix_group',
+    name: 'Matrix',
+    members: [{ userId: a.users.csm.id }],
+  });
+  expect(group.status, JSON.stringify(group.body)).toBe(201);
   adminToken = token.body.token;
   ids = {
     '/accounts': account.body.id,
@@ -195,6 +203,9 @@ beforeAll(async () => {
     '/notifications': notification.id,
     '/requests': request.body.id,
     '/requests/groups': request2.body.groupId,
+    '/team/groups': group.body.id,
+    '/team/members': a.users.csm.id,
+    '/renewals': contract.body.id,
   };
   params = { metric: metric.body.key, runId: ruleRun.id };
 
@@ -298,6 +309,17 @@ beforeAll(async () => {
     'POST /requests/groups/merge': { body: { requestIds: [request.body.id, request2.body.id] } },
     'PATCH /requests/groups/{id}': { body: { title: 'Matrix renamed' } },
     'POST /requests/groups/{id}/split': { body: { requestIds: [request.body.id] } },
+    'PATCH /team/settings': { body: { groupSize: 6 } },
+    'POST /team/capacity/what-if': { body: { growth: 0.2 } },
+    'POST /team/groups': { body: { key: `g_${Date.now()}_${n++}`, name: 'Matrix 2' } },
+    'PATCH /team/groups/{id}': { body: { name: 'Matrix renamed' } },
+    'DELETE /team/groups/{id}': {},
+    'POST /team/assignment/preview': { body: {} },
+    'POST /team/assignment/apply': { body: {} },
+    'POST /team/members/{id}/offboard/preview': { body: {} },
+    'POST /team/members/{id}/offboard': { body: {} },
+    'PATCH /renewals/{id}': { body: { stage: 'in_negotiation' } },
+    'POST /renewals/{id}/outcome': { body: { outcome: 'renewed' } },
     'POST /imports/usage': {
       body: `account,day,event,count\n${account.body.externalId},2024-01-01,matrix,1\n`,
       headers: { 'content-type': 'text/csv' },

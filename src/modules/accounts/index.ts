@@ -2,10 +2,18 @@ export { accountsRoutes } from './accounts.routes.ts';
 export { Account, CreateAccount, ListAccounts, TEAM_ROLES, UpdateAccount } from './accounts.schemas.ts';
 export { createAccount, findAccountByExternalId, getAccount, updateAccount } from './accounts.ts';
 export { createContact, listContacts, updateContact } from './contacts.ts';
-export { fromMinor, toMinor } from './contract-math.ts';
-export { createContract, listContracts, refreshAllAccountFigures, updateContract } from './contracts.ts';
+export type { RateRow } from './contract-math.ts';
+export { CONTRACT_STATUSES, fromMinor, pickRate, toMinor } from './contract-math.ts';
+export {
+  createContract,
+  listContracts,
+  loadRates,
+  refreshAllAccountFigures,
+  updateContract,
+} from './contracts.ts';
 export { createCustomField, loadDefinitions } from './custom-fields.ts';
 export { importRoutes } from './import.routes.ts';
 export type { ImportEntity, ImportOptions, ImportReport } from './import.ts';
 export { IMPORT_ENTITIES, IMPORT_FIELDS, importCsv } from './import.ts';
 export { listAccounts } from './list-accounts.ts';
+export { ReassignOwners, reassignAccountOwners } from './owners.ts';

@@ -19,7 +19,10 @@ export type Permission =
   | 'tasks:write'
   | 'requests:write'
   | 'requests:group'
-  | 'requests:delete';
+  | 'requests:delete'
+  | 'team:manage'
+  | 'renewals:write'
+  | 'scorecards:read';
 
 /**
  * 'team' means only on accounts the user owns or is a team member of. The table is the whole
@@ -48,6 +51,10 @@ export const PERMISSION_TABLE: Record<Role, Record<Permission, Grant>> = {
     'requests:write': 'all',
     'requests:group': 'all',
     'requests:delete': 'all',
+    // Groups, capacities, assignment and CSM offboarding.
+    'team:manage': 'all',
+    'renewals:write': 'all',
+    'scorecards:read': 'all',
   },
   manager: {
     read: 'all',
@@ -68,6 +75,9 @@ export const PERMISSION_TABLE: Record<Role, Record<Permission, Grant>> = {
     'requests:write': 'all',
     'requests:group': 'all',
     'requests:delete': 'all',
+    'team:manage': 'all',
+    'renewals:write': 'all',
+    'scorecards:read': 'all',
   },
   csm: {
     read: 'all',
@@ -91,6 +101,11 @@ export const PERMISSION_TABLE: Record<Role, Record<Permission, Grant>> = {
     'requests:write': 'all',
     'requests:group': 'all',
     'requests:delete': 'none',
+    'team:manage': 'none',
+    // A CSM works the renewals of their own accounts (stage, forecast, outcome).
+    'renewals:write': 'team',
+    // 'team' here: a CSM sees only their own scorecard.
+    'scorecards:read': 'team',
   },
   viewer: {
     read: 'all',
@@ -111,6 +126,9 @@ export const PERMISSION_TABLE: Record<Role, Record<Permission, Grant>> = {
     'requests:write': 'none',
     'requests:group': 'none',
     'requests:delete': 'none',
+    'team:manage': 'none',
+    'renewals:write': 'none',
+    'scorecards:read': 'none',
   },
 };
 

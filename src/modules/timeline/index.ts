@@ -8,4 +8,5 @@ export {
   recordAccountChange,
   TimelineEntry,
   writeTimeline,
+  writeTimelineEntries,
 } from './timeline.ts';

@@ -215,3 +215,29 @@ const firstLine = (body: string) => {
   const line = body.split('\n')[0] ?? body;
   return line.length > 80 ? `${line.slice(0, 79)}…` : line;
 };
+
+/**
+ * Many entries in one multi-row insert per 500 (a reassignment of thousands of accounts); call
+ * inside the transaction of the change they record.
+ */
+export async function writeTimelineEntries(ctx: Ctx, entries: readonly TimelineWrite[]): Promise<void> {
+  const now = nowIso(ctx);
+  const actor = actorId(ctx);
+  for (let i = 0; i < entries.length; i += 500) {
+    const rows: TimelineEntriesTable[] = entries.slice(i, i + 500).map((entry) => ({
+      id: newId(),
+      workspace_id: ctx.workspace.id,
+      account_id: entry.accountId,
+      type: entry.type,
+      title: entry.title,
+      body: entry.body ?? null,
+      actor_id: actor,
+      entity_type: entry.entityType ?? null,
+      entity_id: entry.entityId ?? null,
+      data: entry.data === undefined ? null : JSON.stringify(entry.data),
+      occurred_at: entry.occurredAt ?? now,
+      created_at: now,
+    }));
+    await ctx.db.insertInto('timeline_entries').values(rows).execute();
+  }
+}

@@ -1,0 +1,241 @@
+import { z } from 'zod';
+import { BILLING_PERIODS } from '../accounts/contract-math.ts';
+import { Day } from '../segments/index.ts';
+import {
+  CHURN_REASONS,
+  FORECAST_CATEGORIES,
+  OPEN_STAGES,
+  OUTCOMES,
+  PERIODS,
+  RENEWAL_STAGES,
+} from './revenue.ts';
+
+export const Renewal = z.object({
+  contractId: z.string(),
+  accountId: z.string(),
+  accountName: z.string(),
+  startDate: z.string(),
+  endDate: z.string(),
+  daysToRenewal: z.number(),
+  /** In the 90-day renewal window (or past the end date and still open). */
+  inWindow: z.boolean(),
+  /** The contract's ARR in the base currency: what is up for renewal. */
+  arr: z.number(),
+  currency: z.string(),
+  stage: z.enum(RENEWAL_STAGES),
+  closed: z.boolean(),
+  probability: z.number(),
+  probabilitySource: z.enum(['health', 'stage', 'manual', 'outcome']),
+  probabilityReason: z.string().nullable(),
+  forecastCategory: z.enum(FORECAST_CATEGORIES),
+  forecastReason: z.string().nullable(),
+  /** ARR expected from the renewal (default: the contract's ARR; a closed one: the successor's). */
+  expectedArr: z.number(),
+  weightedArr: z.number(),
+  ownerId: z.string().nullable(),
+  ownerName: z.string().nullable(),
+  healthStatus: z.string().nullable(),
+  healthScore: z.number().nullable(),
+  tier: z.string().nullable(),
+  nextContractId: z.string().nullable(),
+  churnReason: z.enum(CHURN_REASONS).nullable(),
+  churnNote: z.string().nullable(),
+  closedOn: z.string().nullable(),
+  notes: z.string().nullable(),
+  updatedAt: z.string().nullable(),
+});
+export type Renewal = z.infer<typeof Renewal>;
+
+const csv = z
+  .string()
+  .optional()
+  .transform((v) =>
+    v
+      ?.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
+
+export const ListRenewals = z.object({
+  /** Contracts ending from today up to this many months ahead (and open ones up to 90 days past). */
+  months: z.coerce.number().int().min(1).max(24).default(6),
+  stage: csv,
+  ownerId: z.string().optional(),
+  /** Health status of the account: excellent, fair, danger, or none. */
+  risk: csv,
+  forecastCategory: csv,
+  /** `open` (default: not yet closed) or `all`. */
+  status: z.enum(['open', 'all']).default('all'),
+  cursor: z.string().optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+export type ListRenewals = z.output<typeof ListRenewals>;
+
+export const WindowQuery = z.object({ days: z.coerce.number().int().min(1).max(365).default(90) });
+export type WindowQuery = z.output<typeof WindowQuery>;
+
+const Reason = z.string().trim().min(1).max(1000);
+
+export const UpdateRenewal = z
+  .object({
+    stage: z.enum(OPEN_STAGES),
+    probability: z.number().min(0).max(1).nullable(),
+    probabilityReason: Reason,
+    forecastCategory: z.enum(['commit', 'probable', 'at_risk']).nullable(),
+    forecastReason: Reason,
+    expectedArr: z.number().min(0).max(1e12).nullable(),
+    /** Currency of expectedArr (default the base currency); converted at today's rate. */
+    expectedCurrency: z.string().length(3).optional(),
+    ownerId: z.string().min(1).nullable(),
+    notes: z.string().max(5000).nullable(),
+  })
+  .partial()
+  .superRefine((v, ctx) => {
+    if (v.probability != null && !v.probabilityReason) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['probabilityReason'],
+        message: 'say why when you change the probability',
+      });
+    }
+    if (v.forecastCategory != null && !v.forecastReason) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['forecastReason'],
+        message: 'say why when you change the category',
+      });
+    }
+  });
+export type UpdateRenewal = z.input<typeof UpdateRenewal>;
+
+export const RecordOutcome = z
+  .object({
+    outcome: z.enum(OUTCOMES),
+    /** The next contract (renewed, expanded, downgraded); defaults: the day after the end, the same term, amount and currency. */
+    startDate: Day.optional(),
+    endDate: Day.optional(),
+    amount: z.number().min(0).max(1e12).optional(),
+    currency: z.string().length(3).optional(),
+    billingPeriod: z.enum(BILLING_PERIODS).optional(),
+    churnReason: z.enum(CHURN_REASONS).optional(),
+    churnNote: z.string().trim().max(2000).optional(),
+    /** When the outcome was decided; default today. */
+    closedOn: Day.optional(),
+  })
+  .superRefine((v, ctx) => {
+    if (v.outcome === 'churned' && !v.churnReason) {
+      ctx.addIssue({ code: 'custom', path: ['churnReason'], message: 'a churn needs a reason code' });
+    }
+    if ((v.outcome === 'expanded' || v.outcome === 'downgraded') && v.amount === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['amount'],
+        message: `an ${v.outcome} renewal needs the new amount`,
+      });
+    }
+  });
+export type RecordOutcome = z.input<typeof RecordOutcome>;
+
+export const RenewalWindow = z.object({
+  day: z.string(),
+  days: z.number(),
+  totals: z.object({
+    contracts: z.number(),
+    arr: z.number(),
+    expectedArr: z.number(),
+    weightedArr: z.number(),
+  }),
+  byStage: z.array(z.object({ stage: z.string(), contracts: z.number(), arr: z.number() })),
+  byRisk: z.array(
+    z.object({ risk: z.string(), contracts: z.number(), arr: z.number(), weightedArr: z.number() }),
+  ),
+  byForecast: z.array(z.object({ category: z.string(), contracts: z.number(), arr: z.number() })),
+  items: z.array(Renewal),
+});
+
+export const ArrQuery = z.object({
+  by: z.enum(['tier', 'segment', 'owner', 'region', 'industry']).default('tier'),
+});
+export type ArrQuery = z.output<typeof ArrQuery>;
+export const ArrBreakdown = z.object({
+  day: z.string(),
+  by: z.string(),
+  currency: z.string(),
+  total: z.object({ accounts: z.number(), arr: z.number() }),
+  items: z.array(
+    z.object({ key: z.string().nullable(), label: z.string(), accounts: z.number(), arr: z.number() }),
+  ),
+});
+
+const Month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month as YYYY-MM');
+
+export const RetentionQuery = z.object({
+  period: z.enum(PERIODS).default('quarter'),
+  /** How many periods back from the current one (the current one included). */
+  periods: z.coerce.number().int().min(1).max(36).default(4),
+  /** Group accounts by when their first contract started. */
+  cohort: z.enum(['none', 'year', 'quarter']).default('none'),
+});
+export type RetentionQuery = z.output<typeof RetentionQuery>;
+export const RetentionRow = z.object({
+  period: z.string(),
+  from: z.string(),
+  to: z.string(),
+  cohort: z.string(),
+  accounts: z.number(),
+  startArr: z.number(),
+  endArr: z.number(),
+  expansion: z.number(),
+  contraction: z.number(),
+  churn: z.number(),
+  grr: z.number().nullable(),
+  nrr: z.number().nullable(),
+});
+export const RetentionOut = z.object({ currency: z.string(), items: z.array(RetentionRow) });
+
+export const MovementQuery = z.object({ from: Month.optional(), to: Month.optional() });
+export type MovementQuery = z.output<typeof MovementQuery>;
+export const MovementOut = z.object({
+  currency: z.string(),
+  items: z.array(
+    z.object({
+      month: z.string(),
+      startArr: z.number(),
+      new: z.number(),
+      expansion: z.number(),
+      contraction: z.number(),
+      churn: z.number(),
+      endArr: z.number(),
+    }),
+  ),
+});
+
+export const ForecastQuery = z.object({ months: z.coerce.number().int().min(1).max(24).default(6) });
+export type ForecastQuery = z.output<typeof ForecastQuery>;
+export const ForecastOut = z.object({
+  currency: z.string(),
+  items: z.array(
+    z.object({
+      month: z.string(),
+      contracts: z.number(),
+      arr: z.number(),
+      expectedArr: z.number(),
+      weightedArr: z.number(),
+      byRisk: z.array(
+        z.object({ risk: z.string(), contracts: z.number(), arr: z.number(), weightedArr: z.number() }),
+      ),
+      byCategory: z.array(z.object({ category: z.string(), contracts: z.number(), arr: z.number() })),
+    }),
+  ),
+});
+
+export const ChurnQuery = z.object({ from: Day.optional(), to: Day.optional() });
+export type ChurnQuery = z.output<typeof ChurnQuery>;
+export const ChurnReasonsOut = z.object({
+  currency: z.string(),
+  from: z.string(),
+  to: z.string(),
+  churn: z.array(z.object({ reason: z.string(), contracts: z.number(), arr: z.number() })),
+  expansion: z.object({ contracts: z.number(), arr: z.number() }),
+  downgrade: z.object({ contracts: z.number(), arr: z.number() }),
+});

@@ -1,0 +1,3 @@
+export { reportsRoutes } from './reports.routes.ts';
+export { combine, expectedTouches, TARGETS } from './scorecard.ts';
+export { getScorecards, ScorecardQuery, Scorecards } from './scorecards.ts';

@@ -1,0 +1,61 @@
+import type { Ctx } from '../../context.ts';
+import { dayInZone } from '../../time.ts';
+import { OPEN_STATUSES } from '../tasks/index.ts';
+
+export type TaskMeasure = (
+  accountIds: readonly string[],
+  dangerIds: readonly string[],
+  assigneeIds: readonly string[],
+) => { onTime: number | null; dangerWithPlan: number | null };
+
+/**
+ * Task-based process metrics for a period. Tasks done on time: of the tasks assigned to the
+ * people measured that were due in the period, the share completed on or before their due day
+ * (cancelled ones left out; still open ones count as late). Danger accounts with an open plan:
+ * the share of accounts in danger health with an open `risk` task (a save plan).
+ */
+export async function taskMetrics(ctx: Ctx, range: { from: string; to: string }): Promise<TaskMeasure> {
+  const due = await ctx.db
+    .selectFrom('tasks')
+    .select(['assignee_id', 'status', 'due_date', 'completed_at'])
+    .where('workspace_id', '=', ctx.workspace.id)
+    .where('due_date', '>=', range.from)
+    .where('due_date', '<=', range.to)
+    .where('status', '!=', 'cancelled')
+    .where('assignee_id', 'is not', null)
+    .execute();
+  const byAssignee = new Map<string, { due: number; onTime: number }>();
+  for (const t of due) {
+    const c = byAssignee.get(t.assignee_id!) ?? { due: 0, onTime: 0 };
+    c.due++;
+    const done = t.status === 'done' && t.completed_at !== null;
+    if (done && dayInZone(new Date(t.completed_at!), ctx.workspace.timeZone) <= t.due_date!) c.onTime++;
+    byAssignee.set(t.assignee_id!, c);
+  }
+  const plans = await ctx.db
+    .selectFrom('tasks')
+    .select('account_id')
+    .distinct()
+    .where('workspace_id', '=', ctx.workspace.id)
+    .where('type', '=', 'risk')
+    .where('status', 'in', [...OPEN_STATUSES])
+    .execute();
+  const withPlan = new Set(plans.map((p) => p.account_id));
+  return (_accountIds, dangerIds, assigneeIds) => {
+    let dueN = 0;
+    let onTime = 0;
+    for (const id of assigneeIds) {
+      const c = byAssignee.get(id);
+      if (c) {
+        dueN += c.due;
+        onTime += c.onTime;
+      }
+    }
+    return {
+      onTime: dueN ? Math.round((onTime / dueN) * 10_000) / 10_000 : null,
+      dangerWithPlan: dangerIds.length
+        ? Math.round((dangerIds.filter((id) => withPlan.has(id)).length / dangerIds.length) * 10_000) / 10_000
+        : null,
+    };
+  };
+}
