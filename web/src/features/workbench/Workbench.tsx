@@ -1,0 +1,401 @@
+import { Card, Col, List, Row, Select, Space, Statistic, Table, Tag, Typography } from 'antd';
+import { Link, useNavigate, useSearchParams } from 'react-router-dom';
+import {
+  useAccountsHealthQuery,
+  useAccountsQuery,
+  useCalibrationQuery,
+  useConditionCountsQuery,
+  useSegmentPreviewQuery,
+  useStagesQuery,
+  useTieringSchemesQuery,
+  useUsersQuery,
+} from '../../api/hooks.ts';
+import type { Account, Band } from '../../api/types.ts';
+import { Chart, statusColor } from '../../components/Chart.tsx';
+import { EmptyState, ErrorState, Loading, QueryView } from '../../components/States.tsx';
+import { addDays, day, formatMoney, formatNumber, quote } from '../../format.ts';
+import { useI18n, useLabel } from '../../i18n/i18n.tsx';
+import { useSession } from '../../session.tsx';
+import { and, tiersOf } from '../accounts/conditions.ts';
+
+/** A health drop this large over 7 days puts the account on the workbench. */
+const DROP_POINTS = 5;
+
+export default function Workbench() {
+  const { t } = useI18n();
+  const { user, isManager } = useSession();
+  const [params, setParams] = useSearchParams();
+  // CSMs see their own accounts; managers and admins may look at one CSM's book or everyone's.
+  const ownerId = isManager ? (params.get('owner') ?? '') : user.id;
+  const users = useUsersQuery({ active: 'true' });
+  const scope = ownerId ? `owner_id = ${quote(ownerId)}` : undefined;
+
+  return (
+    <Space orientation="vertical" size="large" style={{ width: '100%' }}>
+      <div
+        style={{
+          display: 'flex',
+          justifyContent: 'space-between',
+          alignItems: 'center',
+          flexWrap: 'wrap',
+          gap: 12,
+        }}
+      >
+        <Typography.Title level={2} style={{ margin: 0 }}>
+          {t('workbench')}
+        </Typography.Title>
+        {isManager && (
+          <Space>
+            <label htmlFor="wb-owner">{t('viewAs')}</label>
+            <Select
+              id="wb-owner"
+              style={{ width: 240 }}
+              value={ownerId}
+              showSearch={{ optionFilterProp: 'label' }}
+              onChange={(v) => setParams(v ? { owner: v } : {})}
+              options={[
+                { value: '', label: t('allAccounts') },
+                { value: user.id, label: `${t('myAccounts')} (${user.name})` },
+                ...(users.data?.items ?? [])
+                  .filter((u) => u.id !== user.id && (u.role === 'csm' || u.role === 'manager'))
+                  .map((u) => ({ value: u.id, label: u.name })),
+              ]}
+            />
+          </Space>
+        )}
+      </div>
+      <Row gutter={[16, 16]}>
+        <Col xs={24} xl={12}>
+          <HealthCard scope={scope} ownerId={ownerId} />
+        </Col>
+        <Col xs={24} xl={12}>
+          <RenewalsCard ownerId={ownerId} />
+        </Col>
+        <Col xs={24} xl={12}>
+          <StagesCard scope={scope} ownerId={ownerId} />
+        </Col>
+        <Col xs={24} xl={12}>
+          <TiersCard scope={scope} ownerId={ownerId} />
+        </Col>
+        <Col xs={24}>
+          <DroppedCard scope={scope} />
+        </Col>
+      </Row>
+    </Space>
+  );
+}
+
+function accountsLink(ownerId: string, filter: Record<string, string>) {
+  const q = new URLSearchParams(filter);
+  if (ownerId) q.set('owner', ownerId);
+  return `/accounts?${q.toString()}`;
+}
+
+function HealthCard({ scope, ownerId }: { scope?: string; ownerId: string }) {
+  const { t, locale } = useI18n();
+  const label = useLabel();
+  const navigate = useNavigate();
+  const calibration = useCalibrationQuery();
+  const bands: Band[] = calibration.data?.currentBands ?? [];
+  const counts = useConditionCountsQuery(bands.map((b) => and(scope, `health.status = ${quote(b.key)}`)));
+  const pending = calibration.isPending || counts.some((c) => c.isPending);
+  const error = calibration.error ?? counts.find((c) => c.error)?.error;
+  const rows = bands.map((b, i) => ({ band: b, count: counts[i]?.data?.count ?? 0 }));
+  const open = (key: string) => navigate(accountsLink(ownerId, { health: key }));
+  return (
+    <Card
+      title={t('healthDistribution')}
+      extra={<Typography.Text type="secondary">{t('clickToList')}</Typography.Text>}
+    >
+      {error ? (
+        <ErrorState error={error} onRetry={() => void calibration.refetch()} />
+      ) : pending ? (
+        <Loading />
+      ) : (
+        <Row gutter={16} align="middle">
+          <Col span={12}>
+            <Chart
+              label={t('healthDistribution')}
+              style={{ height: 200 }}
+              onClick={(p) => open(bands[p.dataIndex]!.key)}
+              option={{
+                tooltip: { trigger: 'item' },
+                series: [
+                  {
+                    type: 'pie',
+                    radius: ['45%', '75%'],
+                    label: { show: false },
+                    data: rows.map((r) => ({
+                      name: label(r.band.label, r.band.key),
+                      value: r.count,
+                      itemStyle: { color: statusColor(r.band.color) },
+                    })),
+                  },
+                ],
+              }}
+            />
+          </Col>
+          <Col span={12}>
+            <Space orientation="vertical" style={{ width: '100%' }}>
+              {rows.map((r) => (
+                <Link
+                  key={r.band.key}
+                  to={accountsLink(ownerId, { health: r.band.key })}
+                  data-testid={`health-${r.band.key}`}
+                  style={{
+                    display: 'flex',
+                    justifyContent: 'space-between',
+                    padding: '6px 10px',
+                    borderRadius: 6,
+                    background: '#fafafa',
+                  }}
+                >
+                  <Space>
+                    <span
+                      style={{
+                        width: 10,
+                        height: 10,
+                        borderRadius: 5,
+                        display: 'inline-block',
+                        background: statusColor(r.band.color),
+                      }}
+                    />
+                    <span>{label(r.band.label, r.band.key)}</span>
+                  </Space>
+                  <strong data-testid={`health-count-${r.band.key}`}>{formatNumber(r.count, locale)}</strong>
+                </Link>
+              ))}
+            </Space>
+          </Col>
+        </Row>
+      )}
+    </Card>
+  );
+}
+
+function CountsBar({
+  title,
+  items,
+  scope,
+  ownerId,
+  param,
+  fact,
+  testId,
+}: {
+  title: string;
+  items: { key: string; name: string }[] | undefined;
+  scope?: string;
+  ownerId: string;
+  param: string;
+  fact: string;
+  testId: string;
+}) {
+  const { t } = useI18n();
+  const navigate = useNavigate();
+  const counts = useConditionCountsQuery((items ?? []).map((s) => and(scope, `${fact} = ${quote(s.key)}`)));
+  const error = counts.find((c) => c.error)?.error;
+  if (!items || counts.some((c) => c.isPending)) return <Loading />;
+  if (error) return <ErrorState error={error} />;
+  if (!items.length) return <EmptyState />;
+  const data = items.map((s, i) => ({ ...s, count: counts[i]?.data?.count ?? 0 }));
+  return (
+    <div data-testid={testId}>
+      <Chart
+        label={title}
+        style={{ height: Math.max(160, data.length * 34) }}
+        onClick={(p) => navigate(accountsLink(ownerId, { [param]: data[p.dataIndex]!.key }))}
+        option={{
+          tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+          grid: { left: 8, right: 40, top: 8, bottom: 8, containLabel: true },
+          xAxis: { type: 'value', minInterval: 1 },
+          yAxis: { type: 'category', inverse: true, data: data.map((d) => d.name) },
+          series: [
+            {
+              type: 'bar',
+              data: data.map((d) => d.count),
+              label: { show: true, position: 'right' },
+              itemStyle: { color: '#1677ff' },
+            },
+          ],
+        }}
+      />
+      <Typography.Text type="secondary">
+        {data.map((d) => `${d.name} ${d.count}`).join(' · ')} — {t('clickToList')}
+      </Typography.Text>
+    </div>
+  );
+}
+
+function StagesCard({ scope, ownerId }: { scope?: string; ownerId: string }) {
+  const { t } = useI18n();
+  const stages = useStagesQuery();
+  return (
+    <Card title={t('stageDistribution')}>
+      {stages.error ? (
+        <ErrorState error={stages.error} onRetry={() => void stages.refetch()} />
+      ) : (
+        <CountsBar
+          title={t('stageDistribution')}
+          items={stages.data?.items.map((s) => ({ key: s.key, name: s.name }))}
+          scope={scope}
+          ownerId={ownerId}
+          param="stage"
+          fact="stage"
+          testId="stage-distribution"
+        />
+      )}
+    </Card>
+  );
+}
+
+function TiersCard({ scope, ownerId }: { scope?: string; ownerId: string }) {
+  const { t } = useI18n();
+  const schemes = useTieringSchemesQuery();
+  const active = schemes.data?.items.find((s) => s.active);
+  return (
+    <Card
+      title={t('tierMix')}
+      extra={active ? <Typography.Text type="secondary">{active.name}</Typography.Text> : null}
+    >
+      {schemes.error ? (
+        <ErrorState error={schemes.error} onRetry={() => void schemes.refetch()} />
+      ) : schemes.data && !active ? (
+        <EmptyState />
+      ) : (
+        <CountsBar
+          title={t('tierMix')}
+          items={active ? tiersOf(active).map((k) => ({ key: k, name: k })) : undefined}
+          scope={scope}
+          ownerId={ownerId}
+          param="tier"
+          fact="tier"
+          testId="tier-mix"
+        />
+      )}
+    </Card>
+  );
+}
+
+function RenewalsCard({ ownerId }: { ownerId: string }) {
+  const { t, locale } = useI18n();
+  const { me } = useSession();
+  const today = day();
+  const renewals = useAccountsQuery({
+    ownerId: ownerId || undefined,
+    renewalFrom: today,
+    renewalTo: addDays(today, 90),
+    sort: 'renewalDate',
+    limit: 500,
+    includeTotal: 'true',
+  });
+  const currency = me.workspace.baseCurrency;
+  return (
+    <Card title={t('renewals90')}>
+      <QueryView query={renewals} isEmpty={(d) => d.items.length === 0} empty={t('noRenewals')}>
+        {(data) => {
+          const atStake = data.items.reduce((s, a) => s + a.arr, 0);
+          return (
+            <Space orientation="vertical" style={{ width: '100%' }}>
+              <Row gutter={16}>
+                <Col span={12}>
+                  <Statistic
+                    title={t('accounts')}
+                    value={data.total ?? data.items.length}
+                    valueRender={() => (
+                      <span data-testid="renewals-count">
+                        {formatNumber(data.total ?? data.items.length, locale)}
+                      </span>
+                    )}
+                  />
+                </Col>
+                <Col span={12}>
+                  <Statistic
+                    title={t('arrAtStake')}
+                    value={atStake}
+                    valueRender={() => (
+                      <span data-testid="renewals-arr">{formatMoney(atStake, currency, locale)}</span>
+                    )}
+                  />
+                </Col>
+              </Row>
+              <Table<Account>
+                size="small"
+                rowKey="id"
+                pagination={false}
+                scroll={{ y: 180 }}
+                dataSource={data.items}
+                columns={[
+                  {
+                    title: t('name'),
+                    dataIndex: 'name',
+                    render: (_, a) => <Link to={`/accounts/${a.id}`}>{a.name}</Link>,
+                  },
+                  { title: t('renewalDate'), dataIndex: 'renewalDate', width: 120 },
+                  {
+                    title: t('arr'),
+                    dataIndex: 'arr',
+                    align: 'right',
+                    width: 130,
+                    render: (v: number) => formatMoney(v, currency, locale),
+                  },
+                ]}
+              />
+            </Space>
+          );
+        }}
+      </QueryView>
+    </Card>
+  );
+}
+
+function DroppedCard({ scope }: { scope?: string }) {
+  const { t, locale } = useI18n();
+  const dropped = useSegmentPreviewQuery(and(scope, `health.trend_7d <= -${DROP_POINTS}`), 10);
+  const sample = dropped.data?.sample ?? [];
+  const health = useAccountsHealthQuery(sample.map((s) => s.accountId));
+  return (
+    <Card
+      title={t('healthDropped')}
+      extra={
+        dropped.data ? (
+          <Typography.Text type="secondary">{t('accountsCount', { n: dropped.data.count })}</Typography.Text>
+        ) : null
+      }
+    >
+      <QueryView query={dropped} isEmpty={(d) => d.count === 0} empty={t('noDrops')}>
+        {() => (
+          <List
+            data-testid="dropped-list"
+            dataSource={sample}
+            renderItem={(s, i) => {
+              const h = health[i]?.data;
+              const worst = h?.change?.movedBy
+                .filter((m) => m.change < 0)
+                .sort((a, b) => a.change - b.change)[0];
+              return (
+                <List.Item
+                  extra={
+                    h?.change?.change != null ? (
+                      <Tag color="red">{formatNumber(h.change.change, locale, 1)}</Tag>
+                    ) : null
+                  }
+                >
+                  <List.Item.Meta
+                    title={<Link to={`/accounts/${s.accountId}`}>{s.name}</Link>}
+                    description={
+                      worst
+                        ? `${t('topReason')}: ${worst.name} (${formatNumber(worst.change, locale, 1)})`
+                        : health[i]?.isPending
+                          ? t('loading')
+                          : '—'
+                    }
+                  />
+                </List.Item>
+              );
+            }}
+          />
+        )}
+      </QueryView>
+    </Card>
+  );
+}
