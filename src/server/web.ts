@@ -23,16 +23,21 @@ const SERVER_PREFIXES = ['/api/', '/v1/', '/batch', '/capture', '/healthz'];
 
 /**
  * Serves the built web app at `/`: files from the build output, and index.html for any other GET
- * (the app routes in the browser). Vite's hashed `/assets/*` files never change, so they are cached
- * for a year; index.html is revalidated so a new build shows at once. Without a build, `/` keeps
- * pointing at the API docs.
+ * that accepts HTML (the app routes in the browser). Vite's hashed `/assets/*` files never change,
+ * so they are cached for a year; index.html is revalidated so a new build shows at once. Without a
+ * build, `/` keeps pointing at the API docs.
  */
 export function mountWeb(app: Hono<never>, dist = WEB_DIST) {
   const index = join(dist, 'index.html');
   const built = () => existsSync(index);
 
   app.get('*', async (c, next) => {
-    const path = decodeURIComponent(c.req.path);
+    let path: string;
+    try {
+      path = decodeURIComponent(c.req.path);
+    } catch {
+      return next();
+    }
     if (SERVER_PREFIXES.some((p) => path === p.replace(/\/$/, '') || path.startsWith(p))) return next();
     if (!built()) return path === '/' ? c.redirect('/api/docs') : next();
 
@@ -44,8 +49,9 @@ export function mountWeb(app: Hono<never>, dist = WEB_DIST) {
         'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
       });
     }
-    // A missing hashed asset is a real 404 (an old tab after a deploy), not the app's page.
-    if (path.startsWith('/assets/')) return next();
+    // A missing hashed asset is a real 404 (an old tab after a deploy), not the app's page; so is
+    // an unknown path asked for by anything but a browser navigating (scripts get the JSON 404).
+    if (path.startsWith('/assets/') || !(c.req.header('accept') ?? '').includes('text/html')) return next();
     return c.body(readFileSync(index), 200, {
       'content-type': TYPES['.html'],
       'cache-control': 'no-cache',
