@@ -11,13 +11,14 @@ export default defineConfig({
   build: {
     outDir: 'dist',
     emptyOutDir: true,
+    // bench/web.ts reads the manifest to size each route's initial JavaScript.
+    manifest: true,
     chunkSizeWarningLimit: 1200,
     rollupOptions: {
       output: {
         // Libraries change less often than the app: separate chunks stay cached across releases.
         manualChunks(id: string) {
           if (!id.includes('node_modules')) return undefined;
-          if (/[\\/](echarts|zrender|echarts-for-react)[\\/]/.test(id)) return 'charts';
           if (/[\\/](react|react-dom|scheduler|react-router|react-router-dom)[\\/]/.test(id)) return 'react';
           return undefined;
         },

@@ -6,6 +6,8 @@ import type {
   Account,
   AccountHealth,
   AccountMetrics,
+  AccountState,
+  AccountStatesSummary,
   ActiveUsers,
   ApiToken,
   Calibration,
@@ -492,19 +494,6 @@ export function useStageHistoryQuery(id: string | undefined) {
   });
 }
 
-/** How many accounts each condition matches today (one segment preview per condition). */
-export function useConditionCountsQuery(conditions: (string | undefined)[]) {
-  return useQueries({
-    queries: conditions.map((condition) => ({
-      queryKey: ['segments/preview', condition, 0],
-      queryFn: ({ signal }: { signal: AbortSignal }) =>
-        api<SegmentPreview>('POST', '/segments/preview', { body: { condition, limit: 0 }, signal }),
-      enabled: !!condition,
-      staleTime: STALE,
-      retry: false,
-    })),
-  });
-}
 /** Several accounts' health explanations at once (the workbench's "why it dropped"). */
 export function useAccountsHealthQuery(ids: string[]) {
   return useQueries({
@@ -536,5 +525,24 @@ export function useAccountsFactsQuery(ids: string[], enabled: boolean) {
       staleTime: STALE,
       enabled,
     })),
+  });
+}
+
+/** Counts of the accounts (all, or one owner's) per health status, tier and stage, with the bands. */
+export function useAccountStatesSummaryQuery(ownerId?: string) {
+  return useQuery({
+    queryKey: ['account-states/summary', ownerId ?? ''],
+    queryFn: ({ signal }) => get<AccountStatesSummary>('/account-states/summary', { ownerId }, signal),
+    staleTime: STALE,
+  });
+}
+/** Accounts by current health status, tier, stage, segment or 7-day drop, paged. */
+export function useAccountStatesQuery(query: Record<string, string | number | undefined>, enabled = true) {
+  return useQuery({
+    queryKey: ['account-states', query],
+    queryFn: ({ signal }) => get<Page<AccountState>>('/account-states', query, signal),
+    placeholderData: keepPreviousData,
+    staleTime: STALE,
+    enabled,
   });
 }

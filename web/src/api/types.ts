@@ -313,3 +313,25 @@ export interface StateChange {
   reason: string | null;
   createdAt: string;
 }
+export interface AccountState {
+  accountId: string;
+  externalId: string;
+  name: string;
+  ownerId: string | null;
+  day: string;
+  healthScore: number | null;
+  healthStatus: string | null;
+  healthTrend7d: number | null;
+  tier: string | null;
+  stage: string | null;
+  stageSince: string | null;
+  segments: string[];
+}
+export interface AccountStatesSummary {
+  day: string | null;
+  accounts: number;
+  bands: Band[];
+  health: { status: string | null; count: number }[];
+  tiers: { tier: string | null; count: number }[];
+  stages: { stage: string | null; count: number }[];
+}

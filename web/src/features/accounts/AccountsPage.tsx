@@ -20,10 +20,11 @@ import { useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { get } from '../../api/client.ts';
 import {
+  useAccountStatesQuery,
+  useAccountStatesSummaryQuery,
   useAccountsByIdQuery,
   useAccountsFactsQuery,
   useAccountsQuery,
-  useCalibrationQuery,
   useSegmentPreviewQuery,
   useSegmentsQuery,
   useStagesQuery,
@@ -162,7 +163,8 @@ export default function AccountsPage() {
   const [exporting, setExporting] = useState(false);
 
   const users = useUsersQuery();
-  const calibration = useCalibrationQuery();
+  // Band labels and colours (the summary is cached from the workbench).
+  const summary = useAccountStatesSummaryQuery();
   const stages = useStagesQuery();
   const schemes = useTieringSchemesQuery();
   const segments = useSegmentsQuery();
@@ -178,8 +180,18 @@ export default function AccountsPage() {
     setConditionPage(0);
   };
 
-  // Tier, stage, health, segment and free conditions are account facts: the list API does not
-  // filter on them, the segment preview (the condition language over today's facts) does.
+  // Health status, tier, stage and segment alone (with an owner at most) are answered by the account
+  // states list, paged on the server. Mixed with other filters, or with a free condition, they go
+  // through the segment preview: the condition language over today's facts, up to 500 matches.
+  const stateMode =
+    !!(filters.health || filters.tier || filters.stage || filters.segment) &&
+    !filters.where &&
+    !filters.q &&
+    !filters.region &&
+    !filters.industry &&
+    !filters.tag &&
+    !filters.arrMin &&
+    !filters.renewalWithin;
   const segment = segments.data?.items.find((s) => s.key === filters.segment);
   const condition = factCondition(
     {
@@ -190,16 +202,17 @@ export default function AccountsPage() {
     },
     filters.owner,
   );
-  const listCondition = condition
-    ? and(
-        condition,
-        filters.region && `region = ${JSON.stringify(filters.region)}`,
-        filters.industry && `industry = ${JSON.stringify(filters.industry)}`,
-        filters.tag && `tags contains ${JSON.stringify(filters.tag)}`,
-        filters.arrMin && `arr >= ${Number(filters.arrMin)}`,
-        filters.renewalWithin && `days_to_renewal between 0 and ${Number(filters.renewalWithin)}`,
-      )
-    : undefined;
+  const listCondition =
+    condition && !stateMode
+      ? and(
+          condition,
+          filters.region && `region = ${JSON.stringify(filters.region)}`,
+          filters.industry && `industry = ${JSON.stringify(filters.industry)}`,
+          filters.tag && `tags contains ${JSON.stringify(filters.tag)}`,
+          filters.arrMin && `arr >= ${Number(filters.arrMin)}`,
+          filters.renewalWithin && `days_to_renewal between 0 and ${Number(filters.renewalWithin)}`,
+        )
+      : undefined;
   const serverQuery = {
     q: filters.q,
     ownerId: filters.owner,
@@ -213,29 +226,51 @@ export default function AccountsPage() {
   };
   const list = useAccountsQuery(
     { ...serverQuery, cursor: cursors[cursors.length - 1], limit: PAGE, includeTotal: 'true' },
-    !listCondition,
+    !listCondition && !stateMode,
+  );
+  const stateQuery = {
+    ownerId: filters.owner,
+    health: filters.health,
+    tier: filters.tier,
+    stage: filters.stage,
+    segment: filters.segment,
+  };
+  const states = useAccountStatesQuery(
+    { ...stateQuery, cursor: cursors[cursors.length - 1], limit: PAGE, includeTotal: 'true' },
+    stateMode,
   );
   const preview = useSegmentPreviewQuery(listCondition, CONDITION_ROWS);
   const sample = (preview.data?.sample ?? []).filter(
     (s) => !filters.q || s.name.toLowerCase().includes(filters.q.toLowerCase()),
   );
   const pageIds = sample.slice(conditionPage * PAGE, (conditionPage + 1) * PAGE).map((s) => s.accountId);
-  const byId = useAccountsByIdQuery(listCondition ? pageIds : []);
+  const stateIds = stateMode ? (states.data?.items ?? []).map((s) => s.accountId) : [];
+  const byId = useAccountsByIdQuery(listCondition ? pageIds : stateIds);
 
-  const rows: Account[] = listCondition
-    ? byId.flatMap((q) => (q.data ? [q.data] : []))
-    : (list.data?.items ?? []);
-  const wantFacts = columns.some((c) => FACT_COLUMNS.includes(c));
+  const rows: Account[] =
+    listCondition || stateMode ? byId.flatMap((q) => (q.data ? [q.data] : [])) : (list.data?.items ?? []);
+  // Health, tier and stage columns: from the states list when it is the source, else each row's facts.
+  const wantFacts = !stateMode && columns.some((c) => FACT_COLUMNS.includes(c));
   const factQueries = useAccountsFactsQuery(
     rows.map((r) => r.id),
     wantFacts,
   );
   const factsOf = new Map<string, Facts>();
-  rows.forEach((r, i) => {
-    const f = factQueries[i]?.data?.facts;
-    if (f) factsOf.set(r.id, f);
-  });
-  const bands = calibration.data?.currentBands ?? [];
+  if (stateMode) {
+    for (const st of states.data?.items ?? [])
+      factsOf.set(st.accountId, {
+        'health.status': st.healthStatus,
+        'health.score': st.healthScore,
+        tier: st.tier,
+        stage: st.stage,
+      });
+  } else {
+    rows.forEach((r, i) => {
+      const f = factQueries[i]?.data?.facts;
+      if (f) factsOf.set(r.id, f);
+    });
+  }
+  const bands = summary.data?.bands ?? [];
 
   const columnDefs: Record<ColumnKey, ColumnsType<Account>[number]> = {
     externalId: { title: t('externalId'), dataIndex: 'externalId' },
@@ -298,7 +333,7 @@ export default function AccountsPage() {
   const sortOrder = filters.sort?.startsWith('-') ? 'descend' : 'ascend';
   const withSort = (key: ColumnKey | 'name', col: ColumnsType<Account>[number]) => {
     const s = SORTABLE[key];
-    if (!s || listCondition) return { ...col, key };
+    if (!s || listCondition || stateMode) return { ...col, key };
     return { ...col, key, sorter: true, sortOrder: sortKey === s ? sortOrder : null } as typeof col;
   };
   const tableColumns: ColumnsType<Account> = [
@@ -320,6 +355,23 @@ export default function AccountsPage() {
       if (listCondition) {
         const all = await Promise.all(sample.map((s) => get<Account>(`/accounts/${s.accountId}`)));
         accounts = all;
+      } else if (stateMode) {
+        let cursor: string | undefined;
+        do {
+          const page = await get<Page<{ accountId: string }>>('/account-states', {
+            ...stateQuery,
+            cursor,
+            limit: 500,
+          });
+          // Account details in small parallel batches, so a large export does not flood the server.
+          for (let i = 0; i < page.items.length; i += 20) {
+            const batch = page.items.slice(i, i + 20);
+            accounts = accounts.concat(
+              await Promise.all(batch.map((s) => get<Account>(`/accounts/${s.accountId}`))),
+            );
+          }
+          cursor = page.nextCursor ?? undefined;
+        } while (cursor);
       } else {
         let cursor: string | undefined;
         do {
@@ -360,9 +412,18 @@ export default function AccountsPage() {
   };
 
   const activeScheme = schemes.data?.items.find((s) => s.active);
-  const error = listCondition ? preview.error : list.error;
-  const loading = listCondition ? preview.isFetching || byId.some((q) => q.isPending) : list.isFetching;
-  const total = listCondition ? (preview.data?.count ?? 0) : (list.data?.total ?? 0);
+  const error = listCondition ? preview.error : stateMode ? states.error : list.error;
+  const loading = listCondition
+    ? preview.isFetching || byId.some((q) => q.isPending)
+    : stateMode
+      ? states.isFetching || byId.some((q) => q.isPending)
+      : list.isFetching;
+  const total = listCondition
+    ? (preview.data?.count ?? 0)
+    : stateMode
+      ? (states.data?.total ?? 0)
+      : (list.data?.total ?? 0);
+  const nextCursor = stateMode ? states.data?.nextCursor : list.data?.nextCursor;
 
   return (
     <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
@@ -566,7 +627,12 @@ export default function AccountsPage() {
         />
       )}
       {error ? (
-        <ErrorState error={error} onRetry={() => void (listCondition ? preview.refetch() : list.refetch())} />
+        <ErrorState
+          error={error}
+          onRetry={() =>
+            void (listCondition ? preview.refetch() : stateMode ? states.refetch() : list.refetch())
+          }
+        />
       ) : (
         <Card size="small">
           <Typography.Text data-testid="accounts-total" type="secondary">
@@ -613,8 +679,8 @@ export default function AccountsPage() {
                   {cursors.length} / {Math.max(1, Math.ceil(total / PAGE))}
                 </Typography.Text>
                 <Button
-                  disabled={!list.data?.nextCursor}
-                  onClick={() => list.data?.nextCursor && setCursors([...cursors, list.data.nextCursor])}
+                  disabled={!nextCursor}
+                  onClick={() => nextCursor && setCursors([...cursors, nextCursor])}
                 >
                   {t('nextPage')}
                 </Button>

@@ -1,22 +1,21 @@
 import { Card, Col, List, Row, Select, Space, Statistic, Table, Tag, Typography } from 'antd';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import {
+  useAccountStatesQuery,
+  useAccountStatesSummaryQuery,
   useAccountsHealthQuery,
   useAccountsQuery,
-  useCalibrationQuery,
-  useConditionCountsQuery,
-  useSegmentPreviewQuery,
   useStagesQuery,
   useTieringSchemesQuery,
   useUsersQuery,
 } from '../../api/hooks.ts';
-import type { Account, Band } from '../../api/types.ts';
+import type { Account, AccountStatesSummary } from '../../api/types.ts';
 import { Chart, statusColor } from '../../components/Chart.tsx';
 import { EmptyState, ErrorState, Loading, QueryView } from '../../components/States.tsx';
-import { addDays, day, formatMoney, formatNumber, quote } from '../../format.ts';
+import { addDays, day, formatMoney, formatNumber } from '../../format.ts';
 import { useI18n, useLabel } from '../../i18n/i18n.tsx';
 import { useSession } from '../../session.tsx';
-import { and, tiersOf } from '../accounts/conditions.ts';
+import { tiersOf } from '../accounts/conditions.ts';
 
 /** A health drop this large over 7 days puts the account on the workbench. */
 const DROP_POINTS = 5;
@@ -28,7 +27,8 @@ export default function Workbench() {
   // CSMs see their own accounts; managers and admins may look at one CSM's book or everyone's.
   const ownerId = isManager ? (params.get('owner') ?? '') : user.id;
   const users = useUsersQuery({ active: 'true' });
-  const scope = ownerId ? `owner_id = ${quote(ownerId)}` : undefined;
+  // One request counts every status, tier and stage (from the stored state of the last recompute).
+  const summary = useAccountStatesSummaryQuery(ownerId || undefined);
 
   return (
     <Space orientation="vertical" size="large" style={{ width: '100%' }}>
@@ -66,19 +66,19 @@ export default function Workbench() {
       </div>
       <Row gutter={[16, 16]}>
         <Col xs={24} xl={12}>
-          <HealthCard scope={scope} ownerId={ownerId} />
+          <HealthCard summary={summary} ownerId={ownerId} />
         </Col>
         <Col xs={24} xl={12}>
           <RenewalsCard ownerId={ownerId} />
         </Col>
         <Col xs={24} xl={12}>
-          <StagesCard scope={scope} ownerId={ownerId} />
+          <StagesCard summary={summary.data} ownerId={ownerId} />
         </Col>
         <Col xs={24} xl={12}>
-          <TiersCard scope={scope} ownerId={ownerId} />
+          <TiersCard summary={summary.data} ownerId={ownerId} />
         </Col>
         <Col xs={24}>
-          <DroppedCard scope={scope} />
+          <DroppedCard ownerId={ownerId} />
         </Col>
       </Row>
     </Space>
@@ -91,16 +91,24 @@ function accountsLink(ownerId: string, filter: Record<string, string>) {
   return `/accounts?${q.toString()}`;
 }
 
-function HealthCard({ scope, ownerId }: { scope?: string; ownerId: string }) {
+function HealthCard({
+  summary,
+  ownerId,
+}: {
+  summary: { data?: AccountStatesSummary; error: unknown; isPending: boolean; refetch: () => unknown };
+  ownerId: string;
+}) {
   const { t, locale } = useI18n();
   const label = useLabel();
   const navigate = useNavigate();
-  const calibration = useCalibrationQuery();
-  const bands: Band[] = calibration.data?.currentBands ?? [];
-  const counts = useConditionCountsQuery(bands.map((b) => and(scope, `health.status = ${quote(b.key)}`)));
-  const pending = calibration.isPending || counts.some((c) => c.isPending);
-  const error = calibration.error ?? counts.find((c) => c.error)?.error;
-  const rows = bands.map((b, i) => ({ band: b, count: counts[i]?.data?.count ?? 0 }));
+  const bands = summary.data?.bands ?? [];
+  const pending = summary.isPending;
+  const error = summary.error;
+  const rows = bands.map((b) => ({
+    band: b,
+    count: summary.data?.health.find((h) => h.status === b.key)?.count ?? 0,
+  }));
+  const unscored = summary.data ? summary.data.accounts - rows.reduce((n, r) => n + r.count, 0) : 0;
   const open = (key: string) => navigate(accountsLink(ownerId, { health: key }));
   return (
     <Card
@@ -108,7 +116,7 @@ function HealthCard({ scope, ownerId }: { scope?: string; ownerId: string }) {
       extra={<Typography.Text type="secondary">{t('clickToList')}</Typography.Text>}
     >
       {error ? (
-        <ErrorState error={error} onRetry={() => void calibration.refetch()} />
+        <ErrorState error={error} onRetry={() => void summary.refetch()} />
       ) : pending ? (
         <Loading />
       ) : (
@@ -165,6 +173,11 @@ function HealthCard({ scope, ownerId }: { scope?: string; ownerId: string }) {
                   <strong data-testid={`health-count-${r.band.key}`}>{formatNumber(r.count, locale)}</strong>
                 </Link>
               ))}
+              {unscored > 0 && (
+                <Typography.Text type="secondary" style={{ padding: '0 10px' }}>
+                  {t('noStatus')}: {formatNumber(unscored, locale)}
+                </Typography.Text>
+              )}
             </Space>
           </Col>
         </Row>
@@ -176,28 +189,21 @@ function HealthCard({ scope, ownerId }: { scope?: string; ownerId: string }) {
 function CountsBar({
   title,
   items,
-  scope,
   ownerId,
   param,
-  fact,
   testId,
 }: {
   title: string;
-  items: { key: string; name: string }[] | undefined;
-  scope?: string;
+  items: { key: string; name: string; count: number }[] | undefined;
   ownerId: string;
   param: string;
-  fact: string;
   testId: string;
 }) {
   const { t } = useI18n();
   const navigate = useNavigate();
-  const counts = useConditionCountsQuery((items ?? []).map((s) => and(scope, `${fact} = ${quote(s.key)}`)));
-  const error = counts.find((c) => c.error)?.error;
-  if (!items || counts.some((c) => c.isPending)) return <Loading />;
-  if (error) return <ErrorState error={error} />;
+  if (!items) return <Loading />;
   if (!items.length) return <EmptyState />;
-  const data = items.map((s, i) => ({ ...s, count: counts[i]?.data?.count ?? 0 }));
+  const data = items;
   return (
     <div data-testid={testId}>
       <Chart
@@ -226,9 +232,17 @@ function CountsBar({
   );
 }
 
-function StagesCard({ scope, ownerId }: { scope?: string; ownerId: string }) {
+function StagesCard({ summary, ownerId }: { summary?: AccountStatesSummary; ownerId: string }) {
   const { t } = useI18n();
   const stages = useStagesQuery();
+  const items =
+    stages.data && summary
+      ? stages.data.items.map((s) => ({
+          key: s.key,
+          name: s.name,
+          count: summary.stages.find((x) => x.stage === s.key)?.count ?? 0,
+        }))
+      : undefined;
   return (
     <Card title={t('stageDistribution')}>
       {stages.error ? (
@@ -236,11 +250,9 @@ function StagesCard({ scope, ownerId }: { scope?: string; ownerId: string }) {
       ) : (
         <CountsBar
           title={t('stageDistribution')}
-          items={stages.data?.items.map((s) => ({ key: s.key, name: s.name }))}
-          scope={scope}
+          items={items}
           ownerId={ownerId}
           param="stage"
-          fact="stage"
           testId="stage-distribution"
         />
       )}
@@ -248,10 +260,17 @@ function StagesCard({ scope, ownerId }: { scope?: string; ownerId: string }) {
   );
 }
 
-function TiersCard({ scope, ownerId }: { scope?: string; ownerId: string }) {
+function TiersCard({ summary, ownerId }: { summary?: AccountStatesSummary; ownerId: string }) {
   const { t } = useI18n();
   const schemes = useTieringSchemesQuery();
   const active = schemes.data?.items.find((s) => s.active);
+  // The active scheme's tiers in its order, then any other tier accounts still hold (overrides).
+  const keys = active ? tiersOf(active) : [];
+  for (const x of summary?.tiers ?? []) if (x.tier && !keys.includes(x.tier)) keys.push(x.tier);
+  const items =
+    schemes.data && summary
+      ? keys.map((k) => ({ key: k, name: k, count: summary.tiers.find((x) => x.tier === k)?.count ?? 0 }))
+      : undefined;
   return (
     <Card
       title={t('tierMix')}
@@ -259,18 +278,8 @@ function TiersCard({ scope, ownerId }: { scope?: string; ownerId: string }) {
     >
       {schemes.error ? (
         <ErrorState error={schemes.error} onRetry={() => void schemes.refetch()} />
-      ) : schemes.data && !active ? (
-        <EmptyState />
       ) : (
-        <CountsBar
-          title={t('tierMix')}
-          items={active ? tiersOf(active).map((k) => ({ key: k, name: k })) : undefined}
-          scope={scope}
-          ownerId={ownerId}
-          param="tier"
-          fact="tier"
-          testId="tier-mix"
-        />
+        <CountsBar title={t('tierMix')} items={items} ownerId={ownerId} param="tier" testId="tier-mix" />
       )}
     </Card>
   );
@@ -348,21 +357,27 @@ function RenewalsCard({ ownerId }: { ownerId: string }) {
   );
 }
 
-function DroppedCard({ scope }: { scope?: string }) {
+function DroppedCard({ ownerId }: { ownerId: string }) {
   const { t, locale } = useI18n();
-  const dropped = useSegmentPreviewQuery(and(scope, `health.trend_7d <= -${DROP_POINTS}`), 10);
-  const sample = dropped.data?.sample ?? [];
+  const dropped = useAccountStatesQuery({
+    ownerId: ownerId || undefined,
+    trendBelow: -DROP_POINTS,
+    sort: 'healthTrend7d',
+    limit: 10,
+    includeTotal: 'true',
+  });
+  const sample = dropped.data?.items ?? [];
   const health = useAccountsHealthQuery(sample.map((s) => s.accountId));
   return (
     <Card
       title={t('healthDropped')}
       extra={
-        dropped.data ? (
-          <Typography.Text type="secondary">{t('accountsCount', { n: dropped.data.count })}</Typography.Text>
+        dropped.data?.total !== undefined ? (
+          <Typography.Text type="secondary">{t('accountsCount', { n: dropped.data.total })}</Typography.Text>
         ) : null
       }
     >
-      <QueryView query={dropped} isEmpty={(d) => d.count === 0} empty={t('noDrops')}>
+      <QueryView query={dropped} isEmpty={(d) => d.items.length === 0} empty={t('noDrops')}>
         {() => (
           <List
             data-testid="dropped-list"
@@ -373,13 +388,7 @@ function DroppedCard({ scope }: { scope?: string }) {
                 .filter((m) => m.change < 0)
                 .sort((a, b) => a.change - b.change)[0];
               return (
-                <List.Item
-                  extra={
-                    h?.change?.change != null ? (
-                      <Tag color="red">{formatNumber(h.change.change, locale, 1)}</Tag>
-                    ) : null
-                  }
-                >
+                <List.Item extra={<Tag color="red">{formatNumber(s.healthTrend7d, locale, 1)}</Tag>}>
                   <List.Item.Meta
                     title={<Link to={`/accounts/${s.accountId}`}>{s.name}</Link>}
                     description={
