@@ -58,7 +58,9 @@ describe('the web app in Chromium', () => {
     await page.getByTestId('renewals-count').waitFor();
     expect(digits(await page.getByTestId('renewals-count').textContent())).toBe(renewals.total);
     const arr = renewals.items.reduce((s, a) => s + a.arr, 0);
-    expect(digits(await page.getByTestId('renewals-arr').textContent())).toBe(Math.round(arr));
+    await expect
+      .poll(async () => digits(await page.getByTestId('renewals-arr').textContent()))
+      .toBe(Math.round(arr));
     await page.getByTestId('stage-distribution').waitFor();
     await page.waitForTimeout(500);
     await screenshot(page, 'workbench');

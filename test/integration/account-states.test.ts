@@ -146,6 +146,14 @@ describe('account states', () => {
     ).toEqual([['acme', -6]]);
   });
 
+  it('returns the states of the accounts asked for by id', async () => {
+    const res = await admin.get(api(`/account-states?accountIds=${ids.gamma},${ids.acme},${ids.gamma}`));
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.items.map((i: { tier: string }) => i.tier)).toEqual(['strategic', 'growth']);
+    const theirs = client(t.app, other.users.admin.token);
+    expect((await theirs.get(api(`/account-states?accountIds=${ids.acme}`))).body.items).toEqual([]);
+  });
+
   it('pages through the list with the cursor it returns', async () => {
     const first = await admin.get(api('/account-states?limit=2'));
     expect(first.body.items.map((i: { name: string }) => i.name)).toEqual(['acme', 'beta']);

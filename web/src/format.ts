@@ -38,3 +38,8 @@ export function addDays(d: string, n: number): string {
 }
 /** A string as a quoted literal of the condition language. */
 export const quote = (s: string) => JSON.stringify(s);
+/** Whole days from one YYYY-MM-DD day to another. */
+export function daysBetween(from: string, to: string): number {
+  const t = (d: string) => Date.UTC(Number(d.slice(0, 4)), Number(d.slice(5, 7)) - 1, Number(d.slice(8, 10)));
+  return Math.round((t(to) - t(from)) / 86_400_000);
+}

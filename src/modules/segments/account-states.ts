@@ -21,6 +21,23 @@ export const AccountStatesQuery = z.object({
   tier: optionalText,
   stage: optionalText.describe('Lifecycle stage key'),
   segment: optionalText.describe('Saved segment key'),
+  accountIds: z
+    .string()
+    .optional()
+    .transform((v) =>
+      v
+        ? [
+            ...new Set(
+              v
+                .split(',')
+                .map((x) => x.trim())
+                .filter(Boolean),
+            ),
+          ]
+        : undefined,
+    )
+    .pipe(z.array(z.string()).max(500, 'at most 500 account ids').optional())
+    .describe('Comma-separated account ids: these accounts only (a page of a list, one account 360)'),
   trendBelow: z.coerce
     .number()
     .optional()
@@ -100,6 +117,7 @@ export async function listAccountStates({ ctx, input }: { ctx: Ctx; input: Accou
       ),
     );
   }
+  if (input.accountIds) q = q.where('s.account_id', 'in', input.accountIds.length ? input.accountIds : ['']);
   if (input.trendBelow !== undefined) q = q.where('s.health_trend_7d', '<', input.trendBelow);
   const filtered = q;
   // Keyset paging on (sort value, account id); a missing trend sorts last through a sentinel.
@@ -167,35 +185,50 @@ export async function summarizeAccountStates({
   input: AccountStatesSummaryQuery;
 }): Promise<AccountStatesSummary> {
   await authorize(ctx, 'read');
-  const group = async (col: 's.health_status' | 's.tier' | 's.stage') =>
-    (
-      await scoped(ctx, input.ownerId)
-        .select([col, (eb) => eb.fn.countAll<number>().as('n')])
-        .groupBy(col)
-        .execute()
-    ).map((r) => {
-      const row = r as Record<string, unknown>;
-      return { value: (row[col.slice(2)] as string | null) ?? null, count: Number(row.n) };
-    });
+  // One pass over the states: a row per (status, tier, stage) combination, a few dozen at most.
+  // Everyone's accounts need no join; one owner's join accounts on its primary key.
+  let combos = ctx.db
+    .selectFrom('account_states as s')
+    .select(['s.health_status', 's.tier', 's.stage'])
+    .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('s.day').as('day')])
+    .where('s.workspace_id', '=', ctx.workspace.id)
+    .groupBy(['s.health_status', 's.tier', 's.stage']);
   let accounts = ctx.db
     .selectFrom('accounts')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('workspace_id', '=', ctx.workspace.id);
-  if (input.ownerId) accounts = accounts.where('owner_id', '=', input.ownerId);
-  const day = await scoped(ctx, input.ownerId)
-    .select((eb) => eb.fn.max('s.day').as('day'))
-    .executeTakeFirst();
+  if (input.ownerId) {
+    const ownerId = input.ownerId;
+    combos = combos.where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('accounts as a')
+          .select('a.id')
+          .whereRef('a.id', '=', 's.account_id')
+          .where('a.workspace_id', '=', ctx.workspace.id)
+          .where('a.owner_id', '=', ownerId),
+      ),
+    );
+    accounts = accounts.where('owner_id', '=', ownerId);
+  }
+  const rows = await combos.execute();
+  const tally = (pick: (r: (typeof rows)[number]) => string | null) => {
+    const counts = new Map<string | null, number>();
+    for (const r of rows) counts.set(pick(r), (counts.get(pick(r)) ?? 0) + Number(r.n));
+    return [...counts].map(([value, count]) => ({ value, count }));
+  };
+  const day = rows.reduce<string | null>((d, r) => {
+    const v = r.day as string | null;
+    return v && (!d || v > d) ? v : d;
+  }, null);
   // Every model's bands, first model first, each status key once: their labels and colours.
   const bands = new Map<string, StatusBand>();
   for (const m of await loadHealthModels(ctx))
     for (const b of m.bands) if (!bands.has(b.key)) bands.set(b.key, b);
-  const [health, tiers, stages] = await Promise.all([
-    group('s.health_status'),
-    group('s.tier'),
-    group('s.stage'),
-  ]);
+  const health = tally((r) => r.health_status);
+  const tiers = tally((r) => r.tier);
+  const stages = tally((r) => r.stage);
   return {
-    day: (day?.day as string | null | undefined) ?? null,
+    day,
     accounts: Number((await accounts.executeTakeFirstOrThrow()).n),
     bands: [...bands.values()],
     health: health.map((r) => ({ status: r.value, count: r.count })),

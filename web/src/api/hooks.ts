@@ -495,9 +495,10 @@ export function useStageHistoryQuery(id: string | undefined) {
 }
 
 /** Several accounts' health explanations at once (the workbench's "why it dropped"). */
-export function useAccountsHealthQuery(ids: string[]) {
+export function useAccountsHealthQuery(ids: string[], enabled = true) {
   return useQueries({
     queries: ids.map((id) => ({
+      enabled,
       queryKey: ['accounts', id, 'health'],
       queryFn: ({ signal }: { signal: AbortSignal }) =>
         get<AccountHealth>(`/accounts/${id}/health`, undefined, signal),
@@ -512,18 +513,6 @@ export function useAccountsByIdQuery(ids: string[]) {
       queryKey: ['accounts', id],
       queryFn: ({ signal }: { signal: AbortSignal }) => get<Account>(`/accounts/${id}`, undefined, signal),
       staleTime: STALE,
-    })),
-  });
-}
-/** Several accounts' current facts (health, tier, stage columns of the list). */
-export function useAccountsFactsQuery(ids: string[], enabled: boolean) {
-  return useQueries({
-    queries: ids.map((id) => ({
-      queryKey: ['accounts', id, 'facts'],
-      queryFn: ({ signal }: { signal: AbortSignal }) =>
-        get<{ day: string; facts: Facts }>(`/accounts/${id}/facts`, undefined, signal),
-      staleTime: STALE,
-      enabled,
     })),
   });
 }
@@ -544,5 +533,25 @@ export function useAccountStatesQuery(query: Record<string, string | number | un
     placeholderData: keepPreviousData,
     staleTime: STALE,
     enabled,
+  });
+}
+/** The ARR of every account a list query matches, summed over all its pages (500 at a time). */
+export function useAccountsArrSumQuery(query: AccountsQuery, enabled = true) {
+  return useQuery({
+    enabled,
+    queryKey: ['accounts', query, 'arr-sum'],
+    queryFn: async ({ signal }) => {
+      let sum = 0;
+      let count = 0;
+      let cursor: string | undefined;
+      do {
+        const page = await get<Page<Account>>('/accounts', { ...query, cursor, limit: 500 }, signal);
+        for (const a of page.items) sum += a.arr;
+        count += page.items.length;
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      return { sum, count };
+    },
+    staleTime: STALE,
   });
 }

@@ -2,10 +2,10 @@ import { ArrowLeftOutlined } from '@ant-design/icons';
 import { Card, Col, Descriptions, Progress, Row, Space, Statistic, Table, Tabs, Tag, Typography } from 'antd';
 import { Link, useParams } from 'react-router-dom';
 import {
-  useAccountFactsQuery,
   useAccountHealthQuery,
   useAccountMetricsQuery,
   useAccountQuery,
+  useAccountStatesQuery,
   useActiveUsersQuery,
   useContactsQuery,
   useContractsQuery,
@@ -18,7 +18,7 @@ import {
 import type { Account, AccountHealth, AccountMetrics, Contact, Contract } from '../../api/types.ts';
 import { Chart, Sparkline, statusColor } from '../../components/Chart.tsx';
 import { ErrorState, Loading, QueryView } from '../../components/States.tsx';
-import { addDays, day, formatMoney, formatNumber, formatPercent } from '../../format.ts';
+import { addDays, day, daysBetween, formatMoney, formatNumber, formatPercent } from '../../format.ts';
 import { useI18n, useLabel } from '../../i18n/i18n.tsx';
 import { useSession } from '../../session.tsx';
 import { EditAccountButton } from './EditAccount.tsx';
@@ -69,11 +69,12 @@ export default function Account360() {
 function Header({ account }: { account: Account }) {
   const { t, locale } = useI18n();
   const label = useLabel();
-  const facts = useAccountFactsQuery(account.id);
+  const states = useAccountStatesQuery({ accountIds: account.id });
   const health = useAccountHealthQuery(account.id);
   const stages = useStagesQuery();
-  const f = facts.data?.facts;
-  const stageKey = f?.stage as string | undefined;
+  const state = states.data?.items[0];
+  const stageKey = state?.stage ?? undefined;
+  const daysInStage = state?.stageSince ? daysBetween(state.stageSince, day()) : undefined;
   const stageName = stages.data?.items.find((s) => s.key === stageKey)?.name ?? stageKey;
   const band = health.data?.band;
   return (
@@ -90,15 +91,15 @@ function Header({ account }: { account: Account }) {
                 {label(band.label, band.key)}
               </Tag>
             )}
-            {f?.tier ? (
+            {state?.tier ? (
               <Tag color="blue">
-                {t('tier')}: {String(f.tier)}
+                {t('tier')}: {state.tier}
               </Tag>
             ) : null}
             {stageName ? (
               <Tag color="purple">
                 {t('stage')}: {stageName}
-                {typeof f?.days_in_stage === 'number' ? ` · ${t('timeInStage', { n: f.days_in_stage })}` : ''}
+                {daysInStage !== undefined ? ` · ${t('timeInStage', { n: daysInStage })}` : ''}
               </Tag>
             ) : null}
             {account.tags.map((x) => (

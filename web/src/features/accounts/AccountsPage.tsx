@@ -23,7 +23,6 @@ import {
   useAccountStatesQuery,
   useAccountStatesSummaryQuery,
   useAccountsByIdQuery,
-  useAccountsFactsQuery,
   useAccountsQuery,
   useSegmentPreviewQuery,
   useSegmentsQuery,
@@ -249,27 +248,21 @@ export default function AccountsPage() {
 
   const rows: Account[] =
     listCondition || stateMode ? byId.flatMap((q) => (q.data ? [q.data] : [])) : (list.data?.items ?? []);
-  // Health, tier and stage columns: from the states list when it is the source, else each row's facts.
-  const wantFacts = !stateMode && columns.some((c) => FACT_COLUMNS.includes(c));
-  const factQueries = useAccountsFactsQuery(
-    rows.map((r) => r.id),
-    wantFacts,
+  // Health, tier and stage columns: the states list when it is the source, else one states request
+  // for the page's ids (an account's full facts cost seconds on a large workspace).
+  const wantStates = !stateMode && columns.some((c) => FACT_COLUMNS.includes(c)) && rows.length > 0;
+  const pageStates = useAccountStatesQuery(
+    { accountIds: rows.map((r) => r.id).join(','), limit: 500 },
+    wantStates,
   );
   const factsOf = new Map<string, Facts>();
-  if (stateMode) {
-    for (const st of states.data?.items ?? [])
-      factsOf.set(st.accountId, {
-        'health.status': st.healthStatus,
-        'health.score': st.healthScore,
-        tier: st.tier,
-        stage: st.stage,
-      });
-  } else {
-    rows.forEach((r, i) => {
-      const f = factQueries[i]?.data?.facts;
-      if (f) factsOf.set(r.id, f);
+  for (const st of (stateMode ? states.data?.items : pageStates.data?.items) ?? [])
+    factsOf.set(st.accountId, {
+      'health.status': st.healthStatus,
+      'health.score': st.healthScore,
+      tier: st.tier,
+      stage: st.stage,
     });
-  }
   const bands = summary.data?.bands ?? [];
 
   const columnDefs: Record<ColumnKey, ColumnsType<Account>[number]> = {

@@ -3,6 +3,7 @@ import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import {
   useAccountStatesQuery,
   useAccountStatesSummaryQuery,
+  useAccountsArrSumQuery,
   useAccountsHealthQuery,
   useAccountsQuery,
   useStagesQuery,
@@ -69,7 +70,7 @@ export default function Workbench() {
           <HealthCard summary={summary} ownerId={ownerId} />
         </Col>
         <Col xs={24} xl={12}>
-          <RenewalsCard ownerId={ownerId} />
+          <RenewalsCard ownerId={ownerId} ready={!!summary.data} />
         </Col>
         <Col xs={24} xl={12}>
           <StagesCard summary={summary.data} ownerId={ownerId} />
@@ -78,7 +79,7 @@ export default function Workbench() {
           <TiersCard summary={summary.data} ownerId={ownerId} />
         </Col>
         <Col xs={24}>
-          <DroppedCard ownerId={ownerId} />
+          <DroppedCard ownerId={ownerId} ready={!!summary.data} />
         </Col>
       </Row>
     </Space>
@@ -285,89 +286,105 @@ function TiersCard({ summary, ownerId }: { summary?: AccountStatesSummary; owner
   );
 }
 
-function RenewalsCard({ ownerId }: { ownerId: string }) {
+/** `ready`: the status counts are in, so secondary requests no longer compete with them. */
+function RenewalsCard({ ownerId, ready }: { ownerId: string; ready: boolean }) {
   const { t, locale } = useI18n();
   const { me } = useSession();
   const today = day();
-  const renewals = useAccountsQuery({
+  const query = {
     ownerId: ownerId || undefined,
     renewalFrom: today,
     renewalTo: addDays(today, 90),
     sort: 'renewalDate',
-    limit: 500,
-    includeTotal: 'true',
-  });
+  };
+  // The table shows the soonest; the ARR at stake adds up every renewing account, page by page.
+  const renewals = useAccountsQuery({ ...query, limit: 50, includeTotal: 'true' });
+  const atStake = useAccountsArrSumQuery(query, ready);
   const currency = me.workspace.baseCurrency;
   return (
-    <Card title={t('renewals90')}>
+    <Card
+      title={t('renewals90')}
+      extra={
+        <Link to={accountsLink(ownerId, { renewalWithin: '90', sort: 'renewalDate' })}>{t('accounts')}</Link>
+      }
+    >
       <QueryView query={renewals} isEmpty={(d) => d.items.length === 0} empty={t('noRenewals')}>
-        {(data) => {
-          const atStake = data.items.reduce((s, a) => s + a.arr, 0);
-          return (
-            <Space orientation="vertical" style={{ width: '100%' }}>
-              <Row gutter={16}>
-                <Col span={12}>
-                  <Statistic
-                    title={t('accounts')}
-                    value={data.total ?? data.items.length}
-                    valueRender={() => (
-                      <span data-testid="renewals-count">
-                        {formatNumber(data.total ?? data.items.length, locale)}
-                      </span>
-                    )}
-                  />
-                </Col>
-                <Col span={12}>
-                  <Statistic
-                    title={t('arrAtStake')}
-                    value={atStake}
-                    valueRender={() => (
-                      <span data-testid="renewals-arr">{formatMoney(atStake, currency, locale)}</span>
-                    )}
-                  />
-                </Col>
-              </Row>
-              <Table<Account>
-                size="small"
-                rowKey="id"
-                pagination={false}
-                scroll={{ y: 180 }}
-                dataSource={data.items}
-                columns={[
-                  {
-                    title: t('name'),
-                    dataIndex: 'name',
-                    render: (_, a) => <Link to={`/accounts/${a.id}`}>{a.name}</Link>,
-                  },
-                  { title: t('renewalDate'), dataIndex: 'renewalDate', width: 120 },
-                  {
-                    title: t('arr'),
-                    dataIndex: 'arr',
-                    align: 'right',
-                    width: 130,
-                    render: (v: number) => formatMoney(v, currency, locale),
-                  },
-                ]}
-              />
-            </Space>
-          );
-        }}
+        {(data) => (
+          <Space orientation="vertical" style={{ width: '100%' }}>
+            <Row gutter={16}>
+              <Col span={12}>
+                <Statistic
+                  title={t('accounts')}
+                  value={data.total ?? data.items.length}
+                  valueRender={() => (
+                    <span data-testid="renewals-count">
+                      {formatNumber(data.total ?? data.items.length, locale)}
+                    </span>
+                  )}
+                />
+              </Col>
+              <Col span={12}>
+                <Statistic
+                  title={t('arrAtStake')}
+                  value={atStake.data?.sum ?? 0}
+                  valueRender={() => (
+                    <span data-testid="renewals-arr">
+                      {atStake.data
+                        ? formatMoney(atStake.data.sum, currency, locale)
+                        : atStake.error
+                          ? '—'
+                          : '…'}
+                    </span>
+                  )}
+                />
+              </Col>
+            </Row>
+            <Table<Account>
+              size="small"
+              rowKey="id"
+              pagination={false}
+              scroll={{ y: 180 }}
+              dataSource={data.items}
+              columns={[
+                {
+                  title: t('name'),
+                  dataIndex: 'name',
+                  render: (_, a) => <Link to={`/accounts/${a.id}`}>{a.name}</Link>,
+                },
+                { title: t('renewalDate'), dataIndex: 'renewalDate', width: 120 },
+                {
+                  title: t('arr'),
+                  dataIndex: 'arr',
+                  align: 'right',
+                  width: 130,
+                  render: (v: number) => formatMoney(v, currency, locale),
+                },
+              ]}
+            />
+          </Space>
+        )}
       </QueryView>
     </Card>
   );
 }
 
-function DroppedCard({ ownerId }: { ownerId: string }) {
+function DroppedCard({ ownerId, ready }: { ownerId: string; ready: boolean }) {
   const { t, locale } = useI18n();
-  const dropped = useAccountStatesQuery({
-    ownerId: ownerId || undefined,
-    trendBelow: -DROP_POINTS,
-    sort: 'healthTrend7d',
-    limit: 10,
-    includeTotal: 'true',
-  });
+  const dropped = useAccountStatesQuery(
+    {
+      ownerId: ownerId || undefined,
+      trendBelow: -DROP_POINTS,
+      sort: 'healthTrend7d',
+      limit: 10,
+      includeTotal: 'true',
+    },
+    ready,
+  );
   const sample = dropped.data?.items ?? [];
-  const health = useAccountsHealthQuery(sample.map((s) => s.accountId));
+  const health = useAccountsHealthQuery(
+    sample.map((s) => s.accountId),
+    ready,
+  );
   return (
     <Card
       title={t('healthDropped')}
