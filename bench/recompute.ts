@@ -1,5 +1,7 @@
-// npm run bench:recompute — one full recomputeDay (facts -> health -> tier -> stage -> segments for
-// every account) next to one plain aggregate query over the same rollups, measured in the same run.
+// npm run bench:recompute — one full recompute of a day (facts -> health -> tier -> stage -> segments
+// for every account), run as the server, CLI and API run it (recomputeDays: in a worker thread with
+// its own connection and heap limit), next to one plain aggregate query over the same rollups,
+// measured in the same run.
 //
 // Generates (or reuses) a workspace of BENCH_ACCOUNTS accounts (default 100,000) in
 // ./data/bench-recompute-<N>.db (or DATABASE_URL): one annual contract each (ARR over the nurture /
@@ -31,7 +33,7 @@ import type { Db } from '../src/db/index.ts';
 import { openDeps } from '../src/deps.ts';
 import { newId } from '../src/ids.ts';
 import { installDefaultStages } from '../src/modules/lifecycle/index.ts';
-import { type RecomputeResult, recomputeDay } from '../src/modules/recompute/index.ts';
+import { type RecomputeResult, recomputeDays } from '../src/modules/recompute/index.ts';
 import { installDefaultScheme } from '../src/modules/segments/index.ts';
 import { createWorkspace, toRef } from '../src/modules/workspaces/index.ts';
 import { addDays, today } from '../src/time.ts';
@@ -402,10 +404,10 @@ async function measureRecompute(ctx: Ctx, day: string, sampler: ReturnType<typeo
   const before = await sampler.reset();
   const kernelReset = hwm.reset();
   const started = performance.now();
-  const result = await recomputeDay(ctx, day);
+  const [result] = await recomputeDays(ctx, [day]);
   const ms = performance.now() - started;
   const sampled = await sampler.read();
-  return { ms, sampled, before, kernel: kernelReset ? hwm.read() : null, result };
+  return { ms, sampled, before, kernel: kernelReset ? hwm.read() : null, result: result! };
 }
 
 // --- Main ---------------------------------------------------------------------------------------

@@ -35,6 +35,9 @@ const Env = z.object({
     .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL such as smtp://user:pass@host:587')
     .optional(),
   STEWARD_MAIL_FROM: z.string().min(3).default('Steward <steward@localhost>'),
+  // Heap limit of the recompute's worker thread (see modules/recompute/worker.ts): ~3 KB of live
+  // facts per account, so the default serves a few hundred thousand accounts.
+  STEWARD_RECOMPUTE_HEAP_MB: z.coerce.number().int().min(128).max(65_536).default(1536),
 });
 
 export type DatabaseTarget = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
@@ -54,6 +57,7 @@ export type Config = Readonly<{
   demoAccounts: number;
   smtpUrl: string | undefined;
   mailFrom: string;
+  recomputeHeapMb: number;
 }>;
 
 export class ConfigError extends Error {}
@@ -99,5 +103,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     demoAccounts: e.STEWARD_DEMO_ACCOUNTS,
     smtpUrl: e.STEWARD_SMTP_URL,
     mailFrom: e.STEWARD_MAIL_FROM,
+    recomputeHeapMb: e.STEWARD_RECOMPUTE_HEAP_MB,
   });
 }

@@ -39,6 +39,7 @@ export {
   computeHealthTrends,
   loadScoresAsOf,
   loadSentiments,
+  prepareScoring,
   scoreAll,
   writeHealthScores,
 } from './pipeline.ts';

@@ -46,6 +46,23 @@ export function scoreAll(
   catalogue?: Catalogue,
   sentimentsOrOptions?: ReadonlyMap<string, SentimentInput> | ScoreAllOptions,
 ): Map<string, AccountScore> {
+  const scorer = prepareScoring(models, factsByAccount, catalogue, sentimentsOrOptions);
+  const out = new Map<string, AccountScore>();
+  for (const id of scorer.accountIds) out.set(id, scorer.score(id));
+  return out;
+}
+
+/**
+ * scoreAll in two steps, for callers that must not hold every account's components at once (the
+ * recompute scores and writes a slice at a time): chooses each account's model and builds each
+ * model's peer populations up front, then scores one account on demand.
+ */
+export function prepareScoring(
+  models: readonly Model[],
+  factsByAccount: ReadonlyMap<string, Facts>,
+  catalogue?: Catalogue,
+  sentimentsOrOptions?: ReadonlyMap<string, SentimentInput> | ScoreAllOptions,
+): { accountIds: string[]; score: (accountId: string) => AccountScore } {
   const options: ScoreAllOptions = isMap(sentimentsOrOptions)
     ? { sentiments: sentimentsOrOptions }
     : (sentimentsOrOptions ?? {});
@@ -64,6 +81,7 @@ export function scoreAll(
   const batchPercentile = batchPercentiles(factsByAccount);
 
   const assigned = new Map<Model, string[]>();
+  const modelOf = new Map<string, Model>();
   for (const [accountId, facts] of factsByAccount) {
     const env: ConditionEnv = { percentile: (key, within) => batchPercentile(accountId, key, within) };
     const extra = options.envFor?.(accountId);
@@ -74,18 +92,27 @@ export function scoreAll(
     const list = assigned.get(model) ?? [];
     list.push(accountId);
     assigned.set(model, list);
+    modelOf.set(accountId, model);
   }
-
-  const out = new Map<string, AccountScore>();
-  for (const [model, accountIds] of assigned) {
-    const peers = accountIds.map((id) => factsByAccount.get(id)!);
-    const population = populationOf(peers, percentileFacts(model));
-    for (const id of accountIds) {
-      const score = scoreAccount(model, factsByAccount.get(id)!, population, options.sentiments?.get(id));
-      out.set(id, { ...score, modelId: model.id });
-    }
-  }
-  return out;
+  const populations = new Map(
+    [...assigned].map(([model, accountIds]) => [
+      model,
+      populationOf(
+        accountIds.map((id) => factsByAccount.get(id)!),
+        percentileFacts(model),
+      ),
+    ]),
+  );
+  return {
+    accountIds: [...assigned.values()].flat(),
+    score: (accountId) => {
+      const model = modelOf.get(accountId);
+      const facts = factsByAccount.get(accountId);
+      if (!model || !facts) throw new Error(`Account ${accountId} was not prepared for scoring`);
+      const score = scoreAccount(model, facts, populations.get(model)!, options.sentiments?.get(accountId));
+      return { ...score, modelId: model.id };
+    },
+  };
 }
 
 const isMap = (x: unknown): x is ReadonlyMap<string, SentimentInput> => x instanceof Map;
@@ -211,21 +238,38 @@ export async function loadScoresAsOf(
   day: string,
   options: { accountIds?: readonly string[]; toleranceDays?: number; modelId?: string } = {},
 ): Promise<Map<string, StoredScore>> {
+  const rows = await scoresAsOfQuery(ctx, day, options).selectAll().execute();
+  const out = new Map<string, StoredScore>();
+  for (const r of rows) {
+    if (!out.has(r.account_id)) out.set(r.account_id, storedScore(r));
+  }
+  return out;
+}
+
+/** Each account's latest score (no components) as loadScoresAsOf finds it. */
+async function loadScoreValuesAsOf(ctx: Ctx, day: string, toleranceDays: number) {
+  const rows = await scoresAsOfQuery(ctx, day, { toleranceDays }).select(['account_id', 'score']).execute();
+  const out = new Map<string, number | null>();
+  for (const r of rows) {
+    if (!out.has(r.account_id)) out.set(r.account_id, r.score === null ? null : Number(r.score));
+  }
+  return out;
+}
+
+function scoresAsOfQuery(
+  ctx: Ctx,
+  day: string,
+  options: { accountIds?: readonly string[]; toleranceDays?: number; modelId?: string },
+) {
   let q = ctx.db
     .selectFrom('health_scores')
-    .selectAll()
     .where('workspace_id', '=', ctx.workspace.id)
     .where('day', '<=', day)
     .where('day', '>=', addDays(day, -(options.toleranceDays ?? 0)));
   if (options.accountIds)
     q = q.where('account_id', 'in', options.accountIds.length ? options.accountIds : ['']);
   if (options.modelId) q = q.where('model_id', '=', options.modelId);
-  const rows = await q.orderBy('day', 'desc').execute();
-  const out = new Map<string, StoredScore>();
-  for (const r of rows) {
-    if (!out.has(r.account_id)) out.set(r.account_id, storedScore(r));
-  }
-  return out;
+  return q.orderBy('day', 'desc');
 }
 
 const storedScore = (r: {
@@ -251,14 +295,15 @@ export async function computeHealthTrends(
   scores: ReadonlyMap<string, Pick<HealthScore, 'score'>>,
 ): Promise<Map<string, { trend7d: number | null; trend30d: number | null }>> {
   const ids = [...scores.keys()];
-  const week = await loadScoresAsOf(ctx, addDays(day, -7), { toleranceDays: 3 });
-  const month = await loadScoresAsOf(ctx, addDays(day, -30), { toleranceDays: 3 });
+  // Scores only: parsing every account's components twice would cost more than the trend itself.
+  const week = await loadScoreValuesAsOf(ctx, addDays(day, -7), 3);
+  const month = await loadScoreValuesAsOf(ctx, addDays(day, -30), 3);
   const diff = (now: number | null, then: number | null | undefined) =>
     now === null || then === null || then === undefined ? null : Math.round((now - then) * 100) / 100;
   return new Map(
     ids.map((id) => {
       const now = scores.get(id)!.score;
-      return [id, { trend7d: diff(now, week.get(id)?.score), trend30d: diff(now, month.get(id)?.score) }];
+      return [id, { trend7d: diff(now, week.get(id)), trend30d: diff(now, month.get(id)) }];
     }),
   );
 }

@@ -6,4 +6,5 @@ export {
   type RecomputeResult,
   recompute,
   recomputeDay,
+  recomputeDays,
 } from './recompute.ts';

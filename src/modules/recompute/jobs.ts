@@ -1,6 +1,6 @@
 import { type Deps, systemCtx } from '../../context.ts';
 import { today } from '../../time.ts';
-import { recomputeDay } from './recompute.ts';
+import { recomputeDays } from './recompute.ts';
 
 /** Hourly: today's health, tiers, stages and segments for every workspace (idempotent per day). */
 export async function recomputeJob(deps: Deps) {
@@ -15,7 +15,8 @@ export async function recomputeJob(deps: Deps) {
       { id: w.id, baseCurrency: w.base_currency, timeZone: w.time_zone },
       'recompute',
     );
-    accounts += (await recomputeDay(ctx, today(ctx))).accounts;
+    const [result] = await recomputeDays(ctx, [today(ctx)]);
+    accounts += result!.accounts;
   }
   return { workspaces: workspaces.length, accounts };
 }

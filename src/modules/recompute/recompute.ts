@@ -6,10 +6,11 @@ import { addDays, daysBetween, isValidDay, nowIso, today } from '../../time.ts';
 import { authorize } from '../auth/index.ts';
 import { buildFacts, loadCatalogue } from '../facts/index.ts';
 import {
+  type AccountScore,
   computeHealthTrends,
   loadHealthModels,
   loadSentiments,
-  scoreAll,
+  prepareScoring,
   writeHealthScores,
 } from '../health/index.ts';
 import { assignStage, loadStages } from '../lifecycle/index.ts';
@@ -24,6 +25,7 @@ import {
 } from '../segments/index.ts';
 import type { AccountStatesTable, StateChangesTable } from '../segments/segments.table.ts';
 import { writeTimeline } from '../timeline/index.ts';
+import { canUseWorker, recomputeInWorker } from './worker.ts';
 
 type State = {
   health_score: number | null;
@@ -59,11 +61,11 @@ const TIMELINE_TITLES = {
 
 /**
  * One day of the recompute pipeline for every account: facts -> health -> tier -> stage ->
- * segments. Everything after the facts are loaded is pure (scoreAll, assignTier, assignStage,
- * evaluateSegments); this function loads, runs them in order and writes the results in one
- * transaction: the day's health snapshot, each account's current state, and a state change (plus a
- * timeline entry) for every tier, stage or health-status change. Running the same day again
- * changes nothing.
+ * segments. Everything after the facts are loaded is pure (prepareScoring, assignTier,
+ * assignStage, evaluateSegments); this function loads, runs them in order and writes the results
+ * in one transaction: the day's health snapshot (scored and written a slice of accounts at a time),
+ * each account's current state, and a state change (plus a timeline entry) for every tier, stage
+ * or health-status change. Running the same day again changes nothing.
  *
  * Health-model selectors and tier rules may read `tier`, `stage` and `segments`: they see the
  * values from the previous run, as the pipeline computes them after health.
@@ -89,48 +91,55 @@ export async function recomputeDay(ctx: Ctx, day: string): Promise<RecomputeResu
 
   const sentiments = await loadSentiments(ctx, day);
   for (const [id, f] of facts) f['health.sentiment'] = sentiments.get(id)?.score ?? null;
-  const models = await loadHealthModels(ctx);
-  const scores = scoreAll(models, facts, catalogue, { sentiments, envFor: batchEnv(facts) });
-  const trends = await computeHealthTrends(ctx, day, scores);
-  for (const [id, f] of facts) {
-    const s = scores.get(id);
-    f['health.score'] = s?.score ?? null;
-    f['health.status'] = s?.status ?? null;
-    f['health.trend_7d'] = trends.get(id)?.trend7d ?? null;
-    f['health.trend_30d'] = trends.get(id)?.trend30d ?? null;
-  }
-
-  const scheme = await loadActiveScheme(ctx);
-  const overrides = await loadOverrides(ctx, day);
-  let env = batchEnv(facts);
-  for (const [id, f] of facts) {
-    f.tier = overrides.tier.get(id)?.value ?? (scheme ? assignTier(scheme, f, env(id)) : null);
-  }
-  const stages = await loadStages(ctx);
-  env = batchEnv(facts); // percentile "within tier" must see the new tiers
-  for (const [id, f] of facts) {
-    f.stage = overrides.stage.get(id)?.value ?? (stages.length ? assignStage(stages, f, env(id)) : null);
-  }
-  const segments = await loadSegments(ctx);
-  const membership = new Map<string, string[]>();
-  for (const [id, f] of facts) {
-    const keys = evaluateSegments(segments, f, env(id));
-    membership.set(id, keys);
-    f.segments = keys;
-  }
+  const scorer = prepareScoring(await loadHealthModels(ctx), facts, catalogue, {
+    sentiments,
+    envFor: batchEnv(facts),
+  });
 
   return inTransaction(ctx, async (tx) => {
-    // In slices, so only a slice's components are held as JSON at a time (a few KB an account).
-    const entries = [...scores];
     const result: RecomputeResult = {
       day,
       accounts: facts.size,
       scored: 0,
       changes: { health_status: 0, tier: 0, stage: 0, segment_enter: 0, segment_exit: 0 },
     };
-    for (let i = 0; i < entries.length; i += WRITE_SLICE) {
-      result.scored += await writeHealthScores(tx, day, new Map(entries.slice(i, i + WRITE_SLICE)));
+    // Scored and written a slice at a time: an account's components (raw, normalised, weight,
+    // contribution of each) are only needed for its snapshot row, and all of them at once would
+    // be the largest thing in memory (~3.5 KB an account with 20 components).
+    const scores = new Map<string, Pick<AccountScore, 'score' | 'status' | 'modelId'>>();
+    for (let i = 0; i < scorer.accountIds.length; i += WRITE_SLICE) {
+      const slice = new Map(scorer.accountIds.slice(i, i + WRITE_SLICE).map((id) => [id, scorer.score(id)]));
+      result.scored += await writeHealthScores(tx, day, slice);
+      for (const [id, s] of slice) scores.set(id, { score: s.score, status: s.status, modelId: s.modelId });
     }
+    const trends = await computeHealthTrends(tx, day, scores);
+    for (const [id, f] of facts) {
+      const s = scores.get(id);
+      f['health.score'] = s?.score ?? null;
+      f['health.status'] = s?.status ?? null;
+      f['health.trend_7d'] = trends.get(id)?.trend7d ?? null;
+      f['health.trend_30d'] = trends.get(id)?.trend30d ?? null;
+    }
+
+    const scheme = await loadActiveScheme(tx);
+    const overrides = await loadOverrides(tx, day);
+    let env = batchEnv(facts);
+    for (const [id, f] of facts) {
+      f.tier = overrides.tier.get(id)?.value ?? (scheme ? assignTier(scheme, f, env(id)) : null);
+    }
+    const stages = await loadStages(tx);
+    env = batchEnv(facts); // percentile "within tier" must see the new tiers
+    for (const [id, f] of facts) {
+      f.stage = overrides.stage.get(id)?.value ?? (stages.length ? assignStage(stages, f, env(id)) : null);
+    }
+    const segments = await loadSegments(tx);
+    const membership = new Map<string, string[]>();
+    for (const [id, f] of facts) {
+      const keys = evaluateSegments(segments, f, env(id));
+      membership.set(id, keys);
+      f.segments = keys;
+    }
+
     for (const c of await updateSegmentMembership(tx, day, membership)) {
       result.changes[c.kind as 'segment_enter' | 'segment_exit']++;
     }
@@ -285,6 +294,16 @@ export async function recompute({
   // Anchored on `to`, so weekly backfills put a snapshot exactly 7 and 28 days before the last day.
   const days: string[] = [];
   for (let d = to; d >= from; d = addDays(d, -data.step)) days.unshift(d);
+  return recomputeDays(ctx, days, onDay);
+}
+
+/** recomputeDay for each day in order: in a worker thread (see worker.ts) unless ctx cannot. */
+export async function recomputeDays(
+  ctx: Ctx,
+  days: readonly string[],
+  onDay?: (r: RecomputeResult) => void,
+): Promise<RecomputeResult[]> {
+  if (canUseWorker(ctx)) return recomputeInWorker(ctx, days, onDay);
   const results: RecomputeResult[] = [];
   for (const day of days) {
     const r = await recomputeDay(ctx, day);
