@@ -69,7 +69,7 @@ beforeAll(async () => {
         updated_at: now,
       })
       .execute();
-    for (const key of segments) {
+    if (segments.includes('at_risk')) {
       await t.deps.db
         .insertInto('segment_members')
         .values({ workspace_id: ws.workspace.id, segment_id: seg.body.id, account_id: res.body.id, since: T })
