@@ -126,6 +126,7 @@ export const messages = {
   topUsers: ['Most active users (30 days)', '最活跃用户（30 天）'],
   bottomUsers: ['Least active users (30 days)', '最不活跃用户（30 天）'],
   events: ['Events', '事件数'],
+  activeDays: ['Active days', '活跃天数'],
   timeline: ['Timeline', '时间线'],
   addEntry: ['Add to timeline', '添加记录'],
   entryType: ['Type', '类型'],

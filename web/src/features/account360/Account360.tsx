@@ -383,7 +383,7 @@ function UsersCard({ accountId }: { accountId: string }) {
           columns={[
             { title: t('name'), render: (_, u) => u.contact?.name ?? u.userKey },
             { title: t('events'), dataIndex: 'events', align: 'right' },
-            { title: t('last30'), dataIndex: 'activeDays', align: 'right' },
+            { title: t('activeDays'), dataIndex: 'activeDays', align: 'right' },
           ]}
         />
       )}
