@@ -11,6 +11,7 @@ import { runJobSlot, startScheduler } from '../jobs/runner.ts';
 import { SCHEDULE } from '../jobs/schedule.ts';
 import { IMPORT_ENTITIES, IMPORT_FIELDS, type ImportEntity, importCsv } from '../modules/accounts/index.ts';
 import { createUser, generatePassword, ROLES } from '../modules/auth/index.ts';
+import { runRules } from '../modules/automation/index.ts';
 import {
   ensureEventPartitionsJob,
   importUsageCsv,
@@ -327,6 +328,39 @@ user
         );
         if (!opts.password) console.log(`Password: ${password}`);
       }),
+  );
+
+const rules = program.command('rules').description('Automation rules and playbooks');
+rules
+  .command('run')
+  .description(
+    'Run every enabled rule and playbook for a day (default today) and the schedule rules due now; a second run of the same day creates nothing',
+  )
+  .option('--dry-run', 'show per rule how many accounts match and would be acted on, changing nothing')
+  .option('--day <day>', 'evaluate as of this day (YYYY-MM-DD; default today)')
+  .option('--workspace <id|slug>', 'workspace (default: the first)')
+  .action(async (opts: { dryRun?: boolean; day?: string; workspace?: string }) =>
+    withDeps(async (deps) => {
+      if (opts.day !== undefined && !isValidDay(opts.day))
+        throw new CliError('--day must be a date as YYYY-MM-DD');
+      const workspace = await resolveWorkspace(deps, opts.workspace);
+      const started = Date.now();
+      const report = await runRules({
+        ctx: operatorCtx(deps, workspace, 'rules run'),
+        input: { day: opts.day, dryRun: opts.dryRun === true },
+      });
+      for (const r of report.rules) {
+        const s = r.skipped;
+        const state = report.dryRun ? 'would act on' : r.ran ? 'acted on' : 'already ran:';
+        console.log(
+          `${r.name}: ${r.matched} matched, ${state} ${r.acted}; skipped dedupe ${s.dedupe ?? 0}, cooldown ${s.cooldown ?? 0}, limit ${s.limit ?? 0}${r.errors ? `; ${r.errors} errors` : ''}`,
+        );
+      }
+      const acted = report.rules.reduce((n, r) => n + r.acted, 0);
+      console.log(
+        `${report.dryRun ? 'Dry run' : 'Ran'} ${report.rules.length} rule(s) for ${report.day}: ${acted} account(s) ${report.dryRun ? 'would be' : ''} acted on in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+      );
+    }),
   );
 
 const jobs = program.command('jobs').description('Scheduled jobs');

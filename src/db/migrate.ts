@@ -4,6 +4,8 @@ import * as foundation from './migrations/2026_11_22_0900_foundation.ts';
 import * as accountMembersByAccount from './migrations/2026_11_22_1000_account_members_by_account.ts';
 import * as ingestAndMetrics from './migrations/2026_11_22_1100_ingest_and_metrics.ts';
 import * as healthSegmentsLifecycle from './migrations/2026_11_22_1200_health_segments_lifecycle.ts';
+import * as tasksNotifications from './migrations/2026_11_29_0900_tasks_notifications.ts';
+import * as automation from './migrations/2026_11_29_1000_automation.ts';
 
 // Listed explicitly (not read from disk) so the order is reviewed in code and works under any loader.
 const MIGRATIONS: Record<string, Migration> = {
@@ -11,6 +13,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026_11_22_1000_account_members_by_account': accountMembersByAccount,
   '2026_11_22_1100_ingest_and_metrics': ingestAndMetrics,
   '2026_11_22_1200_health_segments_lifecycle': healthSegmentsLifecycle,
+  '2026_11_29_0900_tasks_notifications': tasksNotifications,
+  '2026_11_29_1000_automation': automation,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -16,6 +16,13 @@ import type {
   WriteKeysTable,
 } from '../modules/auth/auth.table.ts';
 import type {
+  AutomationActionsTable,
+  AutomationRulesTable,
+  AutomationRunsTable,
+  PlaybooksTable,
+  WebhookDeliveriesTable,
+} from '../modules/automation/automation.table.ts';
+import type {
   HealthModelsTable,
   HealthScoresTable,
   HealthSentimentsTable,
@@ -38,6 +45,11 @@ import type {
   MetricUserDaysTable,
 } from '../modules/metrics/metrics.table.ts';
 import type {
+  NotificationDigestsTable,
+  NotificationSettingsTable,
+  NotificationsTable,
+} from '../modules/notifications/notifications.table.ts';
+import type {
   AccountStatesTable,
   SegmentMembersTable,
   SegmentsTable,
@@ -45,6 +57,7 @@ import type {
   StateOverridesTable,
   TieringSchemesTable,
 } from '../modules/segments/segments.table.ts';
+import type { TaskFollowUpsTable, TasksTable } from '../modules/tasks/tasks.table.ts';
 import type { TimelineEntriesTable } from '../modules/timeline/timeline.table.ts';
 import type { WorkspacesTable } from '../modules/workspaces/workspaces.table.ts';
 
@@ -87,4 +100,14 @@ export interface Database {
   state_overrides: StateOverridesTable;
   account_states: AccountStatesTable;
   state_changes: StateChangesTable;
+  automation_rules: AutomationRulesTable;
+  playbooks: PlaybooksTable;
+  automation_runs: AutomationRunsTable;
+  automation_actions: AutomationActionsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  tasks: TasksTable;
+  task_follow_ups: TaskFollowUpsTable;
+  notifications: NotificationsTable;
+  notification_settings: NotificationSettingsTable;
+  notification_digests: NotificationDigestsTable;
 }

@@ -9,6 +9,8 @@ import {
   updateContract,
 } from '../modules/accounts/index.ts';
 import { createUser, generatePassword, type User } from '../modules/auth/index.ts';
+import { automationDemo } from '../modules/automation/index.ts';
+import { tasksDemo } from '../modules/tasks/index.ts';
 import { addNote, type NOTE_TYPES } from '../modules/timeline/index.ts';
 import { addDays, daysBetween, today } from '../time.ts';
 import { type Random, seededRandom } from './random.ts';
@@ -36,6 +38,10 @@ export type DemoExtension = (a: {
   random: Random;
 }) => Promise<void>;
 export const demoExtensions: DemoExtension[] = [];
+// Manual tasks with follow-ups for the demo CSMs (some overdue, some done).
+demoExtensions.push(tasksDemo);
+// Rules and playbooks over the backfilled days (after the recompute history exists).
+demoExtensions.push(automationDemo);
 
 const REGIONS = [
   ['华东', 30],

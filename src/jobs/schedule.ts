@@ -2,8 +2,11 @@
 // STEWARD_TIMEZONE) and why it runs then. Handlers live with their module or below.
 import { refreshAllAccountFigures } from '../modules/accounts/index.ts';
 import { pruneAuth } from '../modules/auth/index.ts';
+import { automationSchedulesJob, deliverWebhooksJob } from '../modules/automation/index.ts';
 import { attachPendingJob, ensureEventPartitionsJob, pruneRawEventsJob } from '../modules/ingest/index.ts';
+import { dailyDigestJob, renewalNoticesJob } from '../modules/notifications/index.ts';
 import { recomputeJob } from '../modules/recompute/index.ts';
+import { wakeSnoozedTasksJob } from '../modules/tasks/index.ts';
 import type { JobDefinition } from './runner.ts';
 
 export const SCHEDULE: readonly JobDefinition[] = [
@@ -49,5 +52,40 @@ export const SCHEDULE: readonly JobDefinition[] = [
     cron: '10 * * * *',
     description: 'Facts -> health -> tier -> stage -> segments for every account, for today',
     handler: (deps) => recomputeJob(deps),
+  },
+  {
+    name: 'automation-schedules',
+    // Every 5 minutes: rules on their own cron run within minutes of their tick (each tick once).
+    cron: '*/5 * * * *',
+    description: 'Run automation rules whose cron tick is due (daily rules run after the recompute)',
+    handler: (deps) => automationSchedulesJob(deps),
+  },
+  {
+    name: 'deliver-webhooks',
+    // Every minute: retries of failed webhook deliveries are due 30 s to 8 min after the last attempt.
+    cron: '* * * * *',
+    description: 'Retry pending outbound webhook deliveries whose backoff has passed',
+    handler: (deps) => deliverWebhooksJob(deps),
+  },
+  {
+    name: 'wake-snoozed-tasks',
+    // Just after midnight, so a task snoozed until today is open when the day starts.
+    cron: '2 0 * * *',
+    description: 'Reopen snoozed tasks whose snooze day has come',
+    handler: (deps) => wakeSnoozedTasksJob(deps),
+  },
+  {
+    name: 'renewal-notices',
+    // After refresh-contract-figures (00:05) has moved renewal dates with the calendar.
+    cron: '30 0 * * *',
+    description: 'Notify account owners of renewals now within 90 days (once per account and renewal date)',
+    handler: (deps) => renewalNoticesJob(deps),
+  },
+  {
+    name: 'daily-digest',
+    // Start of the working day, after the night's jobs and the 07:10 recompute.
+    cron: '30 7 * * *',
+    description: 'Email each opted-in user their unread notifications and overdue / due-today tasks',
+    handler: (deps) => dailyDigestJob(deps),
   },
 ];

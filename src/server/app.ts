@@ -5,13 +5,16 @@ import type { Deps } from '../context.ts';
 import { AppError } from '../errors.ts';
 import { accountsRoutes, importRoutes } from '../modules/accounts/index.ts';
 import { authRoutes, publicAuthRoutes } from '../modules/auth/index.ts';
+import { automationRoutes, INBOUND_WEBHOOK_PATH } from '../modules/automation/index.ts';
 import { factsRoutes } from '../modules/facts/index.ts';
 import { healthRoutes } from '../modules/health/index.ts';
 import { ingestApiRoutes, ingestRoutes } from '../modules/ingest/index.ts';
 import { lifecycleRoutes } from '../modules/lifecycle/index.ts';
 import { metricsRoutes } from '../modules/metrics/index.ts';
+import { notificationsRoutes } from '../modules/notifications/index.ts';
 import { recomputeRoutes } from '../modules/recompute/index.ts';
 import { segmentsRoutes } from '../modules/segments/index.ts';
+import { tasksRoutes } from '../modules/tasks/index.ts';
 import { authenticate } from './auth-middleware.ts';
 import { mountDocs } from './docs.ts';
 import type { AppEnv } from './env.ts';
@@ -55,6 +58,8 @@ export function createApp(deps: Deps) {
     if (path === '/api/v1/openapi.json' || path === '/api/v1/auth/login' || path === '/api/v1/auth/logout') {
       return next();
     }
+    // A rule's inbound webhook authenticates with the rule's secret, not a user (automation routes).
+    if (c.req.method === 'POST' && INBOUND_WEBHOOK_PATH.test(path)) return next();
     return authenticate(deps)(c, next);
   });
   api.route('/', authRoutes());
@@ -68,6 +73,9 @@ export function createApp(deps: Deps) {
   api.route('/', segmentsRoutes());
   api.route('/', lifecycleRoutes());
   api.route('/', healthRoutes());
+  api.route('/', automationRoutes(deps));
+  api.route('/', tasksRoutes());
+  api.route('/', notificationsRoutes());
 
   api.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

@@ -1,12 +1,12 @@
 // buildFacts' usage windows on their exact edges: one rollup row on each first and last day of
 // every window (and one day outside each), so a wrong bound in the grouped query moves a total.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, createTestWorkspace, type TestApp, type TestWorkspace } from '../helpers/test-app.ts';
-import { addDays } from '../../src/time.ts';
 import { createAccount } from '../../src/modules/accounts/index.ts';
-import { createMetric } from '../../src/modules/metrics/index.ts';
-import { summaryWindows } from '../../src/modules/metrics/analytics.ts';
 import { buildFacts } from '../../src/modules/facts/build-facts.ts';
+import { summaryWindows } from '../../src/modules/metrics/analytics.ts';
+import { createMetric } from '../../src/modules/metrics/index.ts';
+import { addDays } from '../../src/time.ts';
+import { createTestApp, createTestWorkspace, type TestApp, type TestWorkspace } from '../helpers/test-app.ts';
 
 let t: TestApp;
 let ws: TestWorkspace;

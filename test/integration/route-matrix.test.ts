@@ -29,6 +29,8 @@ let samples: Record<string, Sample>;
 let adminToken: string;
 
 const PUBLIC = new Set(['POST /auth/login', 'POST /auth/logout']);
+/** Authenticated by a rule's own secret, not a user: no user, token or workspace applies. */
+const SECRET_AUTH = new Set(['POST /rules/{id}/webhook']);
 const key = (op: Op) => `${op.method} ${op.path}`;
 const hasParam = (op: Op) => op.path.includes('{');
 const isWrite = (op: Op) => op.method !== 'GET';
@@ -135,6 +137,30 @@ beforeAll(async () => {
     condition: 'arr > 0',
   });
   for (const res of [scheme, segment, stage]) expect(res.status, JSON.stringify(res.body)).toBe(201);
+  const rule = await admin.post('/api/v1/rules', {
+    key: 'matrix_rule',
+    name: 'Matrix',
+    trigger: { type: 'daily' },
+    condition: 'arr < 0',
+    actions: [{ type: 'create_task', title: '{{name}}', taskType: 'other' }],
+  });
+  const playbook = await admin.post('/api/v1/playbooks', {
+    key: 'matrix_playbook',
+    name: 'Matrix',
+    tier: 'matrix',
+  });
+  for (const res of [rule, playbook]) expect(res.status, JSON.stringify(res.body)).toBe(201);
+  expect((await admin.post('/api/v1/rules/run', {})).status).toBe(200);
+  const ruleRun = (await admin.get(`/api/v1/rules/${rule.body.id}/runs`)).body.items[0];
+  // Assigned to the CSM, so the CSM has a notification to stand for /notifications/{id}.
+  const task = await admin.post('/api/v1/tasks', {
+    accountId: account.body.id,
+    title: 'Matrix task',
+    type: 'call',
+    assignee: { userId: a.users.csm.id },
+  });
+  expect(task.status, JSON.stringify(task.body)).toBe(201);
+  const notification = (await client(t.app, a.users.csm.token).get('/api/v1/notifications')).body.items[0];
   adminToken = token.body.token;
   ids = {
     '/accounts': account.body.id,
@@ -153,8 +179,12 @@ beforeAll(async () => {
     '/segments': segment.body.id,
     '/lifecycle-stages': stage.body.id,
     '/health-models': healthModel.body.id,
+    '/rules': rule.body.id,
+    '/playbooks': playbook.body.id,
+    '/tasks': task.body.id,
+    '/notifications': notification.id,
   };
-  params = { metric: metric.body.key };
+  params = { metric: metric.body.key, runId: ruleRun.id };
 
   // A valid request for every write, so the answer is about who asks, not about the body.
   samples = {
@@ -224,11 +254,37 @@ beforeAll(async () => {
     'DELETE /lifecycle-stages/{id}': {},
     'POST /accounts/{id}/stage-override': { body: { stage: 'matrix_stage', reason: 'Matrix' } },
     'DELETE /accounts/{id}/stage-override': {},
+    'POST /rules/run': { body: {} },
+    'POST /rules': {
+      body: {
+        key: `r_${Date.now()}_${n++}`,
+        name: 'Matrix 2',
+        trigger: { type: 'daily' },
+        actions: [{ type: 'add_tag', tag: 'matrix' }],
+      },
+    },
+    'PATCH /rules/{id}': { body: { name: 'Matrix renamed' } },
+    'DELETE /rules/{id}': {},
+    'POST /rules/{id}/enable': {},
+    'POST /rules/{id}/disable': {},
+    'POST /rules/{id}/rotate-secret': {},
+    'POST /rules/{id}/dry-run': { body: {} },
+    'POST /rules/{id}/webhook': { body: { accountId: account.body.id } },
+    'POST /playbooks/defaults': { body: {} },
+    'POST /playbooks': { body: { key: `p_${Date.now()}_${n++}`, name: 'Matrix 2' } },
+    'PATCH /playbooks/{id}': { body: { name: 'Matrix renamed' } },
+    'DELETE /playbooks/{id}': {},
     'POST /imports/usage': {
       body: `account,day,event,count\n${account.body.externalId},2024-01-01,matrix,1\n`,
       headers: { 'content-type': 'text/csv' },
       query: '?map=account=accountExternalId,day=day,event=event,count=count',
     },
+    'POST /tasks': { body: { accountId: account.body.id, title: 'Matrix task 2', type: 'call' } },
+    'PATCH /tasks/{id}': { body: { status: 'done' } },
+    'POST /tasks/{id}/follow-ups': { body: { summary: 'Matrix follow-up' } },
+    'POST /notifications/{id}/read': {},
+    'POST /notifications/read-all': {},
+    'PUT /notifications/settings': { body: { dailyDigest: true } },
     'POST /imports/{entity}': {
       body: `externalId,name\n${unique('matrix-import')},Imported\n`,
       headers: { 'content-type': 'text/csv' },
@@ -244,6 +300,11 @@ async function expectWorkspaceAUntouched() {
   expect(account.status).toBe(200);
   expect(account.body).toMatchObject({ name: 'Matrix', tags: [], arr: 100 });
   expect((await admin.get(`/api/v1/contacts/${ids['/contacts']}`)).body.name).toBe('Matrix contact');
+  expect((await admin.get(`/api/v1/tasks/${ids['/tasks']}`)).body).toMatchObject({
+    title: 'Matrix task',
+    status: 'open',
+  });
+  expect((await admin.get('/api/v1/tasks')).body.items).toHaveLength(1);
   expect((await admin.get(`/api/v1/contracts/${ids['/contracts']}`)).body.amount).toBe(100);
   expect((await admin.get(`/api/v1/users/${ids['/users']}`)).body).toMatchObject({
     name: 'csm user',
@@ -260,6 +321,7 @@ async function expectWorkspaceAUntouched() {
   expect((await admin.get('/api/v1/accounts?includeTotal=true')).body.total).toBe(1);
   const timeline = (await admin.get(`/api/v1/accounts/${ids['/accounts']}/timeline`)).body.items;
   expect(timeline.map((e: { type: string }) => e.type)).toEqual([
+    'task.created',
     'contract.created',
     'contact.created',
     'account.created',
@@ -307,7 +369,9 @@ describe('every operation in the OpenAPI document', () => {
 
   it('answers 404 to another workspace’s admin for every id of workspace A, changing nothing', async () => {
     const wrong: string[] = [];
-    const withIds = ops.filter((o) => hasParam(o) && !o.path.startsWith('/imports/'));
+    const withIds = ops.filter(
+      (o) => hasParam(o) && !o.path.startsWith('/imports/') && !SECRET_AUTH.has(key(o)),
+    );
     expect(withIds.length).toBeGreaterThanOrEqual(16);
     for (const op of withIds) {
       const res = await send(op, b.users.admin.token);
@@ -334,7 +398,14 @@ describe('every operation in the OpenAPI document', () => {
 
   it('answers 403 to a viewer for every write outside /auth, changing nothing', async () => {
     const wrong: string[] = [];
-    const writes = ops.filter((o) => isWrite(o) && !o.path.startsWith('/auth/'));
+    // A viewer's own notifications (marked read, digest setting) are theirs to change, like /auth/me.
+    const writes = ops.filter(
+      (o) =>
+        isWrite(o) &&
+        !o.path.startsWith('/auth/') &&
+        !o.path.startsWith('/notifications') &&
+        !SECRET_AUTH.has(key(o)),
+    );
     expect(writes.length).toBeGreaterThanOrEqual(22);
     for (const op of writes) {
       const res = await send(op, a.users.viewer.token);
@@ -358,7 +429,7 @@ describe('every operation in the OpenAPI document', () => {
       scopes: ['read'],
     });
     const wrong: string[] = [];
-    for (const op of ops.filter((o) => isWrite(o) && !PUBLIC.has(key(o)))) {
+    for (const op of ops.filter((o) => isWrite(o) && !PUBLIC.has(key(o)) && !SECRET_AUTH.has(key(o)))) {
       const res = await send(op, created.body.token);
       if (res.status !== 403 || !/read scope/.test(res.body?.error?.message)) {
         wrong.push(`${key(op)} -> ${res.status}`);

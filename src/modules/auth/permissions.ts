@@ -15,7 +15,8 @@ export type Permission =
   | 'imports:run'
   | 'audit:read'
   | 'users:manage'
-  | 'keys:manage';
+  | 'keys:manage'
+  | 'tasks:write';
 
 /**
  * 'team' means only on accounts the user owns or is a team member of. The table is the whole
@@ -40,6 +41,7 @@ export const PERMISSION_TABLE: Record<Role, Record<Permission, Grant>> = {
     'audit:read': 'all',
     'users:manage': 'all',
     'keys:manage': 'all',
+    'tasks:write': 'all',
   },
   manager: {
     read: 'all',
@@ -56,6 +58,7 @@ export const PERMISSION_TABLE: Record<Role, Record<Permission, Grant>> = {
     'audit:read': 'all',
     'users:manage': 'none',
     'keys:manage': 'none',
+    'tasks:write': 'all',
   },
   csm: {
     read: 'all',
@@ -73,6 +76,8 @@ export const PERMISSION_TABLE: Record<Role, Record<Permission, Grant>> = {
     'audit:read': 'none',
     'users:manage': 'none',
     'keys:manage': 'none',
+    // Tasks of accounts on their team; tasks assigned to them are checked in tasks/access.ts.
+    'tasks:write': 'team',
   },
   viewer: {
     read: 'all',
@@ -89,6 +94,7 @@ export const PERMISSION_TABLE: Record<Role, Record<Permission, Grant>> = {
     'audit:read': 'none',
     'users:manage': 'none',
     'keys:manage': 'none',
+    'tasks:write': 'none',
   },
 };
 

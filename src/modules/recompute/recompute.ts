@@ -4,6 +4,7 @@ import { invalid } from '../../errors.ts';
 import { newId } from '../../ids.ts';
 import { addDays, daysBetween, isValidDay, nowIso, today } from '../../time.ts';
 import { authorize } from '../auth/index.ts';
+import { runRulesAfterRecompute } from '../automation/index.ts';
 import { buildFacts, loadCatalogue } from '../facts/index.ts';
 import {
   type AccountScore,
@@ -14,6 +15,7 @@ import {
   writeHealthScores,
 } from '../health/index.ts';
 import { assignStage, loadStages } from '../lifecycle/index.ts';
+import { notifyEnteredDanger } from '../notifications/index.ts';
 import {
   assignTier,
   batchEnv,
@@ -96,7 +98,7 @@ export async function recomputeDay(ctx: Ctx, day: string): Promise<RecomputeResu
     envFor: batchEnv(facts),
   });
 
-  return inTransaction(ctx, async (tx) => {
+  const result = await inTransaction(ctx, async (tx) => {
     const result: RecomputeResult = {
       day,
       accounts: facts.size,
@@ -211,8 +213,13 @@ export async function recomputeDay(ctx: Ctx, day: string): Promise<RecomputeResu
         .where('account_id', 'in', gone.slice(i, i + 200))
         .execute();
     }
+    // Owners hear of accounts entering danger today (a backfill of past days notifies nobody).
+    await notifyEnteredDanger(tx, day);
     return result;
   });
+  // Automation reads the facts just built, once the day's state is committed (today only).
+  await runRulesAfterRecompute(ctx, day, facts);
+  return result;
 }
 
 /** Accounts whose health snapshot rows (components as JSON) are built and written at a time. */

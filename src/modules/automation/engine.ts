@@ -1,0 +1,295 @@
+// Running rules: one run per rule (or playbook play) and slot, claimed by inserting its row (the
+// unique (rule, slot) key makes a rerun of the slot a no-op, on any number of nodes), then the
+// trigger and condition over the day's inputs, the limits, and each account's actions in its own
+// transaction so one failing account is logged without undoing the others.
+import type { Ctx } from '../../context.ts';
+import { isUniqueViolation } from '../../db/dialect.ts';
+import { newId } from '../../ids.ts';
+import { sendMail } from '../../mail.ts';
+import { today } from '../../time.ts';
+import type { Facts } from '../facts/build-facts.ts';
+import { batchEnv } from '../segments/index.ts';
+import { findOpenTask } from '../tasks/index.ts';
+import { describeAction, runActions, templateFacts } from './actions.ts';
+import type { DryRun } from './automation.schemas.ts';
+import { loadDayInputs, loadFactsForDay } from './inputs.ts';
+import {
+  applyLimits,
+  type DayInputs,
+  type Match,
+  matchRule,
+  type Outcome,
+  type RuleSpec,
+} from './triggers.ts';
+import { deliverDueWebhooks } from './webhooks.ts';
+
+export type RunCause = 'recompute' | 'schedule' | 'webhook' | 'manual' | 'demo';
+export type RunSummary = {
+  ruleId: string;
+  name: string;
+  source: RuleSpec['source'];
+  slot: string;
+  /** false: this slot already ran (a rerun), nothing was done. */
+  ran: boolean;
+  runId?: string;
+  matched: number;
+  acted: number;
+  skipped: Record<Exclude<Outcome, 'act'>, number>;
+  errors: number;
+};
+
+const ZERO = () => ({ dedupe: 0, cooldown: 0, limit: 0 });
+
+/** Limits need the rule's open tasks (dedupe) and last action per account (cooldown). */
+async function limitState(ctx: Ctx, spec: RuleSpec, day: string, matches: readonly Match[]) {
+  const openTasks = new Set<string>();
+  if (spec.dedupe && spec.actions.some((a) => a.type === 'create_task')) {
+    for (const m of matches) {
+      if (await findOpenTask(ctx, { ruleId: spec.id, accountId: m.accountId })) openTasks.add(m.accountId);
+    }
+  }
+  const lastActed = new Map<string, string>();
+  if (spec.cooldownDays > 0 && matches.length) {
+    const rows = await ctx.db
+      .selectFrom('automation_actions')
+      .select(['account_id', (eb) => eb.fn.max('day').as('last')])
+      .where('workspace_id', '=', ctx.workspace.id)
+      .where('rule_id', '=', spec.id)
+      // A logged-but-unsent email (no SMTP) or a tag already present still counts as acting:
+      // otherwise such a rule would act again every day.
+      .where('status', '!=', 'failed')
+      .where('day', '<=', day)
+      .groupBy('account_id')
+      .execute();
+    for (const r of rows) lastActed.set(r.account_id, String(r.last));
+  }
+  return { day, openTasks, lastActed };
+}
+
+/** What a rule would do on the inputs' day, writing nothing. */
+export async function dryRunSpec(
+  ctx: Ctx,
+  spec: RuleSpec,
+  inputs: DayInputs,
+  limit: number,
+): Promise<DryRun> {
+  const env = batchEnv(inputs.facts);
+  const matches = matchRule(spec, inputs, env);
+  const decided = applyLimits(spec, matches, await limitState(ctx, spec, inputs.day, matches));
+  const skipped = ZERO();
+  for (const d of decided) if (d.outcome !== 'act') skipped[d.outcome]++;
+  return {
+    day: inputs.day,
+    accounts: inputs.facts.size,
+    matched: matches.length,
+    wouldAct: decided.filter((d) => d.outcome === 'act').length,
+    skipped,
+    items: decided.slice(0, limit).map(({ match, outcome }) => {
+      const f = inputs.facts.get(match.accountId)!;
+      const vars = templateFacts(f, {
+        accountId: match.accountId,
+        day: inputs.day,
+        rule: spec.name,
+        reason: match.reason,
+      });
+      return {
+        accountId: match.accountId,
+        name: String(f.name ?? ''),
+        reason: match.reason,
+        outcome,
+        actions:
+          outcome === 'act'
+            ? spec.actions.map((a) => ({ type: a.type, summary: describeAction(a, vars) }))
+            : [],
+      };
+    }),
+  };
+}
+
+/**
+ * Runs one rule for one slot. Returns ran: false when the slot already has a run (idempotency);
+ * trigger, condition and action failures are recorded on the run rather than thrown.
+ */
+export async function runSpec(
+  ctx: Ctx,
+  spec: RuleSpec,
+  inputs: DayInputs,
+  options: { slot: string; cause: RunCause; env?: ReturnType<typeof batchEnv> },
+): Promise<RunSummary> {
+  const ws = ctx.workspace.id;
+  const runId = newId();
+  const started = ctx.now().toISOString();
+  const summary: RunSummary = {
+    ruleId: spec.id,
+    name: spec.name,
+    source: spec.source,
+    slot: options.slot,
+    ran: false,
+    matched: 0,
+    acted: 0,
+    skipped: ZERO(),
+    errors: 0,
+  };
+  try {
+    await ctx.db
+      .insertInto('automation_runs')
+      .values({
+        id: runId,
+        workspace_id: ws,
+        rule_id: spec.id,
+        source: spec.source,
+        slot: options.slot,
+        day: inputs.day,
+        cause: options.cause,
+        status: 'running',
+        matched: 0,
+        acted: 0,
+        skipped: '{}',
+        errors: 0,
+        error: null,
+        started_at: started,
+        finished_at: null,
+      })
+      .execute();
+  } catch (error) {
+    if (isUniqueViolation(error)) return summary;
+    throw error;
+  }
+  summary.ran = true;
+  summary.runId = runId;
+  let failure: string | null = null;
+  let hasWebhooks = false;
+  try {
+    const env = options.env ?? batchEnv(inputs.facts);
+    const matches = matchRule(spec, inputs, env);
+    summary.matched = matches.length;
+    const decided = applyLimits(spec, matches, await limitState(ctx, spec, inputs.day, matches));
+    for (const { match, outcome } of decided) {
+      if (outcome !== 'act') {
+        summary.skipped[outcome]++;
+        continue;
+      }
+      const facts = inputs.facts.get(match.accountId) as Facts;
+      const log = async (action: string, status: string, detail: unknown) =>
+        ctx.db
+          .insertInto('automation_actions')
+          .values({
+            id: newId(),
+            workspace_id: ws,
+            run_id: runId,
+            rule_id: spec.id,
+            account_id: match.accountId,
+            day: inputs.day,
+            action,
+            status,
+            detail: detail === undefined ? null : JSON.stringify(detail),
+            created_at: ctx.now().toISOString(),
+          })
+          .execute();
+      try {
+        const { results, mails } = await runActions(ctx, spec, runId, match.accountId, facts, match.reason);
+        for (const r of results) {
+          await log(r.action, r.status, { ...(r.detail as object), reason: match.reason });
+          if (r.action === 'webhook') hasWebhooks = true;
+        }
+        for (const m of mails) {
+          try {
+            const sent = await sendMail(ctx, { to: m.to, subject: m.subject, text: m.text });
+            await log('email', sent.sent ? 'done' : 'noop', {
+              to: m.to,
+              subject: m.subject,
+              messageId: sent.messageId ?? null,
+              reason: sent.sent ? match.reason : 'STEWARD_SMTP_URL is not set: logged, not sent',
+            });
+          } catch (error) {
+            summary.errors++;
+            await log('email', 'failed', {
+              to: m.to,
+              subject: m.subject,
+              error: String((error as Error).message ?? error),
+            });
+          }
+        }
+        summary.acted++;
+      } catch (error) {
+        summary.errors++;
+        ctx.logger.warn({ rule: spec.id, account: match.accountId, err: error }, 'rule action failed');
+        await log('actions', 'failed', {
+          error: String((error as Error).message ?? error),
+          reason: match.reason,
+        });
+      }
+    }
+  } catch (error) {
+    failure = String((error as Error).message ?? error);
+    ctx.logger.error({ rule: spec.id, err: error }, 'rule run failed');
+  }
+  await ctx.db
+    .updateTable('automation_runs')
+    .set({
+      status: failure ? 'failed' : 'succeeded',
+      matched: summary.matched,
+      acted: summary.acted,
+      skipped: JSON.stringify(summary.skipped),
+      errors: summary.errors,
+      error: failure,
+      finished_at: ctx.now().toISOString(),
+    })
+    .where('workspace_id', '=', ws)
+    .where('id', '=', runId)
+    .execute();
+  if (hasWebhooks) await deliverDueWebhooks(ctx, { runId, workspaceId: ws, limit: 1000 });
+  return summary;
+}
+
+/** Triggers evaluated once a day after the recompute (everything but cron and inbound webhooks). */
+export const isDailySpec = (s: RuleSpec) => s.trigger.type !== 'schedule' && s.trigger.type !== 'webhook';
+
+/**
+ * Runs the given daily rules for `day` (slot = the day), on facts given (the recompute's) or
+ * loaded as of that day. A second call for the same day finds every slot taken and does nothing.
+ */
+export async function runDailySpecs(
+  ctx: Ctx,
+  specs: readonly RuleSpec[],
+  day: string,
+  cause: RunCause,
+  facts?: ReadonlyMap<string, Facts>,
+): Promise<RunSummary[]> {
+  const daily = specs.filter(isDailySpec);
+  if (!daily.length) return [];
+  // Skip loading anything when every slot of the day already ran.
+  const done = new Set(
+    (
+      await ctx.db
+        .selectFrom('automation_runs')
+        .select('rule_id')
+        .where('workspace_id', '=', ctx.workspace.id)
+        .where('slot', '=', day)
+        .execute()
+    ).map((r) => r.rule_id),
+  );
+  const todo = daily.filter((s) => !done.has(s.id));
+  if (!todo.length) return daily.map((s) => skippedSummary(s, day));
+  const loaded = facts ?? (await loadFactsForDay(ctx, day));
+  const inputs = await loadDayInputs(ctx, day, loaded, todo);
+  const env = batchEnv(loaded);
+  const out: RunSummary[] = daily.filter((s) => done.has(s.id)).map((s) => skippedSummary(s, day));
+  for (const spec of todo) out.push(await runSpec(ctx, spec, inputs, { slot: day, cause, env }));
+  return out;
+}
+
+const skippedSummary = (s: RuleSpec, slot: string): RunSummary => ({
+  ruleId: s.id,
+  name: s.name,
+  source: s.source,
+  slot,
+  ran: false,
+  matched: 0,
+  acted: 0,
+  skipped: ZERO(),
+  errors: 0,
+});
+
+/** The day a slot's actions are dated by: the workspace's today. */
+export const slotDay = (ctx: Ctx) => today(ctx);

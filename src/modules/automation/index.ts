@@ -1,0 +1,60 @@
+export { type ActionResult, describeAction, runActions } from './actions.ts';
+export { automationRoutes, INBOUND_WEBHOOK_PATH } from './automation.routes.ts';
+export {
+  Action,
+  CreatePlaybook,
+  CreateRule,
+  DryRunInput,
+  Playbook,
+  Rule,
+  RunRulesInput,
+  Trigger,
+  UpdatePlaybook,
+  UpdateRule,
+} from './automation.schemas.ts';
+export { automationDemo, DEMO_RULES } from './demo.ts';
+export { getEffectiveness } from './effectiveness.ts';
+export { dryRunSpec, type RunSummary, runDailySpecs, runSpec } from './engine.ts';
+export { loadDayInputs, loadFactsForDay } from './inputs.ts';
+export {
+  createPlaybook,
+  DEFAULT_PLAYBOOKS,
+  deletePlaybook,
+  getPlaybook,
+  installDefaultPlaybooks,
+  listPlaybooks,
+  playbookSpecs,
+  updatePlaybook,
+} from './playbooks.ts';
+export {
+  createRule,
+  deleteRule,
+  dryRunRule,
+  getRule,
+  listRuleRuns,
+  listRules,
+  rotateRuleSecret,
+  setRuleEnabled,
+  triggerRuleWebhook,
+  updateRule,
+  WEBHOOK_SECRET_HEADER,
+} from './rules.ts';
+export {
+  automationSchedulesJob,
+  DAILY_RULES_FROM_HOUR,
+  loadAllSpecs,
+  type RulesRunReport,
+  runDueSchedules,
+  runRules,
+  runRulesAfterRecompute,
+} from './run-rules.ts';
+export { renderTemplate } from './template.ts';
+export {
+  applyLimits,
+  type DayInputs,
+  matchRule,
+  type RuleSpec,
+  rankWithin,
+  triggerMatches,
+} from './triggers.ts';
+export { deliverDueWebhooks, deliverWebhooksJob, signWebhook, verifyWebhookSignature } from './webhooks.ts';

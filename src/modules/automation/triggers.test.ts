@@ -1,0 +1,245 @@
+import { describe, expect, it } from 'vitest';
+import type { Facts } from '../facts/build-facts.ts';
+import type { Action, Trigger } from './automation.schemas.ts';
+import { renderTemplate, templateProblems } from './template.ts';
+import { applyLimits, type DayInputs, matchRule, rankWithin, triggerMatches } from './triggers.ts';
+
+const facts = (records: Record<string, Facts>) => new Map(Object.entries(records));
+
+function inputs(f: Map<string, Facts>, extra: Partial<DayInputs> = {}): DayInputs {
+  return {
+    day: '2026-06-30',
+    facts: f,
+    changes: [],
+    healthBefore: new Map(),
+    valueActive: new Map(),
+    sentiments: new Map(),
+    ...extra,
+  };
+}
+const ids = (m: Map<string, string>) => [...m.keys()].sort();
+const noEnv = () => ({});
+const task: Action = {
+  type: 'create_task',
+  title: 't',
+  taskType: 'risk',
+  assignee: { role: 'owner' },
+  priority: 'P2',
+};
+
+describe('trigger evaluation', () => {
+  it('matches state changes by kind and, when given, by from and to', () => {
+    const f = facts({ a: {}, b: {}, c: {} });
+    const changes = [
+      { accountId: 'a', kind: 'health_status', from: 'fair', to: 'danger' },
+      { accountId: 'b', kind: 'health_status', from: 'excellent', to: 'fair' },
+      { accountId: 'c', kind: 'stage', from: 'adoption', to: 'renewal' },
+    ];
+    const run = (t: Trigger) => ids(triggerMatches(t, inputs(f, { changes })));
+    expect(run({ type: 'state_change', kind: 'health_status' })).toEqual(['a', 'b']);
+    expect(run({ type: 'state_change', kind: 'health_status', to: 'danger' })).toEqual(['a']);
+    expect(run({ type: 'state_change', kind: 'health_status', from: 'excellent' })).toEqual(['b']);
+    expect(run({ type: 'state_change', kind: 'stage', to: 'renewal' })).toEqual(['c']);
+    expect(triggerMatches({ type: 'state_change', kind: 'stage' }, inputs(f, { changes })).get('c')).toBe(
+      'stage adoption → renewal',
+    );
+  });
+
+  it('matches segment entries by segment key and ignores accounts that no longer exist', () => {
+    const changes = [
+      { accountId: 'a', kind: 'segment_enter', from: null, to: 'silent_30d' },
+      { accountId: 'gone', kind: 'segment_enter', from: null, to: 'silent_30d' },
+    ];
+    const m = triggerMatches(
+      { type: 'state_change', kind: 'segment_enter', to: 'silent_30d' },
+      inputs(facts({ a: {} }), { changes }),
+    );
+    expect([...m]).toEqual([['a', 'entered segment silent_30d']]);
+  });
+
+  it('matches a health drop of at least N points against the score N days ago', () => {
+    const f = facts({
+      a: { 'health.score': 50 },
+      b: { 'health.score': 70 },
+      c: { 'health.score': 40 },
+      d: {},
+    });
+    const before = new Map([
+      [
+        7,
+        new Map([
+          ['a', 65],
+          ['b', 75],
+          ['d', 90],
+        ]),
+      ],
+    ]);
+    const m = triggerMatches(
+      { type: 'health_drop', points: 10, days: 7 },
+      inputs(f, { healthBefore: before }),
+    );
+    expect(ids(m)).toEqual(['a']); // b fell 5, c has no history, d has no score now
+    expect(m.get('a')).toBe('health 65 → 50 in 7 days');
+  });
+
+  it('matches renewals within N days but not past ones', () => {
+    const f = facts({
+      a: { days_to_renewal: 90 },
+      b: { days_to_renewal: 91 },
+      c: { days_to_renewal: -3 },
+      d: {},
+    });
+    expect(ids(triggerMatches({ type: 'renewal_within', days: 90 }, inputs(f)))).toEqual(['a']);
+  });
+
+  it('matches metric changes (WoW, MoM, YoY) beyond a threshold, never a missing change', () => {
+    const f = facts({
+      a: { 'metrics.logins.mom': -0.5, 'metrics.logins.yoy': 0.1 },
+      b: { 'metrics.logins.mom': -0.3 },
+      c: { 'metrics.logins.mom': -0.29 },
+      d: { 'metrics.logins.mom': null },
+    });
+    const drop = triggerMatches(
+      { type: 'metric_change', metric: 'logins', period: 'mom', cmp: '<=', value: -0.3 },
+      inputs(f),
+    );
+    expect(ids(drop)).toEqual(['a', 'b']);
+    expect(drop.get('a')).toBe('logins mom -50%');
+    const yoy = triggerMatches(
+      { type: 'metric_change', metric: 'logins', period: 'yoy', cmp: '>', value: 0 },
+      inputs(f),
+    );
+    expect(ids(yoy)).toEqual(['a']);
+  });
+
+  it('ranks the bottom and top N% overall and within the tier', () => {
+    const rec: Record<string, Facts> = {};
+    for (let i = 0; i < 10; i++) rec[`s${i}`] = { tier: 'strategic', 'metrics.u.total_30d': i * 10 };
+    for (let i = 0; i < 10; i++) rec[`n${i}`] = { tier: 'nurture', 'metrics.u.total_30d': 1000 + i };
+    rec.none = { tier: 'nurture', 'metrics.u.total_30d': null };
+    const f = facts(rec);
+    const overall = triggerMatches(
+      { type: 'metric_rank', metric: 'u', side: 'bottom', percent: 10, within: 'all' },
+      inputs(f),
+    );
+    expect(ids(overall)).toEqual(['s0', 's1']); // ranks 0 and 5.3 of 19 ranked accounts
+    const inTier = triggerMatches(
+      { type: 'metric_rank', metric: 'u', side: 'bottom', percent: 10, within: 'tier' },
+      inputs(f),
+    );
+    expect(ids(inTier)).toEqual(['n0', 's0']);
+    const top = triggerMatches(
+      { type: 'metric_rank', metric: 'u', side: 'top', percent: 10, within: 'tier' },
+      inputs(f),
+    );
+    expect(ids(top)).toEqual(['n9', 's9']);
+    expect(rankWithin(f, 'metrics.u.total_30d', 'tier').has('none')).toBe(false);
+  });
+
+  it('matches accounts without value behaviour in the window, and low sentiments', () => {
+    const f = facts({ a: {}, b: {}, c: {} });
+    const v = triggerMatches(
+      { type: 'no_value', days: 14 },
+      inputs(f, { valueActive: new Map([[14, new Set(['b'])]]) }),
+    );
+    expect(ids(v)).toEqual(['a', 'c']);
+    const s = triggerMatches(
+      { type: 'sentiment', atMost: 2 },
+      inputs(f, {
+        sentiments: new Map([
+          ['a', 2],
+          ['b', 4],
+        ]),
+      }),
+    );
+    expect(ids(s)).toEqual(['a']);
+  });
+
+  it('yields every account for daily and schedule triggers and only the named one for webhooks', () => {
+    const f = facts({ a: {}, b: {} });
+    expect(ids(triggerMatches({ type: 'daily' }, inputs(f)))).toEqual(['a', 'b']);
+    expect(ids(triggerMatches({ type: 'webhook' }, inputs(f, { webhookAccounts: ['b', 'x'] })))).toEqual([
+      'b',
+    ]);
+  });
+});
+
+describe('conditions and ordering', () => {
+  it('narrows the trigger by the condition and puts the largest ARR first', () => {
+    const f = facts({
+      a: { arr: 100, tier: 'growth', days_to_renewal: 10 },
+      b: { arr: 900, tier: 'growth', days_to_renewal: 20 },
+      c: { arr: 500, tier: 'nurture', days_to_renewal: 5 },
+    });
+    const matches = matchRule(
+      {
+        trigger: { type: 'renewal_within', days: 30 },
+        condition: { fact: 'tier', op: '=', value: 'growth' },
+      },
+      inputs(f),
+      noEnv,
+    );
+    expect(matches.map((m) => m.accountId)).toEqual(['b', 'a']);
+  });
+});
+
+describe('limits', () => {
+  const matches = ['a', 'b', 'c', 'd'].map((accountId) => ({ accountId, reason: 'r' }));
+  const spec = { cooldownDays: 7, maxActionsPerRun: 2, dedupe: true, actions: [task] };
+
+  it('skips accounts with an open task from the rule (dedupe)', () => {
+    const out = applyLimits(spec, matches, {
+      day: '2026-06-30',
+      openTasks: new Set(['a']),
+      lastActed: new Map(),
+    });
+    expect(out.map((o) => o.outcome)).toEqual(['dedupe', 'act', 'act', 'limit']);
+  });
+
+  it('skips accounts acted on within the cooldown and acts again once it has passed', () => {
+    const lastActed = new Map([
+      ['a', '2026-06-24'], // 6 days ago: still cooling down
+      ['b', '2026-06-23'], // 7 days ago: free again
+    ]);
+    const out = applyLimits(spec, matches, { day: '2026-06-30', openTasks: new Set(), lastActed });
+    expect(out.map((o) => o.outcome)).toEqual(['cooldown', 'act', 'act', 'limit']);
+  });
+
+  it('does not dedupe rules that create no tasks, and cooldown 0 never skips', () => {
+    const out = applyLimits(
+      { cooldownDays: 0, maxActionsPerRun: 10, dedupe: true, actions: [{ type: 'add_tag', tag: 'x' }] },
+      matches,
+      { day: '2026-06-30', openTasks: new Set(['a']), lastActed: new Map([['b', '2026-06-30']]) },
+    );
+    expect(out.every((o) => o.outcome === 'act')).toBe(true);
+  });
+
+  it('caps the accounts acted on per run, counting only those acted on', () => {
+    const out = applyLimits({ ...spec, maxActionsPerRun: 1 }, matches, {
+      day: '2026-06-30',
+      openTasks: new Set(['a']),
+      lastActed: new Map(),
+    });
+    expect(out.map((o) => o.outcome)).toEqual(['dedupe', 'act', 'limit', 'limit']);
+  });
+});
+
+describe('templates', () => {
+  it('renders facts with filters and shows missing values as a dash', () => {
+    const f = { name: '星河科技', 'metrics.active_users.mom': -0.3456, arr: 1234567.8, tags: ['a', 'b'] };
+    expect(renderTemplate('{{name}} MoM {{metrics.active_users.mom | percent}}', f)).toBe(
+      '星河科技 MoM -34.6%',
+    );
+    expect(renderTemplate('{{arr | money}} {{tags}} {{nope}} {{ name }}', f)).toBe(
+      '1,234,568 a, b — 星河科技',
+    );
+    expect(renderTemplate('{{metrics.active_users.mom}}', f)).toBe('-0.3456');
+  });
+
+  it('names unknown facts and filters', () => {
+    expect(templateProblems('{{name}} {{nmae}} {{arr | pct}}', new Set(['name', 'arr']))).toEqual([
+      'unknown fact "nmae" in {{nmae}}',
+      'unknown filter "pct" (use percent, round, money)',
+    ]);
+  });
+});

@@ -1,0 +1,237 @@
+// The pure half of automation: which accounts a trigger yields on a day, which of those the
+// condition keeps, and which the limits (dedupe, cooldown, per-run maximum) let through. No
+// database: the engine loads the inputs once per day and every rule reads them, so 50 rules cost
+// one pass each over facts already in memory. Unit tests call these with literals.
+import { type Facts, percentileRanks } from '../facts/build-facts.ts';
+import type { Condition } from '../facts/condition.ts';
+import { type ConditionEnv, evaluateCondition } from '../facts/condition-eval.ts';
+import type { Action, Trigger } from './automation.schemas.ts';
+
+export type StateChangeRow = { accountId: string; kind: string; from: string | null; to: string | null };
+
+/** Everything triggers read for one day, loaded once whatever the rules need. */
+export type DayInputs = {
+  day: string;
+  facts: ReadonlyMap<string, Facts>;
+  /** state_changes of the day. */
+  changes: readonly StateChangeRow[];
+  /** Health score `days` ago per account, for each `days` a health_drop trigger asks. */
+  healthBefore: ReadonlyMap<number, ReadonlyMap<string, number>>;
+  /** Accounts with value-behaviour activity in the last `days` days, for each no_value trigger. */
+  valueActive: ReadonlyMap<number, ReadonlySet<string>>;
+  /** Sentiments recorded on the day: account -> lowest score. */
+  sentiments: ReadonlyMap<string, number>;
+  /** For webhook triggers: the accounts the inbound call named. */
+  webhookAccounts?: readonly string[];
+};
+
+/** What a trigger needs loaded beyond the facts. */
+export function triggerNeeds(trigger: Trigger): { healthDays?: number; valueDays?: number } {
+  if (trigger.type === 'health_drop') return { healthDays: trigger.days };
+  if (trigger.type === 'no_value') return { valueDays: trigger.days };
+  return {};
+}
+
+const fmt = (v: number) => String(Number(v.toPrecision(4)));
+const pct = (v: number) => `${v > 0 ? '+' : ''}${Math.round(v * 1000) / 10}%`;
+
+/**
+ * The accounts a trigger yields on the inputs' day, each with a reason a person can read.
+ * `schedule` and `daily` yield every account (the condition does the choosing).
+ */
+export function triggerMatches(trigger: Trigger, inputs: DayInputs): Map<string, string> {
+  const out = new Map<string, string>();
+  const { facts } = inputs;
+  switch (trigger.type) {
+    case 'schedule':
+    case 'daily':
+      for (const id of facts.keys()) out.set(id, trigger.type === 'daily' ? 'daily check' : 'scheduled');
+      break;
+    case 'webhook':
+      for (const id of inputs.webhookAccounts ?? []) if (facts.has(id)) out.set(id, 'inbound webhook');
+      break;
+    case 'state_change':
+      for (const c of inputs.changes) {
+        if (c.kind !== trigger.kind) continue;
+        if (trigger.from !== undefined && c.from !== trigger.from) continue;
+        if (trigger.to !== undefined && c.to !== trigger.to) continue;
+        if (!facts.has(c.accountId)) continue;
+        const what = c.kind.startsWith('segment_')
+          ? `${c.kind === 'segment_enter' ? 'entered' : 'left'} segment ${c.to}`
+          : `${c.kind.replace('_', ' ')} ${c.from ?? '—'} → ${c.to ?? '—'}`;
+        out.set(c.accountId, what);
+      }
+      break;
+    case 'health_drop': {
+      const before = inputs.healthBefore.get(trigger.days);
+      if (!before) break;
+      for (const [id, f] of facts) {
+        const now = f['health.score'];
+        const then = before.get(id);
+        if (typeof now !== 'number' || then === undefined) continue;
+        const drop = then - now;
+        if (drop >= trigger.points) out.set(id, `health ${fmt(then)} → ${fmt(now)} in ${trigger.days} days`);
+      }
+      break;
+    }
+    case 'renewal_within':
+      for (const [id, f] of facts) {
+        const d = f.days_to_renewal;
+        if (typeof d === 'number' && d >= 0 && d <= trigger.days) out.set(id, `renews in ${d} days`);
+      }
+      break;
+    case 'metric_change': {
+      const key = `metrics.${trigger.metric}.${trigger.period}`;
+      for (const [id, f] of facts) {
+        const v = f[key];
+        if (typeof v !== 'number' || !Number.isFinite(v)) continue;
+        if (compare(v, trigger.cmp, trigger.value))
+          out.set(id, `${trigger.metric} ${trigger.period} ${pct(v)}`);
+      }
+      break;
+    }
+    case 'metric_rank': {
+      const key = `metrics.${trigger.metric}.total_30d`;
+      const ranks = rankWithin(facts, key, trigger.within);
+      for (const [id, rank] of ranks) {
+        const hit = trigger.side === 'bottom' ? rank <= trigger.percent : rank >= 100 - trigger.percent;
+        if (hit) {
+          const where = trigger.within === 'tier' ? ' in its tier' : '';
+          out.set(
+            id,
+            `${trigger.side} ${trigger.percent}% by ${trigger.metric} (percentile ${fmt(rank)}${where})`,
+          );
+        }
+      }
+      break;
+    }
+    case 'no_value': {
+      const active = inputs.valueActive.get(trigger.days);
+      if (!active) break;
+      for (const id of facts.keys()) {
+        if (!active.has(id)) out.set(id, `no value behaviour for ${trigger.days} days`);
+      }
+      break;
+    }
+    case 'sentiment':
+      for (const [id, score] of inputs.sentiments) {
+        if (score <= trigger.atMost && facts.has(id)) out.set(id, `sentiment ${score}/5 recorded`);
+      }
+      break;
+  }
+  return out;
+}
+
+/**
+ * Percentile ranks (0-100) of a numeric fact among all accounts, or among those of the same tier.
+ * Accounts without a number (or without a tier, within tier) are not ranked.
+ */
+export function rankWithin(
+  facts: ReadonlyMap<string, Facts>,
+  key: string,
+  within: 'all' | 'tier',
+): Map<string, number> {
+  const groups = new Map<unknown, Map<string, number>>();
+  for (const [id, f] of facts) {
+    const v = f[key];
+    if (typeof v !== 'number' || !Number.isFinite(v)) continue;
+    const group = within === 'tier' ? (f.tier ?? null) : null;
+    if (within === 'tier' && group === null) continue;
+    let values = groups.get(group);
+    if (!values) {
+      values = new Map();
+      groups.set(group, values);
+    }
+    values.set(id, v);
+  }
+  const out = new Map<string, number>();
+  for (const values of groups.values()) for (const [id, r] of percentileRanks(values)) out.set(id, r);
+  return out;
+}
+
+function compare(a: number, cmp: '<' | '<=' | '>' | '>=', b: number): boolean {
+  switch (cmp) {
+    case '<':
+      return a < b;
+    case '<=':
+      return a <= b;
+    case '>':
+      return a > b;
+    case '>=':
+      return a >= b;
+  }
+}
+
+/** A rule or a playbook play as the engine runs it. */
+export type RuleSpec = {
+  /** Rule id, or `<playbook id>#<play key>`: what tasks carry as rule_id and runs are keyed by. */
+  id: string;
+  source: 'rule' | 'playbook';
+  name: string;
+  trigger: Trigger;
+  condition: Condition | null;
+  actions: readonly Action[];
+  cooldownDays: number;
+  maxActionsPerRun: number;
+  dedupe: boolean;
+};
+
+export type Match = { accountId: string; reason: string };
+
+/** Trigger, then condition: the accounts a rule matches, largest ARR first (then by id). */
+export function matchRule(
+  spec: Pick<RuleSpec, 'trigger' | 'condition'>,
+  inputs: DayInputs,
+  env: (accountId: string) => ConditionEnv,
+): Match[] {
+  const out: Match[] = [];
+  for (const [accountId, reason] of triggerMatches(spec.trigger, inputs)) {
+    const f = inputs.facts.get(accountId)!;
+    if (spec.condition && !evaluateCondition(spec.condition, f, env(accountId))) continue;
+    out.push({ accountId, reason });
+  }
+  const arr = (id: string) => Number(inputs.facts.get(id)?.arr ?? 0);
+  // Big accounts first when the per-run maximum cuts the list (seed 000: 大客看性).
+  out.sort((a, b) => arr(b.accountId) - arr(a.accountId) || (a.accountId < b.accountId ? -1 : 1));
+  return out;
+}
+
+export type LimitState = {
+  day: string;
+  /** Accounts with an open task from this rule (only consulted when the rule dedupes). */
+  openTasks: ReadonlySet<string>;
+  /** The last day this rule acted on each account. */
+  lastActed: ReadonlyMap<string, string>;
+};
+export type Outcome = 'act' | 'dedupe' | 'cooldown' | 'limit';
+
+/**
+ * Applies dedupe, then cooldown, then the per-run maximum, in the matches' order. Dedupe only
+ * concerns rules that create tasks: there is nothing to duplicate otherwise.
+ */
+export function applyLimits(
+  spec: Pick<RuleSpec, 'cooldownDays' | 'maxActionsPerRun' | 'dedupe' | 'actions'>,
+  matches: readonly Match[],
+  state: LimitState,
+): { match: Match; outcome: Outcome }[] {
+  const createsTasks = spec.actions.some((a) => a.type === 'create_task');
+  let acting = 0;
+  return matches.map((match) => {
+    let outcome: Outcome = 'act';
+    if (spec.dedupe && createsTasks && state.openTasks.has(match.accountId)) outcome = 'dedupe';
+    else if (
+      spec.cooldownDays > 0 &&
+      withinCooldown(state.lastActed.get(match.accountId), state.day, spec.cooldownDays)
+    )
+      outcome = 'cooldown';
+    else if (acting >= spec.maxActionsPerRun) outcome = 'limit';
+    else acting++;
+    return { match, outcome };
+  });
+}
+
+function withinCooldown(last: string | undefined, day: string, days: number): boolean {
+  if (last === undefined) return false;
+  const elapsed = Math.round((Date.parse(day) - Date.parse(last)) / 86_400_000);
+  return elapsed < days;
+}

@@ -1,0 +1,175 @@
+// Outbound webhooks: HMAC-SHA256 over "<timestamp>.<body>" (so a captured request cannot be
+// replayed later with a new timestamp), at-least-once delivery with exponential backoff, and a log
+// of every attempt with its status code. A run writes the delivery in its transaction; the first
+// attempt follows the commit, retries come from the `deliver-webhooks` job.
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { Ctx, Deps } from '../../context.ts';
+import { newId } from '../../ids.ts';
+import type { WebhookDeliveriesTable } from './automation.table.ts';
+
+export const SIGNATURE_HEADER = 'x-steward-signature';
+export const TIMESTAMP_HEADER = 'x-steward-timestamp';
+export const DELIVERY_HEADER = 'x-steward-delivery';
+
+/** Attempts before a delivery is marked failed; waits double from the first retry's. */
+export const MAX_ATTEMPTS = 6;
+export const FIRST_RETRY_MS = 30_000;
+const TIMEOUT_MS = 10_000;
+
+export function signWebhook(secret: string, timestamp: string, body: string): string {
+  return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
+}
+
+/**
+ * For receivers (and tests): is this a request Steward signed with `secret` within `toleranceSec`
+ * of `now`? Compares in constant time.
+ */
+export function verifyWebhookSignature(
+  secret: string,
+  headers: { signature?: string | null; timestamp?: string | null },
+  body: string,
+  now: Date = new Date(),
+  toleranceSec = 300,
+): boolean {
+  const { signature, timestamp } = headers;
+  if (!signature || !timestamp || !/^\d+$/.test(timestamp)) return false;
+  if (Math.abs(now.getTime() / 1000 - Number(timestamp)) > toleranceSec) return false;
+  const expected = Buffer.from(signWebhook(secret, timestamp, body));
+  const given = Buffer.from(signature);
+  return expected.length === given.length && timingSafeEqual(expected, given);
+}
+
+/** Wait before attempt `attempt + 1` after `attempt` failed ones: 30 s, 1 min, 2 min, 4 min, 8 min. */
+export const backoffMs = (attempts: number) => FIRST_RETRY_MS * 2 ** (attempts - 1);
+
+export type AttemptLog = { at: string; statusCode: number | null; error: string | null; ms: number };
+
+/** Queues a delivery in the caller's transaction; returns its id. */
+export async function queueWebhook(
+  ctx: Ctx,
+  d: { ruleId: string; runId: string; accountId: string; url: string; payload: unknown },
+): Promise<string> {
+  const id = newId();
+  const now = ctx.now().toISOString();
+  await ctx.db
+    .insertInto('webhook_deliveries')
+    .values({
+      id,
+      workspace_id: ctx.workspace.id,
+      rule_id: d.ruleId,
+      run_id: d.runId,
+      account_id: d.accountId,
+      url: d.url,
+      payload: JSON.stringify({ id, ...(d.payload as object) }),
+      status: 'pending',
+      attempts: 0,
+      log: '[]',
+      last_status_code: null,
+      next_attempt_at: now,
+      created_at: now,
+      delivered_at: null,
+    })
+    .execute();
+  return id;
+}
+
+/** One attempt: POST the payload signed with the rule's secret, then record the outcome. */
+async function attempt(deps: Pick<Deps, 'db' | 'now' | 'logger'>, d: WebhookDeliveriesTable, secret: string) {
+  const started = deps.now();
+  const timestamp = String(Math.floor(started.getTime() / 1000));
+  let statusCode: number | null = null;
+  let error: string | null = null;
+  const t0 = performance.now();
+  try {
+    const res = await fetch(d.url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'user-agent': 'Steward-Webhooks/1',
+        [TIMESTAMP_HEADER]: timestamp,
+        [SIGNATURE_HEADER]: signWebhook(secret, timestamp, d.payload),
+        [DELIVERY_HEADER]: d.id,
+      },
+      body: d.payload,
+      redirect: 'manual',
+      signal: AbortSignal.timeout(TIMEOUT_MS),
+    });
+    statusCode = res.status;
+    await res.body?.cancel();
+  } catch (e) {
+    error = (e as Error).message ?? String(e);
+  }
+  const ms = Math.round(performance.now() - t0);
+  const ok = statusCode !== null && statusCode >= 200 && statusCode < 300;
+  const attempts = d.attempts + 1;
+  const log: AttemptLog[] = [
+    ...(JSON.parse(d.log) as AttemptLog[]),
+    { at: started.toISOString(), statusCode, error, ms },
+  ];
+  const status = ok ? 'delivered' : attempts >= MAX_ATTEMPTS ? 'failed' : 'pending';
+  await deps.db
+    .updateTable('webhook_deliveries')
+    .set({
+      status,
+      attempts,
+      log: JSON.stringify(log),
+      last_status_code: statusCode,
+      next_attempt_at:
+        status === 'pending' ? new Date(started.getTime() + backoffMs(attempts)).toISOString() : null,
+      delivered_at: ok ? deps.now().toISOString() : null,
+    })
+    .where('id', '=', d.id)
+    // Two nodes retrying at once: only the one that saw this attempt count records it.
+    .where('attempts', '=', d.attempts)
+    .execute();
+  if (!ok)
+    deps.logger.warn({ delivery: d.id, url: d.url, statusCode, error, attempts }, 'webhook attempt failed');
+  return status;
+}
+
+/**
+ * Attempts every pending delivery that is due (optionally only one run's), in bounded batches.
+ * Claims each by bumping next_attempt_at first, so concurrent callers do not post twice.
+ */
+export async function deliverDueWebhooks(
+  deps: Pick<Deps, 'db' | 'now' | 'logger'>,
+  options: { runId?: string; workspaceId?: string; limit?: number } = {},
+): Promise<{ attempted: number; delivered: number; failed: number }> {
+  const now = deps.now().toISOString();
+  let q = deps.db
+    .selectFrom('webhook_deliveries as d')
+    .innerJoin('automation_rules as r', (j) =>
+      j.onRef('r.id', '=', 'd.rule_id').onRef('r.workspace_id', '=', 'd.workspace_id'),
+    )
+    .selectAll('d')
+    .select('r.secret')
+    .where('d.status', '=', 'pending')
+    .where('d.next_attempt_at', '<=', now);
+  if (options.runId) q = q.where('d.run_id', '=', options.runId);
+  if (options.workspaceId) q = q.where('d.workspace_id', '=', options.workspaceId);
+  const due = await q
+    .orderBy('d.next_attempt_at')
+    .limit(options.limit ?? 100)
+    .execute();
+  const out = { attempted: 0, delivered: 0, failed: 0 };
+  const lease = new Date(deps.now().getTime() + TIMEOUT_MS * 2).toISOString();
+  for (const row of due) {
+    const claimed = await deps.db
+      .updateTable('webhook_deliveries')
+      .set({ next_attempt_at: lease })
+      .where('id', '=', row.id)
+      .where('status', '=', 'pending')
+      .where('next_attempt_at', '=', row.next_attempt_at)
+      .executeTakeFirst();
+    if (Number(claimed.numUpdatedRows) === 0) continue;
+    const { secret, ...d } = row;
+    const status = await attempt(deps, d as WebhookDeliveriesTable, secret);
+    out.attempted++;
+    if (status === 'delivered') out.delivered++;
+    if (status === 'failed') out.failed++;
+  }
+  return out;
+}
+
+/** Job: due retries of every workspace, a bounded batch a minute. */
+export const deliverWebhooksJob = (deps: Deps) => deliverDueWebhooks(deps, { limit: 200 });

@@ -1,0 +1,176 @@
+import type { Ctx } from '../../context.ts';
+import { type Mail, type MailResult, sendMail } from '../../mail.ts';
+import { nowIso, today } from '../../time.ts';
+import { ListTasks, listTasks, type Task } from '../tasks/index.ts';
+import { isChinese, type Notification, notificationRowToNotification } from './notify.ts';
+
+/** At most this many lines per section; the counts say how many there are in all. */
+export const DIGEST_SECTION_LIMIT = 20;
+
+export type DigestContent = {
+  locale: string;
+  name: string;
+  day: string;
+  notifications: { items: Notification[]; total: number };
+  overdue: { items: Task[]; total: number };
+  dueToday: { items: Task[]; total: number };
+};
+
+const taskLine = (t: Task, zh: boolean) =>
+  `- [${t.priority}] ${t.title} · ${t.accountName}${t.dueDate ? (zh ? `（截止 ${t.dueDate}）` : ` (due ${t.dueDate})`) : ''}`;
+
+/** The digest email, in the user's language; undefined when there is nothing to tell. */
+export function buildDigest(c: DigestContent): { subject: string; text: string } | undefined {
+  const total = c.notifications.total + c.overdue.total + c.dueToday.total;
+  if (total === 0) return undefined;
+  const zh = isChinese(c.locale);
+  const section = (title: string, lines: string[], count: number) => {
+    if (count === 0) return [];
+    const more = count - lines.length;
+    const tail = more > 0 ? [zh ? `……还有 ${more} 条` : `... and ${more} more`] : [];
+    return [`${title} (${count})`, ...lines, ...tail, ''];
+  };
+  const text = [
+    zh ? `${c.name}，你好：` : `Hello ${c.name},`,
+    '',
+    ...section(
+      zh ? '逾期任务' : 'Overdue tasks',
+      c.overdue.items.map((t) => taskLine(t, zh)),
+      c.overdue.total,
+    ),
+    ...section(
+      zh ? '今天到期的任务' : 'Tasks due today',
+      c.dueToday.items.map((t) => taskLine(t, zh)),
+      c.dueToday.total,
+    ),
+    ...section(
+      zh ? '未读通知' : 'Unread notifications',
+      c.notifications.items.map((n) => `- ${n.title}${n.body ? ` · ${n.body}` : ''}`),
+      c.notifications.total,
+    ),
+    zh
+      ? '（可在 Steward 的通知设置中关闭每日摘要。）'
+      : '(Turn the daily digest off in your Steward notification settings.)',
+  ].join('\n');
+  const subject = zh
+    ? `Steward 每日摘要 ${c.day}：逾期 ${c.overdue.total}，今天到期 ${c.dueToday.total}，未读 ${c.notifications.total}`
+    : `Steward daily digest ${c.day}: ${c.overdue.total} overdue, ${c.dueToday.total} due today, ${c.notifications.total} unread`;
+  return { subject, text };
+}
+
+export type SendDigestsResult = { users: number; sent: number; empty: number; failed: number };
+export type MailSender = (mail: Mail) => Promise<MailResult>;
+
+/**
+ * One email a day to each user who turned the digest on: their unread notifications and their
+ * overdue and due-today tasks. The (workspace, user, day) row is claimed before sending, so two
+ * nodes or a rerun never send a second digest the same day; a failed send releases the claim so
+ * a later run can try again.
+ */
+export async function sendDigests(ctx: Ctx, send?: MailSender): Promise<SendDigestsResult> {
+  const deliver: MailSender = send ?? ((mail) => sendMail(ctx, mail));
+  const day = today(ctx);
+  const users = await ctx.db
+    .selectFrom('notification_settings as s')
+    .innerJoin('users as u', (j) =>
+      j.onRef('u.id', '=', 's.user_id').onRef('u.workspace_id', '=', 's.workspace_id'),
+    )
+    .select(['u.id', 'u.email', 'u.name', 'u.locale'])
+    .where('s.workspace_id', '=', ctx.workspace.id)
+    .where('s.daily_digest', '=', 1)
+    .where('u.active', '=', 1)
+    .orderBy('u.id')
+    .execute();
+  const result: SendDigestsResult = { users: users.length, sent: 0, empty: 0, failed: 0 };
+  for (const user of users) {
+    const claimed = await ctx.db
+      .insertInto('notification_digests')
+      .values({
+        workspace_id: ctx.workspace.id,
+        user_id: user.id,
+        day,
+        status: 'claimed',
+        notifications: 0,
+        tasks: 0,
+        created_at: nowIso(ctx),
+      })
+      .onConflict((oc) => oc.columns(['workspace_id', 'user_id', 'day']).doNothing())
+      .returning('user_id')
+      .executeTakeFirst();
+    if (!claimed) continue;
+    const content = await loadDigest(ctx, user, day);
+    const mail = buildDigest(content);
+    let status = 'empty';
+    try {
+      if (mail) status = (await deliver({ to: user.email, ...mail })).sent ? 'sent' : 'logged';
+    } catch (error) {
+      ctx.logger.error({ err: error, userId: user.id, day }, 'daily digest not sent');
+      await ctx.db
+        .deleteFrom('notification_digests')
+        .where('workspace_id', '=', ctx.workspace.id)
+        .where('user_id', '=', user.id)
+        .where('day', '=', day)
+        .execute();
+      result.failed++;
+      continue;
+    }
+    if (status === 'empty') result.empty++;
+    else result.sent++;
+    await ctx.db
+      .updateTable('notification_digests')
+      .set({
+        status,
+        notifications: content.notifications.total,
+        tasks: content.overdue.total + content.dueToday.total,
+      })
+      .where('workspace_id', '=', ctx.workspace.id)
+      .where('user_id', '=', user.id)
+      .where('day', '=', day)
+      .execute();
+  }
+  return result;
+}
+
+async function loadDigest(
+  ctx: Ctx,
+  user: { id: string; name: string; locale: string },
+  day: string,
+): Promise<DigestContent> {
+  const unread = ctx.db
+    .selectFrom('notifications')
+    .where('workspace_id', '=', ctx.workspace.id)
+    .where('user_id', '=', user.id)
+    .where('read_at', 'is', null);
+  const rows = await unread
+    .selectAll()
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(DIGEST_SECTION_LIMIT)
+    .execute();
+  const count = await unread.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
+  const tasks = async (due: 'overdue' | 'today') => {
+    const items: Task[] = [];
+    let total = 0;
+    let cursor: string | undefined;
+    // Counted through the same list the API serves, so the email and "my tasks" agree.
+    do {
+      const page = await listTasks({
+        ctx,
+        input: ListTasks.parse({ assigneeId: user.id, due, sort: 'priority', limit: 200, cursor }),
+      });
+      if (items.length < DIGEST_SECTION_LIMIT)
+        items.push(...page.items.slice(0, DIGEST_SECTION_LIMIT - items.length));
+      total += page.items.length;
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    return { items, total };
+  };
+  return {
+    locale: user.locale,
+    name: user.name,
+    day,
+    notifications: { items: rows.map(notificationRowToNotification), total: Number(count?.n ?? 0) },
+    overdue: await tasks('overdue'),
+    dueToday: await tasks('today'),
+  };
+}

@@ -1,0 +1,89 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { createRouter, ERRORS, IdParam, json, jsonBody, listOf } from '../../server/env.ts';
+import {
+  getNotificationSettings,
+  ListNotifications,
+  listNotifications,
+  markAllNotificationsRead,
+  markNotificationRead,
+  NotificationSettings,
+  UpdateNotificationSettings,
+  updateNotificationSettings,
+} from './notifications.ts';
+import { Notification } from './notify.ts';
+
+const OWN =
+  'Acts on the signed-in user’s own notifications; every role may (a read-only token may only read).';
+
+/** The signed-in user's in-app notifications and digest setting. */
+export function notificationsRoutes() {
+  const app = createRouter();
+  const tags = ['Notifications'];
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/notifications',
+      tags,
+      summary: 'My notifications, newest first (task assigned, account entered danger, renewal in 90 days)',
+      request: { query: ListNotifications },
+      responses: {
+        200: json(listOf(Notification).extend({ unreadCount: z.number() }), 'A page, with my unread count'),
+        ...ERRORS,
+      },
+    }),
+    async (c) => c.json(await listNotifications({ ctx: c.get('ctx'), input: c.req.valid('query') }), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/notifications/read-all',
+      tags,
+      summary: 'Mark all my notifications read',
+      description: OWN,
+      responses: { 200: json(z.object({ updated: z.number() }), 'How many were unread'), ...ERRORS },
+    }),
+    async (c) => c.json(await markAllNotificationsRead({ ctx: c.get('ctx') }), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/notifications/{id}/read',
+      tags,
+      summary: 'Mark one of my notifications read',
+      description: OWN,
+      request: { params: IdParam },
+      responses: { 200: json(Notification, 'The notification'), ...ERRORS },
+    }),
+    async (c) => c.json(await markNotificationRead({ ctx: c.get('ctx'), id: c.req.valid('param').id }), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/notifications/settings',
+      tags,
+      summary: 'My notification settings',
+      responses: { 200: json(NotificationSettings, 'The settings'), ...ERRORS },
+    }),
+    async (c) => c.json(await getNotificationSettings({ ctx: c.get('ctx') }), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'put',
+      path: '/notifications/settings',
+      tags,
+      summary: 'Turn my daily email digest on or off (off by default)',
+      description: `${OWN} The digest is one email a day listing unread notifications and overdue / due-today tasks; nothing is sent on a day with nothing to report.`,
+      request: { body: jsonBody(UpdateNotificationSettings) },
+      responses: { 200: json(NotificationSettings, 'The settings'), ...ERRORS },
+    }),
+    async (c) =>
+      c.json(await updateNotificationSettings({ ctx: c.get('ctx'), input: c.req.valid('json') }), 200),
+  );
+
+  return app;
+}

@@ -1,0 +1,32 @@
+export interface NotificationsTable {
+  id: string;
+  workspace_id: string;
+  user_id: string;
+  kind: string;
+  title: string;
+  body: string | null;
+  account_id: string | null;
+  task_id: string | null;
+  data: string | null;
+  dedupe_key: string | null;
+  read_at: string | null;
+  created_at: string;
+}
+
+export interface NotificationSettingsTable {
+  workspace_id: string;
+  user_id: string;
+  daily_digest: number;
+  updated_at: string;
+}
+
+/** status: 'sent' | 'logged' (no SMTP configured) | 'empty' (nothing to report). */
+export interface NotificationDigestsTable {
+  workspace_id: string;
+  user_id: string;
+  day: string;
+  status: string;
+  notifications: number;
+  tasks: number;
+  created_at: string;
+}

@@ -1,0 +1,98 @@
+import { z } from 'zod';
+import type { Ctx } from '../../context.ts';
+import { newId } from '../../ids.ts';
+import { nowIso } from '../../time.ts';
+import type { NotificationsTable } from './notifications.table.ts';
+
+/**
+ * What producers in this codebase send. Stored as text, so a module adding a kind (automation's
+ * alerts) needs no migration; clients fall back to showing title and body for kinds they don't know.
+ */
+export const NOTIFICATION_KINDS = ['task_assigned', 'account_danger', 'renewal_upcoming'] as const;
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+
+export const Notification = z.object({
+  id: z.string(),
+  kind: z.string(),
+  title: z.string(),
+  body: z.string().nullable(),
+  accountId: z.string().nullable(),
+  taskId: z.string().nullable(),
+  data: z.unknown().nullable(),
+  readAt: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type Notification = z.infer<typeof Notification>;
+
+export const notificationRowToNotification = (r: NotificationsTable): Notification => ({
+  id: r.id,
+  kind: r.kind,
+  title: r.title,
+  body: r.body,
+  accountId: r.account_id,
+  taskId: r.task_id,
+  data: r.data === null ? null : JSON.parse(r.data),
+  readAt: r.read_at,
+  createdAt: r.created_at,
+});
+
+export type NotifyInput = {
+  userId: string;
+  kind: NotificationKind | (string & {});
+  title: string;
+  body?: string | null;
+  accountId?: string | null;
+  taskId?: string | null;
+  data?: unknown;
+  /**
+   * Notify at most once per user and key (e.g. `renewal:<account>:<date>`): a second call with
+   * the same key writes nothing and returns undefined, so reruns of a job notify nobody twice.
+   */
+  dedupeKey?: string;
+};
+
+/**
+ * Writes one in-app notification for a user of the workspace, in the caller's transaction (so a
+ * rolled-back change notifies nobody). Returns it, or undefined when `dedupeKey` was already used.
+ */
+export async function notify(ctx: Ctx, input: NotifyInput): Promise<Notification | undefined> {
+  const row: NotificationsTable = {
+    id: newId(),
+    workspace_id: ctx.workspace.id,
+    user_id: input.userId,
+    kind: input.kind,
+    title: input.title.slice(0, 300),
+    body: input.body ?? null,
+    account_id: input.accountId ?? null,
+    task_id: input.taskId ?? null,
+    data: input.data === undefined ? null : JSON.stringify(input.data),
+    dedupe_key: input.dedupeKey ?? null,
+    read_at: null,
+    created_at: nowIso(ctx),
+  };
+  const inserted = await ctx.db
+    .insertInto('notifications')
+    .values(row)
+    .onConflict((oc) => oc.columns(['workspace_id', 'user_id', 'dedupe_key']).doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return inserted ? notificationRowToNotification(row) : undefined;
+}
+
+/** Each user's language, so a notification reads in it (users' locale is 'zh-CN' or 'en'). */
+export async function userLocales(ctx: Ctx, userIds: readonly string[]): Promise<Map<string, string>> {
+  const ids = [...new Set(userIds)];
+  const out = new Map<string, string>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await ctx.db
+      .selectFrom('users')
+      .select(['id', 'locale'])
+      .where('workspace_id', '=', ctx.workspace.id)
+      .where('id', 'in', ids.slice(i, i + 500))
+      .execute();
+    for (const r of rows) out.set(r.id, r.locale);
+  }
+  return out;
+}
+
+export const isChinese = (locale: string | undefined) => (locale ?? 'zh-CN').startsWith('zh');

@@ -1,0 +1,108 @@
+import type { Ctx } from '../../context.ts';
+import { addDays, daysBetween, today } from '../../time.ts';
+import { DEFAULT_BANDS, loadHealthModels } from '../health/index.ts';
+import { isChinese, notify, userLocales } from './notify.ts';
+
+/**
+ * Tells each account's owner that it entered its model's danger band (the last, lowest band) on
+ * `day`, from that day's `health_status` state changes. Only for today: a backfill of past days
+ * is history, not news. Once per account and day (dedupe key), so rerunning the recompute, or an
+ * account bouncing in and out of danger within the day, notifies nobody twice.
+ */
+export async function notifyEnteredDanger(ctx: Ctx, day: string): Promise<number> {
+  if (day !== today(ctx)) return 0;
+  const changes = await ctx.db
+    .selectFrom('state_changes as c')
+    .innerJoin('accounts as a', (j) =>
+      j.onRef('a.id', '=', 'c.account_id').onRef('a.workspace_id', '=', 'c.workspace_id'),
+    )
+    .leftJoin('account_states as s', (j) =>
+      j.onRef('s.account_id', '=', 'c.account_id').onRef('s.workspace_id', '=', 'c.workspace_id'),
+    )
+    .select(['c.account_id', 'c.from_value', 'c.to_value', 'a.name', 'a.owner_id', 's.health_model_id'])
+    .where('c.workspace_id', '=', ctx.workspace.id)
+    .where('c.day', '=', day)
+    .where('c.kind', '=', 'health_status')
+    // A first score is the account's starting point, not a change (the timeline skips it too).
+    .where('c.from_value', 'is not', null)
+    .where('a.owner_id', 'is not', null)
+    .execute();
+  if (changes.length === 0) return 0;
+  const models = await loadHealthModels(ctx);
+  const dangerByModel = new Map(models.map((m) => [m.id, m.bands.at(-1)?.key]));
+  const defaultDanger = DEFAULT_BANDS.at(-1)?.key;
+  const entered = changes.filter(
+    (c) =>
+      c.to_value !== null && c.to_value === (dangerByModel.get(c.health_model_id ?? '') ?? defaultDanger),
+  );
+  const locales = await userLocales(
+    ctx,
+    entered.map((c) => c.owner_id!),
+  );
+  let sent = 0;
+  for (const c of entered) {
+    const zh = isChinese(locales.get(c.owner_id!));
+    const written = await notify(ctx, {
+      userId: c.owner_id!,
+      kind: 'account_danger',
+      title: zh ? `${c.name} 健康度进入危险` : `${c.name} entered danger`,
+      body: zh
+        ? `健康状态 ${c.from_value} → ${c.to_value}（${day}）`
+        : `Health status ${c.from_value} → ${c.to_value} on ${day}`,
+      accountId: c.account_id,
+      data: { from: c.from_value, to: c.to_value, day },
+      dedupeKey: `danger:${c.account_id}:${day}`,
+    });
+    if (written) sent++;
+  }
+  return sent;
+}
+
+/** The window before a renewal in which its owner is told (seed 004: 续约期 is the last 90 days). */
+export const RENEWAL_NOTICE_DAYS = 90;
+
+/**
+ * Daily: tells the owner of every account whose renewal date is now within 90 days, once per
+ * account and renewal date. Accounts reach the window by the calendar (exactly 90 days away) or
+ * by a contract change that moves the date inside it; both are caught, and a renewed contract's new
+ * date starts a new notice. Bounded batches; rerunning the same day sends nothing.
+ */
+export async function notifyRenewalsDue(ctx: Ctx): Promise<number> {
+  const day = today(ctx);
+  const until = addDays(day, RENEWAL_NOTICE_DAYS);
+  let sent = 0;
+  let after = '';
+  for (;;) {
+    const rows = await ctx.db
+      .selectFrom('accounts')
+      .select(['id', 'name', 'owner_id', 'renewal_date'])
+      .where('workspace_id', '=', ctx.workspace.id)
+      .where('owner_id', 'is not', null)
+      .where('renewal_date', '>=', day)
+      .where('renewal_date', '<=', until)
+      .where('id', '>', after)
+      .orderBy('id')
+      .limit(500)
+      .execute();
+    if (rows.length === 0) return sent;
+    const locales = await userLocales(
+      ctx,
+      rows.map((r) => r.owner_id!),
+    );
+    for (const r of rows) {
+      const days = daysBetween(day, r.renewal_date!);
+      const zh = isChinese(locales.get(r.owner_id!));
+      const written = await notify(ctx, {
+        userId: r.owner_id!,
+        kind: 'renewal_upcoming',
+        title: zh ? `${r.name} ${days} 天后续约` : `${r.name} renews in ${days} days`,
+        body: zh ? `续约日期 ${r.renewal_date}` : `Renewal date ${r.renewal_date}`,
+        accountId: r.id,
+        data: { renewalDate: r.renewal_date, days },
+        dedupeKey: `renewal:${r.id}:${r.renewal_date}`,
+      });
+      if (written) sent++;
+    }
+    after = rows.at(-1)!.id;
+  }
+}
