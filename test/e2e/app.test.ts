@@ -103,6 +103,26 @@ describe('the web app in Chromium', () => {
     expect(timeline.items.some((e) => e.type === 'note' && e.body === body)).toBe(true);
   });
 
+  it('creates a task on the account, then completes it', async () => {
+    const title = `E2E task ${Date.now()}`;
+    await page.getByRole('tab', { name: /^(Tasks|任务)$/ }).click();
+    await page.getByRole('button', { name: /(New task|新建任务)$/ }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel(/(Title|标题)$/).fill(title);
+    await dialog.getByRole('button', { name: /^(Create|新 ?建)$/ }).click();
+    await page.getByTestId('account-tasks').getByText(title).waitFor();
+    type TaskList = { items: { id: string; title: string; status: string; assigneeId: string | null }[] };
+    const created = (await admin.get<TaskList>(`/tasks?accountId=${accountId}&limit=200`)).items.find(
+      (x) => x.title === title,
+    );
+    expect(created).toMatchObject({ status: 'open', assigneeId: admin.user.id });
+    await page.getByRole('button', { name: new RegExp(`^(Complete|完 ?成) ${title}$`) }).click();
+    await expect
+      .poll(async () => (await admin.get<{ status: string }>(`/tasks/${created!.id}`)).status)
+      .toBe('done');
+    await page.getByRole('tab', { name: /^(Timeline|时间线)$/ }).click();
+  });
+
   it('switches the language and remembers it on the user', async () => {
     await page.getByText('English', { exact: true }).click();
     await page.getByRole('link', { name: 'Workbench', exact: true }).waitFor();

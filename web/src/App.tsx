@@ -1,5 +1,6 @@
 import {
   AppstoreOutlined,
+  CheckSquareOutlined,
   DashboardOutlined,
   LogoutOutlined,
   SettingOutlined,
@@ -16,6 +17,7 @@ import { useLogoutMutation, useMeQuery, useUpdateMeMutation } from './api/hooks.
 import { LanguageSwitch } from './components/LanguageSwitch.tsx';
 import { ErrorState, Loading } from './components/States.tsx';
 import { SignIn } from './features/auth/SignIn.tsx';
+import { NotificationsBell } from './features/notifications/Notifications.tsx';
 import { useI18n } from './i18n/i18n.tsx';
 import { SessionProvider, useSession } from './session.tsx';
 
@@ -24,6 +26,7 @@ const Workbench = lazy(() => import('./features/workbench/Workbench.tsx'));
 const AccountsPage = lazy(() => import('./features/accounts/AccountsPage.tsx'));
 const Account360 = lazy(() => import('./features/account360/Account360.tsx'));
 const ConfigPage = lazy(() => import('./features/config/ConfigPage.tsx'));
+const TasksPage = lazy(() => import('./features/tasks/TasksPage.tsx'));
 
 export function App() {
   const { locale, setLocale } = useI18n();
@@ -64,6 +67,7 @@ function Shell() {
   const items = [
     { key: 'workbench', icon: <DashboardOutlined />, label: <Link to="/workbench">{t('workbench')}</Link> },
     { key: 'accounts', icon: <TeamOutlined />, label: <Link to="/accounts">{t('accounts')}</Link> },
+    { key: 'tasks', icon: <CheckSquareOutlined />, label: <Link to="/tasks">{t('tasks')}</Link> },
     ...(isManager
       ? [{ key: 'config', icon: <SettingOutlined />, label: <Link to="/config">{t('configuration')}</Link> }]
       : []),
@@ -91,6 +95,7 @@ function Shell() {
           }}
         >
           <Space size="middle">
+            <NotificationsBell />
             <LanguageSwitch onChange={(l) => updateMe.mutate({ locale: l })} />
             <Typography.Text data-testid="current-user">
               {user.name} · {t(`role${user.role[0]!.toUpperCase()}${user.role.slice(1)}` as 'roleAdmin')}
@@ -111,6 +116,7 @@ function Shell() {
                 <Route path="/workbench" element={<Workbench />} />
                 <Route path="/accounts" element={<AccountsPage />} />
                 <Route path="/accounts/:id" element={<Account360 />} />
+                <Route path="/tasks" element={<TasksPage />} />
                 <Route path="/config/*" element={isManager ? <ConfigPage /> : <Navigate to="/" replace />} />
                 <Route
                   path="*"

@@ -54,6 +54,7 @@ export function EditAccountButton({ account }: { account: Account }) {
         destroyOnHidden
       >
         <Form
+          name="account"
           form={form}
           layout="vertical"
           preserve={false}

@@ -79,6 +79,7 @@ function AddEntry({ accountId }: { accountId: string }) {
   const [kind, setKind] = useState('note');
   return (
     <Form
+      name="timeline-entry"
       form={form}
       layout="vertical"
       aria-label={t('addEntry')}

@@ -20,6 +20,7 @@ export function SignIn() {
             <LanguageSwitch />
             {login.error && <Alert type="error" showIcon role="alert" title={login.error.message} />}
             <Form
+              name="sign-in"
               layout="vertical"
               requiredMark={false}
               onFinish={(v: { email: string; password: string }) => login.mutate(v)}

@@ -103,6 +103,7 @@ export function UsersPanel() {
         destroyOnHidden
       >
         <Form
+          name="user"
           form={form}
           layout="vertical"
           preserve={false}
@@ -159,6 +160,7 @@ export function TokensPanel() {
   return (
     <Card title={t('apiTokens')}>
       <Form
+        name="token"
         form={form}
         layout="inline"
         initialValues={{ scopes: ['read', 'write'] }}
@@ -231,6 +233,7 @@ export function WriteKeysPanel() {
   return (
     <Card title={t('writeKeys')}>
       <Form
+        name="write-key"
         form={form}
         layout="inline"
         style={{ marginBottom: 16 }}

@@ -6,6 +6,7 @@ import { useSession } from '../../session.tsx';
 import { TokensPanel, UsersPanel, WriteKeysPanel } from './AdminPanels.tsx';
 import { CustomFieldsPanel, MetricsPanel } from './DataPanels.tsx';
 import { HealthModelsPanel } from './HealthModels.tsx';
+import { RulesPanel } from './RulesEditor.tsx';
 import { SegmentsPanel, StagesPanel, TieringPanel } from './RulesPanels.tsx';
 
 const SECTIONS: { key: string; label: MessageKey; admin?: boolean; element: React.ReactNode }[] = [
@@ -13,6 +14,7 @@ const SECTIONS: { key: string; label: MessageKey; admin?: boolean; element: Reac
   { key: 'tiers', label: 'tieringSchemes', element: <TieringPanel /> },
   { key: 'segments', label: 'segments', element: <SegmentsPanel /> },
   { key: 'stages', label: 'lifecycleStages', element: <StagesPanel /> },
+  { key: 'rules', label: 'automationRules', element: <RulesPanel /> },
   { key: 'metrics', label: 'metricDefinitions', element: <MetricsPanel /> },
   { key: 'custom-fields', label: 'customFields', element: <CustomFieldsPanel /> },
   { key: 'users', label: 'usersRoles', admin: true, element: <UsersPanel /> },

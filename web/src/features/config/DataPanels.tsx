@@ -73,6 +73,7 @@ export function MetricsPanel() {
         destroyOnHidden
       >
         <Form
+          name="metric"
           form={form}
           layout="vertical"
           preserve={false}
@@ -193,6 +194,7 @@ export function CustomFieldsPanel() {
         destroyOnHidden
       >
         <Form
+          name="custom-field"
           form={form}
           layout="vertical"
           preserve={false}

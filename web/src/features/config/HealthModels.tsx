@@ -212,7 +212,12 @@ function ModelEditor({ model, bands, onClose }: { model?: HealthModel; bands: Ba
   const run = () => form.validateFields().then((v) => preview.mutate(toBody(v)));
   return (
     <Card title={model ? model.name : t('create')} extra={<Button onClick={onClose}>{t('close')}</Button>}>
-      <Form form={form} layout="vertical" initialValues={model ? toForm(model) : starter(bands)}>
+      <Form
+        name="health-model"
+        form={form}
+        layout="vertical"
+        initialValues={model ? toForm(model) : starter(bands)}
+      >
         <Row gutter={8}>
           <Col span={8}>
             <Form.Item

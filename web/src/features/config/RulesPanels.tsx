@@ -65,6 +65,7 @@ function SchemeEditor({ scheme }: { scheme: TieringScheme }) {
         {scheme.name} {scheme.active && <Tag color="green">{t('active')}</Tag>}
       </Typography.Title>
       <Form
+        name={`tiering-${scheme.key}`}
         form={form}
         layout="vertical"
         initialValues={{
@@ -228,6 +229,7 @@ function ConditionEditor<T extends { id: string; key: string; name: string; cond
   const preview = useSegmentPreviewQuery(condition, 50);
   return (
     <Form
+      name="condition"
       form={form}
       layout="vertical"
       initialValues={{

@@ -17,6 +17,8 @@ import { addDays, day, formatMoney, formatNumber } from '../../format.ts';
 import { useI18n, useLabel } from '../../i18n/i18n.tsx';
 import { useSession } from '../../session.tsx';
 import { tiersOf } from '../accounts/conditions.ts';
+import { NotificationsCard } from '../notifications/Notifications.tsx';
+import { MyTasksCard } from '../tasks/MyTasksCard.tsx';
 
 /** A health drop this large over 7 days puts the account on the workbench. */
 const DROP_POINTS = 5;
@@ -77,6 +79,12 @@ export default function Workbench() {
         </Col>
         <Col xs={24} xl={12}>
           <TiersCard summary={summary.data} ownerId={ownerId} />
+        </Col>
+        <Col xs={24} xl={14}>
+          <MyTasksCard assigneeId={ownerId || 'me'} ready={!!summary.data} />
+        </Col>
+        <Col xs={24} xl={10}>
+          <NotificationsCard />
         </Col>
         <Col xs={24}>
           <DroppedCard ownerId={ownerId} ready={!!summary.data} />
