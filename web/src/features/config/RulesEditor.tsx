@@ -113,12 +113,24 @@ function formToAction(a: Flat): Flat {
   return clean(rest) as Flat;
 }
 
-function FieldInput({ kind, options }: { kind: Field[1]; options?: readonly string[] }) {
-  if (kind === 'number') return <InputNumber style={{ width: '100%' }} />;
+/** Form.Item passes value and onChange to its child: they go on to the input. */
+function FieldInput({
+  kind,
+  options,
+  ...control
+}: {
+  kind: Field[1];
+  options?: readonly string[];
+  value?: unknown;
+  onChange?: (v: unknown) => void;
+  id?: string;
+}) {
+  const props = control as Record<string, never>;
+  if (kind === 'number') return <InputNumber style={{ width: '100%' }} {...props} />;
   if (kind === 'select')
-    return <Select allowClear options={(options ?? []).map((o) => ({ value: o, label: o }))} />;
-  if (kind === 'textarea') return <Input.TextArea autoSize={{ minRows: 1, maxRows: 4 }} />;
-  return <Input />;
+    return <Select allowClear options={(options ?? []).map((o) => ({ value: o, label: o }))} {...props} />;
+  if (kind === 'textarea') return <Input.TextArea autoSize={{ minRows: 1, maxRows: 4 }} {...props} />;
+  return <Input {...props} />;
 }
 
 export function RulesPanel() {
@@ -200,29 +212,27 @@ function RuleEditor({ rule, onClose }: { rule?: Rule; onClose: () => void }) {
   const [form] = Form.useForm();
   const { save, remove, dryRun } = useRuleMutations();
   const [secret, setSecret] = useState<string | null>(null);
-  const triggerType = Form.useWatch(['trigger', 'type'], form) as string | undefined;
+  const initial = rule
+    ? { ...rule, condition: rule.conditionText ?? '', actions: rule.actions.map((a) => actionToForm(a)) }
+    : {
+        trigger: { type: 'daily' },
+        actions: [{ type: 'create_task', taskType: 'risk', priority: 'P2', assigneeRole: 'owner' }],
+        cooldownDays: 7,
+        maxActionsPerRun: 200,
+        dedupe: true,
+        enabled: true,
+      };
+  // Fields that depend on a type are rendered from the first paint (with the initial type), so they
+  // mount with their initial values.
+  const triggerType =
+    (Form.useWatch(['trigger', 'type'], form) as string | undefined) ?? initial.trigger.type;
   return (
     <Card title={rule ? rule.name : t('create')} extra={<Button onClick={onClose}>{t('close')}</Button>}>
       <Form
         name="rule"
         form={form}
         layout="vertical"
-        initialValues={
-          rule
-            ? {
-                ...rule,
-                condition: rule.conditionText ?? '',
-                actions: rule.actions.map((a) => actionToForm(a)),
-              }
-            : {
-                trigger: { type: 'daily' },
-                actions: [{ type: 'create_task', taskType: 'risk', priority: 'P2', assigneeRole: 'owner' }],
-                cooldownDays: 7,
-                maxActionsPerRun: 200,
-                dedupe: true,
-                enabled: true,
-              }
-        }
+        initialValues={initial}
         onFinish={(
           v: Record<string, unknown> & { trigger: Flat; actions: Flat[]; condition?: string; key?: string },
         ) => {
@@ -300,7 +310,10 @@ function RuleEditor({ rule, onClose }: { rule?: Rule; onClose: () => void }) {
                 <Card size="small" key={f.key} style={{ marginBottom: 8 }}>
                   <Form.Item noStyle shouldUpdate>
                     {() => {
-                      const type = form.getFieldValue(['actions', f.name, 'type']) as string;
+                      const type =
+                        (form.getFieldValue(['actions', f.name, 'type']) as string | undefined) ??
+                        (initial.actions[f.name]?.type as string | undefined) ??
+                        '';
                       return (
                         <Row gutter={8}>
                           <Col span={5}>
