@@ -23,6 +23,7 @@ import { authenticate } from './auth-middleware.ts';
 import { mountDocs } from './docs.ts';
 import type { AppEnv } from './env.ts';
 import { errorBody, sendError, toAppError } from './errors.ts';
+import { mountWeb } from './web.ts';
 
 /** JSON bodies above this are refused with 413; CSV imports have their own, larger limit. */
 export const API_BODY_LIMIT = 1024 * 1024;
@@ -110,7 +111,8 @@ export function createApp(deps: Deps) {
   app.route('/api/v1', api);
 
   mountDocs(app as never);
-  app.get('/', (c) => c.redirect('/api/docs'));
+  // The web app at `/` (SPA fallback to index.html); without a build, `/` redirects to the docs.
+  mountWeb(app as never);
   return app;
 }
 

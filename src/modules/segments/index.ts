@@ -1,3 +1,10 @@
+export type { AccountStatesQuery, AccountStatesSummaryQuery } from './account-states.ts';
+export {
+  AccountState,
+  AccountStatesSummary,
+  listAccountStates,
+  summarizeAccountStates,
+} from './account-states.ts';
 export { BodyChecker, loadCatalogueMap } from './compile.ts';
 export { batchEnv, loadAccountFacts, loadCurrentFacts } from './current-facts.ts';
 export type { OverrideInput, OverrideSpec, Overrides } from './overrides.ts';

@@ -1,6 +1,14 @@
-import { createRoute } from '@hono/zod-openapi';
+import { createRoute, z } from '@hono/zod-openapi';
 import { crud } from '../../server/crud.ts';
 import { createRouter, ERRORS, IdParam, json, jsonBody, listOf, NO_CONTENT } from '../../server/env.ts';
+import {
+  AccountState,
+  AccountStatesQuery,
+  AccountStatesSummary,
+  AccountStatesSummaryQuery,
+  listAccountStates,
+  summarizeAccountStates,
+} from './account-states.ts';
 import {
   clearTierOverride,
   createTieringScheme,
@@ -45,6 +53,34 @@ import {
 export function segmentsRoutes() {
   const app = createRouter();
   const tags = ['Segments'];
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/account-states',
+      tags,
+      summary:
+        'Accounts by their current health status, tier, stage or segment (as of the last recompute), by name',
+      request: { query: AccountStatesQuery },
+      responses: {
+        200: json(listOf(AccountState).extend({ total: z.number().optional() }), 'A page'),
+        ...ERRORS,
+      },
+    }),
+    async (c) => c.json(await listAccountStates({ ctx: c.get('ctx'), input: c.req.valid('query') }), 200),
+  );
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/account-states/summary',
+      tags,
+      summary: 'How many accounts (all, or one owner’s) are in each health status, tier and stage now',
+      request: { query: AccountStatesSummaryQuery },
+      responses: { 200: json(AccountStatesSummary, 'The counts'), ...ERRORS },
+    }),
+    async (c) =>
+      c.json(await summarizeAccountStates({ ctx: c.get('ctx'), input: c.req.valid('query') }), 200),
+  );
 
   // Before the crud routes: /tiering-schemes/templates must not be read as /tiering-schemes/{id}.
   app.openapi(

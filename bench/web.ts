@@ -1,0 +1,263 @@
+// npm run bench:web — the web app's size and speed.
+//
+// 1. Bundle: the production build's JavaScript, gzip-compressed (level 9, as a server or CDN would
+//    send it): everything, and per route the initial JS a browser must load before the route can
+//    render (entry + the route's chunk + their static imports, from Vite's manifest). The charts
+//    library is loaded on demand and reported separately. Target: initial JS under 500 KB gzip.
+// 2. Time to interactive in headless Chromium (Debian's /usr/bin/chromium) against a Steward server
+//    on the 20,000-account demo database: from navigation start to the moment the page's primary
+//    content is on screen and clickable (workbench: the health-status counts and the renewals
+//    figures; account 360: name, health explanation and the drawn 90-day chart). Each is measured
+//    cold (new browser context: empty cache, first API calls) three times; the median is printed,
+//    with the time until every card (charts, stage and tier counts, health drops) has loaded.
+//    Target: workbench usable within 1.5 s locally.
+//
+// The database: BENCH_DATABASE_URL (default ./data/bench-20k.db), made once with
+//   DATABASE_URL=./data/bench-20k.db STEWARD_ADMIN_PASSWORD=... nice node bin/steward.mjs demo --accounts 20000
+// (several minutes). The bench signs in as BENCH_EMAIL (default bench@example.com), creating that
+// manager with `steward user create` on first use.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { type Browser, chromium } from 'playwright-core';
+
+const root = join(import.meta.dirname, '..');
+const dist = join(root, 'web', 'dist');
+const DATABASE = process.env.BENCH_DATABASE_URL ?? join(root, 'data', 'bench-20k.db');
+const EMAIL = process.env.BENCH_EMAIL ?? 'bench@example.com';
+const PASSWORD = process.env.BENCH_PASSWORD ?? 'bench-password-1';
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+
+const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+// ---- 1. bundle
+interface ManifestChunk {
+  file: string;
+  src?: string;
+  isEntry?: boolean;
+  imports?: string[];
+  dynamicImports?: string[];
+}
+function bundleReport() {
+  if (!existsSync(join(dist, 'index.html'))) {
+    const r = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
+    if (r.status !== 0) throw new Error('npm run build failed');
+  }
+  const manifest = JSON.parse(readFileSync(join(dist, '.vite', 'manifest.json'), 'utf8')) as Record<
+    string,
+    ManifestChunk
+  >;
+  const gz = new Map<string, number>();
+  const size = (file: string) => {
+    let s = gz.get(file);
+    if (s === undefined) {
+      s = gzipSync(readFileSync(join(dist, file)), { level: 9 }).length;
+      gz.set(file, s);
+    }
+    return s;
+  };
+  const closure = (keys: string[]) => {
+    const seen = new Set<string>();
+    const visit = (k: string) => {
+      if (seen.has(k)) return;
+      seen.add(k);
+      for (const i of manifest[k]?.imports ?? []) visit(i);
+    };
+    for (const k of keys) visit(k);
+    return [...seen].map((k) => manifest[k]!.file).filter((f) => f.endsWith('.js'));
+  };
+  const entry = Object.keys(manifest).find((k) => manifest[k]!.isEntry)!;
+  const route = (name: string) => Object.keys(manifest).find((k) => k.endsWith(`/${name}.tsx`))!;
+  const sum = (files: string[]) => files.reduce((s, f) => s + size(f), 0);
+  const allJs = Object.values(manifest)
+    .map((c) => c.file)
+    .filter((f) => f.endsWith('.js'));
+  const charts = closure([route('EChart')]).filter((f) => !closure([entry]).includes(f));
+  const rows = [
+    ['sign in (shell)', sum(closure([entry]))],
+    ['workbench', sum(closure([entry, route('Workbench')]))],
+    ['accounts list', sum(closure([entry, route('AccountsPage')]))],
+    ['account 360', sum(closure([entry, route('Account360')]))],
+    ['configuration', sum(closure([entry, route('ConfigPage')]))],
+  ] as const;
+  console.log('\nBundle (gzip -9)');
+  console.log(`  all JavaScript: ${kb(sum([...new Set(allJs)]))} in ${new Set(allJs).size} files`);
+  for (const [name, bytes] of rows) {
+    console.log(
+      `  initial JS, ${name.padEnd(16)} ${kb(bytes).padStart(10)}  ${bytes < 500 * 1024 ? 'under' : 'OVER'} 500 KB`,
+    );
+  }
+  console.log(`  charts (loaded on demand by workbench, account 360, configuration): ${kb(sum(charts))}`);
+}
+
+// ---- 2. time to interactive
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function login(base: string) {
+  const res = await fetch(`${base}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: EMAIL, password: PASSWORD }),
+  });
+  return res;
+}
+
+async function timeRoute(browser: Browser, base: string, path: string, ready: string[], full: string[]) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const res = await context.request.post(`${base}/api/v1/auth/login`, {
+    data: { email: EMAIL, password: PASSWORD },
+  });
+  if (!res.ok()) throw new Error(`bench sign-in failed: ${res.status()}`);
+  const page = await context.newPage();
+  const start = Date.now();
+  await page.goto(`${base}${path}`, { waitUntil: 'commit' });
+  for (const s of ready) await page.locator(s).first().waitFor({ timeout: 120_000 });
+  const interactive = Date.now() - start;
+  for (const s of full) await page.locator(s).first().waitFor({ timeout: 300_000 });
+  const complete = Date.now() - start;
+  await context.close();
+  return { interactive, complete };
+}
+
+async function ttiReport() {
+  if (!existsSync(DATABASE.replace(/^sqlite:/, ''))) {
+    console.log(`\nTime to interactive: skipped, ${DATABASE} does not exist. Make it once with:`);
+    console.log(`  DATABASE_URL=${DATABASE} nice node bin/steward.mjs demo --accounts 20000`);
+    return;
+  }
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const env = {
+    ...process.env,
+    PORT: String(port),
+    DATABASE_URL: DATABASE,
+    STEWARD_DEMO: '0',
+    LOG_LEVEL: 'warn',
+  };
+  const server = spawn(process.execPath, [join(root, 'bin', 'steward.mjs'), 'serve', '--no-jobs'], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  let browser: Browser | undefined;
+  try {
+    for (let i = 0; ; i++) {
+      if (server.exitCode !== null) throw new Error('the server exited');
+      if (i > 600) throw new Error('the server did not start in 5 minutes');
+      if ((await fetch(`${base}/healthz`).catch(() => undefined))?.ok) break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    if ((await login(base)).status === 401) {
+      const made = spawnSync(
+        process.execPath,
+        [
+          join(root, 'bin', 'steward.mjs'),
+          'user',
+          'create',
+          '--email',
+          EMAIL,
+          '--role',
+          'manager',
+          '--password',
+          PASSWORD,
+          '--name',
+          'Bench',
+        ],
+        { cwd: root, env, stdio: 'inherit' },
+      );
+      if (made.status !== 0) throw new Error('could not create the bench user');
+    }
+    const res = await login(base);
+    const cookie = res.headers.get('set-cookie')!.split(';')[0]!;
+    const get = async <T>(p: string) =>
+      (await (await fetch(`${base}/api/v1${p}`, { headers: { cookie } })).json()) as T;
+    const total = (await get<{ total: number }>('/accounts?limit=1&includeTotal=true')).total;
+    const biggest = (await get<{ items: { id: string; name: string }[] }>('/accounts?sort=-arr&limit=1'))
+      .items[0]!;
+    // The CSM with the most accounts: their workbench is the busiest "my accounts" view.
+    const users = (await get<{ items: { id: string; name: string; role: string }[] }>('/users?role=csm'))
+      .items;
+    let csm = users[0]!;
+    let most = -1;
+    for (const u of users) {
+      const n = (await get<{ total: number }>(`/accounts?ownerId=${u.id}&limit=1&includeTotal=true`)).total;
+      if (n > most) {
+        most = n;
+        csm = u;
+      }
+    }
+
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    const workbenchReady = ['[data-testid^="health-count-"]', '[data-testid="renewals-count"]'];
+    const workbenchFull = [
+      '[data-testid="stage-distribution"] canvas',
+      '[data-testid="tier-mix"] canvas',
+      '[data-testid="dropped-list"], .ant-empty',
+    ];
+    const a360Ready = [
+      '[data-testid="account-name"]',
+      '[data-testid="health-explanation"]',
+      '[data-testid="health-trend"] canvas',
+    ];
+    const a360Full = ['[data-testid="timeline"]'];
+    const cases = [
+      {
+        name: `workbench, ${csm.name}'s ${most} accounts`,
+        path: `/workbench?owner=${csm.id}`,
+        ready: workbenchReady,
+        full: workbenchFull,
+      },
+      {
+        name: `workbench, all ${total} accounts`,
+        path: '/workbench',
+        ready: workbenchReady,
+        full: workbenchFull,
+      },
+      {
+        name: `account 360, ${biggest.name}`,
+        path: `/accounts/${biggest.id}`,
+        ready: a360Ready,
+        full: a360Full,
+      },
+    ];
+    console.log(`\nTime to interactive, headless Chromium, ${total} accounts (median of ${RUNS} cold loads)`);
+    for (const c of cases) {
+      const runs = [];
+      for (let i = 0; i < RUNS; i++) runs.push(await timeRoute(browser, base, c.path, c.ready, c.full));
+      const tti = median(runs.map((r) => r.interactive));
+      console.log(
+        `  ${c.name.padEnd(44)} interactive ${String(tti).padStart(6)} ms   all cards ${String(median(runs.map((r) => r.complete))).padStart(6)} ms   [${runs.map((r) => r.interactive).join(', ')}]`,
+      );
+    }
+  } finally {
+    await browser?.close();
+    server.kill('SIGTERM');
+  }
+}
+
+bundleReport();
+await ttiReport();

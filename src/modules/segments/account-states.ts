@@ -1,0 +1,238 @@
+import { sql } from 'kysely';
+import { z } from 'zod';
+import type { Ctx } from '../../context.ts';
+import { decodeCursor, encodeCursor } from '../../pagination.ts';
+import { authorize } from '../auth/index.ts';
+import { loadHealthModels, StatusBand } from '../health/index.ts';
+
+// Each account's current derived state (health, tier, stage, segments as of the last recompute)
+// read from account_states through its (workspace_id, column) indexes: what the workbench counts
+// and the accounts list filters on. A segment preview evaluates a condition over every account's
+// facts instead, which is right for a what-if but costs seconds per call on 20,000 accounts.
+
+/** Above any real 7-day change of a 0-100 score. */
+const NO_TREND = 1_000_000;
+
+const optionalText = z.string().trim().min(1).max(200).optional();
+
+export const AccountStatesQuery = z.object({
+  ownerId: optionalText,
+  health: optionalText.describe('Health status key, e.g. danger'),
+  tier: optionalText,
+  stage: optionalText.describe('Lifecycle stage key'),
+  segment: optionalText.describe('Saved segment key'),
+  accountIds: z
+    .string()
+    .optional()
+    .transform((v) =>
+      v
+        ? [
+            ...new Set(
+              v
+                .split(',')
+                .map((x) => x.trim())
+                .filter(Boolean),
+            ),
+          ]
+        : undefined,
+    )
+    .pipe(z.array(z.string()).max(500, 'at most 500 account ids').optional())
+    .describe('Comma-separated account ids: these accounts only (a page of a list, one account 360)'),
+  trendBelow: z.coerce
+    .number()
+    .optional()
+    .describe('Only accounts whose health score changed by less than this over 7 days, e.g. -5'),
+  sort: z
+    .enum(['name', 'healthTrend7d'])
+    .default('name')
+    .describe('name, or healthTrend7d: the biggest 7-day drop first (accounts without a trend last)'),
+  cursor: z.string().optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  includeTotal: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((v) => v === 'true'),
+});
+export type AccountStatesQuery = z.output<typeof AccountStatesQuery>;
+
+export const AccountState = z.object({
+  accountId: z.string(),
+  externalId: z.string(),
+  name: z.string(),
+  ownerId: z.string().nullable(),
+  day: z.string(),
+  healthScore: z.number().nullable(),
+  healthStatus: z.string().nullable(),
+  healthTrend7d: z.number().nullable(),
+  tier: z.string().nullable(),
+  stage: z.string().nullable(),
+  stageSince: z.string().nullable(),
+  segments: z.array(z.string()),
+});
+export type AccountState = z.infer<typeof AccountState>;
+
+export const AccountStatesSummaryQuery = z.object({ ownerId: optionalText });
+export type AccountStatesSummaryQuery = z.output<typeof AccountStatesSummaryQuery>;
+
+export const AccountStatesSummary = z.object({
+  day: z.string().nullable().describe('Day of the latest recompute among these accounts'),
+  accounts: z.number().describe('Accounts in scope, with or without a computed state'),
+  bands: z.array(StatusBand).describe('Status bands of the health models in use, best first'),
+  health: z.array(z.object({ status: z.string().nullable(), count: z.number() })),
+  tiers: z.array(z.object({ tier: z.string().nullable(), count: z.number() })),
+  stages: z.array(z.object({ stage: z.string().nullable(), count: z.number() })),
+});
+export type AccountStatesSummary = z.infer<typeof AccountStatesSummary>;
+
+function scoped(ctx: Ctx, ownerId: string | undefined) {
+  let q = ctx.db
+    .selectFrom('account_states as s')
+    .innerJoin('accounts as a', (j) =>
+      j.onRef('a.id', '=', 's.account_id').onRef('a.workspace_id', '=', 's.workspace_id'),
+    )
+    .where('s.workspace_id', '=', ctx.workspace.id);
+  if (ownerId) q = q.where('a.owner_id', '=', ownerId);
+  return q;
+}
+
+/** Accounts by their current state (health status, tier, stage, segment), by name, paged. */
+export async function listAccountStates({ ctx, input }: { ctx: Ctx; input: AccountStatesQuery }) {
+  await authorize(ctx, 'read');
+  let q = scoped(ctx, input.ownerId);
+  if (input.health) q = q.where('s.health_status', '=', input.health);
+  if (input.tier) q = q.where('s.tier', '=', input.tier);
+  if (input.stage) q = q.where('s.stage', '=', input.stage);
+  if (input.segment) {
+    const key = input.segment;
+    q = q.where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('segment_members as m')
+          .innerJoin('segments as g', (j) =>
+            j.onRef('g.id', '=', 'm.segment_id').onRef('g.workspace_id', '=', 'm.workspace_id'),
+          )
+          .select('m.account_id')
+          .whereRef('m.account_id', '=', 's.account_id')
+          .where('m.workspace_id', '=', ctx.workspace.id)
+          .where('g.key', '=', key),
+      ),
+    );
+  }
+  if (input.accountIds) q = q.where('s.account_id', 'in', input.accountIds.length ? input.accountIds : ['']);
+  if (input.trendBelow !== undefined) q = q.where('s.health_trend_7d', '<', input.trendBelow);
+  const filtered = q;
+  // Keyset paging on (sort value, account id); a missing trend sorts last through a sentinel.
+  const byTrend = input.sort === 'healthTrend7d';
+  const sortExpr = byTrend ? sql<number>`coalesce(s.health_trend_7d, ${NO_TREND})` : sql<string>`a.name`;
+  if (input.cursor) {
+    const [value, id] = decodeCursor(input.cursor, 2) as [string | number, string];
+    q = q.where((eb) =>
+      eb.or([eb(sortExpr, '>', value), eb.and([eb(sortExpr, '=', value), eb('s.account_id', '>', id)])]),
+    );
+  }
+  const rows = await q
+    .select([
+      's.account_id',
+      'a.external_id',
+      'a.name',
+      'a.owner_id',
+      's.day',
+      's.health_score',
+      's.health_status',
+      's.health_trend_7d',
+      's.tier',
+      's.stage',
+      's.stage_since',
+      's.segments',
+    ])
+    .orderBy(sortExpr)
+    .orderBy('s.account_id')
+    .limit(input.limit + 1)
+    .execute();
+  const page = rows.slice(0, input.limit);
+  const last = page.at(-1);
+  const lastValue =
+    last && (byTrend ? (last.health_trend_7d === null ? NO_TREND : Number(last.health_trend_7d)) : last.name);
+  const result: { items: AccountState[]; nextCursor: string | null; total?: number } = {
+    items: page.map((r) => ({
+      accountId: r.account_id,
+      externalId: r.external_id,
+      name: r.name,
+      ownerId: r.owner_id,
+      day: r.day,
+      healthScore: r.health_score === null ? null : Number(r.health_score),
+      healthStatus: r.health_status,
+      healthTrend7d: r.health_trend_7d === null ? null : Number(r.health_trend_7d),
+      tier: r.tier,
+      stage: r.stage,
+      stageSince: r.stage_since,
+      segments: JSON.parse(r.segments) as string[],
+    })),
+    nextCursor: rows.length > input.limit && last ? encodeCursor([lastValue, last.account_id]) : null,
+  };
+  if (input.includeTotal) {
+    const n = await filtered.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    result.total = Number(n.n);
+  }
+  return result;
+}
+
+/** How many accounts (all, or one owner's) are in each health status, tier and stage now. */
+export async function summarizeAccountStates({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: AccountStatesSummaryQuery;
+}): Promise<AccountStatesSummary> {
+  await authorize(ctx, 'read');
+  // One pass over the states: a row per (status, tier, stage) combination, a few dozen at most.
+  // Everyone's accounts need no join; one owner's join accounts on its primary key.
+  let combos = ctx.db
+    .selectFrom('account_states as s')
+    .select(['s.health_status', 's.tier', 's.stage'])
+    .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('s.day').as('day')])
+    .where('s.workspace_id', '=', ctx.workspace.id)
+    .groupBy(['s.health_status', 's.tier', 's.stage']);
+  let accounts = ctx.db
+    .selectFrom('accounts')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('workspace_id', '=', ctx.workspace.id);
+  if (input.ownerId) {
+    const ownerId = input.ownerId;
+    combos = combos.where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('accounts as a')
+          .select('a.id')
+          .whereRef('a.id', '=', 's.account_id')
+          .where('a.workspace_id', '=', ctx.workspace.id)
+          .where('a.owner_id', '=', ownerId),
+      ),
+    );
+    accounts = accounts.where('owner_id', '=', ownerId);
+  }
+  const rows = await combos.execute();
+  const tally = (pick: (r: (typeof rows)[number]) => string | null) => {
+    const counts = new Map<string | null, number>();
+    for (const r of rows) counts.set(pick(r), (counts.get(pick(r)) ?? 0) + Number(r.n));
+    return [...counts].map(([value, count]) => ({ value, count }));
+  };
+  const day = rows.reduce<string | null>((d, r) => {
+    const v = r.day as string | null;
+    return v && (!d || v > d) ? v : d;
+  }, null);
+  // Every model's bands, first model first, each status key once: their labels and colours.
+  const bands = new Map<string, StatusBand>();
+  for (const m of await loadHealthModels(ctx))
+    for (const b of m.bands) if (!bands.has(b.key)) bands.set(b.key, b);
+  const health = tally((r) => r.health_status);
+  const tiers = tally((r) => r.tier);
+  const stages = tally((r) => r.stage);
+  return {
+    day,
+    accounts: Number((await accounts.executeTakeFirstOrThrow()).n),
+    bands: [...bands.values()],
+    health: health.map((r) => ({ status: r.value, count: r.count })),
+    tiers: tiers.map((r) => ({ tier: r.value, count: r.count })),
+    stages: stages.map((r) => ({ stage: r.value, count: r.count })),
+  };
+}

@@ -1,0 +1,160 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { apiSession, launchBrowser, screenshot, signIn } from './browser.ts';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, VIEWER_EMAIL, VIEWER_PASSWORD } from './global-setup.ts';
+
+type Api = Awaited<ReturnType<typeof apiSession>>;
+const digits = (s: string | null) => Number((s ?? '').replace(/[^\d]/g, ''));
+/** Today plus `offset` days in this process's zone, which Chromium shares. */
+function day(offset = 0) {
+  const now = new Date();
+  const d = new Date(now.getFullYear(), now.getMonth(), now.getDate() + offset);
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
+
+describe('the web app in Chromium', () => {
+  const base = inject('baseUrl');
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let admin: Api;
+  let statusKey = '';
+  let statusCount = 0;
+  let accountId = '';
+
+  beforeAll(async () => {
+    browser = await launchBrowser();
+    context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    page = await context.newPage();
+    admin = await apiSession(base, ADMIN_EMAIL, ADMIN_PASSWORD);
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('signs in and shows workbench numbers that match the API', async () => {
+    await signIn(page, base, ADMIN_EMAIL, ADMIN_PASSWORD);
+    expect(new URL(page.url()).pathname).toBe('/workbench');
+    const calibration = await admin.get<{ currentBands: { key: string }[] }>('/health/calibration');
+    expect(calibration.currentBands.length).toBeGreaterThan(1);
+    for (const band of calibration.currentBands) {
+      const preview = await admin.post<{ count: number }>('/segments/preview', {
+        condition: `health.status = "${band.key}"`,
+        limit: 0,
+      });
+      const shown = page.getByTestId(`health-count-${band.key}`);
+      await shown.waitFor();
+      expect(digits(await shown.textContent())).toBe(preview.count);
+      if (preview.count > statusCount) {
+        statusKey = band.key;
+        statusCount = preview.count;
+      }
+    }
+    expect(statusCount).toBeGreaterThan(0);
+
+    const renewals = await admin.get<{ total: number; items: { arr: number }[] }>(
+      `/accounts?renewalFrom=${day()}&renewalTo=${day(90)}&includeTotal=true&limit=500`,
+    );
+    await page.getByTestId('renewals-count').waitFor();
+    expect(digits(await page.getByTestId('renewals-count').textContent())).toBe(renewals.total);
+    const arr = renewals.items.reduce((s, a) => s + a.arr, 0);
+    await expect
+      .poll(async () => digits(await page.getByTestId('renewals-arr').textContent()))
+      .toBe(Math.round(arr));
+    await page.getByTestId('stage-distribution').waitFor();
+    await page.waitForTimeout(500);
+    await screenshot(page, 'workbench');
+  });
+
+  it('lists the accounts of a health status when that status is clicked', async () => {
+    await page.getByTestId(`health-${statusKey}`).click();
+    await page.waitForURL(/\/accounts\?health=/);
+    const total = page.getByTestId('accounts-total');
+    await expect.poll(async () => digits(await total.textContent()), { timeout: 20_000 }).toBe(statusCount);
+    const firstLink = page.locator('[data-testid="accounts-table"] tbody tr a').first();
+    await firstLink.waitFor();
+    const href = await firstLink.getAttribute('href');
+    accountId = href!.split('/').pop()!;
+    const facts = await admin.get<{ facts: Record<string, unknown> }>(`/accounts/${accountId}/facts`);
+    expect(facts.facts['health.status']).toBe(statusKey);
+    await screenshot(page, 'accounts');
+  });
+
+  it('opens an account 360 with its health chart and explanation', async () => {
+    await page.locator('[data-testid="accounts-table"] tbody tr a').first().click();
+    await page.waitForURL(new RegExp(`/accounts/${accountId}$`));
+    const health = await admin.get<{ components: unknown[]; score: number }>(`/accounts/${accountId}/health`);
+    await page.locator('[data-testid="health-trend"] canvas').first().waitFor({ timeout: 20_000 });
+    const rows = page.locator('[data-testid="health-explanation"] tbody tr.ant-table-row');
+    await expect.poll(() => rows.count()).toBe(health.components.length);
+    await expect.poll(() => page.getByTestId('health-what-moved').count()).toBe(1);
+    await page.waitForTimeout(500);
+    await screenshot(page, 'account-360');
+  });
+
+  it('adds a note to the account timeline', async () => {
+    const body = `E2E note ${Date.now()}`;
+    await page.getByLabel(/^(Details|内容)$/).fill(body);
+    await page.getByRole('button', { name: /^(Add to timeline|添加记录)$/ }).click();
+    await page.getByTestId('timeline').getByText(body).waitFor();
+    const timeline = await admin.get<{ items: { type: string; body: string }[] }>(
+      `/accounts/${accountId}/timeline?type=note`,
+    );
+    expect(timeline.items.some((e) => e.type === 'note' && e.body === body)).toBe(true);
+  });
+
+  it('creates a task on the account, then completes it', async () => {
+    const title = `E2E task ${Date.now()}`;
+    await page.getByRole('tab', { name: /^(Tasks|任务)$/ }).click();
+    await page.getByRole('button', { name: /(New task|新建任务)$/ }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel(/(Title|标题)$/).fill(title);
+    await dialog.getByRole('button', { name: /^(Create|新 ?建)$/ }).click();
+    await page.getByTestId('account-tasks').getByText(title).waitFor();
+    type TaskList = { items: { id: string; title: string; status: string; assigneeId: string | null }[] };
+    const created = (await admin.get<TaskList>(`/tasks?accountId=${accountId}&limit=200`)).items.find(
+      (x) => x.title === title,
+    );
+    expect(created).toMatchObject({ status: 'open', assigneeId: admin.user.id });
+    await page.getByRole('button', { name: new RegExp(`^(Complete|完 ?成) ${title}$`) }).click();
+    await expect
+      .poll(async () => (await admin.get<{ status: string }>(`/tasks/${created!.id}`)).status)
+      .toBe('done');
+    await page.getByRole('tab', { name: /^(Timeline|时间线)$/ }).click();
+  });
+
+  it('switches the language and remembers it on the user', async () => {
+    await page.getByText('English', { exact: true }).click();
+    await page.getByRole('link', { name: 'Workbench', exact: true }).waitFor();
+    await expect
+      .poll(async () => (await admin.get<{ user: { locale: string } }>('/auth/me')).user.locale)
+      .toBe('en');
+    await page.getByText('简体中文', { exact: true }).click();
+    await page.getByRole('link', { name: '我的工作台', exact: true }).waitFor();
+    await page.getByRole('link', { name: '客户列表', exact: true }).waitFor();
+    await expect
+      .poll(async () => (await admin.get<{ user: { locale: string } }>('/auth/me')).user.locale)
+      .toBe('zh-CN');
+    // A fresh page load takes the language from the user, not from this tab.
+    await page.reload();
+    await page.getByRole('link', { name: '我的工作台', exact: true }).waitFor();
+  });
+
+  it('shows a viewer no edit buttons', async () => {
+    const viewerContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const viewer = await viewerContext.newPage();
+    await signIn(viewer, base, VIEWER_EMAIL, VIEWER_PASSWORD);
+    await viewer.getByRole('link', { name: 'Workbench', exact: true }).waitFor();
+    expect(await viewer.getByRole('link', { name: 'Configuration' }).count()).toBe(0);
+    await viewer.goto(`${base}/accounts/${accountId}`);
+    await viewer.getByTestId('account-name').waitFor();
+    await viewer.getByTestId('timeline').waitFor();
+    expect(await viewer.getByTestId('edit-account').count()).toBe(0);
+    expect(await viewer.getByRole('button', { name: 'Add to timeline' }).count()).toBe(0);
+    // And the admin does see them on the same account.
+    await page.goto(`${base}/accounts/${accountId}`);
+    await page.getByTestId('edit-account').waitFor();
+    await screenshot(viewer, 'account-360-viewer');
+    await viewerContext.close();
+  });
+});

@@ -1,0 +1,115 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestProject } from 'vitest/node';
+
+export const ADMIN_EMAIL = 'admin@example.com';
+export const ADMIN_PASSWORD = 'e2e-admin-password';
+export const VIEWER_EMAIL = 'viewer@example.com';
+export const VIEWER_PASSWORD = 'e2e-viewer-password';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForHealthz(base: string, child: ChildProcess, output: () => string) {
+  const deadline = Date.now() + 150_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`Steward exited (${child.exitCode}):\n${output()}`);
+    try {
+      const res = await fetch(`${base}/healthz`);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`Steward did not start within 150 s:\n${output()}`);
+}
+
+/**
+ * Builds the web app if needed, starts `steward serve` on a free loopback port with a temp SQLite
+ * database and a 200-account demo, and creates a viewer through the API. Stops it afterwards.
+ */
+export default async function setup(project: TestProject) {
+  const root = join(import.meta.dirname, '..', '..');
+  if (!existsSync(join(root, 'web', 'dist', 'index.html'))) {
+    const build = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
+    if (build.status !== 0) throw new Error('npm run build failed');
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'steward-e2e-'));
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  let log = '';
+  const child = spawn(process.execPath, [join(root, 'bin', 'steward.mjs'), 'serve', '--no-jobs'], {
+    cwd: root,
+    env: {
+      ...process.env,
+      PORT: String(port),
+      DATABASE_URL: join(dir, 'e2e.db'),
+      STEWARD_ADMIN_EMAIL: ADMIN_EMAIL,
+      STEWARD_ADMIN_PASSWORD: ADMIN_PASSWORD,
+      STEWARD_DEMO: '1',
+      STEWARD_DEMO_ACCOUNTS: '200',
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.on('data', (d: Buffer) => {
+    log += d.toString();
+  });
+  child.stderr?.on('data', (d: Buffer) => {
+    log += d.toString();
+  });
+  const stop = async () => {
+    if (child.exitCode === null) {
+      child.kill('SIGTERM');
+      await new Promise((r) => setTimeout(r, 300));
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    await waitForHealthz(base, child, () => log);
+    // The viewer, made the way an admin would: through the API.
+    const login = await fetch(`${base}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: ADMIN_EMAIL, password: ADMIN_PASSWORD }),
+    });
+    const { csrfToken } = (await login.json()) as { csrfToken: string };
+    const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+    const made = await fetch(`${base}/api/v1/users`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrfToken },
+      body: JSON.stringify({
+        email: VIEWER_EMAIL,
+        name: 'Vivian Viewer',
+        role: 'viewer',
+        locale: 'en',
+        password: VIEWER_PASSWORD,
+      }),
+    });
+    if (!made.ok) throw new Error(`creating the viewer: ${made.status} ${await made.text()}`);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  project.provide('baseUrl', base);
+  return stop;
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    baseUrl: string;
+  }
+}

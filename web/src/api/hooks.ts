@@ -1,0 +1,557 @@
+// One hook per API resource. Query keys start with the resource path so a write can invalidate
+// exactly what it changed.
+import { keepPreviousData, useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api, get, setCsrfToken } from './client.ts';
+import type {
+  Account,
+  AccountHealth,
+  AccountMetrics,
+  AccountState,
+  AccountStatesSummary,
+  ActiveUsers,
+  ApiToken,
+  Calibration,
+  Contact,
+  Contract,
+  CustomField,
+  Fact,
+  Facts,
+  HealthHistory,
+  HealthModel,
+  HealthPreview,
+  Locale,
+  Me,
+  MetricDef,
+  Page,
+  Segment,
+  SegmentPreview,
+  Series,
+  Stage,
+  StateChange,
+  TieringPreview,
+  TieringScheme,
+  TimelineEntry,
+  User,
+  WriteKey,
+} from './types.ts';
+
+const STALE = 30_000;
+
+// ---- auth and profile
+export function useMeQuery() {
+  return useQuery({
+    queryKey: ['auth/me'],
+    queryFn: async ({ signal }) => {
+      try {
+        const me = await get<Me>('/auth/me', undefined, signal);
+        setCsrfToken(me.csrfToken);
+        return me;
+      } catch (error) {
+        if ((error as { status?: number }).status === 401) return null;
+        throw error;
+      }
+    },
+    staleTime: Number.POSITIVE_INFINITY,
+    retry: false,
+  });
+}
+
+export function useLoginMutation() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (input: { email: string; password: string }) =>
+      api<{ user: User; csrfToken: string }>('POST', '/auth/login', { body: input }),
+    onSuccess: async (res) => {
+      setCsrfToken(res.csrfToken);
+      // Another user's cached data must not survive a sign-in; then load who we are now.
+      qc.removeQueries({ predicate: (q) => q.queryKey[0] !== 'auth/me' });
+      await qc.refetchQueries({ queryKey: ['auth/me'] });
+    },
+  });
+}
+
+export function useLogoutMutation() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: () => api<void>('POST', '/auth/logout'),
+    onSettled: () => {
+      setCsrfToken(undefined);
+      qc.clear();
+      qc.setQueryData(['auth/me'], null);
+    },
+  });
+}
+
+export function useUpdateMeMutation() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (input: { locale?: Locale; name?: string; password?: string }) =>
+      api<User>('PATCH', '/auth/me', { body: input }),
+    onSuccess: (user) => {
+      qc.setQueryData<Me | null>(['auth/me'], (me) => (me ? { ...me, user: { ...me.user, ...user } } : me));
+    },
+  });
+}
+
+// ---- users, tokens, write keys
+export function useUsersQuery(query: { role?: string; active?: string; q?: string } = {}) {
+  return useQuery({
+    queryKey: ['users', query],
+    queryFn: ({ signal }) => get<Page<User>>('/users', query, signal),
+    staleTime: 5 * 60_000,
+  });
+}
+export function useUserMutations() {
+  const qc = useQueryClient();
+  const done = () => qc.invalidateQueries({ queryKey: ['users'] });
+  return {
+    create: useMutation({
+      mutationFn: (input: { email: string; name: string; role: string; locale: Locale; password: string }) =>
+        api<User>('POST', '/users', { body: input }),
+      onSuccess: done,
+    }),
+    update: useMutation({
+      mutationFn: ({ id, ...input }: { id: string; role?: string; active?: boolean; name?: string }) =>
+        api<User>('PATCH', `/users/${id}`, { body: input }),
+      onSuccess: done,
+    }),
+  };
+}
+export function useTokensQuery(enabled = true) {
+  return useQuery({
+    queryKey: ['tokens'],
+    queryFn: ({ signal }) => get<Page<ApiToken>>('/tokens', undefined, signal),
+    enabled,
+  });
+}
+export function useTokenMutations() {
+  const qc = useQueryClient();
+  const done = () => qc.invalidateQueries({ queryKey: ['tokens'] });
+  return {
+    create: useMutation({
+      mutationFn: (input: { name: string; scopes: string[]; expiresInDays?: number }) =>
+        api<{ token: string }>('POST', '/tokens', { body: input }),
+      onSuccess: done,
+    }),
+    revoke: useMutation({
+      mutationFn: (id: string) => api<void>('DELETE', `/tokens/${id}`),
+      onSuccess: done,
+    }),
+  };
+}
+export function useWriteKeysQuery(enabled = true) {
+  return useQuery({
+    queryKey: ['write-keys'],
+    queryFn: ({ signal }) => get<Page<WriteKey>>('/write-keys', undefined, signal),
+    enabled,
+  });
+}
+export function useWriteKeyMutations() {
+  const qc = useQueryClient();
+  const done = () => qc.invalidateQueries({ queryKey: ['write-keys'] });
+  return {
+    create: useMutation({
+      mutationFn: (input: { name: string }) => api<{ key: string }>('POST', '/write-keys', { body: input }),
+      onSuccess: done,
+    }),
+    revoke: useMutation({
+      mutationFn: (id: string) => api<void>('DELETE', `/write-keys/${id}`),
+      onSuccess: done,
+    }),
+  };
+}
+
+// ---- accounts
+export type AccountsQuery = Record<string, string | number | undefined>;
+export function useAccountsQuery(query: AccountsQuery, enabled = true) {
+  return useQuery({
+    queryKey: ['accounts', query],
+    queryFn: ({ signal }) => get<Page<Account>>('/accounts', query, signal),
+    placeholderData: keepPreviousData,
+    staleTime: STALE,
+    enabled,
+  });
+}
+export function useAccountQuery(id: string | undefined) {
+  return useQuery({
+    queryKey: ['accounts', id],
+    queryFn: ({ signal }) => get<Account>(`/accounts/${id}`, undefined, signal),
+    enabled: !!id,
+    staleTime: STALE,
+  });
+}
+export function useUpdateAccountMutation(id: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (input: Partial<Account>) => api<Account>('PATCH', `/accounts/${id}`, { body: input }),
+    onSuccess: (account) => {
+      qc.setQueryData(['accounts', id], account);
+      return Promise.all([
+        qc.invalidateQueries({ queryKey: ['accounts', id, 'timeline'] }),
+        qc.invalidateQueries({ queryKey: ['accounts', id, 'facts'] }),
+      ]);
+    },
+  });
+}
+export function useAccountFactsQuery(id: string | undefined) {
+  return useQuery({
+    queryKey: ['accounts', id, 'facts'],
+    queryFn: ({ signal }) => get<{ day: string; facts: Facts }>(`/accounts/${id}/facts`, undefined, signal),
+    enabled: !!id,
+    staleTime: STALE,
+  });
+}
+export function useCustomFieldsQuery() {
+  return useQuery({
+    queryKey: ['custom-fields'],
+    queryFn: ({ signal }) => get<Page<CustomField>>('/custom-fields', undefined, signal),
+    staleTime: 5 * 60_000,
+  });
+}
+export function useCustomFieldMutations() {
+  const qc = useQueryClient();
+  const done = () =>
+    Promise.all([
+      qc.invalidateQueries({ queryKey: ['custom-fields'] }),
+      qc.invalidateQueries({ queryKey: ['facts/catalogue'] }),
+    ]);
+  return {
+    create: useMutation({
+      mutationFn: (input: Omit<CustomField, 'id'>) =>
+        api<CustomField>('POST', '/custom-fields', { body: input }),
+      onSuccess: done,
+    }),
+    remove: useMutation({
+      mutationFn: (id: string) => api<void>('DELETE', `/custom-fields/${id}`),
+      onSuccess: done,
+    }),
+  };
+}
+
+// ---- health
+export function useAccountHealthQuery(id: string | undefined) {
+  return useQuery({
+    queryKey: ['accounts', id, 'health'],
+    queryFn: ({ signal }) => get<AccountHealth>(`/accounts/${id}/health`, undefined, signal),
+    enabled: !!id,
+    staleTime: STALE,
+  });
+}
+export function useHealthHistoryQuery(id: string | undefined, from?: string, to?: string) {
+  return useQuery({
+    queryKey: ['accounts', id, 'health/history', from, to],
+    queryFn: ({ signal }) => get<HealthHistory>(`/accounts/${id}/health/history`, { from, to }, signal),
+    enabled: !!id,
+    staleTime: STALE,
+  });
+}
+/** The active model's bands and its backtest against renewal outcomes. */
+export function useCalibrationQuery(query: { model?: string } = {}) {
+  return useQuery({
+    queryKey: ['health/calibration', query],
+    queryFn: ({ signal }) => get<Calibration>('/health/calibration', query, signal),
+    staleTime: 10 * 60_000,
+  });
+}
+export function useHealthModelsQuery() {
+  return useQuery({
+    queryKey: ['health-models'],
+    queryFn: ({ signal }) => get<Page<HealthModel>>('/health-models', undefined, signal),
+  });
+}
+export function useHealthModelMutations() {
+  const qc = useQueryClient();
+  const done = () => qc.invalidateQueries({ queryKey: ['health-models'] });
+  return {
+    preview: useMutation({
+      mutationFn: (model: unknown) => api<HealthPreview>('POST', '/health-models/preview', { body: model }),
+    }),
+    save: useMutation({
+      mutationFn: ({ id, model }: { id?: string; model: unknown }) =>
+        id
+          ? api<HealthModel>('PATCH', `/health-models/${id}`, { body: model })
+          : api<HealthModel>('POST', '/health-models', { body: model }),
+      onSuccess: done,
+    }),
+    remove: useMutation({
+      mutationFn: (id: string) => api<void>('DELETE', `/health-models/${id}`),
+      onSuccess: done,
+    }),
+  };
+}
+
+// ---- usage metrics
+export function useAccountMetricsQuery(id: string | undefined) {
+  return useQuery({
+    queryKey: ['accounts', id, 'metrics'],
+    queryFn: ({ signal }) => get<AccountMetrics>(`/accounts/${id}/metrics`, undefined, signal),
+    enabled: !!id,
+    staleTime: STALE,
+  });
+}
+export function useMetricSeriesQuery(
+  id: string | undefined,
+  metric: string | undefined,
+  from: string,
+  to: string,
+) {
+  return useQuery({
+    queryKey: ['accounts', id, 'metrics', metric, 'series', from, to],
+    queryFn: ({ signal }) =>
+      get<Series>(`/accounts/${id}/metrics/${metric}/series`, { from, to, interval: 'day' }, signal),
+    enabled: !!id && !!metric,
+    staleTime: STALE,
+  });
+}
+export function useActiveUsersQuery(id: string | undefined, order: 'top' | 'bottom') {
+  return useQuery({
+    queryKey: ['accounts', id, 'users', order],
+    queryFn: ({ signal }) =>
+      get<ActiveUsers>(`/accounts/${id}/users`, { window: 30, order, limit: 5 }, signal),
+    enabled: !!id,
+    staleTime: STALE,
+  });
+}
+export function useMetricDefsQuery() {
+  return useQuery({
+    queryKey: ['metrics'],
+    queryFn: ({ signal }) => get<Page<MetricDef>>('/metrics', undefined, signal),
+    staleTime: 5 * 60_000,
+  });
+}
+export function useMetricDefMutations() {
+  const qc = useQueryClient();
+  const done = () => qc.invalidateQueries({ queryKey: ['metrics'] });
+  return {
+    create: useMutation({
+      mutationFn: (input: Partial<MetricDef>) => api<MetricDef>('POST', '/metrics', { body: input }),
+      onSuccess: done,
+    }),
+    remove: useMutation({
+      mutationFn: (id: string) => api<void>('DELETE', `/metrics/${id}`),
+      onSuccess: done,
+    }),
+  };
+}
+
+// ---- timeline, contacts, contracts
+export function useTimelineQuery(id: string | undefined, type?: string) {
+  return useQuery({
+    queryKey: ['accounts', id, 'timeline', type],
+    queryFn: ({ signal }) =>
+      get<Page<TimelineEntry>>(`/accounts/${id}/timeline`, { type, limit: 50 }, signal),
+    enabled: !!id,
+    staleTime: STALE,
+  });
+}
+export function useAddTimelineMutation(id: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (input: { type: string; title?: string; body: string; occurredAt?: string }) =>
+      api<TimelineEntry>('POST', `/accounts/${id}/timeline`, { body: input }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: ['accounts', id, 'timeline'] }),
+  });
+}
+export function useContactsQuery(accountId: string | undefined) {
+  return useQuery({
+    queryKey: ['contacts', accountId],
+    queryFn: ({ signal }) => get<Page<Contact>>('/contacts', { accountId, limit: 100 }, signal),
+    enabled: !!accountId,
+    staleTime: STALE,
+  });
+}
+export function useContractsQuery(accountId: string | undefined) {
+  return useQuery({
+    queryKey: ['contracts', accountId],
+    queryFn: ({ signal }) => get<Page<Contract>>('/contracts', { accountId, limit: 100 }, signal),
+    enabled: !!accountId,
+    staleTime: STALE,
+  });
+}
+
+// ---- facts, conditions, segments, tiers, stages
+export function useCatalogueQuery() {
+  return useQuery({
+    queryKey: ['facts/catalogue'],
+    queryFn: async ({ signal }) => {
+      const res = await get<Page<Fact> | Fact[]>('/facts/catalogue', undefined, signal);
+      return Array.isArray(res) ? res : res.items;
+    },
+    staleTime: 10 * 60_000,
+  });
+}
+/** The accounts a condition matches today (count and up to `limit` of them, by name). */
+export function useSegmentPreviewQuery(condition: string | undefined, limit = 0) {
+  return useQuery({
+    queryKey: ['segments/preview', condition, limit],
+    queryFn: ({ signal }) =>
+      api<SegmentPreview>('POST', '/segments/preview', { body: { condition, limit }, signal }),
+    enabled: !!condition,
+    staleTime: STALE,
+    placeholderData: keepPreviousData,
+    retry: false,
+  });
+}
+export function useSegmentsQuery() {
+  return useQuery({
+    queryKey: ['segments'],
+    queryFn: ({ signal }) => get<Page<Segment>>('/segments', undefined, signal),
+    staleTime: 5 * 60_000,
+  });
+}
+export function useSegmentMutations() {
+  const qc = useQueryClient();
+  const done = () => qc.invalidateQueries({ queryKey: ['segments'] });
+  return {
+    save: useMutation({
+      mutationFn: ({
+        id,
+        ...input
+      }: {
+        id?: string;
+        key?: string;
+        name: string;
+        description?: string | null;
+        condition: string;
+      }) =>
+        id
+          ? api<Segment>('PATCH', `/segments/${id}`, { body: input })
+          : api<Segment>('POST', '/segments', { body: input }),
+      onSuccess: done,
+    }),
+    remove: useMutation({
+      mutationFn: (id: string) => api<void>('DELETE', `/segments/${id}`),
+      onSuccess: done,
+    }),
+  };
+}
+export function useTieringSchemesQuery() {
+  return useQuery({
+    queryKey: ['tiering-schemes'],
+    queryFn: ({ signal }) => get<Page<TieringScheme>>('/tiering-schemes', undefined, signal),
+    staleTime: 5 * 60_000,
+  });
+}
+export function useTieringMutations() {
+  const qc = useQueryClient();
+  return {
+    preview: useMutation({
+      mutationFn: (input: { rules: { tier: string; when: string }[]; defaultTier: string; limit?: number }) =>
+        api<TieringPreview>('POST', '/tiering-schemes/preview', { body: input }),
+    }),
+    save: useMutation({
+      mutationFn: ({
+        id,
+        ...input
+      }: {
+        id: string;
+        rules: { tier: string; when: string }[];
+        defaultTier: string;
+      }) => api<TieringScheme>('PATCH', `/tiering-schemes/${id}`, { body: input }),
+      onSuccess: () => qc.invalidateQueries({ queryKey: ['tiering-schemes'] }),
+    }),
+  };
+}
+export function useStagesQuery() {
+  return useQuery({
+    queryKey: ['lifecycle-stages'],
+    queryFn: ({ signal }) => get<Page<Stage>>('/lifecycle-stages', undefined, signal),
+    staleTime: 5 * 60_000,
+  });
+}
+export function useStageMutations() {
+  const qc = useQueryClient();
+  const done = () => qc.invalidateQueries({ queryKey: ['lifecycle-stages'] });
+  return {
+    save: useMutation({
+      mutationFn: ({
+        id,
+        ...input
+      }: {
+        id?: string;
+        key?: string;
+        name: string;
+        condition: string;
+        position?: number;
+      }) =>
+        id
+          ? api<Stage>('PATCH', `/lifecycle-stages/${id}`, { body: input })
+          : api<Stage>('POST', '/lifecycle-stages', { body: input }),
+      onSuccess: done,
+    }),
+    remove: useMutation({
+      mutationFn: (id: string) => api<void>('DELETE', `/lifecycle-stages/${id}`),
+      onSuccess: done,
+    }),
+  };
+}
+export function useStageHistoryQuery(id: string | undefined) {
+  return useQuery({
+    queryKey: ['accounts', id, 'stage-history'],
+    queryFn: ({ signal }) => get<Page<StateChange>>(`/accounts/${id}/stage-history`, { limit: 20 }, signal),
+    enabled: !!id,
+    staleTime: STALE,
+  });
+}
+
+/** Several accounts' health explanations at once (the workbench's "why it dropped"). */
+export function useAccountsHealthQuery(ids: string[], enabled = true) {
+  return useQueries({
+    queries: ids.map((id) => ({
+      enabled,
+      queryKey: ['accounts', id, 'health'],
+      queryFn: ({ signal }: { signal: AbortSignal }) =>
+        get<AccountHealth>(`/accounts/${id}/health`, undefined, signal),
+      staleTime: STALE,
+    })),
+  });
+}
+/** Several accounts by id (rows of a condition-filtered list). */
+export function useAccountsByIdQuery(ids: string[]) {
+  return useQueries({
+    queries: ids.map((id) => ({
+      queryKey: ['accounts', id],
+      queryFn: ({ signal }: { signal: AbortSignal }) => get<Account>(`/accounts/${id}`, undefined, signal),
+      staleTime: STALE,
+    })),
+  });
+}
+
+/** Counts of the accounts (all, or one owner's) per health status, tier and stage, with the bands. */
+export function useAccountStatesSummaryQuery(ownerId?: string) {
+  return useQuery({
+    queryKey: ['account-states/summary', ownerId ?? ''],
+    queryFn: ({ signal }) => get<AccountStatesSummary>('/account-states/summary', { ownerId }, signal),
+    staleTime: STALE,
+  });
+}
+/** Accounts by current health status, tier, stage, segment or 7-day drop, paged. */
+export function useAccountStatesQuery(query: Record<string, string | number | undefined>, enabled = true) {
+  return useQuery({
+    queryKey: ['account-states', query],
+    queryFn: ({ signal }) => get<Page<AccountState>>('/account-states', query, signal),
+    placeholderData: keepPreviousData,
+    staleTime: STALE,
+    enabled,
+  });
+}
+/** The ARR of every account a list query matches, summed over all its pages (500 at a time). */
+export function useAccountsArrSumQuery(query: AccountsQuery, enabled = true) {
+  return useQuery({
+    enabled,
+    queryKey: ['accounts', query, 'arr-sum'],
+    queryFn: async ({ signal }) => {
+      let sum = 0;
+      let count = 0;
+      let cursor: string | undefined;
+      do {
+        const page = await get<Page<Account>>('/accounts', { ...query, cursor, limit: 500 }, signal);
+        for (const a of page.items) sum += a.arr;
+        count += page.items.length;
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      return { sum, count };
+    },
+    staleTime: STALE,
+  });
+}

@@ -1,0 +1,458 @@
+import { ArrowLeftOutlined } from '@ant-design/icons';
+import { Card, Col, Descriptions, Progress, Row, Space, Statistic, Table, Tabs, Tag, Typography } from 'antd';
+import { Link, useParams } from 'react-router-dom';
+import {
+  useAccountHealthQuery,
+  useAccountMetricsQuery,
+  useAccountQuery,
+  useAccountStatesQuery,
+  useActiveUsersQuery,
+  useContactsQuery,
+  useContractsQuery,
+  useCustomFieldsQuery,
+  useHealthHistoryQuery,
+  useMetricSeriesQuery,
+  useStagesQuery,
+  useUsersQuery,
+} from '../../api/hooks.ts';
+import type { Account, AccountHealth, AccountMetrics, Contact, Contract } from '../../api/types.ts';
+import { Chart, Sparkline, statusColor } from '../../components/Chart.tsx';
+import { ErrorState, Loading, QueryView } from '../../components/States.tsx';
+import { addDays, day, daysBetween, formatMoney, formatNumber, formatPercent } from '../../format.ts';
+import { useI18n, useLabel } from '../../i18n/i18n.tsx';
+import { useSession } from '../../session.tsx';
+import { AccountTasks } from '../tasks/AccountTasks.tsx';
+import { EditAccountButton } from './EditAccount.tsx';
+import { TimelinePanel } from './TimelinePanel.tsx';
+
+export default function Account360() {
+  const { id } = useParams();
+  const { t } = useI18n();
+  const account = useAccountQuery(id);
+  if (account.error) return <ErrorState error={account.error} onRetry={() => void account.refetch()} />;
+  if (!account.data) return <Loading rows={10} />;
+  const a = account.data;
+  return (
+    <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
+      <Link to="/accounts">
+        <ArrowLeftOutlined /> {t('accounts')}
+      </Link>
+      <Header account={a} />
+      <Row gutter={[16, 16]}>
+        <Col xs={24} xl={9}>
+          <ProfileCard account={a} />
+        </Col>
+        <Col xs={24} xl={15}>
+          <HealthCard accountId={a.id} />
+        </Col>
+        <Col xs={24} xl={15}>
+          <MetricsCard accountId={a.id} />
+        </Col>
+        <Col xs={24} xl={9}>
+          <UsersCard accountId={a.id} />
+        </Col>
+        <Col xs={24}>
+          <Card>
+            <Tabs
+              items={[
+                { key: 'timeline', label: t('timeline'), children: <TimelinePanel account={a} /> },
+                { key: 'tasks', label: t('tasks'), children: <AccountTasks account={a} /> },
+                { key: 'contacts', label: t('contacts'), children: <ContactsPanel accountId={a.id} /> },
+                { key: 'contracts', label: t('contracts'), children: <ContractsPanel accountId={a.id} /> },
+              ]}
+            />
+          </Card>
+        </Col>
+      </Row>
+    </Space>
+  );
+}
+
+function Header({ account }: { account: Account }) {
+  const { t, locale } = useI18n();
+  const label = useLabel();
+  const states = useAccountStatesQuery({ accountIds: account.id });
+  const health = useAccountHealthQuery(account.id);
+  const stages = useStagesQuery();
+  const state = states.data?.items[0];
+  const stageKey = state?.stage ?? undefined;
+  const daysInStage = state?.stageSince ? daysBetween(state.stageSince, day()) : undefined;
+  const stageName = stages.data?.items.find((s) => s.key === stageKey)?.name ?? stageKey;
+  const band = health.data?.band;
+  return (
+    <Card>
+      <div style={{ display: 'flex', justifyContent: 'space-between', flexWrap: 'wrap', gap: 16 }}>
+        <div>
+          <Typography.Title level={2} style={{ margin: 0 }} data-testid="account-name">
+            {account.name}
+          </Typography.Title>
+          <Space wrap style={{ marginTop: 8 }}>
+            <Typography.Text type="secondary">{account.externalId}</Typography.Text>
+            {band && (
+              <Tag color={statusColor(band.color)} data-testid="account-health-status">
+                {label(band.label, band.key)}
+              </Tag>
+            )}
+            {state?.tier ? (
+              <Tag color="blue">
+                {t('tier')}: {state.tier}
+              </Tag>
+            ) : null}
+            {stageName ? (
+              <Tag color="purple">
+                {t('stage')}: {stageName}
+                {daysInStage !== undefined ? ` · ${t('timeInStage', { n: daysInStage })}` : ''}
+              </Tag>
+            ) : null}
+            {account.tags.map((x) => (
+              <Tag key={x}>{x}</Tag>
+            ))}
+          </Space>
+        </div>
+        <Space size="large">
+          <Statistic title={t('arr')} value={formatMoney(account.arr, account.currency, locale)} />
+          <Statistic title={t('mrr')} value={formatMoney(account.mrr, account.currency, locale)} />
+          <Statistic title={t('renewalDate')} value={account.renewalDate ?? '—'} />
+          <Statistic
+            title={t('healthScore')}
+            value={health.data?.score != null ? formatNumber(health.data.score, locale, 1) : '—'}
+            valueStyle={{ color: statusColor(band?.color) }}
+          />
+        </Space>
+      </div>
+    </Card>
+  );
+}
+
+function ProfileCard({ account }: { account: Account }) {
+  const { t } = useI18n();
+  const { can } = useSession();
+  const users = useUsersQuery();
+  const fields = useCustomFieldsQuery();
+  const name = (id: string | null) => (id ? (users.data?.items.find((u) => u.id === id)?.name ?? '—') : '—');
+  return (
+    <Card
+      title={t('profile')}
+      extra={can('accounts:update', account) ? <EditAccountButton account={account} /> : null}
+      style={{ height: '100%' }}
+    >
+      <Descriptions column={1} size="small" labelStyle={{ width: 120 }}>
+        <Descriptions.Item label={t('owner')}>{name(account.ownerId)}</Descriptions.Item>
+        <Descriptions.Item label={t('region')}>{account.region ?? '—'}</Descriptions.Item>
+        <Descriptions.Item label={t('industry')}>{account.industry ?? '—'}</Descriptions.Item>
+        <Descriptions.Item label={t('productLines')}>
+          {account.productLines.join('、') || '—'}
+        </Descriptions.Item>
+        <Descriptions.Item label={t('seats')}>{account.licensedSeats ?? '—'}</Descriptions.Item>
+        <Descriptions.Item label={t('goLive')}>{account.goLiveDate ?? '—'}</Descriptions.Item>
+        <Descriptions.Item label={t('team')}>
+          <Space orientation="vertical" size={0}>
+            {account.team.length
+              ? account.team.map((m) => (
+                  <span key={`${m.userId}-${m.role}`}>
+                    {name(m.userId)} <Typography.Text type="secondary">({m.role})</Typography.Text>
+                  </span>
+                ))
+              : '—'}
+          </Space>
+        </Descriptions.Item>
+        {(fields.data?.items ?? []).map((f) => {
+          const v = account.customFields[f.key];
+          return (
+            <Descriptions.Item key={f.key} label={f.label}>
+              {v === undefined || v === null
+                ? '—'
+                : Array.isArray(v)
+                  ? v.join('、')
+                  : typeof v === 'boolean'
+                    ? v
+                      ? t('yes')
+                      : t('no')
+                    : String(v)}
+            </Descriptions.Item>
+          );
+        })}
+      </Descriptions>
+    </Card>
+  );
+}
+
+function HealthCard({ accountId }: { accountId: string }) {
+  const { t } = useI18n();
+  const health = useAccountHealthQuery(accountId);
+  const history = useHealthHistoryQuery(accountId, addDays(day(), -89), day());
+  return (
+    <Card title={t('health')} style={{ height: '100%' }}>
+      <QueryView query={health} isEmpty={(h) => h.score === null} empty={t('noHealth')}>
+        {(h) => (
+          <Space orientation="vertical" style={{ width: '100%' }}>
+            <Typography.Text strong>{t('healthTrend')}</Typography.Text>
+            <QueryView query={history} isEmpty={(d) => d.items.length === 0}>
+              {(d) => (
+                <div data-testid="health-trend">
+                  <Chart
+                    label={t('healthTrend')}
+                    style={{ height: 200 }}
+                    option={{
+                      tooltip: { trigger: 'axis' },
+                      grid: { left: 36, right: 16, top: 16, bottom: 24 },
+                      xAxis: { type: 'category', data: d.items.map((p) => p.day) },
+                      yAxis: { type: 'value', min: 0, max: 100 },
+                      series: [
+                        {
+                          type: 'line',
+                          name: t('healthScore'),
+                          data: d.items.map((p) => p.score),
+                          smooth: true,
+                          symbolSize: 4,
+                        },
+                      ],
+                    }}
+                  />
+                </div>
+              )}
+            </QueryView>
+            <Explanation health={h} />
+          </Space>
+        )}
+      </QueryView>
+    </Card>
+  );
+}
+
+function Explanation({ health }: { health: AccountHealth }) {
+  const { t, locale } = useI18n();
+  const moved = health.change?.movedBy.filter((m) => Math.abs(m.change) >= 0.01) ?? [];
+  return (
+    <div data-testid="health-explanation">
+      <Typography.Text strong>{t('explanation')}</Typography.Text>
+      <Table
+        size="small"
+        rowKey={(c) => `${c.dimension}.${c.key}`}
+        pagination={false}
+        dataSource={[...health.components].sort((a, b) => b.contribution - a.contribution)}
+        columns={[
+          { title: t('dimension'), dataIndex: 'dimensionName', width: 110 },
+          { title: t('component'), dataIndex: 'name' },
+          {
+            title: t('raw'),
+            dataIndex: 'raw',
+            align: 'right',
+            render: (v: number | null) => formatNumber(v, locale, 2),
+          },
+          {
+            title: t('normalised'),
+            dataIndex: 'normalised',
+            align: 'right',
+            render: (v: number | null) => formatNumber(v, locale, 1),
+          },
+          {
+            title: t('weight'),
+            dataIndex: 'weight',
+            align: 'right',
+            render: (v: number) => formatPercent(v, locale, 1),
+          },
+          {
+            title: t('contribution'),
+            dataIndex: 'contribution',
+            align: 'right',
+            render: (v: number) => <strong>{formatNumber(v, locale, 2)}</strong>,
+          },
+        ]}
+      />
+      {health.missing.length > 0 && (
+        <Typography.Paragraph type="secondary" style={{ marginTop: 8 }}>
+          {t('missingInputs', { names: health.missing.map((m) => m.name).join('、') })}
+        </Typography.Paragraph>
+      )}
+      {health.change && (
+        <div style={{ marginTop: 8 }} data-testid="health-what-moved">
+          <Typography.Text strong>
+            {t('whatMoved', { day: health.change.since })}:{' '}
+            {formatNumber(health.change.scoreBefore, locale, 1)} → {formatNumber(health.score, locale, 1)} (
+            {health.change.change != null && health.change.change > 0 ? '+' : ''}
+            {formatNumber(health.change.change, locale, 1)})
+          </Typography.Text>
+          <ul style={{ margin: '4px 0 0', paddingInlineStart: 20 }}>
+            {moved.length === 0 ? (
+              <li>—</li>
+            ) : (
+              [...moved]
+                .sort((a, b) => Math.abs(b.change) - Math.abs(a.change))
+                .slice(0, 5)
+                .map((m) => (
+                  <li key={`${m.dimension}.${m.key}`}>
+                    <span style={{ color: m.change < 0 ? '#cf1322' : '#389e0d' }}>
+                      {m.change > 0 ? '+' : ''}
+                      {formatNumber(m.change, locale, 2)}
+                    </span>{' '}
+                    {m.name} ({formatNumber(m.before.raw, locale, 2)} → {formatNumber(m.after.raw, locale, 2)}
+                    )
+                  </li>
+                ))
+            )}
+          </ul>
+        </div>
+      )}
+    </div>
+  );
+}
+
+function Change({ v }: { v: number | null }) {
+  const { locale } = useI18n();
+  if (v === null) return <span>—</span>;
+  return (
+    <span style={{ color: v < 0 ? '#cf1322' : v > 0 ? '#389e0d' : undefined }}>
+      {v > 0 ? '+' : ''}
+      {formatPercent(v, locale, 0)}
+    </span>
+  );
+}
+
+function MetricSpark({ accountId, metric }: { accountId: string; metric: string }) {
+  const series = useMetricSeriesQuery(accountId, metric, addDays(day(), -29), day());
+  if (!series.data) return <span>…</span>;
+  return <Sparkline label={metric} values={series.data.points.map((p) => p.value)} />;
+}
+
+function MetricsCard({ accountId }: { accountId: string }) {
+  const { t, locale } = useI18n();
+  const metrics = useAccountMetricsQuery(accountId);
+  return (
+    <Card title={t('keyMetrics')}>
+      <QueryView query={metrics}>
+        {(m: AccountMetrics) => (
+          <Space orientation="vertical" style={{ width: '100%' }}>
+            <Row gutter={24}>
+              <Col span={12}>
+                <Typography.Text>{t('breadth')}</Typography.Text>
+                <Progress percent={m.breadth === null ? 0 : Math.round(Math.min(1, m.breadth) * 100)} />
+                <Typography.Text type="secondary">
+                  {t('breadthHelp', { a: m.activeUsers.last30, b: m.licensedSeats ?? '—' })}
+                </Typography.Text>
+              </Col>
+              <Col span={12}>
+                <Typography.Text>{t('depth')}</Typography.Text>
+                <Progress
+                  percent={m.depth === null ? 0 : Math.round(Math.min(1, m.depth) * 100)}
+                  strokeColor="#722ed1"
+                />
+                <Typography.Text type="secondary">
+                  {t('depthHelp', { a: m.featuresUsed, b: m.featuresDefined })}
+                </Typography.Text>
+              </Col>
+            </Row>
+            <Table
+              size="small"
+              rowKey={(r) => r.metric.key}
+              pagination={false}
+              dataSource={m.metrics}
+              columns={[
+                { title: t('metric'), render: (_, r) => r.metric.name },
+                {
+                  title: t('last30'),
+                  align: 'right',
+                  render: (_, r) => formatNumber(r.totals.last30, locale),
+                },
+                {
+                  title: t('trend'),
+                  render: (_, r) => <MetricSpark accountId={accountId} metric={r.metric.key} />,
+                },
+                { title: t('wow'), align: 'right', render: (_, r) => <Change v={r.changes.wow} /> },
+                { title: t('mom'), align: 'right', render: (_, r) => <Change v={r.changes.mom} /> },
+                { title: t('yoy'), align: 'right', render: (_, r) => <Change v={r.changes.yoy} /> },
+              ]}
+            />
+          </Space>
+        )}
+      </QueryView>
+    </Card>
+  );
+}
+
+function UsersCard({ accountId }: { accountId: string }) {
+  const { t } = useI18n();
+  const top = useActiveUsersQuery(accountId, 'top');
+  const bottom = useActiveUsersQuery(accountId, 'bottom');
+  const table = (q: typeof top) => (
+    <QueryView query={q} isEmpty={(d) => d.items.length === 0}>
+      {(d) => (
+        <Table
+          size="small"
+          rowKey="userKey"
+          pagination={false}
+          dataSource={d.items}
+          columns={[
+            { title: t('name'), render: (_, u) => u.contact?.name ?? u.userKey },
+            { title: t('events'), dataIndex: 'events', align: 'right' },
+            { title: t('activeDays'), dataIndex: 'activeDays', align: 'right' },
+          ]}
+        />
+      )}
+    </QueryView>
+  );
+  return (
+    <Card title={t('usage')} style={{ height: '100%' }}>
+      <Tabs
+        items={[
+          { key: 'top', label: t('topUsers'), children: table(top) },
+          { key: 'bottom', label: t('bottomUsers'), children: table(bottom) },
+        ]}
+      />
+    </Card>
+  );
+}
+
+function ContactsPanel({ accountId }: { accountId: string }) {
+  const { t } = useI18n();
+  const contacts = useContactsQuery(accountId);
+  return (
+    <QueryView query={contacts} isEmpty={(d) => d.items.length === 0}>
+      {(d) => (
+        <Table<Contact>
+          size="small"
+          rowKey="id"
+          pagination={false}
+          dataSource={d.items}
+          columns={[
+            { title: t('name'), dataIndex: 'name' },
+            { title: t('jobTitle'), dataIndex: 'title' },
+            { title: t('role'), dataIndex: 'role' },
+            { title: t('email'), dataIndex: 'email' },
+            { title: t('phone'), dataIndex: 'phone' },
+            { title: t('wechat'), dataIndex: 'wechatId' },
+          ]}
+        />
+      )}
+    </QueryView>
+  );
+}
+
+function ContractsPanel({ accountId }: { accountId: string }) {
+  const { t, locale } = useI18n();
+  const contracts = useContractsQuery(accountId);
+  return (
+    <QueryView query={contracts} isEmpty={(d) => d.items.length === 0}>
+      {(d) => (
+        <Table<Contract>
+          size="small"
+          rowKey="id"
+          pagination={false}
+          dataSource={d.items}
+          columns={[
+            { title: t('externalId'), dataIndex: 'externalId' },
+            { title: t('start'), dataIndex: 'startDate' },
+            { title: t('end'), dataIndex: 'endDate' },
+            {
+              title: t('amount'),
+              align: 'right',
+              render: (_, c) => formatMoney(c.amount, c.currency, locale),
+            },
+            { title: t('arr'), align: 'right', render: (_, c) => formatMoney(c.arr, c.baseCurrency, locale) },
+            { title: t('status'), dataIndex: 'status', render: (s: string) => <Tag>{s}</Tag> },
+          ]}
+        />
+      )}
+    </QueryView>
+  );
+}

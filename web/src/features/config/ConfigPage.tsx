@@ -1,0 +1,54 @@
+import { Menu, Typography } from 'antd';
+import { Link, Navigate, Route, Routes, useLocation } from 'react-router-dom';
+import { useI18n } from '../../i18n/i18n.tsx';
+import type { MessageKey } from '../../i18n/messages.ts';
+import { useSession } from '../../session.tsx';
+import { TokensPanel, UsersPanel, WriteKeysPanel } from './AdminPanels.tsx';
+import { CustomFieldsPanel, MetricsPanel } from './DataPanels.tsx';
+import { HealthModelsPanel } from './HealthModels.tsx';
+import { RulesPanel } from './RulesEditor.tsx';
+import { SegmentsPanel, StagesPanel, TieringPanel } from './RulesPanels.tsx';
+
+const SECTIONS: { key: string; label: MessageKey; admin?: boolean; element: React.ReactNode }[] = [
+  { key: 'health', label: 'healthModels', element: <HealthModelsPanel /> },
+  { key: 'tiers', label: 'tieringSchemes', element: <TieringPanel /> },
+  { key: 'segments', label: 'segments', element: <SegmentsPanel /> },
+  { key: 'stages', label: 'lifecycleStages', element: <StagesPanel /> },
+  { key: 'rules', label: 'automationRules', element: <RulesPanel /> },
+  { key: 'metrics', label: 'metricDefinitions', element: <MetricsPanel /> },
+  { key: 'custom-fields', label: 'customFields', element: <CustomFieldsPanel /> },
+  { key: 'users', label: 'usersRoles', admin: true, element: <UsersPanel /> },
+  { key: 'tokens', label: 'apiTokens', admin: true, element: <TokensPanel /> },
+  { key: 'write-keys', label: 'writeKeys', admin: true, element: <WriteKeysPanel /> },
+];
+
+export default function ConfigPage() {
+  const { t } = useI18n();
+  const { user } = useSession();
+  const location = useLocation();
+  const sections = SECTIONS.filter((s) => !s.admin || user.role === 'admin');
+  const current = location.pathname.split('/')[2] ?? sections[0]!.key;
+  return (
+    <div style={{ display: 'flex', gap: 24, alignItems: 'flex-start' }}>
+      <nav aria-label={t('configuration')} style={{ width: 200, flex: 'none' }}>
+        <Typography.Title level={4}>{t('configuration')}</Typography.Title>
+        <Menu
+          mode="inline"
+          selectedKeys={[current]}
+          items={sections.map((s) => ({
+            key: s.key,
+            label: <Link to={`/config/${s.key}`}>{t(s.label)}</Link>,
+          }))}
+        />
+      </nav>
+      <div style={{ flex: 1, minWidth: 0 }}>
+        <Routes>
+          <Route index element={<Navigate to={sections[0]!.key} replace />} />
+          {sections.map((s) => (
+            <Route key={s.key} path={s.key} element={s.element} />
+          ))}
+        </Routes>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,249 @@
+import { PlusOutlined } from '@ant-design/icons';
+import { App, Button, Card, Checkbox, Form, Input, Modal, Popconfirm, Select, Table, Tag } from 'antd';
+import { useState } from 'react';
+import {
+  useCustomFieldMutations,
+  useCustomFieldsQuery,
+  useMetricDefMutations,
+  useMetricDefsQuery,
+} from '../../api/hooks.ts';
+import type { CustomField, MetricDef } from '../../api/types.ts';
+import { QueryView } from '../../components/States.tsx';
+import { useI18n } from '../../i18n/i18n.tsx';
+
+const splitList = (s?: string) =>
+  (s ?? '')
+    .split(/[,，\n]/)
+    .map((x) => x.trim())
+    .filter(Boolean);
+
+export function MetricsPanel() {
+  const { t } = useI18n();
+  const { message } = App.useApp();
+  const metrics = useMetricDefsQuery();
+  const { create, remove } = useMetricDefMutations();
+  const [open, setOpen] = useState(false);
+  const [form] = Form.useForm();
+  return (
+    <Card
+      title={t('metricDefinitions')}
+      extra={
+        <Button icon={<PlusOutlined />} onClick={() => setOpen(true)}>
+          {t('create')}
+        </Button>
+      }
+    >
+      <QueryView query={metrics} isEmpty={(d) => d.items.length === 0}>
+        {(d) => (
+          <Table<MetricDef>
+            size="small"
+            rowKey="id"
+            pagination={false}
+            dataSource={d.items}
+            columns={[
+              { title: t('name'), dataIndex: 'name' },
+              { title: t('key'), dataIndex: 'key' },
+              { title: t('aggregation'), dataIndex: 'aggregation' },
+              { title: t('behaviour'), dataIndex: 'behaviour', render: (v: string) => <Tag>{v}</Tag> },
+              { title: t('eventNames'), dataIndex: 'eventNames', render: (v: string[]) => v.join(', ') },
+              {
+                title: '',
+                width: 90,
+                render: (_, m) => (
+                  <Popconfirm
+                    title={t('confirmDelete')}
+                    onConfirm={() => remove.mutate(m.id, { onError: (e) => void message.error(e.message) })}
+                  >
+                    <Button size="small" danger>
+                      {t('delete')}
+                    </Button>
+                  </Popconfirm>
+                ),
+              },
+            ]}
+          />
+        )}
+      </QueryView>
+      <Modal
+        open={open}
+        title={t('create')}
+        onCancel={() => setOpen(false)}
+        onOk={() => form.submit()}
+        confirmLoading={create.isPending}
+        destroyOnHidden
+      >
+        <Form
+          name="metric"
+          form={form}
+          layout="vertical"
+          preserve={false}
+          initialValues={{ aggregation: 'count', behaviour: 'basic' }}
+          onFinish={(v: {
+            key: string;
+            name: string;
+            aggregation: string;
+            behaviour: string;
+            events: string;
+            description?: string;
+          }) =>
+            create.mutate(
+              {
+                key: v.key,
+                name: v.name,
+                aggregation: v.aggregation,
+                behaviour: v.behaviour,
+                eventNames: splitList(v.events),
+                description: v.description || null,
+              },
+              { onSuccess: () => setOpen(false), onError: (e) => void message.error(e.message) },
+            )
+          }
+        >
+          <Form.Item
+            name="key"
+            label={t('key')}
+            rules={[{ required: true, pattern: /^[a-z][a-z0-9_]{0,62}$/ }]}
+          >
+            <Input />
+          </Form.Item>
+          <Form.Item name="name" label={t('name')} rules={[{ required: true }]}>
+            <Input />
+          </Form.Item>
+          <Form.Item name="description" label={t('description')}>
+            <Input />
+          </Form.Item>
+          <Form.Item name="aggregation" label={t('aggregation')}>
+            <Select
+              options={['count', 'distinct_users', 'sum', 'max'].map((v) => ({ value: v, label: v }))}
+            />
+          </Form.Item>
+          <Form.Item name="behaviour" label={t('behaviour')}>
+            <Select options={['basic', 'value'].map((v) => ({ value: v, label: v }))} />
+          </Form.Item>
+          <Form.Item
+            name="events"
+            label={t('eventNames')}
+            extra={t('optionsHelp')}
+            rules={[{ required: true }]}
+          >
+            <Input />
+          </Form.Item>
+        </Form>
+      </Modal>
+    </Card>
+  );
+}
+
+export function CustomFieldsPanel() {
+  const { t } = useI18n();
+  const { message } = App.useApp();
+  const fields = useCustomFieldsQuery();
+  const { create, remove } = useCustomFieldMutations();
+  const [open, setOpen] = useState(false);
+  const [form] = Form.useForm();
+  return (
+    <Card
+      title={t('customFields')}
+      extra={
+        <Button icon={<PlusOutlined />} onClick={() => setOpen(true)}>
+          {t('create')}
+        </Button>
+      }
+    >
+      <QueryView query={fields} isEmpty={(d) => d.items.length === 0}>
+        {(d) => (
+          <Table<CustomField>
+            size="small"
+            rowKey="id"
+            pagination={false}
+            dataSource={d.items}
+            columns={[
+              { title: t('name'), dataIndex: 'label' },
+              { title: t('key'), dataIndex: 'key' },
+              { title: t('type'), dataIndex: 'type' },
+              { title: t('options'), dataIndex: 'options', render: (v: string[]) => v.join('、') },
+              {
+                title: t('required'),
+                dataIndex: 'required',
+                render: (v: boolean) => (v ? t('yes') : t('no')),
+              },
+              {
+                title: '',
+                width: 90,
+                render: (_, f) => (
+                  <Popconfirm
+                    title={t('confirmDelete')}
+                    onConfirm={() => remove.mutate(f.id, { onError: (e) => void message.error(e.message) })}
+                  >
+                    <Button size="small" danger>
+                      {t('delete')}
+                    </Button>
+                  </Popconfirm>
+                ),
+              },
+            ]}
+          />
+        )}
+      </QueryView>
+      <Modal
+        open={open}
+        title={t('create')}
+        onCancel={() => setOpen(false)}
+        onOk={() => form.submit()}
+        confirmLoading={create.isPending}
+        destroyOnHidden
+      >
+        <Form
+          name="custom-field"
+          form={form}
+          layout="vertical"
+          preserve={false}
+          initialValues={{ type: 'text', required: false }}
+          onFinish={(v: {
+            key: string;
+            label: string;
+            type: CustomField['type'];
+            options?: string;
+            required: boolean;
+          }) =>
+            create.mutate(
+              {
+                key: v.key,
+                label: v.label,
+                type: v.type,
+                options: splitList(v.options),
+                required: v.required,
+              },
+              { onSuccess: () => setOpen(false), onError: (e) => void message.error(e.message) },
+            )
+          }
+        >
+          <Form.Item
+            name="key"
+            label={t('key')}
+            rules={[{ required: true, pattern: /^[a-z][a-z0-9_]{0,62}$/ }]}
+          >
+            <Input />
+          </Form.Item>
+          <Form.Item name="label" label={t('name')} rules={[{ required: true }]}>
+            <Input />
+          </Form.Item>
+          <Form.Item name="type" label={t('type')}>
+            <Select
+              options={['text', 'number', 'date', 'boolean', 'single_select', 'multi_select'].map((v) => ({
+                value: v,
+                label: v,
+              }))}
+            />
+          </Form.Item>
+          <Form.Item name="options" label={t('options')} extra={t('optionsHelp')}>
+            <Input />
+          </Form.Item>
+          <Form.Item name="required" valuePropName="checked">
+            <Checkbox>{t('required')}</Checkbox>
+          </Form.Item>
+        </Form>
+      </Modal>
+    </Card>
+  );
+}

@@ -1,0 +1,555 @@
+import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
+import {
+  Alert,
+  App,
+  Button,
+  Card,
+  Col,
+  Descriptions,
+  Form,
+  Input,
+  InputNumber,
+  Popconfirm,
+  Row,
+  Select,
+  Space,
+  Table,
+  Tag,
+  Typography,
+} from 'antd';
+import { useState } from 'react';
+import {
+  useCalibrationQuery,
+  useCatalogueQuery,
+  useHealthModelMutations,
+  useHealthModelsQuery,
+} from '../../api/hooks.ts';
+import type { Band, HealthModel } from '../../api/types.ts';
+import { Chart, statusColor } from '../../components/Chart.tsx';
+import { ErrorState, QueryView } from '../../components/States.tsx';
+import { formatNumber, formatPercent } from '../../format.ts';
+import { useI18n, useLabel } from '../../i18n/i18n.tsx';
+
+interface ComponentForm {
+  key: string;
+  name: string;
+  fact: string;
+  weight: number;
+  direction: 'higher_better' | 'lower_better';
+  kind: 'percentile' | 'linear';
+  min?: number;
+  max?: number;
+}
+interface ModelForm {
+  key: string;
+  name: string;
+  dimensions: { key: string; name: string; weight: number; components: ComponentForm[] }[];
+  bands: { key: string; zh: string; en: string; color: string; min: number }[];
+}
+
+function toForm(m: HealthModel): ModelForm {
+  return {
+    key: m.key,
+    name: m.name,
+    dimensions: m.dimensions.map((d) => ({
+      key: d.key,
+      name: d.name,
+      weight: d.weight,
+      components: d.components.map((c) => {
+        const n = c.normalisation as { kind: string; min?: number; max?: number };
+        return {
+          key: c.key,
+          name: c.name,
+          fact: c.fact,
+          weight: c.weight,
+          direction: (c.direction as ComponentForm['direction']) ?? 'higher_better',
+          kind: n.kind === 'linear' ? 'linear' : 'percentile',
+          min: n.min,
+          max: n.max,
+        };
+      }),
+    })),
+    bands: m.bands.map((b) => ({
+      key: b.key,
+      zh: b.label['zh-CN'],
+      en: b.label.en,
+      color: b.color,
+      min: b.min,
+    })),
+  };
+}
+
+/** A starting point for a new model: one usage dimension, and the bands in force today. */
+function starter(bands: Band[]): ModelForm {
+  return {
+    key: 'custom',
+    name: 'Custom health model',
+    dimensions: [
+      {
+        key: 'usage',
+        name: 'Usage',
+        weight: 1,
+        components: [
+          {
+            key: 'active_users',
+            name: 'Active users (30 days)',
+            fact: 'active_users_30d',
+            weight: 1,
+            direction: 'higher_better',
+            kind: 'percentile',
+          },
+        ],
+      },
+    ],
+    bands: bands.map((b) => ({
+      key: b.key,
+      zh: b.label['zh-CN'],
+      en: b.label.en,
+      color: b.color,
+      min: b.min,
+    })),
+  };
+}
+
+function toBody(v: ModelForm) {
+  return {
+    key: v.key,
+    name: v.name,
+    dimensions: v.dimensions.map((d) => ({
+      key: d.key,
+      name: d.name,
+      weight: d.weight,
+      components: d.components.map((c) => ({
+        key: c.key,
+        name: c.name,
+        fact: c.fact,
+        weight: c.weight,
+        direction: c.direction,
+        normalisation:
+          c.kind === 'linear' ? { kind: 'linear', min: c.min ?? 0, max: c.max ?? 1 } : { kind: 'percentile' },
+      })),
+    })),
+    bands: v.bands.map((b) => ({
+      key: b.key,
+      label: { 'zh-CN': b.zh, en: b.en },
+      color: b.color,
+      min: b.min,
+    })),
+  };
+}
+
+export function HealthModelsPanel() {
+  const { t } = useI18n();
+  const models = useHealthModelsQuery();
+  const calibration = useCalibrationQuery();
+  const [editing, setEditing] = useState<HealthModel | 'new' | null>(null);
+  return (
+    <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
+      <Card
+        title={t('healthModels')}
+        extra={
+          <Button icon={<PlusOutlined />} onClick={() => setEditing('new')} disabled={!calibration.data}>
+            {t('create')}
+          </Button>
+        }
+      >
+        <QueryView query={models}>
+          {(d) =>
+            d.items.length === 0 ? (
+              <Alert type="info" showIcon title={t('builtInModel')} />
+            ) : (
+              <Table<HealthModel>
+                size="small"
+                rowKey="id"
+                pagination={false}
+                dataSource={d.items}
+                columns={[
+                  { title: t('position'), dataIndex: 'position', width: 70 },
+                  { title: t('name'), dataIndex: 'name' },
+                  { title: t('key'), dataIndex: 'key' },
+                  {
+                    title: t('dimensions'),
+                    render: (_, m) => m.dimensions.map((x) => <Tag key={x.key}>{x.name}</Tag>),
+                  },
+                  {
+                    title: '',
+                    width: 80,
+                    render: (_, m) => (
+                      <Button size="small" onClick={() => setEditing(m)}>
+                        {t('edit')}
+                      </Button>
+                    ),
+                  },
+                ]}
+              />
+            )
+          }
+        </QueryView>
+      </Card>
+      {editing && calibration.data && (
+        <ModelEditor
+          key={editing === 'new' ? 'new' : editing.id}
+          model={editing === 'new' ? undefined : editing}
+          bands={calibration.data.currentBands}
+          onClose={() => setEditing(null)}
+        />
+      )}
+      <Backtest model={editing && editing !== 'new' ? editing.key : undefined} />
+    </Space>
+  );
+}
+
+function ModelEditor({ model, bands, onClose }: { model?: HealthModel; bands: Band[]; onClose: () => void }) {
+  const { t, locale } = useI18n();
+  const label = useLabel();
+  const { message } = App.useApp();
+  const [form] = Form.useForm<ModelForm>();
+  const catalogue = useCatalogueQuery();
+  const { preview, save, remove } = useHealthModelMutations();
+  const factOptions = (catalogue.data ?? [])
+    .filter((f) => f.type === 'number' && !f.key.startsWith('health.'))
+    .map((f) => ({ value: f.key, label: `${f.key} — ${f.description}` }));
+  const run = () => form.validateFields().then((v) => preview.mutate(toBody(v)));
+  return (
+    <Card title={model ? model.name : t('create')} extra={<Button onClick={onClose}>{t('close')}</Button>}>
+      <Form
+        name="health-model"
+        form={form}
+        layout="vertical"
+        initialValues={model ? toForm(model) : starter(bands)}
+      >
+        <Row gutter={8}>
+          <Col span={8}>
+            <Form.Item
+              name="key"
+              label={t('key')}
+              rules={[{ required: true, pattern: /^[a-z][a-z0-9_]{0,62}$/ }]}
+            >
+              <Input disabled={!!model} />
+            </Form.Item>
+          </Col>
+          <Col span={16}>
+            <Form.Item name="name" label={t('name')} rules={[{ required: true }]}>
+              <Input />
+            </Form.Item>
+          </Col>
+        </Row>
+        <Typography.Title level={5}>{t('dimensions')}</Typography.Title>
+        <Form.List name="dimensions">
+          {(dims, { add: addDim, remove: removeDim }) => (
+            <>
+              {dims.map((d) => (
+                <Card key={d.key} size="small" style={{ marginBottom: 8 }}>
+                  <Row gutter={8}>
+                    <Col span={6}>
+                      <Form.Item name={[d.name, 'key']} label={t('key')} rules={[{ required: true }]}>
+                        <Input />
+                      </Form.Item>
+                    </Col>
+                    <Col span={10}>
+                      <Form.Item name={[d.name, 'name']} label={t('name')} rules={[{ required: true }]}>
+                        <Input />
+                      </Form.Item>
+                    </Col>
+                    <Col span={6}>
+                      <Form.Item name={[d.name, 'weight']} label={t('weight')} rules={[{ required: true }]}>
+                        <InputNumber min={0.001} max={1000} style={{ width: '100%' }} />
+                      </Form.Item>
+                    </Col>
+                    <Col span={2} style={{ paddingTop: 30 }}>
+                      <Button
+                        aria-label={t('delete')}
+                        icon={<DeleteOutlined />}
+                        onClick={() => removeDim(d.name)}
+                      />
+                    </Col>
+                  </Row>
+                  <Form.List name={[d.name, 'components']}>
+                    {(comps, { add, remove: removeComp }) => (
+                      <>
+                        {comps.map((c) => (
+                          <Row gutter={8} key={c.key}>
+                            <Col span={4}>
+                              <Form.Item name={[c.name, 'key']} label={t('key')} rules={[{ required: true }]}>
+                                <Input />
+                              </Form.Item>
+                            </Col>
+                            <Col span={5}>
+                              <Form.Item
+                                name={[c.name, 'name']}
+                                label={t('name')}
+                                rules={[{ required: true }]}
+                              >
+                                <Input />
+                              </Form.Item>
+                            </Col>
+                            <Col span={6}>
+                              <Form.Item
+                                name={[c.name, 'fact']}
+                                label={t('fact')}
+                                rules={[{ required: true }]}
+                              >
+                                <Select showSearch options={factOptions} />
+                              </Form.Item>
+                            </Col>
+                            <Col span={3}>
+                              <Form.Item
+                                name={[c.name, 'weight']}
+                                label={t('weight')}
+                                rules={[{ required: true }]}
+                              >
+                                <InputNumber min={0.001} style={{ width: '100%' }} />
+                              </Form.Item>
+                            </Col>
+                            <Col span={5}>
+                              <Form.Item name={[c.name, 'kind']} label="normalisation">
+                                <Select
+                                  options={[
+                                    { value: 'percentile', label: 'percentile' },
+                                    { value: 'linear', label: 'linear' },
+                                  ]}
+                                />
+                              </Form.Item>
+                              <Form.Item noStyle shouldUpdate>
+                                {() =>
+                                  form.getFieldValue(['dimensions', d.name, 'components', c.name, 'kind']) ===
+                                  'linear' ? (
+                                    <Space.Compact>
+                                      <Form.Item name={[c.name, 'min']} noStyle>
+                                        <InputNumber aria-label="min" placeholder="min" />
+                                      </Form.Item>
+                                      <Form.Item name={[c.name, 'max']} noStyle>
+                                        <InputNumber aria-label="max" placeholder="max" />
+                                      </Form.Item>
+                                    </Space.Compact>
+                                  ) : null
+                                }
+                              </Form.Item>
+                              <Form.Item name={[c.name, 'direction']} noStyle>
+                                <Select
+                                  size="small"
+                                  style={{ marginTop: 4, width: '100%' }}
+                                  options={[
+                                    { value: 'higher_better', label: 'higher_better' },
+                                    { value: 'lower_better', label: 'lower_better' },
+                                  ]}
+                                />
+                              </Form.Item>
+                            </Col>
+                            <Col span={1} style={{ paddingTop: 30 }}>
+                              <Button
+                                aria-label={t('delete')}
+                                size="small"
+                                icon={<DeleteOutlined />}
+                                onClick={() => removeComp(c.name)}
+                              />
+                            </Col>
+                          </Row>
+                        ))}
+                        <Button
+                          size="small"
+                          icon={<PlusOutlined />}
+                          onClick={() => add({ weight: 1, kind: 'percentile', direction: 'higher_better' })}
+                        >
+                          {t('components')}
+                        </Button>
+                      </>
+                    )}
+                  </Form.List>
+                </Card>
+              ))}
+              <Button icon={<PlusOutlined />} onClick={() => addDim({ weight: 1, components: [] })}>
+                {t('dimensions')}
+              </Button>
+            </>
+          )}
+        </Form.List>
+        <Typography.Title level={5} style={{ marginTop: 16 }}>
+          {t('bands')}
+        </Typography.Title>
+        <Form.List name="bands">
+          {(items, { add, remove: removeBand }) => (
+            <>
+              {items.map((b) => (
+                <Row gutter={8} key={b.key}>
+                  {(['key', 'zh', 'en', 'color'] as const).map((f) => (
+                    <Col span={5} key={f}>
+                      <Form.Item
+                        name={[b.name, f]}
+                        rules={[{ required: true }]}
+                        label={f === 'key' ? t('key') : f === 'color' ? 'color' : f}
+                      >
+                        <Input />
+                      </Form.Item>
+                    </Col>
+                  ))}
+                  <Col span={3}>
+                    <Form.Item name={[b.name, 'min']} label={t('minScore')} rules={[{ required: true }]}>
+                      <InputNumber min={0} max={100} />
+                    </Form.Item>
+                  </Col>
+                  <Col span={1} style={{ paddingTop: 30 }}>
+                    <Button
+                      aria-label={t('delete')}
+                      icon={<DeleteOutlined />}
+                      onClick={() => removeBand(b.name)}
+                    />
+                  </Col>
+                </Row>
+              ))}
+              <Button icon={<PlusOutlined />} onClick={() => add({ color: 'blue', min: 0 })}>
+                {t('bands')}
+              </Button>
+            </>
+          )}
+        </Form.List>
+        <Space style={{ marginTop: 16 }}>
+          <Button onClick={() => void run()} loading={preview.isPending}>
+            {t('preview')}
+          </Button>
+          <Button
+            type="primary"
+            loading={save.isPending}
+            onClick={() =>
+              form.validateFields().then((v) =>
+                save.mutate(
+                  { id: model?.id, model: toBody(v) },
+                  {
+                    onSuccess: () => {
+                      void message.success(t('saved'));
+                      onClose();
+                    },
+                    onError: (e) => void message.error(e.message),
+                  },
+                ),
+              )
+            }
+          >
+            {t('save')}
+          </Button>
+          {model && (
+            <Popconfirm
+              title={t('confirmDelete')}
+              onConfirm={() => remove.mutate(model.id, { onSuccess: onClose })}
+            >
+              <Button danger>{t('delete')}</Button>
+            </Popconfirm>
+          )}
+        </Space>
+      </Form>
+      {preview.error && <ErrorState error={preview.error} />}
+      {preview.data && (
+        <Row gutter={16} style={{ marginTop: 16 }}>
+          <Col span={12}>
+            <Typography.Text strong>{t('distribution')}</Typography.Text>
+            <Chart
+              label={t('distribution')}
+              style={{ height: 220 }}
+              option={{
+                tooltip: {},
+                grid: { left: 40, right: 16, top: 16, bottom: 24 },
+                xAxis: {
+                  type: 'category',
+                  data: preview.data.distribution.map((d) => label(d.label, d.status ?? t('noStatus'))),
+                },
+                yAxis: { type: 'value', minInterval: 1 },
+                series: [
+                  {
+                    type: 'bar',
+                    label: { show: true, position: 'top' },
+                    data: preview.data.distribution.map((d) => ({
+                      value: d.count,
+                      itemStyle: { color: statusColor(d.color) },
+                    })),
+                  },
+                ],
+              }}
+            />
+          </Col>
+          <Col span={12}>
+            <Typography.Text strong>
+              {t('movers')}: {formatNumber(preview.data.changes.total, locale)}
+            </Typography.Text>
+            <Table
+              size="small"
+              rowKey="accountId"
+              pagination={{ pageSize: 6 }}
+              dataSource={preview.data.changes.items}
+              columns={[
+                { title: t('name'), dataIndex: 'name' },
+                {
+                  title: t('from'),
+                  render: (_, r) => `${r.before.status ?? '—'} ${formatNumber(r.before.score, locale)}`,
+                },
+                {
+                  title: t('to'),
+                  render: (_, r) => `${r.after.status ?? '—'} ${formatNumber(r.after.score, locale)}`,
+                },
+              ]}
+            />
+          </Col>
+        </Row>
+      )}
+    </Card>
+  );
+}
+
+function Backtest({ model }: { model?: string }) {
+  const { t, locale } = useI18n();
+  const label = useLabel();
+  const calibration = useCalibrationQuery(model ? { model } : {});
+  return (
+    <Card title={t('backtest')} data-testid="backtest">
+      <QueryView query={calibration}>
+        {(c) => (
+          <Row gutter={16}>
+            <Col span={10}>
+              <Descriptions size="small" column={1}>
+                <Descriptions.Item label={t('healthModels')}>{c.model.name}</Descriptions.Item>
+                <Descriptions.Item label={t('renewed')}>{c.backtest.renewed}</Descriptions.Item>
+                <Descriptions.Item label={t('churned')}>{c.backtest.churned}</Descriptions.Item>
+                <Descriptions.Item label="AUC">{formatNumber(c.backtest.auc, locale, 2)}</Descriptions.Item>
+              </Descriptions>
+            </Col>
+            <Col span={14}>
+              <Table
+                size="small"
+                pagination={false}
+                rowKey="k"
+                dataSource={[
+                  { k: 'current', name: t('currentBands'), bands: c.currentBands, ...c.backtest.current },
+                  { k: 'proposed', name: t('proposedBands'), bands: c.proposedBands, ...c.backtest.proposed },
+                ]}
+                columns={[
+                  { title: '', dataIndex: 'name' },
+                  {
+                    title: t('bands'),
+                    render: (_, r) =>
+                      r.bands.map((b: Band) => (
+                        <Tag key={b.key} color={statusColor(b.color)}>
+                          {label(b.label, b.key)} ≥ {b.min}
+                        </Tag>
+                      )),
+                  },
+                  { title: t('flagged'), dataIndex: 'flagged', align: 'right' },
+                  {
+                    title: t('precision'),
+                    dataIndex: 'precision',
+                    align: 'right',
+                    render: (v: number | null) => formatPercent(v, locale),
+                  },
+                  {
+                    title: t('recall'),
+                    dataIndex: 'recall',
+                    align: 'right',
+                    render: (v: number | null) => formatPercent(v, locale),
+                  },
+                ]}
+              />
+            </Col>
+          </Row>
+        )}
+      </QueryView>
+    </Card>
+  );
+}

@@ -1,0 +1,435 @@
+import { Card, Col, List, Row, Select, Space, Statistic, Table, Tag, Typography } from 'antd';
+import { Link, useNavigate, useSearchParams } from 'react-router-dom';
+import {
+  useAccountStatesQuery,
+  useAccountStatesSummaryQuery,
+  useAccountsArrSumQuery,
+  useAccountsHealthQuery,
+  useAccountsQuery,
+  useStagesQuery,
+  useTieringSchemesQuery,
+  useUsersQuery,
+} from '../../api/hooks.ts';
+import type { Account, AccountStatesSummary } from '../../api/types.ts';
+import { Chart, statusColor } from '../../components/Chart.tsx';
+import { EmptyState, ErrorState, Loading, QueryView } from '../../components/States.tsx';
+import { addDays, day, formatMoney, formatNumber } from '../../format.ts';
+import { useI18n, useLabel } from '../../i18n/i18n.tsx';
+import { useSession } from '../../session.tsx';
+import { tiersOf } from '../accounts/conditions.ts';
+import { NotificationsCard } from '../notifications/Notifications.tsx';
+import { MyTasksCard } from '../tasks/MyTasksCard.tsx';
+
+/** A health drop this large over 7 days puts the account on the workbench. */
+const DROP_POINTS = 5;
+
+export default function Workbench() {
+  const { t } = useI18n();
+  const { user, isManager } = useSession();
+  const [params, setParams] = useSearchParams();
+  // CSMs see their own accounts; managers and admins may look at one CSM's book or everyone's.
+  const ownerId = isManager ? (params.get('owner') ?? '') : user.id;
+  const users = useUsersQuery({ active: 'true' });
+  // One request counts every status, tier and stage (from the stored state of the last recompute).
+  const summary = useAccountStatesSummaryQuery(ownerId || undefined);
+
+  return (
+    <Space orientation="vertical" size="large" style={{ width: '100%' }}>
+      <div
+        style={{
+          display: 'flex',
+          justifyContent: 'space-between',
+          alignItems: 'center',
+          flexWrap: 'wrap',
+          gap: 12,
+        }}
+      >
+        <Typography.Title level={2} style={{ margin: 0 }}>
+          {t('workbench')}
+        </Typography.Title>
+        {isManager && (
+          <Space>
+            <label htmlFor="wb-owner">{t('viewAs')}</label>
+            <Select
+              id="wb-owner"
+              style={{ width: 240 }}
+              value={ownerId}
+              showSearch={{ optionFilterProp: 'label' }}
+              onChange={(v) => setParams(v ? { owner: v } : {})}
+              options={[
+                { value: '', label: t('allAccounts') },
+                { value: user.id, label: `${t('myAccounts')} (${user.name})` },
+                ...(users.data?.items ?? [])
+                  .filter((u) => u.id !== user.id && (u.role === 'csm' || u.role === 'manager'))
+                  .map((u) => ({ value: u.id, label: u.name })),
+              ]}
+            />
+          </Space>
+        )}
+      </div>
+      <Row gutter={[16, 16]}>
+        <Col xs={24} xl={12}>
+          <HealthCard summary={summary} ownerId={ownerId} />
+        </Col>
+        <Col xs={24} xl={12}>
+          <RenewalsCard ownerId={ownerId} ready={!!summary.data} />
+        </Col>
+        <Col xs={24} xl={12}>
+          <StagesCard summary={summary.data} ownerId={ownerId} />
+        </Col>
+        <Col xs={24} xl={12}>
+          <TiersCard summary={summary.data} ownerId={ownerId} />
+        </Col>
+        <Col xs={24} xl={14}>
+          <MyTasksCard assigneeId={ownerId || 'me'} ready={!!summary.data} />
+        </Col>
+        <Col xs={24} xl={10}>
+          <NotificationsCard />
+        </Col>
+        <Col xs={24}>
+          <DroppedCard ownerId={ownerId} ready={!!summary.data} />
+        </Col>
+      </Row>
+    </Space>
+  );
+}
+
+function accountsLink(ownerId: string, filter: Record<string, string>) {
+  const q = new URLSearchParams(filter);
+  if (ownerId) q.set('owner', ownerId);
+  return `/accounts?${q.toString()}`;
+}
+
+function HealthCard({
+  summary,
+  ownerId,
+}: {
+  summary: { data?: AccountStatesSummary; error: unknown; isPending: boolean; refetch: () => unknown };
+  ownerId: string;
+}) {
+  const { t, locale } = useI18n();
+  const label = useLabel();
+  const navigate = useNavigate();
+  const bands = summary.data?.bands ?? [];
+  const pending = summary.isPending;
+  const error = summary.error;
+  const rows = bands.map((b) => ({
+    band: b,
+    count: summary.data?.health.find((h) => h.status === b.key)?.count ?? 0,
+  }));
+  const unscored = summary.data ? summary.data.accounts - rows.reduce((n, r) => n + r.count, 0) : 0;
+  const open = (key: string) => navigate(accountsLink(ownerId, { health: key }));
+  return (
+    <Card
+      title={t('healthDistribution')}
+      extra={<Typography.Text type="secondary">{t('clickToList')}</Typography.Text>}
+    >
+      {error ? (
+        <ErrorState error={error} onRetry={() => void summary.refetch()} />
+      ) : pending ? (
+        <Loading />
+      ) : (
+        <Row gutter={16} align="middle">
+          <Col span={12}>
+            <Chart
+              label={t('healthDistribution')}
+              style={{ height: 200 }}
+              onClick={(p) => open(bands[p.dataIndex]!.key)}
+              option={{
+                tooltip: { trigger: 'item' },
+                series: [
+                  {
+                    type: 'pie',
+                    radius: ['45%', '75%'],
+                    label: { show: false },
+                    data: rows.map((r) => ({
+                      name: label(r.band.label, r.band.key),
+                      value: r.count,
+                      itemStyle: { color: statusColor(r.band.color) },
+                    })),
+                  },
+                ],
+              }}
+            />
+          </Col>
+          <Col span={12}>
+            <Space orientation="vertical" style={{ width: '100%' }}>
+              {rows.map((r) => (
+                <Link
+                  key={r.band.key}
+                  to={accountsLink(ownerId, { health: r.band.key })}
+                  data-testid={`health-${r.band.key}`}
+                  style={{
+                    display: 'flex',
+                    justifyContent: 'space-between',
+                    padding: '6px 10px',
+                    borderRadius: 6,
+                    background: '#fafafa',
+                  }}
+                >
+                  <Space>
+                    <span
+                      style={{
+                        width: 10,
+                        height: 10,
+                        borderRadius: 5,
+                        display: 'inline-block',
+                        background: statusColor(r.band.color),
+                      }}
+                    />
+                    <span>{label(r.band.label, r.band.key)}</span>
+                  </Space>
+                  <strong data-testid={`health-count-${r.band.key}`}>{formatNumber(r.count, locale)}</strong>
+                </Link>
+              ))}
+              {unscored > 0 && (
+                <Typography.Text type="secondary" style={{ padding: '0 10px' }}>
+                  {t('noStatus')}: {formatNumber(unscored, locale)}
+                </Typography.Text>
+              )}
+            </Space>
+          </Col>
+        </Row>
+      )}
+    </Card>
+  );
+}
+
+function CountsBar({
+  title,
+  items,
+  ownerId,
+  param,
+  testId,
+}: {
+  title: string;
+  items: { key: string; name: string; count: number }[] | undefined;
+  ownerId: string;
+  param: string;
+  testId: string;
+}) {
+  const { t } = useI18n();
+  const navigate = useNavigate();
+  if (!items) return <Loading />;
+  if (!items.length) return <EmptyState />;
+  const data = items;
+  return (
+    <div data-testid={testId}>
+      <Chart
+        label={title}
+        style={{ height: Math.max(160, data.length * 34) }}
+        onClick={(p) => navigate(accountsLink(ownerId, { [param]: data[p.dataIndex]!.key }))}
+        option={{
+          tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+          grid: { left: 8, right: 40, top: 8, bottom: 8, containLabel: true },
+          xAxis: { type: 'value', minInterval: 1 },
+          yAxis: { type: 'category', inverse: true, data: data.map((d) => d.name) },
+          series: [
+            {
+              type: 'bar',
+              data: data.map((d) => d.count),
+              label: { show: true, position: 'right' },
+              itemStyle: { color: '#1677ff' },
+            },
+          ],
+        }}
+      />
+      <Typography.Text type="secondary">
+        {data.map((d) => `${d.name} ${d.count}`).join(' · ')} — {t('clickToList')}
+      </Typography.Text>
+    </div>
+  );
+}
+
+function StagesCard({ summary, ownerId }: { summary?: AccountStatesSummary; ownerId: string }) {
+  const { t } = useI18n();
+  const stages = useStagesQuery();
+  const items =
+    stages.data && summary
+      ? stages.data.items.map((s) => ({
+          key: s.key,
+          name: s.name,
+          count: summary.stages.find((x) => x.stage === s.key)?.count ?? 0,
+        }))
+      : undefined;
+  return (
+    <Card title={t('stageDistribution')}>
+      {stages.error ? (
+        <ErrorState error={stages.error} onRetry={() => void stages.refetch()} />
+      ) : (
+        <CountsBar
+          title={t('stageDistribution')}
+          items={items}
+          ownerId={ownerId}
+          param="stage"
+          testId="stage-distribution"
+        />
+      )}
+    </Card>
+  );
+}
+
+function TiersCard({ summary, ownerId }: { summary?: AccountStatesSummary; ownerId: string }) {
+  const { t } = useI18n();
+  const schemes = useTieringSchemesQuery();
+  const active = schemes.data?.items.find((s) => s.active);
+  // The active scheme's tiers in its order, then any other tier accounts still hold (overrides).
+  const keys = active ? tiersOf(active) : [];
+  for (const x of summary?.tiers ?? []) if (x.tier && !keys.includes(x.tier)) keys.push(x.tier);
+  const items =
+    schemes.data && summary
+      ? keys.map((k) => ({ key: k, name: k, count: summary.tiers.find((x) => x.tier === k)?.count ?? 0 }))
+      : undefined;
+  return (
+    <Card
+      title={t('tierMix')}
+      extra={active ? <Typography.Text type="secondary">{active.name}</Typography.Text> : null}
+    >
+      {schemes.error ? (
+        <ErrorState error={schemes.error} onRetry={() => void schemes.refetch()} />
+      ) : (
+        <CountsBar title={t('tierMix')} items={items} ownerId={ownerId} param="tier" testId="tier-mix" />
+      )}
+    </Card>
+  );
+}
+
+/** `ready`: the status counts are in, so secondary requests no longer compete with them. */
+function RenewalsCard({ ownerId, ready }: { ownerId: string; ready: boolean }) {
+  const { t, locale } = useI18n();
+  const { me } = useSession();
+  const today = day();
+  const query = {
+    ownerId: ownerId || undefined,
+    renewalFrom: today,
+    renewalTo: addDays(today, 90),
+    sort: 'renewalDate',
+  };
+  // The table shows the soonest; the ARR at stake adds up every renewing account, page by page.
+  const renewals = useAccountsQuery({ ...query, limit: 50, includeTotal: 'true' });
+  const atStake = useAccountsArrSumQuery(query, ready);
+  const currency = me.workspace.baseCurrency;
+  return (
+    <Card
+      title={t('renewals90')}
+      extra={
+        <Link to={accountsLink(ownerId, { renewalWithin: '90', sort: 'renewalDate' })}>{t('accounts')}</Link>
+      }
+    >
+      <QueryView query={renewals} isEmpty={(d) => d.items.length === 0} empty={t('noRenewals')}>
+        {(data) => (
+          <Space orientation="vertical" style={{ width: '100%' }}>
+            <Row gutter={16}>
+              <Col span={12}>
+                <Statistic
+                  title={t('accounts')}
+                  value={data.total ?? data.items.length}
+                  valueRender={() => (
+                    <span data-testid="renewals-count">
+                      {formatNumber(data.total ?? data.items.length, locale)}
+                    </span>
+                  )}
+                />
+              </Col>
+              <Col span={12}>
+                <Statistic
+                  title={t('arrAtStake')}
+                  value={atStake.data?.sum ?? 0}
+                  valueRender={() => (
+                    <span data-testid="renewals-arr">
+                      {atStake.data
+                        ? formatMoney(atStake.data.sum, currency, locale)
+                        : atStake.error
+                          ? '—'
+                          : '…'}
+                    </span>
+                  )}
+                />
+              </Col>
+            </Row>
+            <Table<Account>
+              size="small"
+              rowKey="id"
+              pagination={false}
+              scroll={{ y: 180 }}
+              dataSource={data.items}
+              columns={[
+                {
+                  title: t('name'),
+                  dataIndex: 'name',
+                  render: (_, a) => <Link to={`/accounts/${a.id}`}>{a.name}</Link>,
+                },
+                { title: t('renewalDate'), dataIndex: 'renewalDate', width: 120 },
+                {
+                  title: t('arr'),
+                  dataIndex: 'arr',
+                  align: 'right',
+                  width: 130,
+                  render: (v: number) => formatMoney(v, currency, locale),
+                },
+              ]}
+            />
+          </Space>
+        )}
+      </QueryView>
+    </Card>
+  );
+}
+
+function DroppedCard({ ownerId, ready }: { ownerId: string; ready: boolean }) {
+  const { t, locale } = useI18n();
+  const dropped = useAccountStatesQuery(
+    {
+      ownerId: ownerId || undefined,
+      trendBelow: -DROP_POINTS,
+      sort: 'healthTrend7d',
+      limit: 10,
+      includeTotal: 'true',
+    },
+    ready,
+  );
+  const sample = dropped.data?.items ?? [];
+  const health = useAccountsHealthQuery(
+    sample.map((s) => s.accountId),
+    ready,
+  );
+  return (
+    <Card
+      title={t('healthDropped')}
+      extra={
+        dropped.data?.total !== undefined ? (
+          <Typography.Text type="secondary">{t('accountsCount', { n: dropped.data.total })}</Typography.Text>
+        ) : null
+      }
+    >
+      <QueryView query={dropped} isEmpty={(d) => d.items.length === 0} empty={t('noDrops')}>
+        {() => (
+          <List
+            data-testid="dropped-list"
+            dataSource={sample}
+            renderItem={(s, i) => {
+              const h = health[i]?.data;
+              const worst = h?.change?.movedBy
+                .filter((m) => m.change < 0)
+                .sort((a, b) => a.change - b.change)[0];
+              return (
+                <List.Item extra={<Tag color="red">{formatNumber(s.healthTrend7d, locale, 1)}</Tag>}>
+                  <List.Item.Meta
+                    title={<Link to={`/accounts/${s.accountId}`}>{s.name}</Link>}
+                    description={
+                      worst
+                        ? `${t('topReason')}: ${worst.name} (${formatNumber(worst.change, locale, 1)})`
+                        : health[i]?.isPending
+                          ? t('loading')
+                          : '—'
+                    }
+                  />
+                </List.Item>
+              );
+            }}
+          />
+        )}
+      </QueryView>
+    </Card>
+  );
+}

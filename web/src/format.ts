@@ -1,0 +1,45 @@
+import type { Locale } from './api/types.ts';
+
+const intl = (l: Locale) => (l === 'en' ? 'en-US' : 'zh-CN');
+
+export function formatMoney(v: number | null | undefined, currency: string, locale: Locale): string {
+  if (v === null || v === undefined) return '—';
+  return new Intl.NumberFormat(intl(locale), {
+    style: 'currency',
+    currency,
+    maximumFractionDigits: 0,
+  }).format(v);
+}
+export function formatNumber(v: number | null | undefined, locale: Locale, digits = 0): string {
+  if (v === null || v === undefined || Number.isNaN(v)) return '—';
+  return new Intl.NumberFormat(intl(locale), { maximumFractionDigits: digits }).format(v);
+}
+/** A ratio (0.25) as a percentage (25%). */
+export function formatPercent(v: number | null | undefined, locale: Locale, digits = 0): string {
+  if (v === null || v === undefined || Number.isNaN(v)) return '—';
+  return new Intl.NumberFormat(intl(locale), { style: 'percent', maximumFractionDigits: digits }).format(v);
+}
+export function formatDateTime(iso: string | null | undefined, locale: Locale): string {
+  if (!iso) return '—';
+  return new Intl.DateTimeFormat(intl(locale), { dateStyle: 'medium', timeStyle: 'short' }).format(
+    new Date(iso),
+  );
+}
+/** Today, or `offset` days from it, as YYYY-MM-DD in the browser's zone. */
+export function day(offset = 0, from = new Date()): string {
+  const d = new Date(from.getFullYear(), from.getMonth(), from.getDate() + offset);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+}
+/** Adds days to a YYYY-MM-DD day. */
+export function addDays(d: string, n: number): string {
+  const [y, m, dd] = d.split('-').map(Number);
+  return day(n, new Date(y!, m! - 1, dd!));
+}
+/** A string as a quoted literal of the condition language. */
+export const quote = (s: string) => JSON.stringify(s);
+/** Whole days from one YYYY-MM-DD day to another. */
+export function daysBetween(from: string, to: string): number {
+  const t = (d: string) => Date.UTC(Number(d.slice(0, 4)), Number(d.slice(5, 7)) - 1, Number(d.slice(8, 10)));
+  return Math.round((t(to) - t(from)) / 86_400_000);
+}

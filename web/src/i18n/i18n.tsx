@@ -1,0 +1,55 @@
+import { createContext, type ReactNode, useCallback, useContext, useMemo, useState } from 'react';
+import type { Locale } from '../api/types.ts';
+import { type MessageKey, messages } from './messages.ts';
+
+const STORAGE_KEY = 'steward.locale';
+
+export function initialLocale(): Locale {
+  const stored = typeof localStorage === 'undefined' ? null : localStorage.getItem(STORAGE_KEY);
+  if (stored === 'en' || stored === 'zh-CN') return stored;
+  return typeof navigator !== 'undefined' && navigator.language.toLowerCase().startsWith('en')
+    ? 'en'
+    : 'zh-CN';
+}
+
+export type Translate = (key: MessageKey, vars?: Record<string, string | number>) => string;
+
+interface I18n {
+  locale: Locale;
+  setLocale: (l: Locale) => void;
+  t: Translate;
+}
+
+const I18nContext = createContext<I18n | null>(null);
+
+export function I18nProvider({ children }: { children: ReactNode }) {
+  const [locale, setLocaleState] = useState<Locale>(initialLocale);
+  const setLocale = useCallback((l: Locale) => {
+    setLocaleState(l);
+    localStorage.setItem(STORAGE_KEY, l);
+    document.documentElement.lang = l;
+  }, []);
+  const t = useCallback<Translate>(
+    (key, vars) => {
+      let s: string = messages[key][locale === 'en' ? 0 : 1];
+      if (vars) for (const [k, v] of Object.entries(vars)) s = s.replaceAll(`{${k}}`, String(v));
+      return s;
+    },
+    [locale],
+  );
+  const value = useMemo(() => ({ locale, setLocale, t }), [locale, setLocale, t]);
+  return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;
+}
+
+export function useI18n(): I18n {
+  const v = useContext(I18nContext);
+  if (!v) throw new Error('useI18n outside I18nProvider');
+  return v;
+}
+
+/** A `{ 'zh-CN', en }` label from the API in the current language. */
+export function useLabel() {
+  const { locale } = useI18n();
+  return (label: { 'zh-CN': string; en: string } | null | undefined, fallback = '') =>
+    label ? (label[locale] ?? label.en) : fallback;
+}
