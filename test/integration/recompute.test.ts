@@ -118,6 +118,8 @@ describe('recompute', () => {
     const before = await t.deps.db
       .selectFrom('state_changes')
       .select((eb) => eb.fn.countAll<number>().as('n'))
+      // Other test files recompute their own workspaces on the shared PostgreSQL database.
+      .where('workspace_id', '=', ws.workspace.id)
       .executeTakeFirstOrThrow();
     const res = await client(t.app, ws.users.admin.token).post('/api/v1/recompute', {});
     expect(res.body.items[0].changes).toEqual({
@@ -130,6 +132,8 @@ describe('recompute', () => {
     const after = await t.deps.db
       .selectFrom('state_changes')
       .select((eb) => eb.fn.countAll<number>().as('n'))
+      // Other test files recompute their own workspaces on the shared PostgreSQL database.
+      .where('workspace_id', '=', ws.workspace.id)
       .executeTakeFirstOrThrow();
     expect(Number(after.n)).toBe(Number(before.n));
   });
