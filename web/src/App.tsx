@@ -1,5 +1,6 @@
 import {
   AppstoreOutlined,
+  CalendarOutlined,
   CheckSquareOutlined,
   DashboardOutlined,
   LogoutOutlined,
@@ -27,6 +28,7 @@ const AccountsPage = lazy(() => import('./features/accounts/AccountsPage.tsx'));
 const Account360 = lazy(() => import('./features/account360/Account360.tsx'));
 const ConfigPage = lazy(() => import('./features/config/ConfigPage.tsx'));
 const TasksPage = lazy(() => import('./features/tasks/TasksPage.tsx'));
+const RenewalsPage = lazy(() => import('./features/renewals/RenewalsPage.tsx'));
 
 export function App() {
   const { locale, setLocale } = useI18n();
@@ -68,6 +70,7 @@ function Shell() {
     { key: 'workbench', icon: <DashboardOutlined />, label: <Link to="/workbench">{t('workbench')}</Link> },
     { key: 'accounts', icon: <TeamOutlined />, label: <Link to="/accounts">{t('accounts')}</Link> },
     { key: 'tasks', icon: <CheckSquareOutlined />, label: <Link to="/tasks">{t('tasks')}</Link> },
+    { key: 'renewals', icon: <CalendarOutlined />, label: <Link to="/renewals">{t('renewals')}</Link> },
     ...(isManager
       ? [{ key: 'config', icon: <SettingOutlined />, label: <Link to="/config">{t('configuration')}</Link> }]
       : []),
@@ -117,6 +120,7 @@ function Shell() {
                 <Route path="/accounts" element={<AccountsPage />} />
                 <Route path="/accounts/:id" element={<Account360 />} />
                 <Route path="/tasks" element={<TasksPage />} />
+                <Route path="/renewals" element={<RenewalsPage />} />
                 <Route path="/config/*" element={isManager ? <ConfigPage /> : <Navigate to="/" replace />} />
                 <Route
                   path="*"

@@ -281,6 +281,12 @@ export const messages = {
   skippedCol: ['Skipped', '跳过'],
   errorsCol: ['Errors', '错误'],
   details: ['Details', '详情'],
+  renewals: ['Renewals', '续约'],
+  months: ['Months', '月数'],
+  nextMonths: ['Next {n} months', '未来 {n} 个月'],
+  pipelineByMonth: ['ARR up for renewal by month and health risk', '按月份和健康风险的待续约 ARR'],
+  probability: ['Probability', '续约概率'],
+  weightedArr: ['Weighted ARR', '加权 ARR'],
 } as const;
 
 export type MessageKey = keyof typeof messages;
