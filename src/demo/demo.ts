@@ -211,7 +211,10 @@ export async function generateDemo(
     (base: Ctx) =>
     (day: string, hour = 10): Ctx => {
       const clamped = day > day0 ? day0 : day;
-      return { ...base, now: () => new Date(`${clamped}T${String(hour).padStart(2, '0')}:00:00+08:00`) };
+      const instant = new Date(`${clamped}T${String(hour).padStart(2, '0')}:00:00+08:00`);
+      // Never after now: run before 10:00 Shanghai time, "today at 10:00" would be in the future.
+      const now = ctx.now();
+      return { ...base, now: () => (instant > now ? now : instant) };
     };
   const password = generatePassword(); // demo staff sign in only after an admin resets their password
   // Emails are unique across the installation, so staff of each demo workspace get their own
