@@ -50,7 +50,7 @@ function ruleSet(): { trigger: Trigger; condition: string | null }[] {
         percent: 5 + (i % 20),
         within: i % 3 ? 'all' : 'tier',
       },
-      { type: 'no_value', days: [7, 14, 30][i % 3]! },
+      { type: 'no_value', days: [7, 30, 90][i % 3]! },
       { type: 'renewal_within', days: 30 + (i % 4) * 30 },
       { type: 'health_drop', points: 10, days: 7 },
       { type: 'state_change', kind: 'tier' },

@@ -462,6 +462,14 @@ describe('inbound webhook trigger', () => {
       ).status,
     ).toBe(404);
     expect(await tasksOf(id)).toHaveLength(1);
+    // A rotated secret replaces the old one at once.
+    expect((await csm.post(`/api/v1/rules/${id}/rotate-secret`)).status).toBe(403);
+    const rotated = await manager.post(`/api/v1/rules/${id}/rotate-secret`);
+    expect(rotated.status).toBe(200);
+    expect(rotated.body.secret).not.toBe(secret);
+    expect((await hook.post(path, { externalId: 'AU-MID', eventId: 'evt-2' })).status).toBe(401);
+    const fresh = client(t.app, null, { 'x-steward-secret': rotated.body.secret });
+    expect((await fresh.post(path, { externalId: 'AU-MID', eventId: 'evt-2' })).body.ran).toBe(true);
   });
 });
 

@@ -120,24 +120,30 @@ export async function getEffectiveness({ ctx, input }: { ctx: Ctx; input: Effect
     return tier;
   };
 
-  // Per start day: every account's (tier, start score, score after each horizon), built once.
-  const cohorts = new Map<
-    string,
-    { account: string; tier: string | null; s0: number; after: (number | undefined)[] }[]
-  >();
+  // Per start day: every account's (tier, start score, score after each horizon), built once, by
+  // account and by tier (peers are looked up within the tier only).
+  type Entry = { account: string; tier: string | null; s0: number; after: (number | undefined)[] };
+  const cohorts = new Map<string, { byAccount: Map<string, Entry>; byTier: Map<string | null, Entry[]> }>();
   const cohort = (day: string) => {
     let c = cohorts.get(day);
     if (c) return c;
-    c = [];
+    c = { byAccount: new Map(), byTier: new Map() };
     for (const [account, s] of series) {
       const s0 = scoreNear(s, day);
       if (s0 === undefined) continue;
-      c.push({
+      const e: Entry = {
         account,
         tier: tierAt(account, day),
         s0,
         after: HORIZONS.map((h) => scoreNear(s, addDays(day, h))),
-      });
+      };
+      c.byAccount.set(account, e);
+      let list = c.byTier.get(e.tier);
+      if (!list) {
+        list = [];
+        c.byTier.set(e.tier, list);
+      }
+      list.push(e);
     }
     cohorts.set(day, c);
     return c;
@@ -165,13 +171,13 @@ export async function getEffectiveness({ ctx, input }: { ctx: Ctx; input: Effect
       for (const e of events) {
         if (addDays(e.day, h) > end) continue;
         const c = cohort(e.day);
-        const me = c.find((x) => x.account === e.account);
+        const me = c.byAccount.get(e.account);
         const s1 = me?.after[hi];
         if (!me || s1 === undefined) continue;
         actedDeltas.push(s1 - me.s0);
         const peers: number[] = [];
-        for (const x of c) {
-          if (x.account === e.account || x.tier !== me.tier || Math.abs(x.s0 - me.s0) > q.band) continue;
+        for (const x of c.byTier.get(me.tier) ?? []) {
+          if (x.account === e.account || Math.abs(x.s0 - me.s0) > q.band) continue;
           const after = x.after[hi];
           if (after === undefined) continue;
           // Not acted on by this rule or playbook within the horizon either side.

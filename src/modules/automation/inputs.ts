@@ -84,6 +84,9 @@ export async function loadFactsForDay(ctx: Ctx, day: string): Promise<Map<string
   return facts;
 }
 
+/** Value-metric windows every facts record totals (metrics.<key>.total_7d, _30d, _90d). */
+const FACT_WINDOWS = new Set([7, 30, 90]);
+
 /** The day's events and the history the given rules' triggers need, beside the facts. */
 export async function loadDayInputs(
   ctx: Ctx,
@@ -118,21 +121,34 @@ export async function loadDayInputs(
   const valueActive = new Map<number, Set<string>>();
   const valueDays = [...new Set(needs.flatMap((n) => (n.valueDays ? [n.valueDays] : [])))];
   if (valueDays.length) {
-    const valueMetrics = (await loadMetrics(ctx)).filter((m) => m.behaviour === 'value').map((m) => m.id);
-    const longest = Math.max(...valueDays);
-    const rows = valueMetrics.length
-      ? await ctx.db
-          .selectFrom('metric_daily')
-          .select(['account_id', (eb) => eb.fn.max('day').as('last')])
-          .where('workspace_id', '=', ws)
-          .where('metric_id', 'in', valueMetrics)
-          .where('value', '>', 0)
-          .where('day', '>', addDays(day, -longest))
-          .where('day', '<=', day)
-          .groupBy('account_id')
-          .execute()
-      : [];
-    for (const days of valueDays) {
+    const valueMetrics = (await loadMetrics(ctx)).filter((m) => m.behaviour === 'value');
+    // 7, 30 and 90 days are windows the facts already total: no scan of the rollups.
+    const fromFacts = valueDays.filter((d) => FACT_WINDOWS.has(d));
+    for (const days of fromFacts) {
+      const keys = valueMetrics.map((m) => `metrics.${m.key}.total_${days}d`);
+      const active = new Set<string>();
+      for (const [id, f] of facts) if (keys.some((k) => Number(f[k] ?? 0) > 0)) active.add(id);
+      valueActive.set(days, active);
+    }
+    const other = valueDays.filter((d) => !FACT_WINDOWS.has(d));
+    const rows =
+      other.length && valueMetrics.length
+        ? await ctx.db
+            .selectFrom('metric_daily')
+            .select(['account_id', (eb) => eb.fn.max('day').as('last')])
+            .where('workspace_id', '=', ws)
+            .where(
+              'metric_id',
+              'in',
+              valueMetrics.map((m) => m.id),
+            )
+            .where('value', '>', 0)
+            .where('day', '>', addDays(day, -Math.max(...other)))
+            .where('day', '<=', day)
+            .groupBy('account_id')
+            .execute()
+        : [];
+    for (const days of other) {
       const from = addDays(day, -days);
       valueActive.set(days, new Set(rows.filter((r) => String(r.last) > from).map((r) => r.account_id)));
     }

@@ -312,7 +312,8 @@ export const DEFAULT_PLAYBOOKS: CreatePlaybook[] = [
         key: 'adoption',
         name: '使用引导 / Adoption guidance',
         everyDays: 90,
-        when: 'breadth < 0.15 or depth < 0.25',
+        // Low against peers of the same tier: absolute bars depend too much on seats and features.
+        when: 'percentile(breadth within tier) <= 15 or percentile(depth within tier) <= 15',
         action: {
           type: 'create_task',
           title: '{{name}} 使用引导：广度 {{breadth | percent}}，深度 {{depth | percent}}',

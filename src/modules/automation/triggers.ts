@@ -185,15 +185,25 @@ export function matchRule(
   env: (accountId: string) => ConditionEnv,
 ): Match[] {
   const out: Match[] = [];
+  // Only percentile conditions read the env: skip building one per account for the others.
+  const ranked = spec.condition !== null && readsPercentile(spec.condition);
+  const none = {};
   for (const [accountId, reason] of triggerMatches(spec.trigger, inputs)) {
     const f = inputs.facts.get(accountId)!;
-    if (spec.condition && !evaluateCondition(spec.condition, f, env(accountId))) continue;
+    if (spec.condition && !evaluateCondition(spec.condition, f, ranked ? env(accountId) : none)) continue;
     out.push({ accountId, reason });
   }
   const arr = (id: string) => Number(inputs.facts.get(id)?.arr ?? 0);
   // Big accounts first when the per-run maximum cuts the list (seed 000: 大客看性).
   out.sort((a, b) => arr(b.accountId) - arr(a.accountId) || (a.accountId < b.accountId ? -1 : 1));
   return out;
+}
+
+function readsPercentile(c: Condition): boolean {
+  if ('and' in c) return c.and.some(readsPercentile);
+  if ('or' in c) return c.or.some(readsPercentile);
+  if ('not' in c) return readsPercentile(c.not);
+  return 'percentile' in c;
 }
 
 export type LimitState = {
