@@ -70,3 +70,39 @@ describe('buildFacts usage windows', () => {
     expect(f['metrics.runs.yoy']).toBeCloseTo((last30 - yearAgo) / yearAgo, 12);
   });
 });
+
+describe('buildFacts with its scans split over two connections', () => {
+  it('builds the same facts as one connection', async () => {
+    const { ctx } = ws;
+    const metrics = await Promise.all(
+      ['a', 'b', 'c'].map((key) =>
+        createMetric({
+          ctx,
+          input: { key: `split_${key}`, name: key, eventNames: [key], aggregation: 'count' },
+        }),
+      ),
+    );
+    const accounts = await Promise.all(
+      [1, 2, 3, 4].map((n) => createAccount({ ctx, input: { name: `Split ${n}`, externalId: `S${n}` } })),
+    );
+    await ctx.db
+      .insertInto('metric_daily')
+      .values(
+        metrics.flatMap((m, i) =>
+          accounts.map((a, j) => ({
+            workspace_id: ctx.workspace.id,
+            metric_id: m.id,
+            account_id: a.id,
+            day: addDays(DAY, -(i + j)),
+            value: 10 * i + j + 1,
+          })),
+        ),
+      )
+      .execute();
+    const one = await buildFacts(ctx, null, DAY, { parallelScansFrom: Number.POSITIVE_INFINITY });
+    const two = await buildFacts(ctx, null, DAY, { parallelScansFrom: 0 });
+    expect(two.size).toBe(one.size);
+    for (const [id, f] of one) expect(two.get(id)).toEqual(f);
+    expect(two.get(accounts[3]!.id)!['metrics.split_c.total_7d']).toBe(24);
+  });
+});

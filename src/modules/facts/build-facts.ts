@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Ctx } from '../../context.ts';
 import { parseJson } from '../../db/dialect.ts';
+import { openReadWorker } from '../../db/read-worker.ts';
 import { addDays, dayInZone, daysBetween } from '../../time.ts';
 import { fromMinor, loadDefinitions } from '../accounts/index.ts';
 import { loadFeatures, loadMetrics, summaryWindows } from '../metrics/index.ts';
@@ -10,6 +11,8 @@ import { NOTE_TYPES } from '../timeline/index.ts';
 export type Facts = Record<string, unknown>;
 
 const BATCH = 500;
+/** Below this many accounts the scans are quick and a second connection is not worth its start. */
+const PARALLEL_SCANS_FROM = 2000;
 
 /** Each metric's facts (`metrics.<key>.<fact>`), in the order a record lists them. */
 const METRIC_FACTS = [
@@ -121,6 +124,7 @@ export async function buildFacts(
   ctx: Ctx,
   accountIds: readonly string[] | null,
   day: string,
+  options: { parallelScansFrom?: number } = {},
 ): Promise<Map<string, Facts>> {
   const ws = ctx.workspace.id;
   // fromMinor(x, base) is x / 10 ** digits, but builds an Intl.NumberFormat per call: once is enough.
@@ -278,112 +282,128 @@ export async function buildFacts(
     return sql`case when ${test} then ${sql.ref(column)} end`;
   };
   const inWindows = sql<boolean>`((day >= ${w.last90.from} and day <= ${w.last90.to}) or (day >= ${w.yearAgo30.from} and day <= ${w.yearAgo30.to}))`;
-  for (const m of metrics) {
-    const distinct = m.aggregation === 'distinct_users';
-    const rows = distinct
-      ? await inBatches(ids, (b) =>
-          scope(
-            ctx.db
-              .selectFrom('metric_user_days')
-              .select('account_id')
-              .select(
-                names.map((k, i) => sql<number>`count(distinct ${within(windows[i]!, 'user_key')})`.as(k)),
-              )
-              .where('workspace_id', '=', ws)
-              .where('metric_id', '=', m.id)
-              .where(inWindows)
-              .groupBy('account_id'),
-            b,
-          ).execute(),
-        )
-      : await inBatches(ids, (b) =>
-          scope(
-            ctx.db
-              .selectFrom('metric_daily')
-              .select('account_id')
-              .select(
-                names.map((k, i) =>
-                  (m.aggregation === 'max'
-                    ? sql<number>`max(${within(windows[i]!, 'value')})`
-                    : sql<number>`sum(${within(windows[i]!, 'value')})`
-                  ).as(k),
-                ),
-              )
-              .where('workspace_id', '=', ws)
-              .where('metric_id', '=', m.id)
-              .where(inWindows)
-              .groupBy('account_id'),
-            b,
-          ).execute(),
-        );
-    // Per account position, six window totals side by side: no object per account and metric.
-    const totals = new Float64Array(records.length * 6);
-    for (const r of rows as Record<string, unknown>[]) {
-      const at = position.get(r.account_id as string);
-      if (at === undefined) continue;
-      const o = at * 6;
-      totals[o] = Number(r.last7 ?? 0);
-      totals[o + 1] = Number(r.prior7 ?? 0);
-      totals[o + 2] = Number(r.last30 ?? 0);
-      totals[o + 3] = Number(r.prior30 ?? 0);
-      totals[o + 4] = Number(r.last90 ?? 0);
-      totals[o + 5] = Number(r.yearAgo30 ?? 0);
-    }
-    // Ranks are among all accounts of the workspace (no usage = 0), whatever subset is built.
-    let ranks: Float64Array;
-    if (ids === null) {
-      const last30 = new Float64Array(records.length);
-      for (let i = 0; i < records.length; i++) last30[i] = totals[i * 6 + 2]!;
-      ranks = percentileRankArray(last30);
-    } else {
-      const all = await ctx.db.selectFrom('accounts').select('id').where('workspace_id', '=', ws).execute();
-      const last30 = await (distinct
-        ? ctx.db
+  const metricQuery = (m: (typeof metrics)[number], batch: readonly string[] | null) =>
+    m.aggregation === 'distinct_users'
+      ? scope(
+          ctx.db
             .selectFrom('metric_user_days')
-            .select(['account_id', sql<number>`count(distinct user_key)`.as('v')])
+            .select('account_id')
+            .select(
+              names.map((k, i) => sql<number>`count(distinct ${within(windows[i]!, 'user_key')})`.as(k)),
+            )
             .where('workspace_id', '=', ws)
             .where('metric_id', '=', m.id)
-            .where('day', '>=', w.last30.from)
-            .where('day', '<=', w.last30.to)
-            .groupBy('account_id')
-            .execute()
-        : ctx.db
+            .where(inWindows)
+            .groupBy('account_id'),
+          batch,
+        )
+      : scope(
+          ctx.db
             .selectFrom('metric_daily')
-            .select([
-              'account_id',
-              (m.aggregation === 'max' ? sql<number>`max(value)` : sql<number>`sum(value)`).as('v'),
-            ])
+            .select('account_id')
+            .select(
+              names.map((k, i) =>
+                (m.aggregation === 'max'
+                  ? sql<number>`max(${within(windows[i]!, 'value')})`
+                  : sql<number>`sum(${within(windows[i]!, 'value')})`
+                ).as(k),
+              ),
+            )
             .where('workspace_id', '=', ws)
             .where('metric_id', '=', m.id)
-            .where('day', '>=', w.last30.from)
-            .where('day', '<=', w.last30.to)
-            .groupBy('account_id')
-            .execute());
-      const byId = new Map(last30.map((r) => [r.account_id, Number(r.v)]));
-      const population = new Map(all.map((a) => [a.id, byId.get(a.id) ?? 0]));
-      const rankById = percentileRanks(population);
-      ranks = Float64Array.from(accountOrder, (id) => rankById.get(id) ?? Number.NaN);
+            .where(inWindows)
+            .groupBy('account_id'),
+          batch,
+        );
+  // Every account's scans are the bulk of a recompute: on SQLite, every other metric's scan runs on
+  // a second connection in another thread while this one runs the next (measured 16 s -> 9 s for
+  // 20 metrics over 36M rollup rows on two cores). Results are still used one at a time, in order.
+  const side =
+    ids === null && records.length >= (options.parallelScansFrom ?? PARALLEL_SCANS_FROM) && metrics.length > 1
+      ? openReadWorker(ctx)
+      : undefined;
+  const sideRows = new Map<number, Promise<Record<string, unknown>[]>>();
+  if (side) {
+    for (let i = 0; i < metrics.length; i += 2)
+      sideRows.set(i, side.run(metricQuery(metrics[i]!, null).compile()));
+    // A failed side query is reported where its rows are awaited, not as an unhandled rejection.
+    for (const p of sideRows.values()) p.catch(() => {});
+  }
+  try {
+    for (const [index, m] of metrics.entries()) {
+      const distinct = m.aggregation === 'distinct_users';
+      const rows = (await sideRows.get(index)) ?? (await inBatches(ids, (b) => metricQuery(m, b).execute()));
+      // Per account position, six window totals side by side: no object per account and metric.
+      const totals = new Float64Array(records.length * 6);
+      for (const r of rows as Record<string, unknown>[]) {
+        const at = position.get(r.account_id as string);
+        if (at === undefined) continue;
+        const o = at * 6;
+        totals[o] = Number(r.last7 ?? 0);
+        totals[o + 1] = Number(r.prior7 ?? 0);
+        totals[o + 2] = Number(r.last30 ?? 0);
+        totals[o + 3] = Number(r.prior30 ?? 0);
+        totals[o + 4] = Number(r.last90 ?? 0);
+        totals[o + 5] = Number(r.yearAgo30 ?? 0);
+      }
+      // Ranks are among all accounts of the workspace (no usage = 0), whatever subset is built.
+      let ranks: Float64Array;
+      if (ids === null) {
+        const last30 = new Float64Array(records.length);
+        for (let i = 0; i < records.length; i++) last30[i] = totals[i * 6 + 2]!;
+        ranks = percentileRankArray(last30);
+      } else {
+        const all = await ctx.db.selectFrom('accounts').select('id').where('workspace_id', '=', ws).execute();
+        const last30 = await (distinct
+          ? ctx.db
+              .selectFrom('metric_user_days')
+              .select(['account_id', sql<number>`count(distinct user_key)`.as('v')])
+              .where('workspace_id', '=', ws)
+              .where('metric_id', '=', m.id)
+              .where('day', '>=', w.last30.from)
+              .where('day', '<=', w.last30.to)
+              .groupBy('account_id')
+              .execute()
+          : ctx.db
+              .selectFrom('metric_daily')
+              .select([
+                'account_id',
+                (m.aggregation === 'max' ? sql<number>`max(value)` : sql<number>`sum(value)`).as('v'),
+              ])
+              .where('workspace_id', '=', ws)
+              .where('metric_id', '=', m.id)
+              .where('day', '>=', w.last30.from)
+              .where('day', '<=', w.last30.to)
+              .groupBy('account_id')
+              .execute());
+        const byId = new Map(last30.map((r) => [r.account_id, Number(r.v)]));
+        const population = new Map(all.map((a) => [a.id, byId.get(a.id) ?? 0]));
+        const rankById = percentileRanks(population);
+        ranks = Float64Array.from(accountOrder, (id) => rankById.get(id) ?? Number.NaN);
+      }
+      // The keys once per metric, not once per account.
+      const p = `metrics.${m.key}.`;
+      const k = Object.fromEntries(METRIC_FACTS.map((n) => [n, p + n])) as Record<
+        (typeof METRIC_FACTS)[number],
+        string
+      >;
+      for (let i = 0; i < records.length; i++) {
+        const f = records[i]!;
+        const o = i * 6;
+        const last7 = totals[o]!;
+        const last30 = totals[o + 2]!;
+        f[k.total_7d] = last7;
+        f[k.total_30d] = last30;
+        f[k.total_90d] = totals[o + 4]!;
+        f[k.wow] = change(last7, totals[o + 1]!);
+        f[k.mom] = change(last30, totals[o + 3]!);
+        f[k.last30_vs_prior30] = f[k.mom];
+        f[k.yoy] = change(last30, totals[o + 5]!);
+        f[k.percentile] = Number.isNaN(ranks[i]!) ? null : ranks[i]!;
+      }
     }
-    // The keys once per metric, not once per account.
-    const p = `metrics.${m.key}.`;
-    const k = Object.fromEntries(METRIC_FACTS.map((n) => [n, p + n])) as Record<
-      (typeof METRIC_FACTS)[number],
-      string
-    >;
-    for (let i = 0; i < records.length; i++) {
-      const f = records[i]!;
-      const o = i * 6;
-      const last7 = totals[o]!;
-      const last30 = totals[o + 2]!;
-      f[k.total_7d] = last7;
-      f[k.total_30d] = last30;
-      f[k.total_90d] = totals[o + 4]!;
-      f[k.wow] = change(last7, totals[o + 1]!);
-      f[k.mom] = change(last30, totals[o + 3]!);
-      f[k.last30_vs_prior30] = f[k.mom];
-      f[k.yoy] = change(last30, totals[o + 5]!);
-      f[k.percentile] = Number.isNaN(ranks[i]!) ? null : ranks[i]!;
-    }
+  } finally {
+    await side?.close();
   }
 
   // Breadth and depth.
