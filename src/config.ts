@@ -35,9 +35,9 @@ const Env = z.object({
     .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL such as smtp://user:pass@host:587')
     .optional(),
   STEWARD_MAIL_FROM: z.string().min(3).default('Steward <steward@localhost>'),
-  // Heap limit of the recompute's worker thread (see modules/recompute/worker.ts): ~3 KB of live
-  // facts per account, so the default serves a few hundred thousand accounts.
-  STEWARD_RECOMPUTE_HEAP_MB: z.coerce.number().int().min(128).max(65_536).default(1536),
+  // Heap limit of the recompute's worker thread (see modules/recompute/worker.ts): ~3.5 KB live
+  // per account with 20 metrics, so the default serves about 200,000 accounts.
+  STEWARD_RECOMPUTE_HEAP_MB: z.coerce.number().int().min(128).max(65_536).default(1024),
 });
 
 export type DatabaseTarget = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };

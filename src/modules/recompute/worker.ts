@@ -3,8 +3,8 @@
 // in-process, a 100,000-account recompute held the event loop for half a minute), and with a
 // bounded heap. The bound matters beyond out-of-memory safety: V8 lets an old generation grow up to
 // 4x its live size before a full collection when the heap limit is large (the default here is
-// several GB), so a recompute whose live set is ~300 MB reached 1.3 GB RSS in-process; under a
-// 1.5 GB limit V8 grows it at most ~1.8x (measured peak under 1 GB for 100,000 accounts).
+// several GB), so a recompute whose live set is ~350 MB reached 1.3 GB RSS in-process; under a
+// 1 GB limit V8 grows it at most ~1.5x (see README, bench:recompute, for the measured peak).
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Config } from '../../config.ts';
