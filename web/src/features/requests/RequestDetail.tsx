@@ -35,7 +35,7 @@ export function StatusSelect({
     <Select<RequestStatus>
       aria-label={label}
       size="small"
-      style={{ width: 150 }}
+      style={{ width: value === undefined ? 240 : 150 }}
       value={value}
       placeholder={placeholder}
       disabled={disabled}
@@ -201,10 +201,10 @@ export function RankedDetail({ item }: { item: RankedItem }) {
   const { update } = useRequestMutations();
   return (
     <Row gutter={[16, 16]}>
-      <Col xs={24} xl={12}>
+      <Col xs={24} lg={12}>
         <PriorityReasons priority={item.priority} testId="priority-reasons" />
       </Col>
-      <Col xs={24} xl={12}>
+      <Col xs={24} lg={12}>
         <AccountsTable accounts={item.accounts} />
       </Col>
       <Col span={24}>

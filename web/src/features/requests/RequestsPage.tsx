@@ -127,7 +127,6 @@ export default function RequestsPage() {
               rowKey={keyOf}
               pagination={false}
               dataSource={d.items}
-              scroll={{ x: 'max-content' }}
               rowSelection={
                 canGroup
                   ? {
@@ -172,7 +171,7 @@ export default function RequestsPage() {
                   title: t('whyRanked'),
                   key: 'why',
                   render: (_v, r) => (
-                    <Space size={2} wrap style={{ maxWidth: 320 }}>
+                    <Space size={2} wrap style={{ maxWidth: 280 }}>
                       {r.priority.factors.map((f) => (
                         <Tag key={f.key} bordered={false}>
                           {factorLabel(t, f.key)} +{formatNumber(f.points, locale, 1)}
