@@ -144,7 +144,7 @@ export default function RequestsPage() {
                   render: (v: string, r) => (
                     <Space size={4} wrap>
                       <strong>{v}</strong>
-                      {r.kind === 'group' && (
+                      {r.kind === 'group' && r.requestCount > 1 && (
                         <Tag color="geekblue">{t('grouped', { n: r.requestCount })}</Tag>
                       )}
                       {r.priority.highValue && <Tag color="gold">{t('highValue')}</Tag>}
@@ -205,12 +205,12 @@ export default function RequestsPage() {
                   title: t('requestType'),
                   key: 'type',
                   render: (_v, r) => (
-                    <span>
-                      {r.types.map((x) => reqTypeLabel(t, x)).join(', ')}
+                    <div style={{ minWidth: 96 }}>
+                      <div>{r.types.map((x) => reqTypeLabel(t, x)).join(', ')}</div>
                       {r.productAreas.length > 0 && (
-                        <Typography.Text type="secondary"> · {r.productAreas.join(', ')}</Typography.Text>
+                        <Typography.Text type="secondary">{r.productAreas.join(', ')}</Typography.Text>
                       )}
-                    </span>
+                    </div>
                   ),
                 },
                 {
