@@ -157,4 +157,62 @@ describe('the web app in Chromium', () => {
     await screenshot(viewer, 'account-360-viewer');
     await viewerContext.close();
   });
+
+  it('logs a request on the Requests page and shows it ranked with its reasons', async () => {
+    const stamp = Date.now().toString(36);
+    const area = `E2E-${stamp}`;
+    type AccountPage = { items: { id: string; name: string }[] };
+    const [target, other] = (await admin.get<AccountPage>('/accounts?limit=2&sort=name')).items;
+    // Another account already asked for much the same: the form should say "looks like #N".
+    const earlier = await admin.post<{ id: string; number: number }>('/requests', {
+      accountId: other!.id,
+      title: `Bulk export of ${stamp} invoices to Excel`,
+      productArea: area,
+    });
+    await page.getByRole('link', { name: /^(Requests|客户需求)$/ }).click();
+    await page.waitForURL(/\/requests$/);
+    await page.getByTestId('ranked-requests').waitFor();
+    await page.getByRole('button', { name: /(Log request|登记需求)$/ }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel(/^(Account|客户)$/).fill(target!.name);
+    await page
+      .locator('.ant-select-dropdown .ant-select-item-option', { hasText: target!.name })
+      .first()
+      .click();
+    const title = `Bulk export ${stamp} invoices to Excel spreadsheets`;
+    await dialog.getByLabel(/^(Title|标题)$/).fill(title);
+    await dialog.getByTestId('similar-requests').getByText(`#${earlier.number}`).waitFor();
+    await dialog.getByLabel(/^(Product area|产品模块)$/).fill(area);
+    await dialog.getByRole('button', { name: /^(Create|新 ?建)$/ }).click();
+    await dialog.waitFor({ state: 'hidden' });
+
+    type Req = { id: string; title: string; accountId: string; productArea: string | null };
+    const created = (
+      await admin.get<{ items: Req[] }>(`/requests?accountId=${target!.id}&limit=200`)
+    ).items.find((r) => r.title === title);
+    expect(created).toMatchObject({ productArea: area });
+    type Ranked = {
+      items: {
+        title: string;
+        accounts: { name: string; requestIds: string[] }[];
+        priority: { score: number; factors: { key: string }[] };
+      }[];
+    };
+    const ranked = await admin.get<Ranked>(`/requests/ranked?productArea=${encodeURIComponent(area)}`);
+    const item = ranked.items.find((i) => i.accounts.some((a) => a.requestIds.includes(created!.id)));
+    expect(item).toBeDefined();
+    expect(item!.priority.factors.length).toBeGreaterThan(0);
+
+    await page.getByLabel(/^(Product area|产品模块)$/).fill(area);
+    await page.getByLabel(/^(Product area|产品模块)$/).press('Enter');
+    const rows = page.locator('[data-testid="ranked-requests"] tbody tr.ant-table-row');
+    await expect.poll(() => rows.count()).toBe(ranked.items.length);
+    const row = rows.filter({ hasText: item!.title });
+    await row.locator('.ant-table-row-expand-icon').click();
+    const reasons = page.locator('[data-testid="priority-reasons"] tbody tr.ant-table-row');
+    await expect.poll(() => reasons.count()).toBe(item!.priority.factors.length);
+    await page.locator('.ant-table-expanded-row').getByRole('link', { name: target!.name }).first().waitFor();
+    await page.locator('.ant-message-notice').waitFor({ state: 'detached', timeout: 10_000 });
+    await screenshot(page, 'requests');
+  });
 });

@@ -4,6 +4,7 @@ import {
   CheckSquareOutlined,
   DashboardOutlined,
   LogoutOutlined,
+  MessageOutlined,
   SettingOutlined,
   TeamOutlined,
 } from '@ant-design/icons';
@@ -29,6 +30,7 @@ const Account360 = lazy(() => import('./features/account360/Account360.tsx'));
 const ConfigPage = lazy(() => import('./features/config/ConfigPage.tsx'));
 const TasksPage = lazy(() => import('./features/tasks/TasksPage.tsx'));
 const RenewalsPage = lazy(() => import('./features/renewals/RenewalsPage.tsx'));
+const RequestsPage = lazy(() => import('./features/requests/RequestsPage.tsx'));
 
 export function App() {
   const { locale, setLocale } = useI18n();
@@ -71,6 +73,7 @@ function Shell() {
     { key: 'accounts', icon: <TeamOutlined />, label: <Link to="/accounts">{t('accounts')}</Link> },
     { key: 'tasks', icon: <CheckSquareOutlined />, label: <Link to="/tasks">{t('tasks')}</Link> },
     { key: 'renewals', icon: <CalendarOutlined />, label: <Link to="/renewals">{t('renewals')}</Link> },
+    { key: 'requests', icon: <MessageOutlined />, label: <Link to="/requests">{t('requests')}</Link> },
     ...(isManager
       ? [{ key: 'config', icon: <SettingOutlined />, label: <Link to="/config">{t('configuration')}</Link> }]
       : []),
@@ -121,6 +124,7 @@ function Shell() {
                 <Route path="/accounts/:id" element={<Account360 />} />
                 <Route path="/tasks" element={<TasksPage />} />
                 <Route path="/renewals" element={<RenewalsPage />} />
+                <Route path="/requests" element={<RequestsPage />} />
                 <Route path="/config/*" element={isManager ? <ConfigPage /> : <Navigate to="/" replace />} />
                 <Route
                   path="*"

@@ -9,7 +9,10 @@ type Permission =
   | 'notes:write'
   | 'settings:write'
   | 'users:manage'
-  | 'keys:manage';
+  | 'keys:manage'
+  | 'requests:write'
+  | 'requests:group'
+  | 'renewals:write';
 type Grant = 'all' | 'team' | 'none';
 const TABLE: Record<Role, Record<Permission, Grant>> = {
   admin: {
@@ -20,6 +23,9 @@ const TABLE: Record<Role, Record<Permission, Grant>> = {
     'settings:write': 'all',
     'users:manage': 'all',
     'keys:manage': 'all',
+    'requests:write': 'all',
+    'requests:group': 'all',
+    'renewals:write': 'all',
   },
   manager: {
     'accounts:update': 'all',
@@ -29,6 +35,9 @@ const TABLE: Record<Role, Record<Permission, Grant>> = {
     'settings:write': 'all',
     'users:manage': 'none',
     'keys:manage': 'none',
+    'requests:write': 'all',
+    'requests:group': 'all',
+    'renewals:write': 'all',
   },
   csm: {
     'accounts:update': 'team',
@@ -38,6 +47,9 @@ const TABLE: Record<Role, Record<Permission, Grant>> = {
     'settings:write': 'none',
     'users:manage': 'none',
     'keys:manage': 'none',
+    'requests:write': 'all',
+    'requests:group': 'all',
+    'renewals:write': 'team',
   },
   viewer: {
     'accounts:update': 'none',
@@ -47,6 +59,9 @@ const TABLE: Record<Role, Record<Permission, Grant>> = {
     'settings:write': 'none',
     'users:manage': 'none',
     'keys:manage': 'none',
+    'requests:write': 'none',
+    'requests:group': 'none',
+    'renewals:write': 'none',
   },
 };
 

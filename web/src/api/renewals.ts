@@ -1,6 +1,6 @@
 // Renewals and revenue (issue 7's API): types and hooks.
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { get } from './client.ts';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api, get } from './client.ts';
 import type { Page } from './types.ts';
 
 export interface Renewal {
@@ -15,6 +15,8 @@ export interface Renewal {
   closed: boolean;
   probability: number;
   forecastCategory: string;
+  probabilityReason: string | null;
+  forecastReason: string | null;
   expectedArr: number;
   weightedArr: number;
   ownerId: string | null;
@@ -55,4 +57,57 @@ export function useRenewalsQuery(query: {
     placeholderData: keepPreviousData,
     staleTime: 60_000,
   });
+}
+
+export const OPEN_STAGES = ['not_started', 'in_negotiation', 'committed'] as const;
+export const EDITABLE_FORECASTS = ['commit', 'probable', 'at_risk'] as const;
+export const OUTCOMES = ['renewed', 'expanded', 'downgraded', 'churned'] as const;
+export const CHURN_REASONS = [
+  'price',
+  'budget_cut',
+  'competitor',
+  'product_fit',
+  'missing_feature',
+  'poor_adoption',
+  'support_experience',
+  'champion_left',
+  'acquired_or_merged',
+  'business_closed',
+  'other',
+] as const;
+export type UpdateRenewalInput = {
+  stage?: (typeof OPEN_STAGES)[number];
+  probability?: number | null;
+  probabilityReason?: string;
+  forecastCategory?: (typeof EDITABLE_FORECASTS)[number] | null;
+  forecastReason?: string;
+};
+export type RecordOutcomeInput = {
+  outcome: (typeof OUTCOMES)[number];
+  amount?: number;
+  churnReason?: (typeof CHURN_REASONS)[number];
+  churnNote?: string;
+  closedOn?: string;
+};
+
+export function useRenewalMutations() {
+  const qc = useQueryClient();
+  const done = (r: Renewal) =>
+    Promise.all([
+      qc.invalidateQueries({ queryKey: ['renewals'] }),
+      qc.invalidateQueries({ queryKey: ['revenue/forecast'] }),
+      qc.invalidateQueries({ queryKey: ['accounts', r.accountId] }),
+    ]);
+  return {
+    update: useMutation({
+      mutationFn: ({ id, ...input }: UpdateRenewalInput & { id: string }) =>
+        api<Renewal>('PATCH', `/renewals/${id}`, { body: input }),
+      onSuccess: done,
+    }),
+    outcome: useMutation({
+      mutationFn: ({ id, ...input }: RecordOutcomeInput & { id: string }) =>
+        api<Renewal>('POST', `/renewals/${id}/outcome`, { body: input }),
+      onSuccess: done,
+    }),
+  };
 }

@@ -21,6 +21,7 @@ import { ErrorState, Loading, QueryView } from '../../components/States.tsx';
 import { addDays, day, daysBetween, formatMoney, formatNumber, formatPercent } from '../../format.ts';
 import { useI18n, useLabel } from '../../i18n/i18n.tsx';
 import { useSession } from '../../session.tsx';
+import { AccountRequests } from '../requests/AccountRequests.tsx';
 import { AccountTasks } from '../tasks/AccountTasks.tsx';
 import { EditAccountButton } from './EditAccount.tsx';
 import { TimelinePanel } from './TimelinePanel.tsx';
@@ -57,6 +58,7 @@ export default function Account360() {
               items={[
                 { key: 'timeline', label: t('timeline'), children: <TimelinePanel account={a} /> },
                 { key: 'tasks', label: t('tasks'), children: <AccountTasks account={a} /> },
+                { key: 'requests', label: t('requests'), children: <AccountRequests account={a} /> },
                 { key: 'contacts', label: t('contacts'), children: <ContactsPanel accountId={a.id} /> },
                 { key: 'contracts', label: t('contracts'), children: <ContractsPanel accountId={a.id} /> },
               ]}

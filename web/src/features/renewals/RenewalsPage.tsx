@@ -1,4 +1,4 @@
-import { Card, Select, Space, Table, Tag, Typography } from 'antd';
+import { Card, Select, Space, Table, Tag, Tooltip, Typography } from 'antd';
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { useAccountStatesSummaryQuery, useUsersQuery } from '../../api/hooks.ts';
@@ -7,13 +7,15 @@ import { Chart, statusColor } from '../../components/Chart.tsx';
 import { QueryView } from '../../components/States.tsx';
 import { formatMoney, formatPercent } from '../../format.ts';
 import { useI18n, useLabel } from '../../i18n/i18n.tsx';
+import type { MessageKey } from '../../i18n/messages.ts';
 import { useSession } from '../../session.tsx';
+import { EditRenewalButton, RecordOutcomeButton } from './RenewalActions.tsx';
 
 /** Renewal pipeline: ARR up for renewal per month, split by the account's health risk, and the list. */
 export default function RenewalsPage() {
   const { t, locale } = useI18n();
   const label = useLabel();
-  const { me, user, isManager } = useSession();
+  const { me, user, isManager, can } = useSession();
   const [months, setMonths] = useState(6);
   const [risk, setRisk] = useState<string>();
   const [owner, setOwner] = useState<string | undefined>(isManager ? undefined : user.id);
@@ -125,12 +127,29 @@ export default function RenewalsPage() {
                   ),
                 },
                 { title: t('tier'), dataIndex: 'tier' },
-                { title: t('stage'), dataIndex: 'stage', render: (v: string) => <Tag>{v}</Tag> },
+                {
+                  title: t('stage'),
+                  dataIndex: 'stage',
+                  render: (v: string) => <Tag>{t(`stage_${v}` as MessageKey)}</Tag>,
+                },
+                {
+                  title: t('forecastCategory'),
+                  dataIndex: 'forecastCategory',
+                  render: (v: string, r) => (
+                    <Tooltip title={r.forecastReason ?? undefined}>
+                      <span>{t(`forecast_${v}` as MessageKey)}</span>
+                    </Tooltip>
+                  ),
+                },
                 {
                   title: t('probability'),
                   dataIndex: 'probability',
                   align: 'right',
-                  render: (v: number) => formatPercent(v, locale),
+                  render: (v: number, r) => (
+                    <Tooltip title={r.probabilityReason ?? undefined}>
+                      <span>{formatPercent(v, locale)}</span>
+                    </Tooltip>
+                  ),
                 },
                 {
                   title: t('weightedArr'),
@@ -139,6 +158,17 @@ export default function RenewalsPage() {
                   render: (v: number) => formatMoney(v, currency, locale),
                 },
                 { title: t('owner'), dataIndex: 'ownerName' },
+                {
+                  title: t('ruleActions'),
+                  key: 'actions',
+                  render: (_v, r) =>
+                    !r.closed && can('renewals:write', { ownerId: r.ownerId, team: [] }) ? (
+                      <Space size={4}>
+                        <EditRenewalButton renewal={r} />
+                        <RecordOutcomeButton renewal={r} />
+                      </Space>
+                    ) : null,
+                },
               ]}
             />
           )}
