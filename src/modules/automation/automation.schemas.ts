@@ -3,6 +3,7 @@ import { Limit } from '../../pagination.ts';
 import { isValidDay } from '../../time.ts';
 import { TEAM_ROLES } from '../accounts/index.ts';
 import { CMP_OPS } from '../facts/condition.ts';
+import { PRIORITIES, TASK_TYPES } from '../tasks/index.ts';
 
 export const Key = z
   .string()
@@ -89,18 +90,6 @@ export const Trigger = z.discriminatedUnion('type', [
 export type Trigger = z.infer<typeof Trigger>;
 export type TriggerInput = z.input<typeof Trigger>;
 
-export const TASK_TYPES = [
-  'call',
-  'qbr',
-  'onboarding',
-  'risk',
-  'renewal',
-  'expansion',
-  'support',
-  'adoption',
-  'other',
-] as const;
-export const PRIORITIES = ['P0', 'P1', 'P2', 'P3'] as const;
 const Role = z.enum(['owner', ...TEAM_ROLES]);
 const Template = (max: number) => z.string().trim().min(1).max(max);
 
