@@ -30,7 +30,7 @@ import {
   useTieringSchemesQuery,
   useUsersQuery,
 } from '../../api/hooks.ts';
-import type { Account, Facts, Page } from '../../api/types.ts';
+import type { Account, AccountState, Facts, Page } from '../../api/types.ts';
 import { statusColor } from '../../components/Chart.tsx';
 import { ErrorState } from '../../components/States.tsx';
 import { addDays, day, formatMoney, formatNumber } from '../../format.ts';
@@ -373,23 +373,31 @@ export default function AccountsPage() {
           cursor = page.nextCursor ?? undefined;
         } while (cursor);
       }
-      const visible = (Object.keys(COLUMN_LABELS) as ColumnKey[]).filter(
-        (k) => columns.includes(k) && !FACT_COLUMNS.includes(k),
-      );
+      const visible = (Object.keys(COLUMN_LABELS) as ColumnKey[]).filter((k) => columns.includes(k));
+      // Health, tier and stage come from the stored states, 200 accounts a request.
+      const stateOf = new Map<string, AccountState>();
+      if (visible.some((k) => FACT_COLUMNS.includes(k))) {
+        for (let i = 0; i < accounts.length; i += 200) {
+          const ids = accounts.slice(i, i + 200).map((a) => a.id);
+          const page = await get<Page<AccountState>>('/account-states', {
+            accountIds: ids.join(','),
+            limit: 500,
+          });
+          for (const st of page.items) stateOf.set(st.accountId, st);
+        }
+      }
+      const cell = (a: Account, k: ColumnKey): unknown => {
+        const st = stateOf.get(a.id);
+        if (k === 'health') return st?.healthStatus ? `${st.healthStatus} (${st.healthScore ?? '—'})` : '';
+        if (k === 'tier') return st?.tier ?? '';
+        if (k === 'stage') return st?.stage ?? '';
+        if (k === 'owner') return a.ownerId ? (userName.get(a.ownerId) ?? a.ownerId) : '';
+        if (k === 'tags') return a.tags.join(';');
+        return (a as unknown as Record<string, unknown>)[k];
+      };
       const csv = toCsv(
         [t('name'), ...visible.map((k) => t(COLUMN_LABELS[k]))],
-        accounts.map((a) => [
-          a.name,
-          ...visible.map((k) =>
-            k === 'owner'
-              ? a.ownerId
-                ? (userName.get(a.ownerId) ?? a.ownerId)
-                : ''
-              : k === 'tags'
-                ? a.tags.join(';')
-                : (a as unknown as Record<string, unknown>)[k],
-          ),
-        ]),
+        accounts.map((a) => [a.name, ...visible.map((k) => cell(a, k))]),
       );
       const url = URL.createObjectURL(new Blob([`\uFEFF${csv}`], { type: 'text/csv;charset=utf-8' }));
       const link = document.createElement('a');
