@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { apiSession, launchBrowser, screenshot, signIn } from './browser.ts';
@@ -78,6 +79,21 @@ describe('the web app in Chromium', () => {
     const facts = await admin.get<{ facts: Record<string, unknown> }>(`/accounts/${accountId}/facts`);
     expect(facts.facts['health.status']).toBe(statusKey);
     await screenshot(page, 'accounts');
+  });
+
+  it('exports the listed accounts as CSV with their health, tier and stage', async () => {
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: /(Export CSV|导出 CSV)/ }).click(),
+    ]);
+    const text = readFileSync((await download.path())!, 'utf8').replace(/^\uFEFF/, '');
+    const [header, ...rows] = text.trim().split('\n');
+    expect(rows).toHaveLength(statusCount);
+    const columns = header!.split(',');
+    const health = columns.findIndex((c) => /^(Health|健康)/.test(c));
+    expect(health).toBeGreaterThan(0);
+    // Every listed account has the status clicked, with its score.
+    for (const row of rows) expect(row.split(',')[health]).toMatch(/\(\d/);
   });
 
   it('opens an account 360 with its health chart and explanation', async () => {

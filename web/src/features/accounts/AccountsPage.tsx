@@ -388,7 +388,10 @@ export default function AccountsPage() {
       }
       const cell = (a: Account, k: ColumnKey): unknown => {
         const st = stateOf.get(a.id);
-        if (k === 'health') return st?.healthStatus ? `${st.healthStatus} (${st.healthScore ?? '—'})` : '';
+        if (k === 'health') {
+          const b = bands.find((x) => x.key === st?.healthStatus);
+          return b ? `${label(b.label, b.key)} (${st?.healthScore ?? '—'})` : '';
+        }
         if (k === 'tier') return st?.tier ?? '';
         if (k === 'stage') return st?.stage ?? '';
         if (k === 'owner') return a.ownerId ? (userName.get(a.ownerId) ?? a.ownerId) : '';
