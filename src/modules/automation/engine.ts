@@ -8,6 +8,7 @@ import { newId } from '../../ids.ts';
 import { sendMail } from '../../mail.ts';
 import { today } from '../../time.ts';
 import type { Facts } from '../facts/build-facts.ts';
+import { changedByLookbacks, loadHistory } from '../facts/index.ts';
 import { batchEnv } from '../segments/index.ts';
 import { findOpenTask } from '../tasks/index.ts';
 import { describeAction, runActions, templateFacts } from './actions.ts';
@@ -73,7 +74,7 @@ export async function dryRunSpec(
   inputs: DayInputs,
   limit: number,
 ): Promise<DryRun> {
-  const env = batchEnv(inputs.facts);
+  const env = await rulesEnv(ctx, inputs.day, inputs.facts, [spec]);
   const matches = matchRule(spec, inputs, env);
   const decided = applyLimits(spec, matches, await limitState(ctx, spec, inputs.day, matches));
   const skipped = ZERO();
@@ -160,7 +161,7 @@ export async function runSpec(
   let failure: string | null = null;
   let hasWebhooks = false;
   try {
-    const env = options.env ?? batchEnv(inputs.facts);
+    const env = options.env ?? (await rulesEnv(ctx, inputs.day, inputs.facts, [spec]));
     const matches = matchRule(spec, inputs, env);
     summary.matched = matches.length;
     const decided = applyLimits(spec, matches, await limitState(ctx, spec, inputs.day, matches));
@@ -273,7 +274,7 @@ export async function runDailySpecs(
   if (!todo.length) return daily.map((s) => skippedSummary(s, day));
   const loaded = facts ?? (await loadFactsForDay(ctx, day));
   const inputs = await loadDayInputs(ctx, day, loaded, todo);
-  const env = batchEnv(loaded);
+  const env = await rulesEnv(ctx, day, loaded, todo);
   const out: RunSummary[] = daily.filter((s) => done.has(s.id)).map((s) => skippedSummary(s, day));
   for (const spec of todo) out.push(await runSpec(ctx, spec, inputs, { slot: day, cause, env }));
   return out;
@@ -293,3 +294,13 @@ const skippedSummary = (s: RuleSpec, slot: string): RunSummary => ({
 
 /** The day a slot's actions are dated by: the workspace's today. */
 export const slotDay = (ctx: Ctx) => today(ctx);
+
+/** The condition environment for rules on `day`: percentiles, and past values for `changed by`. */
+export async function rulesEnv(
+  ctx: Ctx,
+  day: string,
+  facts: ReadonlyMap<string, Facts>,
+  specs: readonly Pick<RuleSpec, 'condition'>[],
+) {
+  return batchEnv(facts, await loadHistory(ctx, day, changedByLookbacks(specs.map((s) => s.condition))));
+}

@@ -7,9 +7,16 @@ import { invalid } from '../../errors.ts';
 import { today } from '../../time.ts';
 import { authorize } from '../auth/index.ts';
 import type { Facts } from '../facts/build-facts.ts';
-import { batchEnv } from '../segments/index.ts';
 import { RunRulesInput } from './automation.schemas.ts';
-import { dryRunSpec, isDailySpec, type RunCause, type RunSummary, runDailySpecs, runSpec } from './engine.ts';
+import {
+  dryRunSpec,
+  isDailySpec,
+  type RunCause,
+  type RunSummary,
+  rulesEnv,
+  runDailySpecs,
+  runSpec,
+} from './engine.ts';
 import { loadDayInputs, loadFactsForDay } from './inputs.ts';
 import { loadPlaybookSpecs } from './playbooks.ts';
 import { loadRuleSpecs, ruleRowToSpec } from './rules.ts';
@@ -106,7 +113,12 @@ export async function runDueSchedules(ctx: Ctx, cause: RunCause = 'schedule'): P
     facts,
     todo.map((d) => d.spec),
   );
-  const env = batchEnv(facts);
+  const env = await rulesEnv(
+    ctx,
+    day,
+    facts,
+    todo.map((d) => d.spec),
+  );
   const out: RunSummary[] = [];
   for (const d of todo) out.push(await runSpec(ctx, d.spec, inputs, { slot: d.slot, cause, env }));
   return out;

@@ -185,8 +185,9 @@ export function matchRule(
   env: (accountId: string) => ConditionEnv,
 ): Match[] {
   const out: Match[] = [];
-  // Only percentile conditions read the env: skip building one per account for the others.
-  const ranked = spec.condition !== null && readsPercentile(spec.condition);
+  // Only percentile and `changed by` conditions read the env: skip building one per account for
+  // the others.
+  const ranked = spec.condition !== null && readsEnv(spec.condition);
   const none = {};
   for (const [accountId, reason] of triggerMatches(spec.trigger, inputs)) {
     const f = inputs.facts.get(accountId)!;
@@ -199,11 +200,11 @@ export function matchRule(
   return out;
 }
 
-function readsPercentile(c: Condition): boolean {
-  if ('and' in c) return c.and.some(readsPercentile);
-  if ('or' in c) return c.or.some(readsPercentile);
-  if ('not' in c) return readsPercentile(c.not);
-  return 'percentile' in c;
+function readsEnv(c: Condition): boolean {
+  if ('and' in c) return c.and.some(readsEnv);
+  if ('or' in c) return c.or.some(readsEnv);
+  if ('not' in c) return readsEnv(c.not);
+  return 'percentile' in c || c.op === 'changed by';
 }
 
 export type LimitState = {

@@ -5,7 +5,7 @@ import { newId } from '../../ids.ts';
 import { addDays, daysBetween, isValidDay, nowIso, today } from '../../time.ts';
 import { authorize } from '../auth/index.ts';
 import { runRulesAfterRecompute } from '../automation/index.ts';
-import { buildFacts, loadCatalogue } from '../facts/index.ts';
+import { buildFacts, changedByLookbacks, loadCatalogue, loadHistory } from '../facts/index.ts';
 import {
   type AccountScore,
   computeHealthTrends,
@@ -93,9 +93,25 @@ export async function recomputeDay(ctx: Ctx, day: string): Promise<RecomputeResu
 
   const sentiments = await loadSentiments(ctx, day);
   for (const [id, f] of facts) f['health.sentiment'] = sentiments.get(id)?.score ?? null;
-  const scorer = prepareScoring(await loadHealthModels(ctx), facts, catalogue, {
+  const models = await loadHealthModels(ctx);
+  const scheme = await loadActiveScheme(ctx);
+  const overrides = await loadOverrides(ctx, day);
+  const stages = await loadStages(ctx);
+  const segments = await loadSegments(ctx);
+  // Past values, only for the facts that some condition compares with `changed by`.
+  const history = await loadHistory(
+    ctx,
+    day,
+    changedByLookbacks([
+      ...models.map((m) => m.selector),
+      ...(scheme?.rules ?? []).map((r) => r.when),
+      ...stages.map((s) => s.condition),
+      ...segments.map((s) => s.condition),
+    ]),
+  );
+  const scorer = prepareScoring(models, facts, catalogue, {
     sentiments,
-    envFor: batchEnv(facts),
+    envFor: batchEnv(facts, history),
   });
 
   const result = await inTransaction(ctx, async (tx) => {
@@ -123,18 +139,14 @@ export async function recomputeDay(ctx: Ctx, day: string): Promise<RecomputeResu
       f['health.trend_30d'] = trends.get(id)?.trend30d ?? null;
     }
 
-    const scheme = await loadActiveScheme(tx);
-    const overrides = await loadOverrides(tx, day);
-    let env = batchEnv(facts);
+    let env = batchEnv(facts, history);
     for (const [id, f] of facts) {
       f.tier = overrides.tier.get(id)?.value ?? (scheme ? assignTier(scheme, f, env(id)) : null);
     }
-    const stages = await loadStages(tx);
-    env = batchEnv(facts); // percentile "within tier" must see the new tiers
+    env = batchEnv(facts, history); // percentile "within tier" must see the new tiers
     for (const [id, f] of facts) {
       f.stage = overrides.stage.get(id)?.value ?? (stages.length ? assignStage(stages, f, env(id)) : null);
     }
-    const segments = await loadSegments(tx);
     const membership = new Map<string, string[]>();
     for (const [id, f] of facts) {
       const keys = evaluateSegments(segments, f, env(id));

@@ -4,6 +4,7 @@ import { buildFacts, type Facts, percentileRanks } from '../facts/build-facts.ts
 import type { Within } from '../facts/condition.ts';
 import type { ConditionEnv } from '../facts/condition-eval.ts';
 import { loadStateFacts } from '../facts/facts.ts';
+import type { History } from '../facts/history.ts';
 
 /**
  * Every account's facts as of today with its stored state (health, tier, stage, segments from the
@@ -33,7 +34,10 @@ export async function loadAccountFacts(ctx: Ctx, accountId: string, day: string)
  * those with the same `tier` fact. `changed by` needs history the batch does not have, so it
  * matches nothing here. Ranks are computed once per fact and grouping, on first use.
  */
-export function batchEnv(facts: ReadonlyMap<string, Facts>): (accountId: string) => ConditionEnv {
+export function batchEnv(
+  facts: ReadonlyMap<string, Facts>,
+  history?: History,
+): (accountId: string) => ConditionEnv {
   const cache = new Map<string, Map<string, number>>();
   const ranks = (key: string, within: Within): Map<string, number> => {
     const cacheKey = `${within}\u0000${key}`;
@@ -54,5 +58,8 @@ export function batchEnv(facts: ReadonlyMap<string, Facts>): (accountId: string)
     cache.set(cacheKey, out);
     return out;
   };
-  return (accountId) => ({ percentile: (key, within) => ranks(key, within).get(accountId) });
+  return (accountId) => ({
+    percentile: (key, within) => ranks(key, within).get(accountId),
+    previous: history ? (key, days) => history(accountId, key, days) : undefined,
+  });
 }

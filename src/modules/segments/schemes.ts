@@ -6,6 +6,7 @@ import { nowIso } from '../../time.ts';
 import { authorize, writeAudit } from '../auth/index.ts';
 import { closestKeys } from '../facts/condition-check.ts';
 import { conditionToText } from '../facts/condition-text.ts';
+import { changedByLookbacks, loadHistory } from '../facts/history.ts';
 import { BodyChecker, loadCatalogueMap } from './compile.ts';
 import { batchEnv, loadAccountFacts, loadCurrentFacts } from './current-facts.ts';
 import {
@@ -311,7 +312,10 @@ export async function previewTieringScheme({ ctx, input }: { ctx: Ctx; input: Pr
   const scheme: TieringRules = { rules: await checkRules(ctx, data.rules), defaultTier: data.defaultTier };
   const { day, facts } = await loadCurrentFacts(ctx);
   const overrides = (await loadOverrides(ctx, day)).tier;
-  const env = batchEnv(facts);
+  const env = batchEnv(
+    facts,
+    await loadHistory(ctx, day, changedByLookbacks(scheme.rules.map((r) => r.when))),
+  );
 
   // Every tier the rules name appears, in rule order, even with no account; composite labels and
   // override values that no rule names follow in alphabetical order.

@@ -7,6 +7,7 @@ import { nowIso } from '../../time.ts';
 import { authorize, writeAudit } from '../auth/index.ts';
 import type { Condition } from '../facts/condition.ts';
 import { conditionToText } from '../facts/condition-text.ts';
+import { changedByLookbacks, loadHistory } from '../facts/history.ts';
 import { BodyChecker, loadCatalogueMap } from './compile.ts';
 import { batchEnv, loadCurrentFacts } from './current-facts.ts';
 import { stateChangeRowToChange } from './overrides.ts';
@@ -342,7 +343,7 @@ export async function previewSegment({
       : [],
   );
   const { day, facts } = await loadCurrentFacts(ctx);
-  const env = batchEnv(facts);
+  const env = batchEnv(facts, await loadHistory(ctx, day, changedByLookbacks([condition])));
   const rule = [{ key: 'preview', condition }];
   const ref = (accountId: string) => ({ accountId, name: String(facts.get(accountId)?.name ?? '') });
   const members: ReturnType<typeof ref>[] = [];
