@@ -270,13 +270,13 @@ export async function runDailySpecs(
         .execute()
     ).map((r) => r.rule_id),
   );
-  const todo = daily.filter((s) => !done.has(s.id));
-  if (!todo.length) return daily.map((s) => skippedSummary(s, day));
+  const pending = daily.filter((s) => !done.has(s.id));
+  if (!pending.length) return daily.map((s) => skippedSummary(s, day));
   const loaded = facts ?? (await loadFactsForDay(ctx, day));
-  const inputs = await loadDayInputs(ctx, day, loaded, todo);
-  const env = await rulesEnv(ctx, day, loaded, todo);
+  const inputs = await loadDayInputs(ctx, day, loaded, pending);
+  const env = await rulesEnv(ctx, day, loaded, pending);
   const out: RunSummary[] = daily.filter((s) => done.has(s.id)).map((s) => skippedSummary(s, day));
-  for (const spec of todo) out.push(await runSpec(ctx, spec, inputs, { slot: day, cause, env }));
+  for (const spec of pending) out.push(await runSpec(ctx, spec, inputs, { slot: day, cause, env }));
   return out;
 }
 

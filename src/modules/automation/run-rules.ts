@@ -103,24 +103,24 @@ export async function runDueSchedules(ctx: Ctx, cause: RunCause = 'schedule'): P
         .execute()
     ).map((r) => `${r.rule_id}@${r.slot}`),
   );
-  const todo = due.filter((d) => !taken.has(`${d.spec.id}@${d.slot}`));
-  if (!todo.length) return [];
+  const pending = due.filter((d) => !taken.has(`${d.spec.id}@${d.slot}`));
+  if (!pending.length) return [];
   const day = today(ctx);
   const facts = await loadFactsForDay(ctx, day);
   const inputs = await loadDayInputs(
     ctx,
     day,
     facts,
-    todo.map((d) => d.spec),
+    pending.map((d) => d.spec),
   );
   const env = await rulesEnv(
     ctx,
     day,
     facts,
-    todo.map((d) => d.spec),
+    pending.map((d) => d.spec),
   );
   const out: RunSummary[] = [];
-  for (const d of todo) out.push(await runSpec(ctx, d.spec, inputs, { slot: d.slot, cause, env }));
+  for (const d of pending) out.push(await runSpec(ctx, d.spec, inputs, { slot: d.slot, cause, env }));
   return out;
 }
 

@@ -17,10 +17,10 @@ function show(v: unknown): string {
   return String(v);
 }
 
-const PLACEHOLDER = /\{\{\s*([a-z_][a-z0-9_.]*)\s*(?:\|\s*([a-z]+)\s*)?\}\}/g;
+const TEMPLATE_FIELD = /\{\{\s*([a-z_][a-z0-9_.]*)\s*(?:\|\s*([a-z]+)\s*)?\}\}/g;
 
 export function renderTemplate(template: string, facts: Readonly<Facts>): string {
-  return template.replace(PLACEHOLDER, (_, key: string, filter: string | undefined) => {
+  return template.replace(TEMPLATE_FIELD, (_, key: string, filter: string | undefined) => {
     const value = Object.hasOwn(facts, key) ? facts[key] : undefined;
     const f = filter ? FILTERS[filter] : undefined;
     return f ? f(value) : show(value);
@@ -30,7 +30,7 @@ export function renderTemplate(template: string, facts: Readonly<Facts>): string
 /** Keys and filters a template names that do not exist: checked when a rule is saved. */
 export function templateProblems(template: string, known: ReadonlySet<string>): string[] {
   const problems: string[] = [];
-  for (const m of template.matchAll(PLACEHOLDER)) {
+  for (const m of template.matchAll(TEMPLATE_FIELD)) {
     const [, key, filter] = m;
     if (!known.has(key!)) problems.push(`unknown fact "${key}" in {{${key}}}`);
     if (filter && !FILTERS[filter])
