@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { type Deps, systemCtx } from '../../context.ts';
 import { notFound } from '../../errors.ts';
+import { crud } from '../../server/crud.ts';
 import {
   CONFLICT,
   createRouter,
@@ -282,64 +283,22 @@ export function automationRoutes(deps: Deps) {
     }),
     async (c) => c.json(await installDefaultPlaybooks({ ctx: c.get('ctx') }), 200),
   );
-  app.openapi(
-    createRoute({
-      method: 'get',
-      path: '/playbooks',
-      tags,
-      summary: 'List playbooks (cadences per tier and stage)',
-      responses: { 200: json(listOf(Playbook), 'The playbooks'), ...ERRORS },
-    }),
-    async (c) => c.json(await listPlaybooks({ ctx: c.get('ctx') }), 200),
-  );
-  app.openapi(
-    createRoute({
-      method: 'post',
-      path: '/playbooks',
-      tags,
-      summary: 'Create a playbook (managers and admins)',
-      request: { body: jsonBody(CreatePlaybook) },
-      responses: { 201: json(Playbook, 'Created'), ...ERRORS, ...CONFLICT },
-    }),
-    async (c) => c.json(await createPlaybook({ ctx: c.get('ctx'), input: c.req.valid('json') }), 201),
-  );
-  app.openapi(
-    createRoute({
-      method: 'get',
-      path: '/playbooks/{id}',
-      tags,
-      summary: 'One playbook (by id or key)',
-      request: { params: IdParam },
-      responses: { 200: json(Playbook, 'Found'), ...ERRORS },
-    }),
-    async (c) => c.json(await getPlaybook({ ctx: c.get('ctx'), id: id(c) }), 200),
-  );
-  app.openapi(
-    createRoute({
-      method: 'patch',
-      path: '/playbooks/{id}',
-      tags,
-      summary: 'Edit a playbook’s cadences (managers and admins)',
-      request: { params: IdParam, body: jsonBody(UpdatePlaybook) },
-      responses: { 200: json(Playbook, 'Updated'), ...ERRORS },
-    }),
-    async (c) =>
-      c.json(await updatePlaybook({ ctx: c.get('ctx'), id: id(c), input: c.req.valid('json') }), 200),
-  );
-  app.openapi(
-    createRoute({
-      method: 'delete',
-      path: '/playbooks/{id}',
-      tags,
-      summary: 'Delete a playbook; its runs and tasks stay',
-      request: { params: IdParam },
-      responses: { ...NO_CONTENT, ...ERRORS },
-    }),
-    async (c) => {
-      await deletePlaybook({ ctx: c.get('ctx'), id: id(c) });
-      return c.body(null, 204);
+  crud(app, {
+    path: '/playbooks',
+    tag: 'Automation',
+    plural: 'playbooks',
+    schema: Playbook,
+    create: CreatePlaybook,
+    update: UpdatePlaybook,
+    verbs: {
+      list: listPlaybooks,
+      create: createPlaybook,
+      get: getPlaybook,
+      update: updatePlaybook,
+      remove: deletePlaybook,
     },
-  );
+    what: 'playbook: cadences per tier and stage (changes: managers and admins; deleting keeps its runs and tasks)',
+  });
   app.openapi(
     createRoute({
       method: 'get',
