@@ -4,28 +4,10 @@
 import type { Ctx } from '../../context.ts';
 import { addDays, dayInZone, daysBetween, today } from '../../time.ts';
 import { buildFacts, type Facts } from '../facts/build-facts.ts';
-import { loadSentiments } from '../health/index.ts';
+import { computeHealthTrends, loadScoreValuesAsOf, loadSentiments } from '../health/index.ts';
 import { loadMetrics } from '../metrics/index.ts';
 import { loadCurrentFacts } from '../segments/index.ts';
 import { type DayInputs, type RuleSpec, type StateChangeRow, triggerNeeds } from './triggers.ts';
-
-/** Health scores of the latest snapshot on or before `day` (at most `tolerance` days earlier). */
-async function scoresAsOf(ctx: Ctx, day: string, tolerance: number) {
-  const rows = await ctx.db
-    .selectFrom('health_scores')
-    .select(['account_id', 'day', 'score', 'status'])
-    .where('workspace_id', '=', ctx.workspace.id)
-    .where('day', '<=', day)
-    .where('day', '>=', addDays(day, -tolerance))
-    .orderBy('day', 'desc')
-    .execute();
-  const out = new Map<string, { score: number | null; status: string | null }>();
-  for (const r of rows) {
-    if (!out.has(r.account_id))
-      out.set(r.account_id, { score: r.score === null ? null : Number(r.score), status: r.status });
-  }
-  return out;
-}
 
 /**
  * Every account's facts as of `day`. Today: the facts with the stored current state. A past day
@@ -35,11 +17,8 @@ async function scoresAsOf(ctx: Ctx, day: string, tolerance: number) {
 export async function loadFactsForDay(ctx: Ctx, day: string): Promise<Map<string, Facts>> {
   if (day === today(ctx)) return (await loadCurrentFacts(ctx)).facts;
   const facts = await buildFacts(ctx, null, day);
-  const [now, week, month] = await Promise.all([
-    scoresAsOf(ctx, day, 7),
-    scoresAsOf(ctx, addDays(day, -7), 3),
-    scoresAsOf(ctx, addDays(day, -30), 3),
-  ]);
+  const now = await loadScoreValuesAsOf(ctx, day, 7);
+  const trends = await computeHealthTrends(ctx, day, now);
   const history = await ctx.db
     .selectFrom('state_changes')
     .select(['account_id', 'kind', 'to_value', 'day'])
@@ -66,14 +45,12 @@ export async function loadFactsForDay(ctx: Ctx, day: string): Promise<Map<string
     }
   }
   const sentiments = await loadSentiments(ctx, day);
-  const trend = (a: number | null | undefined, b: number | null | undefined) =>
-    a === null || a === undefined || b === null || b === undefined ? null : Math.round((a - b) * 100) / 100;
   for (const [id, f] of facts) {
     const s = now.get(id);
     f['health.score'] = s?.score ?? null;
     f['health.status'] = s?.status ?? null;
-    f['health.trend_7d'] = trend(s?.score, week.get(id)?.score);
-    f['health.trend_30d'] = trend(s?.score, month.get(id)?.score);
+    f['health.trend_7d'] = trends.get(id)?.trend7d ?? null;
+    f['health.trend_30d'] = trends.get(id)?.trend30d ?? null;
     f['health.sentiment'] = sentiments.get(id)?.score ?? null;
     f.tier = tier.get(id) ?? null;
     const st = stage.get(id);
@@ -112,7 +89,7 @@ export async function loadDayInputs(
 
   const healthBefore = new Map<number, Map<string, number>>();
   for (const days of new Set(needs.flatMap((n) => (n.healthDays ? [n.healthDays] : [])))) {
-    const scores = await scoresAsOf(ctx, addDays(day, -days), 3);
+    const scores = await loadScoreValuesAsOf(ctx, addDays(day, -days), 3);
     const m = new Map<string, number>();
     for (const [id, s] of scores) if (s.score !== null) m.set(id, s.score);
     healthBefore.set(days, m);

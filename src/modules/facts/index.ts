@@ -14,4 +14,3 @@ export { type ConditionEnv, evaluateCondition } from './condition-eval.ts';
 export { conditionToText, parseCondition } from './condition-text.ts';
 export { factsRoutes } from './facts.routes.ts';
 export { getAccountFacts, getCatalogue, loadStateFacts } from './facts.ts';
-export { changedByLookbacks, type History, loadHistory } from './history.ts';

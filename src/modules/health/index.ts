@@ -38,6 +38,7 @@ export type { AccountScore, LoadedSentiment, ScoreAllOptions, Sentiment, StoredS
 export {
   computeHealthTrends,
   loadScoresAsOf,
+  loadScoreValuesAsOf,
   loadSentiments,
   prepareScoring,
   scoreAll,

@@ -246,12 +246,19 @@ export async function loadScoresAsOf(
   return out;
 }
 
-/** Each account's latest score (no components) as loadScoresAsOf finds it. */
-async function loadScoreValuesAsOf(ctx: Ctx, day: string, toleranceDays: number) {
-  const rows = await scoresAsOfQuery(ctx, day, { toleranceDays }).select(['account_id', 'score']).execute();
-  const out = new Map<string, number | null>();
+/** Each account's latest score and status (no components) as loadScoresAsOf finds them. */
+export async function loadScoreValuesAsOf(
+  ctx: Ctx,
+  day: string,
+  toleranceDays: number,
+): Promise<Map<string, { score: number | null; status: string | null }>> {
+  const rows = await scoresAsOfQuery(ctx, day, { toleranceDays })
+    .select(['account_id', 'score', 'status'])
+    .execute();
+  const out = new Map<string, { score: number | null; status: string | null }>();
   for (const r of rows) {
-    if (!out.has(r.account_id)) out.set(r.account_id, r.score === null ? null : Number(r.score));
+    if (!out.has(r.account_id))
+      out.set(r.account_id, { score: r.score === null ? null : Number(r.score), status: r.status });
   }
   return out;
 }
@@ -303,7 +310,7 @@ export async function computeHealthTrends(
   return new Map(
     ids.map((id) => {
       const now = scores.get(id)!.score;
-      return [id, { trend7d: diff(now, week.get(id)), trend30d: diff(now, month.get(id)) }];
+      return [id, { trend7d: diff(now, week.get(id)?.score), trend30d: diff(now, month.get(id)?.score) }];
     }),
   );
 }

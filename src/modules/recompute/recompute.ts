@@ -5,7 +5,7 @@ import { newId } from '../../ids.ts';
 import { addDays, daysBetween, isValidDay, nowIso, today } from '../../time.ts';
 import { authorize } from '../auth/index.ts';
 import { runRulesAfterRecompute } from '../automation/index.ts';
-import { buildFacts, changedByLookbacks, loadCatalogue, loadHistory } from '../facts/index.ts';
+import { buildFacts, loadCatalogue } from '../facts/index.ts';
 import {
   type AccountScore,
   computeHealthTrends,
@@ -19,8 +19,10 @@ import { notifyEnteredDanger } from '../notifications/index.ts';
 import {
   assignTier,
   batchEnv,
+  changedByLookbacks,
   evaluateSegments,
   loadActiveScheme,
+  loadHistory,
   loadOverrides,
   loadSegments,
   updateSegmentMembership,

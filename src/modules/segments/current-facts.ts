@@ -4,7 +4,7 @@ import { buildFacts, type Facts, percentileRanks } from '../facts/build-facts.ts
 import type { Within } from '../facts/condition.ts';
 import type { ConditionEnv } from '../facts/condition-eval.ts';
 import { loadStateFacts } from '../facts/facts.ts';
-import type { History } from '../facts/history.ts';
+import type { History } from './history.ts';
 
 /**
  * Every account's facts as of today with its stored state (health, tier, stage, segments from the

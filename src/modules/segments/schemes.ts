@@ -6,9 +6,9 @@ import { nowIso } from '../../time.ts';
 import { authorize, writeAudit } from '../auth/index.ts';
 import { closestKeys } from '../facts/condition-check.ts';
 import { conditionToText } from '../facts/condition-text.ts';
-import { changedByLookbacks, loadHistory } from '../facts/history.ts';
 import { BodyChecker, loadCatalogueMap } from './compile.ts';
 import { batchEnv, loadAccountFacts, loadCurrentFacts } from './current-facts.ts';
+import { changedByLookbacks, loadHistory } from './history.ts';
 import {
   clearStateOverride,
   listStateChanges,

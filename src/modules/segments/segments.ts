@@ -7,9 +7,9 @@ import { nowIso } from '../../time.ts';
 import { authorize, writeAudit } from '../auth/index.ts';
 import type { Condition } from '../facts/condition.ts';
 import { conditionToText } from '../facts/condition-text.ts';
-import { changedByLookbacks, loadHistory } from '../facts/history.ts';
 import { BodyChecker, loadCatalogueMap } from './compile.ts';
 import { batchEnv, loadCurrentFacts } from './current-facts.ts';
+import { changedByLookbacks, loadHistory } from './history.ts';
 import { stateChangeRowToChange } from './overrides.ts';
 import { compareText, evaluateSegments, type SegmentRule } from './rules.ts';
 import {

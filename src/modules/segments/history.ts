@@ -1,7 +1,8 @@
 import type { Ctx } from '../../context.ts';
 import { addDays } from '../../time.ts';
-import { buildFacts } from './build-facts.ts';
-import type { Condition } from './condition.ts';
+import { buildFacts } from '../facts/build-facts.ts';
+import type { Condition } from '../facts/condition.ts';
+import { loadScoreValuesAsOf } from '../health/index.ts';
 
 /** An account's numeric fact as it was `days` before the day being evaluated (undefined: unknown). */
 export type History = (accountId: string, key: string, days: number) => number | null | undefined;
@@ -45,17 +46,9 @@ export async function loadHistory(
     const health = [...keys].filter((k) => k === 'health.score');
     const rest = [...keys].filter((k) => !k.startsWith('health.'));
     if (health.length) {
-      const rows = await ctx.db
-        .selectFrom('health_scores')
-        .select(['account_id', 'score', 'day'])
-        .where('workspace_id', '=', ctx.workspace.id)
-        .where('day', '<=', past)
-        .where('day', '>=', addDays(past, -3))
-        .orderBy('day', 'desc')
-        .execute();
       const scores = new Map<string, number>();
-      for (const r of rows)
-        if (!scores.has(r.account_id) && r.score !== null) scores.set(r.account_id, Number(r.score));
+      for (const [id, v] of await loadScoreValuesAsOf(ctx, past, 3))
+        if (v.score !== null) scores.set(id, v.score);
       values.set('health.score', scores);
     }
     if (rest.length) {
