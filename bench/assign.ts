@@ -18,7 +18,12 @@ import { loadConfig } from '../src/config.ts';
 import { type Ctx, systemCtx } from '../src/context.ts';
 import { openDeps } from '../src/deps.ts';
 import { newId } from '../src/ids.ts';
-import { applyAssignment, previewAssignment, updateTeamSettings } from '../src/modules/team/index.ts';
+import {
+  applyAssignment,
+  bookQuery,
+  previewAssignment,
+  updateTeamSettings,
+} from '../src/modules/team/index.ts';
 import { createWorkspace, toRef } from '../src/modules/workspaces/index.ts';
 import { today } from '../src/time.ts';
 
@@ -205,31 +210,7 @@ async function main() {
 
   const limitRun = async () => {
     const s = performance.now();
-    await ctx.db
-      .selectFrom('accounts as a')
-      .leftJoin('account_states as s', (j) =>
-        j.onRef('s.account_id', '=', 'a.id').onRef('s.workspace_id', '=', 'a.workspace_id'),
-      )
-      .select([
-        'a.id',
-        'a.name',
-        'a.owner_id',
-        'a.parent_id',
-        'a.arr_minor',
-        'a.region',
-        'a.industry',
-        'a.product_lines',
-        'a.tags',
-        'a.licensed_seats',
-        's.tier',
-        's.stage',
-        's.health_status',
-        's.health_score',
-        's.segments',
-      ])
-      .where('a.workspace_id', '=', ws)
-      .orderBy('a.id')
-      .execute();
+    await bookQuery(ctx).execute();
     return performance.now() - s;
   };
   const limit = Math.min(await limitRun(), await limitRun());

@@ -16,4 +16,4 @@ export {
 } from './settings.ts';
 export { teamRoutes } from './team.routes.ts';
 export { TeamSettings } from './team.schemas.ts';
-export { assignInput, loadBook, loadTeam } from './workload.ts';
+export { assignInput, bookQuery, loadBook, loadTeam } from './workload.ts';

@@ -19,8 +19,9 @@ export type BookAccount = {
   facts: Record<string, unknown>;
 };
 
-export async function loadBook(ctx: Ctx): Promise<BookAccount[]> {
-  const rows = await ctx.db
+/** The rows assignment reads: every account with its current tier, stage, health and segments. */
+export function bookQuery(ctx: Ctx) {
+  return ctx.db
     .selectFrom('accounts as a')
     .leftJoin('account_states as s', (j) =>
       j.onRef('s.account_id', '=', 'a.id').onRef('s.workspace_id', '=', 'a.workspace_id'),
@@ -43,8 +44,11 @@ export async function loadBook(ctx: Ctx): Promise<BookAccount[]> {
       's.segments',
     ])
     .where('a.workspace_id', '=', ctx.workspace.id)
-    .orderBy('a.id')
-    .execute();
+    .orderBy('a.id');
+}
+
+export async function loadBook(ctx: Ctx): Promise<BookAccount[]> {
+  const rows = await bookQuery(ctx).execute();
   // fromMinor builds an Intl formatter per call; 100,000 rows need the divisor once.
   const divisor = Math.round(1 / fromMinor(1, ctx.workspace.baseCurrency));
   return rows.map((r) => {
