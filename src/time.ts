@@ -38,3 +38,24 @@ export function isValidDay(day: string): boolean {
   const d = new Date(`${day}T00:00:00Z`);
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === day;
 }
+
+/** Local noon of a day in a time zone, as an ISO instant: when something known only by its day happened. */
+export function localNoon(day: string, timeZone: string): string {
+  const utcNoon = Date.parse(`${day}T12:00:00.000Z`);
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+    })
+      .formatToParts(utcNoon)
+      .map((p) => [p.type, Number(p.value)]),
+  );
+  // The zone's offset at that moment: what its wall clock reads minus UTC.
+  const offset = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!) - utcNoon;
+  return new Date(utcNoon - offset).toISOString();
+}

@@ -214,3 +214,20 @@ function convert(kind: Kind, value: string, dateFormat: DateFormat): { value?: u
     }
   }
 }
+
+/** `name=value,name=value` (the CLI's --map and --defaults, the API's map=) as an object. */
+export function toPairs(
+  v: string | Record<string, string> | undefined,
+  what: string,
+): Record<string, string> {
+  if (v === undefined) return {};
+  if (typeof v === 'object') return v;
+  const out: Record<string, string> = {};
+  for (const part of v.split(',').filter((p) => p.trim())) {
+    const i = part.indexOf('=');
+    if (i <= 0)
+      throw invalid(`"${part}" is not ${what}`, { issues: [{ path: what, message: 'expected name=value' }] });
+    out[part.slice(0, i).trim()] = part.slice(i + 1).trim();
+  }
+  return out;
+}

@@ -1,10 +1,16 @@
 import type { Readable } from 'node:stream';
 import { z } from 'zod';
 import { type Ctx, inTransaction } from '../../context.ts';
-import { type FieldSpec, MAX_ERRORS, pushErrors, type RowError, readMappedCsv } from '../../csv/read.ts';
+import {
+  type FieldSpec,
+  MAX_ERRORS,
+  pushErrors,
+  type RowError,
+  readMappedCsv,
+  toPairs,
+} from '../../csv/read.ts';
 import { DATE_FORMATS } from '../../csv/values.ts';
-import { invalid } from '../../errors.ts';
-import { dayInZone } from '../../time.ts';
+import { localNoon } from '../../time.ts';
 import { authorize } from '../auth/index.ts';
 import { type Candidate, fromSegment } from './normalize.ts';
 import { validate } from './pipeline.ts';
@@ -67,28 +73,6 @@ export type UsageImportReport = {
   duplicates: number;
   errors: RowError[];
 };
-
-function toPairs(v: string | Record<string, string> | undefined, what: string): Record<string, string> {
-  if (v === undefined) return {};
-  if (typeof v === 'object') return v;
-  const out: Record<string, string> = {};
-  for (const part of v.split(',').filter((p) => p.trim())) {
-    const i = part.indexOf('=');
-    if (i <= 0)
-      throw invalid(`"${part}" is not ${what}`, { issues: [{ path: what, message: 'expected name=value' }] });
-    out[part.slice(0, i).trim()] = part.slice(i + 1).trim();
-  }
-  return out;
-}
-
-/** Local noon of a day in the workspace zone: the instant a daily count is stamped with. */
-function noonOf(day: string, timeZone: string): string {
-  for (const hours of [12, 0, 23, 6, 18]) {
-    const guess = new Date(`${day}T${String(hours).padStart(2, '0')}:00:00Z`);
-    if (dayInZone(guess, timeZone) === day) return guess.toISOString();
-  }
-  return `${day}T12:00:00.000Z`;
-}
 
 const BATCH = 1000;
 
@@ -194,7 +178,7 @@ export async function importUsageCsv({
         continue;
       }
       const base = String(f.messageId ?? `${f.contractExternalId ?? account}|${f.day}|${f.event}`);
-      const timestamp = noonOf(String(f.day), ctx.workspace.timeZone);
+      const timestamp = localNoon(String(f.day), ctx.workspace.timeZone);
       for (let i = 0; i < count; i++) {
         candidates.push({
           ...fromSegment({
@@ -211,7 +195,7 @@ export async function importUsageCsv({
       }
     } else {
       const raw = String(f.timestamp);
-      const at = /^\d{4}-\d{2}-\d{2}$/.test(raw) ? noonOf(raw, ctx.workspace.timeZone) : raw;
+      const at = /^\d{4}-\d{2}-\d{2}$/.test(raw) ? localNoon(raw, ctx.workspace.timeZone) : raw;
       const base =
         f.messageId ?? `${account}|${f.userId ?? f.anonymousId ?? ''}|${f.event}|${raw}|${row.line}`;
       candidates.push({

@@ -5,10 +5,10 @@
 import type { Readable } from 'node:stream';
 import { z } from 'zod';
 import { type Ctx, inTransaction } from '../../context.ts';
-import { type FieldSpec, pushErrors, type RowError, readMappedCsv } from '../../csv/read.ts';
+import { type FieldSpec, pushErrors, type RowError, readMappedCsv, toPairs } from '../../csv/read.ts';
 import { DATE_FORMATS } from '../../csv/values.ts';
-import { invalid, zodIssues } from '../../errors.ts';
-import { dayInZone } from '../../time.ts';
+import { zodIssues } from '../../errors.ts';
+import { localNoon } from '../../time.ts';
 import { authorize } from '../auth/index.ts';
 import { CreateRequest, REQUEST_STATUSES, REQUEST_TYPES } from './requests.schemas.ts';
 import { createRequest } from './requests.ts';
@@ -51,29 +51,9 @@ export type RequestImportReport = {
   errors: RowError[];
 };
 
-function toPairs(v: string | Record<string, string> | undefined, what: string): Record<string, string> {
-  if (v === undefined) return {};
-  if (typeof v === 'object') return v;
-  const out: Record<string, string> = {};
-  for (const part of v.split(',').filter((p) => p.trim())) {
-    const i = part.indexOf('=');
-    if (i <= 0)
-      throw invalid(`"${part}" is not ${what}`, { issues: [{ path: what, message: 'expected name=value' }] });
-    out[part.slice(0, i).trim()] = part.slice(i + 1).trim();
-  }
-  return out;
-}
-
 /** Local noon of a day in the workspace zone (never later than now): when an imported ask was logged. */
 function noonOf(day: string, ctx: Ctx): Date {
-  let at = new Date(`${day}T12:00:00Z`);
-  for (const hours of [4, 12, 0, 20, 8, 16]) {
-    const guess = new Date(`${day}T${String(hours).padStart(2, '0')}:00:00Z`);
-    if (dayInZone(guess, ctx.workspace.timeZone) === day) {
-      at = guess;
-      break;
-    }
-  }
+  const at = new Date(localNoon(day, ctx.workspace.timeZone));
   return at > ctx.now() ? ctx.now() : at;
 }
 
