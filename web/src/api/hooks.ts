@@ -400,30 +400,10 @@ export function useSegmentsQuery() {
   });
 }
 export function useSegmentMutations() {
-  const qc = useQueryClient();
-  const done = () => qc.invalidateQueries({ queryKey: ['segments'] });
-  return {
-    save: useMutation({
-      mutationFn: ({
-        id,
-        ...input
-      }: {
-        id?: string;
-        key?: string;
-        name: string;
-        description?: string | null;
-        condition: string;
-      }) =>
-        id
-          ? api<Segment>('PATCH', `/segments/${id}`, { body: input })
-          : api<Segment>('POST', '/segments', { body: input }),
-      onSuccess: done,
-    }),
-    remove: useMutation({
-      mutationFn: (id: string) => api<void>('DELETE', `/segments/${id}`),
-      onSuccess: done,
-    }),
-  };
+  return useSaveRemove<
+    Segment,
+    { id?: string; key?: string; name: string; description?: string | null; condition: string }
+  >('/segments', ['segments']);
 }
 export function useTieringSchemesQuery() {
   return useQuery({
@@ -460,30 +440,16 @@ export function useStagesQuery() {
   });
 }
 export function useStageMutations() {
-  const qc = useQueryClient();
-  const done = () => qc.invalidateQueries({ queryKey: ['lifecycle-stages'] });
-  return {
-    save: useMutation({
-      mutationFn: ({
-        id,
-        ...input
-      }: {
-        id?: string;
-        key?: string;
-        name: string;
-        condition: string;
-        position?: number;
-      }) =>
-        id
-          ? api<Stage>('PATCH', `/lifecycle-stages/${id}`, { body: input })
-          : api<Stage>('POST', '/lifecycle-stages', { body: input }),
-      onSuccess: done,
-    }),
-    remove: useMutation({
-      mutationFn: (id: string) => api<void>('DELETE', `/lifecycle-stages/${id}`),
-      onSuccess: done,
-    }),
-  };
+  return useSaveRemove<
+    Stage,
+    {
+      id?: string;
+      key?: string;
+      name: string;
+      condition: string;
+      position?: number;
+    }
+  >('/lifecycle-stages', ['lifecycle-stages']);
 }
 export function useStageHistoryQuery(id: string | undefined) {
   return useQuery({
@@ -554,4 +520,21 @@ export function useAccountsArrSumQuery(query: AccountsQuery, enabled = true) {
     },
     staleTime: STALE,
   });
+}
+
+/** Create (no id) or update, and delete, of a plain resource at `path`; each refreshes `queryKey`. */
+function useSaveRemove<T, I extends { id?: string }>(path: string, queryKey: readonly unknown[]) {
+  const qc = useQueryClient();
+  const done = () => qc.invalidateQueries({ queryKey });
+  return {
+    save: useMutation({
+      mutationFn: ({ id, ...input }: I) =>
+        id ? api<T>('PATCH', `${path}/${id}`, { body: input }) : api<T>('POST', path, { body: input }),
+      onSuccess: done,
+    }),
+    remove: useMutation({
+      mutationFn: (id: string) => api<void>('DELETE', `${path}/${id}`),
+      onSuccess: done,
+    }),
+  };
 }
