@@ -53,13 +53,16 @@ export async function loadStatesAsOf(
   const out = new Map<string, StateAsOf>();
   const latest = await latestComputedDay(ctx);
   if (latest === null) return out;
-  const current = await loadCurrentStates(ctx, ids);
   if (day >= latest) {
-    for (const [id, s] of current) out.set(id, { ...s, knownOn: s.day });
+    for (const [id, s] of await loadCurrentStates(ctx, ids)) out.set(id, { ...s, knownOn: s.day });
     return out;
   }
   const ws = ctx.workspace.id;
-  const wanted = ids ?? [...current.keys()];
+  const wanted =
+    ids ??
+    (
+      await ctx.db.selectFrom('account_states').select('account_id').where('workspace_id', '=', ws).execute()
+    ).map((r) => r.account_id);
   // Nearly always one computed day holds every account: one seek for it, one range for its rows.
   const at = await ctx.db
     .selectFrom('account_state_days')
@@ -79,8 +82,9 @@ export async function loadStatesAsOf(
       for (const r of await q.execute()) out.set(r.account_id, dayRowToState(r));
     }
   }
-  // The rest: each account's own nearest row (a primary-key seek each), else its change history.
-  let missing = wanted.filter((id) => !out.has(id));
+  // The rest: each account's own nearest row (a primary-key seek each), else its change history;
+  // neither when the workspace has none at or before the day (a first run, a rerun of the first day).
+  let missing = onDay === null ? [] : wanted.filter((id) => !out.has(id));
   for (let i = 0; i < missing.length; i += BATCH) {
     const rows = await ctx.db
       .selectFrom('account_state_days as d')
@@ -98,7 +102,16 @@ export async function loadStatesAsOf(
       .execute();
     for (const r of rows) out.set(r.account_id, dayRowToState(r));
   }
-  missing = missing.filter((id) => !out.has(id));
+  missing = wanted.filter((id) => !out.has(id));
+  const anyChange = await ctx.db
+    .selectFrom('state_changes')
+    .select('account_id')
+    .where('workspace_id', '=', ws)
+    .where('kind', 'in', CHANGE_KINDS)
+    .where('day', '<=', day)
+    .limit(1)
+    .executeTakeFirst();
+  if (!anyChange) missing = [];
   for (let i = 0; i < missing.length; i += BATCH) {
     const rows = await ctx.db
       .selectFrom('state_changes')
