@@ -18,6 +18,7 @@ import { loadConfig } from '../src/config.ts';
 import { type Ctx, systemCtx } from '../src/context.ts';
 import { openDeps } from '../src/deps.ts';
 import { newId } from '../src/ids.ts';
+import { loadCurrentStates } from '../src/modules/state/index.ts';
 import {
   applyAssignment,
   bookQuery,
@@ -211,6 +212,7 @@ async function main() {
   const limitRun = async () => {
     const s = performance.now();
     await bookQuery(ctx).execute();
+    await loadCurrentStates(ctx, null);
     return performance.now() - s;
   };
   const limit = Math.min(await limitRun(), await limitRun());

@@ -532,6 +532,7 @@ async function measure() {
     'account_states',
     'health_scores',
     'state_changes',
+    'account_state_days',
     'segment_members',
     'timeline_entries',
   ] as const) {

@@ -57,13 +57,16 @@ import type {
   RequestSettingsTable,
 } from '../modules/requests/requests.table.ts';
 import type {
-  AccountStatesTable,
   SegmentMembersTable,
   SegmentsTable,
-  StateChangesTable,
-  StateOverridesTable,
   TieringSchemesTable,
 } from '../modules/segments/segments.table.ts';
+import type {
+  AccountStateDaysTable,
+  AccountStatesTable,
+  StateChangesTable,
+  StateOverridesTable,
+} from '../modules/state/state.table.ts';
 import type { TaskFollowUpsTable, TasksTable } from '../modules/tasks/tasks.table.ts';
 import type { CsmGroupMembersTable, CsmGroupsTable, TeamSettingsTable } from '../modules/team/team.table.ts';
 import type { TimelineEntriesTable } from '../modules/timeline/timeline.table.ts';
@@ -108,6 +111,7 @@ export interface Database {
   state_overrides: StateOverridesTable;
   account_states: AccountStatesTable;
   state_changes: StateChangesTable;
+  account_state_days: AccountStateDaysTable;
   automation_rules: AutomationRulesTable;
   playbooks: PlaybooksTable;
   automation_runs: AutomationRunsTable;

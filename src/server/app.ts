@@ -7,7 +7,7 @@ import { accountsRoutes, importRoutes } from '../modules/accounts/index.ts';
 import { authRoutes, publicAuthRoutes } from '../modules/auth/index.ts';
 import { automationRoutes, INBOUND_WEBHOOK_PATH } from '../modules/automation/index.ts';
 import { factsRoutes } from '../modules/facts/index.ts';
-import { healthRoutes } from '../modules/health/index.ts';
+import { healthRoutes, loadHealthModels } from '../modules/health/index.ts';
 import { ingestApiRoutes, ingestRoutes } from '../modules/ingest/index.ts';
 import { lifecycleRoutes } from '../modules/lifecycle/index.ts';
 import { metricsRoutes } from '../modules/metrics/index.ts';
@@ -17,6 +17,7 @@ import { renewalsRoutes } from '../modules/renewals/index.ts';
 import { reportsRoutes } from '../modules/reports/index.ts';
 import { requestsRoutes } from '../modules/requests/index.ts';
 import { segmentsRoutes } from '../modules/segments/index.ts';
+import { stateRoutes } from '../modules/state/index.ts';
 import { tasksRoutes } from '../modules/tasks/index.ts';
 import { teamRoutes } from '../modules/team/index.ts';
 import { authenticate } from './auth-middleware.ts';
@@ -74,6 +75,11 @@ export function createApp(deps: Deps) {
   api.route('/', metricsRoutes());
   api.route('/', factsRoutes());
   api.route('/', recomputeRoutes());
+  // The summary names each status band; the bands are health's, which reads state (not the reverse).
+  api.route(
+    '/',
+    stateRoutes({ statusBands: async (ctx) => (await loadHealthModels(ctx)).flatMap((m) => m.bands) }),
+  );
   api.route('/', segmentsRoutes());
   api.route('/', lifecycleRoutes());
   api.route('/', healthRoutes());

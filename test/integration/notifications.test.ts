@@ -206,12 +206,29 @@ describe('accounts entering danger', () => {
     const day = today(w.ctx);
     await recomputeDay(w.ctx, day);
     expect((await notificationsOf(w, 'csm')).items).toEqual([]);
-    // As if the account had been healthy until now: today's recompute records its move to danger.
+    // As if the account had been healthy until yesterday (the recompute compares a day with the
+    // day before it): today's recompute records its move to danger.
     await t.deps.db
-      .updateTable('account_states')
-      .set({ health_status: 'excellent' })
+      .deleteFrom('state_changes')
       .where('workspace_id', '=', w.workspace.id)
       .where('account_id', '=', a.id)
+      .where('kind', '=', 'health_status')
+      .execute();
+    await t.deps.db
+      .insertInto('account_state_days')
+      .values({
+        workspace_id: w.workspace.id,
+        account_id: a.id,
+        day: addDays(day, -1),
+        health_score: 90,
+        health_status: 'excellent',
+        health_model_id: null,
+        tier: null,
+        tier_since: null,
+        stage: null,
+        stage_since: null,
+        segments: '[]',
+      })
       .execute();
     const moved = await recomputeDay(w.ctx, day);
     expect(moved.changes.health_status).toBe(1);

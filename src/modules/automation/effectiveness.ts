@@ -5,6 +5,7 @@
 import type { Ctx } from '../../context.ts';
 import { addDays, today } from '../../time.ts';
 import { authorize } from '../auth/index.ts';
+import { stateChangesBetween } from '../state/index.ts';
 import { EffectivenessQuery, type EffectivenessRow } from './automation.schemas.ts';
 
 const HORIZONS = [30, 90] as const;
@@ -94,22 +95,15 @@ export async function getEffectiveness({ ctx, input }: { ctx: Ctx; input: Effect
     x.scores.push(Number(s.score));
     snapshotDays.add(s.day);
   }
-  const tierChanges = await ctx.db
-    .selectFrom('state_changes')
-    .select(['account_id', 'day', 'to_value'])
-    .where('workspace_id', '=', ws)
-    .where('kind', '=', 'tier')
-    .orderBy('day')
-    .orderBy('id')
-    .execute();
+  const tierChanges = await stateChangesBetween(ctx, { kinds: ['tier'] });
   const tiers = new Map<string, { day: string; tier: string | null }[]>();
   for (const t of tierChanges) {
-    let list = tiers.get(t.account_id);
+    let list = tiers.get(t.accountId);
     if (!list) {
       list = [];
-      tiers.set(t.account_id, list);
+      tiers.set(t.accountId, list);
     }
-    list.push({ day: t.day, tier: t.to_value });
+    list.push({ day: t.day, tier: t.to });
   }
   const tierAt = (account: string, day: string) => {
     let tier: string | null = null;

@@ -9,7 +9,6 @@ export {
   installDefaultStages,
   LifecycleStage,
   listLifecycleStages,
-  listStageHistory,
   loadStages,
   SetStageOverride,
   setStageOverride,

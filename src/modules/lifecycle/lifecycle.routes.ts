@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { crud } from '../../server/crud.ts';
 import { createRouter, ERRORS, IdParam, json, jsonBody, listOf, NO_CONTENT } from '../../server/env.ts';
-import { ListPage, StateChange, StateOverride } from '../segments/index.ts';
+import { ListPage, listStageHistory, StateChange, StateOverride } from '../state/index.ts';
 import {
   CreateLifecycleStage,
   clearStageOverride,
@@ -11,7 +11,6 @@ import {
   installDefaultStages,
   LifecycleStage,
   listLifecycleStages,
-  listStageHistory,
   SetStageOverride,
   setStageOverride,
   UpdateLifecycleStage,

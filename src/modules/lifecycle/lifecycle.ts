@@ -11,18 +11,19 @@ import {
   BodyChecker,
   ConditionInput,
   ConditionJson,
-  clearStateOverride,
   Day,
   Key,
-  type ListPage,
-  listStateChanges,
   loadAccountFacts,
   loadCatalogueMap,
   Name,
-  type OverrideSpec,
   Reason,
-  setStateOverride,
 } from '../segments/index.ts';
+import {
+  accountsOverriddenTo,
+  clearStateOverride,
+  type OverrideSpec,
+  setStateOverride,
+} from '../state/index.ts';
 import type { LifecycleStagesTable } from './lifecycle.table.ts';
 import { assignStage, DEFAULT_STAGES, type StageRule } from './stages.ts';
 
@@ -236,17 +237,11 @@ export async function deleteLifecycleStage({ ctx, id }: { ctx: Ctx; id: string }
   await authorize(ctx, 'settings:write');
   await inTransaction(ctx, async (tx) => {
     const before = stageRowToStage(await getStageRow(tx, id));
-    const held = await tx.db
-      .selectFrom('state_overrides')
-      .select('account_id')
-      .where('workspace_id', '=', tx.workspace.id)
-      .where('kind', '=', 'stage')
-      .where('value', '=', before.key)
-      .execute();
+    const held = await accountsOverriddenTo(tx, 'stage', before.key);
     if (held.length > 0) {
       throw conflict(
         `Stage ${before.key} is the manual stage of ${held.length} account(s); remove those overrides first`,
-        { accountIds: held.map((h) => h.account_id) },
+        { accountIds: held },
       );
     }
     await tx.db
@@ -342,17 +337,4 @@ export async function setStageOverride({
 
 export async function clearStageOverride({ ctx, accountId }: { ctx: Ctx; accountId: string }) {
   await clearStateOverride(ctx, accountId, STAGE_OVERRIDE);
-}
-
-/** Changes of the account's stage (by the rules or by hand), newest first. */
-export async function listStageHistory({
-  ctx,
-  accountId,
-  input,
-}: {
-  ctx: Ctx;
-  accountId: string;
-  input: ListPage;
-}) {
-  return listStateChanges({ ctx, accountId, kind: 'stage', input });
 }

@@ -1,6 +1,7 @@
 import type { Ctx } from '../../context.ts';
 import { addDays, daysBetween, today } from '../../time.ts';
 import { DEFAULT_BANDS, loadHealthModels } from '../health/index.ts';
+import { loadCurrentStates, stateChangesBetween } from '../state/index.ts';
 import { isChinese, notify, userLocales } from './notify.ts';
 
 /**
@@ -11,22 +12,37 @@ import { isChinese, notify, userLocales } from './notify.ts';
  */
 export async function notifyEnteredDanger(ctx: Ctx, day: string): Promise<number> {
   if (day !== today(ctx)) return 0;
-  const changes = await ctx.db
-    .selectFrom('state_changes as c')
-    .innerJoin('accounts as a', (j) =>
-      j.onRef('a.id', '=', 'c.account_id').onRef('a.workspace_id', '=', 'c.workspace_id'),
-    )
-    .leftJoin('account_states as s', (j) =>
-      j.onRef('s.account_id', '=', 'c.account_id').onRef('s.workspace_id', '=', 'c.workspace_id'),
-    )
-    .select(['c.account_id', 'c.from_value', 'c.to_value', 'a.name', 'a.owner_id', 's.health_model_id'])
-    .where('c.workspace_id', '=', ctx.workspace.id)
-    .where('c.day', '=', day)
-    .where('c.kind', '=', 'health_status')
-    // A first score is the account's starting point, not a change (the timeline skips it too).
-    .where('c.from_value', 'is not', null)
-    .where('a.owner_id', 'is not', null)
-    .execute();
+  // A first score is the account's starting point, not a change (the timeline skips it too).
+  const moved = (await stateChangesBetween(ctx, { from: day, to: day, kinds: ['health_status'] })).filter(
+    (c) => c.from !== null,
+  );
+  if (moved.length === 0) return 0;
+  const ids = [...new Set(moved.map((c) => c.accountId))];
+  const states = await loadCurrentStates(ctx, ids);
+  const accounts = new Map<string, { name: string; owner_id: string | null }>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await ctx.db
+      .selectFrom('accounts')
+      .select(['id', 'name', 'owner_id'])
+      .where('workspace_id', '=', ctx.workspace.id)
+      .where('id', 'in', ids.slice(i, i + 500))
+      .execute();
+    for (const r of rows) accounts.set(r.id, r);
+  }
+  const changes = moved.flatMap((c) => {
+    const a = accounts.get(c.accountId);
+    if (!a?.owner_id) return [];
+    return [
+      {
+        account_id: c.accountId,
+        from_value: c.from,
+        to_value: c.to,
+        name: a.name,
+        owner_id: a.owner_id,
+        health_model_id: states.get(c.accountId)?.healthModelId ?? null,
+      },
+    ];
+  });
   if (changes.length === 0) return 0;
   const models = await loadHealthModels(ctx);
   const dangerByModel = new Map(models.map((m) => [m.id, m.bands.at(-1)?.key]));

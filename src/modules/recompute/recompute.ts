@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { type Ctx, inTransaction } from '../../context.ts';
 import { invalid } from '../../errors.ts';
-import { newId } from '../../ids.ts';
-import { addDays, daysBetween, isValidDay, nowIso, today } from '../../time.ts';
+import { addDays, daysBetween, isValidDay, today } from '../../time.ts';
 import { authorize } from '../auth/index.ts';
 import { runRulesAfterRecompute } from '../automation/index.ts';
 import { buildFacts, loadCatalogue } from '../facts/index.ts';
@@ -23,12 +22,10 @@ import {
   evaluateSegments,
   loadActiveScheme,
   loadHistory,
-  loadOverrides,
   loadSegments,
   updateSegmentMembership,
 } from '../segments/index.ts';
-import type { AccountStatesTable, StateChangesTable } from '../segments/segments.table.ts';
-import { writeTimeline } from '../timeline/index.ts';
+import { applyStateChanges, type DayState, loadOverrides } from '../state/index.ts';
 import { canUseWorker, recomputeInWorker } from './worker.ts';
 
 type State = {
@@ -55,12 +52,6 @@ export type RecomputeResult = {
     segment_enter: number;
     segment_exit: number;
   };
-};
-
-const TIMELINE_TITLES = {
-  health_status: (from: string | null, to: string | null) => `Health status ${from ?? '—'} → ${to ?? '—'}`,
-  tier: (from: string | null, to: string | null) => `Tier ${from ?? '—'} → ${to ?? '—'}`,
-  stage: (from: string | null, to: string | null) => `Lifecycle stage ${from ?? '—'} → ${to ?? '—'}`,
 };
 
 /**
@@ -156,77 +147,24 @@ export async function recomputeDay(ctx: Ctx, day: string): Promise<RecomputeResu
       f.segments = keys;
     }
 
-    for (const c of await updateSegmentMembership(tx, day, membership)) {
-      result.changes[c.kind as 'segment_enter' | 'segment_exit']++;
-    }
-    const now = nowIso(tx);
-    const system: Ctx = { ...tx, actor: { kind: 'system', name: 'recompute' } };
-    let rows: AccountStatesTable[] = [];
-    const changeRows: StateChangesTable[] = [];
+    const results = new Map<string, DayState>();
     for (const [id, f] of facts) {
-      const p = previous.get(id);
       const s = scores.get(id);
-      const next = {
-        workspace_id: tx.workspace.id,
-        account_id: id,
-        day,
-        health_score: s?.score ?? null,
-        health_status: s?.status ?? null,
-        health_model_id: s?.modelId ?? null,
-        health_trend_7d: f['health.trend_7d'] as number | null,
-        health_trend_30d: f['health.trend_30d'] as number | null,
+      results.set(id, {
+        healthScore: s?.score ?? null,
+        healthStatus: s?.status ?? null,
+        healthModelId: s?.modelId ?? null,
+        healthTrend7d: f['health.trend_7d'] as number | null,
+        healthTrend30d: f['health.trend_30d'] as number | null,
         tier: f.tier as string | null,
-        tier_since: p && p.tier === f.tier ? p.tier_since : day,
         stage: f.stage as string | null,
-        stage_since: p && p.stage === f.stage ? p.stage_since : day,
-        segments: JSON.stringify(f.segments),
-        updated_at: now,
-      };
-      rows.push(next);
-      for (const kind of ['health_status', 'tier', 'stage'] as const) {
-        const from = p ? (p[kind] ?? null) : null;
-        const to = next[kind];
-        if (from === to || (!p && to === null)) continue;
-        result.changes[kind]++;
-        changeRows.push({
-          id: newId(),
-          workspace_id: tx.workspace.id,
-          account_id: id,
-          day,
-          kind,
-          from_value: from,
-          to_value: to,
-          reason: null,
-          created_at: now,
-        });
-        if (changeRows.length === 100) await insertStateChanges(tx, changeRows.splice(0));
-        // The first assignment is history, not news: only real changes go on the timeline.
-        if (p) {
-          await writeTimeline(system, {
-            accountId: id,
-            type: `${kind === 'health_status' ? 'health.status' : kind}.changed`,
-            title: TIMELINE_TITLES[kind](from, to),
-            data: { changes: { [kind]: [from, to] }, day },
-            occurredAt: `${day}T12:00:00.000Z` > now ? now : `${day}T12:00:00.000Z`,
-          });
-        }
-      }
-      if (rows.length === 200) {
-        await upsertStates(tx, rows);
-        rows = [];
-      }
+        segments: membership.get(id) ?? [],
+      });
     }
-    await insertStateChanges(tx, changeRows);
-    await upsertStates(tx, rows);
-    // Accounts deleted since the last run leave no state behind.
-    const gone = [...previous.keys()].filter((id) => !facts.has(id));
-    for (let i = 0; i < gone.length; i += 200) {
-      await tx.db
-        .deleteFrom('account_states')
-        .where('workspace_id', '=', tx.workspace.id)
-        .where('account_id', 'in', gone.slice(i, i + 200))
-        .execute();
-    }
+    const applied = await applyStateChanges(tx, day, results);
+    result.changes = applied.changes;
+    // The current members move with the current state only: a backfilled day leaves them.
+    if (applied.current) await updateSegmentMembership(tx, day, membership);
     // Owners hear of accounts entering danger today (a backfill of past days notifies nobody).
     await notifyEnteredDanger(tx, day);
     return result;
@@ -238,42 +176,6 @@ export async function recomputeDay(ctx: Ctx, day: string): Promise<RecomputeResu
 
 /** Accounts whose health snapshot rows (components as JSON) are built and written at a time. */
 const WRITE_SLICE = 5000;
-
-/** 100 rows of 9 columns a statement, far below either engine's bound-parameter limit. */
-async function insertStateChanges(tx: Ctx, rows: StateChangesTable[]) {
-  for (let i = 0; i < rows.length; i += 100) {
-    await tx.db
-      .insertInto('state_changes')
-      .values(rows.slice(i, i + 100))
-      .execute();
-  }
-}
-
-/** 200 rows of 14 columns a statement. */
-async function upsertStates(tx: Ctx, rows: AccountStatesTable[]) {
-  for (let i = 0; i < rows.length; i += 200) {
-    await tx.db
-      .insertInto('account_states')
-      .values(rows.slice(i, i + 200))
-      .onConflict((oc) =>
-        oc.columns(['workspace_id', 'account_id']).doUpdateSet((eb) => ({
-          day: eb.ref('excluded.day'),
-          health_score: eb.ref('excluded.health_score'),
-          health_status: eb.ref('excluded.health_status'),
-          health_model_id: eb.ref('excluded.health_model_id'),
-          health_trend_7d: eb.ref('excluded.health_trend_7d'),
-          health_trend_30d: eb.ref('excluded.health_trend_30d'),
-          tier: eb.ref('excluded.tier'),
-          tier_since: eb.ref('excluded.tier_since'),
-          stage: eb.ref('excluded.stage'),
-          stage_since: eb.ref('excluded.stage_since'),
-          segments: eb.ref('excluded.segments'),
-          updated_at: eb.ref('excluded.updated_at'),
-        })),
-      )
-      .execute();
-  }
-}
 
 export const RecomputeInput = z.object({
   from: z.string().refine(isValidDay, 'must be a date as YYYY-MM-DD').optional(),

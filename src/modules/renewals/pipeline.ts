@@ -5,6 +5,7 @@ import { decodeCursor, encodeCursor } from '../../pagination.ts';
 import { addDays, daysBetween, nowIso, today } from '../../time.ts';
 import { createContract, fromMinor, loadRates, toMinor, updateContract } from '../accounts/index.ts';
 import { authorize, writeAudit } from '../auth/index.ts';
+import { loadCurrentStates } from '../state/index.ts';
 import { writeTimeline } from '../timeline/index.ts';
 import { ListRenewals, RecordOutcome, type Renewal, UpdateRenewal, WindowQuery } from './renewals.schemas.ts';
 import type { RenewalsTable } from './renewals.table.ts';
@@ -39,9 +40,6 @@ export async function loadRenewals(
     .innerJoin('accounts as a', (j) =>
       j.onRef('a.id', '=', 'c.account_id').onRef('a.workspace_id', '=', 'c.workspace_id'),
     )
-    .leftJoin('account_states as s', (j) =>
-      j.onRef('s.account_id', '=', 'c.account_id').onRef('s.workspace_id', '=', 'c.workspace_id'),
-    )
     .leftJoin('renewals as r', (j) =>
       j.onRef('r.contract_id', '=', 'c.id').onRef('r.workspace_id', '=', 'c.workspace_id'),
     )
@@ -54,9 +52,6 @@ export async function loadRenewals(
       'c.status',
       'a.name as account_name',
       'a.owner_id as account_owner',
-      's.health_status',
-      's.health_score',
-      's.tier',
       'r.stage as r_stage',
       'r.probability',
       'r.probability_reason',
@@ -78,6 +73,7 @@ export async function loadRenewals(
   else q = q.where('c.end_date', '>=', range.from).where('c.end_date', '<=', range.to);
   if (range.accountIds) q = q.where('c.account_id', 'in', range.accountIds.length ? range.accountIds : ['']);
   const rows = await q.orderBy('c.end_date').orderBy('c.id').execute();
+  const states = await loadCurrentStates(ctx, [...new Set(rows.map((r) => r.account_id))]);
   const ids = rows.map((r) => r.contract_id);
   const successors = new Map<string, { id: string; arr: number }>();
   for (let i = 0; i < ids.length; i += 500) {
@@ -123,7 +119,8 @@ export async function loadRenewals(
       stage = r.status as RenewalStage;
     else stage = (r.r_stage as RenewalStage | null) ?? 'not_started';
     const closed = !['not_started', 'in_negotiation', 'committed'].includes(stage);
-    const health = r.health_status ?? null;
+    const state = states.get(r.account_id);
+    const health = state?.healthStatus ?? null;
     let probability: number;
     let probabilitySource: Renewal['probabilitySource'];
     if (closed) {
@@ -176,8 +173,8 @@ export async function loadRenewals(
         ownerId,
         ownerName: ownerId ? (names.get(ownerId) ?? null) : null,
         healthStatus: health,
-        healthScore: r.health_score === null || r.health_score === undefined ? null : Number(r.health_score),
-        tier: r.tier ?? null,
+        healthScore: state?.healthScore ?? null,
+        tier: state?.tier ?? null,
         nextContractId: r.next_contract_id ?? next?.id ?? null,
         churnReason: (r.churn_reason as ChurnReason | null) ?? null,
         churnNote: r.churn_note ?? null,

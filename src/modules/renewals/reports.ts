@@ -1,11 +1,11 @@
 // Revenue reports in the base currency. They read every contract of the workspace (a few per
 // account): report pages, never lists, call them.
 import type { Ctx } from '../../context.ts';
-import { parseJson } from '../../db/dialect.ts';
 import { invalid } from '../../errors.ts';
 import { addDays, today } from '../../time.ts';
 import { fromMinor } from '../accounts/index.ts';
 import { authorize } from '../auth/index.ts';
+import { type CurrentState, loadCurrentStates } from '../state/index.ts';
 import { loadRenewals } from './pipeline.ts';
 import { ArrQuery, ChurnQuery, ForecastQuery, MovementQuery, RetentionQuery } from './renewals.schemas.ts';
 import { addMonths, arrAt, type ContractSpan, monthEnd, movement, periodOf, retention } from './revenue.ts';
@@ -31,24 +31,18 @@ export async function arrBreakdown({ ctx, input }: { ctx: Ctx; input: ArrQuery }
   const q = ArrQuery.parse(input);
   const rows = await ctx.db
     .selectFrom('accounts as a')
-    .leftJoin('account_states as s', (j) =>
-      j.onRef('s.account_id', '=', 'a.id').onRef('s.workspace_id', '=', 'a.workspace_id'),
-    )
     .leftJoin('users as u', (j) =>
       j.onRef('u.id', '=', 'a.owner_id').onRef('u.workspace_id', '=', 'a.workspace_id'),
     )
-    .select([
-      'a.arr_minor',
-      'a.owner_id',
-      'a.region',
-      'a.industry',
-      's.tier',
-      's.segments',
-      'u.name as owner_name',
-    ])
+    .select(['a.id', 'a.arr_minor', 'a.owner_id', 'a.region', 'a.industry', 'u.name as owner_name'])
     .where('a.workspace_id', '=', ctx.workspace.id)
     .where('a.arr_minor', '>', 0)
     .execute();
+  // Tier and segments only when grouped by them: the current state of every account with ARR.
+  const states =
+    q.by === 'tier' || q.by === 'segment'
+      ? await loadCurrentStates(ctx, null)
+      : new Map<string, CurrentState>();
   const groups = new Map<string | null, { label: string; accounts: number; arr: number }>();
   let total = 0;
   const add = (key: string | null, label: string, arr: number) => {
@@ -61,12 +55,14 @@ export async function arrBreakdown({ ctx, input }: { ctx: Ctx; input: ArrQuery }
     const arr = Number(r.arr_minor);
     total += arr;
     if (q.by === 'segment') {
-      const segments = parseJson<string[]>(r.segments ?? null, []);
+      const segments = states.get(r.id)?.segments ?? [];
       if (!segments.length) add(null, '(no segment)', arr);
       for (const s of segments) add(s, s, arr);
     } else if (q.by === 'owner') add(r.owner_id, r.owner_name ?? '(no owner)', arr);
-    else if (q.by === 'tier') add(r.tier ?? null, r.tier ?? '(no tier)', arr);
-    else {
+    else if (q.by === 'tier') {
+      const tier = states.get(r.id)?.tier ?? null;
+      add(tier, tier ?? '(no tier)', arr);
+    } else {
       const v = q.by === 'region' ? r.region : r.industry;
       add(v, v ?? `(no ${q.by})`, arr);
     }

@@ -7,6 +7,7 @@ import { fromMinor } from '../accounts/index.ts';
 import { authorize, can } from '../auth/index.ts';
 import { arrAt, loadRenewals, loadSpans, movement, retention } from '../renewals/index.ts';
 import { Day } from '../segments/index.ts';
+import { loadCurrentStates } from '../state/index.ts';
 import { loadTeam, loadTeamSettings } from '../team/index.ts';
 import { NOTE_TYPES } from '../timeline/index.ts';
 import { combine, expectedTouches, type Metrics, outcomeParts, processParts } from './scorecard.ts';
@@ -100,17 +101,15 @@ export async function getScorecards({ ctx, input }: { ctx: Ctx; input: Scorecard
 
   const rows = await ctx.db
     .selectFrom('accounts as a')
-    .leftJoin('account_states as s', (j) =>
-      j.onRef('s.account_id', '=', 'a.id').onRef('s.workspace_id', '=', 'a.workspace_id'),
-    )
-    .select(['a.id', 'a.owner_id', 'a.custom_fields', 's.tier', 's.health_status'])
+    .select(['a.id', 'a.owner_id', 'a.custom_fields'])
     .where('a.workspace_id', '=', ws)
     .execute();
+  const states = await loadCurrentStates(ctx, null);
   const book: Book[] = rows.map((r) => ({
     accountId: r.id,
     ownerId: r.owner_id,
-    tier: r.tier ?? null,
-    health: r.health_status ?? null,
+    tier: states.get(r.id)?.tier ?? null,
+    health: states.get(r.id)?.healthStatus ?? null,
   }));
   const npsField = await ctx.db
     .selectFrom('custom_field_definitions')

@@ -5,6 +5,7 @@ import { newId } from '../../ids.ts';
 import { decodeCursor, encodeCursor } from '../../pagination.ts';
 import { nowIso } from '../../time.ts';
 import { authorize, writeAudit } from '../auth/index.ts';
+import { accountIdsWithState } from '../state/index.ts';
 import { writeTimeline } from '../timeline/index.ts';
 import {
   CLOSED_STATUSES,
@@ -441,16 +442,7 @@ export function filteredRequests(ctx: Ctx, f: RequestFilters) {
   if (f.productArea) q = q.where('r.product_area', '=', f.productArea);
   if (f.tier) {
     const tier = f.tier;
-    q = q.where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom('account_states as s')
-          .select('s.account_id')
-          .whereRef('s.account_id', '=', 'r.account_id')
-          .whereRef('s.workspace_id', '=', 'r.workspace_id')
-          .where('s.tier', '=', tier),
-      ),
-    );
+    q = q.where('r.account_id', 'in', accountIdsWithState(ctx, { tier }));
   }
   return q;
 }

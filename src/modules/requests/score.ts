@@ -70,7 +70,7 @@ export const DEFAULT_REQUEST_SETTINGS: RequestSettings = {
   },
 };
 
-/** What the score reads about one asking account (tier and health from account_states). */
+/** What the score reads about one asking account (its current tier and health from the state module). */
 export type AskingAccount = {
   accountId: string;
   /** ARR in base-currency major units. */

@@ -4,6 +4,7 @@ import type { Ctx } from '../../context.ts';
 import { parseJson } from '../../db/dialect.ts';
 import { daysBetween, today } from '../../time.ts';
 import { fromMinor } from '../accounts/index.ts';
+import { loadCurrentStates } from '../state/index.ts';
 import { OPEN_STATUSES } from './requests.schemas.ts';
 import type { CustomerRequestsTable } from './requests.table.ts';
 import {
@@ -24,7 +25,7 @@ export function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
   return out;
 }
 
-/** ARR in base currency, tags, renewal (accounts) with current tier and health (account_states). */
+/** ARR in base currency, tags, renewal (accounts) with current tier and health (the state module). */
 export async function loadAccountInfo(
   ctx: Ctx,
   accountIds: readonly string[],
@@ -34,22 +35,20 @@ export async function loadAccountInfo(
   for (const batch of chunks([...new Set(accountIds)])) {
     const rows = await ctx.db
       .selectFrom('accounts as a')
-      .leftJoin('account_states as s', (j) =>
-        j.onRef('s.account_id', '=', 'a.id').onRef('s.workspace_id', '=', 'a.workspace_id'),
-      )
-      .select(['a.id', 'a.name', 'a.arr_minor', 'a.tags', 'a.renewal_date', 's.tier', 's.health_status'])
+      .select(['a.id', 'a.name', 'a.arr_minor', 'a.tags', 'a.renewal_date'])
       .where('a.workspace_id', '=', ctx.workspace.id)
       .where('a.id', 'in', batch)
       .execute();
+    const states = await loadCurrentStates(ctx, batch);
     for (const r of rows) {
       const days = r.renewal_date === null ? null : daysBetween(day, r.renewal_date);
       out.set(r.id, {
         accountId: r.id,
         name: r.name,
         arr: fromMinor(Number(r.arr_minor), ctx.workspace.baseCurrency),
-        tier: r.tier ?? null,
+        tier: states.get(r.id)?.tier ?? null,
         tags: parseJson<string[]>(r.tags, []),
-        healthStatus: r.health_status ?? null,
+        healthStatus: states.get(r.id)?.healthStatus ?? null,
         renewalDate: r.renewal_date,
         daysToRenewal: days !== null && days >= 0 ? days : null,
       });

@@ -1,15 +1,6 @@
-export type { AccountStatesQuery, AccountStatesSummaryQuery } from './account-states.ts';
-export {
-  AccountState,
-  AccountStatesSummary,
-  listAccountStates,
-  summarizeAccountStates,
-} from './account-states.ts';
 export { BodyChecker, loadCatalogueMap } from './compile.ts';
 export { batchEnv, loadAccountFacts, loadCurrentFacts } from './current-facts.ts';
 export { changedByLookbacks, type History, loadHistory } from './history.ts';
-export type { OverrideInput, OverrideSpec, Overrides } from './overrides.ts';
-export { clearStateOverride, listStateChanges, loadOverrides, setStateOverride } from './overrides.ts';
 export type { Band, CompositePart, SegmentRule, TieringRules, TierRule } from './rules.ts';
 export {
   assignTier,
@@ -28,7 +19,6 @@ export {
   deleteTieringScheme,
   getTieringScheme,
   installDefaultScheme,
-  listTierHistory,
   listTieringSchemes,
   loadActiveScheme,
   previewTieringScheme,
@@ -45,14 +35,11 @@ export {
   Key,
   ListPage,
   Name,
-  type OverrideKind,
   PreviewSegment,
   PreviewTieringScheme,
   Reason,
   Segment,
   SetTierOverride,
-  StateChange,
-  StateOverride,
   TieringScheme,
   UpdateSegment,
   UpdateTieringScheme,

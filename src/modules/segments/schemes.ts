@@ -6,20 +6,13 @@ import { nowIso } from '../../time.ts';
 import { authorize, writeAudit } from '../auth/index.ts';
 import { closestKeys } from '../facts/condition-check.ts';
 import { conditionToText } from '../facts/condition-text.ts';
+import { clearStateOverride, loadOverrides, type OverrideSpec, setStateOverride } from '../state/index.ts';
 import { BodyChecker, loadCatalogueMap } from './compile.ts';
 import { batchEnv, loadAccountFacts, loadCurrentFacts } from './current-facts.ts';
 import { changedByLookbacks, loadHistory } from './history.ts';
-import {
-  clearStateOverride,
-  listStateChanges,
-  loadOverrides,
-  type OverrideSpec,
-  setStateOverride,
-} from './overrides.ts';
 import { assignTier, compareText, schemeTiers, type TieringRules, type TierRule } from './rules.ts';
 import {
   CreateTieringScheme,
-  type ListPage,
   PreviewTieringScheme,
   SetTierOverride,
   type TieringPreview,
@@ -388,17 +381,4 @@ export async function setTierOverride({
 
 export async function clearTierOverride({ ctx, accountId }: { ctx: Ctx; accountId: string }) {
   await clearStateOverride(ctx, accountId, TIER_OVERRIDE);
-}
-
-/** Changes of the account's tier (by the rules or by hand), newest first. */
-export async function listTierHistory({
-  ctx,
-  accountId,
-  input,
-}: {
-  ctx: Ctx;
-  accountId: string;
-  input: ListPage;
-}) {
-  return listStateChanges({ ctx, accountId, kind: 'tier', input });
 }

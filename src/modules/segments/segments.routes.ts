@@ -1,21 +1,13 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import { crud } from '../../server/crud.ts';
 import { createRouter, ERRORS, IdParam, json, jsonBody, listOf, NO_CONTENT } from '../../server/env.ts';
-import {
-  AccountState,
-  AccountStatesQuery,
-  AccountStatesSummary,
-  AccountStatesSummaryQuery,
-  listAccountStates,
-  summarizeAccountStates,
-} from './account-states.ts';
+import { listTierHistory, StateChange, StateOverride } from '../state/index.ts';
 import {
   clearTierOverride,
   createTieringScheme,
   deleteTieringScheme,
   getTieringScheme,
   listSchemeTemplates,
-  listTierHistory,
   listTieringSchemes,
   previewTieringScheme,
   setTierOverride,
@@ -32,8 +24,6 @@ import {
   SegmentMember,
   SegmentPreview,
   SetTierOverride,
-  StateChange,
-  StateOverride,
   TieringPreview,
   TieringScheme,
   UpdateSegment,
@@ -53,34 +43,6 @@ import {
 export function segmentsRoutes() {
   const app = createRouter();
   const tags = ['Segments'];
-
-  app.openapi(
-    createRoute({
-      method: 'get',
-      path: '/account-states',
-      tags,
-      summary:
-        'Accounts by their current health status, tier, stage or segment (as of the last recompute), by name',
-      request: { query: AccountStatesQuery },
-      responses: {
-        200: json(listOf(AccountState).extend({ total: z.number().optional() }), 'A page'),
-        ...ERRORS,
-      },
-    }),
-    async (c) => c.json(await listAccountStates({ ctx: c.get('ctx'), input: c.req.valid('query') }), 200),
-  );
-  app.openapi(
-    createRoute({
-      method: 'get',
-      path: '/account-states/summary',
-      tags,
-      summary: 'How many accounts (all, or one owner’s) are in each health status, tier and stage now',
-      request: { query: AccountStatesSummaryQuery },
-      responses: { 200: json(AccountStatesSummary, 'The counts'), ...ERRORS },
-    }),
-    async (c) =>
-      c.json(await summarizeAccountStates({ ctx: c.get('ctx'), input: c.req.valid('query') }), 200),
-  );
 
   // Before the crud routes: /tiering-schemes/templates must not be read as /tiering-schemes/{id}.
   app.openapi(

@@ -10,7 +10,6 @@ import { conditionToText } from '../facts/condition-text.ts';
 import { BodyChecker, loadCatalogueMap } from './compile.ts';
 import { batchEnv, loadCurrentFacts } from './current-facts.ts';
 import { changedByLookbacks, loadHistory } from './history.ts';
-import { stateChangeRowToChange } from './overrides.ts';
 import { compareText, evaluateSegments, type SegmentRule } from './rules.ts';
 import {
   CreateSegment,
@@ -18,10 +17,9 @@ import {
   PreviewSegment,
   type Segment,
   type SegmentPreview,
-  type StateChange,
   UpdateSegment,
 } from './segments.schemas.ts';
-import type { SegmentsTable, StateChangesTable } from './segments.table.ts';
+import type { SegmentsTable } from './segments.table.ts';
 
 const BATCH = 500;
 
@@ -220,27 +218,26 @@ export async function listSegmentMembers({ ctx, id, input }: { ctx: Ctx; id: str
 }
 
 /**
- * Brings segment_members in line with the given membership (account id -> keys of the segments it
- * is in now) for those accounts only; accounts not in the map keep theirs, so the pipeline can work
- * in batches. Unknown keys are ignored. Each entry and exit becomes a state change on `day`
- * (kind segment_enter / segment_exit, to_value the segment key), which automation triggers on.
- * Returns those changes.
+ * Brings segment_members (the current members, with since when) in line with the given membership
+ * (account id -> keys of the segments it is in now) for those accounts only; accounts not in the
+ * map keep theirs, so the pipeline can work in batches. Unknown keys are ignored. The recompute
+ * calls it only when its day moved the current state: the enter/exit history (state_changes) is
+ * the state module's writer's, so a backfill of past days records their changes and leaves the
+ * current members alone. Returns how many memberships began and ended.
  */
 export async function updateSegmentMembership(
   ctx: Ctx,
   day: string,
   membershipByAccount: ReadonlyMap<string, readonly string[]>,
-): Promise<StateChange[]> {
+): Promise<{ entered: number; exited: number }> {
   return inTransaction(ctx, async (tx) => {
     const ws = tx.workspace.id;
     const segments = await loadSegments(tx);
     const idByKey = new Map(segments.map((s) => [s.key, s.id]));
-    const keyById = new Map(segments.map((s) => [s.id, s.key]));
     const accountIds = [...membershipByAccount.keys()];
-    const now = nowIso(tx);
-    const changes: StateChangesTable[] = [];
     const enters: { workspace_id: string; segment_id: string; account_id: string; since: string }[] = [];
     const exits = new Map<string, string[]>();
+    let exited = 0;
 
     for (let i = 0; i < accountIds.length; i += BATCH) {
       const batch = accountIds.slice(i, i + BATCH);
@@ -263,27 +260,14 @@ export async function updateSegmentMembership(
           if (id) want.add(id);
         }
         const had = have.get(accountId) ?? new Set<string>();
-        const change = (kind: string, segmentId: string) =>
-          changes.push({
-            id: newId(),
-            workspace_id: ws,
-            account_id: accountId,
-            day,
-            kind,
-            from_value: null,
-            to_value: keyById.get(segmentId)!,
-            reason: null,
-            created_at: now,
-          });
         for (const segmentId of want) {
           if (had.has(segmentId)) continue;
           enters.push({ workspace_id: ws, segment_id: segmentId, account_id: accountId, since: day });
-          change('segment_enter', segmentId);
         }
         for (const segmentId of had) {
           if (want.has(segmentId)) continue;
           exits.set(segmentId, [...(exits.get(segmentId) ?? []), accountId]);
-          change('segment_exit', segmentId);
+          exited++;
         }
       }
     }
@@ -304,14 +288,7 @@ export async function updateSegmentMembership(
           .execute();
       }
     }
-    // 9 columns a row: 100 rows stay far below SQLite's bound-parameter limit.
-    for (let i = 0; i < changes.length; i += 100) {
-      await tx.db
-        .insertInto('state_changes')
-        .values(changes.slice(i, i + 100))
-        .execute();
-    }
-    return changes.map(stateChangeRowToChange);
+    return { entered: enters.length, exited };
   });
 }
 

@@ -5,6 +5,7 @@ import type { Ctx } from '../../context.ts';
 import { parseJson } from '../../db/dialect.ts';
 import { fromMinor } from '../accounts/index.ts';
 import { type Condition, evaluateCondition } from '../facts/index.ts';
+import { loadCurrentStates } from '../state/index.ts';
 import type { AssignAccount, AssignCsm } from './assign.ts';
 import { accountCost, type CapacityModel, meanArrByTier } from './capacity.ts';
 import { loadGroupRows } from './groups.ts';
@@ -19,13 +20,13 @@ export type BookAccount = {
   facts: Record<string, unknown>;
 };
 
-/** The rows assignment reads: every account with its current tier, stage, health and segments. */
+/**
+ * The account rows assignment reads; loadBook adds each one's current tier, stage, health and
+ * segments from the state module (loadCurrentStates).
+ */
 export function bookQuery(ctx: Ctx) {
   return ctx.db
     .selectFrom('accounts as a')
-    .leftJoin('account_states as s', (j) =>
-      j.onRef('s.account_id', '=', 'a.id').onRef('s.workspace_id', '=', 'a.workspace_id'),
-    )
     .select([
       'a.id',
       'a.name',
@@ -37,11 +38,6 @@ export function bookQuery(ctx: Ctx) {
       'a.product_lines',
       'a.tags',
       'a.licensed_seats',
-      's.tier',
-      's.stage',
-      's.health_status',
-      's.health_score',
-      's.segments',
     ])
     .where('a.workspace_id', '=', ctx.workspace.id)
     .orderBy('a.id');
@@ -49,28 +45,29 @@ export function bookQuery(ctx: Ctx) {
 
 export async function loadBook(ctx: Ctx): Promise<BookAccount[]> {
   const rows = await bookQuery(ctx).execute();
+  const states = await loadCurrentStates(ctx, null);
   // fromMinor builds an Intl formatter per call; 100,000 rows need the divisor once.
   const divisor = Math.round(1 / fromMinor(1, ctx.workspace.baseCurrency));
   return rows.map((r) => {
     const arr = Number(r.arr_minor) / divisor;
+    const s = states.get(r.id);
     return {
       id: r.id,
       name: r.name,
       ownerId: r.owner_id,
       parentId: r.parent_id,
       arr,
-      tier: r.tier ?? null,
+      tier: s?.tier ?? null,
       facts: {
-        tier: r.tier ?? null,
-        stage: r.stage ?? null,
-        'health.status': r.health_status ?? null,
-        'health.score':
-          r.health_score === null || r.health_score === undefined ? null : Number(r.health_score),
+        tier: s?.tier ?? null,
+        stage: s?.stage ?? null,
+        'health.status': s?.healthStatus ?? null,
+        'health.score': s?.healthScore ?? null,
         region: r.region,
         industry: r.industry,
         product_lines: parseJson<string[]>(r.product_lines, []),
         tags: parseJson<string[]>(r.tags, []),
-        segments: parseJson<string[]>(r.segments ?? null, []),
+        segments: s?.segments ?? [],
         arr,
         licensed_seats: r.licensed_seats === null ? null : Number(r.licensed_seats),
         parent_id: r.parent_id,

@@ -1,9 +1,9 @@
 import { sql } from 'kysely';
 import { z } from 'zod';
 import type { Ctx } from '../../context.ts';
+import { jsonArrayContains } from '../../db/dialect.ts';
 import { decodeCursor, encodeCursor } from '../../pagination.ts';
 import { authorize } from '../auth/index.ts';
-import { loadHealthModels, StatusBand } from '../health/index.ts';
 
 // Each account's current derived state (health, tier, stage, segments as of the last recompute)
 // read from account_states through its (workspace_id, column) indexes: what the workbench counts
@@ -74,10 +74,22 @@ export type AccountState = z.infer<typeof AccountState>;
 export const AccountStatesSummaryQuery = z.object({ ownerId: optionalText });
 export type AccountStatesSummaryQuery = z.output<typeof AccountStatesSummaryQuery>;
 
+/**
+ * A health status band as the health models define it (health's StatusBand). The caller passes
+ * them in: health reads this module's state, so this module does not import health.
+ */
+export const SummaryBand = z.object({
+  key: z.string(),
+  label: z.object({ 'zh-CN': z.string(), en: z.string() }),
+  color: z.string(),
+  min: z.number(),
+});
+export type SummaryBand = z.infer<typeof SummaryBand>;
+
 export const AccountStatesSummary = z.object({
   day: z.string().nullable().describe('Day of the latest recompute among these accounts'),
   accounts: z.number().describe('Accounts in scope, with or without a computed state'),
-  bands: z.array(StatusBand).describe('Status bands of the health models in use, best first'),
+  bands: z.array(SummaryBand).describe('Status bands of the health models in use, best first'),
   health: z.array(z.object({ status: z.string().nullable(), count: z.number() })),
   tiers: z.array(z.object({ tier: z.string().nullable(), count: z.number() })),
   stages: z.array(z.object({ stage: z.string().nullable(), count: z.number() })),
@@ -102,21 +114,9 @@ export async function listAccountStates({ ctx, input }: { ctx: Ctx; input: Accou
   if (input.health) q = q.where('s.health_status', '=', input.health);
   if (input.tier) q = q.where('s.tier', '=', input.tier);
   if (input.stage) q = q.where('s.stage', '=', input.stage);
-  if (input.segment) {
-    const key = input.segment;
-    q = q.where(({ exists, selectFrom }) =>
-      exists(
-        selectFrom('segment_members as m')
-          .innerJoin('segments as g', (j) =>
-            j.onRef('g.id', '=', 'm.segment_id').onRef('g.workspace_id', '=', 'm.workspace_id'),
-          )
-          .select('m.account_id')
-          .whereRef('m.account_id', '=', 's.account_id')
-          .where('m.workspace_id', '=', ctx.workspace.id)
-          .where('g.key', '=', key),
-      ),
-    );
-  }
+  // The stored membership (keys, as the recompute wrote them), not segment_members: that table is
+  // the segments module's, and both are written from the same result.
+  if (input.segment) q = q.where(jsonArrayContains(ctx.engine, sql.ref('s.segments'), input.segment));
   if (input.accountIds) q = q.where('s.account_id', 'in', input.accountIds.length ? input.accountIds : ['']);
   if (input.trendBelow !== undefined) q = q.where('s.health_trend_7d', '<', input.trendBelow);
   const filtered = q;
@@ -180,9 +180,12 @@ export async function listAccountStates({ ctx, input }: { ctx: Ctx; input: Accou
 export async function summarizeAccountStates({
   ctx,
   input,
+  bands,
 }: {
   ctx: Ctx;
   input: AccountStatesSummaryQuery;
+  /** Every health model's bands, first model first (the route asks health for them). */
+  bands: (ctx: Ctx) => Promise<readonly SummaryBand[]>;
 }): Promise<AccountStatesSummary> {
   await authorize(ctx, 'read');
   // One pass over the states: a row per (status, tier, stage) combination, a few dozen at most.
@@ -220,17 +223,16 @@ export async function summarizeAccountStates({
     const v = r.day as string | null;
     return v && (!d || v > d) ? v : d;
   }, null);
-  // Every model's bands, first model first, each status key once: their labels and colours.
-  const bands = new Map<string, StatusBand>();
-  for (const m of await loadHealthModels(ctx))
-    for (const b of m.bands) if (!bands.has(b.key)) bands.set(b.key, b);
+  // Each status key once, from the first model that has it: its label and colour.
+  const unique = new Map<string, SummaryBand>();
+  for (const b of await bands(ctx)) if (!unique.has(b.key)) unique.set(b.key, b);
   const health = tally((r) => r.health_status);
   const tiers = tally((r) => r.tier);
   const stages = tally((r) => r.stage);
   return {
     day,
     accounts: Number((await accounts.executeTakeFirstOrThrow()).n),
-    bands: [...bands.values()],
+    bands: [...unique.values()],
     health: health.map((r) => ({ status: r.value, count: r.count })),
     tiers: tiers.map((r) => ({ tier: r.value, count: r.count })),
     stages: stages.map((r) => ({ stage: r.value, count: r.count })),

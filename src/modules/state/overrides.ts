@@ -1,6 +1,8 @@
 // Manual tiers and stages (seed 004: "对客户的使用阶段可在客户详情页,支持手动修改"), and the
 // history of tier and stage changes. An override wins over the rules until it is removed or its
-// expiresOn day has passed.
+// expiresOn day has passed. What values are valid and what the rules would give come from the
+// module that owns them (segments for tiers, lifecycle for stages) through an OverrideSpec, so
+// this module depends on neither.
 import { actorId, type Ctx, inTransaction } from '../../context.ts';
 import { invalid } from '../../errors.ts';
 import { newId } from '../../ids.ts';
@@ -9,8 +11,8 @@ import { nowIso, today } from '../../time.ts';
 import { getAccount } from '../accounts/index.ts';
 import { authorize, writeAudit } from '../auth/index.ts';
 import { writeTimeline } from '../timeline/index.ts';
-import type { ListPage, OverrideKind, StateChange, StateOverride } from './segments.schemas.ts';
-import type { StateChangesTable, StateOverridesTable } from './segments.table.ts';
+import type { ListPage, OverrideKind, StateChange, StateOverride } from './state.schemas.ts';
+import type { AccountStateDaysTable, StateChangesTable, StateOverridesTable } from './state.table.ts';
 
 const overrideRowToOverride = (r: StateOverridesTable): StateOverride => ({
   accountId: r.account_id,
@@ -242,6 +244,36 @@ async function applyState(
       })
       .execute();
   }
+  // Today's row of the daily history follows, so the next recompute (which compares with the day
+  // before it plus that day's recorded changes) sees the manual value and records nothing again.
+  const state = await tx.db
+    .selectFrom('account_states')
+    .selectAll()
+    .where('workspace_id', '=', tx.workspace.id)
+    .where('account_id', '=', accountId)
+    .executeTakeFirstOrThrow();
+  const dayRow: AccountStateDaysTable = {
+    workspace_id: tx.workspace.id,
+    account_id: accountId,
+    day,
+    health_score: state.health_score,
+    health_status: state.health_status,
+    health_model_id: state.health_model_id,
+    tier: state.tier,
+    tier_since: state.tier_since,
+    stage: state.stage,
+    stage_since: state.stage_since,
+    segments: state.segments,
+  };
+  await tx.db
+    .insertInto('account_state_days')
+    .values(dayRow)
+    .onConflict((oc) =>
+      oc
+        .columns(['workspace_id', 'account_id', 'day'])
+        .doUpdateSet(kind === 'tier' ? { tier: value, tier_since: day } : { stage: value, stage_since: day }),
+    )
+    .execute();
   const row: StateChangesTable = {
     id: newId(),
     workspace_id: tx.workspace.id,
@@ -291,4 +323,42 @@ export async function listStateChanges({
     items: page.map(stateChangeRowToChange),
     nextCursor: rows.length > input.limit && last ? encodeCursor([last.day, last.id]) : null,
   };
+}
+
+/** Changes of the account's tier (by the rules or by hand), newest first. */
+export async function listTierHistory({
+  ctx,
+  accountId,
+  input,
+}: {
+  ctx: Ctx;
+  accountId: string;
+  input: ListPage;
+}) {
+  return listStateChanges({ ctx, accountId, kind: 'tier', input });
+}
+
+/** Changes of the account's stage (by the rules or by hand), newest first. */
+export async function listStageHistory({
+  ctx,
+  accountId,
+  input,
+}: {
+  ctx: Ctx;
+  accountId: string;
+  input: ListPage;
+}) {
+  return listStateChanges({ ctx, accountId, kind: 'stage', input });
+}
+
+/** Accounts whose manual `kind` (tier or stage) is `value`, whether or not it has expired. */
+export async function accountsOverriddenTo(ctx: Ctx, kind: OverrideKind, value: string): Promise<string[]> {
+  const rows = await ctx.db
+    .selectFrom('state_overrides')
+    .select('account_id')
+    .where('workspace_id', '=', ctx.workspace.id)
+    .where('kind', '=', kind)
+    .where('value', '=', value)
+    .execute();
+  return rows.map((r) => r.account_id);
 }
