@@ -7,6 +7,7 @@ import { nowIso } from '../../time.ts';
 import { authorize, writeAudit } from '../auth/index.ts';
 import type { Condition } from '../facts/condition.ts';
 import { conditionToText } from '../facts/condition-text.ts';
+import { loadEvaluationBatch } from '../facts/evaluation-batch.ts';
 import {
   BodyChecker,
   ConditionInput,
@@ -16,7 +17,6 @@ import {
   Key,
   type ListPage,
   listStateChanges,
-  loadAccountFacts,
   loadCatalogueMap,
   Name,
   type OverrideSpec,
@@ -319,8 +319,16 @@ const STAGE_OVERRIDE: OverrideSpec = {
       ? `Unknown stage "${value}": this workspace has ${keys.join(', ')}`
       : `Unknown stage "${value}": this workspace has no lifecycle stages yet`;
   },
-  ruleValue: async (tx, accountId, day) =>
-    assignStage(await loadStages(tx), await loadAccountFacts(tx, accountId, day)),
+  ruleValue: async (tx, accountId, day) => {
+    const stages = await loadStages(tx);
+    const batch = await loadEvaluationBatch(
+      tx,
+      day,
+      stages.map((s) => s.condition),
+      { accountIds: [accountId] },
+    );
+    return assignStage(stages, batch.facts.get(accountId) ?? {}, batch.env(accountId));
+  },
 };
 
 export async function setStageOverride({

@@ -8,3 +8,14 @@ export {
   recomputeDay,
   recomputeDays,
 } from './recompute.ts';
+export {
+  assignStages,
+  assignTiers,
+  type DayState,
+  evaluateSegments,
+  runSteps,
+  type StepConfig,
+  scoreHealth,
+  TREND_LOOKBACKS,
+} from './steps.ts';
+export { type StateChangeCounts, writeDayStates } from './write-states.ts';

@@ -6,8 +6,6 @@ export {
   summarizeAccountStates,
 } from './account-states.ts';
 export { BodyChecker, loadCatalogueMap } from './compile.ts';
-export { batchEnv, loadAccountFacts, loadCurrentFacts } from './current-facts.ts';
-export { changedByLookbacks, type History, loadHistory } from './history.ts';
 export type { OverrideInput, OverrideSpec, Overrides } from './overrides.ts';
 export { clearStateOverride, listStateChanges, loadOverrides, setStateOverride } from './overrides.ts';
 export type { Band, CompositePart, SegmentRule, TieringRules, TierRule } from './rules.ts';
