@@ -80,11 +80,11 @@ export const stageRowToStage = (r: LifecycleStagesTable): LifecycleStage => {
 // Recompute assigns the stage after the tier and before segments: a stage may read the tier and
 // health, but not segments, nor the stage it is assigning.
 const AFTER_STAGE = ['stage', 'days_in_stage', 'segments'];
-async function checkStageCondition(ctx: Ctx, input: unknown): Promise<Condition> {
+export async function checkStageCondition(ctx: Ctx, input: unknown, path = 'condition'): Promise<Condition> {
   const checker = new BodyChecker(await loadCatalogueMap(ctx));
   const condition = checker.condition(
     input,
-    'condition',
+    path,
     AFTER_STAGE,
     'Stage conditions run before segments are assigned and cannot read them or the stage itself',
   );
