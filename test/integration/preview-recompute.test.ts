@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Ctx } from '../../src/context.ts';
 import { Rng, seededRandom } from '../../src/modules/facts/condition.fixtures.ts';
-import { previewHealthModel } from '../../src/modules/health/index.ts';
+import { type PreviewHealthModel, previewHealthModel } from '../../src/modules/health/index.ts';
 import { previewLifecycleStages } from '../../src/modules/lifecycle/index.ts';
 import { recomputeDay } from '../../src/modules/recompute/index.ts';
 import { previewSegment, previewTieringScheme } from '../../src/modules/segments/index.ts';
@@ -67,7 +67,11 @@ function randomCondition(
   return node(depth);
 }
 
-const model = (key: string, selector: string | null, position: number) => ({
+const model = (
+  key: string,
+  selector: string | null,
+  position: number,
+): PreviewHealthModel & { key: string } => ({
   key,
   name: key,
   position,

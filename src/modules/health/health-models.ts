@@ -301,37 +301,22 @@ export async function previewHealthModel({ ctx, input }: { ctx: Ctx; input: Prev
     envFor: env,
   });
 
-  const current = new Map(
-    (
-      await ctx.db
-        .selectFrom('account_states')
-        .select(['account_id', 'health_score', 'health_status'])
-        .where('workspace_id', '=', ctx.workspace.id)
-        .execute()
-    ).map((r) => [r.account_id, r]),
-  );
-  const names = new Map(
-    (
-      await ctx.db
-        .selectFrom('accounts')
-        .select(['id', 'name'])
-        .where('workspace_id', '=', ctx.workspace.id)
-        .execute()
-    ).map((a) => [a.id, a.name]),
-  );
+  // Current score, status and name come with the batch (its state facts): no second read.
+  const num = (v: unknown) => (typeof v === 'number' ? v : null);
+  const str = (v: unknown) => (typeof v === 'string' ? v : null);
   const counts = new Map<string | null, number>();
   const changes: HealthModelPreview['changes']['items'] = [];
   let total = 0;
   for (const [accountId, s] of scores) {
     counts.set(s.status, (counts.get(s.status) ?? 0) + 1);
-    const before = current.get(accountId);
-    if ((before?.health_status ?? null) === s.status) continue;
+    const f = facts.get(accountId)!;
+    if (str(f['health.status']) === s.status) continue;
     total++;
     if (changes.length < PREVIEW_CHANGES) {
       changes.push({
         accountId,
-        name: names.get(accountId) ?? '',
-        before: { score: before?.health_score ?? null, status: before?.health_status ?? null },
+        name: str(f.name) ?? '',
+        before: { score: num(f['health.score']), status: str(f['health.status']) },
         after: { score: s.score, status: s.status },
       });
     }
