@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { backtest, classifyChurn, defaultPercentiles, proposeBands, quantile, rocAuc } from './calibration-maths.ts';
+import {
+  backtest,
+  classifyChurn,
+  defaultPercentiles,
+  proposeBands,
+  quantile,
+  rocAuc,
+} from './calibration-maths.ts';
 import { DEFAULT_BANDS } from './health-model.schemas.ts';
 
 describe('rocAuc', () => {
