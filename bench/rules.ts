@@ -14,8 +14,8 @@
 // acting on matches is the verbs' cost (tasks, tags...), not the rules'.
 import type { Action, Trigger } from '../src/modules/automation/automation.schemas.ts';
 import { applyLimits, loadDayInputs, matchRule, type RuleSpec } from '../src/modules/automation/index.ts';
-import { buildFacts, compileCondition, loadCatalogue } from '../src/modules/facts/index.ts';
-import { assignTier, batchEnv, loadActiveScheme } from '../src/modules/segments/index.ts';
+import { batchEnv, buildFacts, compileCondition, loadCatalogue } from '../src/modules/facts/index.ts';
+import { assignTier, loadActiveScheme } from '../src/modules/segments/index.ts';
 import { gc, openBenchWorkspace, rssSampler } from './recompute.ts';
 
 const RULES = 50;

@@ -10,7 +10,6 @@ import {
   runRulesAfterRecompute,
   verifyWebhookSignature,
 } from '../../src/modules/automation/index.ts';
-import { loadCurrentFacts } from '../../src/modules/segments/index.ts';
 import { updateTask } from '../../src/modules/tasks/index.ts';
 import { addDays, today } from '../../src/time.ts';
 import {
@@ -288,14 +287,13 @@ describe('triggers run by the recompute and by schedule', () => {
     const rule = (
       await manager.post('/api/v1/rules', taskRule('after_recompute', { condition: 'arr >= 1000000' }))
     ).body;
-    const { facts } = await loadCurrentFacts(ws.ctx);
-    expect(await runRulesAfterRecompute(at(0, 7), d0(), facts)).toEqual([]); // before 09:00
-    expect(await runRulesAfterRecompute(at(0), addDays(d0(), -3), facts)).toEqual([]); // a backfilled day
-    const ran = await runRulesAfterRecompute(at(0), d0(), facts);
+    expect(await runRulesAfterRecompute(at(0, 7), d0())).toEqual([]); // before 09:00
+    expect(await runRulesAfterRecompute(at(0), addDays(d0(), -3))).toEqual([]); // a backfilled day
+    const ran = await runRulesAfterRecompute(at(0), d0());
     expect(ran.find((r) => r.ruleId === rule.id)).toMatchObject({ ran: true, acted: 1 });
     const runs = (await manager.get(`/api/v1/rules/${rule.id}/runs`)).body.items;
     expect(runs.map((r: { cause: string }) => r.cause)).toEqual(['recompute']);
-    const again = await runRulesAfterRecompute(at(0, 11), d0(), facts);
+    const again = await runRulesAfterRecompute(at(0, 11), d0());
     expect(again.find((r) => r.ruleId === rule.id)).toMatchObject({ ran: false });
     expect(await tasksOf(rule.id)).toHaveLength(1);
     await manager.post(`/api/v1/rules/${rule.id}/disable`);

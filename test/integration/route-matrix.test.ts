@@ -264,6 +264,7 @@ beforeAll(async () => {
     'PATCH /tiering-schemes/{id}': { body: { name: 'Matrix renamed' } },
     'DELETE /tiering-schemes/{id}': {},
     'POST /segments/preview': { body: { condition: 'arr > 1' } },
+    'POST /lifecycle-stages/preview': { body: { stages: [{ key: 'matrix_stage', condition: 'arr > 1' }] } },
     'POST /segments': { body: { key: `s_${Date.now()}_${n++}`, name: 'Matrix 2', condition: 'arr > 1' } },
     'PATCH /segments/{id}': { body: { name: 'Matrix renamed' } },
     'DELETE /segments/{id}': {},

@@ -8,11 +8,12 @@ import { newId } from '../../ids.ts';
 import { sendMail } from '../../mail.ts';
 import { today } from '../../time.ts';
 import type { Facts } from '../facts/build-facts.ts';
-import { batchEnv, changedByLookbacks, loadHistory } from '../segments/index.ts';
+import type { ConditionEnv } from '../facts/condition-eval.ts';
+import type { EvaluationBatch } from '../facts/evaluation-batch.ts';
 import { findOpenTask } from '../tasks/index.ts';
 import { describeAction, runActions, templateFacts } from './actions.ts';
 import type { DryRun } from './automation.schemas.ts';
-import { loadDayInputs, loadFactsForDay } from './inputs.ts';
+import { loadDayInputs, loadRulesBatch } from './inputs.ts';
 import {
   applyLimits,
   type DayInputs,
@@ -66,14 +67,17 @@ async function limitState(ctx: Ctx, spec: RuleSpec, day: string, matches: readon
   return { day, openTasks, lastActed };
 }
 
+/** Percentiles and `changed by` history for each account, from the evaluation batch. */
+export type RulesEnv = (accountId: string) => ConditionEnv;
+
 /** What a rule would do on the inputs' day, writing nothing. */
 export async function dryRunSpec(
   ctx: Ctx,
   spec: RuleSpec,
   inputs: DayInputs,
   limit: number,
+  env: RulesEnv,
 ): Promise<DryRun> {
-  const env = await rulesEnv(ctx, inputs.day, inputs.facts, [spec]);
   const matches = matchRule(spec, inputs, env);
   const decided = applyLimits(spec, matches, await limitState(ctx, spec, inputs.day, matches));
   const skipped = ZERO();
@@ -114,7 +118,7 @@ export async function runSpec(
   ctx: Ctx,
   spec: RuleSpec,
   inputs: DayInputs,
-  options: { slot: string; cause: RunCause; env?: ReturnType<typeof batchEnv> },
+  options: { slot: string; cause: RunCause; env: RulesEnv },
 ): Promise<RunSummary> {
   const ws = ctx.workspace.id;
   const runId = newId();
@@ -160,8 +164,7 @@ export async function runSpec(
   let failure: string | null = null;
   let hasWebhooks = false;
   try {
-    const env = options.env ?? (await rulesEnv(ctx, inputs.day, inputs.facts, [spec]));
-    const matches = matchRule(spec, inputs, env);
+    const matches = matchRule(spec, inputs, options.env);
     summary.matched = matches.length;
     const decided = applyLimits(spec, matches, await limitState(ctx, spec, inputs.day, matches));
     for (const { match, outcome } of decided) {
@@ -246,15 +249,15 @@ export async function runSpec(
 export const isDailySpec = (s: RuleSpec) => s.trigger.type !== 'schedule' && s.trigger.type !== 'webhook';
 
 /**
- * Runs the given daily rules for `day` (slot = the day), on facts given (the recompute's) or
- * loaded as of that day. A second call for the same day finds every slot taken and does nothing.
+ * Runs the given daily rules for `day` (slot = the day), on the evaluation batch of that day
+ * (loaded here with the pending rules' conditions). A second call for the same day finds every
+ * slot taken and does nothing.
  */
 export async function runDailySpecs(
   ctx: Ctx,
   specs: readonly RuleSpec[],
   day: string,
   cause: RunCause,
-  facts?: ReadonlyMap<string, Facts>,
 ): Promise<RunSummary[]> {
   const daily = specs.filter(isDailySpec);
   if (!daily.length) return [];
@@ -271,9 +274,9 @@ export async function runDailySpecs(
   );
   const pending = daily.filter((s) => !done.has(s.id));
   if (!pending.length) return daily.map((s) => skippedSummary(s, day));
-  const loaded = facts ?? (await loadFactsForDay(ctx, day));
-  const inputs = await loadDayInputs(ctx, day, loaded, pending);
-  const env = await rulesEnv(ctx, day, loaded, pending);
+  const batch: EvaluationBatch = await loadRulesBatch(ctx, day, pending);
+  const inputs = await loadDayInputs(ctx, day, batch.facts, pending);
+  const env = batch.env;
   const out: RunSummary[] = daily.filter((s) => done.has(s.id)).map((s) => skippedSummary(s, day));
   for (const spec of pending) out.push(await runSpec(ctx, spec, inputs, { slot: day, cause, env }));
   return out;
@@ -293,13 +296,3 @@ const skippedSummary = (s: RuleSpec, slot: string): RunSummary => ({
 
 /** The day a slot's actions are dated by: the workspace's today. */
 export const slotDay = (ctx: Ctx) => today(ctx);
-
-/** The condition environment for rules on `day`: percentiles, and past values for `changed by`. */
-export async function rulesEnv(
-  ctx: Ctx,
-  day: string,
-  facts: ReadonlyMap<string, Facts>,
-  specs: readonly Pick<RuleSpec, 'condition'>[],
-) {
-  return batchEnv(facts, await loadHistory(ctx, day, changedByLookbacks(specs.map((s) => s.condition))));
-}

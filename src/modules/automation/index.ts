@@ -15,7 +15,7 @@ export {
 export { automationDemo, DEMO_RULES } from './demo.ts';
 export { getEffectiveness } from './effectiveness.ts';
 export { dryRunSpec, type RunSummary, runDailySpecs, runSpec } from './engine.ts';
-export { loadDayInputs, loadFactsForDay } from './inputs.ts';
+export { loadDayInputs, loadRulesBatch } from './inputs.ts';
 export {
   createPlaybook,
   DEFAULT_PLAYBOOKS,

@@ -1,64 +1,36 @@
-// Loading what rules read on a day: every account's facts as of that day (with health, tier,
-// stage and segments as they were then) and the day's events (state changes, sentiments), plus the
-// history a trigger asks for. Each is one grouped query, never one per account.
+// Loading what rules read on a day: the evaluation batch (every account's facts as of that day,
+// with health, tier, stage and segments as they were then) and the day's events (state changes,
+// sentiments), plus the history a trigger asks for. Each is one grouped query, never one per account.
 import type { Ctx } from '../../context.ts';
-import { addDays, dayInZone, daysBetween, today } from '../../time.ts';
-import { buildFacts, type Facts } from '../facts/build-facts.ts';
-import { computeHealthTrends, loadScoreValuesAsOf, loadSentiments } from '../health/index.ts';
+import { addDays, dayInZone } from '../../time.ts';
+import { lookbackToleranceDays } from '../facts/batch-env.ts';
+import type { Facts } from '../facts/build-facts.ts';
+import {
+  type EvaluationBatch,
+  type EvaluationBatchOptions,
+  loadEvaluationBatch,
+} from '../facts/evaluation-batch.ts';
+import { loadScoreValuesAsOf } from '../health/index.ts';
 import { loadMetrics } from '../metrics/index.ts';
-import { loadCurrentFacts } from '../segments/index.ts';
 import { type DayInputs, type RuleSpec, type StateChangeRow, triggerNeeds } from './triggers.ts';
 
 /**
- * Every account's facts as of `day`. Today: the facts with the stored current state. A past day
- * (a backfill, the demo): health from that day's snapshot, tier, stage and segments replayed from
- * their change history up to that day.
+ * What rules are evaluated on for `day`: the evaluation batch (every account's facts as of that
+ * day with its state at the end of it, percentiles, and history for the `changed by` comparisons
+ * the rules' conditions use), the same one previews and the recompute load.
  */
-export async function loadFactsForDay(ctx: Ctx, day: string): Promise<Map<string, Facts>> {
-  if (day === today(ctx)) return (await loadCurrentFacts(ctx)).facts;
-  const facts = await buildFacts(ctx, null, day);
-  const now = await loadScoreValuesAsOf(ctx, day, 7);
-  const trends = await computeHealthTrends(ctx, day, now);
-  const history = await ctx.db
-    .selectFrom('state_changes')
-    .select(['account_id', 'kind', 'to_value', 'day'])
-    .where('workspace_id', '=', ctx.workspace.id)
-    .where('kind', 'in', ['tier', 'stage', 'segment_enter', 'segment_exit'])
-    .where('day', '<=', day)
-    .orderBy('day')
-    .orderBy('id')
-    .execute();
-  const tier = new Map<string, string | null>();
-  const stage = new Map<string, { value: string | null; since: string }>();
-  const segments = new Map<string, Set<string>>();
-  for (const h of history) {
-    if (h.kind === 'tier') tier.set(h.account_id, h.to_value);
-    else if (h.kind === 'stage') stage.set(h.account_id, { value: h.to_value, since: h.day });
-    else {
-      let set = segments.get(h.account_id);
-      if (!set) {
-        set = new Set();
-        segments.set(h.account_id, set);
-      }
-      if (h.kind === 'segment_enter') set.add(h.to_value!);
-      else set.delete(h.to_value!);
-    }
-  }
-  const sentiments = await loadSentiments(ctx, day);
-  for (const [id, f] of facts) {
-    const s = now.get(id);
-    f['health.score'] = s?.score ?? null;
-    f['health.status'] = s?.status ?? null;
-    f['health.trend_7d'] = trends.get(id)?.trend7d ?? null;
-    f['health.trend_30d'] = trends.get(id)?.trend30d ?? null;
-    f['health.sentiment'] = sentiments.get(id)?.score ?? null;
-    f.tier = tier.get(id) ?? null;
-    const st = stage.get(id);
-    f.stage = st?.value ?? null;
-    f.days_in_stage = st ? daysBetween(st.since, day) : null;
-    f.segments = [...(segments.get(id) ?? [])].sort();
-  }
-  return facts;
+export function loadRulesBatch(
+  ctx: Ctx,
+  day: string,
+  specs: readonly Pick<RuleSpec, 'condition'>[],
+  options: EvaluationBatchOptions = {},
+): Promise<EvaluationBatch> {
+  return loadEvaluationBatch(
+    ctx,
+    day,
+    specs.map((s) => s.condition),
+    options,
+  );
 }
 
 /** Value-metric windows every facts record totals (metrics.<key>.total_7d, _30d, _90d). */
@@ -89,7 +61,7 @@ export async function loadDayInputs(
 
   const healthBefore = new Map<number, Map<string, number>>();
   for (const days of new Set(needs.flatMap((n) => (n.healthDays ? [n.healthDays] : [])))) {
-    const scores = await loadScoreValuesAsOf(ctx, addDays(day, -days), 3);
+    const scores = await loadScoreValuesAsOf(ctx, addDays(day, -days), lookbackToleranceDays(days));
     const m = new Map<string, number>();
     for (const [id, s] of scores) if (s.score !== null) m.set(id, s.score);
     healthBefore.set(days, m);

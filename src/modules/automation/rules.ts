@@ -13,7 +13,7 @@ import { authorize, writeAudit } from '../auth/index.ts';
 import type { Condition } from '../facts/condition.ts';
 import { conditionToText } from '../facts/condition-text.ts';
 import { loadMetrics } from '../metrics/index.ts';
-import { BodyChecker, loadAccountFacts, loadCatalogueMap } from '../segments/index.ts';
+import { BodyChecker, loadCatalogueMap } from '../segments/index.ts';
 import { TEMPLATE_EXTRA_KEYS } from './actions.ts';
 import {
   type Action,
@@ -30,7 +30,7 @@ import {
 } from './automation.schemas.ts';
 import type { AutomationRulesTable, AutomationRunsTable } from './automation.table.ts';
 import { dryRunSpec, runSpec } from './engine.ts';
-import { loadDayInputs, loadFactsForDay } from './inputs.ts';
+import { loadDayInputs, loadRulesBatch } from './inputs.ts';
 import { templateProblems } from './template.ts';
 import type { RuleSpec } from './triggers.ts';
 import type { AttemptLog } from './webhooks.ts';
@@ -311,8 +311,8 @@ export async function dryRunRule({ ctx, id, input }: { ctx: Ctx; id: string; inp
   const day = data.day ?? today(ctx);
   if (day > today(ctx))
     throw invalid('day cannot be in the future', { issues: [{ path: 'day', message: 'after today' }] });
-  const facts = await loadFactsForDay(ctx, day);
-  const inputs = await loadDayInputs(ctx, day, facts, [spec]);
+  const batch = await loadRulesBatch(ctx, day, [spec]);
+  const inputs = await loadDayInputs(ctx, day, batch.facts, [spec]);
   if (spec.trigger.type === 'webhook') {
     if (!data.accountId) {
       throw invalid('A webhook-triggered rule is evaluated for one account: give accountId', {
@@ -321,7 +321,7 @@ export async function dryRunRule({ ctx, id, input }: { ctx: Ctx; id: string; inp
     }
     inputs.webhookAccounts = [data.accountId];
   }
-  return dryRunSpec(ctx, spec, inputs, data.limit);
+  return dryRunSpec(ctx, spec, inputs, data.limit, batch.env);
 }
 
 export const runRowToRun = (r: AutomationRunsTable): Run => ({
@@ -496,14 +496,19 @@ export async function triggerRuleWebhook({
     });
   }
   const day = today(ctx);
-  // One account's facts (a request handler never builds the whole workspace's): a percentile
+  // One account's batch (a request handler never builds the whole workspace's): a percentile
   // condition matches nothing here, as in other single-account evaluations.
-  const f = await loadAccountFacts(ctx, accountId, day);
-  if (f.external_id === undefined) throw notFound('Account', accountId);
-  const facts = new Map([[accountId, f]]);
+  const batch = await loadRulesBatch(ctx, day, [spec], { accountIds: [accountId] });
+  const f = batch.facts.get(accountId);
+  if (!f) throw notFound('Account', accountId);
+  const facts = batch.facts;
   // Only this account's record is evaluated; the payload's fields are readable as webhook.<key>.
   for (const [k, v] of Object.entries(data.data ?? {})) f[`webhook.${k}`] = v;
   const inputs = await loadDayInputs(ctx, day, facts, [spec]);
   inputs.webhookAccounts = [accountId];
-  return runSpec(ctx, spec, inputs, { slot: `webhook:${data.eventId ?? newId()}`, cause: 'webhook' });
+  return runSpec(ctx, spec, inputs, {
+    slot: `webhook:${data.eventId ?? newId()}`,
+    cause: 'webhook',
+    env: batch.env,
+  });
 }

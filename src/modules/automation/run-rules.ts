@@ -1,4 +1,4 @@
-// When rules run: after the recompute of the current day (the hook recompute calls), on their cron
+// When rules run: after the recompute of the current day commits (recomputeDays calls the hook), on their cron
 // (the `automation-schedules` job), and by hand (`steward rules run`, POST /rules/run). Every path
 // goes through runSpec, whose (rule, slot) claim makes each slot run once.
 import { Cron } from 'croner';
@@ -6,18 +6,9 @@ import { type Ctx, type Deps, systemCtx } from '../../context.ts';
 import { invalid } from '../../errors.ts';
 import { today } from '../../time.ts';
 import { authorize } from '../auth/index.ts';
-import type { Facts } from '../facts/build-facts.ts';
 import { RunRulesInput } from './automation.schemas.ts';
-import {
-  dryRunSpec,
-  isDailySpec,
-  type RunCause,
-  type RunSummary,
-  rulesEnv,
-  runDailySpecs,
-  runSpec,
-} from './engine.ts';
-import { loadDayInputs, loadFactsForDay } from './inputs.ts';
+import { dryRunSpec, isDailySpec, type RunCause, type RunSummary, runDailySpecs, runSpec } from './engine.ts';
+import { loadDayInputs, loadRulesBatch } from './inputs.ts';
 import { loadPlaybookSpecs } from './playbooks.ts';
 import { loadRuleSpecs, ruleRowToSpec } from './rules.ts';
 
@@ -43,20 +34,16 @@ function localHour(ctx: Ctx): number {
 }
 
 /**
- * Called by recomputeDay with the facts it just built (health, tier, stage, segments merged in), so
- * rules cost no second facts build. Only for the current day (backfills of past days never create
- * tasks), once the working day has started; a failure is logged on the runs, never thrown into
- * the recompute.
+ * Called by recomputeDays once the recompute of `day` has committed (outside its worker thread),
+ * so rules see the state it wrote; they load it again through the evaluation batch. Only for the
+ * current day (backfills of past days never create tasks), once the working day has started; a
+ * failure is logged on the runs, never thrown into the recompute.
  */
-export async function runRulesAfterRecompute(
-  ctx: Ctx,
-  day: string,
-  facts: ReadonlyMap<string, Facts>,
-): Promise<RunSummary[]> {
+export async function runRulesAfterRecompute(ctx: Ctx, day: string): Promise<RunSummary[]> {
   if (day !== today(ctx) || localHour(ctx) < DAILY_RULES_FROM_HOUR) return [];
   try {
     const system: Ctx = { ...ctx, actor: { kind: 'system', name: 'automation' } };
-    return await runDailySpecs(system, await loadAllSpecs(system), day, 'recompute', facts);
+    return await runDailySpecs(system, await loadAllSpecs(system), day, 'recompute');
   } catch (error) {
     ctx.logger.error({ err: error, day }, 'automation after recompute failed');
     return [];
@@ -106,21 +93,12 @@ export async function runDueSchedules(ctx: Ctx, cause: RunCause = 'schedule'): P
   const pending = due.filter((d) => !taken.has(`${d.spec.id}@${d.slot}`));
   if (!pending.length) return [];
   const day = today(ctx);
-  const facts = await loadFactsForDay(ctx, day);
-  const inputs = await loadDayInputs(
-    ctx,
-    day,
-    facts,
-    pending.map((d) => d.spec),
-  );
-  const env = await rulesEnv(
-    ctx,
-    day,
-    facts,
-    pending.map((d) => d.spec),
-  );
+  const specs = pending.map((d) => d.spec);
+  const batch = await loadRulesBatch(ctx, day, specs);
+  const inputs = await loadDayInputs(ctx, day, batch.facts, specs);
   const out: RunSummary[] = [];
-  for (const d of pending) out.push(await runSpec(ctx, d.spec, inputs, { slot: d.slot, cause, env }));
+  for (const d of pending)
+    out.push(await runSpec(ctx, d.spec, inputs, { slot: d.slot, cause, env: batch.env }));
   return out;
 }
 
@@ -160,12 +138,12 @@ export async function runRules({
     throw invalid('day cannot be in the future', { issues: [{ path: 'day', message: 'after today' }] });
   const specs = await loadAllSpecs(ctx);
   if (data.dryRun) {
-    const facts = await loadFactsForDay(ctx, day);
     const runnable = specs.filter((s) => s.trigger.type !== 'webhook');
-    const inputs = await loadDayInputs(ctx, day, facts, runnable);
+    const batch = await loadRulesBatch(ctx, day, runnable);
+    const inputs = await loadDayInputs(ctx, day, batch.facts, runnable);
     const rules: RulesRunReport['rules'] = [];
     for (const spec of runnable) {
-      const r = await dryRunSpec(ctx, spec, inputs, 0);
+      const r = await dryRunSpec(ctx, spec, inputs, 0, batch.env);
       rules.push({
         ruleId: spec.id,
         name: spec.name,

@@ -57,10 +57,23 @@ export const BASE_FACTS: readonly FactDef[] = [
     type: 'number',
     description: 'Days since the last note, call, meeting or email',
   },
-  { key: 'health.score', type: 'number', description: 'Health score 0-100' },
+  {
+    key: 'health.score',
+    type: 'number',
+    description:
+      'Health score 0-100. In `changed by`, the score N days back is the nearest daily snapshot at or before that day: within 3 days for up to 7 days back, 7 for up to 30, 14 beyond',
+  },
   { key: 'health.status', type: 'string', description: 'Health status key (e.g. excellent, fair, danger)' },
-  { key: 'health.trend_7d', type: 'number', description: 'Health score change over 7 days' },
-  { key: 'health.trend_30d', type: 'number', description: 'Health score change over 30 days' },
+  {
+    key: 'health.trend_7d',
+    type: 'number',
+    description: 'Health score change over 7 days (against the nearest snapshot at most 3 days earlier)',
+  },
+  {
+    key: 'health.trend_30d',
+    type: 'number',
+    description: 'Health score change over 30 days (against the nearest snapshot at most 7 days earlier)',
+  },
   { key: 'health.sentiment', type: 'number', description: "The CSM's current sentiment, 1-5" },
   { key: 'tier', type: 'string', description: 'Tier assigned by the active tiering scheme (or an override)' },
   { key: 'stage', type: 'string', description: 'Lifecycle stage key' },

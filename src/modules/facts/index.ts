@@ -1,3 +1,12 @@
+export {
+  type BatchEnvOptions,
+  batchEnv,
+  changedByLookbacks,
+  type History,
+  type Lookbacks,
+  lookbackToleranceDays,
+  mergeLookbacks,
+} from './batch-env.ts';
 export { buildFacts, type Facts, monthsBetween, percentileRanks } from './build-facts.ts';
 export { BASE_FACTS, loadCatalogue } from './catalogue.ts';
 export {
@@ -12,5 +21,12 @@ export {
 export { checkCondition, compileCondition } from './condition-check.ts';
 export { type ConditionEnv, evaluateCondition } from './condition-eval.ts';
 export { conditionToText, parseCondition } from './condition-text.ts';
+export {
+  type EvaluationBatch,
+  type EvaluationBatchOptions,
+  loadEvaluationBatch,
+  loadHistory,
+} from './evaluation-batch.ts';
 export { factsRoutes } from './facts.routes.ts';
-export { getAccountFacts, getCatalogue, loadStateFacts } from './facts.ts';
+export { getAccountFacts, getCatalogue } from './facts.ts';
+export { EMPTY_STATE, loadStateFacts, STATE_FACT_KEYS, type StateFacts } from './state-facts.ts';

@@ -1,5 +1,10 @@
 import type { MetricDefinition } from '../metrics/index.ts';
-import { type Component, DEFAULT_BANDS, type Dimension, type HealthModelSpec } from './model.ts';
+import {
+  type Component,
+  DEFAULT_BANDS,
+  type Dimension,
+  type HealthModelSpec,
+} from './health-model.schemas.ts';
 
 /** The id health_scores rows carry when the built-in default model scored them. */
 export const DEFAULT_MODEL_ID = 'default';

@@ -1,20 +1,10 @@
 import { createRoute } from '@hono/zod-openapi';
 import { crud } from '../../server/crud.ts';
 import { createRouter, ERRORS, IdParam, json, jsonBody } from '../../server/env.ts';
-import {
-  AccountHealth,
-  Calibration,
-  CalibrationQuery,
-  getAccountHealth,
-  getAccountHealthHistory,
-  getHealthCalibration,
-  HealthHistory,
-  HealthHistoryQuery,
-  RecordSentiment,
-  recordSentiment,
-  SentimentOut,
-} from './health.ts';
-import { CreateHealthModel, HealthModel, UpdateHealthModel } from './model.ts';
+import { AccountHealth, getAccountHealth } from './account-health.ts';
+import { Calibration, CalibrationQuery, getHealthCalibration } from './calibration.ts';
+import { getAccountHealthHistory, HealthHistory, HealthHistoryQuery } from './health-history.ts';
+import { CreateHealthModel, HealthModel, UpdateHealthModel } from './health-model.schemas.ts';
 import {
   createHealthModel,
   deleteHealthModel,
@@ -24,7 +14,9 @@ import {
   PreviewHealthModel,
   previewHealthModel,
   updateHealthModel,
-} from './models.ts';
+} from './health-models.ts';
+import { RecordSentiment, recordSentiment } from './record-sentiment.ts';
+import { SentimentOut } from './sentiments.ts';
 
 /** Health models (settings), each account's health and its explanation, sentiment, calibration. */
 export function healthRoutes() {

@@ -1,19 +1,18 @@
-export type { Backtest, Classification, OutcomeSample } from './calibrate.ts';
-export { backtest, classifyChurn, defaultPercentiles, proposeBands, quantile, rocAuc } from './calibrate.ts';
+export { AccountHealth, getAccountHealth } from './account-health.ts';
+export { Calibration, CalibrationQuery, getHealthCalibration } from './calibration.ts';
+export type { Backtest, Classification, OutcomeSample } from './calibration-maths.ts';
+export {
+  backtest,
+  classifyChurn,
+  defaultPercentiles,
+  proposeBands,
+  quantile,
+  rocAuc,
+} from './calibration-maths.ts';
 export { DEFAULT_MODEL_ID, defaultHealthModel } from './default-model.ts';
 export { healthRoutes } from './health.routes.ts';
-export {
-  AccountHealth,
-  Calibration,
-  CalibrationQuery,
-  getAccountHealth,
-  getAccountHealthHistory,
-  getHealthCalibration,
-  HealthHistoryQuery,
-  RecordSentiment,
-  recordSentiment,
-} from './health.ts';
-export type { HealthModelSpec } from './model.ts';
+export { getAccountHealthHistory, HealthHistoryQuery } from './health-history.ts';
+export type { HealthModelSpec } from './health-model.schemas.ts';
 export {
   CreateHealthModel,
   DEFAULT_BANDS,
@@ -22,28 +21,22 @@ export {
   SENTIMENT_FACT,
   StatusBand,
   UpdateHealthModel,
-} from './model.ts';
-export type { ScoringModel } from './models.ts';
+} from './health-model.schemas.ts';
+export type { ScoringModel } from './health-models.ts';
 export {
   createHealthModel,
   deleteHealthModel,
   getHealthModel,
   listHealthModels,
+  loadCatalogueMap,
   loadHealthModels,
   PreviewHealthModel,
   previewHealthModel,
   updateHealthModel,
-} from './models.ts';
-export type { AccountScore, LoadedSentiment, ScoreAllOptions, Sentiment, StoredScore } from './pipeline.ts';
-export {
-  computeHealthTrends,
-  loadScoresAsOf,
-  loadScoreValuesAsOf,
-  loadSentiments,
-  prepareScoring,
-  scoreAll,
-  writeHealthScores,
-} from './pipeline.ts';
+} from './health-models.ts';
+export { RecordSentiment, recordSentiment } from './record-sentiment.ts';
+export type { AccountScore, ScoreAllOptions } from './score-batch.ts';
+export { prepareScoring, scoreAll } from './score-batch.ts';
 export type {
   Explanation,
   HealthScore,
@@ -51,5 +44,15 @@ export type {
   Population,
   ScoredComponent,
   SentimentInput,
-} from './scoring.ts';
-export { explain, normalise, populationOf, scoreAccount, statusOf } from './scoring.ts';
+} from './score-maths.ts';
+export { explain, normalise, populationOf, scoreAccount, statusOf } from './score-maths.ts';
+export type { LoadedSentiment, Sentiment } from './sentiments.ts';
+export { loadSentiments } from './sentiments.ts';
+export type { StoredScore } from './snapshots.ts';
+export {
+  computeHealthTrends,
+  loadScoresAsOf,
+  loadScoreValuesAsOf,
+  trendOf,
+  writeHealthScores,
+} from './snapshots.ts';

@@ -15,5 +15,6 @@ export {
   UpdateLifecycleStage,
   updateLifecycleStage,
 } from './lifecycle.ts';
+export { PreviewLifecycleStages, previewLifecycleStages, StagesPreview } from './preview.ts';
 export type { StageRule, StageTemplate } from './stages.ts';
 export { assignStage, DEFAULT_STAGES, STAGE_LABELS } from './stages.ts';

@@ -16,6 +16,7 @@ import {
   UpdateLifecycleStage,
   updateLifecycleStage,
 } from './lifecycle.ts';
+import { PreviewLifecycleStages, previewLifecycleStages, StagesPreview } from './preview.ts';
 
 /** Lifecycle stage definitions, manual stages and stage history. */
 export function lifecycleRoutes() {
@@ -38,6 +39,20 @@ export function lifecycleRoutes() {
       },
     }),
     async (c) => c.json(await installDefaultStages(c.get('ctx')), 200),
+  );
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/lifecycle-stages/preview',
+      tags,
+      summary:
+        'What-if: the stage a list of stages would give every account today, and who would move (writes nothing)',
+      description:
+        'Conditions read the facts of today merged with each account’s current tier and health, percentiles among all accounts and history for `changed by`, as the recompute does. Manual overrides still win.',
+      request: { body: jsonBody(PreviewLifecycleStages) },
+      responses: { 200: json(StagesPreview, 'The preview'), ...ERRORS },
+    }),
+    async (c) => c.json(await previewLifecycleStages({ ctx: c.get('ctx'), input: c.req.valid('json') }), 200),
   );
   crud(app, {
     path: '/lifecycle-stages',

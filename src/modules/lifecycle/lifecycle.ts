@@ -7,13 +7,13 @@ import { nowIso } from '../../time.ts';
 import { authorize, writeAudit } from '../auth/index.ts';
 import type { Condition } from '../facts/condition.ts';
 import { conditionToText } from '../facts/condition-text.ts';
+import { loadEvaluationBatch } from '../facts/evaluation-batch.ts';
 import {
   BodyChecker,
   ConditionInput,
   ConditionJson,
   Day,
   Key,
-  loadAccountFacts,
   loadCatalogueMap,
   Name,
   Reason,
@@ -81,11 +81,11 @@ export const stageRowToStage = (r: LifecycleStagesTable): LifecycleStage => {
 // Recompute assigns the stage after the tier and before segments: a stage may read the tier and
 // health, but not segments, nor the stage it is assigning.
 const AFTER_STAGE = ['stage', 'days_in_stage', 'segments'];
-async function checkStageCondition(ctx: Ctx, input: unknown): Promise<Condition> {
+export async function checkStageCondition(ctx: Ctx, input: unknown, path = 'condition'): Promise<Condition> {
   const checker = new BodyChecker(await loadCatalogueMap(ctx));
   const condition = checker.condition(
     input,
-    'condition',
+    path,
     AFTER_STAGE,
     'Stage conditions run before segments are assigned and cannot read them or the stage itself',
   );
@@ -314,8 +314,16 @@ const STAGE_OVERRIDE: OverrideSpec = {
       ? `Unknown stage "${value}": this workspace has ${keys.join(', ')}`
       : `Unknown stage "${value}": this workspace has no lifecycle stages yet`;
   },
-  ruleValue: async (tx, accountId, day) =>
-    assignStage(await loadStages(tx), await loadAccountFacts(tx, accountId, day)),
+  ruleValue: async (tx, accountId, day) => {
+    const stages = await loadStages(tx);
+    const batch = await loadEvaluationBatch(
+      tx,
+      day,
+      stages.map((s) => s.condition),
+      { accountIds: [accountId] },
+    );
+    return assignStage(stages, batch.facts.get(accountId) ?? {}, batch.env(accountId));
+  },
 };
 
 export async function setStageOverride({

@@ -8,3 +8,13 @@ export {
   recomputeDay,
   recomputeDays,
 } from './recompute.ts';
+export {
+  assignStages,
+  assignTiers,
+  type DayState,
+  evaluateSegments,
+  runSteps,
+  type StepConfig,
+  scoreHealth,
+  TREND_LOOKBACKS,
+} from './steps.ts';

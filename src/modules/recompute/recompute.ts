@@ -4,174 +4,80 @@ import { invalid } from '../../errors.ts';
 import { addDays, daysBetween, isValidDay, today } from '../../time.ts';
 import { authorize } from '../auth/index.ts';
 import { runRulesAfterRecompute } from '../automation/index.ts';
-import { buildFacts, loadCatalogue } from '../facts/index.ts';
-import {
-  type AccountScore,
-  computeHealthTrends,
-  loadHealthModels,
-  loadSentiments,
-  prepareScoring,
-  writeHealthScores,
-} from '../health/index.ts';
-import { assignStage, loadStages } from '../lifecycle/index.ts';
+import { loadCatalogue, loadEvaluationBatch } from '../facts/index.ts';
+import { loadHealthModels, loadSentiments, writeHealthScores } from '../health/index.ts';
+import { loadStages } from '../lifecycle/index.ts';
 import { notifyEnteredDanger } from '../notifications/index.ts';
-import {
-  assignTier,
-  batchEnv,
-  changedByLookbacks,
-  evaluateSegments,
-  loadActiveScheme,
-  loadHistory,
-  loadSegments,
-  updateSegmentMembership,
-} from '../segments/index.ts';
-import { applyStateChanges, type DayState, loadOverrides } from '../state/index.ts';
+import { loadActiveScheme, loadSegments, updateSegmentMembership } from '../segments/index.ts';
+import { type AppliedStateChanges, applyStateChanges, loadOverrides } from '../state/index.ts';
+import { runSteps, type StepConfig, TREND_LOOKBACKS } from './steps.ts';
 import { canUseWorker, recomputeInWorker } from './worker.ts';
-
-type State = {
-  health_score: number | null;
-  health_status: string | null;
-  health_model_id: string | null;
-  health_trend_7d: number | null;
-  health_trend_30d: number | null;
-  tier: string | null;
-  tier_since: string | null;
-  stage: string | null;
-  stage_since: string | null;
-  segments: string;
-};
 
 export type RecomputeResult = {
   day: string;
   accounts: number;
   scored: number;
-  changes: {
-    health_status: number;
-    tier: number;
-    stage: number;
-    segment_enter: number;
-    segment_exit: number;
-  };
+  changes: AppliedStateChanges['changes'];
 };
 
+/** What the steps apply on `day` besides the batch: models, scheme, stages, segments, overrides. */
+async function loadStepConfig(ctx: Ctx, day: string): Promise<StepConfig> {
+  return {
+    models: await loadHealthModels(ctx),
+    catalogue: new Map((await loadCatalogue(ctx)).map((d) => [d.key, d])),
+    sentiments: await loadSentiments(ctx, day),
+    scheme: (await loadActiveScheme(ctx)) ?? null,
+    stages: await loadStages(ctx),
+    segments: await loadSegments(ctx),
+    overrides: await loadOverrides(ctx, day),
+  };
+}
+
 /**
- * One day of the recompute pipeline for every account: facts -> health -> tier -> stage ->
- * segments. Everything after the facts are loaded is pure (prepareScoring, assignTier,
- * assignStage, evaluateSegments); this function loads, runs them in order and writes the results
- * in one transaction: the day's health snapshot (scored and written a slice of accounts at a time),
- * each account's current state, and a state change (plus a timeline entry) for every tier, stage
- * or health-status change. Running the same day again changes nothing.
+ * One day of the recompute for every account, as one load, pure steps and one write: the
+ * evaluation batch (facts as of `day` with the state at its end, history for the conditions'
+ * `changed by` and the health trends), then scoreHealth -> assignTiers -> assignStages ->
+ * evaluateSegments (steps.ts), then one transaction writing the day's health snapshot (a slice of
+ * accounts at a time) and the states (state's applyStateChanges). Running the same day again changes nothing.
+ * Rules run after the commit, in recomputeDays, never here (this runs inside the worker thread).
  *
  * Health-model selectors and tier rules may read `tier`, `stage` and `segments`: they see the
- * values from the previous run, as the pipeline computes them after health.
+ * values the batch loaded (the last run's), as the pipeline computes them after health.
  */
 export async function recomputeDay(ctx: Ctx, day: string): Promise<RecomputeResult> {
-  const facts = await buildFacts(ctx, null, day);
-  const catalogue = new Map((await loadCatalogue(ctx)).map((d) => [d.key, d]));
-  const previous = new Map(
-    (
-      await ctx.db
-        .selectFrom('account_states')
-        .selectAll()
-        .where('workspace_id', '=', ctx.workspace.id)
-        .execute()
-    ).map((r) => [r.account_id, r as State]),
-  );
-  for (const [id, f] of facts) {
-    const p = previous.get(id);
-    f.tier = p?.tier ?? null;
-    f.stage = p?.stage ?? null;
-    f.segments = p ? (JSON.parse(p.segments) as string[]) : [];
-  }
-
-  const sentiments = await loadSentiments(ctx, day);
-  for (const [id, f] of facts) f['health.sentiment'] = sentiments.get(id)?.score ?? null;
-  const models = await loadHealthModels(ctx);
-  const scheme = await loadActiveScheme(ctx);
-  const overrides = await loadOverrides(ctx, day);
-  const stages = await loadStages(ctx);
-  const segments = await loadSegments(ctx);
-  // Past values, only for the facts that some condition compares with `changed by`.
-  const history = await loadHistory(
+  const config = await loadStepConfig(ctx, day);
+  const batch = await loadEvaluationBatch(
     ctx,
     day,
-    changedByLookbacks([
-      ...models.map((m) => m.selector),
-      ...(scheme?.rules ?? []).map((r) => r.when),
-      ...stages.map((s) => s.condition),
-      ...segments.map((s) => s.condition),
-    ]),
+    [
+      ...config.models.map((m) => m.selector),
+      ...(config.scheme?.rules ?? []).map((r) => r.when),
+      ...config.stages.map((s) => s.condition),
+      ...config.segments.map((s) => s.condition),
+    ],
+    { lookbacks: TREND_LOOKBACKS },
   );
-  const scorer = prepareScoring(models, facts, catalogue, {
-    sentiments,
-    envFor: batchEnv(facts, history),
-  });
+  const { states, snapshot } = runSteps(batch, config);
 
-  const result = await inTransaction(ctx, async (tx) => {
-    const result: RecomputeResult = {
-      day,
-      accounts: facts.size,
-      scored: 0,
-      changes: { health_status: 0, tier: 0, stage: 0, segment_enter: 0, segment_exit: 0 },
-    };
-    // Scored and written a slice at a time: an account's components (raw, normalised, weight,
-    // contribution of each) are only needed for its snapshot row, and all of them at once would
-    // be the largest thing in memory (~3.5 KB an account with 20 components).
-    const scores = new Map<string, Pick<AccountScore, 'score' | 'status' | 'modelId'>>();
-    for (let i = 0; i < scorer.accountIds.length; i += WRITE_SLICE) {
-      const slice = new Map(scorer.accountIds.slice(i, i + WRITE_SLICE).map((id) => [id, scorer.score(id)]));
-      result.scored += await writeHealthScores(tx, day, slice);
-      for (const [id, s] of slice) scores.set(id, { score: s.score, status: s.status, modelId: s.modelId });
+  return inTransaction(ctx, async (tx) => {
+    // Scored again with components a slice at a time for the snapshot rows: an account's
+    // components (raw, normalised, weight, contribution of each) are only needed for its row, and
+    // all of them at once would be the largest thing in memory (~3.5 KB an account with 20).
+    const scored = [...states].filter(([, s]) => s.healthModelId !== null).map(([id]) => id);
+    let written = 0;
+    for (let i = 0; i < scored.length; i += WRITE_SLICE) {
+      written += await writeHealthScores(tx, day, snapshot(scored.slice(i, i + WRITE_SLICE)));
     }
-    const trends = await computeHealthTrends(tx, day, scores);
-    for (const [id, f] of facts) {
-      const s = scores.get(id);
-      f['health.score'] = s?.score ?? null;
-      f['health.status'] = s?.status ?? null;
-      f['health.trend_7d'] = trends.get(id)?.trend7d ?? null;
-      f['health.trend_30d'] = trends.get(id)?.trend30d ?? null;
-    }
-
-    let env = batchEnv(facts, history);
-    for (const [id, f] of facts) {
-      f.tier = overrides.tier.get(id)?.value ?? (scheme ? assignTier(scheme, f, env(id)) : null);
-    }
-    env = batchEnv(facts, history); // percentile "within tier" must see the new tiers
-    for (const [id, f] of facts) {
-      f.stage = overrides.stage.get(id)?.value ?? (stages.length ? assignStage(stages, f, env(id)) : null);
-    }
-    const membership = new Map<string, string[]>();
-    for (const [id, f] of facts) {
-      const keys = evaluateSegments(segments, f, env(id));
-      membership.set(id, keys);
-      f.segments = keys;
-    }
-
-    const results = new Map<string, DayState>();
-    for (const [id, f] of facts) {
-      const s = scores.get(id);
-      results.set(id, {
-        healthScore: s?.score ?? null,
-        healthStatus: s?.status ?? null,
-        healthModelId: s?.modelId ?? null,
-        healthTrend7d: f['health.trend_7d'] as number | null,
-        healthTrend30d: f['health.trend_30d'] as number | null,
-        tier: f.tier as string | null,
-        stage: f.stage as string | null,
-        segments: membership.get(id) ?? [],
-      });
-    }
-    const applied = await applyStateChanges(tx, day, results);
-    result.changes = applied.changes;
+    const { current, changes } = await applyStateChanges(tx, day, states);
     // The current members move with the current state only: a backfilled day leaves them.
-    if (applied.current) await updateSegmentMembership(tx, day, membership);
+    if (current) {
+      const members = new Map([...states].map(([id, s]) => [id, s.segments]));
+      await updateSegmentMembership(tx, day, members);
+    }
     // Owners hear of accounts entering danger today (a backfill of past days notifies nobody).
     await notifyEnteredDanger(tx, day);
-    return result;
+    return { day, accounts: states.size, scored: written, changes };
   });
-  // Automation reads the facts just built, once the day's state is committed (today only).
-  await runRulesAfterRecompute(ctx, day, facts);
-  return result;
 }
 
 /** Accounts whose health snapshot rows (components as JSON) are built and written at a time. */
@@ -220,18 +126,27 @@ export async function recompute({
   return recomputeDays(ctx, days, onDay);
 }
 
-/** recomputeDay for each day in order: in a worker thread (see worker.ts) unless ctx cannot. */
+/**
+ * recomputeDay for each day in order: in a worker thread (see worker.ts) unless ctx cannot. Once
+ * the days are committed, the rules of the current day run here, in the caller (runRulesAfterRecompute
+ * decides whether the day and hour call for them): the worker only computes and writes state.
+ */
 export async function recomputeDays(
   ctx: Ctx,
   days: readonly string[],
   onDay?: (r: RecomputeResult) => void,
 ): Promise<RecomputeResult[]> {
-  if (canUseWorker(ctx)) return recomputeInWorker(ctx, days, onDay);
-  const results: RecomputeResult[] = [];
-  for (const day of days) {
-    const r = await recomputeDay(ctx, day);
-    results.push(r);
-    onDay?.(r);
+  let results: RecomputeResult[];
+  if (canUseWorker(ctx)) results = await recomputeInWorker(ctx, days, onDay);
+  else {
+    results = [];
+    for (const day of days) {
+      const r = await recomputeDay(ctx, day);
+      results.push(r);
+      onDay?.(r);
+    }
   }
+  const last = days[days.length - 1];
+  if (last !== undefined) await runRulesAfterRecompute(ctx, last);
   return results;
 }

@@ -1,6 +1,4 @@
 export { BodyChecker, loadCatalogueMap } from './compile.ts';
-export { batchEnv, loadAccountFacts, loadCurrentFacts } from './current-facts.ts';
-export { changedByLookbacks, type History, loadHistory } from './history.ts';
 export type { Band, CompositePart, SegmentRule, TieringRules, TierRule } from './rules.ts';
 export {
   assignTier,

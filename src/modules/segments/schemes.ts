@@ -2,14 +2,13 @@ import { type Ctx, inTransaction } from '../../context.ts';
 import { isUniqueViolation, parseJson } from '../../db/dialect.ts';
 import { conflict, notFound } from '../../errors.ts';
 import { newId } from '../../ids.ts';
-import { nowIso } from '../../time.ts';
+import { nowIso, today } from '../../time.ts';
 import { authorize, writeAudit } from '../auth/index.ts';
 import { closestKeys } from '../facts/condition-check.ts';
 import { conditionToText } from '../facts/condition-text.ts';
+import { loadEvaluationBatch } from '../facts/evaluation-batch.ts';
 import { clearStateOverride, loadOverrides, type OverrideSpec, setStateOverride } from '../state/index.ts';
 import { BodyChecker, loadCatalogueMap } from './compile.ts';
-import { batchEnv, loadAccountFacts, loadCurrentFacts } from './current-facts.ts';
-import { changedByLookbacks, loadHistory } from './history.ts';
 import { assignTier, compareText, schemeTiers, type TieringRules, type TierRule } from './rules.ts';
 import {
   CreateTieringScheme,
@@ -303,12 +302,12 @@ export async function previewTieringScheme({ ctx, input }: { ctx: Ctx; input: Pr
   await authorize(ctx, 'settings:write');
   const data = PreviewTieringScheme.parse(input);
   const scheme: TieringRules = { rules: await checkRules(ctx, data.rules), defaultTier: data.defaultTier };
-  const { day, facts } = await loadCurrentFacts(ctx);
-  const overrides = (await loadOverrides(ctx, day)).tier;
-  const env = batchEnv(
-    facts,
-    await loadHistory(ctx, day, changedByLookbacks(scheme.rules.map((r) => r.when))),
+  const { day, facts, env } = await loadEvaluationBatch(
+    ctx,
+    today(ctx),
+    scheme.rules.map((r) => r.when),
   );
+  const overrides = (await loadOverrides(ctx, day)).tier;
 
   // Every tier the rules name appears, in rule order, even with no account; composite labels and
   // override values that no rule names follow in alphabetical order.
@@ -358,7 +357,14 @@ const TIER_OVERRIDE: OverrideSpec = {
   },
   ruleValue: async (tx, accountId, day) => {
     const scheme = await loadActiveScheme(tx);
-    return scheme ? assignTier(scheme, await loadAccountFacts(tx, accountId, day)) : null;
+    if (!scheme) return null;
+    const batch = await loadEvaluationBatch(
+      tx,
+      day,
+      scheme.rules.map((r) => r.when),
+      { accountIds: [accountId] },
+    );
+    return assignTier(scheme, batch.facts.get(accountId) ?? {}, batch.env(accountId));
   },
 };
 

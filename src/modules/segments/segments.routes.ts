@@ -65,7 +65,7 @@ export function segmentsRoutes() {
       summary:
         'What-if: the tiers a scheme would give every account today, and who would move (writes nothing)',
       description:
-        'Rules read the facts of today merged with each account’s current health, stage and segments. Manual overrides still win. `changed by` conditions match nothing in a preview.',
+        'Rules read the facts of today merged with each account’s current health, stage and segments, percentiles among all accounts and history for `changed by`, as the recompute does. Manual overrides still win.',
       request: { body: jsonBody(PreviewTieringScheme) },
       responses: { 200: json(TieringPreview, 'The preview'), ...ERRORS },
     }),

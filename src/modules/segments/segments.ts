@@ -3,13 +3,12 @@ import { isUniqueViolation, parseJson } from '../../db/dialect.ts';
 import { conflict, notFound } from '../../errors.ts';
 import { newId } from '../../ids.ts';
 import { decodeCursor, encodeCursor } from '../../pagination.ts';
-import { nowIso } from '../../time.ts';
+import { nowIso, today } from '../../time.ts';
 import { authorize, writeAudit } from '../auth/index.ts';
 import type { Condition } from '../facts/condition.ts';
 import { conditionToText } from '../facts/condition-text.ts';
+import { loadEvaluationBatch } from '../facts/evaluation-batch.ts';
 import { BodyChecker, loadCatalogueMap } from './compile.ts';
-import { batchEnv, loadCurrentFacts } from './current-facts.ts';
-import { changedByLookbacks, loadHistory } from './history.ts';
 import { compareText, evaluateSegments, type SegmentRule } from './rules.ts';
 import {
   CreateSegment,
@@ -319,8 +318,7 @@ export async function previewSegment({
         ).map((r) => r.account_id)
       : [],
   );
-  const { day, facts } = await loadCurrentFacts(ctx);
-  const env = batchEnv(facts, await loadHistory(ctx, day, changedByLookbacks([condition])));
+  const { day, facts, env } = await loadEvaluationBatch(ctx, today(ctx), [condition]);
   const rule = [{ key: 'preview', condition }];
   const ref = (accountId: string) => ({ accountId, name: String(facts.get(accountId)?.name ?? '') });
   const members: ReturnType<typeof ref>[] = [];

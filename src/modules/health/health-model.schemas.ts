@@ -1,5 +1,5 @@
 // The health model: what a score is made of. Pure schemas and checks; the verbs that store models
-// are in models.ts and the maths in scoring.ts.
+// are in health-models.ts and the maths in score-maths.ts.
 import { z } from 'zod';
 import type { Catalogue, Condition } from '../facts/condition.ts';
 

@@ -8,7 +8,7 @@ import {
   SENTIMENT_FACT,
   SENTIMENT_KEY,
   type StatusBand,
-} from './model.ts';
+} from './health-model.schemas.ts';
 
 /** Percentile rank 0-100 of `value` among the population's values of `fact`; null: no population. */
 export type Population = (fact: string, value: number) => number | null;

@@ -1,5 +1,6 @@
 // Health model verbs: list, get, create, change, delete, preview; and loading the models the
-// recompute pipeline scores with (the built-in default when a workspace has none).
+// recompute pipeline scores with (the built-in default when a workspace has none). The model's
+// schemas are in health-model.schemas.ts, the maths in score-maths.ts.
 import { z } from 'zod';
 import { type Ctx, inTransaction } from '../../context.ts';
 import { isUniqueViolation, parseJson } from '../../db/dialect.ts';
@@ -7,11 +8,10 @@ import { conflict, invalid, notFound } from '../../errors.ts';
 import { newId } from '../../ids.ts';
 import { nowIso, today } from '../../time.ts';
 import { authorize, writeAudit } from '../auth/index.ts';
-import { buildFacts } from '../facts/build-facts.ts';
 import { loadCatalogue } from '../facts/catalogue.ts';
 import { type Catalogue, type Condition, ConditionError } from '../facts/condition.ts';
 import { compileCondition } from '../facts/condition-check.ts';
-import { loadStateFacts } from '../facts/facts.ts';
+import { loadEvaluationBatch } from '../facts/evaluation-batch.ts';
 import { loadMetrics } from '../metrics/index.ts';
 import { DEFAULT_MODEL_ID, defaultHealthModel } from './default-model.ts';
 import type { HealthModelsTable } from './health.table.ts';
@@ -25,8 +25,9 @@ import {
   type SentimentConfig,
   type StatusBand,
   UpdateHealthModel,
-} from './model.ts';
-import { loadSentiments, scoreAll } from './pipeline.ts';
+} from './health-model.schemas.ts';
+import { scoreAll } from './score-batch.ts';
+import { loadSentiments } from './sentiments.ts';
 
 /** A model the pipeline can score with: a stored one, or the default with id `default`. */
 export type ScoringModel = HealthModelSpec & { id: string };
@@ -46,6 +47,19 @@ export const healthModelRowToModel = (r: HealthModelsTable): HealthModel => ({
 
 export async function loadCatalogueMap(ctx: Ctx): Promise<Catalogue> {
   return new Map((await loadCatalogue(ctx)).map((d) => [d.key, d]));
+}
+
+/** A model by id, including deleted-but-referenced ones (null) and the built-in default. */
+export async function findScoringModel(ctx: Ctx, id: string): Promise<ScoringModel | null> {
+  const row = await ctx.db
+    .selectFrom('health_models')
+    .selectAll()
+    .where('workspace_id', '=', ctx.workspace.id)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (row) return healthModelRowToModel(row);
+  if (id === DEFAULT_MODEL_ID) return { ...defaultHealthModel(await loadMetrics(ctx)), id: DEFAULT_MODEL_ID };
+  return null;
 }
 
 async function loadStoredModels(ctx: Ctx): Promise<HealthModel[]> {
@@ -281,43 +295,28 @@ export async function previewHealthModel({ ctx, input }: { ctx: Ctx; input: Prev
     sentiment: data.sentiment ?? null,
     bands: data.bands ?? DEFAULT_BANDS,
   };
-  const day = today(ctx);
-  const facts = await buildFacts(ctx, null, day);
-  const state = await loadStateFacts(ctx, null, day);
-  for (const [id, f] of facts) Object.assign(f, state.get(id));
-  const scores = scoreAll([model], facts, catalogue, await loadSentiments(ctx, day));
+  const { day, facts, env } = await loadEvaluationBatch(ctx, today(ctx), [selector]);
+  const scores = scoreAll([model], facts, catalogue, {
+    sentiments: await loadSentiments(ctx, day),
+    envFor: env,
+  });
 
-  const current = new Map(
-    (
-      await ctx.db
-        .selectFrom('account_states')
-        .select(['account_id', 'health_score', 'health_status'])
-        .where('workspace_id', '=', ctx.workspace.id)
-        .execute()
-    ).map((r) => [r.account_id, r]),
-  );
-  const names = new Map(
-    (
-      await ctx.db
-        .selectFrom('accounts')
-        .select(['id', 'name'])
-        .where('workspace_id', '=', ctx.workspace.id)
-        .execute()
-    ).map((a) => [a.id, a.name]),
-  );
+  // Current score, status and name come with the batch (its state facts): no second read.
+  const num = (v: unknown) => (typeof v === 'number' ? v : null);
+  const str = (v: unknown) => (typeof v === 'string' ? v : null);
   const counts = new Map<string | null, number>();
   const changes: HealthModelPreview['changes']['items'] = [];
   let total = 0;
   for (const [accountId, s] of scores) {
     counts.set(s.status, (counts.get(s.status) ?? 0) + 1);
-    const before = current.get(accountId);
-    if ((before?.health_status ?? null) === s.status) continue;
+    const f = facts.get(accountId)!;
+    if (str(f['health.status']) === s.status) continue;
     total++;
     if (changes.length < PREVIEW_CHANGES) {
       changes.push({
         accountId,
-        name: names.get(accountId) ?? '',
-        before: { score: before?.health_score ?? null, status: before?.health_status ?? null },
+        name: str(f.name) ?? '',
+        before: { score: num(f['health.score']), status: str(f['health.status']) },
         after: { score: s.score, status: s.status },
       });
     }

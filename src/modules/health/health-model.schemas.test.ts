@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FactDef } from '../facts/condition.ts';
-import { CreateHealthModel, checkComponentFacts, type Dimension } from './model.ts';
+import { CreateHealthModel, checkComponentFacts, type Dimension } from './health-model.schemas.ts';
 
 const component = {
   key: 'logins',

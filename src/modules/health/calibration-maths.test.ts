@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { backtest, classifyChurn, defaultPercentiles, proposeBands, quantile, rocAuc } from './calibrate.ts';
-import { DEFAULT_BANDS } from './model.ts';
+import {
+  backtest,
+  classifyChurn,
+  defaultPercentiles,
+  proposeBands,
+  quantile,
+  rocAuc,
+} from './calibration-maths.ts';
+import { DEFAULT_BANDS } from './health-model.schemas.ts';
 
 describe('rocAuc', () => {
   it('is 1 when every renewed account scored above every churned one, 0 the other way round', () => {

@@ -11,9 +11,9 @@ import {
   type HealthModelSpec,
   type Normalisation,
   type StatusBand,
-} from './model.ts';
-import { scoreAll } from './pipeline.ts';
-import { explain, normalise, populationOf, scoreAccount, sentimentToScore, statusOf } from './scoring.ts';
+} from './health-model.schemas.ts';
+import { scoreAll } from './score-batch.ts';
+import { explain, normalise, populationOf, scoreAccount, sentimentToScore, statusOf } from './score-maths.ts';
 
 const comp = (key: string, fact: string, n: Normalisation, extra: Partial<Component> = {}): Component => ({
   key,

@@ -2,8 +2,8 @@
 // accounts that renewed. Given each renewal outcome's score some days before the contract ended,
 // propose band thresholds from the renewed accounts and backtest how well scores (and the lowest
 // band) told renewals from churn.
-import type { StatusBand } from './model.ts';
-import { statusOf } from './scoring.ts';
+import type { StatusBand } from './health-model.schemas.ts';
+import { statusOf } from './score-maths.ts';
 
 export type OutcomeSample = { renewed: boolean; score: number };
 
