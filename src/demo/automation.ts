@@ -1,17 +1,19 @@
 // The demo workspace's automation: an error metric with some surges, the seeds' example rules and
 // the default playbooks, run over the backfilled history day by day with the clock set to each day,
 // so the workbench opens on tasks with believable creation dates; older ones are mostly done.
-import { type Ctx, inTransaction } from '../../context.ts';
-import { addDays, dayInZone, today } from '../../time.ts';
-import { type Candidate, fromSegment, ingestBatch } from '../ingest/index.ts';
-import { createMetric } from '../metrics/index.ts';
-import { updateTask } from '../tasks/index.ts';
-import { addNote } from '../timeline/index.ts';
-import type { CreateRule } from './automation.schemas.ts';
-import { runDailySpecs } from './engine.ts';
-import { installDefaultPlaybooks } from './playbooks.ts';
-import { createRule } from './rules.ts';
-import { loadAllSpecs } from './run-rules.ts';
+import { type Ctx, inTransaction } from '../context.ts';
+import {
+  type CreateRule,
+  createRule,
+  installDefaultPlaybooks,
+  loadAllSpecs,
+  runDailySpecs,
+} from '../modules/automation/index.ts';
+import { type Candidate, fromSegment, ingestBatch } from '../modules/ingest/index.ts';
+import { createMetric } from '../modules/metrics/index.ts';
+import { updateTask } from '../modules/tasks/index.ts';
+import { addNote } from '../modules/timeline/index.ts';
+import { addDays, dayInZone, today } from '../time.ts';
 
 /** Seed 004 (4.3) examples: abnormal moves of key metrics raise tasks for the right people. */
 export const DEMO_RULES: CreateRule[] = [

@@ -11,7 +11,7 @@ import {
   updateRequest,
 } from '../modules/requests/index.ts';
 import { addDays, daysBetween, today } from '../time.ts';
-import type { DemoExtension } from './demo.ts';
+import type { DemoExtension } from './extension.ts';
 
 type Theme = {
   area: string;

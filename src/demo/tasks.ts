@@ -1,10 +1,8 @@
-import { type Ctx, inTransaction } from '../../context.ts';
-import type { DemoExtension } from '../../demo/demo.ts';
-import { addDays, daysBetween, today } from '../../time.ts';
-import type { Role } from '../auth/index.ts';
-import { addFollowUp } from './follow-ups.ts';
-import type { Priority, TaskType } from './tasks.schemas.ts';
-import { createTask, updateTask } from './tasks.ts';
+import { type Ctx, inTransaction } from '../context.ts';
+import type { Role } from '../modules/auth/index.ts';
+import { addFollowUp, createTask, type Priority, type TaskType, updateTask } from '../modules/tasks/index.ts';
+import { addDays, daysBetween, today } from '../time.ts';
+import type { DemoExtension } from './extension.ts';
 
 type Template = {
   type: TaskType;

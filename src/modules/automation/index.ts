@@ -12,7 +12,6 @@ export {
   UpdatePlaybook,
   UpdateRule,
 } from './automation.schemas.ts';
-export { automationDemo, DEMO_RULES } from './demo.ts';
 export { getEffectiveness } from './effectiveness.ts';
 export { dryRunSpec, type RunSummary, runDailySpecs, runSpec } from './engine.ts';
 export { loadDayInputs, loadFactsForDay } from './inputs.ts';

@@ -29,6 +29,7 @@ import {
 } from '../segments/index.ts';
 import type { AccountStatesTable, StateChangesTable } from '../segments/segments.table.ts';
 import { writeTimeline } from '../timeline/index.ts';
+import type { RecomputeResult } from './result.ts';
 import { canUseWorker, recomputeInWorker } from './worker.ts';
 
 type State = {
@@ -44,18 +45,7 @@ type State = {
   segments: string;
 };
 
-export type RecomputeResult = {
-  day: string;
-  accounts: number;
-  scored: number;
-  changes: {
-    health_status: number;
-    tier: number;
-    stage: number;
-    segment_enter: number;
-    segment_exit: number;
-  };
-};
+export type { RecomputeResult };
 
 const TIMELINE_TITLES = {
   health_status: (from: string | null, to: string | null) => `Health status ${from ?? '—'} → ${to ?? '—'}`,

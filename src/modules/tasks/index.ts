@@ -1,5 +1,4 @@
 export { authorizeTaskEdit } from './access.ts';
-export { tasksDemo } from './demo.ts';
 export { addFollowUp, listFollowUps, recentFollowUps } from './follow-ups.ts';
 export { wakeSnoozedTasksJob } from './jobs.ts';
 export type { StatusFields } from './status.ts';
