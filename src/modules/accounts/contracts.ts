@@ -7,6 +7,7 @@ import { decodeCursor, encodeCursor, Limit } from '../../pagination.ts';
 import { nowIso, today } from '../../time.ts';
 import { authorize } from '../auth/index.ts';
 import { recordAccountChange } from '../timeline/index.ts';
+import { listWorkspaceRefs } from '../workspaces/index.ts';
 import { Day } from './accounts.schemas.ts';
 import type { ContractsTable } from './accounts.table.ts';
 import { getAccountRow } from './accounts.ts';
@@ -413,17 +414,10 @@ export async function listContracts({ ctx, input }: { ctx: Ctx; input: ListContr
 export async function refreshAllAccountFigures(
   deps: Deps,
 ): Promise<{ workspaces: number; accounts: number }> {
-  const workspaces = await deps.db
-    .selectFrom('workspaces')
-    .select(['id', 'base_currency', 'time_zone'])
-    .execute();
+  const workspaces = await listWorkspaceRefs(deps);
   let accounts = 0;
   for (const w of workspaces) {
-    const ctx = systemCtx(
-      deps,
-      { id: w.id, baseCurrency: w.base_currency, timeZone: w.time_zone },
-      'refresh-contract-figures',
-    );
+    const ctx = systemCtx(deps, w, 'refresh-contract-figures');
     let after = '';
     for (;;) {
       const ids = await deps.db

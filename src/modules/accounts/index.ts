@@ -17,3 +17,12 @@ export type { ImportEntity, ImportOptions, ImportReport } from './import.ts';
 export { IMPORT_ENTITIES, IMPORT_FIELDS, importCsv } from './import.ts';
 export { listAccounts } from './list-accounts.ts';
 export { ReassignOwners, reassignAccountOwners } from './owners.ts';
+export {
+  type AccountRef,
+  accountExists,
+  accountMemberIds,
+  accountRefs,
+  findAccountRef,
+  getAccountRef,
+  isOnAccountTeam,
+} from './refs.ts';

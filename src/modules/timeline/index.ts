@@ -2,6 +2,7 @@ export type { AccountChange, TimelineWrite } from './timeline.ts';
 export {
   addNote,
   CreateNote,
+  deleteAccountTimeline,
   ListTimeline,
   listTimeline,
   NOTE_TYPES,

@@ -1,0 +1,105 @@
+// What other modules may read about accounts: that one exists (getAccountRef, the one "account or
+// 404"), their names and owners, their team, and a condition that keeps rows of deleted accounts
+// out of their lists. They call these instead of querying the tables accounts
+// owns. This file imports no other module, so auth and timeline, which accounts itself imports,
+// can import it directly without an import cycle.
+import { type Expression, expressionBuilder, type SqlBool, sql } from 'kysely';
+import type { Ctx } from '../../context.ts';
+import type { Database } from '../../db/schema.ts';
+import { notFound } from '../../errors.ts';
+
+export type AccountRef = { id: string; externalId: string; name: string; ownerId: string | null };
+
+const CHUNK = 500;
+
+function selectRefs(ctx: Ctx) {
+  return ctx.db
+    .selectFrom('accounts')
+    .select(['id', 'external_id', 'name', 'owner_id'])
+    .where('workspace_id', '=', ctx.workspace.id);
+}
+
+const toRef = (r: {
+  id: string;
+  external_id: string;
+  name: string;
+  owner_id: string | null;
+}): AccountRef => ({
+  id: r.id,
+  externalId: r.external_id,
+  name: r.name,
+  ownerId: r.owner_id,
+});
+
+export async function findAccountRef(ctx: Ctx, id: string): Promise<AccountRef | undefined> {
+  const row = await selectRefs(ctx).where('id', '=', id).executeTakeFirst();
+  return row && toRef(row);
+}
+
+/** The account, or NotFound (404): another workspace's id answers the same. */
+export async function getAccountRef(ctx: Ctx, id: string): Promise<AccountRef> {
+  const ref = await findAccountRef(ctx, id);
+  if (!ref) throw notFound('Account', id);
+  return ref;
+}
+
+/** The workspace's accounts among `ids`; deleted or unknown ids are absent. */
+export async function accountRefs(ctx: Ctx, ids: Iterable<string>): Promise<Map<string, AccountRef>> {
+  const unique = [...new Set(ids)];
+  const out = new Map<string, AccountRef>();
+  for (let i = 0; i < unique.length; i += CHUNK) {
+    const rows = await selectRefs(ctx)
+      .where('id', 'in', unique.slice(i, i + CHUNK))
+      .execute();
+    for (const r of rows) out.set(r.id, toRef(r));
+  }
+  return out;
+}
+
+/**
+ * A condition for another module's query: the row's account (column `accountId`, such as
+ * 't.account_id') still exists. Lists use it to leave out rows of deleted accounts while filtering
+ * and paging in SQL; correlated, so it costs one primary-key probe per row, as a join would.
+ */
+export function accountExists(ctx: Ctx, accountId: string): Expression<SqlBool> {
+  return expressionBuilder<Database, keyof Database>().exists(
+    ctx.db
+      .selectFrom('accounts')
+      .select('id')
+      .where('workspace_id', '=', ctx.workspace.id)
+      .where('id', '=', sql.ref<string>(accountId)),
+  );
+}
+
+/** Is the user the account's owner or on its team (auth's `team` grants)? */
+export async function isOnAccountTeam(ctx: Ctx, userId: string, accountId: string): Promise<boolean> {
+  const owner = await ctx.db
+    .selectFrom('accounts')
+    .select('id')
+    .where('workspace_id', '=', ctx.workspace.id)
+    .where('id', '=', accountId)
+    .where('owner_id', '=', userId)
+    .executeTakeFirst();
+  if (owner) return true;
+  const member = await ctx.db
+    .selectFrom('account_members')
+    .select('account_id')
+    .where('workspace_id', '=', ctx.workspace.id)
+    .where('account_id', '=', accountId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  return member !== undefined;
+}
+
+/** The users on the account's team in `role` (csm, sales...), by user id so the order is stable. */
+export async function accountMemberIds(ctx: Ctx, accountId: string, role: string): Promise<string[]> {
+  const rows = await ctx.db
+    .selectFrom('account_members')
+    .select('user_id')
+    .where('workspace_id', '=', ctx.workspace.id)
+    .where('account_id', '=', accountId)
+    .where('role', '=', role)
+    .orderBy('user_id')
+    .execute();
+  return rows.map((r) => r.user_id);
+}
