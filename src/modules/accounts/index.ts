@@ -21,8 +21,10 @@ export {
   type AccountRef,
   accountExists,
   accountMemberIds,
+  accountOwnersAmong,
   accountRefs,
   findAccountRef,
   getAccountRef,
   isOnAccountTeam,
+  ownedAccountsRenewing,
 } from './refs.ts';

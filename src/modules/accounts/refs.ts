@@ -56,6 +56,45 @@ export async function accountRefs(ctx: Ctx, ids: Iterable<string>): Promise<Map<
   return out;
 }
 
+/** Which of these users own at least one account. */
+export async function accountOwnersAmong(ctx: Ctx, userIds: Iterable<string>): Promise<string[]> {
+  const unique = [...new Set(userIds)];
+  const out: string[] = [];
+  for (let i = 0; i < unique.length; i += CHUNK) {
+    const rows = await ctx.db
+      .selectFrom('accounts')
+      .select('owner_id')
+      .distinct()
+      .where('workspace_id', '=', ctx.workspace.id)
+      .where('owner_id', 'in', unique.slice(i, i + CHUNK))
+      .execute();
+    for (const r of rows) if (r.owner_id) out.push(r.owner_id);
+  }
+  return out.sort();
+}
+
+/**
+ * Accounts with an owner whose renewal date is in [from, to], by id after `after`, `limit` at a
+ * time (renewal notices walk them in bounded batches).
+ */
+export async function ownedAccountsRenewing(
+  ctx: Ctx,
+  range: { from: string; to: string; after: string; limit: number },
+): Promise<(AccountRef & { ownerId: string; renewalDate: string })[]> {
+  const rows = await ctx.db
+    .selectFrom('accounts')
+    .select(['id', 'external_id', 'name', 'owner_id', 'renewal_date'])
+    .where('workspace_id', '=', ctx.workspace.id)
+    .where('owner_id', 'is not', null)
+    .where('renewal_date', '>=', range.from)
+    .where('renewal_date', '<=', range.to)
+    .where('id', '>', range.after)
+    .orderBy('id')
+    .limit(range.limit)
+    .execute();
+  return rows.map((r) => ({ ...toRef(r), ownerId: r.owner_id!, renewalDate: r.renewal_date! }));
+}
+
 /**
  * A condition for another module's query: the row's account (column `accountId`, such as
  * 't.account_id') still exists. Lists use it to leave out rows of deleted accounts while filtering
