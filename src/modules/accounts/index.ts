@@ -6,9 +6,12 @@ export type { RateRow } from './contract-math.ts';
 export { CONTRACT_STATUSES, fromMinor, pickRate, toMinor } from './contract-math.ts';
 export {
   createContract,
+  getContract,
   listContracts,
+  loadContractSpans,
   loadRates,
   refreshAllAccountFigures,
+  successorContracts,
   updateContract,
 } from './contracts.ts';
 export { createCustomField, loadDefinitions } from './custom-fields.ts';
@@ -20,10 +23,14 @@ export { ReassignOwners, reassignAccountOwners } from './owners.ts';
 export {
   type AccountRef,
   accountExists,
+  accountIdsByExternalId,
   accountMemberIds,
   accountOwnersAmong,
   accountRefs,
+  type ContactRef,
+  contactRefsOf,
   findAccountRef,
+  findContactRef,
   getAccountRef,
   isOnAccountTeam,
   ownedAccountsRenewing,

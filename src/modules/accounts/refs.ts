@@ -56,6 +56,68 @@ export async function accountRefs(ctx: Ctx, ids: Iterable<string>): Promise<Map<
   return out;
 }
 
+/** Account ids by external id, for the given external ids that exist. */
+export async function accountIdsByExternalId(
+  ctx: Ctx,
+  externalIds: Iterable<string>,
+): Promise<Map<string, string>> {
+  const unique = [...new Set(externalIds)];
+  const out = new Map<string, string>();
+  for (let i = 0; i < unique.length; i += CHUNK) {
+    const rows = await ctx.db
+      .selectFrom('accounts')
+      .select(['id', 'external_id'])
+      .where('workspace_id', '=', ctx.workspace.id)
+      .where('external_id', 'in', unique.slice(i, i + CHUNK))
+      .execute();
+    for (const r of rows) out.set(r.external_id, r.id);
+  }
+  return out;
+}
+
+export type ContactRef = {
+  id: string;
+  accountId: string;
+  name: string;
+  email: string | null;
+  role: string | null;
+};
+
+export async function findContactRef(ctx: Ctx, id: string): Promise<ContactRef | undefined> {
+  const row = await ctx.db
+    .selectFrom('contacts')
+    .select(['id', 'account_id', 'name', 'email', 'role'])
+    .where('workspace_id', '=', ctx.workspace.id)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return row && { id: row.id, accountId: row.account_id, name: row.name, email: row.email, role: row.role };
+}
+
+/** The accounts' contacts, by id; optionally only those with an email, or in one role. */
+export async function contactRefsOf(
+  ctx: Ctx,
+  accountIds: Iterable<string>,
+  filter: { withEmail?: boolean; role?: string; limit?: number } = {},
+): Promise<ContactRef[]> {
+  const unique = [...new Set(accountIds)];
+  const out: ContactRef[] = [];
+  for (let i = 0; i < unique.length; i += CHUNK) {
+    let query = ctx.db
+      .selectFrom('contacts')
+      .select(['id', 'account_id', 'name', 'email', 'role'])
+      .where('workspace_id', '=', ctx.workspace.id)
+      .where('account_id', 'in', unique.slice(i, i + CHUNK));
+    if (filter.withEmail) query = query.where('email', 'is not', null);
+    if (filter.role !== undefined) query = query.where('role', '=', filter.role);
+    if (filter.limit !== undefined) query = query.limit(filter.limit - out.length);
+    const rows = await query.orderBy('id').execute();
+    for (const r of rows)
+      out.push({ id: r.id, accountId: r.account_id, name: r.name, email: r.email, role: r.role });
+    if (filter.limit !== undefined && out.length >= filter.limit) break;
+  }
+  return out;
+}
+
 /** Which of these users own at least one account. */
 export async function accountOwnersAmong(ctx: Ctx, userIds: Iterable<string>): Promise<string[]> {
   const unique = [...new Set(userIds)];

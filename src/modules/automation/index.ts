@@ -23,6 +23,7 @@ export {
   installDefaultPlaybooks,
   listPlaybooks,
   playbookSpecs,
+  playbookTouchCadences,
   updatePlaybook,
 } from './playbooks.ts';
 export {

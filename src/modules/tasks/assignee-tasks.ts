@@ -1,4 +1,4 @@
-// What other modules (team: offboarding and the load view) read about a person's tasks.
+// What other modules read about tasks: team (offboarding, the load view) and reports (scorecards).
 import type { Ctx } from '../../context.ts';
 import { today } from '../../time.ts';
 import { accountExists } from '../accounts/index.ts';
@@ -39,4 +39,39 @@ export async function openTaskCounts(ctx: Ctx): Promise<Map<string, { open: numb
     out.set(r.assignee_id!, c);
   }
   return out;
+}
+
+/** Assigned, not cancelled tasks due in [from, to] (scorecards: tasks done on time). */
+export async function assignedTasksDue(
+  ctx: Ctx,
+  range: { from: string; to: string },
+): Promise<{ assigneeId: string; status: string; dueDate: string; completedAt: string | null }[]> {
+  const rows = await ctx.db
+    .selectFrom('tasks')
+    .select(['assignee_id', 'status', 'due_date', 'completed_at'])
+    .where('workspace_id', '=', ctx.workspace.id)
+    .where('due_date', '>=', range.from)
+    .where('due_date', '<=', range.to)
+    .where('status', '!=', 'cancelled')
+    .where('assignee_id', 'is not', null)
+    .execute();
+  return rows.map((r) => ({
+    assigneeId: r.assignee_id!,
+    status: r.status,
+    dueDate: r.due_date!,
+    completedAt: r.completed_at,
+  }));
+}
+
+/** Accounts with an open task (open, in progress, snoozed) of this type, such as a `risk` save plan. */
+export async function accountsWithOpenTask(ctx: Ctx, type: string): Promise<Set<string>> {
+  const rows = await ctx.db
+    .selectFrom('tasks')
+    .select('account_id')
+    .distinct()
+    .where('workspace_id', '=', ctx.workspace.id)
+    .where('type', '=', type)
+    .where('status', 'in', [...OPEN_STATUSES])
+    .execute();
+  return new Set(rows.map((r) => r.account_id));
 }

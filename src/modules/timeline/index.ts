@@ -8,6 +8,7 @@ export {
   NOTE_TYPES,
   recordAccountChange,
   TimelineEntry,
+  touchCounts,
   writeTimeline,
   writeTimelineEntries,
 } from './timeline.ts';

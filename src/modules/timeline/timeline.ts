@@ -242,3 +242,20 @@ export async function deleteAccountTimeline(ctx: Ctx, accountId: string): Promis
     .where('account_id', '=', accountId)
     .execute();
 }
+
+/** People's touches (notes, calls, meetings, emails) per account that happened in [from, to] (instants). */
+export async function touchCounts(
+  ctx: Ctx,
+  range: { from: string; to: string },
+): Promise<Map<string, number>> {
+  const rows = await ctx.db
+    .selectFrom('timeline_entries')
+    .select(['account_id', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('workspace_id', '=', ctx.workspace.id)
+    .where('type', 'in', [...NOTE_TYPES])
+    .where('occurred_at', '>=', range.from)
+    .where('occurred_at', '<=', range.to)
+    .groupBy('account_id')
+    .execute();
+  return new Map(rows.map((r) => [r.account_id, Number(r.n)]));
+}
