@@ -44,6 +44,7 @@ export {
   scoreAll,
   writeHealthScores,
 } from './pipeline.ts';
+export { scoredSnapshotsSince } from './score-series.ts';
 export type {
   Explanation,
   HealthScore,
