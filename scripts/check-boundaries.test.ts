@@ -50,6 +50,11 @@ export async function wipe(db: any, table: 'notes' | 'orders') {
   return Array.from([1]);
 }
 `,
+  // The demo calls modules; a module must not import it (not even a type).
+  'src/demo/demo.ts':
+    "import { notes } from '../modules/people/people.ts';\nexport type Seed = number;\nexport const run = notes;\n",
+  'src/modules/people/seeded.ts':
+    "import type { Seed } from '../../demo/demo.ts';\nexport const seed: Seed = 1;\n",
   // Tests may arrange any table.
   'src/modules/shop/orders.test.ts': "export const arrange = (db: any) => db.insertInto('customers');\n",
   // web: a three-file loop through a dynamic import, and a file outside it.
@@ -131,12 +136,21 @@ describe('checkBoundaries', () => {
     ]);
   });
 
+  it('reports a module importing the demo', () => {
+    expect(checkBoundaries(root).demoImports).toEqual([
+      { file: 'src/modules/people/seeded.ts', line: 1, imports: '../../demo/demo.ts' },
+    ]);
+  });
+
   it('prints the cycles and the violations grouped by module, with a count per module pair', () => {
     const text = formatReport(checkBoundaries(root));
     expect(text).toContain('Import cycles: 2');
     expect(text).toContain("Queries on another module's tables: 5 in 1 module pairs");
     expect(text).toContain('src/modules/shop/orders.ts:8  innerJoin customers (owner: people)');
     expect(text).toContain('shop -> people: 5');
+    expect(text).toContain(
+      'Modules importing the demo: 1\n  src/modules/people/seeded.ts:1  imports ../../demo/demo.ts',
+    );
   });
 
   it('passes a project without cycles or foreign queries', () => {
@@ -154,7 +168,7 @@ describe('checkBoundaries', () => {
         join(clean, 'src/modules/shop/orders.ts'),
         "export const q = (db: any) => db.selectFrom('orders');\n",
       );
-      expect(checkBoundaries(clean)).toEqual({ cycles: [], violations: [] });
+      expect(checkBoundaries(clean)).toEqual({ cycles: [], violations: [], demoImports: [] });
     } finally {
       rmSync(clean, { recursive: true, force: true });
     }

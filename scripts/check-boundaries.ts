@@ -6,7 +6,8 @@
 //       module whose `*.table.ts` declares the interface that src/db/schema.ts maps the table name
 //       to; a query is a Kysely builder call naming the table (selectFrom, insertInto, updateTable,
 //       deleteFrom, replaceInto, mergeInto, the joins, `using`, an update's `from`, sql.table) or a
-//       raw sql`...` template naming it after from / join / into / update.
+//       raw sql`...` template naming it after from / join / into / update;
+//   (c) a module importing the demo (src/demo/): the demo calls the modules, never the reverse.
 // The files are parsed with the TypeScript compiler's parser (syntax only, no type check: the whole
 // run takes about a second). A table passed as a variable is resolved when the variable is declared
 // in the same file with literal values (`for (const t of ['a', 'b'] as const)`, `t: 'a' | 'b'`).
@@ -32,7 +33,13 @@ export type TableViolation = {
   via: string;
 };
 
-export type BoundaryReport = { cycles: ImportCycle[]; violations: TableViolation[] };
+export type DemoImport = { file: string; line: number; imports: string };
+
+export type BoundaryReport = {
+  cycles: ImportCycle[];
+  violations: TableViolation[];
+  demoImports: DemoImport[];
+};
 
 const SOURCE = /\.(ts|tsx|mts)$/;
 const TEST = /\.(test|spec)\.tsx?$/;
@@ -60,32 +67,34 @@ const lineOf = (file: ts.SourceFile, node: ts.Node) =>
 // ---------------------------------------------------------------------------------------------
 // Import cycles
 
-/** Relative specifiers of every import, re-export and literal dynamic import in the file. */
-export function importSpecifiers(file: ts.SourceFile): string[] {
-  const out: string[] = [];
+/** Relative specifiers of every import, re-export and literal dynamic import in the file, with lines. */
+export function importSpecifiers(file: ts.SourceFile): { specifier: string; line: number }[] {
+  const out: { specifier: string; line: number }[] = [];
+  const add = (literal: ts.StringLiteralLike) =>
+    out.push({ specifier: literal.text, line: lineOf(file, literal) });
   const visit = (node: ts.Node) => {
     if (
       (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) &&
       node.moduleSpecifier &&
       ts.isStringLiteral(node.moduleSpecifier)
     ) {
-      out.push(node.moduleSpecifier.text);
+      add(node.moduleSpecifier);
     } else if (
       ts.isCallExpression(node) &&
       node.expression.kind === ts.SyntaxKind.ImportKeyword &&
       node.arguments.length > 0 &&
       ts.isStringLiteralLike(node.arguments[0])
     ) {
-      out.push(node.arguments[0].text);
+      add(node.arguments[0]);
     } else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument)) {
       // `import('./x.ts').Type` in a type position.
       const literal = node.argument.literal;
-      if (ts.isStringLiteral(literal)) out.push(literal.text);
+      if (ts.isStringLiteral(literal)) add(literal);
     }
     ts.forEachChild(node, visit);
   };
   visit(file);
-  return out.filter((s) => s.startsWith('.'));
+  return out.filter((s) => s.specifier.startsWith('.'));
 }
 
 function resolveImport(known: Set<string>, from: string, specifier: string): string | undefined {
@@ -109,7 +118,7 @@ export function findImportCycles(root: string, dirs: string[]): ImportCycle[] {
   const edges = new Map<string, string[]>();
   for (const f of files) {
     const targets = importSpecifiers(parse(f))
-      .map((s) => resolveImport(known, f, s))
+      .map((s) => resolveImport(known, f, s.specifier))
       .filter((t): t is string => t !== undefined);
     edges.set(f, [...new Set(targets)]);
   }
@@ -385,8 +394,25 @@ export function findTableViolations(root: string): TableViolation[] {
   return violations;
 }
 
+/** Imports of anything under src/demo/ from a file under src/modules/. */
+export function findDemoImports(root: string): DemoImport[] {
+  const demo = join(root, 'src/demo') + sep;
+  const out: DemoImport[] = [];
+  for (const path of listFiles(join(root, 'src/modules'))) {
+    for (const { specifier, line } of importSpecifiers(parse(path))) {
+      if (!resolve(dirname(path), specifier).startsWith(demo)) continue;
+      out.push({ file: relative(root, path).split(sep).join('/'), line, imports: specifier });
+    }
+  }
+  return out;
+}
+
 export function checkBoundaries(root: string, dirs = ['src', 'web/src']): BoundaryReport {
-  return { cycles: findImportCycles(root, dirs), violations: findTableViolations(root) };
+  return {
+    cycles: findImportCycles(root, dirs),
+    violations: findTableViolations(root),
+    demoImports: findDemoImports(root),
+  };
 }
 
 export function formatReport(report: BoundaryReport): string {
@@ -418,6 +444,8 @@ export function formatReport(report: BoundaryReport): string {
     lines.push('  by pair:');
     for (const [pair, n] of [...pairs].sort()) lines.push(`    ${pair}: ${n}`);
   }
+  lines.push(`Modules importing the demo: ${report.demoImports.length}`);
+  for (const d of report.demoImports) lines.push(`  ${d.file}:${d.line}  imports ${d.imports}`);
   return lines.join('\n');
 }
 
@@ -425,8 +453,8 @@ if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename
   const root = resolve(import.meta.dirname, '..');
   const report = checkBoundaries(root);
   console.log(formatReport(report));
-  if (report.cycles.length > 0 || report.violations.length > 0) {
-    console.error('Boundary check failed: see the cycles and queries above.');
+  if (report.cycles.length > 0 || report.violations.length > 0 || report.demoImports.length > 0) {
+    console.error('Boundary check failed: see the cycles, queries and demo imports above.');
     process.exitCode = 1;
   }
 }
