@@ -1,8 +1,8 @@
-// What other modules may read about accounts: that one exists (getAccountRef, the one "account or
-// 404"), their names and owners, their team, and a condition that keeps rows of deleted accounts
-// out of their lists. They call these instead of querying the tables accounts
-// owns. This file imports no other module, so auth and timeline, which accounts itself imports,
-// can import it directly without an import cycle.
+// What other modules may read about accounts and contacts: that an account exists (getAccountRef,
+// the one "account or 404"), names and owners, team members, contacts, and a condition that keeps
+// rows of deleted accounts out of their lists. They call these instead of querying the tables
+// accounts owns. This file imports no other module, so auth and timeline, which accounts itself
+// imports, can import it directly without an import cycle.
 import { type Expression, expressionBuilder, type SqlBool, sql } from 'kysely';
 import type { Ctx } from '../../context.ts';
 import type { Database } from '../../db/schema.ts';
