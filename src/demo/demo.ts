@@ -9,40 +9,25 @@ import {
   updateContract,
 } from '../modules/accounts/index.ts';
 import { createUser, generatePassword, type User } from '../modules/auth/index.ts';
-import { automationDemo } from '../modules/automation/index.ts';
-import { tasksDemo } from '../modules/tasks/index.ts';
 import { addNote, type NOTE_TYPES } from '../modules/timeline/index.ts';
 import { addDays, daysBetween, today } from '../time.ts';
+import { automationDemo } from './automation.ts';
+import type { DemoAccount, DemoExtension, DemoOptions } from './extension.ts';
 import { type Random, seededRandom } from './random.ts';
 import { generateRequests } from './requests.ts';
 import { installDemoState } from './state.ts';
+import { tasksDemo } from './tasks.ts';
+import { teamDemo } from './team.ts';
 import { generateUsage } from './usage.ts';
 
-export type DemoOptions = { accounts: number; days: number; seed: number };
-export type DemoAccount = {
-  id: string;
-  externalId: string;
-  goLiveDate: string;
-  arr: number;
-  seats: number;
-  churned: boolean;
-  /** The day the churned contract ended (usage fades out before it), else null. */
-  churnedOn: string | null;
-};
-
 /**
- * Later modules add their demo data here (usage events from ingest, health history...): each runs
- * after accounts exist, with the same seed, and must be deterministic for a given seed.
+ * The parts of the demo that run after accounts, usage and the state history exist, in order: each
+ * gets the same seeded random source and must be deterministic for a given seed. They live beside
+ * this file and write through the modules' verbs; no module imports the demo.
  */
-export type DemoExtension = (a: {
-  ctx: Ctx;
-  accounts: DemoAccount[];
-  days: number;
-  random: Random;
-}) => Promise<void>;
 export const demoExtensions: DemoExtension[] = [];
-// Registered here rather than by the module, so the demo's extensions are listed in one place.
-demoExtensions.push((a) => import('../modules/team/demo.ts').then((m) => m.teamDemo(a)));
+// CSM groups sized to the book, every account assigned, renewal stages.
+demoExtensions.push(teamDemo);
 // Manual tasks with follow-ups for the demo CSMs (some overdue, some done).
 demoExtensions.push(tasksDemo);
 // Rules and playbooks over the backfilled days (after the recompute history exists).

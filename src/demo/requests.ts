@@ -4,14 +4,18 @@
 // automatic grouping, timelines and status history read as real; each theme's English asks are then
 // merged into its Chinese group by a manager, as a team would.
 import type { Ctx } from '../context.ts';
+import { accountRefs, contactRefsOf } from '../modules/accounts/index.ts';
+import { listUserRefs } from '../modules/auth/index.ts';
 import {
   createRequest,
+  ListRequests,
+  listRequests,
   mergeRequests,
   type REQUEST_TYPES,
   updateRequest,
 } from '../modules/requests/index.ts';
 import { addDays, daysBetween, today } from '../time.ts';
-import type { DemoExtension } from './demo.ts';
+import type { DemoExtension } from './extension.ts';
 
 type Theme = {
   area: string;
@@ -221,27 +225,12 @@ export const generateRequests: DemoExtension = async ({ ctx, accounts, days, ran
   if (live.length === 0) return;
   const end = today(ctx);
   const span = Math.max(14, Math.min(days, 180));
-  const ws = ctx.workspace.id;
-  const owners = new Map(
-    (
-      await ctx.db.selectFrom('accounts').select(['id', 'owner_id']).where('workspace_id', '=', ws).execute()
-    ).map((a) => [a.id, a.owner_id]),
-  );
+  const ids = accounts.map((a) => a.id);
+  const owners = new Map([...(await accountRefs(ctx, ids))].map(([id, a]) => [id, a.ownerId]));
   const contacts = new Map<string, string[]>();
-  for (const c of await ctx.db
-    .selectFrom('contacts')
-    .select(['id', 'account_id'])
-    .where('workspace_id', '=', ws)
-    .execute()) {
-    contacts.set(c.account_id, [...(contacts.get(c.account_id) ?? []), c.id]);
-  }
-  const manager = await ctx.db
-    .selectFrom('users')
-    .select('id')
-    .where('workspace_id', '=', ws)
-    .where('role', '=', 'manager')
-    .orderBy('email')
-    .executeTakeFirst();
+  for (const c of await contactRefsOf(ctx, ids))
+    contacts.set(c.accountId, [...(contacts.get(c.accountId) ?? []), c.id]);
+  const [manager] = await listUserRefs(ctx, { roles: ['manager'] });
   const as = (
     userId: string | null | undefined,
     role: 'csm' | 'manager',
@@ -327,11 +316,16 @@ export const generateRequests: DemoExtension = async ({ ctx, accounts, days, ran
   }
 
   // A manager folds each theme's English asks into its Chinese group (different scripts share no grams).
-  const rows = await ctx.db
-    .selectFrom('customer_requests')
-    .select(['id', 'title', 'group_id'])
-    .where('workspace_id', '=', ws)
-    .execute();
+  const rows: { id: string; title: string; group_id: string | null }[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await listRequests({
+      ctx,
+      input: ListRequests.parse({ sort: 'oldest', limit: 200, cursor }),
+    });
+    rows.push(...page.items.map((x) => ({ id: x.id, title: x.title, group_id: x.groupId })));
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
   for (const theme of THEMES) {
     const zh = rows.filter((x) => theme.zh.includes(x.title));
     const en = rows.filter((x) => theme.en.includes(x.title));

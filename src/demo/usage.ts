@@ -2,7 +2,7 @@ import { type Ctx, inTransaction } from '../context.ts';
 import { type Candidate, fromSegment, ingestBatch } from '../modules/ingest/index.ts';
 import { createFeature, createMetric } from '../modules/metrics/index.ts';
 import { addDays, daysBetween, today } from '../time.ts';
-import type { DemoAccount } from './demo.ts';
+import type { DemoAccount } from './extension.ts';
 import type { Random } from './random.ts';
 
 // Seed 004: value behaviours (reports run, dashboards shared, approvals) show the product paying

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoExtensions, generateDemo } from '../../src/demo/demo.ts';
-import { tasksDemo } from '../../src/modules/tasks/index.ts';
+import { tasksDemo } from '../../src/demo/tasks.ts';
 import { today } from '../../src/time.ts';
 import {
   client,

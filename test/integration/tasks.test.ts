@@ -412,6 +412,38 @@ describe('changing tasks', () => {
     const res = await as(other, 'admin').get('/api/v1/tasks?limit=200');
     expect(res.body.items.map((x: Task) => x.title)).not.toContain('Only in A');
   });
+
+  it('names each listed task’s account and assignee, and drops the tasks of a deleted account', async () => {
+    const w = await createTestWorkspace(t.deps, 'Tasks deleted account');
+    const admin = client(t.app, w.users.admin.token);
+    const make = async (name: string) =>
+      (await admin.post('/api/v1/accounts', { externalId: name, name, ownerId: w.users.csm.id })).body.id;
+    const [kept, gone] = [await make('Kept account'), await make('Gone account')];
+    const keptTask = await createTask(admin, {
+      accountId: kept,
+      title: 'Kept',
+      dueDate: day,
+      assignee: { role: 'owner' },
+    });
+    const goneTask = await createTask(admin, {
+      accountId: gone,
+      title: 'Gone',
+      dueDate: day,
+      assignee: { role: 'owner' },
+    });
+    const listed = await admin.get(`/api/v1/tasks?assigneeId=${w.users.csm.id}&sort=created`);
+    expect(listed.body.items.map((x: Task) => [x.title, x.accountName, x.assigneeName])).toEqual([
+      ['Gone', 'Gone account', 'csm user'],
+      ['Kept', 'Kept account', 'csm user'],
+    ]);
+
+    expect((await admin.delete(`/api/v1/accounts/${gone}`)).status).toBe(204);
+    const after = await admin.get(`/api/v1/tasks?assigneeId=${w.users.csm.id}`);
+    expect(after.body.items.map((x: Task) => x.id)).toEqual([keptTask.id]);
+    expect((await admin.get(`/api/v1/tasks/${goneTask.id}`)).status).toBe(404);
+    const summary = await admin.get(`/api/v1/tasks/summary?assigneeId=${w.users.csm.id}`);
+    expect(summary.body).toMatchObject({ dueToday: 1, byStatus: { open: 1 } });
+  });
 });
 
 describe('follow-ups', () => {

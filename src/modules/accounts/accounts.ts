@@ -3,8 +3,8 @@ import { isUniqueViolation, parseJson } from '../../db/dialect.ts';
 import { AppError, conflict, invalid, notFound } from '../../errors.ts';
 import { newId } from '../../ids.ts';
 import { nowIso } from '../../time.ts';
-import { authorize, writeAudit } from '../auth/index.ts';
-import { recordAccountChange } from '../timeline/index.ts';
+import { authorize, userRefs, writeAudit } from '../auth/index.ts';
+import { deleteAccountTimeline, recordAccountChange } from '../timeline/index.ts';
 import {
   type Account,
   BulkUpdateAccounts,
@@ -109,14 +109,7 @@ export async function findAccountByExternalId({ ctx, externalId }: { ctx: Ctx; e
 async function checkUsers(ctx: Ctx, ownerId: string | null | undefined, team: TeamMember[] | undefined) {
   const ids = [...new Set([...(ownerId ? [ownerId] : []), ...(team ?? []).map((m) => m.userId)])];
   if (ids.length === 0) return;
-  const found = await ctx.db
-    .selectFrom('users')
-    .select('id')
-    .where('workspace_id', '=', ctx.workspace.id)
-    .where('active', '=', 1)
-    .where('id', 'in', ids)
-    .execute();
-  const known = new Set(found.map((r) => r.id));
+  const known = new Set([...(await userRefs(ctx, ids)).values()].filter((u) => u.active).map((u) => u.id));
   const issues = [];
   if (ownerId && !known.has(ownerId)) issues.push({ path: 'ownerId', message: `no active user ${ownerId}` });
   (team ?? []).forEach((m, i) => {
@@ -331,7 +324,8 @@ export async function deleteAccount({ ctx, id }: { ctx: Ctx; id: string }): Prom
       .where('workspace_id', '=', ws)
       .where('account_id', '=', id)
       .execute();
-    for (const table of ['timeline_entries', 'contacts', 'contracts', 'account_members'] as const) {
+    await deleteAccountTimeline(tx, id);
+    for (const table of ['contacts', 'contracts', 'account_members'] as const) {
       await tx.db.deleteFrom(table).where('workspace_id', '=', ws).where('account_id', '=', id).execute();
     }
     await tx.db.deleteFrom('accounts').where('workspace_id', '=', ws).where('id', '=', id).execute();

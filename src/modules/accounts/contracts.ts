@@ -7,6 +7,7 @@ import { decodeCursor, encodeCursor, Limit } from '../../pagination.ts';
 import { nowIso, today } from '../../time.ts';
 import { authorize } from '../auth/index.ts';
 import { recordAccountChange } from '../timeline/index.ts';
+import { listWorkspaceRefs } from '../workspaces/index.ts';
 import { Day } from './accounts.schemas.ts';
 import type { ContractsTable } from './accounts.table.ts';
 import { getAccountRow } from './accounts.ts';
@@ -409,21 +410,60 @@ export async function listContracts({ ctx, input }: { ctx: Ctx; input: ListContr
   };
 }
 
+/**
+ * Each contract's successor (the first contract that renews it, by start date), for the renewals
+ * pipeline's stage.
+ */
+export async function successorContracts(
+  ctx: Ctx,
+  contractIds: readonly string[],
+): Promise<Map<string, { id: string; arrMinor: number }>> {
+  const out = new Map<string, { id: string; arrMinor: number }>();
+  for (let i = 0; i < contractIds.length; i += 500) {
+    const next = await ctx.db
+      .selectFrom('contracts')
+      .select(['id', 'renews_contract_id', 'arr_minor', 'start_date'])
+      .where('workspace_id', '=', ctx.workspace.id)
+      .where('renews_contract_id', 'in', contractIds.slice(i, i + 500))
+      .orderBy('start_date')
+      .orderBy('id')
+      .execute();
+    for (const n of next) {
+      if (n.renews_contract_id && !out.has(n.renews_contract_id)) {
+        out.set(n.renews_contract_id, { id: n.id, arrMinor: Number(n.arr_minor) });
+      }
+    }
+  }
+  return out;
+}
+
+/** Every contract's span and ARR (minor units of the base currency), optionally of some accounts only. */
+export async function loadContractSpans(
+  ctx: Ctx,
+  accountIds?: readonly string[],
+): Promise<{ accountId: string; startDate: string; endDate: string | null; arrMinor: number }[]> {
+  let q = ctx.db
+    .selectFrom('contracts')
+    .select(['account_id', 'start_date', 'end_date', 'arr_minor'])
+    .where('workspace_id', '=', ctx.workspace.id);
+  if (accountIds) q = q.where('account_id', 'in', accountIds.length ? accountIds : ['']);
+  const rows = await q.execute();
+  return rows.map((r) => ({
+    accountId: r.account_id,
+    startDate: r.start_date,
+    endDate: r.end_date,
+    arrMinor: Number(r.arr_minor),
+  }));
+}
+
 /** The daily job: every account of every workspace, in batches, in each workspace's own calendar. */
 export async function refreshAllAccountFigures(
   deps: Deps,
 ): Promise<{ workspaces: number; accounts: number }> {
-  const workspaces = await deps.db
-    .selectFrom('workspaces')
-    .select(['id', 'base_currency', 'time_zone'])
-    .execute();
+  const workspaces = await listWorkspaceRefs(deps);
   let accounts = 0;
   for (const w of workspaces) {
-    const ctx = systemCtx(
-      deps,
-      { id: w.id, baseCurrency: w.base_currency, timeZone: w.time_zone },
-      'refresh-contract-figures',
-    );
+    const ctx = systemCtx(deps, w, 'refresh-contract-figures');
     let after = '';
     for (;;) {
       const ids = await deps.db

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { type Ctx, inTransaction } from '../../context.ts';
 import { type FieldSpec, MAX_ERRORS, pushErrors, type RowError, readMappedCsv } from '../../csv/read.ts';
 import { parseJson } from '../../db/dialect.ts';
-import { authorize } from '../auth/index.ts';
+import { authorize, listUserRefs } from '../auth/index.ts';
 import { CreateAccount } from './accounts.schemas.ts';
 import { createAccount, updateAccount } from './accounts.ts';
 import { CreateContact, createContact, updateContact } from './contacts.ts';
@@ -200,16 +200,8 @@ async function plan(
     pushErrors(errors, [{ line, field, message }]);
 
   if (entity === 'accounts') {
-    const users = new Map(
-      (
-        await ctx.db
-          .selectFrom('users')
-          .select(['id', 'email'])
-          .where('workspace_id', '=', ctx.workspace.id)
-          .where('active', '=', 1) // owners must be active users, as createAccount checks
-          .execute()
-      ).map((u) => [u.email, u.id]),
-    );
+    // Owners must be active users, as createAccount checks.
+    const users = new Map((await listUserRefs(ctx, { active: true })).map((u) => [u.email, u.id]));
     // Stored custom field values, so required fields are checked on the merged result on update.
     const storedCustom = new Map(
       definitions.length === 0

@@ -6,9 +6,12 @@ export type { RateRow } from './contract-math.ts';
 export { CONTRACT_STATUSES, fromMinor, pickRate, toMinor } from './contract-math.ts';
 export {
   createContract,
+  getContract,
   listContracts,
+  loadContractSpans,
   loadRates,
   refreshAllAccountFigures,
+  successorContracts,
   updateContract,
 } from './contracts.ts';
 export { createCustomField, loadDefinitions } from './custom-fields.ts';
@@ -17,3 +20,18 @@ export type { ImportEntity, ImportOptions, ImportReport } from './import.ts';
 export { IMPORT_ENTITIES, IMPORT_FIELDS, importCsv } from './import.ts';
 export { listAccounts } from './list-accounts.ts';
 export { ReassignOwners, reassignAccountOwners } from './owners.ts';
+export {
+  type AccountRef,
+  accountExists,
+  accountIdsByExternalId,
+  accountMemberIds,
+  accountOwnersAmong,
+  accountRefs,
+  type ContactRef,
+  contactRefsOf,
+  findAccountRef,
+  findContactRef,
+  getAccountRef,
+  isOnAccountTeam,
+  ownedAccountsRenewing,
+} from './refs.ts';

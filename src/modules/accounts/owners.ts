@@ -4,7 +4,7 @@ import { type Ctx, inTransaction } from '../../context.ts';
 import { AppError, invalid } from '../../errors.ts';
 import { newId } from '../../ids.ts';
 import { nowIso } from '../../time.ts';
-import { authorize, writeAudit } from '../auth/index.ts';
+import { authorize, userNames, userRefs, writeAudit } from '../auth/index.ts';
 import { writeTimelineEntries } from '../timeline/index.ts';
 
 /**
@@ -44,13 +44,7 @@ export async function reassignAccountOwners({ ctx, input }: { ctx: Ctx; input: R
     const ids = data.moves.map((m) => m.accountId);
     if (new Set(ids).size !== ids.length) throw invalid('Each account may appear once in moves');
     const newOwners = [...new Set(data.moves.map((m) => m.ownerId))];
-    const users = await tx.db
-      .selectFrom('users')
-      .select(['id', 'name'])
-      .where('workspace_id', '=', ws)
-      .where('active', '=', 1)
-      .where('id', 'in', newOwners)
-      .execute();
+    const users = [...(await userRefs(tx, newOwners)).values()].filter((u) => u.active);
     const names = new Map(users.map((u) => [u.id, u.name]));
     const unknown = newOwners.find((id) => !names.has(id));
     if (unknown) {
@@ -74,15 +68,7 @@ export async function reassignAccountOwners({ ctx, input }: { ctx: Ctx; input: R
     const oldOwners = [
       ...new Set([...before.values()].map((b) => b.ownerId).filter((o): o is string => o !== null)),
     ];
-    const oldNames = oldOwners.length
-      ? await tx.db
-          .selectFrom('users')
-          .select(['id', 'name'])
-          .where('workspace_id', '=', ws)
-          .where('id', 'in', oldOwners)
-          .execute()
-      : [];
-    for (const u of oldNames) if (!names.has(u.id)) names.set(u.id, u.name);
+    for (const [id, name] of await userNames(tx, oldOwners)) if (!names.has(id)) names.set(id, name);
 
     const changed = data.moves.filter((m) => before.get(m.accountId)!.ownerId !== m.ownerId);
     const now = nowIso(tx);

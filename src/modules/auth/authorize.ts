@@ -1,5 +1,7 @@
 import type { Ctx } from '../../context.ts';
 import { AppError, forbidden } from '../../errors.ts';
+// Not through accounts/index.ts: accounts authorizes through auth, and refs.ts imports no module.
+import { isOnAccountTeam } from '../accounts/refs.ts';
 import { PERMISSION_TABLE, type Permission } from './permissions.ts';
 
 /**
@@ -14,31 +16,13 @@ export async function authorize(ctx: Ctx, permission: Permission, accountId?: st
   }
   const grant = PERMISSION_TABLE[actor.role][permission];
   if (grant === 'all') return;
-  if (grant === 'team' && accountId !== undefined && (await isOnTeam(ctx, actor.userId, accountId))) return;
+  if (grant === 'team' && accountId !== undefined && (await isOnAccountTeam(ctx, actor.userId, accountId)))
+    return;
   throw forbidden(
     grant === 'team'
       ? `Role ${actor.role} may do ${permission} only on accounts whose team you are on`
       : `Role ${actor.role} may not do ${permission}`,
   );
-}
-
-export async function isOnTeam(ctx: Ctx, userId: string, accountId: string): Promise<boolean> {
-  const owner = await ctx.db
-    .selectFrom('accounts')
-    .select('id')
-    .where('workspace_id', '=', ctx.workspace.id)
-    .where('id', '=', accountId)
-    .where('owner_id', '=', userId)
-    .executeTakeFirst();
-  if (owner) return true;
-  const member = await ctx.db
-    .selectFrom('account_members')
-    .select('account_id')
-    .where('workspace_id', '=', ctx.workspace.id)
-    .where('account_id', '=', accountId)
-    .where('user_id', '=', userId)
-    .executeTakeFirst();
-  return member !== undefined;
 }
 
 /** May the actor do this? For UIs deciding which buttons to show; never a substitute for authorize. */

@@ -4,7 +4,8 @@
 // commit.
 import { type Ctx, inTransaction } from '../../context.ts';
 import { addDays, today } from '../../time.ts';
-import { getAccount, updateAccount } from '../accounts/index.ts';
+import { contactRefsOf, getAccount, updateAccount } from '../accounts/index.ts';
+import { userRefs } from '../auth/index.ts';
 import type { Facts } from '../facts/build-facts.ts';
 import { setStageOverride } from '../lifecycle/index.ts';
 import { setTierOverride } from '../segments/index.ts';
@@ -62,16 +63,13 @@ export function describeAction(action: Action, facts: Facts): string {
 /** Email addresses for a role on the account: its owner or team members with that role. */
 async function recipients(ctx: Ctx, accountId: string, to: Extract<Action, { type: 'email' }>['to']) {
   if ('emails' in to) return to.emails;
-  const ws = ctx.workspace.id;
   if ('contacts' in to) {
-    let q = ctx.db
-      .selectFrom('contacts')
-      .select('email')
-      .where('workspace_id', '=', ws)
-      .where('account_id', '=', accountId)
-      .where('email', 'is not', null);
-    if (to.contacts !== 'all') q = q.where('role', '=', to.contacts);
-    return (await q.limit(20).execute()).map((r) => r.email!);
+    const contacts = await contactRefsOf(ctx, [accountId], {
+      withEmail: true,
+      role: to.contacts === 'all' ? undefined : to.contacts,
+      limit: 20,
+    });
+    return contacts.map((c) => c.email!);
   }
   const account = await getAccount({ ctx, id: accountId });
   const ids =
@@ -81,14 +79,11 @@ async function recipients(ctx: Ctx, accountId: string, to: Extract<Action, { typ
         : []
       : account.team.filter((m) => m.role === to.role).map((m) => m.userId);
   if (!ids.length) return [];
-  const users = await ctx.db
-    .selectFrom('users')
-    .select('email')
-    .where('workspace_id', '=', ws)
-    .where('id', 'in', ids)
-    .where('active', '=', 1)
-    .execute();
-  return users.map((u) => u.email);
+  const users = await userRefs(ctx, ids);
+  return ids.flatMap((id) => {
+    const u = users.get(id);
+    return u?.active ? [u.email] : [];
+  });
 }
 
 /**

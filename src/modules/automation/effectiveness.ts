@@ -5,6 +5,7 @@
 import type { Ctx } from '../../context.ts';
 import { addDays, today } from '../../time.ts';
 import { authorize } from '../auth/index.ts';
+import { scoredSnapshotsSince } from '../health/index.ts';
 import { stateChangesBetween } from '../state/index.ts';
 import { EffectivenessQuery, type EffectivenessRow } from './automation.schemas.ts';
 
@@ -75,24 +76,17 @@ export async function getEffectiveness({ ctx, input }: { ctx: Ctx; input: Effect
   ]);
 
   // Snapshots from the first action day to the last horizon: the report reads at most ~270 days.
-  const snapshots = await ctx.db
-    .selectFrom('health_scores')
-    .select(['account_id', 'day', 'score'])
-    .where('workspace_id', '=', ws)
-    .where('day', '>=', addDays(from, -TOLERANCE))
-    .where('score', 'is not', null)
-    .orderBy('day')
-    .execute();
+  const snapshots = await scoredSnapshotsSince(ctx, addDays(from, -TOLERANCE));
   const series = new Map<string, Series>();
   const snapshotDays = new Set<string>();
   for (const s of snapshots) {
-    let x = series.get(s.account_id);
+    let x = series.get(s.accountId);
     if (!x) {
       x = { days: [], scores: [] };
-      series.set(s.account_id, x);
+      series.set(s.accountId, x);
     }
     x.days.push(s.day);
-    x.scores.push(Number(s.score));
+    x.scores.push(s.score);
     snapshotDays.add(s.day);
   }
   const tierChanges = await stateChangesBetween(ctx, { kinds: ['tier'] });

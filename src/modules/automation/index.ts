@@ -12,7 +12,6 @@ export {
   UpdatePlaybook,
   UpdateRule,
 } from './automation.schemas.ts';
-export { automationDemo, DEMO_RULES } from './demo.ts';
 export { getEffectiveness } from './effectiveness.ts';
 export { dryRunSpec, type RunSummary, runDailySpecs, runSpec } from './engine.ts';
 export { loadDayInputs, loadRulesBatch } from './inputs.ts';
@@ -24,6 +23,7 @@ export {
   installDefaultPlaybooks,
   listPlaybooks,
   playbookSpecs,
+  playbookTouchCadences,
   updatePlaybook,
 } from './playbooks.ts';
 export {

@@ -150,6 +150,24 @@ async function checkPlays(ctx: Ctx, plays: readonly Play[]): Promise<StoredPlay[
   return out;
 }
 
+/** Each tier's touch cadence in days from the enabled playbooks (the most frequent when several cover it). */
+export async function playbookTouchCadences(ctx: Ctx): Promise<Map<string, number>> {
+  const rows = await ctx.db
+    .selectFrom('playbooks')
+    .select(['tier', 'touch_every_days'])
+    .where('workspace_id', '=', ctx.workspace.id)
+    .where('enabled', '=', 1)
+    .where('touch_every_days', 'is not', null)
+    .execute();
+  const out = new Map<string, number>();
+  for (const p of rows) {
+    if (p.tier === null || p.touch_every_days === null) continue;
+    const days = Number(p.touch_every_days);
+    out.set(p.tier, Math.min(days, out.get(p.tier) ?? days));
+  }
+  return out;
+}
+
 export async function listPlaybooks({ ctx }: { ctx: Ctx; input?: unknown }) {
   await authorize(ctx, 'read');
   const rows = await ctx.db

@@ -6,6 +6,8 @@ import { type Ctx, type Deps, systemCtx } from '../../context.ts';
 import { invalid } from '../../errors.ts';
 import { today } from '../../time.ts';
 import { authorize } from '../auth/index.ts';
+import type { Facts } from '../facts/build-facts.ts';
+import { listWorkspaceRefs } from '../workspaces/index.ts';
 import { RunRulesInput } from './automation.schemas.ts';
 import { dryRunSpec, isDailySpec, type RunCause, type RunSummary, runDailySpecs, runSpec } from './engine.ts';
 import { loadDayInputs, loadRulesBatch } from './inputs.ts';
@@ -179,18 +181,10 @@ export async function runRules({
 
 /** Job: each workspace's schedule rules whose tick is due. */
 export async function automationSchedulesJob(deps: Deps) {
-  const workspaces = await deps.db
-    .selectFrom('workspaces')
-    .select(['id', 'base_currency', 'time_zone'])
-    .execute();
+  const workspaces = await listWorkspaceRefs(deps);
   let runs = 0;
   for (const w of workspaces) {
-    const ctx = systemCtx(
-      deps,
-      { id: w.id, baseCurrency: w.base_currency, timeZone: w.time_zone },
-      'automation',
-    );
-    runs += (await runDueSchedules(ctx)).filter((r) => r.ran).length;
+    runs += (await runDueSchedules(systemCtx(deps, w, 'automation'))).filter((r) => r.ran).length;
   }
   return { workspaces: workspaces.length, runs };
 }

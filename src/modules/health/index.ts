@@ -46,6 +46,7 @@ export type {
   SentimentInput,
 } from './score-maths.ts';
 export { explain, normalise, populationOf, scoreAccount, statusOf } from './score-maths.ts';
+export { scoredSnapshotsSince } from './score-series.ts';
 export type { LoadedSentiment, Sentiment } from './sentiments.ts';
 export { loadSentiments } from './sentiments.ts';
 export type { StoredScore } from './snapshots.ts';

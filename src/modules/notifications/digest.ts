@@ -1,6 +1,7 @@
 import type { Ctx } from '../../context.ts';
 import { type Mail, type MailResult, sendMail } from '../../mail.ts';
 import { nowIso, today } from '../../time.ts';
+import { userRefs } from '../auth/index.ts';
 import { ListTasks, listTasks, type Task } from '../tasks/index.ts';
 import { isChinese, type Notification, notificationRowToNotification } from './notify.ts';
 
@@ -70,17 +71,21 @@ export type MailSender = (mail: Mail) => Promise<MailResult>;
 export async function sendDigests(ctx: Ctx, send?: MailSender): Promise<SendDigestsResult> {
   const deliver: MailSender = send ?? ((mail) => sendMail(ctx, mail));
   const day = today(ctx);
-  const users = await ctx.db
-    .selectFrom('notification_settings as s')
-    .innerJoin('users as u', (j) =>
-      j.onRef('u.id', '=', 's.user_id').onRef('u.workspace_id', '=', 's.workspace_id'),
-    )
-    .select(['u.id', 'u.email', 'u.name', 'u.locale'])
-    .where('s.workspace_id', '=', ctx.workspace.id)
-    .where('s.daily_digest', '=', 1)
-    .where('u.active', '=', 1)
-    .orderBy('u.id')
+  const optedIn = await ctx.db
+    .selectFrom('notification_settings')
+    .select('user_id')
+    .where('workspace_id', '=', ctx.workspace.id)
+    .where('daily_digest', '=', 1)
+    .orderBy('user_id')
     .execute();
+  const refs = await userRefs(
+    ctx,
+    optedIn.map((s) => s.user_id),
+  );
+  const users = optedIn.flatMap((s) => {
+    const user = refs.get(s.user_id);
+    return user?.active ? [user] : [];
+  });
   const result: SendDigestsResult = { users: users.length, sent: 0, empty: 0, failed: 0 };
   for (const user of users) {
     const claimed = await ctx.db

@@ -1,15 +1,11 @@
 import { type Ctx, type Deps, systemCtx } from '../../context.ts';
+import { listWorkspaceRefs } from '../workspaces/index.ts';
 import { type MailSender, sendDigests } from './digest.ts';
 import { notifyRenewalsDue } from './producers.ts';
 
 async function eachWorkspace(deps: Deps, name: string, fn: (ctx: Ctx) => Promise<void>): Promise<number> {
-  const workspaces = await deps.db
-    .selectFrom('workspaces')
-    .select(['id', 'base_currency', 'time_zone'])
-    .execute();
-  for (const w of workspaces) {
-    await fn(systemCtx(deps, { id: w.id, baseCurrency: w.base_currency, timeZone: w.time_zone }, name));
-  }
+  const workspaces = await listWorkspaceRefs(deps);
+  for (const w of workspaces) await fn(systemCtx(deps, w, name));
   return workspaces.length;
 }
 

@@ -3,7 +3,7 @@ import type { Ctx } from '../../context.ts';
 import { forbidden, notFound } from '../../errors.ts';
 import { decodeCursor, encodeCursor, Limit } from '../../pagination.ts';
 import { nowIso } from '../../time.ts';
-import { authorize } from '../auth/index.ts';
+import { authorize, userRefs } from '../auth/index.ts';
 import { type Notification, notificationRowToNotification } from './notify.ts';
 
 export const ListNotifications = z.object({
@@ -107,17 +107,16 @@ export async function markAllNotificationsRead({ ctx }: { ctx: Ctx }): Promise<{
 }
 
 async function settingsOf(ctx: Ctx, userId: string): Promise<NotificationSettings> {
-  const user = await ctx.db
-    .selectFrom('users as u')
-    .leftJoin('notification_settings as s', (j) =>
-      j.onRef('s.user_id', '=', 'u.id').onRef('s.workspace_id', '=', 'u.workspace_id'),
-    )
-    .select(['u.email', 's.daily_digest'])
-    .where('u.workspace_id', '=', ctx.workspace.id)
-    .where('u.id', '=', userId)
-    .executeTakeFirstOrThrow();
+  const user = (await userRefs(ctx, [userId])).get(userId);
+  if (!user) throw notFound('User', userId);
+  const settings = await ctx.db
+    .selectFrom('notification_settings')
+    .select('daily_digest')
+    .where('workspace_id', '=', ctx.workspace.id)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
   // Off by default: nobody gets email they did not ask for.
-  return { dailyDigest: user.daily_digest === 1, email: user.email };
+  return { dailyDigest: settings?.daily_digest === 1, email: user.email };
 }
 
 export async function getNotificationSettings({ ctx }: { ctx: Ctx }): Promise<NotificationSettings> {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Ctx } from '../../context.ts';
 import { newId } from '../../ids.ts';
 import { nowIso } from '../../time.ts';
+import { userRefs } from '../auth/index.ts';
 import type { NotificationsTable } from './notifications.table.ts';
 
 /**
@@ -81,18 +82,7 @@ export async function notify(ctx: Ctx, input: NotifyInput): Promise<Notification
 
 /** Each user's language, so a notification reads in it (users' locale is 'zh-CN' or 'en'). */
 export async function userLocales(ctx: Ctx, userIds: readonly string[]): Promise<Map<string, string>> {
-  const ids = [...new Set(userIds)];
-  const out = new Map<string, string>();
-  for (let i = 0; i < ids.length; i += 500) {
-    const rows = await ctx.db
-      .selectFrom('users')
-      .select(['id', 'locale'])
-      .where('workspace_id', '=', ctx.workspace.id)
-      .where('id', 'in', ids.slice(i, i + 500))
-      .execute();
-    for (const r of rows) out.set(r.id, r.locale);
-  }
-  return out;
+  return new Map([...(await userRefs(ctx, userIds))].map(([id, u]) => [id, u.locale]));
 }
 
 export const isChinese = (locale: string | undefined) => (locale ?? 'zh-CN').startsWith('zh');

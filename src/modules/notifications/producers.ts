@@ -1,5 +1,6 @@
 import type { Ctx } from '../../context.ts';
 import { addDays, daysBetween, today } from '../../time.ts';
+import { ownedAccountsRenewing } from '../accounts/index.ts';
 import { DEFAULT_BANDS, loadHealthModels } from '../health/index.ts';
 import { loadCurrentStates, stateChangesBetween } from '../state/index.ts';
 import { isChinese, notify, userLocales } from './notify.ts';
@@ -89,33 +90,23 @@ export async function notifyRenewalsDue(ctx: Ctx): Promise<number> {
   let sent = 0;
   let after = '';
   for (;;) {
-    const rows = await ctx.db
-      .selectFrom('accounts')
-      .select(['id', 'name', 'owner_id', 'renewal_date'])
-      .where('workspace_id', '=', ctx.workspace.id)
-      .where('owner_id', 'is not', null)
-      .where('renewal_date', '>=', day)
-      .where('renewal_date', '<=', until)
-      .where('id', '>', after)
-      .orderBy('id')
-      .limit(500)
-      .execute();
+    const rows = await ownedAccountsRenewing(ctx, { from: day, to: until, after, limit: 500 });
     if (rows.length === 0) return sent;
     const locales = await userLocales(
       ctx,
-      rows.map((r) => r.owner_id!),
+      rows.map((r) => r.ownerId),
     );
     for (const r of rows) {
-      const days = daysBetween(day, r.renewal_date!);
-      const zh = isChinese(locales.get(r.owner_id!));
+      const days = daysBetween(day, r.renewalDate);
+      const zh = isChinese(locales.get(r.ownerId));
       const written = await notify(ctx, {
-        userId: r.owner_id!,
+        userId: r.ownerId,
         kind: 'renewal_upcoming',
         title: zh ? `${r.name} ${days} 天后续约` : `${r.name} renews in ${days} days`,
-        body: zh ? `续约日期 ${r.renewal_date}` : `Renewal date ${r.renewal_date}`,
+        body: zh ? `续约日期 ${r.renewalDate}` : `Renewal date ${r.renewalDate}`,
         accountId: r.id,
-        data: { renewalDate: r.renewal_date, days },
-        dedupeKey: `renewal:${r.id}:${r.renewal_date}`,
+        data: { renewalDate: r.renewalDate, days },
+        dedupeKey: `renewal:${r.id}:${r.renewalDate}`,
       });
       if (written) sent++;
     }

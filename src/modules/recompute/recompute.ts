@@ -9,16 +9,12 @@ import { loadHealthModels, loadSentiments, writeHealthScores } from '../health/i
 import { loadStages } from '../lifecycle/index.ts';
 import { notifyEnteredDanger } from '../notifications/index.ts';
 import { loadActiveScheme, loadSegments, updateSegmentMembership } from '../segments/index.ts';
-import { type AppliedStateChanges, applyStateChanges, loadOverrides } from '../state/index.ts';
+import { applyStateChanges, loadOverrides } from '../state/index.ts';
+import type { RecomputeResult } from './result.ts';
 import { runSteps, type StepConfig, TREND_LOOKBACKS } from './steps.ts';
 import { canUseWorker, recomputeInWorker } from './worker.ts';
 
-export type RecomputeResult = {
-  day: string;
-  accounts: number;
-  scored: number;
-  changes: AppliedStateChanges['changes'];
-};
+export type { RecomputeResult };
 
 /** What the steps apply on `day` besides the batch: models, scheme, stages, segments, overrides. */
 async function loadStepConfig(ctx: Ctx, day: string): Promise<StepConfig> {

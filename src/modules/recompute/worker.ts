@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Config } from '../../config.ts';
 import type { Actor, Ctx, WorkspaceRef } from '../../context.ts';
-import type { RecomputeResult } from './recompute.ts';
+import type { RecomputeResult } from './result.ts';
 
 export type RecomputeJobData = {
   config: Config;

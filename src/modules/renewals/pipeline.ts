@@ -3,8 +3,16 @@ import { conflict, invalid, notFound } from '../../errors.ts';
 import { newId } from '../../ids.ts';
 import { decodeCursor, encodeCursor } from '../../pagination.ts';
 import { addDays, daysBetween, nowIso, today } from '../../time.ts';
-import { createContract, fromMinor, loadRates, toMinor, updateContract } from '../accounts/index.ts';
-import { authorize, writeAudit } from '../auth/index.ts';
+import {
+  createContract,
+  fromMinor,
+  getContract,
+  loadRates,
+  successorContracts,
+  toMinor,
+  updateContract,
+} from '../accounts/index.ts';
+import { authorize, userNames, userRefs, writeAudit } from '../auth/index.ts';
 import { loadCurrentStates } from '../state/index.ts';
 import { writeTimeline } from '../timeline/index.ts';
 import { ListRenewals, RecordOutcome, type Renewal, UpdateRenewal, WindowQuery } from './renewals.schemas.ts';
@@ -75,35 +83,11 @@ export async function loadRenewals(
   const rows = await q.orderBy('c.end_date').orderBy('c.id').execute();
   const states = await loadCurrentStates(ctx, [...new Set(rows.map((r) => r.account_id))]);
   const ids = rows.map((r) => r.contract_id);
-  const successors = new Map<string, { id: string; arr: number }>();
-  for (let i = 0; i < ids.length; i += 500) {
-    const next = await ctx.db
-      .selectFrom('contracts')
-      .select(['id', 'renews_contract_id', 'arr_minor', 'start_date'])
-      .where('workspace_id', '=', ws)
-      .where('renews_contract_id', 'in', ids.slice(i, i + 500))
-      .orderBy('start_date')
-      .orderBy('id')
-      .execute();
-    for (const n of next) {
-      if (n.renews_contract_id && !successors.has(n.renews_contract_id)) {
-        successors.set(n.renews_contract_id, { id: n.id, arr: Number(n.arr_minor) });
-      }
-    }
-  }
+  const successors = await successorContracts(ctx, ids);
   const ownerIds = [
     ...new Set(rows.flatMap((r) => [r.r_owner ?? r.account_owner].filter((x): x is string => !!x))),
   ];
-  const names = new Map<string, string>();
-  for (let i = 0; i < ownerIds.length; i += 500) {
-    const users = await ctx.db
-      .selectFrom('users')
-      .select(['id', 'name'])
-      .where('workspace_id', '=', ws)
-      .where('id', 'in', ownerIds.slice(i, i + 500))
-      .execute();
-    for (const u of users) names.set(u.id, u.name);
-  }
+  const names = await userNames(ctx, ownerIds);
   const base = ctx.workspace.baseCurrency;
   // fromMinor builds an Intl formatter per call: once per report, not per row.
   const divisor = Math.round(1 / fromMinor(1, base));
@@ -114,7 +98,7 @@ export async function loadRenewals(
     const next = successors.get(r.contract_id);
     let stage: RenewalStage;
     if (r.outcome) stage = r.outcome as Outcome;
-    else if (next) stage = outcomeOf(arrMinor, next.arr);
+    else if (next) stage = outcomeOf(arrMinor, next.arrMinor);
     else if (['renewed', 'expanded', 'downgraded', 'churned'].includes(r.status))
       stage = r.status as RenewalStage;
     else stage = (r.r_stage as RenewalStage | null) ?? 'not_started';
@@ -140,7 +124,7 @@ export async function loadRenewals(
     const expectedMinor = closed
       ? stage === 'churned'
         ? 0
-        : (next?.arr ?? arrMinor)
+        : (next?.arrMinor ?? arrMinor)
       : r.expected_arr_minor !== null && r.expected_arr_minor !== undefined
         ? Number(r.expected_arr_minor)
         : arrMinor;
@@ -380,14 +364,8 @@ export async function updateRenewal({ ctx, id, input }: { ctx: Ctx; id: string; 
     }
     if (data.ownerId !== undefined) {
       if (data.ownerId !== null) {
-        const user = await tx.db
-          .selectFrom('users')
-          .select('id')
-          .where('workspace_id', '=', tx.workspace.id)
-          .where('id', '=', data.ownerId)
-          .where('active', '=', 1)
-          .executeTakeFirst();
-        if (!user)
+        const user = (await userRefs(tx, [data.ownerId])).get(data.ownerId);
+        if (!user?.active)
           throw invalid(`No active user ${data.ownerId}`, {
             issues: [{ path: 'ownerId', message: 'no such active user' }],
           });
@@ -436,29 +414,24 @@ export async function recordOutcome({ ctx, id, input }: { ctx: Ctx; id: string; 
     const r = before.renewal;
     await authorize(tx, 'renewals:write', r.accountId);
     if (r.closed) throw conflict(`The renewal of contract ${id} is already closed (${r.stage})`);
-    const contract = await tx.db
-      .selectFrom('contracts')
-      .selectAll()
-      .where('workspace_id', '=', tx.workspace.id)
-      .where('id', '=', id)
-      .executeTakeFirstOrThrow();
+    const contract = await getContract({ ctx: tx, id });
     const who = tx.actor.kind === 'user' ? tx.actor.userId : tx.actor.name;
     const asModule: Ctx = { ...tx, actor: { kind: 'system', name: `renewals (for ${who})` } };
     let nextId: string | null = null;
     if (data.outcome !== 'churned') {
       const startDate = data.startDate ?? addDays(r.endDate, 1);
-      const endDate = data.endDate ?? addDays(startDate, termDays(contract.start_date, r.endDate));
+      const endDate = data.endDate ?? addDays(startDate, termDays(contract.startDate, r.endDate));
       const next = await createContract({
         ctx: asModule,
         input: {
           accountId: r.accountId,
           startDate,
           endDate,
-          amount: data.amount ?? fromMinor(Number(contract.amount_minor), contract.currency),
+          amount: data.amount ?? contract.amount,
           currency: data.currency ?? contract.currency,
-          billingPeriod: data.billingPeriod ?? (contract.billing_period as 'annual'),
+          billingPeriod: data.billingPeriod ?? contract.billingPeriod,
           renewsContractId: id,
-          notes: `Renewal of ${contract.external_id ?? id} (${data.outcome})`,
+          notes: `Renewal of ${contract.externalId ?? id} (${data.outcome})`,
         },
       });
       const nextMinor = toMinor(next.arr, tx.workspace.baseCurrency);

@@ -3,7 +3,7 @@
 import type { Ctx } from '../../context.ts';
 import { invalid } from '../../errors.ts';
 import { addDays, today } from '../../time.ts';
-import { fromMinor } from '../accounts/index.ts';
+import { fromMinor, loadContractSpans } from '../accounts/index.ts';
 import { authorize } from '../auth/index.ts';
 import { type CurrentState, loadCurrentStates } from '../state/index.ts';
 import { loadRenewals } from './pipeline.ts';
@@ -11,18 +11,7 @@ import { ArrQuery, ChurnQuery, ForecastQuery, MovementQuery, RetentionQuery } fr
 import { addMonths, arrAt, type ContractSpan, monthEnd, movement, periodOf, retention } from './revenue.ts';
 
 export async function loadSpans(ctx: Ctx, accountIds?: readonly string[]): Promise<ContractSpan[]> {
-  let q = ctx.db
-    .selectFrom('contracts')
-    .select(['account_id', 'start_date', 'end_date', 'arr_minor'])
-    .where('workspace_id', '=', ctx.workspace.id);
-  if (accountIds) q = q.where('account_id', 'in', accountIds.length ? accountIds : ['']);
-  const rows = await q.execute();
-  return rows.map((r) => ({
-    accountId: r.account_id,
-    startDate: r.start_date,
-    endDate: r.end_date,
-    arrMinor: Number(r.arr_minor),
-  }));
+  return loadContractSpans(ctx, accountIds);
 }
 
 /** Current ARR (as stored on accounts) grouped by tier, segment, owner, region or industry. */

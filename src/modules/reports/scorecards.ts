@@ -3,13 +3,15 @@ import type { Ctx } from '../../context.ts';
 import { parseJson } from '../../db/dialect.ts';
 import { forbidden, invalid } from '../../errors.ts';
 import { addDays, daysBetween, today } from '../../time.ts';
-import { fromMinor } from '../accounts/index.ts';
+import { fromMinor, loadDefinitions } from '../accounts/index.ts';
 import { authorize, can } from '../auth/index.ts';
+import { playbookTouchCadences } from '../automation/index.ts';
+import { loadScoreValuesAsOf } from '../health/index.ts';
 import { arrAt, loadRenewals, loadSpans, movement, retention } from '../renewals/index.ts';
 import { Day } from '../segments/index.ts';
 import { loadCurrentStates } from '../state/index.ts';
 import { loadTeam, loadTeamSettings } from '../team/index.ts';
-import { NOTE_TYPES } from '../timeline/index.ts';
+import { touchCounts } from '../timeline/index.ts';
 import { combine, expectedTouches, type Metrics, outcomeParts, processParts } from './scorecard.ts';
 import { taskMetrics } from './task-metrics.ts';
 
@@ -111,14 +113,7 @@ export async function getScorecards({ ctx, input }: { ctx: Ctx; input: Scorecard
     tier: states.get(r.id)?.tier ?? null,
     health: states.get(r.id)?.healthStatus ?? null,
   }));
-  const npsField = await ctx.db
-    .selectFrom('custom_field_definitions')
-    .select('key')
-    .where('workspace_id', '=', ws)
-    .where('entity', '=', 'account')
-    .where('key', '=', 'nps')
-    .where('type', '=', 'number')
-    .executeTakeFirst();
+  const npsField = (await loadDefinitions(ctx)).find((d) => d.key === 'nps' && d.type === 'number');
   const nps = new Map<string, number>();
   if (npsField) {
     for (const r of rows) {
@@ -131,48 +126,18 @@ export async function getScorecards({ ctx, input }: { ctx: Ctx; input: Scorecard
   const arrStart = arrAt(spans, addDays(from, -1));
   const arrEnd = arrAt(spans, to);
   const renewals = await loadRenewals(ctx, { from, to });
-  const touches = new Map<string, number>();
-  const touchRows = await ctx.db
-    .selectFrom('timeline_entries')
-    .select(['account_id', (eb) => eb.fn.countAll<number>().as('n')])
-    .where('workspace_id', '=', ws)
-    .where('type', 'in', [...NOTE_TYPES])
-    .where('occurred_at', '>=', `${from}T00:00:00.000Z`)
-    .where('occurred_at', '<=', `${to}T23:59:59.999Z`)
-    .groupBy('account_id')
-    .execute();
-  for (const t of touchRows) touches.set(t.account_id, Number(t.n));
+  const touches = await touchCounts(ctx, { from: `${from}T00:00:00.000Z`, to: `${to}T23:59:59.999Z` });
+  // Each account's latest scored snapshot within 14 days before d.
   const healthAt = async (d: string) => {
     const out = new Map<string, number>();
-    const hs = await ctx.db
-      .selectFrom('health_scores')
-      .select(['account_id', 'day', 'score'])
-      .where('workspace_id', '=', ws)
-      .where('day', '>=', addDays(d, -14))
-      .where('day', '<=', d)
-      .where('score', 'is not', null)
-      .orderBy('day')
-      .execute();
-    for (const h of hs) out.set(h.account_id, Number(h.score));
+    for (const [id, v] of await loadScoreValuesAsOf(ctx, d, 14)) if (v.score !== null) out.set(id, v.score);
     return out;
   };
   const [healthFrom, healthTo] = [await healthAt(from), await healthAt(to)];
   const tasks = await taskMetrics(ctx, { from, to });
   // The playbook's touch cadence for a tier wins over the team settings' default (the most
   // frequent, when several enabled playbooks cover the tier).
-  const playbookCadence = new Map<string, number>();
-  const playbooks = await ctx.db
-    .selectFrom('playbooks')
-    .select(['tier', 'touch_every_days'])
-    .where('workspace_id', '=', ws)
-    .where('enabled', '=', 1)
-    .where('touch_every_days', 'is not', null)
-    .execute();
-  for (const p of playbooks) {
-    if (p.tier === null || p.touch_every_days === null) continue;
-    const days = Number(p.touch_every_days);
-    playbookCadence.set(p.tier, Math.min(days, playbookCadence.get(p.tier) ?? days));
-  }
+  const playbookCadence = await playbookTouchCadences(ctx);
   const periodDays = daysBetween(from, to) + 1;
   const base = ctx.workspace.baseCurrency;
 

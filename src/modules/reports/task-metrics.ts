@@ -1,6 +1,6 @@
 import type { Ctx } from '../../context.ts';
 import { dayInZone } from '../../time.ts';
-import { OPEN_STATUSES } from '../tasks/index.ts';
+import { accountsWithOpenTask, assignedTasksDue } from '../tasks/index.ts';
 
 export type TaskMeasure = (
   accountIds: readonly string[],
@@ -15,32 +15,15 @@ export type TaskMeasure = (
  * the share of accounts in danger health with an open `risk` task (a save plan).
  */
 export async function taskMetrics(ctx: Ctx, range: { from: string; to: string }): Promise<TaskMeasure> {
-  const due = await ctx.db
-    .selectFrom('tasks')
-    .select(['assignee_id', 'status', 'due_date', 'completed_at'])
-    .where('workspace_id', '=', ctx.workspace.id)
-    .where('due_date', '>=', range.from)
-    .where('due_date', '<=', range.to)
-    .where('status', '!=', 'cancelled')
-    .where('assignee_id', 'is not', null)
-    .execute();
   const byAssignee = new Map<string, { due: number; onTime: number }>();
-  for (const t of due) {
-    const c = byAssignee.get(t.assignee_id!) ?? { due: 0, onTime: 0 };
+  for (const t of await assignedTasksDue(ctx, range)) {
+    const c = byAssignee.get(t.assigneeId) ?? { due: 0, onTime: 0 };
     c.due++;
-    const done = t.status === 'done' && t.completed_at !== null;
-    if (done && dayInZone(new Date(t.completed_at!), ctx.workspace.timeZone) <= t.due_date!) c.onTime++;
-    byAssignee.set(t.assignee_id!, c);
+    const done = t.status === 'done' && t.completedAt !== null;
+    if (done && dayInZone(new Date(t.completedAt!), ctx.workspace.timeZone) <= t.dueDate) c.onTime++;
+    byAssignee.set(t.assigneeId, c);
   }
-  const plans = await ctx.db
-    .selectFrom('tasks')
-    .select('account_id')
-    .distinct()
-    .where('workspace_id', '=', ctx.workspace.id)
-    .where('type', '=', 'risk')
-    .where('status', 'in', [...OPEN_STATUSES])
-    .execute();
-  const withPlan = new Set(plans.map((p) => p.account_id));
+  const withPlan = await accountsWithOpenTask(ctx, 'risk');
   return (_accountIds, dangerIds, assigneeIds) => {
     let dueN = 0;
     let onTime = 0;

@@ -2,6 +2,7 @@ import type { Ctx } from '../../context.ts';
 import { inTransaction } from '../../context.ts';
 import { decodeCursor, encodeCursor } from '../../pagination.ts';
 import { nowIso } from '../../time.ts';
+import { accountRefs } from '../accounts/index.ts';
 import { authorize, writeAudit } from '../auth/index.ts';
 import {
   CLOSED_STATUSES,
@@ -138,12 +139,18 @@ export async function getRequestGroup({ ctx, id }: { ctx: Ctx; id: string }): Pr
   const { priorities, accounts } = await scoreRows(ctx, rows, settings);
   const open = rows.filter((r) => !(CLOSED_STATUSES as readonly string[]).includes(r.status));
   const asking = askingAccounts(open, accounts, (a) => isHighValue(a, settings));
+  const names = await accountRefs(
+    ctx,
+    rows.map((r) => r.account_id),
+  );
   return {
     id: group.id,
     title: group.title,
     createdAt: group.created_at,
     updatedAt: group.updated_at,
-    requests: rows.map((r) => requestRowToRequest(r, priorities.get(r.id)!)),
+    requests: rows.map((r) =>
+      requestRowToRequest(r, names.get(r.account_id)?.name ?? '', priorities.get(r.id)!),
+    ),
     accounts: asking,
     totalArr: round2(asking.reduce((s, a) => s + a.arr, 0)),
     priority:

@@ -9,6 +9,7 @@ import { type FieldSpec, pushErrors, type RowError, readMappedCsv, toPairs } fro
 import { DATE_FORMATS } from '../../csv/values.ts';
 import { zodIssues } from '../../errors.ts';
 import { localNoon } from '../../time.ts';
+import { accountIdsByExternalId, contactRefsOf } from '../accounts/index.ts';
 import { authorize } from '../auth/index.ts';
 import { CreateRequest, REQUEST_STATUSES, REQUEST_TYPES } from './requests.schemas.ts';
 import { createRequest } from './requests.ts';
@@ -82,28 +83,11 @@ export async function importRequestsCsv({
   const ws = ctx.workspace.id;
 
   const externalIds = [...new Set(read.rows.map((r) => String(r.fields.accountExternalId)))];
-  const accounts = new Map<string, string>();
-  for (const batch of chunks(externalIds)) {
-    const rows = await ctx.db
-      .selectFrom('accounts')
-      .select(['id', 'external_id'])
-      .where('workspace_id', '=', ws)
-      .where('external_id', 'in', batch)
-      .execute();
-    for (const a of rows) accounts.set(a.external_id, a.id);
-  }
+  const accounts = await accountIdsByExternalId(ctx, externalIds);
   const contacts = new Map<string, string>();
   const accountIds = [...accounts.values()];
-  for (const batch of chunks(accountIds)) {
-    const rows = await ctx.db
-      .selectFrom('contacts')
-      .select(['id', 'account_id', 'email'])
-      .where('workspace_id', '=', ws)
-      .where('account_id', 'in', batch)
-      .where('email', 'is not', null)
-      .execute();
-    for (const c of rows) contacts.set(`${c.account_id}|${c.email!.toLowerCase()}`, c.id);
-  }
+  for (const c of await contactRefsOf(ctx, accountIds, { withEmail: true }))
+    contacts.set(`${c.accountId}|${c.email!.toLowerCase()}`, c.id);
   const existing = new Set<string>();
   for (const batch of chunks(accountIds)) {
     const rows = await ctx.db

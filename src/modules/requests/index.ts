@@ -12,6 +12,7 @@ export {
   CLOSED_STATUSES,
   CreateRequest,
   CustomerRequest,
+  ListRequests,
   OPEN_STATUSES,
   REQUEST_STATUSES,
   REQUEST_TYPES,

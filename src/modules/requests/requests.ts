@@ -4,6 +4,7 @@ import { AppError, invalid, notFound } from '../../errors.ts';
 import { newId } from '../../ids.ts';
 import { decodeCursor, encodeCursor } from '../../pagination.ts';
 import { nowIso } from '../../time.ts';
+import { accountExists, accountRefs, findAccountRef, findContactRef } from '../accounts/index.ts';
 import { authorize, writeAudit } from '../auth/index.ts';
 import { accountIdsWithState } from '../state/index.ts';
 import { writeTimeline } from '../timeline/index.ts';
@@ -23,13 +24,13 @@ import { scoreRows } from './scoring.ts';
 import { loadRequestSettings } from './settings.ts';
 import { normalizeText, requestGrams, textGrams } from './similarity.ts';
 
-type Row = CustomerRequestsTable & { account_name: string };
+type Row = CustomerRequestsTable;
 
-export const requestRowToRequest = (r: Row, priority: Score): CustomerRequest => ({
+export const requestRowToRequest = (r: Row, accountName: string, priority: Score): CustomerRequest => ({
   id: r.id,
   number: Number(r.number),
   accountId: r.account_id,
-  accountName: r.account_name,
+  accountName,
   contactId: r.contact_id,
   type: r.type as RequestType,
   productArea: r.product_area,
@@ -47,16 +48,13 @@ export const requestRowToRequest = (r: Row, priority: Score): CustomerRequest =>
   priority,
 });
 
-/** Requests with their account's name; only requests whose account still exists. */
+/** The workspace's requests whose account still exists (requests of a deleted account are hidden). */
 export const selectRequests = (ctx: Ctx) =>
   ctx.db
     .selectFrom('customer_requests as r')
-    .innerJoin('accounts as a', (j) =>
-      j.onRef('a.id', '=', 'r.account_id').onRef('a.workspace_id', '=', 'r.workspace_id'),
-    )
     .selectAll('r')
-    .select('a.name as account_name')
-    .where('r.workspace_id', '=', ctx.workspace.id);
+    .where('r.workspace_id', '=', ctx.workspace.id)
+    .where(accountExists(ctx, 'r.account_id'));
 
 export async function getRequestRow(ctx: Ctx, id: string): Promise<Row> {
   const row = await selectRequests(ctx).where('r.id', '=', id).executeTakeFirst();
@@ -67,7 +65,13 @@ export async function getRequestRow(ctx: Ctx, id: string): Promise<Row> {
 /** Rows -> API objects with their priorities (one scoring pass for all). */
 export async function toRequests(ctx: Ctx, rows: readonly Row[]): Promise<CustomerRequest[]> {
   const { priorities } = await scoreRows(ctx, rows, await loadRequestSettings(ctx));
-  return rows.map((r) => requestRowToRequest(r, priorities.get(r.id)!));
+  const accounts = await accountRefs(
+    ctx,
+    rows.map((r) => r.account_id),
+  );
+  return rows.map((r) =>
+    requestRowToRequest(r, accounts.get(r.account_id)?.name ?? '', priorities.get(r.id)!),
+  );
 }
 
 const closedAt = (status: string, now: string) =>
@@ -87,12 +91,7 @@ async function nextNumber(ctx: Ctx): Promise<number> {
 }
 
 async function requireAccount(ctx: Ctx, accountId: string) {
-  const account = await ctx.db
-    .selectFrom('accounts')
-    .select(['id', 'name'])
-    .where('workspace_id', '=', ctx.workspace.id)
-    .where('id', '=', accountId)
-    .executeTakeFirst();
+  const account = await findAccountRef(ctx, accountId);
   if (!account)
     throw invalid(`Account ${accountId} not found`, {
       issues: [{ path: 'accountId', message: 'no such account' }],
@@ -101,13 +100,8 @@ async function requireAccount(ctx: Ctx, accountId: string) {
 }
 
 async function checkContact(ctx: Ctx, contactId: string, accountId: string) {
-  const contact = await ctx.db
-    .selectFrom('contacts')
-    .select('account_id')
-    .where('workspace_id', '=', ctx.workspace.id)
-    .where('id', '=', contactId)
-    .executeTakeFirst();
-  if (!contact || contact.account_id !== accountId) {
+  const contact = await findContactRef(ctx, contactId);
+  if (!contact || contact.accountId !== accountId) {
     throw invalid(`Contact ${contactId} is not a contact of account ${accountId}`, {
       issues: [{ path: 'contactId', message: 'not a contact of this account' }],
     });
@@ -187,13 +181,17 @@ export async function findSimilar(
       shared.map((r) => r.request_id),
     )
     .execute();
+  const accounts = await accountRefs(
+    ctx,
+    rows.map((r) => r.account_id),
+  );
   return rows
     .map((r) => ({
       id: r.id,
       number: Number(r.number),
       title: r.title,
       accountId: r.account_id,
-      accountName: r.account_name,
+      accountName: accounts.get(r.account_id)?.name ?? '',
       status: r.status,
       groupId: r.group_id,
       similarity:
@@ -359,12 +357,11 @@ export async function updateRequest({ ctx, id, input }: { ctx: Ctx; id: string; 
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirstOrThrow();
-    const { account_name: _, ...beforeRow } = before;
     await writeAudit(tx, {
       action: 'request.updated',
       entityType: 'request',
       entityId: id,
-      before: beforeRow,
+      before,
       after,
     });
     if (statusChanged) await recordStatusChange(tx, after, before.status);
@@ -387,7 +384,7 @@ export async function recordStatusChange(ctx: Ctx, row: CustomerRequestsTable, f
 export async function deleteRequest({ ctx, id }: { ctx: Ctx; id: string }) {
   await authorize(ctx, 'requests:delete');
   await inTransaction(ctx, async (tx) => {
-    const { account_name: _, ...before } = await getRequestRow(tx, id);
+    const before = await getRequestRow(tx, id);
     await tx.db
       .deleteFrom('request_grams')
       .where('workspace_id', '=', tx.workspace.id)

@@ -3,7 +3,8 @@ import { conflict, invalid, notFound } from '../../errors.ts';
 import { newId } from '../../ids.ts';
 import { decodeCursor, encodeCursor, type Page } from '../../pagination.ts';
 import { nowIso, today } from '../../time.ts';
-import { authorize, writeAudit } from '../auth/index.ts';
+import { getAccountRef } from '../accounts/index.ts';
+import { authorize, userNames, writeAudit } from '../auth/index.ts';
 import { writeTimeline } from '../timeline/index.ts';
 import { authorizeTaskEdit } from './access.ts';
 import { OPEN_STATUSES, TransitionError, transition } from './status.ts';
@@ -15,7 +16,7 @@ import {
   RecentFollowUpsQuery,
 } from './tasks.schemas.ts';
 import type { TaskFollowUpsTable } from './tasks.table.ts';
-import { findTaskRow, recordTaskChanges, selectTasks, taskRowToTask } from './tasks.ts';
+import { findTaskRow, recordTaskChanges, selectTasks, taskRowToTask, withNames } from './tasks.ts';
 
 type FollowUpRow = TaskFollowUpsTable & { task_title: string; user_name: string | null };
 
@@ -38,12 +39,21 @@ function selectFollowUps(ctx: Ctx) {
     .innerJoin('tasks as t', (j) =>
       j.onRef('t.id', '=', 'f.task_id').onRef('t.workspace_id', '=', 'f.workspace_id'),
     )
-    .leftJoin('users as u', (j) =>
-      j.onRef('u.id', '=', 'f.user_id').onRef('u.workspace_id', '=', 'f.workspace_id'),
-    )
     .selectAll('f')
-    .select(['t.title as task_title', 'u.name as user_name'])
+    .select('t.title as task_title')
     .where('f.workspace_id', '=', ctx.workspace.id);
+}
+
+/** The records with the name of who wrote each (one lookup for the page). */
+async function toFollowUps(
+  ctx: Ctx,
+  rows: readonly (TaskFollowUpsTable & { task_title: string })[],
+): Promise<FollowUp[]> {
+  const names = await userNames(
+    ctx,
+    rows.map((r) => r.user_id),
+  );
+  return rows.map((r) => followUpRowToFollowUp({ ...r, user_name: names.get(r.user_id) ?? null }));
 }
 
 async function getTaskForFollowUps(ctx: Ctx, taskId: string) {
@@ -96,17 +106,7 @@ export async function addFollowUp({
       entityId: row.id,
       data: { followUpId: followUp.id, outcome: followUp.outcome, nextStep: followUp.next_step },
     });
-    const user = await tx.db
-      .selectFrom('users')
-      .select('name')
-      .where('workspace_id', '=', tx.workspace.id)
-      .where('id', '=', userId)
-      .executeTakeFirst();
-    const result = followUpRowToFollowUp({
-      ...followUp,
-      task_title: row.title,
-      user_name: user?.name ?? null,
-    });
+    const [result] = await toFollowUps(tx, [{ ...followUp, task_title: row.title }]);
     await writeAudit(tx, { action: 'task.follow_up', entityType: 'task', entityId: row.id, after: result });
 
     if (data.taskStatus && data.taskStatus !== row.status) {
@@ -176,7 +176,7 @@ export async function listFollowUps({
   const page = rows.slice(0, q.limit);
   const last = page.at(-1);
   return {
-    items: page.map(followUpRowToFollowUp),
+    items: await toFollowUps(ctx, page),
     nextCursor: rows.length > q.limit && last ? encodeCursor([last.created_at, last.id]) : null,
   };
 }
@@ -199,13 +199,7 @@ export async function recentFollowUps({
 }): Promise<RecentFollowUps> {
   await authorize(ctx, 'read');
   const q = RecentFollowUpsQuery.parse(input);
-  const account = await ctx.db
-    .selectFrom('accounts')
-    .select('id')
-    .where('workspace_id', '=', ctx.workspace.id)
-    .where('id', '=', accountId)
-    .executeTakeFirst();
-  if (!account) throw notFound('Account', accountId);
+  await getAccountRef(ctx, accountId);
   const me = actorId(ctx);
   const since = new Date(ctx.now().getTime() - q.days * 86_400_000).toISOString();
   let followUps = selectFollowUps(ctx)
@@ -227,7 +221,7 @@ export async function recentFollowUps({
     accountId,
     days: q.days,
     since,
-    followUps: followUpRows.map(followUpRowToFollowUp),
-    openTasks: taskRows.map(taskRowToTask),
+    followUps: await toFollowUps(ctx, followUpRows),
+    openTasks: (await withNames(ctx, taskRows)).map(taskRowToTask),
   };
 }

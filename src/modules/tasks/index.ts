@@ -1,5 +1,10 @@
 export { authorizeTaskEdit } from './access.ts';
-export { tasksDemo } from './demo.ts';
+export {
+  accountsWithOpenTask,
+  assignedTasksDue,
+  openTaskCounts,
+  openTasksAssignedTo,
+} from './assignee-tasks.ts';
 export { addFollowUp, listFollowUps, recentFollowUps } from './follow-ups.ts';
 export { wakeSnoozedTasksJob } from './jobs.ts';
 export type { StatusFields } from './status.ts';

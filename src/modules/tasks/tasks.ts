@@ -4,7 +4,14 @@ import { conflict, invalid, notFound } from '../../errors.ts';
 import { newId } from '../../ids.ts';
 import { decodeCursor, encodeCursor, type Page } from '../../pagination.ts';
 import { addDays, nowIso, today } from '../../time.ts';
-import { authorize, writeAudit } from '../auth/index.ts';
+import {
+  type AccountRef,
+  accountExists,
+  accountMemberIds,
+  accountRefs,
+  getAccountRef,
+} from '../accounts/index.ts';
+import { authorize, userNames, userRefs, writeAudit } from '../auth/index.ts';
 import { isChinese, notify, userLocales } from '../notifications/notify.ts';
 import { writeTimeline } from '../timeline/index.ts';
 import { authorizeTaskEdit } from './access.ts';
@@ -49,42 +56,41 @@ export const taskRowToTask = (r: TaskRow): Task => ({
   completedAt: r.completed_at,
 });
 
-/** Tasks with their account's and assignee's names; tasks of deleted accounts drop out. */
+/** The workspace's tasks; tasks of deleted accounts drop out. withNames adds the names a Task shows. */
 export function selectTasks(ctx: Ctx) {
   return ctx.db
     .selectFrom('tasks as t')
-    .innerJoin('accounts as a', (j) =>
-      j.onRef('a.id', '=', 't.account_id').onRef('a.workspace_id', '=', 't.workspace_id'),
-    )
-    .leftJoin('users as u', (j) =>
-      j.onRef('u.id', '=', 't.assignee_id').onRef('u.workspace_id', '=', 't.workspace_id'),
-    )
     .selectAll('t')
-    .select(['a.name as account_name', 'u.name as assignee_name'])
-    .where('t.workspace_id', '=', ctx.workspace.id);
+    .where('t.workspace_id', '=', ctx.workspace.id)
+    .where(accountExists(ctx, 't.account_id'));
+}
+
+/** The rows with their account's and assignee's names (two lookups for the whole page). */
+export async function withNames(ctx: Ctx, rows: readonly TasksTable[]): Promise<TaskRow[]> {
+  const accounts = await accountRefs(
+    ctx,
+    rows.map((r) => r.account_id),
+  );
+  const users = await userNames(
+    ctx,
+    rows.flatMap((r) => (r.assignee_id ? [r.assignee_id] : [])),
+  );
+  return rows.map((r) => ({
+    ...r,
+    account_name: accounts.get(r.account_id)?.name ?? '',
+    assignee_name: r.assignee_id ? (users.get(r.assignee_id) ?? null) : null,
+  }));
 }
 
 export async function findTaskRow(ctx: Ctx, id: string): Promise<TaskRow | undefined> {
-  return selectTasks(ctx).where('t.id', '=', id).executeTakeFirst();
+  const row = await selectTasks(ctx).where('t.id', '=', id).executeTakeFirst();
+  return row && (await withNames(ctx, [row]))[0];
 }
 
 async function getTaskRow(ctx: Ctx, id: string): Promise<TaskRow> {
   const row = await findTaskRow(ctx, id);
   if (!row) throw notFound('Task', id);
   return row;
-}
-
-type AccountRef = { id: string; name: string; owner_id: string | null };
-
-async function getAccountRef(ctx: Ctx, accountId: string): Promise<AccountRef> {
-  const account = await ctx.db
-    .selectFrom('accounts')
-    .select(['id', 'name', 'owner_id'])
-    .where('workspace_id', '=', ctx.workspace.id)
-    .where('id', '=', accountId)
-    .executeTakeFirst();
-  if (!account) throw notFound('Account', accountId);
-  return account;
 }
 
 /**
@@ -99,12 +105,7 @@ async function resolveAssignee(
 ): Promise<string | null> {
   if (!assignee) return null;
   if ('userId' in assignee) {
-    const user = await ctx.db
-      .selectFrom('users')
-      .select(['id', 'active'])
-      .where('workspace_id', '=', ctx.workspace.id)
-      .where('id', '=', assignee.userId)
-      .executeTakeFirst();
+    const user = (await userRefs(ctx, [assignee.userId])).get(assignee.userId);
     if (!user?.active) {
       throw invalid(`No active user ${assignee.userId} in this workspace`, {
         issues: [{ path: `${field}.userId`, message: 'not an active user of this workspace' }],
@@ -112,20 +113,10 @@ async function resolveAssignee(
     }
     return user.id;
   }
-  if (assignee.role === 'owner') return account.owner_id;
-  const member = await ctx.db
-    .selectFrom('account_members as m')
-    .innerJoin('users as u', (j) =>
-      j.onRef('u.id', '=', 'm.user_id').onRef('u.workspace_id', '=', 'm.workspace_id'),
-    )
-    .select('m.user_id')
-    .where('m.workspace_id', '=', ctx.workspace.id)
-    .where('m.account_id', '=', account.id)
-    .where('m.role', '=', assignee.role)
-    .where('u.active', '=', 1)
-    .orderBy('m.user_id')
-    .executeTakeFirst();
-  return member?.user_id ?? null;
+  if (assignee.role === 'owner') return account.ownerId;
+  const members = await accountMemberIds(ctx, account.id, assignee.role);
+  const users = await userRefs(ctx, members);
+  return members.find((id) => users.get(id)?.active) ?? null;
 }
 
 /** Tells the new assignee, in their language, unless they assigned it to themselves. */
@@ -192,7 +183,7 @@ export async function createTask({
     const task = taskRowToTask({
       ...row,
       account_name: account.name,
-      assignee_name: await userName(tx, assigneeId),
+      assignee_name: assigneeId ? ((await userNames(tx, [assigneeId])).get(assigneeId) ?? null) : null,
     });
     await writeTimeline(tx, {
       accountId: account.id,
@@ -217,17 +208,6 @@ export async function createTask({
   });
 }
 
-async function userName(ctx: Ctx, userId: string | null): Promise<string | null> {
-  if (!userId) return null;
-  const user = await ctx.db
-    .selectFrom('users')
-    .select('name')
-    .where('workspace_id', '=', ctx.workspace.id)
-    .where('id', '=', userId)
-    .executeTakeFirst();
-  return user?.name ?? null;
-}
-
 /** Automation's dedupe: the open, in-progress or snoozed task this rule made for this account. */
 export async function findOpenTask(
   ctx: Ctx,
@@ -239,7 +219,7 @@ export async function findOpenTask(
     .where('t.status', 'in', [...OPEN_STATUSES])
     .orderBy('t.created_at', 'desc')
     .executeTakeFirst();
-  return row ? taskRowToTask(row) : undefined;
+  return row ? taskRowToTask((await withNames(ctx, [row]))[0]) : undefined;
 }
 
 export async function getTask({ ctx, id }: { ctx: Ctx; id: string }): Promise<Task> {
@@ -313,7 +293,7 @@ export async function listTasks({ ctx, input }: { ctx: Ctx; input: ListTasks }):
   const page = rows.slice(0, q.limit);
   const last = page.at(-1);
   return {
-    items: page.map(taskRowToTask),
+    items: (await withNames(ctx, page)).map(taskRowToTask),
     nextCursor: rows.length > q.limit && last ? encodeCursor(sortValues(q.sort, last)) : null,
   };
 }

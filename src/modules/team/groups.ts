@@ -3,7 +3,7 @@ import { isUniqueViolation, parseJson } from '../../db/dialect.ts';
 import { conflict, invalid, notFound } from '../../errors.ts';
 import { newId } from '../../ids.ts';
 import { nowIso } from '../../time.ts';
-import { authorize, writeAudit } from '../auth/index.ts';
+import { authorize, userRefs, writeAudit } from '../auth/index.ts';
 import { type Condition, ConditionError, compileCondition, conditionToText } from '../facts/index.ts';
 import { loadCatalogueMap } from '../segments/index.ts';
 import { CreateGroup, type Group, UpdateGroup } from './team.schemas.ts';
@@ -46,20 +46,28 @@ type MemberRow = { user_id: string; group_id: string; capacity_factor: number; n
 async function loadMembers(ctx: Ctx, groupIds: readonly string[]): Promise<Map<string, MemberRow[]>> {
   const out = new Map<string, MemberRow[]>(groupIds.map((id) => [id, []]));
   if (!groupIds.length) return out;
-  const rows = await ctx.db
-    .selectFrom('csm_group_members as m')
-    .innerJoin('users as u', (j) =>
-      j.onRef('u.id', '=', 'm.user_id').onRef('u.workspace_id', '=', 'm.workspace_id'),
-    )
-    .select(['m.user_id', 'm.group_id', 'm.capacity_factor', 'u.name', 'u.active'])
-    .where('m.workspace_id', '=', ctx.workspace.id)
-    .where('m.group_id', 'in', groupIds)
-    .orderBy('u.name')
-    .orderBy('m.user_id')
+  const members = await ctx.db
+    .selectFrom('csm_group_members')
+    .select(['user_id', 'group_id', 'capacity_factor'])
+    .where('workspace_id', '=', ctx.workspace.id)
+    .where('group_id', 'in', groupIds)
     .execute();
+  const users = await userRefs(
+    ctx,
+    members.map((m) => m.user_id),
+  );
+  // By name, then id (code-unit order, the same on both engines).
+  const rows = members
+    .flatMap((m) => {
+      const u = users.get(m.user_id);
+      return u ? [{ ...m, name: u.name, active: u.active ? 1 : 0 }] : [];
+    })
+    .sort((a, b) => cmp(a.name, b.name) || cmp(a.user_id, b.user_id));
   for (const r of rows) out.get(r.group_id)?.push({ ...r, capacity_factor: Number(r.capacity_factor) });
   return out;
 }
+
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 function toGroup(row: CsmGroupsTable, members: MemberRow[]): Group {
   const scope = parseJson<Condition | null>(row.scope, null);
@@ -128,14 +136,7 @@ async function checkPeople(
 ) {
   const ids = [...new Set([...(leadId ? [leadId] : []), ...(members ?? []).map((m) => m.userId)])];
   if (!ids.length) return;
-  const found = await ctx.db
-    .selectFrom('users')
-    .select('id')
-    .where('workspace_id', '=', ctx.workspace.id)
-    .where('active', '=', 1)
-    .where('id', 'in', ids)
-    .execute();
-  const known = new Set(found.map((u) => u.id));
+  const known = new Set([...(await userRefs(ctx, ids)).values()].filter((u) => u.active).map((u) => u.id));
   const issues: { path: string; message: string }[] = [];
   if (leadId && !known.has(leadId)) issues.push({ path: 'leadId', message: `no active user ${leadId}` });
   (members ?? []).forEach((m, i) => {

@@ -2,7 +2,13 @@ export type { AssignAccount, AssignCsm, AssignmentPlan, AssignOptions, Move } fr
 export { planAssignment } from './assign.ts';
 export { applyAssignment, offboardCsm, previewAssignment } from './assignment.ts';
 export type { CapacityModel, Plan, TierCapacity } from './capacity.ts';
-export { accountCost, DEFAULT_CAPACITIES, planHeadcount, SEED_002_CAPACITIES } from './capacity.ts';
+export {
+  accountCost,
+  DEFAULT_CAPACITIES,
+  meanArrByTier,
+  planHeadcount,
+  SEED_002_CAPACITIES,
+} from './capacity.ts';
 export { createGroup, deleteGroup, getGroup, listGroups, updateGroup } from './groups.ts';
 export { reassignInactiveOwnersJob } from './jobs.ts';
 export { getLoadView } from './load.ts';

@@ -1,5 +1,8 @@
 import { type Deps, systemCtx } from '../../context.ts';
 import { AppError } from '../../errors.ts';
+import { accountOwnersAmong } from '../accounts/index.ts';
+import { listUserRefs } from '../auth/index.ts';
+import { listWorkspaceRefs } from '../workspaces/index.ts';
 import { offboardCsm } from './assignment.ts';
 
 /**
@@ -8,39 +11,36 @@ import { offboardCsm } from './assignment.ts';
  * room, else the group lead). A workspace with no groups or no lead to take them is logged.
  */
 export async function reassignInactiveOwnersJob(deps: Deps) {
-  const rows = await deps.db
-    .selectFrom('accounts as a')
-    .innerJoin('users as u', (j) =>
-      j.onRef('u.id', '=', 'a.owner_id').onRef('u.workspace_id', '=', 'a.workspace_id'),
-    )
-    .innerJoin('workspaces as w', 'w.id', 'a.workspace_id')
-    .select(['a.workspace_id', 'a.owner_id', 'w.base_currency', 'w.time_zone'])
-    .where('u.active', '=', 0)
-    .distinct()
-    .execute();
+  let owners = 0;
   let moved = 0;
-  for (const r of rows) {
-    const ctx = systemCtx(
-      deps,
-      { id: r.workspace_id, baseCurrency: r.base_currency, timeZone: r.time_zone },
-      'reassign-inactive-owners',
+  for (const w of await listWorkspaceRefs(deps)) {
+    const ctx = systemCtx(deps, w, 'reassign-inactive-owners');
+    const inactive = await listUserRefs(ctx, { active: false });
+    if (inactive.length === 0) continue;
+    const orphaning = await accountOwnersAmong(
+      ctx,
+      inactive.map((u) => u.id),
     );
+    owners += orphaning.length;
+    if (orphaning.length === 0) continue;
     const hasGroups = await deps.db
       .selectFrom('csm_groups')
       .select('id')
-      .where('workspace_id', '=', r.workspace_id)
+      .where('workspace_id', '=', w.id)
       .executeTakeFirst();
     if (!hasGroups) continue;
-    try {
-      const done = await offboardCsm({ ctx, userId: r.owner_id!, input: { limit: 0 }, apply: true });
-      moved += done.accounts;
-    } catch (error) {
-      if (!(error instanceof AppError)) throw error;
-      deps.logger.warn(
-        { workspaceId: r.workspace_id, userId: r.owner_id, error: error.message },
-        'accounts of an inactive owner could not be reassigned',
-      );
+    for (const userId of orphaning) {
+      try {
+        const done = await offboardCsm({ ctx, userId, input: { limit: 0 }, apply: true });
+        moved += done.accounts;
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+        deps.logger.warn(
+          { workspaceId: w.id, userId, error: error.message },
+          'accounts of an inactive owner could not be reassigned',
+        );
+      }
     }
   }
-  return { owners: rows.length, accounts: moved };
+  return { owners, accounts: moved };
 }

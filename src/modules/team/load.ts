@@ -1,9 +1,9 @@
 import type { Ctx } from '../../context.ts';
 import { today } from '../../time.ts';
 import { authorize } from '../auth/index.ts';
+import { openTaskCounts } from '../tasks/index.ts';
 import { accountCost, meanArrByTier } from './capacity.ts';
 import { capacityModel, loadTeamSettings } from './settings.ts';
-import { taskCounts } from './tasks.ts';
 import { LoadQuery } from './team.schemas.ts';
 import { loadBook, loadTeam } from './workload.ts';
 
@@ -20,7 +20,7 @@ export async function getLoadView({ ctx, input }: { ctx: Ctx; input: LoadQuery }
   const settings = await loadTeamSettings(ctx);
   const model = capacityModel(settings);
   const [book, team] = [await loadBook(ctx), await loadTeam(ctx)];
-  const tasks = await taskCounts(ctx);
+  const tasks = await openTaskCounts(ctx);
   const means = meanArrByTier(book);
   const member = new Map(team.members.map((m) => [m.userId, m]));
   const groups = new Map(team.groups.map((g, i) => [g.id, { ...g, index: i }]));

@@ -4,6 +4,7 @@
 import type { Ctx } from '../../context.ts';
 import { parseJson } from '../../db/dialect.ts';
 import { fromMinor } from '../accounts/index.ts';
+import { listUserRefs } from '../auth/index.ts';
 import { type Condition, evaluateCondition } from '../facts/index.ts';
 import { loadCurrentStates } from '../state/index.ts';
 import type { AssignAccount, AssignCsm } from './assign.ts';
@@ -105,11 +106,7 @@ export async function loadTeam(ctx: Ctx): Promise<Team> {
     .where('workspace_id', '=', ctx.workspace.id)
     .orderBy('user_id')
     .execute();
-  const users = await ctx.db
-    .selectFrom('users')
-    .select(['id', 'name', 'active', 'role'])
-    .where('workspace_id', '=', ctx.workspace.id)
-    .execute();
+  const users = await listUserRefs(ctx);
   return {
     groups,
     members: members.map((m) => ({
@@ -117,9 +114,7 @@ export async function loadTeam(ctx: Ctx): Promise<Team> {
       groupId: m.group_id,
       capacityFactor: Number(m.capacity_factor),
     })),
-    users: new Map(
-      users.map((u) => [u.id, { id: u.id, name: u.name, active: u.active === 1, role: u.role }]),
-    ),
+    users: new Map(users.map((u) => [u.id, { id: u.id, name: u.name, active: u.active, role: u.role }])),
   };
 }
 

@@ -2,11 +2,13 @@ export type { AccountChange, TimelineWrite } from './timeline.ts';
 export {
   addNote,
   CreateNote,
+  deleteAccountTimeline,
   ListTimeline,
   listTimeline,
   NOTE_TYPES,
   recordAccountChange,
   TimelineEntry,
+  touchCounts,
   writeTimeline,
   writeTimelineEntries,
 } from './timeline.ts';

@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import { actorId, type Ctx, inTransaction } from '../../context.ts';
-import { notFound } from '../../errors.ts';
 import { newId } from '../../ids.ts';
 import { decodeCursor, encodeCursor, Limit } from '../../pagination.ts';
 import { nowIso } from '../../time.ts';
+// Not through accounts/index.ts: accounts writes its timeline through this module, and refs.ts
+// imports no module.
+import { getAccountRef } from '../accounts/refs.ts';
 import { authorize, writeAudit } from '../auth/index.ts';
 import type { TimelineEntriesTable } from './timeline.table.ts';
 
@@ -131,7 +133,7 @@ export type CreateNote = z.infer<typeof CreateNote>;
 export async function addNote({ ctx, accountId, input }: { ctx: Ctx; accountId: string; input: CreateNote }) {
   const data = CreateNote.parse(input);
   return inTransaction(ctx, async (tx) => {
-    await requireAccount(tx, accountId);
+    await getAccountRef(tx, accountId);
     await authorize(tx, 'notes:write', accountId);
     const entry = await writeTimeline(tx, {
       accountId,
@@ -173,7 +175,7 @@ export async function listTimeline({
 }) {
   await authorize(ctx, 'read');
   const q = input;
-  await requireAccount(ctx, accountId);
+  await getAccountRef(ctx, accountId);
   let query = ctx.db
     .selectFrom('timeline_entries')
     .selectAll()
@@ -199,16 +201,6 @@ export async function listTimeline({
     items: page.map(rowToEntry),
     nextCursor: rows.length > q.limit && last ? encodeCursor([last.occurred_at, last.id]) : null,
   };
-}
-
-async function requireAccount(ctx: Ctx, accountId: string): Promise<void> {
-  const found = await ctx.db
-    .selectFrom('accounts')
-    .select('id')
-    .where('workspace_id', '=', ctx.workspace.id)
-    .where('id', '=', accountId)
-    .executeTakeFirst();
-  if (!found) throw notFound('Account', accountId);
 }
 
 const firstLine = (body: string) => {
@@ -240,4 +232,30 @@ export async function writeTimelineEntries(ctx: Ctx, entries: readonly TimelineW
     }));
     await ctx.db.insertInto('timeline_entries').values(rows).execute();
   }
+}
+
+/** Deletes the account's timeline with the account (accounts' deleteAccount, in its transaction). */
+export async function deleteAccountTimeline(ctx: Ctx, accountId: string): Promise<void> {
+  await ctx.db
+    .deleteFrom('timeline_entries')
+    .where('workspace_id', '=', ctx.workspace.id)
+    .where('account_id', '=', accountId)
+    .execute();
+}
+
+/** People's touches (notes, calls, meetings, emails) per account that happened in [from, to] (instants). */
+export async function touchCounts(
+  ctx: Ctx,
+  range: { from: string; to: string },
+): Promise<Map<string, number>> {
+  const rows = await ctx.db
+    .selectFrom('timeline_entries')
+    .select(['account_id', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('workspace_id', '=', ctx.workspace.id)
+    .where('type', 'in', [...NOTE_TYPES])
+    .where('occurred_at', '>=', range.from)
+    .where('occurred_at', '<=', range.to)
+    .groupBy('account_id')
+    .execute();
+  return new Map(rows.map((r) => [r.account_id, Number(r.n)]));
 }

@@ -1,2 +1,9 @@
 export type { CreateWorkspace } from './workspaces.ts';
-export { createWorkspace, getWorkspace, toRef, Workspace, workspaceRowToWorkspace } from './workspaces.ts';
+export {
+  createWorkspace,
+  getWorkspace,
+  listWorkspaceRefs,
+  toRef,
+  Workspace,
+  workspaceRowToWorkspace,
+} from './workspaces.ts';

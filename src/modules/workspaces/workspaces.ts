@@ -2,6 +2,9 @@ import { z } from 'zod';
 import type { Deps, WorkspaceRef } from '../../context.ts';
 import { notFound } from '../../errors.ts';
 import { newId } from '../../ids.ts';
+// Not through accounts/index.ts: accounts' jobs list workspaces through this module, and
+// starter-rates.ts imports no module.
+import { insertStarterRates } from '../accounts/starter-rates.ts';
 import type { WorkspacesTable } from './workspaces.table.ts';
 
 export const Workspace = z.object({
@@ -31,17 +34,6 @@ export const toRef = (w: Workspace): WorkspaceRef => ({
   timeZone: w.timeZone,
 });
 
-// Indicative mid rates to CNY, so a new workspace converts common currencies out of the box.
-// Managers replace them through /api/v1/currency-rates; each rate applies from its effective date.
-const STARTER_RATES_TO_CNY: Record<string, number> = {
-  USD: 7.1,
-  EUR: 7.75,
-  GBP: 9.05,
-  HKD: 0.91,
-  JPY: 0.048,
-  SGD: 5.3,
-};
-
 export type CreateWorkspace = {
   name: string;
   slug?: string;
@@ -65,21 +57,7 @@ export async function createWorkspace(deps: Deps, input: CreateWorkspace): Promi
   };
   await deps.db.transaction().execute(async (trx) => {
     await trx.insertInto('workspaces').values(row).execute();
-    const cny = STARTER_RATES_TO_CNY[input.baseCurrency] ?? (input.baseCurrency === 'CNY' ? 1 : undefined);
-    // Starter rates are only meaningful relative to CNY; other bases start empty.
-    if (cny === undefined) return;
-    const rates = Object.entries({ CNY: 1, ...STARTER_RATES_TO_CNY })
-      .filter(([currency]) => currency !== input.baseCurrency)
-      .map(([currency, toCny]) => ({
-        id: newId(),
-        workspace_id: id,
-        currency,
-        rate: Number((toCny / cny).toPrecision(6)),
-        effective_date: '2000-01-01',
-        created_at: now,
-        updated_at: now,
-      }));
-    await trx.insertInto('currency_rates').values(rates).execute();
+    await insertStarterRates(trx, { id, baseCurrency: input.baseCurrency }, now);
   });
   return workspaceRowToWorkspace(row);
 }
@@ -88,6 +66,17 @@ export async function getWorkspace(deps: Pick<Deps, 'db'>, id: string): Promise<
   const row = await deps.db.selectFrom('workspaces').selectAll().where('id', '=', id).executeTakeFirst();
   if (!row) throw notFound('Workspace', id);
   return workspaceRowToWorkspace(row);
+}
+
+/** Every workspace (jobs run per workspace), oldest first so a job's order is stable. */
+export async function listWorkspaceRefs(deps: Pick<Deps, 'db'>): Promise<WorkspaceRef[]> {
+  const rows = await deps.db
+    .selectFrom('workspaces')
+    .select(['id', 'base_currency', 'time_zone'])
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+  return rows.map((w) => ({ id: w.id, baseCurrency: w.base_currency, timeZone: w.time_zone }));
 }
 
 function slugify(name: string): string {

@@ -2,16 +2,23 @@
 // than one group's worth of CSMs, seed 002's mixed example), CSMs hired until each group can carry
 // its accounts at about 90% of capacity, then the assignment algorithm places every account
 // (rebalance). Open renewals in the window get realistic stages.
-import type { Ctx } from '../../context.ts';
-import type { DemoExtension } from '../../demo/demo.ts';
-import { addDays, today } from '../../time.ts';
-import { createUser, generatePassword } from '../auth/index.ts';
-import { loadRenewals, updateRenewal } from '../renewals/index.ts';
-import { applyAssignment } from './assignment.ts';
-import { accountCost, meanArrByTier } from './capacity.ts';
-import { createGroup, getGroup, updateGroup } from './groups.ts';
-import { capacityModel, loadTeamSettings } from './settings.ts';
-import { loadBook, loadTeam } from './workload.ts';
+import type { Ctx } from '../context.ts';
+import { createUser, generatePassword } from '../modules/auth/index.ts';
+import { loadRenewals, updateRenewal } from '../modules/renewals/index.ts';
+import {
+  accountCost,
+  applyAssignment,
+  capacityModel,
+  createGroup,
+  getGroup,
+  loadBook,
+  loadTeam,
+  loadTeamSettings,
+  meanArrByTier,
+  updateGroup,
+} from '../modules/team/index.ts';
+import { addDays, today } from '../time.ts';
+import type { DemoExtension } from './extension.ts';
 
 const REGION_KEYS: Record<string, string> = {
   华东: 'east',

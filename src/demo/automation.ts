@@ -1,17 +1,19 @@
 // The demo workspace's automation: an error metric with some surges, the seeds' example rules and
 // the default playbooks, run over the backfilled history day by day with the clock set to each day,
 // so the workbench opens on tasks with believable creation dates; older ones are mostly done.
-import { type Ctx, inTransaction } from '../../context.ts';
-import { addDays, dayInZone, today } from '../../time.ts';
-import { type Candidate, fromSegment, ingestBatch } from '../ingest/index.ts';
-import { createMetric } from '../metrics/index.ts';
-import { updateTask } from '../tasks/index.ts';
-import { addNote } from '../timeline/index.ts';
-import type { CreateRule } from './automation.schemas.ts';
-import { runDailySpecs } from './engine.ts';
-import { installDefaultPlaybooks } from './playbooks.ts';
-import { createRule } from './rules.ts';
-import { loadAllSpecs } from './run-rules.ts';
+import { type Ctx, inTransaction } from '../context.ts';
+import {
+  type CreateRule,
+  createRule,
+  installDefaultPlaybooks,
+  loadAllSpecs,
+  runDailySpecs,
+} from '../modules/automation/index.ts';
+import { type Candidate, fromSegment, ingestBatch } from '../modules/ingest/index.ts';
+import { createMetric } from '../modules/metrics/index.ts';
+import { ListTasks, listTasks, type Task, updateTask } from '../modules/tasks/index.ts';
+import { addNote } from '../modules/timeline/index.ts';
+import { addDays, dayInZone, today } from '../time.ts';
 
 /** Seed 004 (4.3) examples: abnormal moves of key metrics raise tasks for the right people. */
 export const DEMO_RULES: CreateRule[] = [
@@ -290,37 +292,39 @@ const TOUCH: Record<string, { type: 'call' | 'meeting' | 'note'; body: string }>
 /**
  * Marks most open automation tasks due before `day` done (on that day), as a working team would,
  * and records the touch the work was (a call, a meeting, a note) on the account's timeline, so
- * touch cadences see it. Reads the tasks table directly: demo data only.
+ * touch cadences see it.
  */
 async function completeDueTasks(ctx: Ctx, random: { chance(p: number): boolean }) {
-  const day = today(ctx);
-  const due = await ctx.db
-    .selectFrom('tasks')
-    .select(['id', 'type', 'title', 'account_id', 'assignee_id'])
-    .where('workspace_id', '=', ctx.workspace.id)
-    .where('status', '=', 'open')
-    .where('source', 'in', ['rule', 'playbook'])
-    .where('due_date', '<', day)
-    .orderBy('id')
-    .execute();
+  const due: Task[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await listTasks({
+      ctx,
+      input: ListTasks.parse({ status: 'open', source: 'rule,playbook', due: 'overdue', limit: 200, cursor }),
+    });
+    due.push(...page.items);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  // By id, so the same tasks meet the same random draws for a given seed.
+  due.sort((a, b) => (a.id < b.id ? -1 : 1));
   for (const t of due) {
     if (!random.chance(0.45)) continue;
     await updateTask({ ctx, id: t.id, input: { status: 'done' } });
     const touch = TOUCH[t.type] ?? { type: 'note' as const, body: `已跟进：${t.title}` };
     await addNote({
-      ctx: t.assignee_id
+      ctx: t.assigneeId
         ? {
             ...ctx,
             actor: {
               kind: 'user',
-              userId: t.assignee_id,
+              userId: t.assigneeId,
               role: 'csm',
               via: 'session',
               scopes: ['read', 'write'],
             },
           }
         : ctx,
-      accountId: t.account_id,
+      accountId: t.accountId,
       input: { type: touch.type, body: touch.body, occurredAt: ctx.now().toISOString() },
     });
   }

@@ -1,10 +1,9 @@
-import { type Ctx, inTransaction } from '../../context.ts';
-import type { DemoExtension } from '../../demo/demo.ts';
-import { addDays, daysBetween, today } from '../../time.ts';
-import type { Role } from '../auth/index.ts';
-import { addFollowUp } from './follow-ups.ts';
-import type { Priority, TaskType } from './tasks.schemas.ts';
-import { createTask, updateTask } from './tasks.ts';
+import { type Ctx, inTransaction } from '../context.ts';
+import { ListAccounts, listAccounts } from '../modules/accounts/index.ts';
+import { listUserRefs, type Role } from '../modules/auth/index.ts';
+import { addFollowUp, createTask, type Priority, type TaskType, updateTask } from '../modules/tasks/index.ts';
+import { addDays, daysBetween, today } from '../time.ts';
+import type { DemoExtension } from './extension.ts';
 
 type Template = {
   type: TaskType;
@@ -108,6 +107,18 @@ const TEMPLATES: Template[] = [
   },
 ];
 
+/** The user's accounts by external id (a stable order for the seeded draws). */
+async function ownedAccounts(ctx: Ctx, ownerId: string): Promise<{ id: string; externalId: string }[]> {
+  const out: { id: string; externalId: string }[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await listAccounts({ ctx, input: ListAccounts.parse({ ownerId, limit: 500, cursor }) });
+    out.push(...page.items.map((a) => ({ id: a.id, externalId: a.externalId })));
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return out.sort((a, b) => (a.externalId < b.externalId ? -1 : a.externalId > b.externalId ? 1 : 0));
+}
+
 const PRIORITY_WEIGHTS: (readonly [Priority, number])[] = [
   ['P0', 1],
   ['P1', 3],
@@ -122,23 +133,11 @@ const PRIORITY_WEIGHTS: (readonly [Priority, number])[] = [
  */
 export const tasksDemo: DemoExtension = async ({ ctx, random: r }) => {
   const day0 = today(ctx);
-  const staff = await ctx.db
-    .selectFrom('users')
-    .select(['id', 'role', 'email'])
-    .where('workspace_id', '=', ctx.workspace.id)
-    .where('role', 'in', ['csm', 'manager'])
-    .orderBy('email')
-    .execute();
+  const staff = await listUserRefs(ctx, { roles: ['csm', 'manager'] });
   const managers = staff.filter((u) => u.role === 'manager');
   const csms = staff.filter((u) => u.role === 'csm');
   for (const csm of csms) {
-    const owned = await ctx.db
-      .selectFrom('accounts')
-      .select('id')
-      .where('workspace_id', '=', ctx.workspace.id)
-      .where('owner_id', '=', csm.id)
-      .orderBy('external_id')
-      .execute();
+    const owned = await ownedAccounts(ctx, csm.id);
     if (owned.length === 0) continue;
     const picked = r.sample(owned, Math.min(owned.length, r.int(5, 9)));
     await inTransaction(ctx, async (tx) => {

@@ -1,0 +1,206 @@
+// What other modules may read about accounts and contacts: that an account exists (getAccountRef,
+// the one "account or 404"), names and owners, team members, contacts, and a condition that keeps
+// rows of deleted accounts out of their lists. They call these instead of querying the tables
+// accounts owns. This file imports no other module, so auth and timeline, which accounts itself
+// imports, can import it directly without an import cycle.
+import { type Expression, expressionBuilder, type SqlBool, sql } from 'kysely';
+import type { Ctx } from '../../context.ts';
+import type { Database } from '../../db/schema.ts';
+import { notFound } from '../../errors.ts';
+
+export type AccountRef = { id: string; externalId: string; name: string; ownerId: string | null };
+
+const CHUNK = 500;
+
+function selectRefs(ctx: Ctx) {
+  return ctx.db
+    .selectFrom('accounts')
+    .select(['id', 'external_id', 'name', 'owner_id'])
+    .where('workspace_id', '=', ctx.workspace.id);
+}
+
+const toRef = (r: {
+  id: string;
+  external_id: string;
+  name: string;
+  owner_id: string | null;
+}): AccountRef => ({
+  id: r.id,
+  externalId: r.external_id,
+  name: r.name,
+  ownerId: r.owner_id,
+});
+
+export async function findAccountRef(ctx: Ctx, id: string): Promise<AccountRef | undefined> {
+  const row = await selectRefs(ctx).where('id', '=', id).executeTakeFirst();
+  return row && toRef(row);
+}
+
+/** The account, or NotFound (404): another workspace's id answers the same. */
+export async function getAccountRef(ctx: Ctx, id: string): Promise<AccountRef> {
+  const ref = await findAccountRef(ctx, id);
+  if (!ref) throw notFound('Account', id);
+  return ref;
+}
+
+/** The workspace's accounts among `ids`; deleted or unknown ids are absent. */
+export async function accountRefs(ctx: Ctx, ids: Iterable<string>): Promise<Map<string, AccountRef>> {
+  const unique = [...new Set(ids)];
+  const out = new Map<string, AccountRef>();
+  for (let i = 0; i < unique.length; i += CHUNK) {
+    const rows = await selectRefs(ctx)
+      .where('id', 'in', unique.slice(i, i + CHUNK))
+      .execute();
+    for (const r of rows) out.set(r.id, toRef(r));
+  }
+  return out;
+}
+
+/** Account ids by external id, for the given external ids that exist. */
+export async function accountIdsByExternalId(
+  ctx: Ctx,
+  externalIds: Iterable<string>,
+): Promise<Map<string, string>> {
+  const unique = [...new Set(externalIds)];
+  const out = new Map<string, string>();
+  for (let i = 0; i < unique.length; i += CHUNK) {
+    const rows = await ctx.db
+      .selectFrom('accounts')
+      .select(['id', 'external_id'])
+      .where('workspace_id', '=', ctx.workspace.id)
+      .where('external_id', 'in', unique.slice(i, i + CHUNK))
+      .execute();
+    for (const r of rows) out.set(r.external_id, r.id);
+  }
+  return out;
+}
+
+export type ContactRef = {
+  id: string;
+  accountId: string;
+  name: string;
+  email: string | null;
+  role: string | null;
+};
+
+export async function findContactRef(ctx: Ctx, id: string): Promise<ContactRef | undefined> {
+  const row = await ctx.db
+    .selectFrom('contacts')
+    .select(['id', 'account_id', 'name', 'email', 'role'])
+    .where('workspace_id', '=', ctx.workspace.id)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return row && { id: row.id, accountId: row.account_id, name: row.name, email: row.email, role: row.role };
+}
+
+/** The accounts' contacts, by id; optionally only those with an email, or in one role. */
+export async function contactRefsOf(
+  ctx: Ctx,
+  accountIds: Iterable<string>,
+  filter: { withEmail?: boolean; role?: string; limit?: number } = {},
+): Promise<ContactRef[]> {
+  const unique = [...new Set(accountIds)];
+  const out: ContactRef[] = [];
+  for (let i = 0; i < unique.length; i += CHUNK) {
+    let query = ctx.db
+      .selectFrom('contacts')
+      .select(['id', 'account_id', 'name', 'email', 'role'])
+      .where('workspace_id', '=', ctx.workspace.id)
+      .where('account_id', 'in', unique.slice(i, i + CHUNK));
+    if (filter.withEmail) query = query.where('email', 'is not', null);
+    if (filter.role !== undefined) query = query.where('role', '=', filter.role);
+    if (filter.limit !== undefined) query = query.limit(filter.limit - out.length);
+    const rows = await query.orderBy('id').execute();
+    for (const r of rows)
+      out.push({ id: r.id, accountId: r.account_id, name: r.name, email: r.email, role: r.role });
+    if (filter.limit !== undefined && out.length >= filter.limit) break;
+  }
+  return out;
+}
+
+/** Which of these users own at least one account. */
+export async function accountOwnersAmong(ctx: Ctx, userIds: Iterable<string>): Promise<string[]> {
+  const unique = [...new Set(userIds)];
+  const out: string[] = [];
+  for (let i = 0; i < unique.length; i += CHUNK) {
+    const rows = await ctx.db
+      .selectFrom('accounts')
+      .select('owner_id')
+      .distinct()
+      .where('workspace_id', '=', ctx.workspace.id)
+      .where('owner_id', 'in', unique.slice(i, i + CHUNK))
+      .execute();
+    for (const r of rows) if (r.owner_id) out.push(r.owner_id);
+  }
+  return out.sort();
+}
+
+/**
+ * Accounts with an owner whose renewal date is in [from, to], by id after `after`, `limit` at a
+ * time (renewal notices walk them in bounded batches).
+ */
+export async function ownedAccountsRenewing(
+  ctx: Ctx,
+  range: { from: string; to: string; after: string; limit: number },
+): Promise<(AccountRef & { ownerId: string; renewalDate: string })[]> {
+  const rows = await ctx.db
+    .selectFrom('accounts')
+    .select(['id', 'external_id', 'name', 'owner_id', 'renewal_date'])
+    .where('workspace_id', '=', ctx.workspace.id)
+    .where('owner_id', 'is not', null)
+    .where('renewal_date', '>=', range.from)
+    .where('renewal_date', '<=', range.to)
+    .where('id', '>', range.after)
+    .orderBy('id')
+    .limit(range.limit)
+    .execute();
+  return rows.map((r) => ({ ...toRef(r), ownerId: r.owner_id!, renewalDate: r.renewal_date! }));
+}
+
+/**
+ * A condition for another module's query: the row's account (column `accountId`, such as
+ * 't.account_id') still exists. Lists use it to leave out rows of deleted accounts while filtering
+ * and paging in SQL; correlated, so it costs one primary-key probe per row, as a join would.
+ */
+export function accountExists(ctx: Ctx, accountId: string): Expression<SqlBool> {
+  return expressionBuilder<Database, keyof Database>().exists(
+    ctx.db
+      .selectFrom('accounts')
+      .select('id')
+      .where('workspace_id', '=', ctx.workspace.id)
+      .where('id', '=', sql.ref<string>(accountId)),
+  );
+}
+
+/** Is the user the account's owner or on its team (auth's `team` grants)? */
+export async function isOnAccountTeam(ctx: Ctx, userId: string, accountId: string): Promise<boolean> {
+  const owner = await ctx.db
+    .selectFrom('accounts')
+    .select('id')
+    .where('workspace_id', '=', ctx.workspace.id)
+    .where('id', '=', accountId)
+    .where('owner_id', '=', userId)
+    .executeTakeFirst();
+  if (owner) return true;
+  const member = await ctx.db
+    .selectFrom('account_members')
+    .select('account_id')
+    .where('workspace_id', '=', ctx.workspace.id)
+    .where('account_id', '=', accountId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  return member !== undefined;
+}
+
+/** The users on the account's team in `role` (csm, sales...), by user id so the order is stable. */
+export async function accountMemberIds(ctx: Ctx, accountId: string, role: string): Promise<string[]> {
+  const rows = await ctx.db
+    .selectFrom('account_members')
+    .select('user_id')
+    .where('workspace_id', '=', ctx.workspace.id)
+    .where('account_id', '=', accountId)
+    .where('role', '=', role)
+    .orderBy('user_id')
+    .execute();
+  return rows.map((r) => r.user_id);
+}
