@@ -16,7 +16,7 @@ import { recomputeRoutes } from '../modules/recompute/index.ts';
 import { renewalsRoutes } from '../modules/renewals/index.ts';
 import { reportsRoutes } from '../modules/reports/index.ts';
 import { requestsRoutes } from '../modules/requests/index.ts';
-import { segmentsRoutes } from '../modules/segments/index.ts';
+import { accountStateSource, segmentsRoutes } from '../modules/segments/index.ts';
 import { tasksRoutes } from '../modules/tasks/index.ts';
 import { teamRoutes } from '../modules/team/index.ts';
 import { authenticate } from './auth-middleware.ts';
@@ -67,7 +67,7 @@ export function createApp(deps: Deps) {
     return authenticate(deps)(c, next);
   });
   api.route('/', authRoutes());
-  api.route('/', accountsRoutes());
+  api.route('/', accountsRoutes({ state: accountStateSource }));
   // Before importRoutes: /imports/usage must win over /imports/{entity}.
   api.route('/', ingestApiRoutes());
   api.route('/', importRoutes());
