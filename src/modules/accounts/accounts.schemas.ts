@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '@hono/zod-openapi';
 import { isValidDay } from '../../time.ts';
 
 export const TEAM_ROLES = ['csm', 'ae', 'support', 'analyst', 'executive_sponsor'] as const;
@@ -13,7 +13,8 @@ const uniqueList = (max: number) =>
     .max(max)
     .transform((l) => [...new Set(l)]);
 
-export const TeamMember = z.object({ userId: z.string().min(1), role: z.enum(TEAM_ROLES) });
+export const TeamRole = z.enum(TEAM_ROLES).openapi('TeamRole');
+export const TeamMember = z.object({ userId: z.string().min(1), role: TeamRole });
 export type TeamMember = z.infer<typeof TeamMember>;
 
 export const Account = z.object({

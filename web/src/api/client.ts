@@ -13,8 +13,8 @@ export class ApiError extends Error {
 let csrfToken: string | undefined;
 
 /** The session's CSRF token (from login or /auth/me), sent back on every write. */
-export function setCsrfToken(token: string | undefined) {
-  csrfToken = token;
+export function setCsrfToken(token: string | null | undefined) {
+  csrfToken = token ?? undefined;
 }
 
 type Query = Record<string, string | number | boolean | null | undefined | string[]>;

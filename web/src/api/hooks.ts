@@ -10,6 +10,7 @@ import type {
   AccountStatesSummary,
   ActiveUsers,
   ApiToken,
+  BodyOf,
   Calibration,
   Contact,
   Contract,
@@ -217,7 +218,7 @@ export function useCustomFieldMutations() {
     ]);
   return {
     create: useMutation({
-      mutationFn: (input: Omit<CustomField, 'id'>) =>
+      mutationFn: (input: BodyOf<'/custom-fields', 'post'>) =>
         api<CustomField>('POST', '/custom-fields', { body: input }),
       onSuccess: done,
     }),
@@ -324,7 +325,7 @@ export function useMetricDefMutations() {
   const done = () => qc.invalidateQueries({ queryKey: ['metrics'] });
   return {
     create: useMutation({
-      mutationFn: (input: Partial<MetricDef>) => api<MetricDef>('POST', '/metrics', { body: input }),
+      mutationFn: (input: BodyOf<'/metrics', 'post'>) => api<MetricDef>('POST', '/metrics', { body: input }),
       onSuccess: done,
     }),
     remove: useMutation({

@@ -288,8 +288,9 @@ function Explanation({ health }: { health: AccountHealth }) {
                       {m.change > 0 ? '+' : ''}
                       {formatNumber(m.change, locale, 2)}
                     </span>{' '}
-                    {m.name} ({formatNumber(m.before.raw, locale, 2)} → {formatNumber(m.after.raw, locale, 2)}
-                    )
+                    {/* A component scored on only one of the two days has no value on the other. */}
+                    {m.name ?? m.key} ({m.before ? formatNumber(m.before.raw, locale, 2) : '—'} →{' '}
+                    {m.after ? formatNumber(m.after.raw, locale, 2) : '—'})
                   </li>
                 ))
             )}

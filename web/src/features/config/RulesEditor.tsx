@@ -27,6 +27,7 @@ import {
   useRuleRunsQuery,
   useRulesQuery,
 } from '../../api/automation.ts';
+import { assigneeRoleValues } from '../../api/schema.gen.ts';
 import { PRIORITIES, TASK_TYPES } from '../../api/tasks.ts';
 import { ErrorState, QueryView } from '../../components/States.tsx';
 import { formatDateTime } from '../../format.ts';
@@ -34,7 +35,7 @@ import { useI18n } from '../../i18n/i18n.tsx';
 import { ConditionInput } from './ConditionInput.tsx';
 
 type Field = [name: string, kind: 'text' | 'number' | 'select' | 'textarea', options?: readonly string[]];
-const ROLES = ['owner', 'csm', 'ae', 'support', 'analyst', 'executive_sponsor'] as const;
+const ROLES = assigneeRoleValues;
 
 // Each trigger and action type with the fields it takes (the API's schemas; it checks them again).
 const TRIGGERS: Record<string, Field[]> = {
