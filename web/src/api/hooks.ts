@@ -5,6 +5,8 @@ import { api, get, setCsrfToken } from './client.ts';
 import type {
   Account,
   AccountHealth,
+  AccountListItem,
+  AccountListQuery,
   AccountMetrics,
   AccountState,
   AccountStatesSummary,
@@ -163,11 +165,12 @@ export function useWriteKeyMutations() {
 }
 
 // ---- accounts
-export type AccountsQuery = Record<string, string | number | undefined>;
+export type AccountsQuery = AccountListQuery & { cursor?: string; limit?: number };
+/** GET /accounts: filtered by own fields, current state and a free condition; each row with its state. */
 export function useAccountsQuery(query: AccountsQuery, enabled = true) {
   return useQuery({
     queryKey: ['accounts', query],
-    queryFn: ({ signal }) => get<Page<Account>>('/accounts', query, signal),
+    queryFn: ({ signal }) => get<Page<AccountListItem>>('/accounts', query, signal),
     placeholderData: keepPreviousData,
     staleTime: STALE,
     enabled,
@@ -469,16 +472,6 @@ export function useAccountsHealthQuery(ids: string[], enabled = true) {
       queryKey: ['accounts', id, 'health'],
       queryFn: ({ signal }: { signal: AbortSignal }) =>
         get<AccountHealth>(`/accounts/${id}/health`, undefined, signal),
-      staleTime: STALE,
-    })),
-  });
-}
-/** Several accounts by id (rows of a condition-filtered list). */
-export function useAccountsByIdQuery(ids: string[]) {
-  return useQueries({
-    queries: ids.map((id) => ({
-      queryKey: ['accounts', id],
-      queryFn: ({ signal }: { signal: AbortSignal }) => get<Account>(`/accounts/${id}`, undefined, signal),
       staleTime: STALE,
     })),
   });

@@ -89,10 +89,6 @@ export const messages = {
   exportCsv: ['Export CSV', '导出 CSV'],
   exporting: ['Exporting {n} accounts…', '正在导出 {n} 个客户…'],
   totalAccounts: ['{n} accounts', '共 {n} 个客户'],
-  conditionMode: [
-    'Filtered by account facts: {n} match; showing the first {m} by name.',
-    '按客户指标筛选：共 {n} 个匹配，按名称显示前 {m} 个。',
-  ],
   prevPage: ['Previous', '上一页'],
   nextPage: ['Next', '下一页'],
   arrMin: ['ARR at least', 'ARR 不低于'],
