@@ -40,12 +40,13 @@ function ErrorFallback({ what, error, onRetry }: { what: MessageKey; error: Erro
   const { t } = useI18n();
   const queryClient = useQueryClient();
   const [retrying, setRetrying] = useState(false);
-  // The widget may have failed on the data it was given: its queries (inactive while the fallback
-  // shows) are fetched again before it renders, else it would render the same cached data.
+  // The widget may have failed on the data it was given: every cached query (the widget's are
+  // inactive while the fallback shows, or shared with a sibling) is fetched again before it
+  // renders, else it would render the same cached data and fail the same way.
   const retry = async () => {
     setRetrying(true);
     try {
-      await queryClient.refetchQueries({ type: 'inactive' });
+      await queryClient.invalidateQueries({ refetchType: 'all' });
     } finally {
       setRetrying(false);
       onRetry();
