@@ -9,6 +9,9 @@ type RuleBody = BodyOf<'/rules', 'post'>;
  * A stored rule. The list's schema types trigger and actions as open records; they are what the
  * create body accepted, so they take that body's precise types.
  */
+/** The trigger and action types the server accepts (a new one fails to compile until the editor offers it). */
+export type RuleTriggerType = RuleBody['trigger']['type'];
+export type RuleActionType = RuleBody['actions'][number]['type'];
 export type Rule = Omit<ItemOf<'/rules'>, 'trigger' | 'actions'> & {
   trigger: RuleBody['trigger'];
   actions: RuleBody['actions'];
