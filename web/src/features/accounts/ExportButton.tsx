@@ -1,8 +1,8 @@
 import { DownloadOutlined } from '@ant-design/icons';
 import { App, Button } from 'antd';
 import { useState } from 'react';
-import { get } from '../../api/client.ts';
-import type { AccountListItem, AccountListQuery, Page } from '../../api/types.ts';
+import { apiGet } from '../../api/client.ts';
+import type { AccountListItem, AccountListQuery } from '../../api/types.ts';
 import { day } from '../../format.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { COLUMN_LABELS, type ColumnKey, useCellText, visibleColumns } from './columns.tsx';
@@ -28,7 +28,7 @@ export function ExportButton({
       let accounts: AccountListItem[] = [];
       let cursor: string | undefined;
       do {
-        const page = await get<Page<AccountListItem>>('/accounts', { ...query, cursor, limit: 500 });
+        const page = await apiGet('/accounts', { query: { ...query, cursor, limit: 500 } });
         accounts = accounts.concat(page.items);
         cursor = page.nextCursor ?? undefined;
       } while (cursor);
