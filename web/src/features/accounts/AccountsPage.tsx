@@ -1,4 +1,5 @@
 import { Space, Typography } from 'antd';
+import { useState } from 'react';
 import { useAccountsQuery } from '../../api/hooks.ts';
 import { ErrorBoundary } from '../../components/ErrorBoundary.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
@@ -27,6 +28,9 @@ export default function AccountsPage() {
     DEFAULT_COLUMNS,
   );
   const [views, setViews] = useStored<SavedView[]>(`steward.accounts.views.${user.id}`, []);
+  // Bumped when a saved view or "clear" replaces every filter: the bar's fields start again from
+  // the URL (remounting on each single change would drop the focus of the next field clicked).
+  const [generation, setGeneration] = useState(0);
   const query = listQuery(filters);
   // The export is offered once the list shows matches (the table's first page, shared cache).
   const first = useAccountsQuery({ ...query, limit: 50, includeTotal: 'true' });
@@ -51,6 +55,7 @@ export default function AccountsPage() {
             onApply={(v) => {
               setColumns(v.columns);
               replace(v.filters);
+              setGeneration(generation + 1);
             }}
             onSave={(name) => setViews([...views.filter((v) => v.name !== name), { name, filters, columns }])}
           />
@@ -59,8 +64,15 @@ export default function AccountsPage() {
         </Space>
       </div>
       <ErrorBoundary what="filters">
-        {/* Keyed by the URL's filters so fields reset when a saved view or a link replaces them. */}
-        <FiltersBar key={JSON.stringify(filters)} filters={filters} setFilter={setFilter} clear={clear} />
+        <FiltersBar
+          key={generation}
+          filters={filters}
+          setFilter={setFilter}
+          clear={() => {
+            clear();
+            setGeneration(generation + 1);
+          }}
+        />
       </ErrorBoundary>
       <ErrorBoundary what="accounts">
         <AccountsTable

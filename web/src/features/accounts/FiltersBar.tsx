@@ -11,7 +11,10 @@ import { useI18n, useLabel } from '../../i18n/i18n.tsx';
 import { tiersOf } from './conditions.ts';
 import type { Filters } from './filters.ts';
 
-/** Every filter of the list; each change replaces the URL's filters (and so the server's query). */
+/**
+ * Every filter of the list; each change replaces the URL's filters (and so the server's query).
+ * Text fields start from the URL when mounted: the page remounts the bar when it replaces them all.
+ */
 export function FiltersBar({
   filters,
   setFilter,
@@ -129,14 +132,7 @@ export function FiltersBar({
           onSearch={(v) => setFilter({ where: v })}
           enterButton
         />
-        <Button
-          onClick={() => {
-            setWhereDraft('');
-            clear();
-          }}
-        >
-          {t('clearFilters')}
-        </Button>
+        <Button onClick={clear}>{t('clearFilters')}</Button>
       </Space>
     </Card>
   );
