@@ -1,6 +1,7 @@
 import { type Ctx, inTransaction } from '../context.ts';
 import { ListAccounts, listAccounts } from '../modules/accounts/index.ts';
 import { listUserRefs, type Role } from '../modules/auth/index.ts';
+import { accountListState } from '../modules/segments/index.ts';
 import { addFollowUp, createTask, type Priority, type TaskType, updateTask } from '../modules/tasks/index.ts';
 import { addDays, daysBetween, today } from '../time.ts';
 import type { DemoExtension } from './extension.ts';
@@ -112,7 +113,11 @@ async function ownedAccounts(ctx: Ctx, ownerId: string): Promise<{ id: string; e
   const out: { id: string; externalId: string }[] = [];
   let cursor: string | undefined;
   do {
-    const page = await listAccounts({ ctx, input: ListAccounts.parse({ ownerId, limit: 500, cursor }) });
+    const page = await listAccounts({
+      ctx,
+      input: ListAccounts.parse({ ownerId, limit: 500, cursor }),
+      state: accountListState,
+    });
     out.push(...page.items.map((a) => ({ id: a.id, externalId: a.externalId })));
     cursor = page.nextCursor ?? undefined;
   } while (cursor);

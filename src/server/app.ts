@@ -16,7 +16,7 @@ import { recomputeRoutes } from '../modules/recompute/index.ts';
 import { renewalsRoutes } from '../modules/renewals/index.ts';
 import { reportsRoutes } from '../modules/reports/index.ts';
 import { requestsRoutes } from '../modules/requests/index.ts';
-import { segmentsRoutes } from '../modules/segments/index.ts';
+import { accountListState, segmentsRoutes } from '../modules/segments/index.ts';
 import { stateRoutes } from '../modules/state/index.ts';
 import { tasksRoutes } from '../modules/tasks/index.ts';
 import { teamRoutes } from '../modules/team/index.ts';
@@ -68,7 +68,7 @@ export function createApp(deps: Deps) {
     return authenticate(deps)(c, next);
   });
   api.route('/', authRoutes());
-  api.route('/', accountsRoutes());
+  api.route('/', accountsRoutes({ state: accountListState }));
   // Before importRoutes: /imports/usage must win over /imports/{entity}.
   api.route('/', ingestApiRoutes());
   api.route('/', importRoutes());

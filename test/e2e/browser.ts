@@ -58,5 +58,6 @@ export async function apiSession(base: string, email: string, password: string) 
     user,
     get: <T>(path: string) => call<T>('GET', path),
     post: <T>(path: string, body: unknown) => call<T>('POST', path, body),
+    patch: <T>(path: string, body: unknown) => call<T>('PATCH', path, body),
   };
 }

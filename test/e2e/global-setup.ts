@@ -47,7 +47,8 @@ export default async function setup(project: TestProject) {
     if (build.status !== 0) throw new Error('npm run build failed');
   }
   const dir = mkdtempSync(join(tmpdir(), 'steward-e2e-'));
-  const port = await freePort();
+  // STEWARD_E2E_PORT pins the port (machines shared by several runs hand out port ranges).
+  const port = Number(process.env.STEWARD_E2E_PORT) || (await freePort());
   const base = `http://127.0.0.1:${port}`;
   let log = '';
   const child = spawn(process.execPath, [join(root, 'bin', 'steward.mjs'), 'serve', '--no-jobs'], {

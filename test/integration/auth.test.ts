@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createToken, PERMISSION_TABLE } from '../../src/modules/auth/index.ts';
 import {
   client,
   createTestApp,
@@ -264,6 +265,31 @@ describe('users', () => {
     expect(
       (await client(t.app, ws.users.viewer.token).patch('/api/v1/auth/me', { locale: 'fr' })).status,
     ).toBe(400);
+  });
+});
+
+describe('GET /auth/me permissions', () => {
+  it("returns the caller's row of the permission table, so the web app copies none of it", async () => {
+    for (const role of ['admin', 'manager', 'csm', 'viewer'] as const) {
+      const res = await client(t.app, ws.users[role].token).get('/api/v1/auth/me');
+      expect(res.status).toBe(200);
+      expect(res.body.permissions).toEqual(PERMISSION_TABLE[role]);
+    }
+    const csm = (await client(t.app, ws.users.csm.token).get('/api/v1/auth/me')).body.permissions;
+    expect(csm['accounts:update']).toBe('team');
+    expect(csm['settings:write']).toBe('none');
+  });
+
+  it('grants a read-only token nothing but read, whatever its role', async () => {
+    const { token } = await createToken({
+      ctx: ws.ctx,
+      input: { name: 'read only', scopes: ['read'], userId: ws.users.admin.id },
+    });
+    const res = await client(t.app, token).get('/api/v1/auth/me');
+    expect(res.status).toBe(200);
+    expect(res.body.permissions.read).toBe('all');
+    expect(res.body.permissions['settings:write']).toBe('none');
+    expect(Object.entries(res.body.permissions).filter(([, g]) => g !== 'none')).toEqual([['read', 'all']]);
   });
 });
 

@@ -16,11 +16,13 @@ import 'dayjs/locale/zh-cn';
 import { lazy, Suspense, useEffect } from 'react';
 import { Link, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
 import { useLogoutMutation, useMeQuery, useUpdateMeMutation } from './api/hooks.ts';
+import { ErrorBoundary } from './components/ErrorBoundary.tsx';
 import { LanguageSwitch } from './components/LanguageSwitch.tsx';
 import { ErrorState, Loading } from './components/States.tsx';
 import { SignIn } from './features/auth/SignIn.tsx';
 import { NotificationsBell } from './features/notifications/Notifications.tsx';
 import { useI18n } from './i18n/i18n.tsx';
+import type { MessageKey } from './i18n/messages.ts';
 import { SessionProvider, useSession } from './session.tsx';
 
 // One chunk per route: the sign-in page and the shell load without charts or editors.
@@ -31,6 +33,16 @@ const ConfigPage = lazy(() => import('./features/config/ConfigPage.tsx'));
 const TasksPage = lazy(() => import('./features/tasks/TasksPage.tsx'));
 const RenewalsPage = lazy(() => import('./features/renewals/RenewalsPage.tsx'));
 const RequestsPage = lazy(() => import('./features/requests/RequestsPage.tsx'));
+
+/** One error boundary per route, renewed on every navigation so a failed page recovers by leaving it. */
+function RouteBoundary({ what, children }: { what: MessageKey; children: React.ReactNode }) {
+  const location = useLocation();
+  return (
+    <ErrorBoundary key={location.pathname} what={what}>
+      {children}
+    </ErrorBoundary>
+  );
+}
 
 export function App() {
   const { locale, setLocale } = useI18n();
@@ -119,13 +131,66 @@ function Shell() {
             <Suspense fallback={<Loading rows={8} />}>
               <Routes>
                 <Route path="/" element={<Navigate to="/workbench" replace />} />
-                <Route path="/workbench" element={<Workbench />} />
-                <Route path="/accounts" element={<AccountsPage />} />
-                <Route path="/accounts/:id" element={<Account360 />} />
-                <Route path="/tasks" element={<TasksPage />} />
-                <Route path="/renewals" element={<RenewalsPage />} />
-                <Route path="/requests" element={<RequestsPage />} />
-                <Route path="/config/*" element={isManager ? <ConfigPage /> : <Navigate to="/" replace />} />
+                <Route
+                  path="/workbench"
+                  element={
+                    <RouteBoundary what="workbench">
+                      <Workbench />
+                    </RouteBoundary>
+                  }
+                />
+                <Route
+                  path="/accounts"
+                  element={
+                    <RouteBoundary what="accounts">
+                      <AccountsPage />
+                    </RouteBoundary>
+                  }
+                />
+                <Route
+                  path="/accounts/:id"
+                  element={
+                    <RouteBoundary what="thisPage">
+                      <Account360 />
+                    </RouteBoundary>
+                  }
+                />
+                <Route
+                  path="/tasks"
+                  element={
+                    <RouteBoundary what="tasks">
+                      <TasksPage />
+                    </RouteBoundary>
+                  }
+                />
+                <Route
+                  path="/renewals"
+                  element={
+                    <RouteBoundary what="renewals">
+                      <RenewalsPage />
+                    </RouteBoundary>
+                  }
+                />
+                <Route
+                  path="/requests"
+                  element={
+                    <RouteBoundary what="requests">
+                      <RequestsPage />
+                    </RouteBoundary>
+                  }
+                />
+                <Route
+                  path="/config/*"
+                  element={
+                    isManager ? (
+                      <RouteBoundary what="configuration">
+                        <ConfigPage />
+                      </RouteBoundary>
+                    ) : (
+                      <Navigate to="/" replace />
+                    )
+                  }
+                />
                 <Route
                   path="*"
                   element={

@@ -14,6 +14,7 @@ import {
 import { addNote, CreateNote, ListTimeline, listTimeline, TimelineEntry } from '../timeline/index.ts';
 import {
   Account,
+  AccountListItem,
   BulkUpdateAccounts,
   CreateAccount,
   ListAccounts,
@@ -66,11 +67,12 @@ import {
   UpdateCustomField,
   updateCustomField,
 } from './custom-fields.ts';
-import { listAccounts } from './list-accounts.ts';
+import { type AccountStateSource, listAccounts } from './list-accounts.ts';
 
-const AccountList = listOf(Account).extend({ total: z.number().optional() });
+const AccountList = listOf(AccountListItem).extend({ total: z.number().optional() });
 
-export function accountsRoutes() {
+/** `state` answers the list's state filters and free conditions (see AccountStateSource). */
+export function accountsRoutes({ state }: { state: AccountStateSource }) {
   const app = createRouter();
   const tags = ['Accounts'];
 
@@ -79,9 +81,9 @@ export function accountsRoutes() {
       method: 'get',
       path: '/accounts',
       tags,
-      summary: 'List accounts with filters, search, sort and cursor pagination',
+      summary: 'List accounts with their current state: filters, search, sort and cursor pagination',
       description:
-        'Custom fields filter as `cf.<key>=value`, `cf.<key>.gte=`, `cf.<key>.lte=`. `?externalId=` finds one account by the id CRM and product events use.',
+        "Each account carries `state` (health, tier, stage, segments as of the last recompute). Filters combine with and: own fields, current state (`health`, `tier`, `stage`, `segment`), `renewalWithinDays`, and `where`, a condition over today's facts (a bad one is a 400 naming the problem). Custom fields filter as `cf.<key>=value`, `cf.<key>.gte=`, `cf.<key>.lte=`. `?externalId=` finds one account by the id CRM and product events use. Needs only read permission.",
       request: { query: ListAccounts },
       responses: { 200: json(AccountList, 'A page of accounts'), ...ERRORS },
     }),
@@ -90,6 +92,7 @@ export function accountsRoutes() {
         await listAccounts({
           ctx: c.get('ctx'),
           input: c.req.valid('query'),
+          state,
           customFieldFilters: parseCustomFieldFilters(c.req.query()),
         }),
         200,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '@hono/zod-openapi';
 import { isValidDay } from '../../time.ts';
 
 export const TEAM_ROLES = ['csm', 'ae', 'support', 'analyst', 'executive_sponsor'] as const;
@@ -13,7 +13,8 @@ const uniqueList = (max: number) =>
     .max(max)
     .transform((l) => [...new Set(l)]);
 
-export const TeamMember = z.object({ userId: z.string().min(1), role: z.enum(TEAM_ROLES) });
+export const TeamRole = z.enum(TEAM_ROLES).openapi('TeamRole');
+export const TeamMember = z.object({ userId: z.string().min(1), role: TeamRole });
 export type TeamMember = z.infer<typeof TeamMember>;
 
 export const Account = z.object({
@@ -84,6 +85,7 @@ export const ACCOUNT_SORTS = [
   'industry',
   'createdAt',
   'updatedAt',
+  'healthScore',
 ] as const;
 export type AccountSort = (typeof ACCOUNT_SORTS)[number];
 
@@ -119,6 +121,26 @@ export const ListAccounts = z.object({
   renewalTo: Day.optional(),
   goLiveFrom: Day.optional(),
   goLiveTo: Day.optional(),
+  renewalWithinDays: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(3650)
+    .optional()
+    .describe('Renewal date between today and today + N days (workspace time zone)'),
+  health: csv.describe('Current health status keys (any of), e.g. danger,warning'),
+  tier: csv.describe('Current tiers (any of)'),
+  stage: csv.describe('Current lifecycle stage keys (any of)'),
+  segment: csv.describe('Saved segment keys: the account is in every one'),
+  where: z
+    .string()
+    .trim()
+    .min(1)
+    .max(10_000)
+    .optional()
+    .describe(
+      'A condition over today\'s facts, as text (`health.status = "danger" and days_to_renewal <= 90`) or its JSON tree',
+    ),
   /** `name`, or `-arr` for descending. */
   sort: z
     .string()
@@ -135,6 +157,26 @@ export const ListAccounts = z.object({
 });
 /** Parsed query: routes and the CLI parse with ListAccounts before calling listAccounts. */
 export type ListAccounts = z.output<typeof ListAccounts>;
+
+/** An account's derived state as of the last recompute (health, tier, stage, segments). */
+export const AccountStateColumns = z.object({
+  day: z.string().describe('Day of the recompute that stored this state'),
+  healthScore: z.number().nullable(),
+  healthStatus: z.string().nullable(),
+  healthTrend7d: z.number().nullable(),
+  tier: z.string().nullable(),
+  stage: z.string().nullable(),
+  stageSince: z.string().nullable(),
+  segments: z.array(z.string()),
+});
+export type AccountStateColumns = z.infer<typeof AccountStateColumns>;
+
+/** A row of the accounts list: the account and its current state (null before its first recompute). */
+export const AccountListItem = Account.extend({ state: AccountStateColumns.nullable() });
+export type AccountListItem = z.infer<typeof AccountListItem>;
+
+/** The state filters of the list, answered by the owner of the derived state. */
+export type AccountStateFilter = Pick<ListAccounts, 'health' | 'tier' | 'stage' | 'segment'>;
 
 /** Custom-field filters arrive as `cf.<key>=v`, `cf.<key>.gte=v`, `cf.<key>.lte=v` query parameters. */
 export type CustomFieldFilter = { key: string; op: 'eq' | 'gte' | 'lte'; value: string };

@@ -1,5 +1,14 @@
 export { accountsRoutes } from './accounts.routes.ts';
-export { Account, CreateAccount, ListAccounts, TEAM_ROLES, UpdateAccount } from './accounts.schemas.ts';
+export type { AccountStateFilter } from './accounts.schemas.ts';
+export {
+  Account,
+  AccountListItem,
+  AccountStateColumns,
+  CreateAccount,
+  ListAccounts,
+  TEAM_ROLES,
+  UpdateAccount,
+} from './accounts.schemas.ts';
 export { createAccount, findAccountByExternalId, getAccount, updateAccount } from './accounts.ts';
 export { createContact, listContacts, updateContact } from './contacts.ts';
 export type { RateRow } from './contract-math.ts';
@@ -18,7 +27,7 @@ export { createCustomField, loadDefinitions } from './custom-fields.ts';
 export { importRoutes } from './import.routes.ts';
 export type { ImportEntity, ImportOptions, ImportReport } from './import.ts';
 export { IMPORT_ENTITIES, IMPORT_FIELDS, importCsv } from './import.ts';
-export { listAccounts } from './list-accounts.ts';
+export { type AccountStateSource, listAccounts } from './list-accounts.ts';
 export { ReassignOwners, reassignAccountOwners } from './owners.ts';
 export {
   type AccountRef,

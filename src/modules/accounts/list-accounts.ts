@@ -1,11 +1,19 @@
-import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
+import { type AliasableExpression, type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
 import type { Ctx } from '../../context.ts';
 import { jsonArrayContains, jsonKeyArrayContains, jsonStrictNumber, jsonText } from '../../db/dialect.ts';
 import type { Database } from '../../db/schema.ts';
 import { invalid } from '../../errors.ts';
 import { decodeCursor, encodeCursor, type Page } from '../../pagination.ts';
-import { authorize } from '../auth/index.ts';
-import type { Account, AccountSort, CustomFieldFilter, ListAccounts } from './accounts.schemas.ts';
+import { addDays, today } from '../../time.ts';
+import { authorize, can } from '../auth/index.ts';
+import type {
+  AccountListItem,
+  AccountSort,
+  AccountStateColumns,
+  AccountStateFilter,
+  CustomFieldFilter,
+  ListAccounts,
+} from './accounts.schemas.ts';
 import type { CustomFieldDefinitionsTable } from './accounts.table.ts';
 import { accountRowToAccount, loadTeams } from './accounts.ts';
 import { toMinor } from './contract-math.ts';
@@ -13,92 +21,158 @@ import { loadDefinitions } from './custom-fields.ts';
 
 type Eb = ExpressionBuilder<Database, 'accounts'>;
 
-// Sort keys. Nullable columns sort through coalesce with a sentinel so NULLs land last when
-// ascending on both engines (SQLite and PostgreSQL order NULLs differently by default) and the
-// keyset cursor compares plain values.
-const SORT_EXPRESSIONS: Record<AccountSort, (eb: Eb) => Expression<string | number>> = {
-  name: (eb) => eb.ref('name'),
-  externalId: (eb) => eb.ref('external_id'),
-  arr: (eb) => eb.ref('arr_minor'),
-  renewalDate: (eb) => eb.fn.coalesce('renewal_date', sql.lit('9999-12-31')),
-  goLiveDate: (eb) => eb.fn.coalesce('go_live_date', sql.lit('9999-12-31')),
-  licensedSeats: (eb) => eb.fn.coalesce('licensed_seats', sql.lit(-1)),
-  region: (eb) => eb.fn.coalesce('region', sql.lit('')),
-  industry: (eb) => eb.fn.coalesce('industry', sql.lit('')),
-  createdAt: (eb) => eb.ref('created_at'),
-  updatedAt: (eb) => eb.ref('updated_at'),
+/**
+ * What the list needs from the accounts' derived state (health, tier, stage, segments). Its owner
+ * reads facts and facts read accounts, so this module cannot import it without an import cycle:
+ * the composition root (`server/app.ts`) passes it in.
+ */
+export interface AccountStateSource {
+  /** True for the account (`accountId`, an expression of the list's query) whose state passes `filter`. */
+  where(ctx: Ctx, filter: AccountStateFilter, accountId: Expression<string>): Expression<SqlBool>;
+  /** The account's current health score (null when unscored), to sort by. */
+  healthScore(ctx: Ctx, accountId: Expression<string>): Expression<number | null>;
+  /** The current state of these accounts; accounts without one are absent. */
+  load(ctx: Ctx, accountIds: readonly string[]): Promise<Map<string, AccountStateColumns>>;
+  /**
+   * Ids of the accounts a condition (text or JSON tree) matches today; a bad condition is a 400
+   * naming `path`.
+   */
+  matching(ctx: Ctx, condition: unknown, path: string): Promise<ReadonlySet<string>>;
+}
+
+/** Outside the 0-100 health scores on the side that sorts last, whichever the direction. */
+const NO_SCORE = { asc: 1000, desc: -1 } as const;
+
+// Sort keys. Nullable columns sort through coalesce with a sentinel so the keyset cursor compares
+// plain values and both engines agree (SQLite and PostgreSQL order NULLs differently by default).
+const SORT_EXPRESSIONS: Record<
+  AccountSort,
+  (eb: Eb, ctx: Ctx, state: AccountStateSource, desc: boolean) => AliasableExpression<string | number>
+> = {
+  name: (eb) => eb.ref('accounts.name'),
+  externalId: (eb) => eb.ref('accounts.external_id'),
+  arr: (eb) => eb.ref('accounts.arr_minor'),
+  renewalDate: (eb) => eb.fn.coalesce('accounts.renewal_date', sql.lit('9999-12-31')),
+  goLiveDate: (eb) => eb.fn.coalesce('accounts.go_live_date', sql.lit('9999-12-31')),
+  licensedSeats: (eb) => eb.fn.coalesce('accounts.licensed_seats', sql.lit(-1)),
+  region: (eb) => eb.fn.coalesce('accounts.region', sql.lit('')),
+  industry: (eb) => eb.fn.coalesce('accounts.industry', sql.lit('')),
+  createdAt: (eb) => eb.ref('accounts.created_at'),
+  updatedAt: (eb) => eb.ref('accounts.updated_at'),
+  healthScore: (eb, ctx, state, desc) =>
+    eb.fn.coalesce(state.healthScore(ctx, eb.ref('accounts.id')), sql.lit(NO_SCORE[desc ? 'desc' : 'asc'])),
 };
 
-const SORT_VALUE: Record<AccountSort, (r: Database['accounts']) => string | number> = {
-  name: (r) => r.name,
-  externalId: (r) => r.external_id,
-  arr: (r) => Number(r.arr_minor),
-  renewalDate: (r) => r.renewal_date ?? '9999-12-31',
-  goLiveDate: (r) => r.go_live_date ?? '9999-12-31',
-  licensedSeats: (r) => r.licensed_seats ?? -1,
-  region: (r) => r.region ?? '',
-  industry: (r) => r.industry ?? '',
-  createdAt: (r) => r.created_at,
-  updatedAt: (r) => r.updated_at,
-};
+export type AccountList = Page<AccountListItem> & { total?: number };
 
-export type AccountList = Page<Account> & { total?: number };
-
+/**
+ * Accounts by their own fields and their current state, paged by keyset on any sort. A free
+ * condition (`where`) is answered by the state's owner over today's facts; the page is then cut
+ * from the (id, sort value) pairs the other filters leave, so paging and totals stay exact.
+ */
 export async function listAccounts({
   ctx,
   input,
+  state,
   customFieldFilters = [],
 }: {
   ctx: Ctx;
   input: ListAccounts;
+  state: AccountStateSource;
   customFieldFilters?: CustomFieldFilter[];
 }): Promise<AccountList> {
   await authorize(ctx, 'read');
   const q = input;
   const definitions = await loadDefinitions(ctx);
-  const conditions = buildConditions(ctx, q, customFieldFilters, definitions);
+  const conditions = buildConditions(ctx, q, customFieldFilters, definitions, state);
+  const matched = q.where === undefined ? undefined : await state.matching(ctx, parseWhere(q.where), 'where');
   const desc = q.sort.startsWith('-');
   const sortKey = q.sort.replace(/^-/, '') as AccountSort;
+  const sortExpr = (eb: Eb) => SORT_EXPRESSIONS[sortKey](eb, ctx, state, desc);
 
-  let query = ctx.db
+  let keysQuery = ctx.db
     .selectFrom('accounts')
-    .selectAll()
+    .select((eb) => ['accounts.id', sortExpr(eb).as('sort_value')])
     .where((eb) => eb.and(conditions.map((c) => c(eb))));
   if (q.cursor) {
     const [value, id] = decodeCursor(q.cursor, 2) as [string | number, string];
     const op = desc ? '<' : '>';
-    query = query.where((eb) => {
-      const key = SORT_EXPRESSIONS[sortKey](eb);
-      return eb.or([eb(key, op, value), eb.and([eb(key, '=', value), eb('id', op, id)])]);
+    keysQuery = keysQuery.where((eb) => {
+      const key = sortExpr(eb);
+      return eb.or([eb(key, op, value), eb.and([eb(key, '=', value), eb('accounts.id', op, id)])]);
     });
   }
-  const rows = await query
-    .orderBy((eb) => SORT_EXPRESSIONS[sortKey](eb), desc ? 'desc' : 'asc')
-    .orderBy('id', desc ? 'desc' : 'asc')
-    .limit(q.limit + 1)
-    .execute();
-  const page = rows.slice(0, q.limit);
-  const teams = await loadTeams(
-    ctx,
-    page.map((r) => r.id),
-  );
+  keysQuery = keysQuery
+    .orderBy((eb) => sortExpr(eb), desc ? 'desc' : 'asc')
+    .orderBy('accounts.id', desc ? 'desc' : 'asc');
+  // With a condition every remaining (id, sort value) pair is read and the matches kept in order:
+  // cheap next to evaluating the condition, and exact where an `in (...)` of thousands of ids is not.
+  const keys = matched
+    ? (await keysQuery.execute()).filter((k) => matched.has(k.id))
+    : await keysQuery.limit(q.limit + 1).execute();
+  const pageKeys = keys.slice(0, q.limit);
+  const pageIds = pageKeys.map((k) => k.id);
+  const [rows, teams, states] = await Promise.all([
+    pageIds.length
+      ? ctx.db
+          .selectFrom('accounts')
+          .selectAll()
+          .where('workspace_id', '=', ctx.workspace.id)
+          .where('id', 'in', pageIds)
+          .execute()
+      : Promise.resolve([]),
+    loadTeams(ctx, pageIds),
+    state.load(ctx, pageIds),
+  ]);
+  const byId = new Map(rows.map((r) => [r.id, r]));
   const definedKeys = new Set(definitions.map((d) => d.key));
-  const last = page.at(-1);
+  const last = pageKeys.at(-1);
   const result: AccountList = {
-    items: page.map((r) =>
-      accountRowToAccount(r, teams.get(r.id) ?? [], ctx.workspace.baseCurrency, definedKeys),
-    ),
-    nextCursor: rows.length > q.limit && last ? encodeCursor([SORT_VALUE[sortKey](last), last.id]) : null,
+    items: pageIds.flatMap((id) => {
+      const row = byId.get(id);
+      if (!row) return [];
+      const account = accountRowToAccount(row, teams.get(id) ?? [], ctx.workspace.baseCurrency, definedKeys);
+      return [{ ...account, state: states.get(id) ?? null }];
+    }),
+    nextCursor:
+      keys.length > q.limit && last ? encodeCursor([sortValue(sortKey, last.sort_value), last.id]) : null,
   };
   if (q.includeTotal) {
-    const count = await ctx.db
-      .selectFrom('accounts')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where((eb) => eb.and(conditions.map((c) => c(eb))))
-      .executeTakeFirstOrThrow();
-    result.total = Number(count.n);
+    if (matched) {
+      const ids = await ctx.db
+        .selectFrom('accounts')
+        .select('accounts.id')
+        .where((eb) => eb.and(conditions.map((c) => c(eb))))
+        .execute();
+      result.total = ids.filter((r) => matched.has(r.id)).length;
+    } else {
+      const count = await ctx.db
+        .selectFrom('accounts')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where((eb) => eb.and(conditions.map((c) => c(eb))))
+        .executeTakeFirstOrThrow();
+      result.total = Number(count.n);
+    }
   }
   return result;
+}
+
+/** Numbers come back as strings from some PostgreSQL expressions; the cursor keeps the sort's type. */
+function sortValue(key: AccountSort, value: unknown): string | number {
+  return NUMERIC_SORTS.has(key) ? Number(value) : String(value);
+}
+const NUMERIC_SORTS = new Set<AccountSort>(['arr', 'licensedSeats', 'healthScore']);
+
+/** `where` is the condition's text, or its JSON tree when it starts with `{`. */
+function parseWhere(where: string): unknown {
+  if (!where.startsWith('{')) return where;
+  try {
+    return JSON.parse(where) as unknown;
+  } catch {
+    throw invalid('where: not valid JSON (a condition tree starts with "{"; text conditions do not)', {
+      issues: [{ path: 'where', message: 'not valid JSON' }],
+    });
+  }
 }
 
 type Condition = (eb: Eb) => Expression<SqlBool>;
@@ -108,10 +182,16 @@ function buildConditions(
   q: ListAccounts,
   customFieldFilters: CustomFieldFilter[],
   definitions: readonly CustomFieldDefinitionsTable[],
+  state: AccountStateSource,
 ): Condition[] {
   const { engine } = ctx;
   const base = ctx.workspace.baseCurrency;
   const c: Condition[] = [(eb) => eb('accounts.workspace_id', '=', ctx.workspace.id)];
+  // Lists follow the read grant: with 'team' a user sees only the accounts whose team they are on.
+  const memberIds = [
+    q.memberId,
+    can(ctx, 'read') === 'team' && ctx.actor.kind === 'user' ? ctx.actor.userId : undefined,
+  ];
   if (q.q) {
     const like = `%${q.q.toLowerCase().replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
     c.push(() => sql<SqlBool>`search_text like ${like} escape '\\'`);
@@ -119,8 +199,8 @@ function buildConditions(
   if (q.externalId) c.push((eb) => eb('external_id', '=', q.externalId!));
   if (q.ownerId === 'none') c.push((eb) => eb('owner_id', 'is', null));
   else if (q.ownerId) c.push((eb) => eb('owner_id', '=', q.ownerId!));
-  if (q.memberId) {
-    const userId = q.memberId;
+  for (const userId of memberIds) {
+    if (!userId) continue;
     c.push((eb) =>
       eb.or([
         eb('owner_id', '=', userId),
@@ -151,6 +231,15 @@ function buildConditions(
   if (q.renewalTo) c.push((eb) => eb('renewal_date', '<=', q.renewalTo!));
   if (q.goLiveFrom) c.push((eb) => eb('go_live_date', '>=', q.goLiveFrom!));
   if (q.goLiveTo) c.push((eb) => eb('go_live_date', '<=', q.goLiveTo!));
+  if (q.renewalWithinDays !== undefined) {
+    const from = today(ctx);
+    const to = addDays(from, q.renewalWithinDays);
+    c.push((eb) => eb.and([eb('renewal_date', '>=', from), eb('renewal_date', '<=', to)]));
+  }
+  const stateFilter = { health: q.health, tier: q.tier, stage: q.stage, segment: q.segment };
+  if (Object.values(stateFilter).some((v) => v?.length)) {
+    c.push((eb) => state.where(ctx, stateFilter, eb.ref('accounts.id')));
+  }
 
   if (customFieldFilters.length) {
     const defs = new Map(definitions.map((d) => [d.key, d]));

@@ -14,6 +14,7 @@ import {
   NO_CONTENT,
 } from '../../server/env.ts';
 import { AuditQuery, listAudit } from './audit.ts';
+import { can } from './authorize.ts';
 import {
   ApiToken,
   CreateToken,
@@ -26,6 +27,7 @@ import {
   revokeWriteKey,
   WriteKey,
 } from './keys.ts';
+import { GRANTS, type Grant as GrantValue, PERMISSIONS, type Permission } from './permissions.ts';
 import { Login, login, logout } from './sessions.ts';
 import {
   CreateUser,
@@ -41,6 +43,14 @@ import {
 } from './users.ts';
 
 const LoginResponse = z.object({ user: User, csrfToken: z.string(), expiresAt: z.string() });
+
+const Grant = z
+  .enum(GRANTS)
+  .openapi('Grant', { description: '`team`: only on accounts the user owns or is a team member of' });
+/** The caller's row of the permission table: what the web app offers (the API still decides). */
+const Permissions = z
+  .object(Object.fromEntries(PERMISSIONS.map((p) => [p, Grant])) as Record<Permission, typeof Grant>)
+  .openapi('Permissions');
 const tags = ['Auth and users'];
 
 /** Routes reached without a session: sign in and out. */
@@ -107,6 +117,7 @@ export function authRoutes() {
             user: User,
             csrfToken: z.string().nullable(),
             workspace: z.object({ id: z.string(), baseCurrency: z.string(), timeZone: z.string() }),
+            permissions: Permissions,
           }),
           'The caller',
         ),
@@ -124,7 +135,17 @@ export function authRoutes() {
               .where('id', '=', ctx.actor.sessionId)
               .executeTakeFirst()
           : undefined;
-      return c.json({ user, csrfToken: session?.csrf_token ?? null, workspace: ctx.workspace }, 200);
+      // A read-only token may do nothing but read, whatever its user's role.
+      const readOnly = ctx.actor.kind === 'user' && !ctx.actor.scopes.includes('write');
+      const grant = (p: Permission) => (readOnly && p !== 'read' ? 'none' : can(ctx, p));
+      const permissions = Object.fromEntries(PERMISSIONS.map((p) => [p, grant(p)])) as Record<
+        Permission,
+        GrantValue
+      >;
+      return c.json(
+        { user, csrfToken: session?.csrf_token ?? null, workspace: ctx.workspace, permissions },
+        200,
+      );
     },
   );
 

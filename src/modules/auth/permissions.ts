@@ -28,7 +28,8 @@ export type Permission =
  * 'team' means only on accounts the user owns or is a team member of. The table is the whole
  * policy: a permission missing for a role is a compile error, not a silent deny.
  */
-export type Grant = 'all' | 'team' | 'none';
+export const GRANTS = ['all', 'team', 'none'] as const;
+export type Grant = (typeof GRANTS)[number];
 
 export const PERMISSION_TABLE: Record<Role, Record<Permission, Grant>> = {
   admin: {
@@ -131,6 +132,9 @@ export const PERMISSION_TABLE: Record<Role, Record<Permission, Grant>> = {
     'scorecards:read': 'none',
   },
 };
+
+/** Every permission, in the table's order (the admin row lists them all). */
+export const PERMISSIONS = Object.keys(PERMISSION_TABLE.admin) as Permission[];
 
 export const SCOPES = ['read', 'write'] as const;
 export type Scope = (typeof SCOPES)[number];

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '@hono/zod-openapi';
 import { actorId, type Ctx, inTransaction } from '../../context.ts';
 import { isUniqueViolation } from '../../db/dialect.ts';
 import { AppError, conflict, notFound } from '../../errors.ts';
@@ -12,12 +12,16 @@ import { hashPassword } from './secrets.ts';
 
 export const LOCALES = ['zh-CN', 'en'] as const;
 
+// Named in the OpenAPI document, so the web app's generated types export their values.
+export const Locale = z.enum(LOCALES).openapi('Locale');
+export const Role = z.enum(ROLES).openapi('Role');
+
 export const User = z.object({
   id: z.string(),
   email: z.string(),
   name: z.string(),
-  locale: z.enum(LOCALES),
-  role: z.enum(ROLES),
+  locale: Locale,
+  role: Role,
   active: z.boolean(),
   lastLoginAt: z.string().nullable(),
   createdAt: z.string(),

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '@hono/zod-openapi';
 import { BILLING_PERIODS } from '../accounts/contract-math.ts';
 import { Day } from '../segments/index.ts';
 import {
@@ -9,6 +9,17 @@ import {
   PERIODS,
   RENEWAL_STAGES,
 } from './revenue.ts';
+
+// Named in the OpenAPI document, so the web app's generated types export their values.
+export const RenewalStage = z.enum(RENEWAL_STAGES).openapi('RenewalStage');
+export const OpenRenewalStage = z.enum(OPEN_STAGES).openapi('OpenRenewalStage');
+export const ForecastCategory = z.enum(FORECAST_CATEGORIES).openapi('ForecastCategory');
+/** The categories a person may set; closed_won / closed_lost follow from the outcome. */
+export const EditableForecastCategory = z
+  .enum(['commit', 'probable', 'at_risk'])
+  .openapi('EditableForecastCategory');
+export const RenewalOutcome = z.enum(OUTCOMES).openapi('RenewalOutcome');
+export const ChurnReason = z.enum(CHURN_REASONS).openapi('ChurnReason');
 
 export const Renewal = z.object({
   contractId: z.string(),
@@ -22,12 +33,12 @@ export const Renewal = z.object({
   /** The contract's ARR in the base currency: what is up for renewal. */
   arr: z.number(),
   currency: z.string(),
-  stage: z.enum(RENEWAL_STAGES),
+  stage: RenewalStage,
   closed: z.boolean(),
   probability: z.number(),
   probabilitySource: z.enum(['health', 'stage', 'manual', 'outcome']),
   probabilityReason: z.string().nullable(),
-  forecastCategory: z.enum(FORECAST_CATEGORIES),
+  forecastCategory: ForecastCategory,
   forecastReason: z.string().nullable(),
   /** ARR expected from the renewal (default: the contract's ARR; a closed one: the successor's). */
   expectedArr: z.number(),
@@ -38,7 +49,8 @@ export const Renewal = z.object({
   healthScore: z.number().nullable(),
   tier: z.string().nullable(),
   nextContractId: z.string().nullable(),
-  churnReason: z.enum(CHURN_REASONS).nullable(),
+  // A union, not .nullable(): the named schema itself must stay without null.
+  churnReason: z.union([ChurnReason, z.null()]),
   churnNote: z.string().nullable(),
   closedOn: z.string().nullable(),
   notes: z.string().nullable(),
@@ -78,10 +90,10 @@ const Reason = z.string().trim().min(1).max(1000);
 
 export const UpdateRenewal = z
   .object({
-    stage: z.enum(OPEN_STAGES),
+    stage: OpenRenewalStage,
     probability: z.number().min(0).max(1).nullable(),
     probabilityReason: Reason,
-    forecastCategory: z.enum(['commit', 'probable', 'at_risk']).nullable(),
+    forecastCategory: z.union([EditableForecastCategory, z.null()]),
     forecastReason: Reason,
     expectedArr: z.number().min(0).max(1e12).nullable(),
     /** Currency of expectedArr (default the base currency); converted at today's rate. */
@@ -110,14 +122,14 @@ export type UpdateRenewal = z.input<typeof UpdateRenewal>;
 
 export const RecordOutcome = z
   .object({
-    outcome: z.enum(OUTCOMES),
+    outcome: RenewalOutcome,
     /** The next contract (renewed, expanded, downgraded); defaults: the day after the end, the same term, amount and currency. */
     startDate: Day.optional(),
     endDate: Day.optional(),
     amount: z.number().min(0).max(1e12).optional(),
     currency: z.string().length(3).optional(),
     billingPeriod: z.enum(BILLING_PERIODS).optional(),
-    churnReason: z.enum(CHURN_REASONS).optional(),
+    churnReason: ChurnReason.optional(),
     churnNote: z.string().trim().max(2000).optional(),
     /** When the outcome was decided; default today. */
     closedOn: Day.optional(),

@@ -19,6 +19,10 @@ export const OPEN_STATUSES: readonly RequestStatus[] = REQUEST_STATUSES.filter(
 export type RequestType = (typeof REQUEST_TYPES)[number];
 export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 
+// Named in the OpenAPI document, so the web app's generated types export their values.
+export const RequestType = z.enum(REQUEST_TYPES).openapi('RequestType');
+export const RequestStatus = z.enum(REQUEST_STATUSES).openapi('RequestStatus');
+
 export const Factor = z
   .object({
     key: z.enum(FACTOR_KEYS),
@@ -42,11 +46,11 @@ export const CustomerRequest = z
     accountId: z.string(),
     accountName: z.string(),
     contactId: z.string().nullable(),
-    type: z.enum(REQUEST_TYPES),
+    type: RequestType,
     productArea: z.string().nullable(),
     title: z.string(),
     description: z.string().nullable(),
-    status: z.enum(REQUEST_STATUSES),
+    status: RequestStatus,
     showcase: z.boolean(),
     groupId: z.string().nullable(),
     groupedBy: z.enum(['auto', 'manual']).nullable(),

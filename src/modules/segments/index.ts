@@ -1,3 +1,4 @@
+export { accountListState, accountsMatching } from './account-matching.ts';
 export { BodyChecker, loadCatalogueMap } from './compile.ts';
 export type { Band, CompositePart, SegmentRule, TieringRules, TierRule } from './rules.ts';
 export {

@@ -1,8 +1,9 @@
-import { sql } from 'kysely';
+import { type Expression, type SqlBool, sql } from 'kysely';
 import { z } from 'zod';
 import type { Ctx } from '../../context.ts';
-import { jsonArrayContains } from '../../db/dialect.ts';
+import { jsonArrayContains, parseJson } from '../../db/dialect.ts';
 import { decodeCursor, encodeCursor } from '../../pagination.ts';
+import type { AccountStateColumns, AccountStateFilter, AccountStateSource } from '../accounts/index.ts';
 import { authorize } from '../auth/index.ts';
 
 // Each account's current derived state (health, tier, stage, segments as of the last recompute)
@@ -238,3 +239,66 @@ export async function summarizeAccountStates({
     stages: stages.map((r) => ({ stage: r.value, count: r.count })),
   };
 }
+
+/**
+ * The accounts list's view of the current state (filters, the health-score sort, each row's state
+ * columns): the accounts module takes it as an argument so that it never reads account_states.
+ * Condition matching is the evaluation batch's (segments' accountsMatching); app.ts puts the two
+ * together.
+ */
+export const accountStateColumns: Omit<AccountStateSource, 'matching'> = {
+  where(ctx: Ctx, filter: AccountStateFilter, accountId: Expression<string>): Expression<SqlBool> {
+    let q = ctx.db
+      .selectFrom('account_states as st')
+      .select('st.account_id')
+      .where('st.workspace_id', '=', ctx.workspace.id)
+      .where('st.account_id', '=', accountId);
+    if (filter.health?.length) q = q.where('st.health_status', 'in', filter.health);
+    if (filter.tier?.length) q = q.where('st.tier', 'in', filter.tier);
+    if (filter.stage?.length) q = q.where('st.stage', 'in', filter.stage);
+    for (const key of filter.segment ?? [])
+      q = q.where((eb) => jsonArrayContains(ctx.engine, eb.ref('st.segments'), key) as never);
+    return sql<SqlBool>`exists ${q}`;
+  },
+
+  healthScore(ctx: Ctx, accountId: Expression<string>): Expression<number | null> {
+    return ctx.db
+      .selectFrom('account_states as st')
+      .select('st.health_score')
+      .where('st.workspace_id', '=', ctx.workspace.id)
+      .where('st.account_id', '=', accountId) as never;
+  },
+
+  async load(ctx: Ctx, accountIds: readonly string[]): Promise<Map<string, AccountStateColumns>> {
+    const out = new Map<string, AccountStateColumns>();
+    if (accountIds.length === 0) return out;
+    const rows = await ctx.db
+      .selectFrom('account_states')
+      .select([
+        'account_id',
+        'day',
+        'health_score',
+        'health_status',
+        'health_trend_7d',
+        'tier',
+        'stage',
+        'stage_since',
+        'segments',
+      ])
+      .where('workspace_id', '=', ctx.workspace.id)
+      .where('account_id', 'in', accountIds)
+      .execute();
+    for (const r of rows)
+      out.set(r.account_id, {
+        day: r.day,
+        healthScore: r.health_score === null ? null : Number(r.health_score),
+        healthStatus: r.health_status,
+        healthTrend7d: r.health_trend_7d === null ? null : Number(r.health_trend_7d),
+        tier: r.tier,
+        stage: r.stage,
+        stageSince: r.stage_since,
+        segments: parseJson<string[]>(r.segments, []),
+      });
+    return out;
+  },
+};

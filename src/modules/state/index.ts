@@ -2,6 +2,7 @@ export type { AccountStatesQuery, AccountStatesSummaryQuery } from './account-st
 export {
   AccountState,
   AccountStatesSummary,
+  accountStateColumns,
   listAccountStates,
   SummaryBand,
   summarizeAccountStates,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '@hono/zod-openapi';
 import { Limit } from '../../pagination.ts';
 import { isValidDay } from '../../time.ts';
 import { TEAM_ROLES } from '../accounts/index.ts';
@@ -27,20 +27,27 @@ export type AssigneeRole = (typeof ASSIGNEE_ROLES)[number];
 
 export const Day = z.string().refine(isValidDay, 'must be a date as YYYY-MM-DD');
 
+// Named in the OpenAPI document, so the web app's generated types export their values.
+export const TaskType = z.enum(TASK_TYPES).openapi('TaskType');
+export const TaskPriority = z.enum(PRIORITIES).openapi('TaskPriority');
+export const TaskStatus = z.enum(TASK_STATUSES).openapi('TaskStatus');
+export const TaskSource = z.enum(TASK_SOURCES).openapi('TaskSource');
+export const AssigneeRole = z.enum(ASSIGNEE_ROLES).openapi('AssigneeRole');
+
 export const Task = z.object({
   id: z.string(),
   accountId: z.string(),
   accountName: z.string(),
   title: z.string(),
   description: z.string().nullable(),
-  type: z.enum(TASK_TYPES),
+  type: TaskType,
   assigneeId: z.string().nullable(),
   assigneeName: z.string().nullable(),
-  priority: z.enum(PRIORITIES),
+  priority: TaskPriority,
   dueDate: z.string().nullable(),
-  status: z.enum(TASK_STATUSES),
+  status: TaskStatus,
   snoozedUntil: z.string().nullable(),
-  source: z.enum(TASK_SOURCES),
+  source: TaskSource,
   ruleId: z.string().nullable(),
   ruleRunId: z.string().nullable(),
   createdBy: z.string().nullable(),
@@ -51,10 +58,7 @@ export const Task = z.object({
 export type Task = z.infer<typeof Task>;
 
 export const Assignee = z
-  .union([
-    z.object({ userId: z.string().min(1) }).strict(),
-    z.object({ role: z.enum(ASSIGNEE_ROLES) }).strict(),
-  ])
+  .union([z.object({ userId: z.string().min(1) }).strict(), z.object({ role: AssigneeRole }).strict()])
   .describe(
     'A user (`{ "userId" }`), or a role of the account resolved now (`{ "role": "owner" | "csm" | ... }`: the owner, or the first team member with that role; unassigned when there is none)',
   );
@@ -68,9 +72,9 @@ export const CreateTask = z
     accountId: z.string().min(1),
     title: Title,
     description: Description.nullish(),
-    type: z.enum(TASK_TYPES),
+    type: TaskType,
     assignee: Assignee.optional(),
-    priority: z.enum(PRIORITIES).default('P2'),
+    priority: TaskPriority.default('P2'),
     dueDate: Day.optional(),
     /** Due this many days after today (workspace time zone); rules and playbooks use it. */
     dueInDays: z.int().min(0).max(3650).optional(),

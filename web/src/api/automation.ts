@@ -1,60 +1,24 @@
 // Automation rules (issue 5's API): types and hooks.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, get } from './client.ts';
-import type { Page } from './types.ts';
+import type { BodyOf, ItemOf, Page, ResponseOf } from './types.ts';
 
-export interface Rule {
-  id: string;
-  key: string;
-  name: string;
-  description: string | null;
-  trigger: Record<string, unknown> & { type: string };
-  condition: unknown;
-  conditionText: string | null;
-  actions: (Record<string, unknown> & { type: string })[];
-  cooldownDays: number;
-  maxActionsPerRun: number;
-  dedupe: boolean;
-  enabled: boolean;
-}
-export interface DryRun {
-  day: string;
-  accounts: number;
-  matched: number;
-  wouldAct: number;
-  skipped: { dedupe: number; cooldown: number; limit: number };
-  items: {
-    accountId: string;
-    name: string;
-    reason: string;
-    outcome: 'act' | 'dedupe' | 'cooldown' | 'limit';
-    actions: { type: string; summary: string }[];
-  }[];
-}
-export interface RuleRun {
-  id: string;
-  source: string;
-  day: string;
-  cause: string;
-  status: string;
-  matched: number;
-  acted: number;
-  skipped: Record<string, number>;
-  errors: number;
-  error: string | null;
-  startedAt: string;
-  finishedAt: string | null;
-}
-export interface RuleRunDetail extends RuleRun {
-  actions: {
-    id: string;
-    accountId: string;
-    action: string;
-    status: string;
-    detail: unknown;
-    createdAt: string;
-  }[];
-}
+// Shapes from the server's OpenAPI document (schema.gen.ts).
+type RuleBody = BodyOf<'/rules', 'post'>;
+/**
+ * A stored rule. The list's schema types trigger and actions as open records; they are what the
+ * create body accepted, so they take that body's precise types.
+ */
+/** The trigger and action types the server accepts (a new one fails to compile until the editor offers it). */
+export type RuleTriggerType = RuleBody['trigger']['type'];
+export type RuleActionType = RuleBody['actions'][number]['type'];
+export type Rule = Omit<ItemOf<'/rules'>, 'trigger' | 'actions'> & {
+  trigger: RuleBody['trigger'];
+  actions: RuleBody['actions'];
+};
+export type DryRun = ResponseOf<'/rules/{id}/dry-run', 'post'>;
+export type RuleRun = ItemOf<'/rules/{id}/runs'>;
+export type RuleRunDetail = ResponseOf<'/rules/{id}/runs/{runId}', 'get'>;
 
 export function useRulesQuery() {
   return useQuery({

@@ -1,3 +1,6 @@
+import type { paths } from './schema.gen.ts';
+import type { QueryOf, ResponseOf } from './types.ts';
+
 /** The API's error shape, `{ error: { code, message, details?, requestId } }`, as a thrown value. */
 export class ApiError extends Error {
   constructor(
@@ -13,8 +16,8 @@ export class ApiError extends Error {
 let csrfToken: string | undefined;
 
 /** The session's CSRF token (from login or /auth/me), sent back on every write. */
-export function setCsrfToken(token: string | undefined) {
-  csrfToken = token;
+export function setCsrfToken(token: string | null | undefined) {
+  csrfToken = token ?? undefined;
 }
 
 type Query = Record<string, string | number | boolean | null | undefined | string[]>;
@@ -70,3 +73,26 @@ export async function api<T>(
 /** GET of a text body (CSV export reads JSON pages; this is for anything else). */
 export const get = <T>(path: string, query?: Query, signal?: AbortSignal) =>
   api<T>('GET', path, { query, signal });
+
+/** Paths of the OpenAPI document that answer GET. */
+export type GetPath = { [P in keyof paths]: paths[P] extends { get: object } ? P : never }[keyof paths];
+
+/**
+ * GET of a path as the OpenAPI document spells it (`/accounts/{id}/health`): its query and its
+ * answer are typed from schema.gen.ts, so a call cannot ask for a parameter or read a field the
+ * server does not have.
+ */
+export function apiGet<P extends GetPath>(
+  path: P,
+  options: { params?: Record<string, string>; query?: QueryOf<P, 'get'>; signal?: AbortSignal } = {},
+): Promise<ResponseOf<P, 'get'>> {
+  const url = path.replace(/\{(\w+)\}/g, (_, name: string) => {
+    const value = options.params?.[name];
+    if (value === undefined) throw new Error(`GET ${path}: no value for {${name}}`);
+    return encodeURIComponent(value);
+  });
+  return api<ResponseOf<P, 'get'>>('GET', url, {
+    query: options.query as Query | undefined,
+    signal: options.signal,
+  });
+}

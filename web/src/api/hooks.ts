@@ -1,38 +1,25 @@
 // One hook per API resource. Query keys start with the resource path so a write can invalidate
 // exactly what it changed.
 import { keepPreviousData, useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, get, setCsrfToken } from './client.ts';
+import { api, apiGet, setCsrfToken } from './client.ts';
 import type {
   Account,
-  AccountHealth,
-  AccountMetrics,
-  AccountState,
-  AccountStatesSummary,
-  ActiveUsers,
-  ApiToken,
-  Calibration,
-  Contact,
-  Contract,
+  AccountListQuery,
+  BodyOf,
   CustomField,
-  Fact,
-  Facts,
-  HealthHistory,
   HealthModel,
   HealthPreview,
   Locale,
   Me,
   MetricDef,
-  Page,
+  QueryOf,
   Segment,
   SegmentPreview,
-  Series,
   Stage,
-  StateChange,
   TieringPreview,
   TieringScheme,
   TimelineEntry,
   User,
-  WriteKey,
 } from './types.ts';
 
 const STALE = 30_000;
@@ -43,7 +30,7 @@ export function useMeQuery() {
     queryKey: ['auth/me'],
     queryFn: async ({ signal }) => {
       try {
-        const me = await get<Me>('/auth/me', undefined, signal);
+        const me = await apiGet('/auth/me', { signal });
         setCsrfToken(me.csrfToken);
         return me;
       } catch (error) {
@@ -94,10 +81,10 @@ export function useUpdateMeMutation() {
 }
 
 // ---- users, tokens, write keys
-export function useUsersQuery(query: { role?: string; active?: string; q?: string } = {}) {
+export function useUsersQuery(query: QueryOf<'/users', 'get'> = {}) {
   return useQuery({
     queryKey: ['users', query],
-    queryFn: ({ signal }) => get<Page<User>>('/users', query, signal),
+    queryFn: ({ signal }) => apiGet('/users', { query, signal }),
     staleTime: 5 * 60_000,
   });
 }
@@ -120,7 +107,7 @@ export function useUserMutations() {
 export function useTokensQuery(enabled = true) {
   return useQuery({
     queryKey: ['tokens'],
-    queryFn: ({ signal }) => get<Page<ApiToken>>('/tokens', undefined, signal),
+    queryFn: ({ signal }) => apiGet('/tokens', { signal }),
     enabled,
   });
 }
@@ -142,7 +129,7 @@ export function useTokenMutations() {
 export function useWriteKeysQuery(enabled = true) {
   return useQuery({
     queryKey: ['write-keys'],
-    queryFn: ({ signal }) => get<Page<WriteKey>>('/write-keys', undefined, signal),
+    queryFn: ({ signal }) => apiGet('/write-keys', { signal }),
     enabled,
   });
 }
@@ -162,11 +149,12 @@ export function useWriteKeyMutations() {
 }
 
 // ---- accounts
-export type AccountsQuery = Record<string, string | number | undefined>;
+export type AccountsQuery = AccountListQuery & { cursor?: string; limit?: number };
+/** GET /accounts: filtered by own fields, current state and a free condition; each row with its state. */
 export function useAccountsQuery(query: AccountsQuery, enabled = true) {
   return useQuery({
     queryKey: ['accounts', query],
-    queryFn: ({ signal }) => get<Page<Account>>('/accounts', query, signal),
+    queryFn: ({ signal }) => apiGet('/accounts', { query, signal }),
     placeholderData: keepPreviousData,
     staleTime: STALE,
     enabled,
@@ -175,7 +163,7 @@ export function useAccountsQuery(query: AccountsQuery, enabled = true) {
 export function useAccountQuery(id: string | undefined) {
   return useQuery({
     queryKey: ['accounts', id],
-    queryFn: ({ signal }) => get<Account>(`/accounts/${id}`, undefined, signal),
+    queryFn: ({ signal }) => apiGet('/accounts/{id}', { params: { id: id! }, signal }),
     enabled: !!id,
     staleTime: STALE,
   });
@@ -196,7 +184,7 @@ export function useUpdateAccountMutation(id: string) {
 export function useAccountFactsQuery(id: string | undefined) {
   return useQuery({
     queryKey: ['accounts', id, 'facts'],
-    queryFn: ({ signal }) => get<{ day: string; facts: Facts }>(`/accounts/${id}/facts`, undefined, signal),
+    queryFn: ({ signal }) => apiGet('/accounts/{id}/facts', { params: { id: id! }, signal }),
     enabled: !!id,
     staleTime: STALE,
   });
@@ -204,7 +192,7 @@ export function useAccountFactsQuery(id: string | undefined) {
 export function useCustomFieldsQuery() {
   return useQuery({
     queryKey: ['custom-fields'],
-    queryFn: ({ signal }) => get<Page<CustomField>>('/custom-fields', undefined, signal),
+    queryFn: ({ signal }) => apiGet('/custom-fields', { signal }),
     staleTime: 5 * 60_000,
   });
 }
@@ -217,7 +205,7 @@ export function useCustomFieldMutations() {
     ]);
   return {
     create: useMutation({
-      mutationFn: (input: Omit<CustomField, 'id'>) =>
+      mutationFn: (input: BodyOf<'/custom-fields', 'post'>) =>
         api<CustomField>('POST', '/custom-fields', { body: input }),
       onSuccess: done,
     }),
@@ -232,7 +220,7 @@ export function useCustomFieldMutations() {
 export function useAccountHealthQuery(id: string | undefined) {
   return useQuery({
     queryKey: ['accounts', id, 'health'],
-    queryFn: ({ signal }) => get<AccountHealth>(`/accounts/${id}/health`, undefined, signal),
+    queryFn: ({ signal }) => apiGet('/accounts/{id}/health', { params: { id: id! }, signal }),
     enabled: !!id,
     staleTime: STALE,
   });
@@ -240,7 +228,8 @@ export function useAccountHealthQuery(id: string | undefined) {
 export function useHealthHistoryQuery(id: string | undefined, from?: string, to?: string) {
   return useQuery({
     queryKey: ['accounts', id, 'health/history', from, to],
-    queryFn: ({ signal }) => get<HealthHistory>(`/accounts/${id}/health/history`, { from, to }, signal),
+    queryFn: ({ signal }) =>
+      apiGet('/accounts/{id}/health/history', { params: { id: id! }, query: { from, to }, signal }),
     enabled: !!id,
     staleTime: STALE,
   });
@@ -249,14 +238,14 @@ export function useHealthHistoryQuery(id: string | undefined, from?: string, to?
 export function useCalibrationQuery(query: { model?: string } = {}) {
   return useQuery({
     queryKey: ['health/calibration', query],
-    queryFn: ({ signal }) => get<Calibration>('/health/calibration', query, signal),
+    queryFn: ({ signal }) => apiGet('/health/calibration', { query, signal }),
     staleTime: 10 * 60_000,
   });
 }
 export function useHealthModelsQuery() {
   return useQuery({
     queryKey: ['health-models'],
-    queryFn: ({ signal }) => get<Page<HealthModel>>('/health-models', undefined, signal),
+    queryFn: ({ signal }) => apiGet('/health-models', { signal }),
   });
 }
 export function useHealthModelMutations() {
@@ -284,7 +273,7 @@ export function useHealthModelMutations() {
 export function useAccountMetricsQuery(id: string | undefined) {
   return useQuery({
     queryKey: ['accounts', id, 'metrics'],
-    queryFn: ({ signal }) => get<AccountMetrics>(`/accounts/${id}/metrics`, undefined, signal),
+    queryFn: ({ signal }) => apiGet('/accounts/{id}/metrics', { params: { id: id! }, signal }),
     enabled: !!id,
     staleTime: STALE,
   });
@@ -298,7 +287,11 @@ export function useMetricSeriesQuery(
   return useQuery({
     queryKey: ['accounts', id, 'metrics', metric, 'series', from, to],
     queryFn: ({ signal }) =>
-      get<Series>(`/accounts/${id}/metrics/${metric}/series`, { from, to, interval: 'day' }, signal),
+      apiGet('/accounts/{id}/metrics/{metric}/series', {
+        params: { id: id!, metric: metric! },
+        query: { from, to, interval: 'day' },
+        signal,
+      }),
     enabled: !!id && !!metric,
     staleTime: STALE,
   });
@@ -307,7 +300,7 @@ export function useActiveUsersQuery(id: string | undefined, order: 'top' | 'bott
   return useQuery({
     queryKey: ['accounts', id, 'users', order],
     queryFn: ({ signal }) =>
-      get<ActiveUsers>(`/accounts/${id}/users`, { window: 30, order, limit: 5 }, signal),
+      apiGet('/accounts/{id}/users', { params: { id: id! }, query: { window: 30, order, limit: 5 }, signal }),
     enabled: !!id,
     staleTime: STALE,
   });
@@ -315,7 +308,7 @@ export function useActiveUsersQuery(id: string | undefined, order: 'top' | 'bott
 export function useMetricDefsQuery() {
   return useQuery({
     queryKey: ['metrics'],
-    queryFn: ({ signal }) => get<Page<MetricDef>>('/metrics', undefined, signal),
+    queryFn: ({ signal }) => apiGet('/metrics', { signal }),
     staleTime: 5 * 60_000,
   });
 }
@@ -324,7 +317,7 @@ export function useMetricDefMutations() {
   const done = () => qc.invalidateQueries({ queryKey: ['metrics'] });
   return {
     create: useMutation({
-      mutationFn: (input: Partial<MetricDef>) => api<MetricDef>('POST', '/metrics', { body: input }),
+      mutationFn: (input: BodyOf<'/metrics', 'post'>) => api<MetricDef>('POST', '/metrics', { body: input }),
       onSuccess: done,
     }),
     remove: useMutation({
@@ -339,7 +332,7 @@ export function useTimelineQuery(id: string | undefined, type?: string) {
   return useQuery({
     queryKey: ['accounts', id, 'timeline', type],
     queryFn: ({ signal }) =>
-      get<Page<TimelineEntry>>(`/accounts/${id}/timeline`, { type, limit: 50 }, signal),
+      apiGet('/accounts/{id}/timeline', { params: { id: id! }, query: { type, limit: 50 }, signal }),
     enabled: !!id,
     staleTime: STALE,
   });
@@ -355,7 +348,7 @@ export function useAddTimelineMutation(id: string) {
 export function useContactsQuery(accountId: string | undefined) {
   return useQuery({
     queryKey: ['contacts', accountId],
-    queryFn: ({ signal }) => get<Page<Contact>>('/contacts', { accountId, limit: 100 }, signal),
+    queryFn: ({ signal }) => apiGet('/contacts', { query: { accountId, limit: 100 }, signal }),
     enabled: !!accountId,
     staleTime: STALE,
   });
@@ -363,7 +356,7 @@ export function useContactsQuery(accountId: string | undefined) {
 export function useContractsQuery(accountId: string | undefined) {
   return useQuery({
     queryKey: ['contracts', accountId],
-    queryFn: ({ signal }) => get<Page<Contract>>('/contracts', { accountId, limit: 100 }, signal),
+    queryFn: ({ signal }) => apiGet('/contracts', { query: { accountId, limit: 100 }, signal }),
     enabled: !!accountId,
     staleTime: STALE,
   });
@@ -373,10 +366,7 @@ export function useContractsQuery(accountId: string | undefined) {
 export function useCatalogueQuery() {
   return useQuery({
     queryKey: ['facts/catalogue'],
-    queryFn: async ({ signal }) => {
-      const res = await get<Page<Fact> | Fact[]>('/facts/catalogue', undefined, signal);
-      return Array.isArray(res) ? res : res.items;
-    },
+    queryFn: async ({ signal }) => (await apiGet('/facts/catalogue', { signal })).items,
     staleTime: 10 * 60_000,
   });
 }
@@ -395,7 +385,7 @@ export function useSegmentPreviewQuery(condition: string | undefined, limit = 0)
 export function useSegmentsQuery() {
   return useQuery({
     queryKey: ['segments'],
-    queryFn: ({ signal }) => get<Page<Segment>>('/segments', undefined, signal),
+    queryFn: ({ signal }) => apiGet('/segments', { signal }),
     staleTime: 5 * 60_000,
   });
 }
@@ -408,7 +398,7 @@ export function useSegmentMutations() {
 export function useTieringSchemesQuery() {
   return useQuery({
     queryKey: ['tiering-schemes'],
-    queryFn: ({ signal }) => get<Page<TieringScheme>>('/tiering-schemes', undefined, signal),
+    queryFn: ({ signal }) => apiGet('/tiering-schemes', { signal }),
     staleTime: 5 * 60_000,
   });
 }
@@ -435,7 +425,7 @@ export function useTieringMutations() {
 export function useStagesQuery() {
   return useQuery({
     queryKey: ['lifecycle-stages'],
-    queryFn: ({ signal }) => get<Page<Stage>>('/lifecycle-stages', undefined, signal),
+    queryFn: ({ signal }) => apiGet('/lifecycle-stages', { signal }),
     staleTime: 5 * 60_000,
   });
 }
@@ -454,7 +444,8 @@ export function useStageMutations() {
 export function useStageHistoryQuery(id: string | undefined) {
   return useQuery({
     queryKey: ['accounts', id, 'stage-history'],
-    queryFn: ({ signal }) => get<Page<StateChange>>(`/accounts/${id}/stage-history`, { limit: 20 }, signal),
+    queryFn: ({ signal }) =>
+      apiGet('/accounts/{id}/stage-history', { params: { id: id! }, query: { limit: 20 }, signal }),
     enabled: !!id,
     staleTime: STALE,
   });
@@ -467,17 +458,7 @@ export function useAccountsHealthQuery(ids: string[], enabled = true) {
       enabled,
       queryKey: ['accounts', id, 'health'],
       queryFn: ({ signal }: { signal: AbortSignal }) =>
-        get<AccountHealth>(`/accounts/${id}/health`, undefined, signal),
-      staleTime: STALE,
-    })),
-  });
-}
-/** Several accounts by id (rows of a condition-filtered list). */
-export function useAccountsByIdQuery(ids: string[]) {
-  return useQueries({
-    queries: ids.map((id) => ({
-      queryKey: ['accounts', id],
-      queryFn: ({ signal }: { signal: AbortSignal }) => get<Account>(`/accounts/${id}`, undefined, signal),
+        apiGet('/accounts/{id}/health', { params: { id: id! }, signal }),
       staleTime: STALE,
     })),
   });
@@ -487,7 +468,7 @@ export function useAccountsByIdQuery(ids: string[]) {
 export function useAccountStatesSummaryQuery(ownerId?: string) {
   return useQuery({
     queryKey: ['account-states/summary', ownerId ?? ''],
-    queryFn: ({ signal }) => get<AccountStatesSummary>('/account-states/summary', { ownerId }, signal),
+    queryFn: ({ signal }) => apiGet('/account-states/summary', { query: { ownerId }, signal }),
     staleTime: STALE,
   });
 }
@@ -495,7 +476,7 @@ export function useAccountStatesSummaryQuery(ownerId?: string) {
 export function useAccountStatesQuery(query: Record<string, string | number | undefined>, enabled = true) {
   return useQuery({
     queryKey: ['account-states', query],
-    queryFn: ({ signal }) => get<Page<AccountState>>('/account-states', query, signal),
+    queryFn: ({ signal }) => apiGet('/account-states', { query, signal }),
     placeholderData: keepPreviousData,
     staleTime: STALE,
     enabled,
@@ -511,7 +492,7 @@ export function useAccountsArrSumQuery(query: AccountsQuery, enabled = true) {
       let count = 0;
       let cursor: string | undefined;
       do {
-        const page = await get<Page<Account>>('/accounts', { ...query, cursor, limit: 500 }, signal);
+        const page = await apiGet('/accounts', { query: { ...query, cursor, limit: 500 }, signal });
         for (const a of page.items) sum += a.arr;
         count += page.items.length;
         cursor = page.nextCursor ?? undefined;

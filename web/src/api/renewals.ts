@@ -1,41 +1,16 @@
 // Renewals and revenue (issue 7's API): types and hooks.
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, get } from './client.ts';
-import type { Page } from './types.ts';
+import {
+  churnReasonValues,
+  editableForecastCategoryValues,
+  openRenewalStageValues,
+  renewalOutcomeValues,
+} from './schema.gen.ts';
+import type { BodyOf, ItemOf, Page, ResponseOf } from './types.ts';
 
-export interface Renewal {
-  contractId: string;
-  accountId: string;
-  accountName: string;
-  endDate: string;
-  daysToRenewal: number;
-  arr: number;
-  currency: string;
-  stage: string;
-  closed: boolean;
-  probability: number;
-  forecastCategory: string;
-  probabilityReason: string | null;
-  forecastReason: string | null;
-  expectedArr: number;
-  weightedArr: number;
-  ownerId: string | null;
-  ownerName: string | null;
-  healthStatus: string | null;
-  healthScore: number | null;
-  tier: string | null;
-}
-export interface RenewalForecast {
-  currency: string;
-  items: {
-    month: string;
-    contracts: number;
-    arr: number;
-    expectedArr: number;
-    weightedArr: number;
-    byRisk: { risk: string; contracts: number; arr: number; weightedArr: number }[];
-  }[];
-}
+export type Renewal = ItemOf<'/renewals'>;
+export type RenewalForecast = ResponseOf<'/revenue/forecast', 'get'>;
 
 export function useRenewalForecastQuery(months: number) {
   return useQuery({
@@ -59,36 +34,13 @@ export function useRenewalsQuery(query: {
   });
 }
 
-export const OPEN_STAGES = ['not_started', 'in_negotiation', 'committed'] as const;
-export const EDITABLE_FORECASTS = ['commit', 'probable', 'at_risk'] as const;
-export const OUTCOMES = ['renewed', 'expanded', 'downgraded', 'churned'] as const;
-export const CHURN_REASONS = [
-  'price',
-  'budget_cut',
-  'competitor',
-  'product_fit',
-  'missing_feature',
-  'poor_adoption',
-  'support_experience',
-  'champion_left',
-  'acquired_or_merged',
-  'business_closed',
-  'other',
-] as const;
-export type UpdateRenewalInput = {
-  stage?: (typeof OPEN_STAGES)[number];
-  probability?: number | null;
-  probabilityReason?: string;
-  forecastCategory?: (typeof EDITABLE_FORECASTS)[number] | null;
-  forecastReason?: string;
-};
-export type RecordOutcomeInput = {
-  outcome: (typeof OUTCOMES)[number];
-  amount?: number;
-  churnReason?: (typeof CHURN_REASONS)[number];
-  churnNote?: string;
-  closedOn?: string;
-};
+// Option lists from the server's OpenAPI document (schema.gen.ts).
+export const OPEN_STAGES = openRenewalStageValues;
+export const EDITABLE_FORECASTS = editableForecastCategoryValues;
+export const OUTCOMES = renewalOutcomeValues;
+export const CHURN_REASONS = churnReasonValues;
+export type UpdateRenewalInput = BodyOf<'/renewals/{id}', 'patch'>;
+export type RecordOutcomeInput = BodyOf<'/renewals/{id}/outcome', 'post'>;
 
 export function useRenewalMutations() {
   const qc = useQueryClient();

@@ -1,101 +1,22 @@
 // Customer requests, their groups, the ranked list and the prioritisation settings: types and hooks.
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, get } from './client.ts';
-import type { Page } from './types.ts';
+import { requestStatusValues, requestTypeValues } from './schema.gen.ts';
+import type { BodyOf, Page, Schemas } from './types.ts';
 
-export const REQUEST_TYPES = ['feature_request', 'bug', 'question', 'complaint'] as const;
-export const REQUEST_STATUSES = [
-  'new',
-  'under_review',
-  'planned',
-  'in_progress',
-  'shipped',
-  'declined',
-] as const;
-export type RequestType = (typeof REQUEST_TYPES)[number];
-export type RequestStatus = (typeof REQUEST_STATUSES)[number];
-
-export interface PriorityFactor {
-  key: string;
-  points: number;
-  detail: string;
-}
-export interface RequestPriority {
-  score: number;
-  highValue: boolean;
-  factors: PriorityFactor[];
-}
-export interface CustomerRequest {
-  id: string;
-  number: number;
-  accountId: string;
-  accountName: string;
-  contactId: string | null;
-  type: RequestType;
-  productArea: string | null;
-  title: string;
-  description: string | null;
-  status: RequestStatus;
-  showcase: boolean;
-  groupId: string | null;
-  groupedBy: 'auto' | 'manual' | null;
-  createdAt: string;
-  updatedAt: string;
-  priority: RequestPriority;
-}
-export interface AskingAccount {
-  accountId: string;
-  name: string;
-  tier: string | null;
-  arr: number;
-  healthStatus: string | null;
-  renewalDate: string | null;
-  daysToRenewal: number | null;
-  highValue: boolean;
-  requestIds: string[];
-}
-export interface RankedItem {
-  kind: 'group' | 'request';
-  groupId: string | null;
-  requestId: string | null;
-  title: string;
-  types: RequestType[];
-  productAreas: string[];
-  statuses: RequestStatus[];
-  requestCount: number;
-  accountCount: number;
-  totalArr: number;
-  priority: RequestPriority;
-  topRequestId: string;
-  accounts: AskingAccount[];
-}
-export interface RequestGroup {
-  id: string;
-  title: string;
-  requests: CustomerRequest[];
-  accounts: AskingAccount[];
-  totalArr: number;
-  priority: RequestPriority | null;
-}
-export interface SimilarRequest {
-  requestId: string;
-  number: number;
-  title: string;
-  accountId: string;
-  accountName: string;
-  status: RequestStatus;
-  groupId: string | null;
-  similarity: number;
-  wouldGroup: boolean;
-}
-export interface RequestSettings {
-  highValueArr: number;
-  strategicTiers: string[];
-  flagshipTags: string[];
-  renewalWindowDays: number;
-  groupThreshold: number;
-  weights: Record<string, number>;
-}
+// Option lists and shapes come from the server's OpenAPI document (schema.gen.ts).
+export const REQUEST_TYPES = requestTypeValues;
+export const REQUEST_STATUSES = requestStatusValues;
+export type RequestType = Schemas['RequestType'];
+export type RequestStatus = Schemas['RequestStatus'];
+export type PriorityFactor = Schemas['PriorityFactor'];
+export type RequestPriority = Schemas['RequestPriority'];
+export type CustomerRequest = Schemas['CustomerRequest'];
+export type AskingAccount = Schemas['AskingAccount'];
+export type RankedItem = Schemas['RankedRequestItem'];
+export type RequestGroup = Schemas['RequestGroup'];
+export type SimilarRequest = Schemas['SimilarRequest'];
+export type RequestSettings = Schemas['RequestSettings'];
 export type RequestFilters = { type?: string; productArea?: string; status?: string; tier?: string };
 
 export function useRankedRequestsQuery(filters: RequestFilters) {
@@ -145,15 +66,7 @@ export function useRequestSettingsQuery(enabled = true) {
   });
 }
 
-export type CreateRequestInput = {
-  accountId: string;
-  contactId?: string | null;
-  type: RequestType;
-  productArea?: string | null;
-  title: string;
-  description?: string | null;
-  showcase?: boolean;
-};
+export type CreateRequestInput = BodyOf<'/requests', 'post'>;
 
 export function useRequestMutations() {
   const qc = useQueryClient();

@@ -1,74 +1,21 @@
 // Tasks, follow-ups and notifications (issue 5's API): types and one hook per resource.
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, get } from './client.ts';
-import type { Page } from './types.ts';
+import { taskPriorityValues, taskStatusValues, taskTypeValues } from './schema.gen.ts';
+import type { ItemOf, Page, ResponseOf, Schemas } from './types.ts';
 
-export const TASK_TYPES = [
-  'call',
-  'qbr',
-  'onboarding',
-  'risk',
-  'renewal',
-  'expansion',
-  'support',
-  'adoption',
-  'other',
-] as const;
-export const PRIORITIES = ['P0', 'P1', 'P2', 'P3'] as const;
-export const TASK_STATUSES = ['open', 'in_progress', 'snoozed', 'done', 'cancelled'] as const;
-export type TaskType = (typeof TASK_TYPES)[number];
-export type Priority = (typeof PRIORITIES)[number];
-export type TaskStatus = (typeof TASK_STATUSES)[number];
+// Option lists and shapes come from the server's OpenAPI document (schema.gen.ts).
+export const TASK_TYPES = taskTypeValues;
+export const PRIORITIES = taskPriorityValues;
+export const TASK_STATUSES = taskStatusValues;
+export type TaskType = Schemas['TaskType'];
+export type Priority = Schemas['TaskPriority'];
+export type TaskStatus = Schemas['TaskStatus'];
 
-export interface Task {
-  id: string;
-  accountId: string;
-  accountName: string;
-  title: string;
-  description: string | null;
-  type: TaskType;
-  assigneeId: string | null;
-  assigneeName: string | null;
-  priority: Priority;
-  dueDate: string | null;
-  status: TaskStatus;
-  snoozedUntil: string | null;
-  source: 'manual' | 'rule' | 'playbook';
-  ruleId: string | null;
-  createdAt: string;
-  updatedAt: string;
-  completedAt: string | null;
-}
-export interface TaskSummary {
-  assigneeId: string;
-  today: string;
-  overdue: number;
-  dueToday: number;
-  upcoming: number;
-  byStatus: Record<TaskStatus, number>;
-}
-export interface FollowUp {
-  id: string;
-  taskId: string;
-  taskTitle: string;
-  accountId: string;
-  userId: string;
-  userName: string | null;
-  summary: string;
-  outcome: string | null;
-  nextStep: string | null;
-  createdAt: string;
-}
-export interface Notification {
-  id: string;
-  kind: string;
-  title: string;
-  body: string | null;
-  accountId: string | null;
-  taskId: string | null;
-  readAt: string | null;
-  createdAt: string;
-}
+export type Task = ItemOf<'/tasks'>;
+export type TaskSummary = ResponseOf<'/tasks/summary', 'get'>;
+export type FollowUp = ItemOf<'/tasks/{id}/follow-ups'>;
+export type Notification = ItemOf<'/notifications'>;
 export type CreateTaskInput = {
   accountId: string;
   title: string;

@@ -17,6 +17,7 @@ import {
 } from '../../api/hooks.ts';
 import type { Account, AccountHealth, AccountMetrics, Contact, Contract } from '../../api/types.ts';
 import { Chart, Sparkline, statusColor } from '../../components/Chart.tsx';
+import { ErrorBoundary } from '../../components/ErrorBoundary.tsx';
 import { ErrorState, Loading, QueryView } from '../../components/States.tsx';
 import { addDays, day, daysBetween, formatMoney, formatNumber, formatPercent } from '../../format.ts';
 import { useI18n, useLabel } from '../../i18n/i18n.tsx';
@@ -38,29 +39,79 @@ export default function Account360() {
       <Link to="/accounts">
         <ArrowLeftOutlined /> {t('accounts')}
       </Link>
-      <Header account={a} />
+      <ErrorBoundary what="accountHeader">
+        <Header account={a} />
+      </ErrorBoundary>
       <Row gutter={[16, 16]}>
         <Col xs={24} xl={9}>
-          <ProfileCard account={a} />
+          <ErrorBoundary what="profile">
+            <ProfileCard account={a} />
+          </ErrorBoundary>
         </Col>
         <Col xs={24} xl={15}>
-          <HealthCard accountId={a.id} />
+          <ErrorBoundary what="health">
+            <HealthCard accountId={a.id} />
+          </ErrorBoundary>
         </Col>
         <Col xs={24} xl={15}>
-          <MetricsCard accountId={a.id} />
+          <ErrorBoundary what="keyMetrics">
+            <MetricsCard accountId={a.id} />
+          </ErrorBoundary>
         </Col>
         <Col xs={24} xl={9}>
-          <UsersCard accountId={a.id} />
+          <ErrorBoundary what="usage">
+            <UsersCard accountId={a.id} />
+          </ErrorBoundary>
         </Col>
         <Col xs={24}>
           <Card>
             <Tabs
               items={[
-                { key: 'timeline', label: t('timeline'), children: <TimelinePanel account={a} /> },
-                { key: 'tasks', label: t('tasks'), children: <AccountTasks account={a} /> },
-                { key: 'requests', label: t('requests'), children: <AccountRequests account={a} /> },
-                { key: 'contacts', label: t('contacts'), children: <ContactsPanel accountId={a.id} /> },
-                { key: 'contracts', label: t('contracts'), children: <ContractsPanel accountId={a.id} /> },
+                {
+                  key: 'timeline',
+                  label: t('timeline'),
+                  children: (
+                    <ErrorBoundary what="timeline">
+                      <TimelinePanel account={a} />
+                    </ErrorBoundary>
+                  ),
+                },
+                {
+                  key: 'tasks',
+                  label: t('tasks'),
+                  children: (
+                    <ErrorBoundary what="tasks">
+                      <AccountTasks account={a} />
+                    </ErrorBoundary>
+                  ),
+                },
+                {
+                  key: 'requests',
+                  label: t('requests'),
+                  children: (
+                    <ErrorBoundary what="requests">
+                      <AccountRequests account={a} />
+                    </ErrorBoundary>
+                  ),
+                },
+                {
+                  key: 'contacts',
+                  label: t('contacts'),
+                  children: (
+                    <ErrorBoundary what="contacts">
+                      <ContactsPanel accountId={a.id} />
+                    </ErrorBoundary>
+                  ),
+                },
+                {
+                  key: 'contracts',
+                  label: t('contracts'),
+                  children: (
+                    <ErrorBoundary what="contracts">
+                      <ContractsPanel accountId={a.id} />
+                    </ErrorBoundary>
+                  ),
+                },
               ]}
             />
           </Card>
@@ -288,8 +339,9 @@ function Explanation({ health }: { health: AccountHealth }) {
                       {m.change > 0 ? '+' : ''}
                       {formatNumber(m.change, locale, 2)}
                     </span>{' '}
-                    {m.name} ({formatNumber(m.before.raw, locale, 2)} → {formatNumber(m.after.raw, locale, 2)}
-                    )
+                    {/* A component scored on only one of the two days has no value on the other. */}
+                    {m.name ?? m.key} ({m.before ? formatNumber(m.before.raw, locale, 2) : '—'} →{' '}
+                    {m.after ? formatNumber(m.after.raw, locale, 2) : '—'})
                   </li>
                 ))
             )}

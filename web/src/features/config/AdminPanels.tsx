@@ -24,12 +24,13 @@ import {
   useWriteKeyMutations,
   useWriteKeysQuery,
 } from '../../api/hooks.ts';
+import { roleValues } from '../../api/schema.gen.ts';
 import type { ApiToken, Locale, Role, User, WriteKey } from '../../api/types.ts';
 import { QueryView } from '../../components/States.tsx';
 import { formatDateTime } from '../../format.ts';
 import { type Translate, useI18n } from '../../i18n/i18n.tsx';
 
-const ROLES: Role[] = ['admin', 'manager', 'csm', 'viewer'];
+const ROLES = roleValues;
 const roleLabel = (t: Translate, r: Role) => t(`role${r[0]!.toUpperCase()}${r.slice(1)}` as 'roleAdmin');
 
 export function UsersPanel() {

@@ -81,8 +81,8 @@ export function MetricsPanel() {
           onFinish={(v: {
             key: string;
             name: string;
-            aggregation: string;
-            behaviour: string;
+            aggregation: MetricDef['aggregation'];
+            behaviour: MetricDef['behaviour'];
             events: string;
             description?: string;
           }) =>

@@ -524,8 +524,9 @@ function Backtest({ model }: { model?: string }) {
                   { title: '', dataIndex: 'name' },
                   {
                     title: t('bands'),
+                    // No proposal without enough renewal outcomes.
                     render: (_, r) =>
-                      r.bands.map((b: Band) => (
+                      (r.bands ?? []).map((b: Band) => (
                         <Tag key={b.key} color={statusColor(b.color)}>
                           {label(b.label, b.key)} ≥ {b.min}
                         </Tag>

@@ -21,12 +21,15 @@ import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import {
   type Rule,
+  type RuleActionType,
   type RuleRun,
+  type RuleTriggerType,
   useRuleMutations,
   useRuleRunQuery,
   useRuleRunsQuery,
   useRulesQuery,
 } from '../../api/automation.ts';
+import { assigneeRoleValues } from '../../api/schema.gen.ts';
 import { PRIORITIES, TASK_TYPES } from '../../api/tasks.ts';
 import { ErrorState, QueryView } from '../../components/States.tsx';
 import { formatDateTime } from '../../format.ts';
@@ -34,10 +37,10 @@ import { useI18n } from '../../i18n/i18n.tsx';
 import { ConditionInput } from './ConditionInput.tsx';
 
 type Field = [name: string, kind: 'text' | 'number' | 'select' | 'textarea', options?: readonly string[]];
-const ROLES = ['owner', 'csm', 'ae', 'support', 'analyst', 'executive_sponsor'] as const;
+const ROLES = assigneeRoleValues;
 
 // Each trigger and action type with the fields it takes (the API's schemas; it checks them again).
-const TRIGGERS: Record<string, Field[]> = {
+const TRIGGERS: Record<RuleTriggerType, Field[]> = {
   daily: [],
   schedule: [['cron', 'text']],
   state_change: [
@@ -66,7 +69,7 @@ const TRIGGERS: Record<string, Field[]> = {
   sentiment: [['atMost', 'number']],
   webhook: [],
 };
-const ACTIONS: Record<string, Field[]> = {
+const ACTIONS: Record<RuleActionType, Field[]> = {
   create_task: [
     ['title', 'text'],
     ['description', 'textarea'],
@@ -225,7 +228,8 @@ function RuleEditor({ rule, onClose }: { rule?: Rule; onClose: () => void }) {
   // Fields that depend on a type are rendered from the first paint (with the initial type), so they
   // mount with their initial values.
   const triggerType =
-    (Form.useWatch(['trigger', 'type'], form) as string | undefined) ?? initial.trigger.type;
+    (Form.useWatch(['trigger', 'type'], form) as RuleTriggerType | undefined) ??
+    (initial.trigger.type as RuleTriggerType);
   return (
     <Card title={rule ? rule.name : t('create')} extra={<Button onClick={onClose}>{t('close')}</Button>}>
       <Form
@@ -311,9 +315,8 @@ function RuleEditor({ rule, onClose }: { rule?: Rule; onClose: () => void }) {
                   <Form.Item noStyle shouldUpdate>
                     {() => {
                       const type =
-                        (form.getFieldValue(['actions', f.name, 'type']) as string | undefined) ??
-                        (initial.actions[f.name]?.type as string | undefined) ??
-                        '';
+                        (form.getFieldValue(['actions', f.name, 'type']) as RuleActionType | undefined) ??
+                        (initial.actions[f.name]?.type as RuleActionType | undefined);
                       return (
                         <Row gutter={8}>
                           <Col span={5}>
@@ -321,7 +324,7 @@ function RuleEditor({ rule, onClose }: { rule?: Rule; onClose: () => void }) {
                               <Select options={Object.keys(ACTIONS).map((k) => ({ value: k, label: k }))} />
                             </Form.Item>
                           </Col>
-                          {(ACTIONS[type] ?? []).map(([name, kind, options]) => (
+                          {(type ? ACTIONS[type] : []).map(([name, kind, options]) => (
                             <Col
                               span={kind === 'textarea' || name === 'title' || name === 'subject' ? 9 : 4}
                               key={name}

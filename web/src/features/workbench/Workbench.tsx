@@ -12,6 +12,7 @@ import {
 } from '../../api/hooks.ts';
 import type { Account, AccountStatesSummary } from '../../api/types.ts';
 import { Chart, statusColor } from '../../components/Chart.tsx';
+import { ErrorBoundary } from '../../components/ErrorBoundary.tsx';
 import { EmptyState, ErrorState, Loading, QueryView } from '../../components/States.tsx';
 import { addDays, day, formatMoney, formatNumber } from '../../format.ts';
 import { useI18n, useLabel } from '../../i18n/i18n.tsx';
@@ -69,25 +70,39 @@ export default function Workbench() {
       </div>
       <Row gutter={[16, 16]}>
         <Col xs={24} xl={12}>
-          <HealthCard summary={summary} ownerId={ownerId} />
+          <ErrorBoundary what="healthDistribution">
+            <HealthCard summary={summary} ownerId={ownerId} />
+          </ErrorBoundary>
         </Col>
         <Col xs={24} xl={12}>
-          <RenewalsCard ownerId={ownerId} ready={!!summary.data} />
+          <ErrorBoundary what="renewals90">
+            <RenewalsCard ownerId={ownerId} ready={!!summary.data} />
+          </ErrorBoundary>
         </Col>
         <Col xs={24} xl={12}>
-          <StagesCard summary={summary.data} ownerId={ownerId} />
+          <ErrorBoundary what="stageDistribution">
+            <StagesCard summary={summary.data} ownerId={ownerId} />
+          </ErrorBoundary>
         </Col>
         <Col xs={24} xl={12}>
-          <TiersCard summary={summary.data} ownerId={ownerId} />
+          <ErrorBoundary what="tierMix">
+            <TiersCard summary={summary.data} ownerId={ownerId} />
+          </ErrorBoundary>
         </Col>
         <Col xs={24} xl={14}>
-          <MyTasksCard assigneeId={ownerId || 'me'} ready={!!summary.data} />
+          <ErrorBoundary what="myTasks">
+            <MyTasksCard assigneeId={ownerId || 'me'} ready={!!summary.data} />
+          </ErrorBoundary>
         </Col>
         <Col xs={24} xl={10}>
-          <NotificationsCard />
+          <ErrorBoundary what="notifications">
+            <NotificationsCard />
+          </ErrorBoundary>
         </Col>
         <Col xs={24}>
-          <DroppedCard ownerId={ownerId} ready={!!summary.data} />
+          <ErrorBoundary what="healthDropped">
+            <DroppedCard ownerId={ownerId} ready={!!summary.data} />
+          </ErrorBoundary>
         </Col>
       </Row>
     </Space>
