@@ -4,11 +4,12 @@
 // account, for a few, or with the metric scans split over two connections. And a fact as of a past
 // day reads nothing dated after that day.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Ctx } from '../../src/context.ts';
+import { type Ctx, systemCtx } from '../../src/context.ts';
 import { createAccount, createContract, createCustomField } from '../../src/modules/accounts/index.ts';
 import { buildFacts, type Facts, loadCatalogue } from '../../src/modules/facts/index.ts';
-import { createFeature, createMetric } from '../../src/modules/metrics/index.ts';
+import { type CreateMetric, createFeature, createMetric } from '../../src/modules/metrics/index.ts';
 import { addNote } from '../../src/modules/timeline/index.ts';
+import { createWorkspace, toRef } from '../../src/modules/workspaces/index.ts';
 import { addDays } from '../../src/time.ts';
 import { createTestApp, createTestWorkspace, type TestApp, type TestWorkspace } from '../helpers/test-app.ts';
 
@@ -28,16 +29,15 @@ type Seeded = { ws: TestWorkspace; ids: Record<string, string>; metricIds: Recor
 async function seed(name: string): Promise<Seeded> {
   const ws = await createTestWorkspace(t.deps, name);
   const { ctx } = ws;
-  for (const f of [
+  const fields: Parameters<typeof createCustomField>[0]['input'][] = [
     { key: 'code', label: 'Code', type: 'text' },
     { key: 'employees', label: 'Employees', type: 'number' },
     { key: 'signed_on', label: 'Signed on', type: 'date' },
     { key: 'vip', label: 'VIP', type: 'boolean' },
     { key: 'plan', label: 'Plan', type: 'single_select', options: ['basic', 'pro'] },
     { key: 'modules', label: 'Modules', type: 'multi_select', options: ['crm', 'bi'] },
-  ] as const) {
-    await createCustomField({ ctx, input: { ...f, options: 'options' in f ? [...f.options] : [] } });
-  }
+  ];
+  for (const input of fields) await createCustomField({ ctx, input });
   const ids: Record<string, string> = {};
   const account = async (key: string, input: Record<string, unknown> = {}) => {
     ids[key] = (
@@ -92,14 +92,13 @@ async function seed(name: string): Promise<Seeded> {
   await contract(ids.epsilon!, { startDate: d(-375), endDate: d(-11), amount: 20_000 });
 
   const metricIds: Record<string, string> = {};
-  for (const m of [
+  const metrics: CreateMetric[] = [
     { key: 'runs', name: 'Runs', eventNames: ['Run'], aggregation: 'count', behaviour: 'value' },
     { key: 'people', name: 'People', eventNames: ['Run'], aggregation: 'distinct_users' },
     { key: 'spend', name: 'Spend', eventNames: ['Pay'], aggregation: 'sum', valueProperty: 'amount' },
     { key: 'peak', name: 'Peak', eventNames: ['Load'], aggregation: 'max', valueProperty: 'n' },
-  ] as const) {
-    metricIds[m.key] = (await createMetric({ ctx, input: m })).id;
-  }
+  ];
+  for (const input of metrics) metricIds[input.key] = (await createMetric({ ctx, input })).id;
   const features = [];
   for (const key of ['reports', 'export', 'share']) {
     features.push((await createFeature({ ctx, input: { key, name: key, eventNames: [key] } })).id);
@@ -157,7 +156,7 @@ async function seed(name: string): Promise<Seeded> {
   await addNote({
     ctx,
     accountId: ids.alpha!,
-    input: { body: 'QBR prep', occurredAt: local(-3, '10:00:00') },
+    input: { type: 'note', body: 'QBR prep', occurredAt: local(-3, '10:00:00') },
   });
   await addNote({
     ctx,
@@ -598,5 +597,93 @@ describe('facts composed from the providers', () => {
     ]);
     const record = (await buildFacts(seeded.ws.ctx, [seeded.ids.alpha!], DAY)).get(seeded.ids.alpha!)!;
     expect(Object.keys(record).sort()).toEqual(catalogue.filter((k) => !STATE_FACTS.includes(k)).sort());
+  });
+});
+
+describe('facts as of a past day', () => {
+  it('read nothing dated after the day: rollups, user and feature days, notes, contracts starting later', async () => {
+    const s = await seed('Facts as of a day');
+    const { ctx } = s.ws;
+    const { ids, metricIds } = s;
+    const before = await buildFacts(ctx, null, DAY);
+    await insertUsage(ctx, ids, metricIds, [
+      ['alpha', 'runs', 1, 100],
+      ['zeta', 'runs', 1, 100],
+      ['gamma', 'peak', 2, 50],
+    ]);
+    await insertUserDays(ctx, ids, metricIds.people!, [['alpha', 1, 'u8']]);
+    const shared = await ctx.db
+      .selectFrom('features')
+      .select('id')
+      .where('workspace_id', '=', ctx.workspace.id)
+      .execute();
+    await insertActivity(
+      ctx,
+      ids,
+      shared.map((f) => f.id),
+      {
+        users: [
+          ['alpha', 1, 'u5'],
+          ['epsilon', 1, 'u6'],
+        ],
+        features: [['epsilon', 1, 0]],
+      },
+    );
+    // 03:00 on the next day in Shanghai is still the day in UTC (19:00Z): a UTC bound read it.
+    await addNote({
+      ctx,
+      accountId: ids.epsilon!,
+      input: { type: 'call', body: 'Early call', occurredAt: local(1, '03:00:00') },
+    });
+    await addNote({
+      ctx,
+      accountId: ids.alpha!,
+      input: { type: 'note', body: 'At midnight', occurredAt: local(1, '00:00:00') },
+    });
+    await createContract({
+      ctx,
+      input: { accountId: ids.alpha!, startDate: d(1), endDate: d(365), amount: 1_000_000 },
+    });
+
+    const after = await buildFacts(ctx, null, DAY);
+    for (const name of NAMES) expect(after.get(ids[name]!), name).toEqual(before.get(ids[name]!));
+    expect(after.get(ids.epsilon!)!.days_since_last_touch).toBeNull();
+
+    // The next day reads them all.
+    const next = await buildFacts(ctx, null, d(1));
+    expect(next.get(ids.alpha!)).toMatchObject({
+      'metrics.runs.total_7d': 5 + 2 + 100,
+      'metrics.people.total_7d': 3,
+      active_users_7d: 3,
+      arr: 1_120_000,
+      days_since_last_touch: 0,
+    });
+    expect(next.get(ids.zeta!)!['metrics.runs.total_7d']).toBe(100);
+    expect(next.get(ids.epsilon!)).toMatchObject({
+      active_users_7d: 1,
+      features_used_30d: 1,
+      days_since_last_touch: 0,
+    });
+  });
+
+  it('count a touch late in the day in a zone behind UTC for that day, not the next', async () => {
+    const workspace = await createWorkspace(t.deps, {
+      name: 'Facts in New York',
+      baseCurrency: 'USD',
+      timeZone: 'America/New_York',
+    });
+    const ctx = systemCtx(t.deps, toRef(workspace), 'test');
+    const account = await createAccount({ ctx, input: { name: 'Evening', externalId: 'EVE' } });
+    // 21:00 in New York (EDT) is 01:00Z the next day.
+    await addNote({
+      ctx,
+      accountId: account.id,
+      input: { type: 'call', body: 'Evening call', occurredAt: `${DAY}T21:00:00-04:00` },
+    });
+    const touch = async (day: string) =>
+      (await buildFacts(ctx, [account.id], day)).get(account.id)!.days_since_last_touch;
+    expect(await touch(d(-1))).toBeNull();
+    expect(await touch(DAY)).toBe(0);
+    expect(await touch(d(3))).toBe(3);
   });
 });

@@ -1,3 +1,4 @@
+export { accountFacts, monthsBetween } from './account-facts.ts';
 export { accountsRoutes } from './accounts.routes.ts';
 export { Account, CreateAccount, ListAccounts, TEAM_ROLES, UpdateAccount } from './accounts.schemas.ts';
 export { createAccount, findAccountByExternalId, getAccount, updateAccount } from './accounts.ts';

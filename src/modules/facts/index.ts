@@ -1,5 +1,5 @@
-export { buildFacts, type Facts, monthsBetween, percentileRanks } from './build-facts.ts';
-export { BASE_FACTS, loadCatalogue } from './catalogue.ts';
+export { buildFacts, monthsBetween } from './build-facts.ts';
+export { BASE_FACTS, FACT_PROVIDERS, loadCatalogue, ROSTER_PROVIDER } from './catalogue.ts';
 export {
   type Catalogue,
   Condition,
@@ -14,3 +14,14 @@ export { type ConditionEnv, evaluateCondition } from './condition-eval.ts';
 export { conditionToText, parseCondition } from './condition-text.ts';
 export { factsRoutes } from './facts.routes.ts';
 export { getAccountFacts, getCatalogue, loadStateFacts } from './facts.ts';
+export { percentileRankArray, percentileRanks } from './percentile.ts';
+export type {
+  FactBatch,
+  FactLoader,
+  FactProvider,
+  FactQuery,
+  FactRoster,
+  Facts,
+  ScopedQuery,
+} from './provider.ts';
+export { stateFacts } from './state-facts.ts';

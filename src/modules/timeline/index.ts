@@ -10,3 +10,4 @@ export {
   writeTimeline,
   writeTimelineEntries,
 } from './timeline.ts';
+export { timelineFacts } from './timeline-facts.ts';
