@@ -58,6 +58,7 @@ export async function buildFacts(
     .map((d) => d.key)
     .filter((k) => !state.has(k));
   const facts = await roster.list({ ids: accountIds, day, make: recordMaker(keys), select });
+  if (facts.size === 0) return facts;
 
   const ids = [...facts.keys()];
   const records = [...facts.values()];
