@@ -42,6 +42,25 @@ export function isValidDay(day: string): boolean {
 /** Local noon of a day in a time zone, as an ISO instant: when something known only by its day happened. */
 export function localNoon(day: string, timeZone: string): string {
   const utcNoon = Date.parse(`${day}T12:00:00.000Z`);
+  return new Date(utcNoon - zoneOffset(utcNoon, timeZone)).toISOString();
+}
+
+/**
+ * The instant a day starts in a time zone, as an ISO instant: the bound for "dated up to the end of
+ * the day before". Midnight less the zone's offset at UTC midnight, or less its offset at that
+ * first guess when a daylight-saving change lies between: the earlier of the two that falls on the
+ * day (where clocks skip midnight, as in Santiago, the day starts at 01:00).
+ */
+export function dayStart(day: string, timeZone: string): string {
+  const midnight = Date.parse(`${day}T00:00:00.000Z`);
+  const guess = midnight - zoneOffset(midnight, timeZone);
+  const again = midnight - zoneOffset(guess, timeZone);
+  const onDay = [guess, again].filter((t) => dayInZone(new Date(t), timeZone) === day);
+  return new Date(onDay.length ? Math.min(...onDay) : again).toISOString();
+}
+
+/** The zone's offset at an instant, in ms: what its wall clock reads minus UTC. */
+function zoneOffset(instant: number, timeZone: string): number {
   const parts = Object.fromEntries(
     new Intl.DateTimeFormat('en-US', {
       timeZone,
@@ -52,10 +71,8 @@ export function localNoon(day: string, timeZone: string): string {
       hour: 'numeric',
       minute: 'numeric',
     })
-      .formatToParts(utcNoon)
+      .formatToParts(instant)
       .map((p) => [p.type, Number(p.value)]),
   );
-  // The zone's offset at that moment: what its wall clock reads minus UTC.
-  const offset = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!) - utcNoon;
-  return new Date(utcNoon - offset).toISOString();
+  return Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!) - instant;
 }

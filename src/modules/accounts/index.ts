@@ -1,3 +1,4 @@
+export { accountFacts, monthsBetween } from './account-facts.ts';
 export { accountsRoutes } from './accounts.routes.ts';
 export type { AccountStateFilter } from './accounts.schemas.ts';
 export {

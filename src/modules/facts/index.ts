@@ -7,8 +7,8 @@ export {
   lookbackToleranceDays,
   mergeLookbacks,
 } from './batch-env.ts';
-export { buildFacts, type Facts, monthsBetween, percentileRanks } from './build-facts.ts';
-export { BASE_FACTS, loadCatalogue } from './catalogue.ts';
+export { buildFacts, monthsBetween } from './build-facts.ts';
+export { BASE_FACTS, FACT_PROVIDERS, loadCatalogue, ROSTER_PROVIDER } from './catalogue.ts';
 export {
   type Catalogue,
   Condition,
@@ -29,4 +29,14 @@ export {
 } from './evaluation-batch.ts';
 export { factsRoutes } from './facts.routes.ts';
 export { getAccountFacts, getCatalogue } from './facts.ts';
-export { EMPTY_STATE, loadStateFacts, STATE_FACT_KEYS, type StateFacts } from './state-facts.ts';
+export { percentileRankArray, percentileRanks } from './percentile.ts';
+export type {
+  FactBatch,
+  FactLoader,
+  FactProvider,
+  FactQuery,
+  FactRoster,
+  Facts,
+  ScopedQuery,
+} from './provider.ts';
+export { EMPTY_STATE, loadStateFacts, STATE_FACT_KEYS, type StateFacts, stateFacts } from './state-facts.ts';

@@ -7,6 +7,7 @@ import { daysBetween } from '../../time.ts';
 import { computeHealthTrends, loadScoreValuesAsOf } from '../health/snapshots.ts';
 import { type CurrentState, latestComputedDay, loadStatesAsOf, type StateAsOf } from '../state/index.ts';
 import { lookbackToleranceDays } from './batch-env.ts';
+import type { FactProvider } from './provider.ts';
 
 export type StateFacts = {
   'health.score': number | null;
@@ -17,6 +18,38 @@ export type StateFacts = {
   stage: string | null;
   days_in_stage: number | null;
   segments: string[];
+};
+
+/** The state facts' definitions, listed in the catalogue after every provider's fixed facts. */
+export const stateFacts: Pick<FactProvider, 'definitions'> = {
+  definitions: [
+    {
+      key: 'health.score',
+      type: 'number',
+      description:
+        'Health score 0-100. In `changed by`, the score N days back is the nearest daily snapshot at or before that day: within 3 days for up to 7 days back, 7 for up to 30, 14 beyond',
+    },
+    { key: 'health.status', type: 'string', description: 'Health status key (e.g. excellent, fair, danger)' },
+    {
+      key: 'health.trend_7d',
+      type: 'number',
+      description: 'Health score change over 7 days (against the nearest snapshot at most 3 days earlier)',
+    },
+    {
+      key: 'health.trend_30d',
+      type: 'number',
+      description: 'Health score change over 30 days (against the nearest snapshot at most 7 days earlier)',
+    },
+    { key: 'health.sentiment', type: 'number', description: "The CSM's current sentiment, 1-5" },
+    {
+      key: 'tier',
+      type: 'string',
+      description: 'Tier assigned by the active tiering scheme (or an override)',
+    },
+    { key: 'stage', type: 'string', description: 'Lifecycle stage key' },
+    { key: 'days_in_stage', type: 'number', description: 'Days since the account entered its stage' },
+    { key: 'segments', type: 'string[]', description: 'Keys of the saved segments the account is in' },
+  ],
 };
 
 /** Every key of StateFacts, in the order records get them (one layout for every record). */

@@ -27,6 +27,7 @@ export {
   updateFeature,
   updateMetric,
 } from './definitions.ts';
+export { METRIC_FACTS, metricFacts } from './metric-facts.ts';
 export { metricsRoutes } from './metrics.routes.ts';
 export type { RollupEvent } from './rollups.ts';
 export { ACTIVITY_TYPES, applyRollups, rebuildRollups } from './rollups.ts';

@@ -12,3 +12,4 @@ export {
   writeTimeline,
   writeTimelineEntries,
 } from './timeline.ts';
+export { timelineFacts } from './timeline-facts.ts';
