@@ -12,6 +12,7 @@ export {
   updateContract,
 } from './contracts.ts';
 export { createCustomField, loadDefinitions } from './custom-fields.ts';
+export { accountIdsByExternalId, findContactByExternalUserId } from './external-ids.ts';
 export { importRoutes } from './import.routes.ts';
 export type { ImportEntity, ImportOptions, ImportReport } from './import.ts';
 export { IMPORT_ENTITIES, IMPORT_FIELDS, importCsv } from './import.ts';
