@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../errors.ts';
-import { readJsonBody, TopLevelKeyScanner } from './request-body.ts';
+import { KEY_WINDOW, readJsonBody, TopLevelKeyScanner } from './request-body.ts';
 
 const FIELDS = ['writeKey', 'write_key', 'api_key'];
 const scan = (chunks: string[]) => {
@@ -30,8 +30,10 @@ function countingBody(prefix: string, total: number) {
   return { stream, pulled: () => pulled };
 }
 
-const request = (body: BodyInit, headers: Record<string, string> = {}) =>
-  new Request('http://x/batch/', { method: 'POST', body, headers, duplex: 'half' } as RequestInit);
+const request = (
+  body: ReadableStream<Uint8Array> | Uint8Array | string,
+  headers: Record<string, string> = {},
+) => new Request('http://x/batch/', { method: 'POST', body, headers, duplex: 'half' } as RequestInit);
 
 describe('TopLevelKeyScanner', () => {
   it('finds a top-level key before or after the batch, split at any byte', () => {
@@ -113,6 +115,18 @@ describe('readJsonBody', () => {
     });
     expect(checked).toBe('good');
     expect(body).toEqual({ batch: [1], writeKey: 'good' });
+  });
+
+  it('refuses a large body with no key in its first 512 KB without reading the rest', async () => {
+    const body = countingBody('{"batch":[', 19 * 1024 * 1024);
+    await expect(
+      readJsonBody(request(body.stream), {
+        limit,
+        tooLarge,
+        onKey: { fields: FIELDS, check: refuse, missing },
+      }),
+    ).rejects.toThrow('Missing write key');
+    expect(body.pulled()).toBeLessThanOrEqual(KEY_WINDOW + 64 * 1024);
   });
 
   it('refuses a body over the limit while streaming, declared or not', async () => {

@@ -4,6 +4,13 @@
 import { AppError } from '../../errors.ts';
 import { isObject } from './normalize.ts';
 
+/**
+ * A key in the body must come within its first 512 KB (posthog-node sends api_key first; a Segment
+ * batch is at most 500 KB, so there it may come anywhere). Past that, a body without a key is
+ * refused: an unauthenticated caller holds at most this much of the server's memory.
+ */
+export const KEY_WINDOW = 512 * 1024;
+
 /** What a body key field holds; longer strings are not write keys and are not captured. */
 const MAX_KEY_CHARS = 512;
 
@@ -174,7 +181,7 @@ export async function readJsonBody(
         if (found) {
           keyChecked = true;
           await options.onKey!.check(found.value);
-        }
+        } else if (size > KEY_WINDOW) throw options.onKey!.missing();
       }
     }
   } catch (error) {

@@ -25,7 +25,7 @@ export function writeKeyFromHeader(authorization: string | undefined): string | 
 export const missingWriteKey = () =>
   drop<AuthFailure>(
     'missing_write_key',
-    'Missing write key: send it as the Basic auth username, writeKey or api_key',
+    'Missing write key: send it as the Basic auth username, or as writeKey or api_key in the first 512 KB of the body',
   );
 
 /**
