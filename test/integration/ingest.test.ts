@@ -339,7 +339,9 @@ describe('write keys', () => {
       const ph = streamed('{"api_key":"phc_not_a_key","batch":[');
       const phRes = await post('/batch/', ph.stream);
       expect(phRes.status).toBe(401);
-      expect(((await phRes.json()) as { error: { message: string } }).error.message).toMatch(/Unknown or revoked/);
+      expect(((await phRes.json()) as { error: { message: string } }).error.message).toMatch(
+        /Unknown or revoked/,
+      );
       expect(ph.pulled()).toBeLessThan(256 * 1024);
       // Neither body was parsed (only the small error answers were).
       const bigParses = parse.mock.calls.filter(([text]) => typeof text === 'string' && text.length > 1e5);

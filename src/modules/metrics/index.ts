@@ -22,11 +22,14 @@ export {
   loadFeatures,
   loadMetrics,
   MetricDefinition,
+  MetricWithRebuild,
   UpdateFeature,
   UpdateMetric,
   updateFeature,
   updateMetric,
 } from './definitions.ts';
 export { metricsRoutes } from './metrics.routes.ts';
+export { rebuildRollupsJob, runRollupRebuilds } from './rebuild-job.ts';
+export { RollupRebuild } from './rebuild-queue.ts';
 export type { RollupEvent } from './rollups.ts';
 export { ACTIVITY_TYPES, applyRollups, rebuildRollups } from './rollups.ts';
