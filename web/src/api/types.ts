@@ -286,6 +286,12 @@ export interface MetricDef {
   aggregation: string;
   eventNames: string[];
   behaviour: string;
+  /** The rebuild of its history after a change (null: none yet). */
+  rebuild: {
+    status: 'queued' | 'running' | 'done' | 'failed';
+    progress: number;
+    error: string | null;
+  } | null;
 }
 export interface ApiToken {
   id: string;
