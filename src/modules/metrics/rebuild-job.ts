@@ -34,6 +34,21 @@ export async function claimRebuild(
   // Retried a few times: on PostgreSQL a concurrent claimer may take the row chosen by the
   // subquery first; the conditional update then matches nothing and the next pick is tried.
   for (let attempt = 0; attempt < 5; attempt++) {
+    // A read first: the job polls every few seconds, and an UPDATE that matches nothing would
+    // still take SQLite's write lock each time.
+    const waiting = await deps.db
+      .selectFrom('rollup_rebuilds')
+      .select('id')
+      .where((w) =>
+        w.or([
+          w('status', '=', 'queued'),
+          w.and([w('status', '=', 'running'), w('heartbeat_at', '<', stale)]),
+        ]),
+      )
+      .$if(workspaceId !== undefined, (q) => q.where('workspace_id', '=', workspaceId!))
+      .limit(1)
+      .executeTakeFirst();
+    if (!waiting) return undefined;
     const claimed = await deps.db
       .updateTable('rollup_rebuilds')
       .set({ status: 'running', node, started_at: now, heartbeat_at: now, days_done: 0, error: null })
@@ -75,14 +90,6 @@ export async function claimRebuild(
       .returningAll()
       .executeTakeFirst();
     if (claimed) return claimed;
-    const left = await deps.db
-      .selectFrom('rollup_rebuilds')
-      .select('id')
-      .where('status', '=', 'queued')
-      .$if(workspaceId !== undefined, (q) => q.where('workspace_id', '=', workspaceId!))
-      .limit(1)
-      .executeTakeFirst();
-    if (!left) return undefined;
   }
   return undefined;
 }
