@@ -227,45 +227,5 @@ export function ingestApiRoutes() {
         200,
       ),
   );
-  app.openapi(
-    createRoute({
-      method: 'post',
-      path: '/imports/usage',
-      tags: ['Import'],
-      summary:
-        'Import usage from CSV: raw events, or daily counts per account and event (managers and admins)',
-      description:
-        'mode=daily (or a column mapped to count): day, event, count per account (accountExternalId, or contractExternalId joined to its account); mode=events: one row per event with timestamp and userId. Columns mapped to prop.<name> become event properties. Rows go through the tracking pipeline; re-importing the same file stores nothing twice. All rows or none unless skipInvalid=true; dryRun=true reports without writing.',
-      request: {
-        query: ImportQuery.extend({ mode: z.enum(USAGE_MODES).optional() }),
-        body: CSV_BODY,
-      },
-      responses: {
-        200: json(
-          z.object({
-            entity: z.literal('usage'),
-            mode: z.enum(USAGE_MODES),
-            dryRun: z.boolean(),
-            committed: z.boolean(),
-            rows: z.number(),
-            valid: z.number(),
-            invalid: z.number(),
-            events: z.number(),
-            duplicates: z.number(),
-            errors: z.array(RowErrorSchema),
-          }),
-          'The import report',
-        ),
-        ...ERRORS,
-      },
-    }),
-    async (c) =>
-      c.json(
-        throwIfRejected(
-          await importUsageCsv({ ctx: c.get('ctx'), source: csvBody(c), options: c.req.valid('query') }),
-        ),
-        200,
-      ),
-  );
   return app;
 }
