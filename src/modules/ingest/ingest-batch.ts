@@ -61,7 +61,8 @@ async function runSteps<In, Out>(
       else env.dropped.push({ tag, reason: r.reason, detail: r.detail });
     });
     current = next;
-    await turn();
+    // Between database steps, not after the last (the commit follows at once).
+    if (!step.pure && step !== steps.list.at(-1)) await turn();
   }
   return current as Tagged<Out>[];
 }

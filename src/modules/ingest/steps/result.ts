@@ -53,6 +53,8 @@ export type BatchEnv = {
  */
 export type BatchStep<In, Out> = {
   name: string;
+  /** Pure work (no database): the runner goes on without yielding to the event loop after it. */
+  pure?: boolean;
   run: (env: BatchEnv, events: readonly Tagged<In>[]) => Promise<StepResult<Out>[]>;
 };
 export type Tagged<T> = { tag: EventTag; value: T };

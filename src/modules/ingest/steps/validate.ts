@@ -107,6 +107,7 @@ export function validate(c: Candidate, env: ValidateEnv): StepResult<ValidEvent>
 
 export const validateStep: BatchStep<Candidate, ValidEvent> = {
   name: 'validate',
+  pure: true,
   run: async (env, events) => {
     const maxFutureMs = env.settings.maxFutureHours * 3_600_000;
     const timeZone = env.tx.workspace.timeZone;
