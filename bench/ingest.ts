@@ -12,6 +12,7 @@
 // to the 300 MB memory target.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { sql } from 'kysely';
@@ -369,9 +370,114 @@ export async function runRollupsBench() {
   console.log(`rows written: ${counts.rows.map((r) => `${r.t} ${r.n}`).join(', ')}`);
 }
 
+// node --import tsx bench/ingest.ts unauth — the server's RSS while it refuses 19 MB PostHog bodies
+// with a bad or missing write key (a bad Basic header, a bad api_key first in the body, no key),
+// BENCH_UNAUTH_CONCURRENCY at once (default 8), BENCH_UNAUTH_ROUNDS rounds (default 3) of each.
+export async function runUnauthenticatedBench() {
+  const concurrency = Number(process.env.BENCH_UNAUTH_CONCURRENCY ?? 8);
+  const rounds = Number(process.env.BENCH_UNAUTH_ROUNDS ?? 3);
+  const file = './data/bench-unauth.db';
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
+  const config = loadConfig({ ...process.env, DATABASE_URL: file, LOG_LEVEL: 'warn' });
+  const { deps, close } = await openDeps(config);
+  await setupWorkspace(deps, 'bench-unauth', 10);
+  await close();
+
+  // A realistic posthog-node batch of ~19 MB: parsing it is what cost memory.
+  const events: string[] = [];
+  let size = 0;
+  for (let i = 0; size < 19 * 1024 * 1024 - 200; i++) {
+    const e = JSON.stringify({
+      event: 'Report Exported',
+      distinct_id: `user-${i % USERS}`,
+      uuid: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+      properties: {
+        $groups: { company: `acct-${i % ACCOUNTS}` },
+        format: 'pdf',
+        rows: i,
+        page: '/reports/x',
+      },
+      timestamp: new Date().toISOString(),
+    });
+    events.push(e);
+    size += e.length + 1;
+  }
+  const batch = events.join(',');
+  const bodies = {
+    'bad Basic header': { body: Buffer.from(`{"batch":[${batch}]}`), auth: 'Basic d2tfYmFkOg==' },
+    'bad api_key in the body': {
+      body: Buffer.from(`{"api_key":"phc_bad","batch":[${batch}]}`),
+      auth: undefined,
+    },
+    'no key at all': {
+      body: Buffer.from(`{"batch":[${batch}],"sent_at":"2026-12-05T00:00:00Z"}`),
+      auth: undefined,
+    },
+  };
+  events.length = 0;
+
+  const server = await spawnServer(file);
+  const pid = server.child.pid!;
+  const post = (body: Buffer, auth: string | undefined) =>
+    new Promise<number>((resolve) => {
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port: server.port,
+          path: '/batch/',
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'content-length': body.length,
+            ...(auth ? { authorization: auth } : {}),
+          },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        },
+      );
+      // The server may answer 401 and close before the whole body is sent: that is the point.
+      req.on('error', () => resolve(-1));
+      req.on('socket', (socket) => socket.on('error', () => {}));
+      req.end(body);
+    });
+  try {
+    await new Promise((r) => setTimeout(r, 1000));
+    const baseline = memoryOf(pid).rss;
+    console.log(
+      `\nSteward unauthenticated 19 MB bodies: ${concurrency} at once, ${rounds} rounds each, POST /batch/`,
+    );
+    console.log(`server RSS at rest: ${mb(baseline).toFixed(0)} MB`);
+    for (const [name, { body, auth }] of Object.entries(bodies)) {
+      let sampled = 0;
+      const sampler = setInterval(() => {
+        sampled = Math.max(sampled, memoryOf(pid).rss);
+      }, 20);
+      const statuses = new Map<number, number>();
+      const started = performance.now();
+      for (let r = 0; r < rounds; r++) {
+        const codes = await Promise.all(Array.from({ length: concurrency }, () => post(body, auth)));
+        for (const c of codes) statuses.set(c, (statuses.get(c) ?? 0) + 1);
+      }
+      clearInterval(sampler);
+      const seconds = (performance.now() - started) / 1000;
+      const answers = [...statuses].map(([c, n]) => `${c === -1 ? 'closed' : c} x${n}`).join(', ');
+      console.log(
+        `${name}: max sampled RSS ${mb(sampled).toFixed(0)} MB (+${mb(sampled - baseline).toFixed(0)} MB), ` +
+          `${seconds.toFixed(1)} s, answers ${answers}`,
+      );
+    }
+    console.log(`server peak RSS (VmHWM) over the run: ${mb(memoryOf(pid).hwm).toFixed(0)} MB`);
+  } finally {
+    server.child.kill('SIGTERM');
+  }
+}
+
 const mode = process.argv[2] ?? 'ingest';
 if (mode === 'rollups') await runRollupsBench();
 else if (mode === 'ingest') await runIngestBench();
-else throw new Error(`Unknown mode "${mode}"; try ingest or rollups`);
+else if (mode === 'unauth') await runUnauthenticatedBench();
+else throw new Error(`Unknown mode "${mode}"; try ingest, rollups or unauth`);
 // autocannon's timers would otherwise keep the process alive.
 process.exit();

@@ -9,6 +9,7 @@ import * as automation from './migrations/2026_11_29_1000_automation.ts';
 import * as requests from './migrations/2026_11_29_1100_requests.ts';
 import * as teamRenewals from './migrations/2026_11_29_1200_team_renewals.ts';
 import * as accountStateDays from './migrations/2026_12_05_0100_account_state_days.ts';
+import * as rollupRebuilds from './migrations/2026_12_05_0400_rollup_rebuilds.ts';
 
 // Listed explicitly (not read from disk) so the order is reviewed in code and works under any loader.
 const MIGRATIONS: Record<string, Migration> = {
@@ -21,6 +22,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026_11_29_1100_requests': requests,
   '2026_11_29_1200_team_renewals': teamRenewals,
   '2026_12_05_0100_account_state_days': accountStateDays,
+  '2026_12_05_0400_rollup_rebuilds': rollupRebuilds,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

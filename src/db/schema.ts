@@ -43,6 +43,7 @@ import type {
   MetricDailyTable,
   MetricDefinitionsTable,
   MetricUserDaysTable,
+  RollupRebuildsTable,
 } from '../modules/metrics/metrics.table.ts';
 import type {
   NotificationDigestsTable,
@@ -98,6 +99,7 @@ export interface Database {
   metric_definitions: MetricDefinitionsTable;
   features: FeaturesTable;
   metric_daily: MetricDailyTable;
+  rollup_rebuilds: RollupRebuildsTable;
   metric_user_days: MetricUserDaysTable;
   account_user_daily: AccountUserDailyTable;
   account_feature_daily: AccountFeatureDailyTable;

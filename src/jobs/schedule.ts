@@ -4,6 +4,7 @@ import { refreshAllAccountFigures } from '../modules/accounts/index.ts';
 import { pruneAuth } from '../modules/auth/index.ts';
 import { automationSchedulesJob, deliverWebhooksJob } from '../modules/automation/index.ts';
 import { attachPendingJob, ensureEventPartitionsJob, pruneRawEventsJob } from '../modules/ingest/index.ts';
+import { rebuildRollupsJob } from '../modules/metrics/index.ts';
 import { dailyDigestJob, renewalNoticesJob } from '../modules/notifications/index.ts';
 import { recomputeJob } from '../modules/recompute/index.ts';
 import { wakeSnoozedTasksJob } from '../modules/tasks/index.ts';
@@ -32,6 +33,14 @@ export const SCHEDULE: readonly JobDefinition[] = [
     cron: '* * * * *',
     description: 'Attach pending events whose account now exists, and roll them up',
     handler: (deps) => attachPendingJob(deps),
+  },
+  {
+    name: 'rebuild-rollups',
+    // Every minute, watching the queue until the minute ends: a new or changed metric or feature
+    // starts rebuilding its history within seconds; any node may take the next rebuild.
+    cron: '* * * * *',
+    description: 'Rebuild the rollups of new or changed metric and feature definitions, with progress',
+    handler: (deps, slot) => rebuildRollupsJob(deps, slot),
   },
   {
     name: 'ensure-event-partitions',

@@ -4,11 +4,10 @@ import { gzipSync } from 'node:zlib';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Deps, systemCtx } from '../../src/context.ts';
 import type { Database } from '../../src/db/schema.ts';
-import { type Candidate, DROP_REASONS, fromSegment } from '../../src/modules/ingest/index.ts';
-import { ingestBatches } from '../../src/modules/ingest/write.ts';
+import { type Candidate, DROP_REASONS, fromSegment, ingestBatches } from '../../src/modules/ingest/index.ts';
 import { toRef } from '../../src/modules/workspaces/index.ts';
 import { createApp } from '../../src/server/app.ts';
 import { dayInZone } from '../../src/time.ts';
@@ -300,6 +299,56 @@ describe('write keys', () => {
     expect(revoked.body.error.message).toMatch(/revoked/);
     const ph = await send(t.app, '/batch/', { batch: [] }, { auth: { via: 'api_key', key: doomed.key } });
     expect(ph.status).toBe(401);
+  });
+
+  it('checks the write key before reading the body: a bad key never gets a 19 MB body read or parsed', async () => {
+    const size = 19 * 1024 * 1024;
+    /** A body that counts the bytes the server pulls from it; nothing is produced until pulled. */
+    const streamed = (prefix: string) => {
+      let pulled = 0;
+      const stream = new ReadableStream<Uint8Array>(
+        {
+          pull(controller) {
+            if (pulled >= size) return controller.close();
+            const chunk = pulled === 0 ? Buffer.from(prefix) : Buffer.alloc(64 * 1024, 0x20);
+            pulled += chunk.byteLength;
+            controller.enqueue(chunk);
+          },
+        },
+        { highWaterMark: 0 },
+      );
+      return { stream, pulled: () => pulled };
+    };
+    const post = (path: string, body: ReadableStream<Uint8Array>, headers: Record<string, string> = {}) =>
+      t.app.request(path, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body,
+        duplex: 'half',
+      } as RequestInit);
+    const parse = vi.spyOn(JSON, 'parse');
+    try {
+      const basic = streamed('{"batch":[');
+      const res = await post('/v1/batch', basic.stream, {
+        authorization: `Basic ${Buffer.from('wk_not_a_key:').toString('base64')}`,
+      });
+      expect(res.status).toBe(401);
+      expect(basic.pulled()).toBe(0);
+
+      // posthog-node sends api_key first: the read stops there.
+      const ph = streamed('{"api_key":"phc_not_a_key","batch":[');
+      const phRes = await post('/batch/', ph.stream);
+      expect(phRes.status).toBe(401);
+      expect(((await phRes.json()) as { error: { message: string } }).error.message).toMatch(
+        /Unknown or revoked/,
+      );
+      expect(ph.pulled()).toBeLessThan(256 * 1024);
+      // Neither body was parsed (only the small error answers were).
+      const bigParses = parse.mock.calls.filter(([text]) => typeof text === 'string' && text.length > 1e5);
+      expect(bigParses).toEqual([]);
+    } finally {
+      parse.mockRestore();
+    }
   });
 
   it("stores into the key's own workspace only", async () => {

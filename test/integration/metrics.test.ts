@@ -2,6 +2,7 @@
 // from rollups of events sent to the real tracking endpoint (/v1/batch with a write key), on days
 // placed relative to today in the workspace time zone so every expected number is exact.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runRollupRebuilds } from '../../src/modules/metrics/index.ts';
 import { addDays, dayInZone } from '../../src/time.ts';
 import {
   type Client,
@@ -136,7 +137,7 @@ beforeAll(async () => {
     ...times(3, () => track('u1', 'Login', '2020-07-02', 'acme')),
   ]);
 
-  // Defined after the events: it counts the history.
+  // Defined after the events: it counts the history, once the rebuild-rollups job has run.
   const reports = await admin.post(api('/metrics'), {
     key: 'reports',
     name: 'Reports run',
@@ -144,7 +145,12 @@ beforeAll(async () => {
     behaviour: 'value',
   });
   expect(reports.status).toBe(201);
+  expect(reports.body.rebuild).toMatchObject({ status: 'queued' });
+  await rebuild();
 });
+
+/** Runs the rebuild-rollups job for this workspace's queued definitions, as the scheduler would. */
+const rebuild = () => runRollupRebuilds(t.deps, { node: 'metrics-test', workspaceId: ws.workspace.id });
 afterAll(async () => t?.close());
 
 type Keyed = { key: string };
@@ -567,6 +573,8 @@ describe('changing definitions', () => {
       propertyFilters: [{ property: 'format', op: 'eq', value: 'pdf' }],
     });
     expect(pdf.status, JSON.stringify(pdf.body)).toBe(200);
+    expect(pdf.body.rebuild.status).toBe('queued');
+    await rebuild();
     const after = (await admin.get(api(`/accounts/${ids.acme}/metrics`))).body;
     expect(metricOf(after, 'reports').totals).toEqual({ last7: 2, last30: 2, last90: 2 });
 
@@ -574,6 +582,7 @@ describe('changing definitions', () => {
       propertyFilters: [{ property: 'rows', op: 'gte', value: 50 }],
     });
     expect(big.body).toMatchObject({ aggregation: 'sum', valueProperty: 'rows' });
+    await rebuild();
     const rows = metricOf((await admin.get(api(`/accounts/${ids.acme}/metrics`))).body, 'rows');
     expect(rows).toMatchObject({
       totals: { last7: 150.5, last30: 150.5 },
@@ -581,7 +590,9 @@ describe('changing definitions', () => {
       changes: { wow: null },
     });
 
+    // A rename counts the same events: the history stays, nothing is queued.
     const renamed = await admin.patch(api('/metrics/rows'), { name: 'Rows imported' });
+    expect(renamed.body.rebuild.status).toBe('done');
     expect(renamed.body).toMatchObject({
       name: 'Rows imported',
       aggregation: 'sum',
@@ -610,6 +621,8 @@ describe('changing definitions', () => {
 
     const chat = await admin.patch(api('/features/chat'), { eventNames: ['Chat Message', 'Login'] });
     expect(chat.status).toBe(200);
+    expect(chat.body.rebuild.status).toBe('queued');
+    await rebuild();
     expect((await admin.get(api(`/accounts/${ids.acme}/metrics`))).body).toMatchObject({
       featuresUsed: 3,
       depth: 1,

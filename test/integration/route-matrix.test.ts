@@ -246,6 +246,7 @@ beforeAll(async () => {
     'POST /metrics': { body: { key: `m_${Date.now()}_${n++}`, name: 'Matrix 2', eventNames: ['x'] } },
     'PATCH /metrics/{id}': { body: { name: 'Matrix renamed' } },
     'DELETE /metrics/{id}': {},
+    'POST /metrics/{metric}/rebuild': { body: {} },
     'POST /features': { body: { key: `f_${Date.now()}_${n++}`, name: 'Matrix 2', eventNames: ['x'] } },
     'PATCH /features/{id}': { body: { name: 'Matrix renamed' } },
     'DELETE /features/{id}': {},

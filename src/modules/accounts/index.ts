@@ -40,6 +40,7 @@ export {
   type ContactRef,
   contactRefsOf,
   findAccountRef,
+  findContactByExternalUserId,
   findContactRef,
   getAccountRef,
   isOnAccountTeam,

@@ -58,7 +58,7 @@ export async function accountRefs(ctx: Ctx, ids: Iterable<string>): Promise<Map<
 
 /** Account ids by external id, for the given external ids that exist. */
 export async function accountIdsByExternalId(
-  ctx: Ctx,
+  ctx: Pick<Ctx, 'db' | 'workspace'>,
   externalIds: Iterable<string>,
 ): Promise<Map<string, string>> {
   const unique = [...new Set(externalIds)];
@@ -203,4 +203,14 @@ export async function accountMemberIds(ctx: Ctx, accountId: string, role: string
     .orderBy('user_id')
     .execute();
   return rows.map((r) => r.user_id);
+}
+
+/** The contact that a product user id (Segment userId, PostHog distinct_id) belongs to. */
+export async function findContactByExternalUserId(ctx: Pick<Ctx, 'db' | 'workspace'>, userId: string) {
+  return ctx.db
+    .selectFrom('contacts')
+    .select(['id', 'account_id'])
+    .where('workspace_id', '=', ctx.workspace.id)
+    .where('external_user_id', '=', userId)
+    .executeTakeFirst();
 }

@@ -1,19 +1,23 @@
-import { gunzipSync } from 'node:zlib';
 import { createRoute, z } from '@hono/zod-openapi';
 import { type Context, Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { type Deps, systemCtx, type WorkspaceRef } from '../../context.ts';
 import { CSV_BODY, csvBody, ImportQuery, RowErrorSchema, throwIfRejected } from '../../csv/http.ts';
 import { AppError } from '../../errors.ts';
 import { createRouter, ERRORS, json, listOf } from '../../server/env.ts';
-import { findWorkspaceByWriteKey } from '../auth/index.ts';
-import { getWorkspace, toRef } from '../workspaces/index.ts';
-import { type Candidate, type EventType, fromPosthog, fromSegment, isObject } from './normalize.ts';
-import { DROP_REASONS } from './pipeline.ts';
+import { type BatchJob, type BatchResult, ingestBatches } from './ingest-batch.ts';
+import { type Candidate, type EventType, fromPosthog, fromSegment } from './normalize.ts';
+import { readJsonBody } from './request-body.ts';
 import { getIngestSettings, IngestSettings, updateIngestSettings } from './settings.ts';
 import { getIngestStats, listRejectedEvents } from './stats.ts';
+import {
+  authenticated,
+  createAuthenticator,
+  missingWriteKey,
+  WRITE_KEY_FIELDS,
+  writeKeyFromHeader,
+} from './steps/authenticate.ts';
+import { DROP_REASONS } from './steps/result.ts';
 import { importUsageCsv, USAGE_MODES } from './usage-import.ts';
-import { type BatchJob, type BatchResult, ingestBatches } from './write.ts';
 import { WriteQueue } from './write-queue.ts';
 
 const KB = 1024;
@@ -40,28 +44,29 @@ export function ingestRoutes(deps: Deps) {
     weight: (job) => job.candidates.length,
     runGroup: ingestBatches,
   });
-  const workspaces = new Map<string, WorkspaceRef>();
+  const authenticate = createAuthenticator(deps);
 
   const handler = (format: Format) => async (c: Context) => {
     const limit = format.kind === 'posthog' ? LIMITS.posthog : format.single ? LIMITS.single : LIMITS.batch;
-    const body = await readJson(c, limit, format.kind === 'posthog');
-    const key =
-      basicUsername(c.req.header('authorization')) ??
-      str(body.writeKey) ??
-      str(body.write_key) ??
-      str(body.api_key);
-    if (!key)
-      throw new AppError(
-        'unauthenticated',
-        'Missing write key: send it as the Basic auth username, writeKey or api_key',
-      );
-    const workspaceId = await findWorkspaceByWriteKey(deps, key);
-    if (!workspaceId) throw new AppError('unauthenticated', 'Unknown or revoked write key');
-    let workspace = workspaces.get(workspaceId);
-    if (!workspace) {
-      workspace = toRef(await getWorkspace(deps, workspaceId));
-      workspaces.set(workspaceId, workspace);
-    }
+    // authenticate, before the body: a header key is checked before any of it is read; otherwise
+    // the body's key is checked as the read reaches it, and a bad or missing one ends the read.
+    let workspace: WorkspaceRef | undefined;
+    const headerKey = writeKeyFromHeader(c.req.header('authorization'));
+    if (headerKey) workspace = authenticated(await authenticate(headerKey));
+    const body = await readJsonBody(c.req.raw, {
+      limit,
+      tooLarge: () => tooLarge(limit, format.kind === 'posthog'),
+      onKey: workspace
+        ? undefined
+        : {
+            fields: WRITE_KEY_FIELDS,
+            check: async (key) => {
+              workspace = authenticated(await authenticate(key));
+            },
+            missing: () => new AppError('unauthenticated', missingWriteKey().detail),
+          },
+    });
+    if (!workspace) throw new AppError('unauthenticated', missingWriteKey().detail);
 
     let candidates: Candidate[];
     if (format.kind === 'segment') {
@@ -87,22 +92,14 @@ export function ingestRoutes(deps: Deps) {
     });
   };
 
-  const limited = (max: number) =>
-    bodyLimit({
-      maxSize: max,
-      onError: () => {
-        throw tooLarge(max, max === LIMITS.posthog);
-      },
-    });
-  app.post('/v1/batch', limited(LIMITS.batch), handler({ kind: 'segment' }));
-  app.post('/v1/import', limited(LIMITS.batch), handler({ kind: 'segment' }));
+  // The size limits are enforced by readJsonBody while it streams, after the header key's check.
+  app.post('/v1/batch', handler({ kind: 'segment' }));
+  app.post('/v1/import', handler({ kind: 'segment' }));
   for (const type of ['track', 'identify', 'group', 'page', 'screen', 'alias'] as const) {
-    app.post(`/v1/${type}`, limited(LIMITS.single), handler({ kind: 'segment', single: type }));
+    app.post(`/v1/${type}`, handler({ kind: 'segment', single: type }));
   }
-  for (const path of ['/batch', '/batch/'])
-    app.post(path, limited(LIMITS.posthog), handler({ kind: 'posthog' }));
-  for (const path of ['/capture', '/capture/'])
-    app.post(path, limited(LIMITS.posthog), handler({ kind: 'posthog', capture: true }));
+  for (const path of ['/batch', '/batch/']) app.post(path, handler({ kind: 'posthog' }));
+  for (const path of ['/capture', '/capture/']) app.post(path, handler({ kind: 'posthog', capture: true }));
   return app;
 }
 
@@ -110,37 +107,6 @@ export function ingestRoutes(deps: Deps) {
 // halves its batch on 413.
 const tooLarge = (max: number, posthog: boolean) =>
   new AppError(posthog ? 'payload_too_large' : 'bad_request', `Request body is larger than ${max / KB} KB`);
-
-async function readJson(c: Context, limit: number, posthog: boolean): Promise<Record<string, any>> {
-  let bytes = Buffer.from(await c.req.arrayBuffer());
-  if ((c.req.header('content-encoding') ?? '').toLowerCase().includes('gzip')) {
-    try {
-      bytes = gunzipSync(bytes, { maxOutputLength: limit });
-    } catch (error) {
-      if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge(limit, posthog);
-      throw new AppError('bad_request', 'Content-Encoding is gzip but the body is not valid gzip');
-    }
-  }
-  if (bytes.length > limit) throw tooLarge(limit, posthog);
-  let body: unknown;
-  try {
-    body = JSON.parse(bytes.toString('utf8'));
-  } catch {
-    throw new AppError('bad_request', 'Malformed JSON in request body');
-  }
-  if (!isObject(body)) throw new AppError('bad_request', 'The body must be a JSON object');
-  return body;
-}
-
-function basicUsername(header: string | undefined): string | undefined {
-  const m = /^Basic\s+(\S+)$/i.exec(header ?? '');
-  if (!m) return undefined;
-  const decoded = Buffer.from(m[1]!, 'base64').toString('utf8');
-  const user = decoded.split(':')[0];
-  return user ? user : undefined;
-}
-
-const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
 
 const IngestStats = z.object({
   accepted: z.number(),
@@ -220,46 +186,6 @@ export function ingestApiRoutes() {
       responses: { 200: json(IngestSettings, 'Saved'), ...ERRORS },
     }),
     async (c) => c.json(await updateIngestSettings({ ctx: c.get('ctx'), input: c.req.valid('json') }), 200),
-  );
-  app.openapi(
-    createRoute({
-      method: 'post',
-      path: '/imports/usage',
-      tags: ['Import'],
-      summary:
-        'Import usage from CSV: raw events, or daily counts per account and event (managers and admins)',
-      description:
-        'mode=daily (or a column mapped to count): day, event, count per account (accountExternalId, or contractExternalId joined to its account); mode=events: one row per event with timestamp and userId. Columns mapped to prop.<name> become event properties. Rows go through the tracking pipeline; re-importing the same file stores nothing twice. All rows or none unless skipInvalid=true; dryRun=true reports without writing.',
-      request: {
-        query: ImportQuery.extend({ mode: z.enum(USAGE_MODES).optional() }),
-        body: CSV_BODY,
-      },
-      responses: {
-        200: json(
-          z.object({
-            entity: z.literal('usage'),
-            mode: z.enum(USAGE_MODES),
-            dryRun: z.boolean(),
-            committed: z.boolean(),
-            rows: z.number(),
-            valid: z.number(),
-            invalid: z.number(),
-            events: z.number(),
-            duplicates: z.number(),
-            errors: z.array(RowErrorSchema),
-          }),
-          'The import report',
-        ),
-        ...ERRORS,
-      },
-    }),
-    async (c) =>
-      c.json(
-        throwIfRejected(
-          await importUsageCsv({ ctx: c.get('ctx'), source: csvBody(c), options: c.req.valid('query') }),
-        ),
-        200,
-      ),
   );
   app.openapi(
     createRoute({

@@ -1,8 +1,8 @@
 import { type Deps, systemCtx } from '../../context.ts';
 import { ensureMonthlyPartitions } from '../../db/dialect.ts';
 import { addDays, dayInZone } from '../../time.ts';
+import { attachPending } from './attach-pending.ts';
 import { loadIngestSettings } from './settings.ts';
-import { attachPending } from './write.ts';
 
 async function workspaces(deps: Deps) {
   const rows = await deps.db.selectFrom('workspaces').select(['id', 'base_currency', 'time_zone']).execute();
@@ -26,7 +26,7 @@ export async function attachPendingJob(deps: Deps) {
       .limit(1)
       .executeTakeFirst();
     if (!pending) continue;
-    attached += await deps.db.transaction().execute((trx) => attachPending({ ...ctx, db: trx }, 'all'));
+    attached += await deps.db.transaction().execute((trx) => attachPending({ ...ctx, db: trx }));
   }
   return { attached };
 }

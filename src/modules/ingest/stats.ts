@@ -1,6 +1,6 @@
 import type { Ctx } from '../../context.ts';
 import { authorize } from '../auth/index.ts';
-import type { DropReason } from './pipeline.ts';
+import type { DropReason } from './steps/result.ts';
 
 export async function getIngestStats({ ctx }: { ctx: Ctx }) {
   await authorize(ctx, 'read');

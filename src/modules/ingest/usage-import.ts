@@ -12,10 +12,10 @@ import {
 import { DATE_FORMATS } from '../../csv/values.ts';
 import { localNoon } from '../../time.ts';
 import { authorize } from '../auth/index.ts';
+import { ingestBatch } from './ingest-batch.ts';
 import { type Candidate, fromSegment } from './normalize.ts';
-import { validate } from './pipeline.ts';
 import { loadIngestSettings } from './settings.ts';
-import { ingestBatch } from './write.ts';
+import { validate } from './steps/validate.ts';
 
 export const USAGE_MODES = ['events', 'daily'] as const;
 export type UsageMode = (typeof USAGE_MODES)[number];

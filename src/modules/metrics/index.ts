@@ -22,6 +22,7 @@ export {
   loadFeatures,
   loadMetrics,
   MetricDefinition,
+  MetricWithRebuild,
   UpdateFeature,
   UpdateMetric,
   updateFeature,
@@ -29,5 +30,7 @@ export {
 } from './definitions.ts';
 export { METRIC_FACTS, metricFacts } from './metric-facts.ts';
 export { metricsRoutes } from './metrics.routes.ts';
+export { rebuildRollupsJob, runRollupRebuilds } from './rebuild-job.ts';
+export { RollupRebuild } from './rebuild-queue.ts';
 export type { RollupEvent } from './rollups.ts';
 export { ACTIVITY_TYPES, applyRollups, rebuildRollups } from './rollups.ts';

@@ -24,12 +24,13 @@ import {
   createMetric,
   deleteFeature,
   deleteMetric,
-  Feature,
+  FeatureWithRebuild,
   getFeature,
   getMetric,
   listFeatures,
   listMetrics,
-  MetricDefinition,
+  MetricWithRebuild,
+  rebuildMetric,
   UpdateFeature,
   UpdateMetric,
   updateFeature,
@@ -52,12 +53,13 @@ export function metricsRoutes() {
   const app = createRouter();
   const tags = ['Metrics'];
 
-  // Changes recompute the definition's rollups from stored events (definitions are retroactive).
+  // Changes queue the rebuild of the definition's rollups from stored events (definitions are
+  // retroactive); `rebuild` on each metric and feature shows its state.
   crud(app, {
     path: '/metrics',
     tag: 'Metrics',
     plural: 'metrics',
-    schema: MetricDefinition,
+    schema: MetricWithRebuild,
     create: CreateMetric,
     update: UpdateMetric,
     verbs: {
@@ -73,7 +75,7 @@ export function metricsRoutes() {
     path: '/features',
     tag: 'Metrics',
     plural: 'features',
-    schema: Feature,
+    schema: FeatureWithRebuild,
     create: CreateFeature,
     update: UpdateFeature,
     verbs: {
@@ -86,6 +88,19 @@ export function metricsRoutes() {
     what: 'feature, a named set of events for depth of adoption, by id or key (changes: managers and admins)',
   });
 
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/metrics/{metric}/rebuild',
+      tags,
+      summary: "Queue the rebuild of a metric's history from stored events again (managers and admins)",
+      description:
+        'Creating a metric or changing what it counts queues a rebuild already; this retries one that failed. Its state is the `rebuild` field of the metric.',
+      request: { params: MetricParam },
+      responses: { 202: json(MetricWithRebuild, 'Queued'), ...ERRORS },
+    }),
+    async (c) => c.json(await rebuildMetric({ ctx: c.get('ctx'), id: c.req.valid('param').metric }), 202),
+  );
   app.openapi(
     createRoute({
       method: 'get',

@@ -54,3 +54,19 @@ export interface AccountFeatureDailyTable {
   feature_id: string;
   events: number;
 }
+
+export interface RollupRebuildsTable {
+  id: string;
+  workspace_id: string;
+  target_kind: string;
+  target_id: string;
+  status: string;
+  days_total: number;
+  days_done: number;
+  error: string | null;
+  node: string | null;
+  requested_at: string;
+  started_at: string | null;
+  heartbeat_at: string | null;
+  finished_at: string | null;
+}

@@ -15,6 +15,7 @@ import {
   type PropertyFilter,
   updateMetric,
 } from './definitions.ts';
+import { runRollupRebuilds } from './rebuild-job.ts';
 import { applyRollups, type RollupEvent, rebuildRollups } from './rollups.ts';
 
 /**
@@ -251,9 +252,13 @@ describe('incremental rollups agree with rebuilt ones', () => {
     // One plain count, so every run rolls something up; the rest are random.
     await createMetric({ ctx, input: { key: 'all', name: 'all', eventNames: [...NAMES, 'page'] } });
     let n = 0;
-    const newMetric = () => {
+    // A new or changed definition's history is rebuilt by the rebuild-rollups job, run here
+    // between batches as it would run between requests.
+    const rebuildQueued = () => runRollupRebuilds(t.deps, { node: 'test', workspaceId: ctx.workspace.id });
+    const newMetric = async () => {
       const key = `m_${n++}`;
-      return createMetric({ ctx, input: { key, name: key, ...randomMetric(r) } });
+      await createMetric({ ctx, input: { key, name: key, ...randomMetric(r) } });
+      await rebuildQueued();
     };
     for (let i = r.int(3, 8); i > 0; i--) await newMetric();
     await createFeature({ ctx, input: { key: 'f_0', name: 'f0', eventNames: r.some(NAMES, 1, 2) } });
@@ -275,6 +280,7 @@ describe('incremental rollups agree with rebuilt ones', () => {
       if (r.chance(0.1)) {
         const existing = (await loadMetrics(ctx)).filter((m) => m.key !== 'all');
         if (existing.length) await updateMetric({ ctx, id: r.pick(existing).id, input: randomMetric(r) });
+        await rebuildQueued();
       }
       if (r.chance(0.05)) {
         const existing = (await loadMetrics(ctx)).filter((m) => m.key !== 'all');

@@ -273,6 +273,17 @@ export async function applyRollups(
 
 // --- Rebuild path: recomputes rollups from raw events with one aggregate query per metric.
 
+/** The first and last day with an event attached to an account: the history a rebuild covers. */
+export async function attachedEventDays(ctx: Ctx): Promise<{ first: string; last: string } | undefined> {
+  const range = await ctx.db
+    .selectFrom('events')
+    .select((eb) => [eb.fn.min('day').as('first'), eb.fn.max('day').as('last')])
+    .where('workspace_id', '=', ctx.workspace.id)
+    .where('account_id', 'is not', null)
+    .executeTakeFirst();
+  return range?.first && range.last ? { first: range.first, last: range.last } : undefined;
+}
+
 export type RebuildOptions = {
   from?: string;
   to?: string;

@@ -310,6 +310,11 @@ export function useMetricDefsQuery() {
     queryKey: ['metrics'],
     queryFn: ({ signal }) => apiGet('/metrics', { signal }),
     staleTime: 5 * 60_000,
+    // While a definition's history is rebuilt (a job, after a change), follow its progress.
+    refetchInterval: (q) =>
+      q.state.data?.items.some((m) => m.rebuild?.status === 'queued' || m.rebuild?.status === 'running')
+        ? 3000
+        : false,
   });
 }
 export function useMetricDefMutations() {

@@ -4100,6 +4100,17 @@ export interface paths {
                                 behaviour: "value" | "basic";
                                 createdAt: string;
                                 updatedAt: string;
+                                rebuild: {
+                                    /** @enum {string} */
+                                    status: "queued" | "running" | "done" | "failed";
+                                    progress: number;
+                                    daysDone: number;
+                                    daysTotal: number;
+                                    error: string | null;
+                                    requestedAt: string;
+                                    startedAt: string | null;
+                                    finishedAt: string | null;
+                                } | null;
                             }[];
                             nextCursor: string | null;
                         };
@@ -4206,6 +4217,17 @@ export interface paths {
                             behaviour: "value" | "basic";
                             createdAt: string;
                             updatedAt: string;
+                            rebuild: {
+                                /** @enum {string} */
+                                status: "queued" | "running" | "done" | "failed";
+                                progress: number;
+                                daysDone: number;
+                                daysTotal: number;
+                                error: string | null;
+                                requestedAt: string;
+                                startedAt: string | null;
+                                finishedAt: string | null;
+                            } | null;
                         };
                     };
                 };
@@ -4306,6 +4328,17 @@ export interface paths {
                             behaviour: "value" | "basic";
                             createdAt: string;
                             updatedAt: string;
+                            rebuild: {
+                                /** @enum {string} */
+                                status: "queued" | "running" | "done" | "failed";
+                                progress: number;
+                                daysDone: number;
+                                daysTotal: number;
+                                error: string | null;
+                                requestedAt: string;
+                                startedAt: string | null;
+                                finishedAt: string | null;
+                            } | null;
                         };
                     };
                 };
@@ -4464,6 +4497,17 @@ export interface paths {
                             behaviour: "value" | "basic";
                             createdAt: string;
                             updatedAt: string;
+                            rebuild: {
+                                /** @enum {string} */
+                                status: "queued" | "running" | "done" | "failed";
+                                progress: number;
+                                daysDone: number;
+                                daysTotal: number;
+                                error: string | null;
+                                requestedAt: string;
+                                startedAt: string | null;
+                                finishedAt: string | null;
+                            } | null;
                         };
                     };
                 };
@@ -4547,6 +4591,17 @@ export interface paths {
                                 eventNames: string[];
                                 createdAt: string;
                                 updatedAt: string;
+                                rebuild: {
+                                    /** @enum {string} */
+                                    status: "queued" | "running" | "done" | "failed";
+                                    progress: number;
+                                    daysDone: number;
+                                    daysTotal: number;
+                                    error: string | null;
+                                    requestedAt: string;
+                                    startedAt: string | null;
+                                    finishedAt: string | null;
+                                } | null;
                             }[];
                             nextCursor: string | null;
                         };
@@ -4622,6 +4677,17 @@ export interface paths {
                             eventNames: string[];
                             createdAt: string;
                             updatedAt: string;
+                            rebuild: {
+                                /** @enum {string} */
+                                status: "queued" | "running" | "done" | "failed";
+                                progress: number;
+                                daysDone: number;
+                                daysTotal: number;
+                                error: string | null;
+                                requestedAt: string;
+                                startedAt: string | null;
+                                finishedAt: string | null;
+                            } | null;
                         };
                     };
                 };
@@ -4710,6 +4776,17 @@ export interface paths {
                             eventNames: string[];
                             createdAt: string;
                             updatedAt: string;
+                            rebuild: {
+                                /** @enum {string} */
+                                status: "queued" | "running" | "done" | "failed";
+                                progress: number;
+                                daysDone: number;
+                                daysTotal: number;
+                                error: string | null;
+                                requestedAt: string;
+                                startedAt: string | null;
+                                finishedAt: string | null;
+                            } | null;
                         };
                     };
                 };
@@ -4844,6 +4921,17 @@ export interface paths {
                             eventNames: string[];
                             createdAt: string;
                             updatedAt: string;
+                            rebuild: {
+                                /** @enum {string} */
+                                status: "queued" | "running" | "done" | "failed";
+                                progress: number;
+                                daysDone: number;
+                                daysTotal: number;
+                                error: string | null;
+                                requestedAt: string;
+                                startedAt: string | null;
+                                finishedAt: string | null;
+                            } | null;
                         };
                     };
                 };
@@ -4894,6 +4982,114 @@ export interface paths {
                 };
             };
         };
+        trace?: never;
+    };
+    "/metrics/{metric}/rebuild": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Queue the rebuild of a metric's history from stored events again (managers and admins)
+         * @description Creating a metric or changing what it counts queues a rebuild already; this retries one that failed. Its state is the `rebuild` field of the metric.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description A metric id or key */
+                    metric: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Queued */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            key: string;
+                            name: string;
+                            description: string | null;
+                            /** @enum {string} */
+                            aggregation: "count" | "distinct_users" | "sum" | "max";
+                            eventNames: string[];
+                            propertyFilters: {
+                                property: string;
+                                /** @enum {string} */
+                                op: "eq" | "neq" | "in" | "exists" | "gt" | "gte" | "lt" | "lte";
+                                value?: string | number | (string | number)[];
+                            }[];
+                            valueProperty: string | null;
+                            /** @enum {string} */
+                            behaviour: "value" | "basic";
+                            createdAt: string;
+                            updatedAt: string;
+                            rebuild: {
+                                /** @enum {string} */
+                                status: "queued" | "running" | "done" | "failed";
+                                progress: number;
+                                daysDone: number;
+                                daysTotal: number;
+                                error: string | null;
+                                requestedAt: string;
+                                startedAt: string | null;
+                                finishedAt: string | null;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description Invalid input; details.issues names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is unknown, revoked or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role or token scope does not allow this, or the CSRF token is missing */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found in this workspace */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/accounts/{id}/metrics": {

@@ -47,6 +47,20 @@ export function MetricsPanel() {
               { title: t('behaviour'), dataIndex: 'behaviour', render: (v: string) => <Tag>{v}</Tag> },
               { title: t('eventNames'), dataIndex: 'eventNames', render: (v: string[]) => v.join(', ') },
               {
+                title: t('metricHistory'),
+                dataIndex: 'rebuild',
+                render: (r: MetricDef['rebuild']) =>
+                  r?.status === 'queued' ? (
+                    <Tag>{t('rebuildQueued')}</Tag>
+                  ) : r?.status === 'running' ? (
+                    <Tag color="processing">{t('rebuilding', { n: Math.floor(r.progress * 100) })}</Tag>
+                  ) : r?.status === 'failed' ? (
+                    <Tag color="error" title={r.error ?? undefined}>
+                      {t('rebuildFailed')}
+                    </Tag>
+                  ) : null,
+              },
+              {
                 title: '',
                 width: 90,
                 render: (_, m) => (

@@ -1,29 +1,7 @@
-// The ingest pipeline as named steps. Each per-event step returns ok(value) or drop(reason): an
-// expected rejection is data, counted by reason, never an exception.
-import { dayInZone } from '../../time.ts';
-import { assignMessageId, type Candidate, EVENT_TYPES, type EventType, isObject } from './normalize.ts';
-
-export const DROP_REASONS = [
-  'invalid_type',
-  'missing_identity',
-  'missing_event_name',
-  'missing_group_id',
-  'missing_previous_id',
-  'invalid_message_id',
-  'invalid_properties',
-  'invalid_timestamp',
-  'future_timestamp',
-  'event_too_large',
-  'duplicate',
-] as const;
-export type DropReason = (typeof DROP_REASONS)[number];
-
-export const STEPS = ['validate', 'authenticate', 'dedup', 'resolve-identity', 'write'] as const;
-export type StepName = (typeof STEPS)[number];
-
-export type Result<T> = { ok: true; value: T } | { ok: false; reason: DropReason; detail: string };
-export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
-export const drop = (reason: DropReason, detail: string): Result<never> => ({ ok: false, reason, detail });
+// validate: one event's shape, identity, size and timestamps, judged on its own.
+import { dayInZone } from '../../../time.ts';
+import { assignMessageId, type Candidate, EVENT_TYPES, type EventType, isObject } from '../normalize.ts';
+import { type BatchStep, drop, ok, type StepResult } from './result.ts';
 
 /** 32 KB per event, as Segment and the clients enforce. */
 export const MAX_EVENT_BYTES = 32 * 1024;
@@ -61,7 +39,7 @@ function parseInstant(v: unknown): Date | null | 'invalid' {
 }
 
 /** validate: shape, identity, size and timestamps; corrects client clock skew as Segment does. */
-export function validate(c: Candidate, env: ValidateEnv): Result<ValidEvent> {
+export function validate(c: Candidate, env: ValidateEnv): StepResult<ValidEvent> {
   if (c.size > MAX_EVENT_BYTES)
     return drop('event_too_large', `${c.size} bytes; the limit is ${MAX_EVENT_BYTES}`);
   if (typeof c.type !== 'string' || !(EVENT_TYPES as readonly string[]).includes(c.type)) {
@@ -127,14 +105,14 @@ export function validate(c: Candidate, env: ValidateEnv): Result<ValidEvent> {
   });
 }
 
-/** dedup (within the batch): a messageId seen earlier in the same batch is a duplicate. */
-export function dedupBatch(events: ValidEvent[]): { unique: ValidEvent[]; duplicates: number } {
-  const seen = new Set<string>();
-  const unique: ValidEvent[] = [];
-  for (const e of events) {
-    if (seen.has(e.messageId)) continue;
-    seen.add(e.messageId);
-    unique.push(e);
-  }
-  return { unique, duplicates: events.length - unique.length };
-}
+export const validateStep: BatchStep<Candidate, ValidEvent> = {
+  name: 'validate',
+  pure: true,
+  run: async (env, events) => {
+    const maxFutureMs = env.settings.maxFutureHours * 3_600_000;
+    const timeZone = env.tx.workspace.timeZone;
+    return events.map(({ tag, value }) =>
+      validate(value, { receivedAt: tag.receivedAt, maxFutureMs, timeZone }),
+    );
+  },
+};
