@@ -1,9 +1,11 @@
 // What a condition needs beyond one account's record, answered from a batch of accounts: its
 // percentile rank among all of them or among its tier, and its facts N days ago (`changed by`).
 // Pure: the evaluation batch (evaluation-batch.ts) loads, this answers.
-import { type Facts, percentileRanks } from './build-facts.ts';
+
 import type { Condition, Within } from './condition.ts';
 import type { ConditionEnv } from './condition-eval.ts';
+import { percentileRanks } from './percentile.ts';
+import type { Facts } from './provider.ts';
 
 /** An account's numeric fact as it was `days` before the day being evaluated (undefined: unknown). */
 export type History = (accountId: string, key: string, days: number) => number | null | undefined;

@@ -3,10 +3,10 @@
 // preview call it; no database.
 
 import { batchEnv } from '../facts/batch-env.ts';
-import type { Facts } from '../facts/build-facts.ts';
 import { type Catalogue, ConditionError } from '../facts/condition.ts';
 import { checkCondition } from '../facts/condition-check.ts';
 import { type ConditionEnv, evaluateCondition } from '../facts/condition-eval.ts';
+import type { Facts } from '../facts/provider.ts';
 import type { HealthModelSpec } from './health-model.schemas.ts';
 import {
   type HealthScore,

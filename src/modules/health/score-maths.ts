@@ -1,6 +1,6 @@
 // Health maths, pure: a model and an account's facts in, a 0-100 score with every component's
 // part of it out. No database, so tests and the recompute pipeline call it directly.
-import type { Facts } from '../facts/build-facts.ts';
+import type { Facts } from '../facts/provider.ts';
 import {
   type Component,
   type HealthModelSpec,
