@@ -39,6 +39,7 @@ export {
   accountRefs,
   type ContactRef,
   contactRefsOf,
+  contractAccountExternalIds,
   findAccountRef,
   findContactByExternalUserId,
   findContactRef,

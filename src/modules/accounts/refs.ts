@@ -214,3 +214,23 @@ export async function findContactByExternalUserId(ctx: Pick<Ctx, 'db' | 'workspa
     .where('external_user_id', '=', userId)
     .executeTakeFirst();
 }
+
+/** The external id of each contract's account, by the contract's external id, for those that exist. */
+export async function contractAccountExternalIds(
+  ctx: Pick<Ctx, 'db' | 'workspace'>,
+  contractExternalIds: Iterable<string>,
+): Promise<Map<string, string>> {
+  const unique = [...new Set(contractExternalIds)];
+  const out = new Map<string, string>();
+  for (let i = 0; i < unique.length; i += CHUNK) {
+    const rows = await ctx.db
+      .selectFrom('contracts')
+      .innerJoin('accounts', 'accounts.id', 'contracts.account_id')
+      .select(['contracts.external_id', 'accounts.external_id as account_external_id'])
+      .where('contracts.workspace_id', '=', ctx.workspace.id)
+      .where('contracts.external_id', 'in', unique.slice(i, i + CHUNK))
+      .execute();
+    for (const r of rows) if (r.external_id !== null) out.set(r.external_id, r.account_external_id);
+  }
+  return out;
+}

@@ -1,14 +1,12 @@
 import { type Deps, systemCtx } from '../../context.ts';
 import { ensureMonthlyPartitions } from '../../db/dialect.ts';
 import { addDays, dayInZone } from '../../time.ts';
+import { listWorkspaceRefs } from '../workspaces/index.ts';
 import { attachPending } from './attach-pending.ts';
 import { loadIngestSettings } from './settings.ts';
 
 async function workspaces(deps: Deps) {
-  const rows = await deps.db.selectFrom('workspaces').select(['id', 'base_currency', 'time_zone']).execute();
-  return rows.map((w) =>
-    systemCtx(deps, { id: w.id, baseCurrency: w.base_currency, timeZone: w.time_zone }, 'ingest-jobs'),
-  );
+  return (await listWorkspaceRefs(deps)).map((w) => systemCtx(deps, w, 'ingest-jobs'));
 }
 
 /**

@@ -11,6 +11,7 @@ import {
 } from '../../csv/read.ts';
 import { DATE_FORMATS } from '../../csv/values.ts';
 import { localNoon } from '../../time.ts';
+import { accountIdsByExternalId, contractAccountExternalIds } from '../accounts/index.ts';
 import { authorize } from '../auth/index.ts';
 import { ingestBatch } from './ingest-batch.ts';
 import { type Candidate, fromSegment } from './normalize.ts';
@@ -112,28 +113,14 @@ export async function importUsageCsv({
   const errors = read.errors;
   let invalidRows = read.invalid;
 
-  // Accounts by external id, and contracts' accounts, for the rows' references.
-  const ws = ctx.workspace.id;
+  // The rows' references: accounts by external id (mapped to themselves: a usage event names its
+  // account by external id) and contracts' accounts by the contract's external id.
+  const refs = (key: 'accountExternalId' | 'contractExternalId') =>
+    read.rows.flatMap((r) => (r.fields[key] === undefined ? [] : [String(r.fields[key])]));
   const accounts = new Map(
-    (
-      await ctx.db
-        .selectFrom('accounts')
-        .select(['id', 'external_id'])
-        .where('workspace_id', '=', ws)
-        .execute()
-    ).map((a) => [a.external_id, a.external_id]),
+    [...(await accountIdsByExternalId(ctx, refs('accountExternalId'))).keys()].map((k) => [k, k]),
   );
-  const contractAccounts = new Map(
-    (
-      await ctx.db
-        .selectFrom('contracts')
-        .innerJoin('accounts', 'accounts.id', 'contracts.account_id')
-        .select(['contracts.external_id', 'accounts.external_id as account_external_id'])
-        .where('contracts.workspace_id', '=', ws)
-        .where('contracts.external_id', 'is not', null)
-        .execute()
-    ).map((c) => [c.external_id!, c.account_external_id]),
-  );
+  const contractAccounts = await contractAccountExternalIds(ctx, refs('contractExternalId'));
 
   const settings = await loadIngestSettings(ctx);
   const env = {

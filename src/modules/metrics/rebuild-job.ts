@@ -8,9 +8,10 @@ import { type Ctx, type Deps, systemCtx } from '../../context.ts';
 import { AppError } from '../../errors.ts';
 import { defaultNode } from '../../jobs/runner.ts';
 import { addDays } from '../../time.ts';
+import { attachedEventDays } from '../ingest/event-reads.ts';
 import { getWorkspace, toRef } from '../workspaces/index.ts';
 import type { RollupRebuildsTable } from './metrics.table.ts';
-import { attachedEventDays, rebuildRollups } from './rollups.ts';
+import { rebuildRollups } from './rollups.ts';
 
 /** Days per chunk: on the demo workspace a chunk of 14 days takes well under a second. */
 export const CHUNK_DAYS = 14;

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { Ctx } from '../../context.ts';
 import { newId } from '../../ids.ts';
 import { nowIso } from '../../time.ts';
+import { attachedEvents } from '../ingest/event-reads.ts';
 import type { RollupRebuildsTable } from './metrics.table.ts';
 
 export const REBUILD_STATUSES = ['queued', 'running', 'done', 'failed'] as const;
@@ -63,13 +64,7 @@ export async function enqueueRebuild(tx: Ctx, kind: RebuildTarget, targetId: str
     .where('status', 'in', ['done', 'failed'])
     .execute();
   const now = nowIso(tx);
-  const history = await tx.db
-    .selectFrom('events')
-    .select('id')
-    .where('workspace_id', '=', ws)
-    .where('account_id', 'is not', null)
-    .limit(1)
-    .executeTakeFirst();
+  const history = await attachedEvents(tx).select('events.id').limit(1).executeTakeFirst();
   await tx.db
     .insertInto('rollup_rebuilds')
     .values({

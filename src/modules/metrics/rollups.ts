@@ -2,6 +2,7 @@ import type { Expression, ExpressionBuilder, SqlBool } from 'kysely';
 import type { Ctx } from '../../context.ts';
 import { greatest, jsonScalarText, jsonStrictNumber, jsonStringOrBoolText } from '../../db/dialect.ts';
 import type { Database } from '../../db/schema.ts';
+import { attachedEvents, oldestEventDay } from '../ingest/event-reads.ts';
 import {
   type Feature,
   loadFeatures,
@@ -273,17 +274,6 @@ export async function applyRollups(
 
 // --- Rebuild path: recomputes rollups from raw events with one aggregate query per metric.
 
-/** The first and last day with an event attached to an account: the history a rebuild covers. */
-export async function attachedEventDays(ctx: Ctx): Promise<{ first: string; last: string } | undefined> {
-  const range = await ctx.db
-    .selectFrom('events')
-    .select((eb) => [eb.fn.min('day').as('first'), eb.fn.max('day').as('last')])
-    .where('workspace_id', '=', ctx.workspace.id)
-    .where('account_id', 'is not', null)
-    .executeTakeFirst();
-  return range?.first && range.last ? { first: range.first, last: range.last } : undefined;
-}
-
 export type RebuildOptions = {
   from?: string;
   to?: string;
@@ -301,13 +291,9 @@ export async function rebuildRollups(ctx: Ctx, input: RebuildOptions = {}) {
   // start, rebuild only from the oldest raw event kept, never wiping what cannot be recomputed.
   const options = { ...input };
   if (!options.from) {
-    const oldest = await ctx.db
-      .selectFrom('events')
-      .select((eb) => eb.fn.min('day').as('day'))
-      .where('workspace_id', '=', ws)
-      .executeTakeFirst();
-    if (!oldest?.day) return { metrics: 0, features: 0 };
-    options.from = oldest.day;
+    const oldest = await oldestEventDay(ctx);
+    if (!oldest) return { metrics: 0, features: 0 };
+    options.from = oldest;
   }
   const metrics = (await loadMetrics(ctx)).filter(
     (m) => !options.metricIds || options.metricIds.includes(m.id),
@@ -321,8 +307,7 @@ export async function rebuildRollups(ctx: Ctx, input: RebuildOptions = {}) {
     if (options.to) r = r.where(column, '<=', options.to) as typeof r;
     return r as unknown as T;
   };
-  const events = () =>
-    inRange(ctx.db.selectFrom('events').where('workspace_id', '=', ws).where('account_id', 'is not', null));
+  const events = () => inRange(attachedEvents(ctx));
 
   for (const m of metrics) {
     for (const table of ['metric_daily', 'metric_user_days'] as const) {
