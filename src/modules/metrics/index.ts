@@ -28,5 +28,6 @@ export {
   updateMetric,
 } from './definitions.ts';
 export { metricsRoutes } from './metrics.routes.ts';
+export { lastPositiveDays } from './reads.ts';
 export type { RollupEvent } from './rollups.ts';
 export { ACTIVITY_TYPES, applyRollups, rebuildRollups } from './rollups.ts';
