@@ -5,7 +5,7 @@ export {
   loadRenewals,
   recordOutcome,
   updateRenewal,
-} from './pipeline.ts';
+} from './renewals.ts';
 export { renewalsRoutes } from './renewals.routes.ts';
 export { RecordOutcome, Renewal, UpdateRenewal } from './renewals.schemas.ts';
 export {

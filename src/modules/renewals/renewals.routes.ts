@@ -1,6 +1,6 @@
 import { createRoute } from '@hono/zod-openapi';
 import { CONFLICT, createRouter, ERRORS, IdParam, json, jsonBody, listOf } from '../../server/env.ts';
-import { getRenewal, getRenewalWindow, listRenewals, recordOutcome, updateRenewal } from './pipeline.ts';
+import { getRenewal, getRenewalWindow, listRenewals, recordOutcome, updateRenewal } from './renewals.ts';
 import {
   ArrBreakdown,
   ArrQuery,

@@ -27,8 +27,8 @@ import {
   requireGroup,
   selectRequests,
 } from './requests.ts';
-import type { Score } from './score.ts';
-import { type AccountInfo, chunks, isHighValue, scoreRows } from './scoring.ts';
+import type { Score } from './priority-rule.ts';
+import { type AccountInfo, chunks, isHighValue, scoreRows } from './score-requests.ts';
 import { loadRequestSettings } from './settings.ts';
 
 const round2 = (n: number) => Math.round(n * 100) / 100;

@@ -26,6 +26,6 @@ export {
   similarRequests,
   updateRequest,
 } from './requests.ts';
-export { DEFAULT_REQUEST_SETTINGS, RequestSettings, scoreRequest } from './score.ts';
+export { DEFAULT_REQUEST_SETTINGS, RequestSettings, scoreRequest } from './priority-rule.ts';
 export { getRequestSettings, loadRequestSettings, updateRequestSettings } from './settings.ts';
 export { normalizeText, similarity, textGrams } from './similarity.ts';

@@ -19,8 +19,8 @@ import {
   UpdateRequest,
 } from './requests.schemas.ts';
 import type { CustomerRequestsTable } from './requests.table.ts';
-import type { Score } from './score.ts';
-import { scoreRows } from './scoring.ts';
+import type { Score } from './priority-rule.ts';
+import { scoreRows } from './score-requests.ts';
 import { loadRequestSettings } from './settings.ts';
 import { normalizeText, requestGrams, textGrams } from './similarity.ts';
 

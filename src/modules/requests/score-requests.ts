@@ -13,7 +13,7 @@ import {
   type RequestSettings,
   type Score,
   scoreRequest,
-} from './score.ts';
+} from './priority-rule.ts';
 
 const CHUNK = 500;
 
