@@ -1,3 +1,5 @@
+export { renewalsRoutes } from './renewals.routes.ts';
+export { RecordOutcome, Renewal, UpdateRenewal } from './renewals.schemas.ts';
 export {
   getRenewal,
   getRenewalWindow,
@@ -6,8 +8,6 @@ export {
   recordOutcome,
   updateRenewal,
 } from './renewals.ts';
-export { renewalsRoutes } from './renewals.routes.ts';
-export { RecordOutcome, Renewal, UpdateRenewal } from './renewals.schemas.ts';
 export {
   arrBreakdown,
   churnAndExpansion,

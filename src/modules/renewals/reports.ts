@@ -6,8 +6,8 @@ import { addDays, today } from '../../time.ts';
 import { accountsView, fromMinor, loadContractSpans } from '../accounts/index.ts';
 import { authorize, userNames } from '../auth/index.ts';
 import { type CurrentState, loadCurrentStates } from '../state/index.ts';
-import { loadRenewals } from './renewals.ts';
 import { ArrQuery, ChurnQuery, ForecastQuery, MovementQuery, RetentionQuery } from './renewals.schemas.ts';
+import { loadRenewals } from './renewals.ts';
 import { addMonths, arrAt, type ContractSpan, monthEnd, movement, periodOf, retention } from './revenue.ts';
 
 export async function loadSpans(ctx: Ctx, accountIds?: readonly string[]): Promise<ContractSpan[]> {

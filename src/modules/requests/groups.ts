@@ -4,6 +4,7 @@ import { decodeCursor, encodeCursor } from '../../pagination.ts';
 import { nowIso } from '../../time.ts';
 import { accountRefs } from '../accounts/index.ts';
 import { authorize, writeAudit } from '../auth/index.ts';
+import type { Score } from './priority-rule.ts';
 import {
   CLOSED_STATUSES,
   MergeRequests,
@@ -27,7 +28,6 @@ import {
   requireGroup,
   selectRequests,
 } from './requests.ts';
-import type { Score } from './priority-rule.ts';
 import { type AccountInfo, chunks, isHighValue, scoreRows } from './score-requests.ts';
 import { loadRequestSettings } from './settings.ts';
 

@@ -5,8 +5,6 @@ import { parseJson } from '../../db/dialect.ts';
 import { daysBetween, today } from '../../time.ts';
 import { accountsView, fromMinor } from '../accounts/index.ts';
 import { loadCurrentStates } from '../state/index.ts';
-import { OPEN_STATUSES } from './requests.schemas.ts';
-import type { CustomerRequestsTable } from './requests.table.ts';
 import {
   type AskingAccount,
   highValueReason,
@@ -14,6 +12,8 @@ import {
   type Score,
   scoreRequest,
 } from './priority-rule.ts';
+import { OPEN_STATUSES } from './requests.schemas.ts';
+import type { CustomerRequestsTable } from './requests.table.ts';
 
 const CHUNK = 500;
 
