@@ -200,7 +200,7 @@ export async function summarizeAccountStates({
     combos = combos.where(
       's.account_id',
       'in',
-      accountsView(ctx).clearSelect().select('id').where('owner_id', '=', ownerId),
+      ctx.db.selectFrom(accountsView(ctx).as('a')).select('a.id').where('a.owner_id', '=', ownerId),
     );
   }
   const rows = await combos.execute();
