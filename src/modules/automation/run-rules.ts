@@ -6,7 +6,6 @@ import { type Ctx, type Deps, systemCtx } from '../../context.ts';
 import { invalid } from '../../errors.ts';
 import { today } from '../../time.ts';
 import { authorize } from '../auth/index.ts';
-import type { Facts } from '../facts/build-facts.ts';
 import { listWorkspaceRefs } from '../workspaces/index.ts';
 import { RunRulesInput } from './automation.schemas.ts';
 import { dryRunSpec, isDailySpec, type RunCause, type RunSummary, runDailySpecs, runSpec } from './engine.ts';
