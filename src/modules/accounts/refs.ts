@@ -118,6 +118,34 @@ export async function contactRefsOf(
   return out;
 }
 
+/** The workspace's contacts with one of these product user ids (any account), by id. */
+export async function contactRefsByUserKey(
+  ctx: Ctx,
+  externalUserIds: Iterable<string>,
+): Promise<(ContactRef & { externalUserId: string })[]> {
+  const unique = [...new Set(externalUserIds)];
+  const out: (ContactRef & { externalUserId: string })[] = [];
+  for (let i = 0; i < unique.length; i += CHUNK) {
+    const rows = await ctx.db
+      .selectFrom('contacts')
+      .select(['id', 'account_id', 'name', 'email', 'role', 'external_user_id'])
+      .where('workspace_id', '=', ctx.workspace.id)
+      .where('external_user_id', 'in', unique.slice(i, i + CHUNK))
+      .orderBy('id')
+      .execute();
+    for (const r of rows)
+      out.push({
+        id: r.id,
+        accountId: r.account_id,
+        name: r.name,
+        email: r.email,
+        role: r.role,
+        externalUserId: r.external_user_id!,
+      });
+  }
+  return out;
+}
+
 /** Which of these users own at least one account. */
 export async function accountOwnersAmong(ctx: Ctx, userIds: Iterable<string>): Promise<string[]> {
   const unique = [...new Set(userIds)];
@@ -155,6 +183,55 @@ export async function ownedAccountsRenewing(
     .limit(range.limit)
     .execute();
   return rows.map((r) => ({ ...toRef(r), ownerId: r.owner_id!, renewalDate: r.renewal_date! }));
+}
+
+/**
+ * The workspace's accounts, with the columns other modules may read, as a subquery another
+ * module's query joins (`.innerJoin(accountsView(ctx).as('a'), (j) => j.onRef('a.id', '=', ...))`)
+ * or selects from, so a list that filters by owner or sorts and pages by name stays one query in
+ * the database while the table name stays here. Both engines inline it (SQLite flattens it, Postgres
+ * pulls it up), so the join uses accounts' indexes as a direct join would.
+ */
+export function accountsView(ctx: Ctx) {
+  return ctx.db
+    .selectFrom('accounts')
+    .select([
+      'id',
+      'external_id',
+      'name',
+      'owner_id',
+      'parent_id',
+      'region',
+      'industry',
+      'product_lines',
+      'tags',
+      'licensed_seats',
+      'custom_fields',
+      'arr_minor',
+      'renewal_date',
+    ])
+    .where('workspace_id', '=', ctx.workspace.id);
+}
+
+/**
+ * The workspace's contracts with the columns other modules may read, as a subquery to select from
+ * or join (see accountsView): the renewal pipeline reads contracts ending in a window this way.
+ */
+export function contractsView(ctx: Ctx) {
+  return ctx.db
+    .selectFrom('contracts')
+    .select(['id', 'account_id', 'external_id', 'start_date', 'end_date', 'arr_minor', 'mrr_minor', 'status'])
+    .where('workspace_id', '=', ctx.workspace.id);
+}
+
+/** How many accounts the workspace has, or one owner has. */
+export async function countAccounts(ctx: Ctx, filter: { ownerId?: string } = {}): Promise<number> {
+  let q = ctx.db
+    .selectFrom('accounts')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('workspace_id', '=', ctx.workspace.id);
+  if (filter.ownerId !== undefined) q = q.where('owner_id', '=', filter.ownerId);
+  return Number((await q.executeTakeFirstOrThrow()).n);
 }
 
 /**

@@ -10,8 +10,9 @@ import {
   type EvaluationBatchOptions,
   loadEvaluationBatch,
 } from '../facts/evaluation-batch.ts';
-import { loadScoreValuesAsOf } from '../health/index.ts';
-import { loadMetrics } from '../metrics/index.ts';
+import { loadScoreValuesAsOf, sentimentsRecordedBetween } from '../health/index.ts';
+import { lastPositiveDays, loadMetrics } from '../metrics/index.ts';
+import { stateChangesBetween } from '../state/index.ts';
 import { type DayInputs, type RuleSpec, type StateChangeRow, triggerNeeds } from './triggers.ts';
 
 /**
@@ -43,20 +44,16 @@ export async function loadDayInputs(
   facts: ReadonlyMap<string, Facts>,
   specs: readonly RuleSpec[],
 ): Promise<DayInputs> {
-  const ws = ctx.workspace.id;
   const needs = specs.map((s) => triggerNeeds(s.trigger));
   const types = new Set(specs.map((s) => s.trigger.type));
 
   const changes: StateChangeRow[] = types.has('state_change')
-    ? (
-        await ctx.db
-          .selectFrom('state_changes')
-          .select(['account_id', 'kind', 'from_value', 'to_value'])
-          .where('workspace_id', '=', ws)
-          .where('day', '=', day)
-          .orderBy('id')
-          .execute()
-      ).map((r) => ({ accountId: r.account_id, kind: r.kind, from: r.from_value, to: r.to_value }))
+    ? (await stateChangesBetween(ctx, { from: day, to: day })).map((c) => ({
+        accountId: c.accountId,
+        kind: c.kind,
+        from: c.from,
+        to: c.to,
+      }))
     : [];
 
   const healthBefore = new Map<number, Map<string, number>>();
@@ -80,42 +77,30 @@ export async function loadDayInputs(
       valueActive.set(days, active);
     }
     const other = valueDays.filter((d) => !FACT_WINDOWS.has(d));
-    const rows =
-      other.length && valueMetrics.length
-        ? await ctx.db
-            .selectFrom('metric_daily')
-            .select(['account_id', (eb) => eb.fn.max('day').as('last')])
-            .where('workspace_id', '=', ws)
-            .where(
-              'metric_id',
-              'in',
-              valueMetrics.map((m) => m.id),
-            )
-            .where('value', '>', 0)
-            .where('day', '>', addDays(day, -Math.max(...other)))
-            .where('day', '<=', day)
-            .groupBy('account_id')
-            .execute()
-        : [];
+    const last = other.length
+      ? await lastPositiveDays(ctx, {
+          metricIds: valueMetrics.map((m) => m.id),
+          after: addDays(day, -Math.max(...other)),
+          upTo: day,
+        })
+      : new Map<string, string>();
     for (const days of other) {
       const from = addDays(day, -days);
-      valueActive.set(days, new Set(rows.filter((r) => String(r.last) > from).map((r) => r.account_id)));
+      valueActive.set(days, new Set([...last].filter(([, d]) => d > from).map(([id]) => id)));
     }
   }
 
   const sentiments = new Map<string, number>();
   if (types.has('sentiment')) {
-    const rows = await ctx.db
-      .selectFrom('health_sentiments')
-      .select(['account_id', 'score', 'created_at'])
-      .where('workspace_id', '=', ws)
-      .where('created_at', '>=', `${addDays(day, -1)}T00:00:00.000Z`)
-      .where('created_at', '<', `${addDays(day, 2)}T00:00:00.000Z`)
-      .execute();
+    // Any instant of `day` in the workspace's zone is within a UTC day either side of it.
+    const rows = await sentimentsRecordedBetween(ctx, {
+      from: `${addDays(day, -1)}T00:00:00.000Z`,
+      to: `${addDays(day, 2)}T00:00:00.000Z`,
+    });
     for (const r of rows) {
-      if (dayInZone(new Date(r.created_at), ctx.workspace.timeZone) !== day) continue;
-      const prev = sentiments.get(r.account_id);
-      if (prev === undefined || r.score < prev) sentiments.set(r.account_id, r.score);
+      if (dayInZone(new Date(r.createdAt), ctx.workspace.timeZone) !== day) continue;
+      const prev = sentiments.get(r.accountId);
+      if (prev === undefined || r.score < prev) sentiments.set(r.accountId, r.score);
     }
   }
   return { day, facts, changes, healthBefore, valueActive, sentiments };

@@ -9,9 +9,10 @@ import { newId } from '../../ids.ts';
 import { decodeCursor, encodeCursor } from '../../pagination.ts';
 import { nowIso, today } from '../../time.ts';
 import { findAccountByExternalId } from '../accounts/index.ts';
-import { authorize, writeAudit } from '../auth/index.ts';
+import { authorize, userRefs, writeAudit } from '../auth/index.ts';
 import type { Condition } from '../facts/condition.ts';
 import { conditionToText } from '../facts/condition-text.ts';
+import { loadStages } from '../lifecycle/index.ts';
 import { loadMetrics } from '../metrics/index.ts';
 import { BodyChecker, loadCatalogueMap } from '../segments/index.ts';
 import { TEMPLATE_EXTRA_KEYS } from './actions.ts';
@@ -101,6 +102,7 @@ export async function checkRuleParts(
     }
   }
   const known = new Set([...catalogue.keys(), ...TEMPLATE_EXTRA_KEYS]);
+  let stages: Set<string> | undefined;
   for (const [i, a] of (parts.actions ?? []).entries()) {
     const texts: [string, string | undefined][] =
       a.type === 'create_task'
@@ -127,22 +129,14 @@ export async function checkRuleParts(
       }
     }
     if (a.type === 'set_stage') {
-      const stage = await ctx.db
-        .selectFrom('lifecycle_stages')
-        .select('key')
-        .where('workspace_id', '=', ctx.workspace.id)
-        .where('key', '=', a.stage)
-        .executeTakeFirst();
-      if (!stage) checker.fail(`${prefix}actions.${i}.stage`, `unknown lifecycle stage "${a.stage}"`);
+      stages ??= new Set((await loadStages(ctx)).map((s) => s.key));
+      if (!stages.has(a.stage))
+        checker.fail(`${prefix}actions.${i}.stage`, `unknown lifecycle stage "${a.stage}"`);
     }
     if (a.type === 'create_task' && 'userId' in a.assignee) {
-      const user = await ctx.db
-        .selectFrom('users')
-        .select('id')
-        .where('workspace_id', '=', ctx.workspace.id)
-        .where('id', '=', a.assignee.userId)
-        .executeTakeFirst();
-      if (!user) checker.fail(`${prefix}actions.${i}.assignee.userId`, 'no such user in this workspace');
+      const users = await userRefs(ctx, [a.assignee.userId]);
+      if (!users.has(a.assignee.userId))
+        checker.fail(`${prefix}actions.${i}.assignee.userId`, 'no such user in this workspace');
     }
   }
   checker.done();

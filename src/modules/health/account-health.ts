@@ -3,10 +3,10 @@
 import { z } from 'zod';
 import type { Ctx } from '../../context.ts';
 import { addDays, nowIso, today } from '../../time.ts';
+import { getAccountRef } from '../accounts/index.ts';
 import { authorize } from '../auth/index.ts';
 import { lookbackToleranceDays } from '../facts/batch-env.ts';
 import { loadEvaluationBatch } from '../facts/evaluation-batch.ts';
-import { requireAccount } from './account-ref.ts';
 import { SENTIMENT_KEY, StatusBand } from './health-model.schemas.ts';
 import { findScoringModel, loadCatalogueMap, loadHealthModels, type ScoringModel } from './health-models.ts';
 import { scoreAll } from './score-batch.ts';
@@ -95,7 +95,7 @@ export async function getAccountHealth({
   accountId: string;
 }): Promise<AccountHealth> {
   await authorize(ctx, 'read');
-  await requireAccount(ctx, accountId);
+  await getAccountRef(ctx, accountId);
   const day = today(ctx);
   const accountIds = [accountId];
   let current: StoredScore | undefined = (

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Ctx } from '../../context.ts';
 import { invalid, notFound } from '../../errors.ts';
 import { addDays, today } from '../../time.ts';
+import { contractsView } from '../accounts/index.ts';
 import { authorize } from '../auth/index.ts';
 import { ModelRef } from './account-health.ts';
 import { backtest, defaultPercentiles, type OutcomeSample, proposeBands } from './calibration-maths.ts';
@@ -105,9 +106,8 @@ export async function getHealthCalibration({
 
   const asOf = today(ctx);
   const contracts = await ctx.db
-    .selectFrom('contracts')
+    .selectFrom(contractsView(ctx).as('c'))
     .select(['id', 'account_id', 'end_date', 'status'])
-    .where('workspace_id', '=', ctx.workspace.id)
     .where('end_date', 'is not', null)
     .where('end_date', '<', asOf)
     .where('status', 'in', [...RENEWED, 'churned'])

@@ -3,8 +3,8 @@ import { z } from 'zod';
 import type { Ctx } from '../../context.ts';
 import { invalid } from '../../errors.ts';
 import { addDays, daysBetween, isValidDay, today } from '../../time.ts';
+import { getAccountRef } from '../accounts/index.ts';
 import { authorize } from '../auth/index.ts';
-import { requireAccount } from './account-ref.ts';
 
 const Day = z.string().refine(isValidDay, 'must be a day YYYY-MM-DD');
 export const HealthHistoryQuery = z.object({
@@ -42,7 +42,7 @@ export async function getAccountHealthHistory({
 }) {
   await authorize(ctx, 'read');
   const data = HealthHistoryQuery.parse(input);
-  await requireAccount(ctx, accountId);
+  await getAccountRef(ctx, accountId);
   const to = data.to ?? today(ctx);
   const from = data.from ?? addDays(to, -89);
   if (from > to)

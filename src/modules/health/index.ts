@@ -48,7 +48,7 @@ export type {
 export { explain, normalise, populationOf, scoreAccount, statusOf } from './score-maths.ts';
 export { scoredSnapshotsSince } from './score-series.ts';
 export type { LoadedSentiment, Sentiment } from './sentiments.ts';
-export { loadSentiments } from './sentiments.ts';
+export { loadSentiments, sentimentsRecordedBetween } from './sentiments.ts';
 export type { StoredScore } from './snapshots.ts';
 export {
   computeHealthTrends,

@@ -2,9 +2,10 @@
 import { z } from 'zod';
 import { type Ctx, inTransaction } from '../../context.ts';
 import { newId } from '../../ids.ts';
+import { getAccountRef } from '../accounts/index.ts';
 import { authorize, writeAudit } from '../auth/index.ts';
+import { loadCurrentStates } from '../state/index.ts';
 import { writeTimeline } from '../timeline/index.ts';
-import { requireAccount } from './account-ref.ts';
 import { findScoringModel, loadHealthModels } from './health-models.ts';
 import type { Sentiment } from './sentiments.ts';
 
@@ -33,14 +34,9 @@ export async function recordSentiment({
   await authorize(ctx, 'notes:write', accountId);
   const data = RecordSentiment.parse(input);
   return inTransaction(ctx, async (tx) => {
-    await requireAccount(tx, accountId);
-    const state = await tx.db
-      .selectFrom('account_states')
-      .select('health_model_id')
-      .where('workspace_id', '=', tx.workspace.id)
-      .where('account_id', '=', accountId)
-      .executeTakeFirst();
-    const governing = state?.health_model_id ? await findScoringModel(tx, state.health_model_id) : null;
+    await getAccountRef(tx, accountId);
+    const modelId = (await loadCurrentStates(tx, [accountId])).get(accountId)?.healthModelId;
+    const governing = modelId ? await findScoringModel(tx, modelId) : null;
     const days =
       governing?.sentiment?.expiresAfterDays ??
       (await loadHealthModels(tx)).find((m) => m.sentiment)?.sentiment?.expiresAfterDays ??

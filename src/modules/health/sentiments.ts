@@ -67,3 +67,23 @@ export async function loadSentiments(
   }
   return out;
 }
+
+/**
+ * The sentiments recorded in [from, to) (ISO instants), any account, in the order they were
+ * recorded: automation's sentiment trigger reads a day's worth.
+ */
+export async function sentimentsRecordedBetween(
+  ctx: Ctx,
+  range: { from: string; to: string },
+): Promise<{ accountId: string; score: number; createdAt: string }[]> {
+  const rows = await ctx.db
+    .selectFrom('health_sentiments')
+    .select(['account_id', 'score', 'created_at'])
+    .where('workspace_id', '=', ctx.workspace.id)
+    .where('created_at', '>=', range.from)
+    .where('created_at', '<', range.to)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => ({ accountId: r.account_id, score: r.score, createdAt: r.created_at }));
+}

@@ -6,8 +6,9 @@ import { type Expression, type SqlBool, sql } from 'kysely';
 import { z } from 'zod';
 import type { Ctx } from '../../context.ts';
 import { jsonArrayContains, weekStart } from '../../db/dialect.ts';
-import { invalid, notFound } from '../../errors.ts';
+import { invalid } from '../../errors.ts';
 import { addDays, daysBetween, isValidDay, today } from '../../time.ts';
+import { accountsView, contactRefsByUserKey, getAccountRef } from '../accounts/index.ts';
 import { authorize } from '../auth/index.ts';
 import {
   AGGREGATIONS,
@@ -62,29 +63,17 @@ export type SegmentFilter = z.infer<typeof SegmentFilter>;
 /** The ids of the workspace's accounts in the segment (plus `alsoId`, so an account ranks among its peers). */
 function segmentAccounts(ctx: Ctx, s: SegmentFilter, alsoId?: string) {
   return ctx.db
-    .selectFrom('accounts')
-    .select('id')
-    .where('workspace_id', '=', ctx.workspace.id)
+    .selectFrom(accountsView(ctx).as('a'))
+    .select('a.id')
     .where((eb) => {
       const parts: Expression<SqlBool>[] = [];
-      if (s.region) parts.push(eb('region', '=', s.region));
-      if (s.industry) parts.push(eb('industry', '=', s.industry));
-      if (s.ownerId) parts.push(eb('owner_id', '=', s.ownerId));
-      if (s.tag) parts.push(jsonArrayContains(ctx.engine, eb.ref('tags'), s.tag) as Expression<SqlBool>);
+      if (s.region) parts.push(eb('a.region', '=', s.region));
+      if (s.industry) parts.push(eb('a.industry', '=', s.industry));
+      if (s.ownerId) parts.push(eb('a.owner_id', '=', s.ownerId));
+      if (s.tag) parts.push(jsonArrayContains(ctx.engine, eb.ref('a.tags'), s.tag) as Expression<SqlBool>);
       const match = eb.and(parts);
-      return alsoId ? eb.or([match, eb('id', '=', alsoId)]) : match;
+      return alsoId ? eb.or([match, eb('a.id', '=', alsoId)]) : match;
     });
-}
-
-async function requireAccount(ctx: Ctx, id: string) {
-  const account = await ctx.db
-    .selectFrom('accounts')
-    .select(['id', 'licensed_seats'])
-    .where('workspace_id', '=', ctx.workspace.id)
-    .where('id', '=', id)
-    .executeTakeFirst();
-  if (!account) throw notFound('Account', id);
-  return account;
 }
 
 const requireMetric = async (ctx: Ctx, idOrKey: string) =>
@@ -290,7 +279,7 @@ export async function getAccountMetrics({
 }): Promise<AccountMetrics> {
   await authorize(ctx, 'read');
   const ws = ctx.workspace.id;
-  const account = await requireAccount(ctx, accountId);
+  const account = await getAccountRef(ctx, accountId);
   const asOf = today(ctx);
   const w = summaryWindows(asOf);
   const metrics = await loadMetrics(ctx);
@@ -359,7 +348,12 @@ export async function getAccountMetrics({
     .executeTakeFirstOrThrow();
 
   const active30 = Number(users.last30);
-  const seats = account.licensed_seats === null ? null : Number(account.licensed_seats);
+  const { licensed_seats } = await ctx.db
+    .selectFrom(accountsView(ctx).as('a'))
+    .select('a.licensed_seats')
+    .where('a.id', '=', account.id)
+    .executeTakeFirstOrThrow();
+  const seats = licensed_seats === null ? null : Number(licensed_seats);
   const featuresUsed = Number(used.n);
   const featuresDefined = Number(defined.n);
   return {
@@ -427,7 +421,7 @@ export async function getAccountMetricSeries({
 }): Promise<z.infer<typeof AccountSeries>> {
   await authorize(ctx, 'read');
   const q = SeriesQuery.parse(input);
-  const account = await requireAccount(ctx, accountId);
+  const account = await getAccountRef(ctx, accountId);
   const m = await requireMetric(ctx, metric);
   const range = seriesRange(ctx, q);
   const scope = { accountId: account.id };
@@ -530,7 +524,7 @@ export async function getMetricPercentile({
   await authorize(ctx, 'read');
   const q = PercentileQuery.parse(input);
   const m = await requireMetric(ctx, metric);
-  const account = await requireAccount(ctx, q.accountId);
+  const account = await getAccountRef(ctx, q.accountId);
   const segment = SegmentFilter.parse(q);
   const to = today(ctx);
   const range = { from: addDays(to, -(q.window - 1)), to };
@@ -606,7 +600,7 @@ export async function getAccountUsers({
 }): Promise<z.infer<typeof AccountUsers>> {
   await authorize(ctx, 'read');
   const q = AccountUsersQuery.parse(input);
-  const account = await requireAccount(ctx, accountId);
+  const account = await getAccountRef(ctx, accountId);
   const to = today(ctx);
   const range = { from: addDays(to, -(q.window - 1)), to };
   const rows = await ctx.db
@@ -628,19 +622,13 @@ export async function getAccountUsers({
     .execute();
   const contacts = new Map<string, { id: string; name: string; email: string | null }>();
   if (rows.length) {
-    const found = await ctx.db
-      .selectFrom('contacts')
-      .select(['id', 'name', 'email', 'external_user_id', 'account_id'])
-      .where('workspace_id', '=', ctx.workspace.id)
-      .where(
-        'external_user_id',
-        'in',
-        rows.map((r) => r.user_key),
-      )
-      .execute();
+    const found = await contactRefsByUserKey(
+      ctx,
+      rows.map((r) => r.user_key),
+    );
     // A contact on this account wins over one elsewhere with the same user id.
-    found.sort((a, b) => Number(a.account_id === account.id) - Number(b.account_id === account.id));
-    for (const c of found) contacts.set(c.external_user_id!, { id: c.id, name: c.name, email: c.email });
+    found.sort((a, b) => Number(a.accountId === account.id) - Number(b.accountId === account.id));
+    for (const c of found) contacts.set(c.externalUserId, { id: c.id, name: c.name, email: c.email });
   }
   return {
     accountId: account.id,

@@ -30,6 +30,7 @@ export {
 } from './definitions.ts';
 export { METRIC_FACTS, metricFacts } from './metric-facts.ts';
 export { metricsRoutes } from './metrics.routes.ts';
+export { lastPositiveDays } from './reads.ts';
 export { rebuildRollupsJob, runRollupRebuilds } from './rebuild-job.ts';
 export { RollupRebuild } from './rebuild-queue.ts';
 export type { RollupEvent } from './rollups.ts';

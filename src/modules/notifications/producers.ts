@@ -1,6 +1,6 @@
 import type { Ctx } from '../../context.ts';
 import { addDays, daysBetween, today } from '../../time.ts';
-import { ownedAccountsRenewing } from '../accounts/index.ts';
+import { accountRefs, ownedAccountsRenewing } from '../accounts/index.ts';
 import { DEFAULT_BANDS, loadHealthModels } from '../health/index.ts';
 import { loadCurrentStates, stateChangesBetween } from '../state/index.ts';
 import { isChinese, notify, userLocales } from './notify.ts';
@@ -20,26 +20,17 @@ export async function notifyEnteredDanger(ctx: Ctx, day: string): Promise<number
   if (moved.length === 0) return 0;
   const ids = [...new Set(moved.map((c) => c.accountId))];
   const states = await loadCurrentStates(ctx, ids);
-  const accounts = new Map<string, { name: string; owner_id: string | null }>();
-  for (let i = 0; i < ids.length; i += 500) {
-    const rows = await ctx.db
-      .selectFrom('accounts')
-      .select(['id', 'name', 'owner_id'])
-      .where('workspace_id', '=', ctx.workspace.id)
-      .where('id', 'in', ids.slice(i, i + 500))
-      .execute();
-    for (const r of rows) accounts.set(r.id, r);
-  }
+  const accounts = await accountRefs(ctx, ids);
   const changes = moved.flatMap((c) => {
     const a = accounts.get(c.accountId);
-    if (!a?.owner_id) return [];
+    if (!a?.ownerId) return [];
     return [
       {
         account_id: c.accountId,
         from_value: c.from,
         to_value: c.to,
         name: a.name,
-        owner_id: a.owner_id,
+        owner_id: a.ownerId,
         health_model_id: states.get(c.accountId)?.healthModelId ?? null,
       },
     ];

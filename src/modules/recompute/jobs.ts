@@ -1,20 +1,14 @@
 import { type Deps, systemCtx } from '../../context.ts';
 import { today } from '../../time.ts';
+import { listWorkspaceRefs } from '../workspaces/index.ts';
 import { recomputeDays } from './recompute.ts';
 
 /** Hourly: today's health, tiers, stages and segments for every workspace (idempotent per day). */
 export async function recomputeJob(deps: Deps) {
-  const workspaces = await deps.db
-    .selectFrom('workspaces')
-    .select(['id', 'base_currency', 'time_zone'])
-    .execute();
+  const workspaces = await listWorkspaceRefs(deps);
   let accounts = 0;
   for (const w of workspaces) {
-    const ctx = systemCtx(
-      deps,
-      { id: w.id, baseCurrency: w.base_currency, timeZone: w.time_zone },
-      'recompute',
-    );
+    const ctx = systemCtx(deps, w, 'recompute');
     const [result] = await recomputeDays(ctx, [today(ctx)]);
     accounts += result!.accounts;
   }

@@ -1,3 +1,5 @@
+export { renewalsRoutes } from './renewals.routes.ts';
+export { RecordOutcome, Renewal, UpdateRenewal } from './renewals.schemas.ts';
 export {
   getRenewal,
   getRenewalWindow,
@@ -5,9 +7,7 @@ export {
   loadRenewals,
   recordOutcome,
   updateRenewal,
-} from './pipeline.ts';
-export { renewalsRoutes } from './renewals.routes.ts';
-export { RecordOutcome, Renewal, UpdateRenewal } from './renewals.schemas.ts';
+} from './renewals.ts';
 export {
   arrBreakdown,
   churnAndExpansion,

@@ -1,6 +1,5 @@
 import { createRoute } from '@hono/zod-openapi';
 import { CONFLICT, createRouter, ERRORS, IdParam, json, jsonBody, listOf } from '../../server/env.ts';
-import { getRenewal, getRenewalWindow, listRenewals, recordOutcome, updateRenewal } from './pipeline.ts';
 import {
   ArrBreakdown,
   ArrQuery,
@@ -19,6 +18,7 @@ import {
   UpdateRenewal,
   WindowQuery,
 } from './renewals.schemas.ts';
+import { getRenewal, getRenewalWindow, listRenewals, recordOutcome, updateRenewal } from './renewals.ts';
 import {
   arrBreakdown,
   churnAndExpansion,

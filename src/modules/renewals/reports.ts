@@ -3,11 +3,11 @@
 import type { Ctx } from '../../context.ts';
 import { invalid } from '../../errors.ts';
 import { addDays, today } from '../../time.ts';
-import { fromMinor, loadContractSpans } from '../accounts/index.ts';
-import { authorize } from '../auth/index.ts';
+import { accountsView, fromMinor, loadContractSpans } from '../accounts/index.ts';
+import { authorize, userNames } from '../auth/index.ts';
 import { type CurrentState, loadCurrentStates } from '../state/index.ts';
-import { loadRenewals } from './pipeline.ts';
 import { ArrQuery, ChurnQuery, ForecastQuery, MovementQuery, RetentionQuery } from './renewals.schemas.ts';
+import { loadRenewals } from './renewals.ts';
 import { addMonths, arrAt, type ContractSpan, monthEnd, movement, periodOf, retention } from './revenue.ts';
 
 export async function loadSpans(ctx: Ctx, accountIds?: readonly string[]): Promise<ContractSpan[]> {
@@ -19,14 +19,18 @@ export async function arrBreakdown({ ctx, input }: { ctx: Ctx; input: ArrQuery }
   await authorize(ctx, 'read');
   const q = ArrQuery.parse(input);
   const rows = await ctx.db
-    .selectFrom('accounts as a')
-    .leftJoin('users as u', (j) =>
-      j.onRef('u.id', '=', 'a.owner_id').onRef('u.workspace_id', '=', 'a.workspace_id'),
-    )
-    .select(['a.id', 'a.arr_minor', 'a.owner_id', 'a.region', 'a.industry', 'u.name as owner_name'])
-    .where('a.workspace_id', '=', ctx.workspace.id)
+    .selectFrom(accountsView(ctx).as('a'))
+    .select(['a.id', 'a.arr_minor', 'a.owner_id', 'a.region', 'a.industry'])
     .where('a.arr_minor', '>', 0)
     .execute();
+  // Owner names from auth: a handful of users, whichever way the accounts are grouped.
+  const ownerNames =
+    q.by === 'owner'
+      ? await userNames(
+          ctx,
+          rows.flatMap((r) => (r.owner_id ? [r.owner_id] : [])),
+        )
+      : new Map<string, string>();
   // Tier and segments only when grouped by them: the current state of every account with ARR.
   const states =
     q.by === 'tier' || q.by === 'segment'
@@ -47,7 +51,7 @@ export async function arrBreakdown({ ctx, input }: { ctx: Ctx; input: ArrQuery }
       const segments = states.get(r.id)?.segments ?? [];
       if (!segments.length) add(null, '(no segment)', arr);
       for (const s of segments) add(s, s, arr);
-    } else if (q.by === 'owner') add(r.owner_id, r.owner_name ?? '(no owner)', arr);
+    } else if (q.by === 'owner') add(r.owner_id, ownerNames.get(r.owner_id ?? '') ?? '(no owner)', arr);
     else if (q.by === 'tier') {
       const tier = states.get(r.id)?.tier ?? null;
       add(tier, tier ?? '(no tier)', arr);

@@ -3,7 +3,7 @@ import type { Ctx } from '../../context.ts';
 import { parseJson } from '../../db/dialect.ts';
 import { forbidden, invalid } from '../../errors.ts';
 import { addDays, daysBetween, today } from '../../time.ts';
-import { fromMinor, loadDefinitions } from '../accounts/index.ts';
+import { accountsView, fromMinor, loadDefinitions } from '../accounts/index.ts';
 import { authorize, can } from '../auth/index.ts';
 import { playbookTouchCadences } from '../automation/index.ts';
 import { loadScoreValuesAsOf } from '../health/index.ts';
@@ -99,12 +99,10 @@ export async function getScorecards({ ctx, input }: { ctx: Ctx; input: Scorecard
       ? settings.scorecardWeights
       : { outcome: q.outcomeWeight, process: round4(1 - q.outcomeWeight) };
   const team = await loadTeam(ctx);
-  const ws = ctx.workspace.id;
 
   const rows = await ctx.db
-    .selectFrom('accounts as a')
+    .selectFrom(accountsView(ctx).as('a'))
     .select(['a.id', 'a.owner_id', 'a.custom_fields'])
-    .where('a.workspace_id', '=', ws)
     .execute();
   const states = await loadCurrentStates(ctx, null);
   const book: Book[] = rows.map((r) => ({

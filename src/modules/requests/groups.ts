@@ -4,6 +4,7 @@ import { decodeCursor, encodeCursor } from '../../pagination.ts';
 import { nowIso } from '../../time.ts';
 import { accountRefs } from '../accounts/index.ts';
 import { authorize, writeAudit } from '../auth/index.ts';
+import type { Score } from './priority-rule.ts';
 import {
   CLOSED_STATUSES,
   MergeRequests,
@@ -27,8 +28,7 @@ import {
   requireGroup,
   selectRequests,
 } from './requests.ts';
-import type { Score } from './score.ts';
-import { type AccountInfo, chunks, isHighValue, scoreRows } from './scoring.ts';
+import { type AccountInfo, chunks, isHighValue, scoreRows } from './score-requests.ts';
 import { loadRequestSettings } from './settings.ts';
 
 const round2 = (n: number) => Math.round(n * 100) / 100;

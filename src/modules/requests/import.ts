@@ -13,7 +13,7 @@ import { accountIdsByExternalId, contactRefsOf } from '../accounts/index.ts';
 import { authorize } from '../auth/index.ts';
 import { CreateRequest, REQUEST_STATUSES, REQUEST_TYPES } from './requests.schemas.ts';
 import { createRequest } from './requests.ts';
-import { chunks } from './scoring.ts';
+import { chunks } from './score-requests.ts';
 
 export const REQUEST_IMPORT_FIELDS: Record<string, FieldSpec> = {
   accountExternalId: { kind: 'text', required: true, help: "the asking account's external id" },

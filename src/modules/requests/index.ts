@@ -7,6 +7,7 @@ export {
 } from './groups.ts';
 export type { RequestImportOptions, RequestImportReport } from './import.ts';
 export { importRequestsCsv, REQUEST_IMPORT_FIELDS } from './import.ts';
+export { DEFAULT_REQUEST_SETTINGS, RequestSettings, scoreRequest } from './priority-rule.ts';
 export { requestsRoutes } from './requests.routes.ts';
 export {
   CLOSED_STATUSES,
@@ -26,6 +27,5 @@ export {
   similarRequests,
   updateRequest,
 } from './requests.ts';
-export { DEFAULT_REQUEST_SETTINGS, RequestSettings, scoreRequest } from './score.ts';
 export { getRequestSettings, loadRequestSettings, updateRequestSettings } from './settings.ts';
 export { normalizeText, similarity, textGrams } from './similarity.ts';

@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { Limit } from '../../pagination.ts';
-import { FACTOR_KEYS, RequestSettings, ScoreWeights } from './score.ts';
+import { FACTOR_KEYS, RequestSettings, ScoreWeights } from './priority-rule.ts';
 
 export const REQUEST_TYPES = ['feature_request', 'bug', 'question', 'complaint'] as const;
 export const REQUEST_STATUSES = [

@@ -8,6 +8,7 @@ import { accountExists, accountRefs, findAccountRef, findContactRef } from '../a
 import { authorize, writeAudit } from '../auth/index.ts';
 import { accountIdsWithState } from '../state/index.ts';
 import { writeTimeline } from '../timeline/index.ts';
+import type { Score } from './priority-rule.ts';
 import {
   CLOSED_STATUSES,
   CreateRequest,
@@ -19,8 +20,7 @@ import {
   UpdateRequest,
 } from './requests.schemas.ts';
 import type { CustomerRequestsTable } from './requests.table.ts';
-import type { Score } from './score.ts';
-import { scoreRows } from './scoring.ts';
+import { scoreRows } from './score-requests.ts';
 import { loadRequestSettings } from './settings.ts';
 import { normalizeText, requestGrams, textGrams } from './similarity.ts';
 

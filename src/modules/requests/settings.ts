@@ -2,8 +2,8 @@ import { type Ctx, inTransaction } from '../../context.ts';
 import { parseJson } from '../../db/dialect.ts';
 import { nowIso } from '../../time.ts';
 import { authorize, writeAudit } from '../auth/index.ts';
+import { DEFAULT_REQUEST_SETTINGS, RequestSettings } from './priority-rule.ts';
 import { UpdateRequestSettings } from './requests.schemas.ts';
-import { DEFAULT_REQUEST_SETTINGS, RequestSettings } from './score.ts';
 
 type Stored = Partial<Omit<RequestSettings, 'weights'>> & { weights?: Partial<RequestSettings['weights']> };
 

@@ -4,6 +4,7 @@ import type { Ctx } from '../../context.ts';
 import { jsonArrayContains, parseJson } from '../../db/dialect.ts';
 import { decodeCursor, encodeCursor } from '../../pagination.ts';
 import type { AccountStateColumns, AccountStateFilter, AccountStateSource } from '../accounts/index.ts';
+import { accountsView, countAccounts } from '../accounts/index.ts';
 import { authorize } from '../auth/index.ts';
 
 // Each account's current derived state (health, tier, stage, segments as of the last recompute)
@@ -100,9 +101,7 @@ export type AccountStatesSummary = z.infer<typeof AccountStatesSummary>;
 function scoped(ctx: Ctx, ownerId: string | undefined) {
   let q = ctx.db
     .selectFrom('account_states as s')
-    .innerJoin('accounts as a', (j) =>
-      j.onRef('a.id', '=', 's.account_id').onRef('a.workspace_id', '=', 's.workspace_id'),
-    )
+    .innerJoin(accountsView(ctx).as('a'), (j) => j.onRef('a.id', '=', 's.account_id'))
     .where('s.workspace_id', '=', ctx.workspace.id);
   if (ownerId) q = q.where('a.owner_id', '=', ownerId);
   return q;
@@ -190,29 +189,20 @@ export async function summarizeAccountStates({
 }): Promise<AccountStatesSummary> {
   await authorize(ctx, 'read');
   // One pass over the states: a row per (status, tier, stage) combination, a few dozen at most.
-  // Everyone's accounts need no join; one owner's join accounts on its primary key.
+  // Everyone's accounts need no join; one owner's keep the states of that owner's accounts.
   let combos = ctx.db
     .selectFrom('account_states as s')
     .select(['s.health_status', 's.tier', 's.stage'])
     .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('s.day').as('day')])
     .where('s.workspace_id', '=', ctx.workspace.id)
     .groupBy(['s.health_status', 's.tier', 's.stage']);
-  let accounts = ctx.db
-    .selectFrom('accounts')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('workspace_id', '=', ctx.workspace.id);
   if (input.ownerId) {
     const ownerId = input.ownerId;
-    combos = combos.where(({ exists, selectFrom }) =>
-      exists(
-        selectFrom('accounts as a')
-          .select('a.id')
-          .whereRef('a.id', '=', 's.account_id')
-          .where('a.workspace_id', '=', ctx.workspace.id)
-          .where('a.owner_id', '=', ownerId),
-      ),
+    combos = combos.where(
+      's.account_id',
+      'in',
+      ctx.db.selectFrom(accountsView(ctx).as('a')).select('a.id').where('a.owner_id', '=', ownerId),
     );
-    accounts = accounts.where('owner_id', '=', ownerId);
   }
   const rows = await combos.execute();
   const tally = (pick: (r: (typeof rows)[number]) => string | null) => {
@@ -232,7 +222,7 @@ export async function summarizeAccountStates({
   const stages = tally((r) => r.stage);
   return {
     day,
-    accounts: Number((await accounts.executeTakeFirstOrThrow()).n),
+    accounts: await countAccounts(ctx, { ownerId: input.ownerId || undefined }),
     bands: [...unique.values()],
     health: health.map((r) => ({ status: r.value, count: r.count })),
     tiers: tiers.map((r) => ({ tier: r.value, count: r.count })),

@@ -3,7 +3,7 @@
 // only team pages and jobs call it (100,000 accounts load in well under a second; see bench/assign.ts).
 import type { Ctx } from '../../context.ts';
 import { parseJson } from '../../db/dialect.ts';
-import { fromMinor } from '../accounts/index.ts';
+import { accountsView, fromMinor } from '../accounts/index.ts';
 import { listUserRefs } from '../auth/index.ts';
 import { type Condition, evaluateCondition } from '../facts/index.ts';
 import { loadCurrentStates } from '../state/index.ts';
@@ -27,7 +27,7 @@ export type BookAccount = {
  */
 export function bookQuery(ctx: Ctx) {
   return ctx.db
-    .selectFrom('accounts as a')
+    .selectFrom(accountsView(ctx).as('a'))
     .select([
       'a.id',
       'a.name',
@@ -40,7 +40,6 @@ export function bookQuery(ctx: Ctx) {
       'a.tags',
       'a.licensed_seats',
     ])
-    .where('a.workspace_id', '=', ctx.workspace.id)
     .orderBy('a.id');
 }
 

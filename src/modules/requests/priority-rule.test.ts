@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type AskingAccount, DEFAULT_REQUEST_SETTINGS as S, scoreRequest } from './score.ts';
+import { type AskingAccount, DEFAULT_REQUEST_SETTINGS as S, scoreRequest } from './priority-rule.ts';
 
 const account = (id: string, over: Partial<AskingAccount> = {}): AskingAccount => ({
   accountId: id,

@@ -4,6 +4,8 @@ import { newId } from '../../ids.ts';
 import { decodeCursor, encodeCursor } from '../../pagination.ts';
 import { addDays, daysBetween, nowIso, today } from '../../time.ts';
 import {
+  accountsView,
+  contractsView,
   createContract,
   fromMinor,
   getContract,
@@ -44,13 +46,9 @@ export async function loadRenewals(
 ): Promise<Loaded[]> {
   const ws = ctx.workspace.id;
   let q = ctx.db
-    .selectFrom('contracts as c')
-    .innerJoin('accounts as a', (j) =>
-      j.onRef('a.id', '=', 'c.account_id').onRef('a.workspace_id', '=', 'c.workspace_id'),
-    )
-    .leftJoin('renewals as r', (j) =>
-      j.onRef('r.contract_id', '=', 'c.id').onRef('r.workspace_id', '=', 'c.workspace_id'),
-    )
+    .selectFrom(contractsView(ctx).as('c'))
+    .innerJoin(accountsView(ctx).as('a'), (j) => j.onRef('a.id', '=', 'c.account_id'))
+    .leftJoin('renewals as r', (j) => j.onRef('r.contract_id', '=', 'c.id').on('r.workspace_id', '=', ws))
     .select([
       'c.id as contract_id',
       'c.account_id',
@@ -75,7 +73,6 @@ export async function loadRenewals(
       'r.notes',
       'r.updated_at',
     ])
-    .where('c.workspace_id', '=', ws)
     .where('c.end_date', 'is not', null);
   if (range.contractId) q = q.where('c.id', '=', range.contractId);
   else q = q.where('c.end_date', '>=', range.from).where('c.end_date', '<=', range.to);

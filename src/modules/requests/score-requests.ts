@@ -3,17 +3,17 @@
 import type { Ctx } from '../../context.ts';
 import { parseJson } from '../../db/dialect.ts';
 import { daysBetween, today } from '../../time.ts';
-import { fromMinor } from '../accounts/index.ts';
+import { accountsView, fromMinor } from '../accounts/index.ts';
 import { loadCurrentStates } from '../state/index.ts';
-import { OPEN_STATUSES } from './requests.schemas.ts';
-import type { CustomerRequestsTable } from './requests.table.ts';
 import {
   type AskingAccount,
   highValueReason,
   type RequestSettings,
   type Score,
   scoreRequest,
-} from './score.ts';
+} from './priority-rule.ts';
+import { OPEN_STATUSES } from './requests.schemas.ts';
+import type { CustomerRequestsTable } from './requests.table.ts';
 
 const CHUNK = 500;
 
@@ -34,9 +34,8 @@ export async function loadAccountInfo(
   const day = today(ctx);
   for (const batch of chunks([...new Set(accountIds)])) {
     const rows = await ctx.db
-      .selectFrom('accounts as a')
+      .selectFrom(accountsView(ctx).as('a'))
       .select(['a.id', 'a.name', 'a.arr_minor', 'a.tags', 'a.renewal_date'])
-      .where('a.workspace_id', '=', ctx.workspace.id)
       .where('a.id', 'in', batch)
       .execute();
     const states = await loadCurrentStates(ctx, batch);

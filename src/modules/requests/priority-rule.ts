@@ -2,7 +2,7 @@
 // customers: "大客看性,小客看量,重续缓用". Big accounts are weighed by strategic value (ARR, tier,
 // reference-customer status, whether the ask would make a showcase); small accounts by how many
 // accounts ask for the same thing and their combined ARR; accounts near renewal come first. A pure
-// function, so the hand-worked examples in score.test.ts need no database.
+// function, so the hand-worked examples in priority-rule.test.ts need no database.
 import { z } from 'zod';
 
 export const ScoreWeights = z.object({
