@@ -106,9 +106,11 @@ describe('usage CSV import', () => {
   });
 
   it('reports every bad row by line and writes nothing, unless skipInvalid', async () => {
+    // This workspace's events only: other test files write events into the same database meanwhile.
     const before = await t.deps.db
       .selectFrom('events')
       .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('workspace_id', '=', ws.workspace.id)
       .executeTakeFirstOrThrow();
     const csv = `sub,d,f,n\nS-1,${day(-5)},report,1\nS-404,${day(-5)},report,1\nS-1,not-a-day,report,1\nS-1,${day(30)},report,1\nS-1,${day(-5)},report,-2\n`;
     const q = 'map=sub=contractExternalId,d=day,f=event,n=count';
@@ -128,6 +130,7 @@ describe('usage CSV import', () => {
     const after = await t.deps.db
       .selectFrom('events')
       .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('workspace_id', '=', ws.workspace.id)
       .executeTakeFirstOrThrow();
     expect(Number(after.n)).toBe(Number(before.n));
 
