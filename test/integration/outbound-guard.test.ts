@@ -4,9 +4,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newId } from '../../src/ids.ts';
 import { deliverDueWebhooks, runRules } from '../../src/modules/automation/index.ts';
 import { queueWebhook } from '../../src/modules/automation/webhooks.ts';
-import { postOutbound } from '../../src/outbound.ts';
+import { guardedLookup, postOutbound } from '../../src/outbound.ts';
 import { addDays, today } from '../../src/time.ts';
 import { client, createTestApp, createTestWorkspace, type TestApp } from '../helpers/test-app.ts';
 
@@ -160,11 +161,12 @@ describe('with no allowlist', () => {
       `http://[::ffff:127.0.0.1]:${target.port}/hook`,
       'http://169.254.169.254/latest/meta-data/',
     ];
-    const runId = '01900000-0000-7000-8000-0000000000aa';
+    // A fresh run id: the PostgreSQL test database keeps earlier runs' deliveries.
+    const runId = newId();
     for (const url of urls)
       await queueWebhook(s.ws.ctx, { ruleId: rule.body.id, runId, accountId: s.accountId, url, payload: {} });
     const before = target.connections();
-    expect(await deliverDueWebhooks(t.deps, { runId })).toMatchObject({
+    expect(await deliverDueWebhooks(t.deps, { runId, workspaceId: s.ws.workspace.id })).toMatchObject({
       attempted: urls.length,
       delivered: 0,
     });
@@ -173,6 +175,45 @@ describe('with no allowlist', () => {
       urls.map(() => ['blocked_address']),
     );
     expect(target.connections()).toBe(before);
+  });
+
+  it('shows rows logged before the guard without their error text and timings', async () => {
+    const rule = await s.manager.post('/api/v1/rules', {
+      key: 'old_log',
+      name: 'Old log',
+      trigger: { type: 'daily' },
+      condition: 'arr >= 0',
+      actions: [{ type: 'webhook', url: 'https://hooks.example.com/x' }],
+      enabled: false,
+    });
+    const id = await queueWebhook(s.ws.ctx, {
+      ruleId: rule.body.id,
+      runId: newId(),
+      accountId: s.accountId,
+      url: 'https://hooks.example.com/x',
+      payload: {},
+    });
+    const old = [
+      {
+        at: '2026-12-01T00:00:00.000Z',
+        statusCode: null,
+        error: 'connect ECONNREFUSED 127.0.0.1:5432',
+        ms: 1,
+      },
+      { at: '2026-12-01T00:01:00.000Z', statusCode: 503, error: null, ms: 12 },
+      { at: '2026-12-01T00:02:00.000Z', statusCode: 200, error: null, ms: 9 },
+    ];
+    await t.deps.db
+      .updateTable('webhook_deliveries')
+      .set({ log: JSON.stringify(old), status: 'failed' })
+      .where('id', '=', id)
+      .execute();
+    const items = (await s.manager.get(`/api/v1/rules/${rule.body.id}/deliveries`)).body.items;
+    expect(items[0].log).toEqual([
+      { at: '2026-12-01T00:00:00.000Z', statusCode: null, outcome: 'connection_failed' },
+      { at: '2026-12-01T00:01:00.000Z', statusCode: 503, outcome: 'http_5xx' },
+      { at: '2026-12-01T00:02:00.000Z', statusCode: 200, outcome: 'ok' },
+    ]);
   });
 
   it('the guard itself refuses every form before connecting, and reports no raw error text', async () => {
@@ -230,5 +271,63 @@ describe('with an allowlist', () => {
     expect(items[0]).toMatchObject({ status: 'pending', lastStatusCode: 302 });
     expect(items[0].log.map((l: { outcome: string }) => l.outcome)).toEqual(['redirect_refused']);
     expect(target.connections()).toBe(before);
+  });
+});
+
+describe('outcome categories', () => {
+  const post = (url: string, allow = [{ host: '127.0.0.1', port: null }], timeoutMs = 2000) =>
+    postOutbound(url, { headers: {}, body: '{}', timeoutMs, allow });
+
+  it('maps status codes, refused connections and silence to categories without error text', async () => {
+    const answers = new Map<string, number>([
+      ['/404', 404],
+      ['/503', 503],
+    ]);
+    const hung: import('node:http').ServerResponse[] = [];
+    const server = createServer((req, res) => {
+      req.resume();
+      if (req.url === '/hang') hung.push(res);
+      else res.writeHead(answers.get(req.url ?? '') ?? 200).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    try {
+      expect(await post(`http://127.0.0.1:${port}/ok`)).toEqual({
+        outcome: 'ok',
+        statusCode: 200,
+        detail: null,
+      });
+      expect(await post(`http://127.0.0.1:${port}/404`)).toMatchObject({
+        outcome: 'http_4xx',
+        statusCode: 404,
+      });
+      expect(await post(`http://127.0.0.1:${port}/503`)).toMatchObject({
+        outcome: 'http_5xx',
+        statusCode: 503,
+      });
+      expect(await post(`http://127.0.0.1:${port}/hang`, undefined, 200)).toMatchObject({
+        outcome: 'timeout',
+        statusCode: null,
+      });
+    } finally {
+      for (const res of hung) res.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+    // The port is closed now: a refused connection is one category, whatever the OS said.
+    expect(await post(`http://127.0.0.1:${port}/ok`)).toMatchObject({
+      outcome: 'connection_failed',
+      statusCode: null,
+    });
+  });
+
+  it('the connect-time lookup refuses a name resolving to loopback in both callback forms', async () => {
+    const one = await new Promise<Error | null>((resolve) =>
+      guardedLookup('localhost', { family: 0 }, (err) => resolve(err)),
+    );
+    const all = await new Promise<Error | null>((resolve) =>
+      guardedLookup('localhost', { all: true }, (err) => resolve(err)),
+    );
+    expect((one as NodeJS.ErrnoException | null)?.code).toBe('EBLOCKEDADDRESS');
+    expect((all as NodeJS.ErrnoException | null)?.code).toBe('EBLOCKEDADDRESS');
   });
 });
