@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { type OutboundAllow, parseOutboundAllow } from './outbound.ts';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -38,6 +39,18 @@ const Env = z.object({
   // Heap limit of the recompute's worker thread (see modules/recompute/worker.ts): ~3.5 KB live
   // per account with 20 metrics, so the default serves about 200,000 accounts.
   STEWARD_RECOMPUTE_HEAP_MB: z.coerce.number().int().min(128).max(65_536).default(1024),
+  // Hosts outbound webhooks may reach although they are loopback or private (on-premise receivers).
+  STEWARD_OUTBOUND_ALLOW: z
+    .string()
+    .transform((v, c) => {
+      const parsed = parseOutboundAllow(v);
+      if (typeof parsed === 'string') {
+        c.addIssue({ code: 'custom', message: parsed });
+        return z.NEVER;
+      }
+      return parsed;
+    })
+    .default([]),
 });
 
 export type DatabaseTarget = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
@@ -58,6 +71,7 @@ export type Config = Readonly<{
   smtpUrl: string | undefined;
   mailFrom: string;
   recomputeHeapMb: number;
+  outboundAllow: readonly OutboundAllow[];
 }>;
 
 export class ConfigError extends Error {}
@@ -104,5 +118,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     smtpUrl: e.STEWARD_SMTP_URL,
     mailFrom: e.STEWARD_MAIL_FROM,
     recomputeHeapMb: e.STEWARD_RECOMPUTE_HEAP_MB,
+    outboundAllow: e.STEWARD_OUTBOUND_ALLOW,
   });
 }

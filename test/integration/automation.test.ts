@@ -91,7 +91,8 @@ const taskRule = (key: string, extra: Record<string, unknown> = {}) => ({
 });
 
 beforeAll(async () => {
-  t = await createTestApp();
+  // The webhook receivers below listen on loopback, which the outbound guard refuses unless listed.
+  t = await createTestApp({ STEWARD_OUTBOUND_ALLOW: '127.0.0.1' });
   ws = await createTestWorkspace(t.deps, 'Automation');
   manager = client(t.app, ws.users.manager.token);
   csm = client(t.app, ws.users.csm.token);

@@ -271,8 +271,20 @@ export const Delivery = z.object({
     z.object({
       at: z.string(),
       statusCode: z.number().nullable(),
-      error: z.string().nullable(),
-      ms: z.number(),
+      // A category, never raw error text or timings (they would map the network behind the server).
+      outcome: z
+        .enum([
+          'ok',
+          'blocked_address',
+          'redirect_refused',
+          'timeout',
+          'connection_failed',
+          'http_4xx',
+          'http_5xx',
+        ])
+        .describe(
+          'blocked_address: the URL or what its name resolves to is a loopback, private, link-local or other local address not in STEWARD_OUTBOUND_ALLOW; redirect_refused: the receiver answered 3xx (redirects are not followed)',
+        ),
     }),
   ),
   createdAt: z.string(),

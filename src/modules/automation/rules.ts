@@ -6,6 +6,7 @@ import { actorId, type Ctx, inTransaction } from '../../context.ts';
 import { isUniqueViolation, parseJson } from '../../db/dialect.ts';
 import { AppError, conflict, invalid, notFound } from '../../errors.ts';
 import { newId } from '../../ids.ts';
+import { literalBlockedReason } from '../../outbound.ts';
 import { decodeCursor, encodeCursor } from '../../pagination.ts';
 import { nowIso, today } from '../../time.ts';
 import { findAccountByExternalId } from '../accounts/index.ts';
@@ -34,7 +35,7 @@ import { dryRunSpec, runSpec } from './engine.ts';
 import { loadDayInputs, loadRulesBatch } from './inputs.ts';
 import { templateProblems } from './template.ts';
 import type { RuleSpec } from './triggers.ts';
-import type { AttemptLog } from './webhooks.ts';
+import { toAttemptLog } from './webhooks.ts';
 
 export const ruleRowToRule = (r: AutomationRulesTable): Rule => {
   const condition = parseJson<Condition | null>(r.condition, null);
@@ -127,6 +128,15 @@ export async function checkRuleParts(
         if (t?.type === 'webhook' && p.startsWith('unknown fact "webhook.')) continue;
         checker.fail(`${prefix}actions.${i}.${field}`, p);
       }
+    }
+    if (a.type === 'webhook') {
+      // Names are checked when they resolve (at every attempt); an address is refused right away.
+      const why = literalBlockedReason(a.url, ctx.config.outboundAllow);
+      if (why)
+        checker.fail(
+          `${prefix}actions.${i}.url`,
+          `refused: ${why} address (allow on-premise receivers with STEWARD_OUTBOUND_ALLOW)`,
+        );
     }
     if (a.type === 'set_stage') {
       stages ??= new Set((await loadStages(ctx)).map((s) => s.key));
@@ -435,7 +445,7 @@ export async function listRuleDeliveries({ ctx, id, input }: { ctx: Ctx; id: str
         attempts: d.attempts,
         lastStatusCode: d.last_status_code,
         nextAttemptAt: d.next_attempt_at,
-        log: JSON.parse(d.log) as AttemptLog[],
+        log: (JSON.parse(d.log) as Parameters<typeof toAttemptLog>[0][]).map(toAttemptLog),
         createdAt: d.created_at,
         deliveredAt: d.delivered_at,
       }),

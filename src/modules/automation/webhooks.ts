@@ -1,10 +1,12 @@
 // Outbound webhooks: HMAC-SHA256 over "<timestamp>.<body>" (so a captured request cannot be
-// replayed later with a new timestamp), at-least-once delivery with exponential backoff, and a log
-// of every attempt with its status code. A run writes the delivery in its transaction; the first
+// replayed later with a new timestamp), at-least-once delivery with exponential backoff through the
+// outbound address guard (src/outbound.ts), and a log of every attempt with its status code and
+// outcome category. A run writes the delivery in its transaction; the first
 // attempt follows the commit, retries come from the `deliver-webhooks` job.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Ctx, Deps } from '../../context.ts';
 import { newId } from '../../ids.ts';
+import { type OutboundOutcome, postOutbound } from '../../outbound.ts';
 import type { WebhookDeliveriesTable } from './automation.table.ts';
 
 export const SIGNATURE_HEADER = 'x-steward-signature';
@@ -42,7 +44,32 @@ export function verifyWebhookSignature(
 /** Wait before attempt `attempt + 1` after `attempt` failed ones: 30 s, 1 min, 2 min, 4 min, 8 min. */
 export const backoffMs = (attempts: number) => FIRST_RETRY_MS * 2 ** (attempts - 1);
 
-export type AttemptLog = { at: string; statusCode: number | null; error: string | null; ms: number };
+/**
+ * One attempt as the delivery log shows it. Only a category: raw error text and timings would let a
+ * rule author map ports and hosts behind the server.
+ */
+export type AttemptLog = { at: string; statusCode: number | null; outcome: OutboundOutcome };
+
+/** A stored attempt, including those written before outcomes (with error text and ms), as shown. */
+export function toAttemptLog(stored: {
+  at: string;
+  statusCode: number | null;
+  outcome?: OutboundOutcome;
+}): AttemptLog {
+  const s = stored.statusCode;
+  const outcome: OutboundOutcome =
+    stored.outcome ??
+    (s === null
+      ? 'connection_failed'
+      : s < 300
+        ? 'ok'
+        : s < 400
+          ? 'redirect_refused'
+          : s < 500
+            ? 'http_4xx'
+            : 'http_5xx');
+  return { at: stored.at, statusCode: s, outcome };
+}
 
 /** Queues a delivery in the caller's transaction; returns its id. */
 export async function queueWebhook(
@@ -74,37 +101,30 @@ export async function queueWebhook(
 }
 
 /** One attempt: POST the payload signed with the rule's secret, then record the outcome. */
-async function attempt(deps: Pick<Deps, 'db' | 'now' | 'logger'>, d: WebhookDeliveriesTable, secret: string) {
+async function attempt(
+  deps: Pick<Deps, 'db' | 'now' | 'logger' | 'config'>,
+  d: WebhookDeliveriesTable,
+  secret: string,
+) {
   const started = deps.now();
   const timestamp = String(Math.floor(started.getTime() / 1000));
-  let statusCode: number | null = null;
-  let error: string | null = null;
-  const t0 = performance.now();
-  try {
-    const res = await fetch(d.url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'user-agent': 'Steward-Webhooks/1',
-        [TIMESTAMP_HEADER]: timestamp,
-        [SIGNATURE_HEADER]: signWebhook(secret, timestamp, d.payload),
-        [DELIVERY_HEADER]: d.id,
-      },
-      body: d.payload,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(TIMEOUT_MS),
-    });
-    statusCode = res.status;
-    await res.body?.cancel();
-  } catch (e) {
-    error = (e as Error).message ?? String(e);
-  }
-  const ms = Math.round(performance.now() - t0);
-  const ok = statusCode !== null && statusCode >= 200 && statusCode < 300;
+  const { outcome, statusCode, detail } = await postOutbound(d.url, {
+    headers: {
+      'content-type': 'application/json',
+      'user-agent': 'Steward-Webhooks/1',
+      [TIMESTAMP_HEADER]: timestamp,
+      [SIGNATURE_HEADER]: signWebhook(secret, timestamp, d.payload),
+      [DELIVERY_HEADER]: d.id,
+    },
+    body: d.payload,
+    timeoutMs: TIMEOUT_MS,
+    allow: deps.config.outboundAllow,
+  });
+  const ok = outcome === 'ok';
   const attempts = d.attempts + 1;
   const log: AttemptLog[] = [
     ...(JSON.parse(d.log) as AttemptLog[]),
-    { at: started.toISOString(), statusCode, error, ms },
+    { at: started.toISOString(), statusCode, outcome },
   ];
   const status = ok ? 'delivered' : attempts >= MAX_ATTEMPTS ? 'failed' : 'pending';
   await deps.db
@@ -123,7 +143,7 @@ async function attempt(deps: Pick<Deps, 'db' | 'now' | 'logger'>, d: WebhookDeli
     .where('attempts', '=', d.attempts)
     .execute();
   if (!ok)
-    deps.logger.warn({ delivery: d.id, url: d.url, statusCode, error, attempts }, 'webhook attempt failed');
+    deps.logger.warn({ delivery: d.id, url: d.url, outcome, detail, attempts }, 'webhook attempt failed');
   return status;
 }
 
@@ -132,7 +152,7 @@ async function attempt(deps: Pick<Deps, 'db' | 'now' | 'logger'>, d: WebhookDeli
  * Claims each by bumping next_attempt_at first, so concurrent callers do not post twice.
  */
 export async function deliverDueWebhooks(
-  deps: Pick<Deps, 'db' | 'now' | 'logger'>,
+  deps: Pick<Deps, 'db' | 'now' | 'logger' | 'config'>,
   options: { runId?: string; workspaceId?: string; limit?: number } = {},
 ): Promise<{ attempted: number; delivered: number; failed: number }> {
   const now = deps.now().toISOString();

@@ -11250,8 +11250,11 @@ export interface paths {
                                 log: {
                                     at: string;
                                     statusCode: number | null;
-                                    error: string | null;
-                                    ms: number;
+                                    /**
+                                     * @description blocked_address: the URL or what its name resolves to is a loopback, private, link-local or other local address not in STEWARD_OUTBOUND_ALLOW; redirect_refused: the receiver answered 3xx (redirects are not followed)
+                                     * @enum {string}
+                                     */
+                                    outcome: "ok" | "blocked_address" | "redirect_refused" | "timeout" | "connection_failed" | "http_4xx" | "http_5xx";
                                 }[];
                                 createdAt: string;
                                 deliveredAt: string | null;
