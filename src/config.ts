@@ -20,6 +20,9 @@ const Env = z.object({
     .refine(isTimeZone, 'must be an IANA time zone such as Asia/Shanghai')
     .default('Asia/Shanghai'),
   STEWARD_SECURE_COOKIES: boolish.default(false),
+  // Only behind a reverse proxy that sets X-Forwarded-For: otherwise any client could pick the
+  // address the login limiter counts against.
+  STEWARD_TRUST_PROXY: boolish.default(false),
   STEWARD_SESSION_TTL_HOURS: z.coerce
     .number()
     .positive()
@@ -49,6 +52,7 @@ export type Config = Readonly<{
   baseCurrency: string;
   timeZone: string;
   secureCookies: boolean;
+  trustProxy: boolean;
   sessionTtlHours: number;
   logLevel: (typeof LOG_LEVELS)[number];
   adminEmail: string;
@@ -95,6 +99,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     baseCurrency: e.STEWARD_BASE_CURRENCY,
     timeZone: e.STEWARD_TIMEZONE,
     secureCookies: e.STEWARD_SECURE_COOKIES,
+    trustProxy: e.STEWARD_TRUST_PROXY,
     sessionTtlHours: e.STEWARD_SESSION_TTL_HOURS,
     logLevel: e.LOG_LEVEL,
     adminEmail: e.STEWARD_ADMIN_EMAIL,

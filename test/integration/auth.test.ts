@@ -110,12 +110,12 @@ describe('sessions', () => {
     expect(((await res.json()) as any).error.message).toMatch(/expired/);
   });
 
-  it('locks out an email after ten failed attempts, with Retry-After', async () => {
+  it('after five failures for an email, delays further tries with a growing Retry-After', async () => {
     const email = other.users.viewer.email;
-    for (let i = 0; i < 10; i++) expect((await login(email, `bad-${i}`)).res.status).toBe(401);
+    for (let i = 0; i < 5; i++) expect((await login(email, `bad-${i}`)).res.status).toBe(401);
     const blocked = await login(email, other.users.viewer.password);
     expect(blocked.res.status).toBe(429);
-    expect(blocked.res.headers.get('retry-after')).toBe('900');
+    expect(blocked.res.headers.get('retry-after')).toBe('1');
     expect(blocked.body.error.code).toBe('rate_limited');
   });
 
@@ -317,5 +317,69 @@ describe('audit log', () => {
       `/api/v1/audit-log?entityId=${created.body.id}`,
     );
     expect(foreign.body.items).toEqual([]);
+  });
+});
+
+describe('login limiter', () => {
+  let proxied: TestApp;
+  let pws: TestWorkspace;
+  beforeAll(async () => {
+    proxied = await createTestApp({ STEWARD_TRUST_PROXY: '1' });
+    pws = await createTestWorkspace(proxied.deps, 'Auth limiter');
+  });
+  afterAll(async () => proxied?.close());
+
+  function attempt(email: string, password: string, ip: string) {
+    return proxied.app.request('/api/v1/auth/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': `203.0.113.9, ${ip}` },
+      body: JSON.stringify({ email, password }),
+    });
+  }
+
+  it('lets at most five of 100 parallel wrong passwords for one email reach the password check', async () => {
+    const statuses = await Promise.all(
+      Array.from({ length: 100 }, (_, i) => attempt(pws.users.csm.email, `wrong-${i}`, '198.51.100.7')),
+    ).then((rs) => rs.map((r) => r.status));
+    expect(statuses.filter((s) => s === 401)).toHaveLength(5);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(95);
+    // Blocked from that address and from any other until the delay has passed.
+    expect((await attempt(pws.users.csm.email, pws.users.csm.password, '198.51.100.7')).status).toBe(429);
+  });
+
+  it('does not lock other users behind the same address out', async () => {
+    const ip = '198.51.100.8';
+    for (let i = 0; i < 30; i++)
+      expect((await attempt(`nobody-${i}@example.com`, 'wrong-password', ip)).status).toBe(401);
+    expect((await attempt(pws.users.manager.email, pws.users.manager.password, ip)).status).toBe(200);
+  });
+
+  it('takes the client address from X-Forwarded-For only when the proxy is trusted', async () => {
+    // Untrusted (the default app): every attempt counts against the socket address, so a forged
+    // header does not give an attacker fresh counters.
+    const email = ws.users.admin.email;
+    for (let i = 0; i < 5; i++) {
+      const res = await t.app.request('/api/v1/auth/login', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': `192.0.2.${i}` },
+        body: JSON.stringify({ email, password: `bad-${i}` }),
+      });
+      expect(res.status).toBe(401);
+    }
+    const sixth = await t.app.request('/api/v1/auth/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': '192.0.2.99' },
+      body: JSON.stringify({ email, password: ws.users.admin.password }),
+    });
+    expect(sixth.status).toBe(429);
+  });
+
+  it('resets the email counter on a successful sign-in', async () => {
+    const { email, password } = pws.users.viewer;
+    for (let round = 0; round < 3; round++) {
+      for (let i = 0; i < 4; i++)
+        expect((await attempt(email, 'wrong-password', '198.51.100.9')).status).toBe(401);
+      expect((await attempt(email, password, '198.51.100.9')).status).toBe(200);
+    }
   });
 });

@@ -72,7 +72,7 @@ export function publicAuthRoutes(deps: Deps) {
       },
     }),
     async (c) => {
-      const result = await login(deps, c.req.valid('json'), clientIp(c));
+      const result = await login(deps, c.req.valid('json'), clientIp(c, deps.config.trustProxy));
       setCookie(c, SESSION_COOKIE, result.cookie, {
         httpOnly: true,
         sameSite: 'Lax',
