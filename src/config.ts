@@ -29,7 +29,7 @@ const Env = z.object({
     .default(24 * 7),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   STEWARD_ADMIN_EMAIL: z.email().default('admin@example.com'),
-  STEWARD_ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
+  STEWARD_ADMIN_PASSWORD: z.string().min(10, 'must be at least 10 characters').optional(),
   STEWARD_DEMO: boolish.default(true),
   STEWARD_DEMO_ACCOUNTS: z.coerce.number().int().min(0).max(200_000).default(2000),
   // Outbound email (automation actions, digests). Unset: email is logged, not sent.

@@ -383,3 +383,65 @@ describe('login limiter', () => {
     }
   });
 });
+
+describe('password changes and policy', () => {
+  it('needs the current password to change your own: 400 when missing, 403 when wrong', async () => {
+    const fresh = await createTestWorkspace(t.deps, 'Password change');
+    const me = client(t.app, fresh.users.csm.token);
+    const missing = await me.patch('/api/v1/auth/me', { password: 'a-new-long-secret' });
+    expect(missing.status).toBe(400);
+    expect(missing.body.error.details.issues[0].path).toBe('currentPassword');
+    const wrong = await me.patch('/api/v1/auth/me', {
+      password: 'a-new-long-secret',
+      currentPassword: 'not-my-password',
+    });
+    expect(wrong.status).toBe(403);
+    expect(wrong.body.error.details.issues[0].path).toBe('currentPassword');
+    expect((await login(fresh.users.csm.email, 'a-new-long-secret')).res.status).toBe(401);
+    const ok = await me.patch('/api/v1/auth/me', {
+      password: 'a-new-long-secret',
+      currentPassword: fresh.users.csm.password,
+    });
+    expect(ok.status).toBe(200);
+    expect((await login(fresh.users.csm.email, 'a-new-long-secret')).res.status).toBe(200);
+  });
+
+  it('refuses weak passwords on change, creation and reset, naming the field and the rule', async () => {
+    const fresh = await createTestWorkspace(t.deps, 'Password policy');
+    const me = client(t.app, fresh.users.viewer.token);
+    const cases: Array<[string, RegExp]> = [
+      ['password', /at least 10/],
+      ['aaaaaaaa', /at least 10/],
+      ['12345678', /at least 10/],
+      ['password1234', /too common/],
+      ['aaaaaaaaaaaa', /repeated/],
+      ['1234567890', /sequence/],
+      [fresh.users.viewer.email, /email/],
+    ];
+    for (const [password, rule] of cases) {
+      const res = await me.patch('/api/v1/auth/me', {
+        password,
+        currentPassword: fresh.users.viewer.password,
+      });
+      expect(res.status, password).toBe(400);
+      expect(res.body.error.code).toBe('validation_failed');
+      expect(res.body.error.details.issues[0].path).toBe('password');
+      expect(res.body.error.details.issues[0].message).toMatch(rule);
+    }
+    const admin = client(t.app, fresh.users.admin.token);
+    const created = await admin.post('/api/v1/users', {
+      email: 'weak.person@test.steward.dev',
+      name: 'Weak',
+      role: 'viewer',
+      password: 'weak.person',
+    });
+    expect(created.status).toBe(400);
+    expect(created.body.error.details.issues[0]).toEqual({
+      path: 'password',
+      message: 'must not be your email address or its name part',
+    });
+    const reset = await admin.patch(`/api/v1/users/${fresh.users.csm.id}`, { password: 'qwertyuiop' });
+    expect(reset.status).toBe(400);
+    expect(reset.body.error.details.issues[0].path).toBe('password');
+  });
+});

@@ -195,6 +195,7 @@ export interface paths {
                         /** @enum {string} */
                         locale?: "zh-CN" | "en";
                         password?: string;
+                        currentPassword?: string;
                     };
                 };
             };
