@@ -445,3 +445,52 @@ describe('password changes and policy', () => {
     expect(reset.body.error.details.issues[0].path).toBe('password');
   });
 });
+
+describe('revocation on password change, reset and deactivation', () => {
+  it('an admin reset ends every session and revokes every token of the user', async () => {
+    const fresh = await createTestWorkspace(t.deps, 'Revoke reset');
+    const { cookie } = await login(fresh.users.csm.email, fresh.users.csm.password);
+    const reset = await client(t.app, fresh.users.admin.token).patch(`/api/v1/users/${fresh.users.csm.id}`, {
+      password: 'reset-by-the-admin',
+    });
+    expect(reset.status).toBe(200);
+    expect((await client(t.app, null, { cookie }).get('/api/v1/auth/me')).status).toBe(401);
+    expect((await client(t.app, fresh.users.csm.token).get('/api/v1/accounts')).status).toBe(401);
+    const tokens = (await client(t.app, fresh.users.admin.token).get('/api/v1/tokens')).body.items as Array<{
+      userId: string;
+      revokedAt: string | null;
+    }>;
+    const csmTokens = tokens.filter((tk) => tk.userId === fresh.users.csm.id);
+    expect(csmTokens.length).toBeGreaterThan(0);
+    expect(csmTokens.every((tk) => tk.revokedAt !== null)).toBe(true);
+    // The admin's own token is untouched.
+    expect((await client(t.app, fresh.users.admin.token).get('/api/v1/accounts')).status).toBe(200);
+  });
+
+  it('changing your own password keeps the session you changed it from, ends the others, revokes tokens', async () => {
+    const fresh = await createTestWorkspace(t.deps, 'Revoke change');
+    const { email, password, token } = fresh.users.manager;
+    const here = await login(email, password);
+    const elsewhere = await login(email, password);
+    const res = await client(t.app, null, { cookie: here.cookie, 'x-csrf-token': here.body.csrfToken }).patch(
+      '/api/v1/auth/me',
+      { password: 'my-brand-new-secret', currentPassword: password },
+    );
+    expect(res.status).toBe(200);
+    expect((await client(t.app, null, { cookie: here.cookie }).get('/api/v1/auth/me')).status).toBe(200);
+    expect((await client(t.app, null, { cookie: elsewhere.cookie }).get('/api/v1/auth/me')).status).toBe(401);
+    expect((await client(t.app, token).get('/api/v1/accounts')).status).toBe(401);
+  });
+
+  it('a deactivated user’s sessions and tokens stay dead after reactivation', async () => {
+    const fresh = await createTestWorkspace(t.deps, 'Revoke deactivate');
+    const admin = client(t.app, fresh.users.admin.token);
+    const { cookie } = await login(fresh.users.viewer.email, fresh.users.viewer.password);
+    expect((await admin.patch(`/api/v1/users/${fresh.users.viewer.id}`, { active: false })).status).toBe(200);
+    expect((await admin.patch(`/api/v1/users/${fresh.users.viewer.id}`, { active: true })).status).toBe(200);
+    expect((await client(t.app, fresh.users.viewer.token).get('/api/v1/accounts')).status).toBe(401);
+    expect((await client(t.app, null, { cookie }).get('/api/v1/auth/me')).status).toBe(401);
+    // Signing in again works: only the old credentials are gone.
+    expect((await login(fresh.users.viewer.email, fresh.users.viewer.password)).res.status).toBe(200);
+  });
+});

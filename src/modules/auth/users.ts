@@ -205,8 +205,19 @@ async function applyUserUpdate(ctx: Ctx, id: string, input: UpdateUser): Promise
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirstOrThrow();
-    // A deactivated user, or one whose password changed, must sign in again everywhere else.
+    // A deactivated user, or one whose password changed, must sign in again everywhere else, and
+    // loses every API token: a token minted by whoever held the old password (or the account
+    // before deactivation) must not outlive it, and reactivation does not bring tokens back.
+    let tokensRevoked = 0;
     if (input.active === false || passwordHash) {
+      const revoked = await tx.db
+        .updateTable('api_tokens')
+        .set({ revoked_at: nowIso(tx) })
+        .where('workspace_id', '=', tx.workspace.id)
+        .where('user_id', '=', id)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      tokensRevoked = Number(revoked.numUpdatedRows);
       let del = tx.db
         .deleteFrom('sessions')
         .where('workspace_id', '=', tx.workspace.id)
@@ -218,7 +229,11 @@ async function applyUserUpdate(ctx: Ctx, id: string, input: UpdateUser): Promise
       await del.execute();
     }
     const user = userRowToUser(after);
-    const changes = { ...auditable(user), passwordChanged: passwordHash !== undefined || undefined };
+    const changes = {
+      ...auditable(user),
+      passwordChanged: passwordHash !== undefined || undefined,
+      tokensRevoked: tokensRevoked || undefined,
+    };
     await writeAudit(tx, {
       action: 'user.updated',
       entityType: 'user',
