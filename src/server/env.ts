@@ -7,6 +7,8 @@ import { fromZod } from '../errors.ts';
 export type AppEnv = {
   Variables: {
     requestId: string;
+    /** The client's own X-Request-Id, if it sent a well-formed one. */
+    clientRequestId?: string;
     /** Set by the auth middleware on every authenticated /api/v1 request. */
     ctx: Ctx;
   };

@@ -76,5 +76,6 @@ export interface AuditLogTable {
   before: string | null;
   after: string | null;
   request_id: string | null;
+  client_request_id: string | null;
   created_at: string;
 }

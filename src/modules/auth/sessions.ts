@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Actor, Deps } from '../../context.ts';
 import { AppError } from '../../errors.ts';
 import { newId } from '../../ids.ts';
+import { writeAuthEvent } from './audit.ts';
 import { clearLoginFailures, countLoginAttempt, pruneLoginThrottle } from './login-limiter.ts';
 import { SCOPES, type Scope } from './permissions.ts';
 import { DUMMY_PASSWORD_HASH, sha256, verifyPassword } from './secrets.ts';
@@ -25,7 +26,11 @@ export type Authenticated = {
 
 export type LoginResult = { user: User; csrfToken: string; cookie: string; expiresAt: string };
 
-export async function login(deps: Deps, input: Login, ip: string): Promise<LoginResult> {
+/** Where a sign-in or sign-out came from, for the audit log. */
+export type RequestMeta = { ip: string; requestId?: string; clientRequestId?: string };
+
+export async function login(deps: Deps, input: Login, meta: RequestMeta): Promise<LoginResult> {
+  const { ip } = meta;
   const { db } = deps;
   const now = deps.now();
   // Counted before the password is checked: the count, not the check, is what parallel requests race.
@@ -44,7 +49,27 @@ export async function login(deps: Deps, input: Login, ip: string): Promise<Login
       created_at: now.toISOString(),
     })
     .execute();
-  if (!succeeded || !row) throw new AppError('unauthenticated', 'Email or password is incorrect');
+  const audit = { requestId: meta.requestId, clientRequestId: meta.clientRequestId, at: now.toISOString() };
+  if (!succeeded || !row) {
+    if (row)
+      await writeAuthEvent(deps, {
+        ...audit,
+        workspaceId: row.workspace_id,
+        actorId: null,
+        action: 'auth.login_failed',
+        userId: row.id,
+        after: { email: input.email, ip, reason: ok ? 'inactive' : 'wrong_password' },
+      });
+    throw new AppError('unauthenticated', 'Email or password is incorrect');
+  }
+  await writeAuthEvent(deps, {
+    ...audit,
+    workspaceId: row.workspace_id,
+    actorId: row.id,
+    action: 'auth.login',
+    userId: row.id,
+    after: { ip },
+  });
   await clearLoginFailures(deps, input.email, ip);
 
   const cookie = randomBytes(32).toString('base64url');
@@ -71,8 +96,23 @@ export async function login(deps: Deps, input: Login, ip: string): Promise<Login
   return { user: userRowToUser({ ...row, last_login_at: now.toISOString() }), csrfToken, cookie, expiresAt };
 }
 
-export async function logout(deps: Deps, cookie: string): Promise<void> {
-  await deps.db.deleteFrom('sessions').where('id', '=', sha256(cookie)).execute();
+export async function logout(deps: Deps, cookie: string, meta: RequestMeta): Promise<void> {
+  const ended = await deps.db
+    .deleteFrom('sessions')
+    .where('id', '=', sha256(cookie))
+    .returning(['workspace_id', 'user_id'])
+    .executeTakeFirst();
+  if (!ended) return;
+  await writeAuthEvent(deps, {
+    workspaceId: ended.workspace_id,
+    actorId: ended.user_id,
+    action: 'auth.logout',
+    userId: ended.user_id,
+    after: { ip: meta.ip },
+    requestId: meta.requestId,
+    clientRequestId: meta.clientRequestId,
+    at: deps.now().toISOString(),
+  });
 }
 
 export type SessionAuth = Authenticated & { csrfToken: string };
