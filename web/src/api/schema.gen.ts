@@ -1131,6 +1131,7 @@ export interface paths {
                                 before?: unknown;
                                 after?: unknown;
                                 requestId: string | null;
+                                clientRequestId: string | null;
                                 createdAt: string;
                             }[];
                             nextCursor: string | null;
