@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createToken, PERMISSION_TABLE } from '../../src/modules/auth/index.ts';
+import { createApp } from '../../src/server/app.ts';
 import {
   client,
   createTestApp,
@@ -104,19 +105,41 @@ describe('sessions', () => {
       ...t.deps,
       now: () => new Date(Date.now() + (t.deps.config.sessionTtlHours + 1) * 3_600_000),
     };
-    const { createApp } = await import('../../src/server/app.ts');
     const res = await createApp(later).request('/api/v1/auth/me', { headers: { cookie } });
     expect(res.status).toBe(401);
     expect(((await res.json()) as any).error.message).toMatch(/expired/);
   });
 
   it('after five failures for an email, delays further tries with a growing Retry-After', async () => {
+    // A clock the test moves, so the delays are exact whatever the machine's speed.
+    let clock = new Date();
+    const app = createApp({ ...t.deps, now: () => clock });
     const email = other.users.viewer.email;
-    for (let i = 0; i < 5; i++) expect((await login(email, `bad-${i}`)).res.status).toBe(401);
-    const blocked = await login(email, other.users.viewer.password);
-    expect(blocked.res.status).toBe(429);
-    expect(blocked.res.headers.get('retry-after')).toBe('1');
+    const tryLogin = async (password: string) => {
+      const res = await app.request('/api/v1/auth/login', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email, password }),
+      });
+      return {
+        status: res.status,
+        retryAfter: res.headers.get('retry-after'),
+        body: (await res.json()) as any,
+      };
+    };
+    for (let i = 0; i < 5; i++) expect((await tryLogin(`bad-${i}`)).status).toBe(401);
+    const blocked = await tryLogin(other.users.viewer.password);
+    expect(blocked).toMatchObject({ status: 429, retryAfter: '1' });
     expect(blocked.body.error.code).toBe('rate_limited');
+    for (const wait of [1, 2, 4, 8]) {
+      clock = new Date(clock.getTime() + wait * 1000);
+      expect((await tryLogin('still-wrong')).status).toBe(401);
+      expect((await tryLogin('still-wrong')).retryAfter).toBe(String(wait * 2));
+    }
+    // Once the delay has passed, the right password signs in and clears the counter.
+    clock = new Date(clock.getTime() + 16_000);
+    expect((await tryLogin(other.users.viewer.password)).status).toBe(200);
+    expect((await tryLogin('wrong-again')).status).toBe(401);
   });
 
   it('answers 401 without credentials and with an unknown token', async () => {
@@ -339,7 +362,6 @@ describe('login limiter', () => {
 
   it('lets at most five of 100 parallel wrong passwords for one email reach the password check', async () => {
     // A stopped clock, so a slow machine cannot let the 1 s delay pass in the middle of the burst.
-    const { createApp } = await import('../../src/server/app.ts');
     const stopped = new Date();
     const app = createApp({ ...proxied.deps, now: () => stopped });
     const responses = await Promise.all(
@@ -416,6 +438,25 @@ describe('password changes and policy', () => {
     });
     expect(ok.status).toBe(200);
     expect((await login(fresh.users.csm.email, 'a-new-long-secret')).res.status).toBe(200);
+  });
+
+  it('throttles guesses of the current password like sign-ins', async () => {
+    const fresh = await createTestWorkspace(t.deps, 'Password guess');
+    const stopped = new Date();
+    const me = client(createApp({ ...t.deps, now: () => stopped }), fresh.users.viewer.token);
+    for (let i = 0; i < 5; i++) {
+      const res = await me.patch('/api/v1/auth/me', {
+        password: 'a-new-long-secret',
+        currentPassword: `guess-${i}`,
+      });
+      expect(res.status).toBe(403);
+    }
+    const sixth = await me.patch('/api/v1/auth/me', {
+      password: 'a-new-long-secret',
+      currentPassword: fresh.users.viewer.password,
+    });
+    expect(sixth.status).toBe(429);
+    expect(sixth.headers.get('retry-after')).toBe('1');
   });
 
   it('refuses weak passwords on change, creation and reset, naming the field and the rule', async () => {

@@ -19,7 +19,20 @@ export const LOGIN_MAX_DELAY_S = 15 * 60;
 /** A key with no attempt for this long starts again from zero. */
 export const LOGIN_COUNTER_TTL_MS = 24 * 3_600_000;
 
-function keysFor(email: string, ip: string) {
+/**
+ * `ip` null: a signed-in user confirming their current password (no address in a Ctx); counted
+ * against the email, never against a shared address key.
+ */
+// Under the free allowance a key's block is left as it was, not set to this node's "now": a node
+// whose clock runs ahead would otherwise block the key for everyone else until they catch up.
+const NEVER_BLOCKED = '1970-01-01T00:00:00.000Z';
+
+function keysFor(email: string, ip: string | null) {
+  if (ip === null)
+    return [
+      { key: `${LIMITS.emailIp.prefix}${email}|current-password`, free: LIMITS.emailIp.free },
+      { key: `${LIMITS.email.prefix}${email}`, free: LIMITS.email.free },
+    ];
   return [
     { key: `${LIMITS.emailIp.prefix}${email}|${ip}`, free: LIMITS.emailIp.free },
     { key: `${LIMITS.email.prefix}${email}`, free: LIMITS.email.free },
@@ -37,7 +50,7 @@ export function delaySeconds(n: number, free: number): number {
  * Counts one attempt against each key, or throws 429 with Retry-After when a key is still
  * blocked. One statement per key, so the count and the check cannot be split by a parallel request.
  */
-export async function countLoginAttempt(deps: Deps, email: string, ip: string): Promise<void> {
+export async function countLoginAttempt(deps: Deps, email: string, ip: string | null): Promise<void> {
   const now = deps.now();
   const nowIso = now.toISOString();
   const at = (s: number) => new Date(now.getTime() + s * 1000).toISOString();
@@ -57,7 +70,7 @@ export async function countLoginAttempt(deps: Deps, email: string, ip: string): 
     for (let n = free; delaySeconds(n, free) < LOGIN_MAX_DELAY_S; n++) steps.push(n);
     const next = sql<string>`case ${sql.join(
       [
-        sql`when login_throttle.failures + 1 < ${free} then ${nowIso}`,
+        sql`when login_throttle.failures + 1 < ${free} then login_throttle.blocked_until`,
         ...steps.map((n) => sql`when login_throttle.failures + 1 = ${n} then ${at(delaySeconds(n, free))}`),
       ],
       sql` `,
@@ -67,7 +80,7 @@ export async function countLoginAttempt(deps: Deps, email: string, ip: string): 
       .values({
         key,
         failures: 1,
-        blocked_until: free <= 1 ? at(1) : nowIso,
+        blocked_until: free <= 1 ? at(1) : NEVER_BLOCKED,
         updated_at: nowIso,
       })
       .onConflict((oc) =>
@@ -99,13 +112,14 @@ export async function countLoginAttempt(deps: Deps, email: string, ip: string): 
 }
 
 /** After a successful sign-in: the email's counters start again; the address's loses this attempt. */
-export async function clearLoginFailures(deps: Deps, email: string, ip: string): Promise<void> {
+export async function clearLoginFailures(deps: Deps, email: string, ip: string | null): Promise<void> {
   const [emailIp, byEmail, byIp] = keysFor(email, ip);
   await deps.db.deleteFrom('login_throttle').where('key', 'in', [emailIp!.key, byEmail!.key]).execute();
+  if (!byIp) return;
   await deps.db
     .updateTable('login_throttle')
     .set({ failures: sql`failures - 1` })
-    .where('key', '=', byIp!.key)
+    .where('key', '=', byIp.key)
     .where('failures', '>', 0)
     .execute();
 }

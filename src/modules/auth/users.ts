@@ -7,6 +7,7 @@ import { nowIso } from '../../time.ts';
 import { writeAudit } from './audit.ts';
 import type { UsersTable } from './auth.table.ts';
 import { authorize } from './authorize.ts';
+import { clearLoginFailures, countLoginAttempt } from './login-limiter.ts';
 import { passwordProblem } from './password-policy.ts';
 import { ROLES } from './permissions.ts';
 import { hashPassword, verifyPassword } from './secrets.ts';
@@ -272,12 +273,17 @@ export async function updateMe({ ctx, input }: { ctx: Ctx; input: UpdateMe }): P
       });
     }
     const row = await findUserRow(ctx, id);
-    if (!row || !(await verifyPassword(currentPassword, row.password_hash))) {
+    if (!row) throw notFound('User', id);
+    // Guessing the current password through a stolen session is throttled like signing in.
+    await countLoginAttempt(ctx, row.email, null);
+    if (!(await verifyPassword(currentPassword, row.password_hash))) {
       const message = 'is incorrect';
       throw new AppError('forbidden', `currentPassword: ${message}`, {
         issues: [{ path: 'currentPassword', message }],
       });
     }
   }
-  return applyUserUpdate(ctx, id, data);
+  const user = await applyUserUpdate(ctx, id, data);
+  if (data.password !== undefined) await clearLoginFailures(ctx, user.email, null);
+  return user;
 }
