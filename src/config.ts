@@ -21,13 +21,16 @@ const Env = z.object({
     .refine(isTimeZone, 'must be an IANA time zone such as Asia/Shanghai')
     .default('Asia/Shanghai'),
   STEWARD_SECURE_COOKIES: boolish.default(false),
+  // Only behind a reverse proxy that sets X-Forwarded-For: otherwise any client could pick the
+  // address the login limiter counts against.
+  STEWARD_TRUST_PROXY: boolish.default(false),
   STEWARD_SESSION_TTL_HOURS: z.coerce
     .number()
     .positive()
     .default(24 * 7),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   STEWARD_ADMIN_EMAIL: z.email().default('admin@example.com'),
-  STEWARD_ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
+  STEWARD_ADMIN_PASSWORD: z.string().min(10, 'must be at least 10 characters').optional(),
   STEWARD_DEMO: boolish.default(true),
   STEWARD_DEMO_ACCOUNTS: z.coerce.number().int().min(0).max(200_000).default(2000),
   // Outbound email (automation actions, digests). Unset: email is logged, not sent.
@@ -62,6 +65,7 @@ export type Config = Readonly<{
   baseCurrency: string;
   timeZone: string;
   secureCookies: boolean;
+  trustProxy: boolean;
   sessionTtlHours: number;
   logLevel: (typeof LOG_LEVELS)[number];
   adminEmail: string;
@@ -109,6 +113,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     baseCurrency: e.STEWARD_BASE_CURRENCY,
     timeZone: e.STEWARD_TIMEZONE,
     secureCookies: e.STEWARD_SECURE_COOKIES,
+    trustProxy: e.STEWARD_TRUST_PROXY,
     sessionTtlHours: e.STEWARD_SESSION_TTL_HOURS,
     logLevel: e.LOG_LEVEL,
     adminEmail: e.STEWARD_ADMIN_EMAIL,

@@ -28,6 +28,7 @@ export type Ctx = Readonly<{
   now: () => Date;
   logger: Logger;
   requestId?: string;
+  clientRequestId?: string;
 }>;
 
 /** Process-wide dependencies shared by every Ctx. */

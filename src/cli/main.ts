@@ -299,7 +299,7 @@ user
   .addOption(new Option('--role <role>', 'role').choices(ROLES).makeOptionMandatory())
   .option('--name <name>', 'display name (default: the part of the email before @)')
   .addOption(new Option('--locale <locale>', 'interface language').choices(['zh-CN', 'en']).default('zh-CN'))
-  .option('--password <password>', 'initial password (at least 8 characters)')
+  .option('--password <password>', 'initial password (at least 10 characters, not common, not the email)')
   .option('--workspace <id|slug>', 'workspace (default: the first)')
   .action(
     async (opts: {

@@ -10,6 +10,8 @@ import * as requests from './migrations/2026_11_29_1100_requests.ts';
 import * as teamRenewals from './migrations/2026_11_29_1200_team_renewals.ts';
 import * as accountStateDays from './migrations/2026_12_05_0100_account_state_days.ts';
 import * as rollupRebuilds from './migrations/2026_12_05_0400_rollup_rebuilds.ts';
+import * as loginThrottle from './migrations/2026_12_05_0900_login_throttle.ts';
+import * as auditClientRequestId from './migrations/2026_12_05_0901_audit_client_request_id.ts';
 
 // Listed explicitly (not read from disk) so the order is reviewed in code and works under any loader.
 const MIGRATIONS: Record<string, Migration> = {
@@ -23,6 +25,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026_11_29_1200_team_renewals': teamRenewals,
   '2026_12_05_0100_account_state_days': accountStateDays,
   '2026_12_05_0400_rollup_rebuilds': rollupRebuilds,
+  '2026_12_05_0900_login_throttle': loginThrottle,
+  '2026_12_05_0901_audit_client_request_id': auditClientRequestId,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -11,6 +11,7 @@ import type {
   ApiTokensTable,
   AuditLogTable,
   LoginAttemptsTable,
+  LoginThrottleTable,
   SessionsTable,
   UsersTable,
   WriteKeysTable,
@@ -81,6 +82,7 @@ export interface Database {
   api_tokens: ApiTokensTable;
   write_keys: WriteKeysTable;
   login_attempts: LoginAttemptsTable;
+  login_throttle: LoginThrottleTable;
   audit_log: AuditLogTable;
   accounts: AccountsTable;
   account_members: AccountMembersTable;

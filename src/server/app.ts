@@ -1,6 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
-import { requestId } from 'hono/request-id';
 import type { Deps } from '../context.ts';
 import { AppError } from '../errors.ts';
 import { accountsRoutes, importRoutes } from '../modules/accounts/index.ts';
@@ -33,7 +33,16 @@ export const IMPORT_BODY_LIMIT = 50 * 1024 * 1024;
 /** Builds the whole HTTP app without listening, so tests call `app.request()` in-process. */
 export function createApp(deps: Deps) {
   const app = new OpenAPIHono<AppEnv>();
-  app.use('*', requestId());
+  // Our own id for every request. A client's X-Request-Id is kept beside it (clientRequestId, in
+  // the audit log), never used as ours: a client could reuse another request's id.
+  app.use('*', async (c, next) => {
+    const id = randomUUID();
+    c.set('requestId', id);
+    const sent = c.req.header('x-request-id');
+    if (sent && sent.length <= 200 && /^[\w\-=.:]+$/.test(sent)) c.set('clientRequestId', sent);
+    c.header('X-Request-Id', id);
+    await next();
+  });
 
   app.onError((error, c) => sendError(c, toAppError(error, deps.logger, c.get('requestId'))));
   app.notFound((c) =>

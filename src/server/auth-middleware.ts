@@ -59,7 +59,13 @@ export function authenticate(deps: Deps): MiddlewareHandler<AppEnv> {
       workspace = toRef(await getWorkspace(deps, auth.workspaceId));
       workspaces.set(workspace.id, workspace);
     }
-    c.set('ctx', { ...deps, workspace, actor: auth.actor, requestId: c.get('requestId') });
+    c.set('ctx', {
+      ...deps,
+      workspace,
+      actor: auth.actor,
+      requestId: c.get('requestId'),
+      clientRequestId: c.get('clientRequestId'),
+    });
     await next();
   };
 }

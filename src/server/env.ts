@@ -7,6 +7,8 @@ import { fromZod } from '../errors.ts';
 export type AppEnv = {
   Variables: {
     requestId: string;
+    /** The client's own X-Request-Id, if it sent a well-formed one. */
+    clientRequestId?: string;
     /** Set by the auth middleware on every authenticated /api/v1 request. */
     ctx: Ctx;
   };
@@ -72,7 +74,16 @@ export const NO_CONTENT = { 204: { description: 'Done' } } as const;
  * The peer address. X-Forwarded-For is not trusted: anyone could rotate it to dodge the login
  * limiter (the per-email limit still applies behind a proxy).
  */
-export function clientIp(c: Context): string {
+/**
+ * The client's address. With `trustProxy` the last X-Forwarded-For hop is used: the one the
+ * trusted proxy appended itself (earlier hops are whatever the client sent).
+ */
+export function clientIp(c: Context, trustProxy = false): string {
+  if (trustProxy) {
+    const hops = (c.req.header('x-forwarded-for') ?? '').split(',').map((h) => h.trim());
+    const last = hops.at(-1);
+    if (last) return last;
+  }
   try {
     return getConnInfo(c).remote.address ?? 'unknown';
   } catch {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createToken, PERMISSION_TABLE } from '../../src/modules/auth/index.ts';
+import { createApp } from '../../src/server/app.ts';
 import {
   client,
   createTestApp,
@@ -104,19 +105,41 @@ describe('sessions', () => {
       ...t.deps,
       now: () => new Date(Date.now() + (t.deps.config.sessionTtlHours + 1) * 3_600_000),
     };
-    const { createApp } = await import('../../src/server/app.ts');
     const res = await createApp(later).request('/api/v1/auth/me', { headers: { cookie } });
     expect(res.status).toBe(401);
     expect(((await res.json()) as any).error.message).toMatch(/expired/);
   });
 
-  it('locks out an email after ten failed attempts, with Retry-After', async () => {
+  it('after five failures for an email, delays further tries with a growing Retry-After', async () => {
+    // A clock the test moves, so the delays are exact whatever the machine's speed.
+    let clock = new Date();
+    const app = createApp({ ...t.deps, now: () => clock });
     const email = other.users.viewer.email;
-    for (let i = 0; i < 10; i++) expect((await login(email, `bad-${i}`)).res.status).toBe(401);
-    const blocked = await login(email, other.users.viewer.password);
-    expect(blocked.res.status).toBe(429);
-    expect(blocked.res.headers.get('retry-after')).toBe('900');
+    const tryLogin = async (password: string) => {
+      const res = await app.request('/api/v1/auth/login', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email, password }),
+      });
+      return {
+        status: res.status,
+        retryAfter: res.headers.get('retry-after'),
+        body: (await res.json()) as any,
+      };
+    };
+    for (let i = 0; i < 5; i++) expect((await tryLogin(`bad-${i}`)).status).toBe(401);
+    const blocked = await tryLogin(other.users.viewer.password);
+    expect(blocked).toMatchObject({ status: 429, retryAfter: '1' });
     expect(blocked.body.error.code).toBe('rate_limited');
+    for (const wait of [1, 2, 4, 8]) {
+      clock = new Date(clock.getTime() + wait * 1000);
+      expect((await tryLogin('still-wrong')).status).toBe(401);
+      expect((await tryLogin('still-wrong')).retryAfter).toBe(String(wait * 2));
+    }
+    // Once the delay has passed, the right password signs in and clears the counter.
+    clock = new Date(clock.getTime() + 16_000);
+    expect((await tryLogin(other.users.viewer.password)).status).toBe(200);
+    expect((await tryLogin('wrong-again')).status).toBe(401);
   });
 
   it('answers 401 without credentials and with an unknown token', async () => {
@@ -317,5 +340,250 @@ describe('audit log', () => {
       `/api/v1/audit-log?entityId=${created.body.id}`,
     );
     expect(foreign.body.items).toEqual([]);
+  });
+});
+
+describe('login limiter', () => {
+  let proxied: TestApp;
+  let pws: TestWorkspace;
+  beforeAll(async () => {
+    proxied = await createTestApp({ STEWARD_TRUST_PROXY: '1' });
+    pws = await createTestWorkspace(proxied.deps, 'Auth limiter');
+  });
+  afterAll(async () => proxied?.close());
+
+  function attempt(email: string, password: string, ip: string) {
+    return proxied.app.request('/api/v1/auth/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': `203.0.113.9, ${ip}` },
+      body: JSON.stringify({ email, password }),
+    });
+  }
+
+  it('lets at most five of 100 parallel wrong passwords for one email reach the password check', async () => {
+    // A stopped clock, so a slow machine cannot let the 1 s delay pass in the middle of the burst.
+    const stopped = new Date();
+    const app = createApp({ ...proxied.deps, now: () => stopped });
+    const responses = await Promise.all(
+      Array.from({ length: 100 }, (_, i) =>
+        app.request('/api/v1/auth/login', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-forwarded-for': '198.51.100.7' },
+          body: JSON.stringify({ email: pws.users.csm.email, password: `wrong-${i}` }),
+        }),
+      ),
+    );
+    const statuses = responses.map((r) => r.status);
+    expect(statuses.filter((s) => s === 401)).toHaveLength(5);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(95);
+    // The fifth failure blocks the key for 2^0 s: every refused attempt is told to wait that long.
+    const waits = new Set(responses.filter((r) => r.status === 429).map((r) => r.headers.get('retry-after')));
+    expect([...waits]).toEqual(['1']);
+  });
+
+  it('does not lock other users behind the same address out', async () => {
+    const ip = '198.51.100.8';
+    for (let i = 0; i < 30; i++)
+      expect((await attempt(`nobody-${i}@example.com`, 'wrong-password', ip)).status).toBe(401);
+    expect((await attempt(pws.users.manager.email, pws.users.manager.password, ip)).status).toBe(200);
+  });
+
+  it('takes the client address from X-Forwarded-For only when the proxy is trusted', async () => {
+    // Untrusted (the default app): every attempt counts against the socket address, so a forged
+    // header does not give an attacker fresh counters.
+    const email = ws.users.admin.email;
+    for (let i = 0; i < 5; i++) {
+      const res = await t.app.request('/api/v1/auth/login', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': `192.0.2.${i}` },
+        body: JSON.stringify({ email, password: `bad-${i}` }),
+      });
+      expect(res.status).toBe(401);
+    }
+    const sixth = await t.app.request('/api/v1/auth/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': '192.0.2.99' },
+      body: JSON.stringify({ email, password: ws.users.admin.password }),
+    });
+    expect(sixth.status).toBe(429);
+  });
+
+  it('resets the email counter on a successful sign-in', async () => {
+    const { email, password } = pws.users.viewer;
+    for (let round = 0; round < 3; round++) {
+      for (let i = 0; i < 4; i++)
+        expect((await attempt(email, 'wrong-password', '198.51.100.9')).status).toBe(401);
+      expect((await attempt(email, password, '198.51.100.9')).status).toBe(200);
+    }
+  });
+});
+
+describe('password changes and policy', () => {
+  it('needs the current password to change your own: 400 when missing, 403 when wrong', async () => {
+    const fresh = await createTestWorkspace(t.deps, 'Password change');
+    const me = client(t.app, fresh.users.csm.token);
+    const missing = await me.patch('/api/v1/auth/me', { password: 'a-new-long-secret' });
+    expect(missing.status).toBe(400);
+    expect(missing.body.error.details.issues[0].path).toBe('currentPassword');
+    const wrong = await me.patch('/api/v1/auth/me', {
+      password: 'a-new-long-secret',
+      currentPassword: 'not-my-password',
+    });
+    expect(wrong.status).toBe(403);
+    expect(wrong.body.error.details.issues[0].path).toBe('currentPassword');
+    expect((await login(fresh.users.csm.email, 'a-new-long-secret')).res.status).toBe(401);
+    const ok = await me.patch('/api/v1/auth/me', {
+      password: 'a-new-long-secret',
+      currentPassword: fresh.users.csm.password,
+    });
+    expect(ok.status).toBe(200);
+    expect((await login(fresh.users.csm.email, 'a-new-long-secret')).res.status).toBe(200);
+  });
+
+  it('throttles guesses of the current password like sign-ins', async () => {
+    const fresh = await createTestWorkspace(t.deps, 'Password guess');
+    const stopped = new Date();
+    const me = client(createApp({ ...t.deps, now: () => stopped }), fresh.users.viewer.token);
+    for (let i = 0; i < 5; i++) {
+      const res = await me.patch('/api/v1/auth/me', {
+        password: 'a-new-long-secret',
+        currentPassword: `guess-${i}`,
+      });
+      expect(res.status).toBe(403);
+    }
+    const sixth = await me.patch('/api/v1/auth/me', {
+      password: 'a-new-long-secret',
+      currentPassword: fresh.users.viewer.password,
+    });
+    expect(sixth.status).toBe(429);
+    expect(sixth.headers.get('retry-after')).toBe('1');
+  });
+
+  it('refuses weak passwords on change, creation and reset, naming the field and the rule', async () => {
+    const fresh = await createTestWorkspace(t.deps, 'Password policy');
+    const me = client(t.app, fresh.users.viewer.token);
+    const cases: Array<[string, RegExp]> = [
+      ['password', /at least 10/],
+      ['aaaaaaaa', /at least 10/],
+      ['12345678', /at least 10/],
+      ['password1234', /too common/],
+      ['aaaaaaaaaaaa', /repeated/],
+      ['1234567890', /sequence/],
+      [fresh.users.viewer.email, /email/],
+    ];
+    for (const [password, rule] of cases) {
+      const res = await me.patch('/api/v1/auth/me', {
+        password,
+        currentPassword: fresh.users.viewer.password,
+      });
+      expect(res.status, password).toBe(400);
+      expect(res.body.error.code).toBe('validation_failed');
+      expect(res.body.error.details.issues[0].path).toBe('password');
+      expect(res.body.error.details.issues[0].message).toMatch(rule);
+    }
+    const admin = client(t.app, fresh.users.admin.token);
+    const created = await admin.post('/api/v1/users', {
+      email: 'weak.person@test.steward.dev',
+      name: 'Weak',
+      role: 'viewer',
+      password: 'weak.person',
+    });
+    expect(created.status).toBe(400);
+    expect(created.body.error.details.issues[0]).toEqual({
+      path: 'password',
+      message: 'must not be your email address or its name part',
+    });
+    const reset = await admin.patch(`/api/v1/users/${fresh.users.csm.id}`, { password: 'qwertyuiop' });
+    expect(reset.status).toBe(400);
+    expect(reset.body.error.details.issues[0].path).toBe('password');
+  });
+});
+
+describe('revocation on password change, reset and deactivation', () => {
+  it('an admin reset ends every session and revokes every token of the user', async () => {
+    const fresh = await createTestWorkspace(t.deps, 'Revoke reset');
+    const { cookie } = await login(fresh.users.csm.email, fresh.users.csm.password);
+    const reset = await client(t.app, fresh.users.admin.token).patch(`/api/v1/users/${fresh.users.csm.id}`, {
+      password: 'reset-by-the-admin',
+    });
+    expect(reset.status).toBe(200);
+    expect((await client(t.app, null, { cookie }).get('/api/v1/auth/me')).status).toBe(401);
+    expect((await client(t.app, fresh.users.csm.token).get('/api/v1/accounts')).status).toBe(401);
+    const tokens = (await client(t.app, fresh.users.admin.token).get('/api/v1/tokens')).body.items as Array<{
+      userId: string;
+      revokedAt: string | null;
+    }>;
+    const csmTokens = tokens.filter((tk) => tk.userId === fresh.users.csm.id);
+    expect(csmTokens.length).toBeGreaterThan(0);
+    expect(csmTokens.every((tk) => tk.revokedAt !== null)).toBe(true);
+    // The admin's own token is untouched.
+    expect((await client(t.app, fresh.users.admin.token).get('/api/v1/accounts')).status).toBe(200);
+  });
+
+  it('changing your own password keeps the session you changed it from, ends the others, revokes tokens', async () => {
+    const fresh = await createTestWorkspace(t.deps, 'Revoke change');
+    const { email, password, token } = fresh.users.manager;
+    const here = await login(email, password);
+    const elsewhere = await login(email, password);
+    const res = await client(t.app, null, { cookie: here.cookie, 'x-csrf-token': here.body.csrfToken }).patch(
+      '/api/v1/auth/me',
+      { password: 'my-brand-new-secret', currentPassword: password },
+    );
+    expect(res.status).toBe(200);
+    expect((await client(t.app, null, { cookie: here.cookie }).get('/api/v1/auth/me')).status).toBe(200);
+    expect((await client(t.app, null, { cookie: elsewhere.cookie }).get('/api/v1/auth/me')).status).toBe(401);
+    expect((await client(t.app, token).get('/api/v1/accounts')).status).toBe(401);
+  });
+
+  it('a deactivated user’s sessions and tokens stay dead after reactivation', async () => {
+    const fresh = await createTestWorkspace(t.deps, 'Revoke deactivate');
+    const admin = client(t.app, fresh.users.admin.token);
+    const { cookie } = await login(fresh.users.viewer.email, fresh.users.viewer.password);
+    expect((await admin.patch(`/api/v1/users/${fresh.users.viewer.id}`, { active: false })).status).toBe(200);
+    expect((await admin.patch(`/api/v1/users/${fresh.users.viewer.id}`, { active: true })).status).toBe(200);
+    expect((await client(t.app, fresh.users.viewer.token).get('/api/v1/accounts')).status).toBe(401);
+    expect((await client(t.app, null, { cookie }).get('/api/v1/auth/me')).status).toBe(401);
+    // Signing in again works: only the old credentials are gone.
+    expect((await login(fresh.users.viewer.email, fresh.users.viewer.password)).res.status).toBe(200);
+  });
+});
+
+describe('sign-in audit', () => {
+  it('records sign-in, failure and sign-out with the address and the server’s request id, the client’s beside it', async () => {
+    const fresh = await createTestWorkspace(t.deps, 'Auth audit');
+    const { email, password, id } = fresh.users.csm;
+    const post = (path: string, body: unknown, extra: Record<string, string> = {}) =>
+      t.app.request(`/api/v1${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-request-id': 'client-chosen-id', ...extra },
+        body: JSON.stringify(body),
+      });
+    const failed = await post('/auth/login', { email, password: 'not-the-password' });
+    expect(failed.status).toBe(401);
+    const ok = await post('/auth/login', { email, password });
+    expect(ok.status).toBe(200);
+    const serverId = ok.headers.get('x-request-id');
+    expect(serverId).not.toBe('client-chosen-id');
+    const cookie = (ok.headers.get('set-cookie') ?? '').split(';')[0]!;
+    expect((await post('/auth/logout', {}, { cookie })).status).toBe(204);
+
+    const log = await client(t.app, fresh.users.admin.token).get(`/api/v1/audit-log?entityId=${id}`);
+    const byAction = Object.fromEntries(
+      (log.body.items as Array<{ action: string }>).map((e) => [e.action, e]),
+    ) as Record<string, any>;
+    expect(byAction['auth.login_failed']).toMatchObject({
+      actorType: 'anonymous',
+      actorId: null,
+      after: { email, ip: 'unknown', reason: 'wrong_password' },
+      clientRequestId: 'client-chosen-id',
+    });
+    expect(byAction['auth.login']).toMatchObject({
+      actorType: 'session',
+      actorId: id,
+      requestId: serverId,
+      clientRequestId: 'client-chosen-id',
+    });
+    expect(byAction['auth.logout']).toMatchObject({ actorId: id, after: { ip: 'unknown' } });
+    expect(byAction['auth.login_failed'].requestId).not.toBe('client-chosen-id');
   });
 });

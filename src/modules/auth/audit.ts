@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Ctx } from '../../context.ts';
+import type { Ctx, Deps } from '../../context.ts';
 import { newId } from '../../ids.ts';
 import { Limit } from '../../pagination.ts';
 import { nowIso } from '../../time.ts';
@@ -12,6 +12,42 @@ export type AuditRecord = {
   before?: unknown;
   after?: unknown;
 };
+
+export type AuthEvent = {
+  workspaceId: string;
+  /** The user who signed in or out; null for a failure (the attempted email is in `after`). */
+  actorId: string | null;
+  action: 'auth.login' | 'auth.logout' | 'auth.login_failed';
+  userId: string;
+  after: Record<string, unknown>;
+  requestId?: string;
+  clientRequestId?: string;
+  at: string;
+};
+
+/**
+ * Sign-in, sign-out and failed sign-ins, written before there is a Ctx. Failures for emails that
+ * match no user have no workspace to be written to; they stay in login_attempts (email, address).
+ */
+export async function writeAuthEvent(deps: Deps, e: AuthEvent): Promise<void> {
+  await deps.db
+    .insertInto('audit_log')
+    .values({
+      id: newId(),
+      workspace_id: e.workspaceId,
+      actor_type: e.actorId ? 'session' : 'anonymous',
+      actor_id: e.actorId,
+      action: e.action,
+      entity_type: 'user',
+      entity_id: e.userId,
+      before: null,
+      after: JSON.stringify(e.after),
+      request_id: e.requestId ?? null,
+      client_request_id: e.clientRequestId ?? null,
+      created_at: e.at,
+    })
+    .execute();
+}
 
 /** Call inside the transaction of the change it records. */
 export async function writeAudit(ctx: Ctx, record: AuditRecord): Promise<void> {
@@ -28,6 +64,7 @@ export async function writeAudit(ctx: Ctx, record: AuditRecord): Promise<void> {
       before: record.before === undefined ? null : JSON.stringify(record.before),
       after: record.after === undefined ? null : JSON.stringify(record.after),
       request_id: ctx.requestId ?? null,
+      client_request_id: ctx.clientRequestId ?? null,
       created_at: nowIso(ctx),
     })
     .execute();
@@ -52,6 +89,7 @@ export type AuditEntry = {
   before: unknown;
   after: unknown;
   requestId: string | null;
+  clientRequestId: string | null;
   createdAt: string;
 };
 
@@ -80,6 +118,7 @@ export async function listAudit({ ctx, input }: { ctx: Ctx; input: AuditQuery })
         before: r.before === null ? null : JSON.parse(r.before),
         after: r.after === null ? null : JSON.parse(r.after),
         requestId: r.request_id,
+        clientRequestId: r.client_request_id,
         createdAt: r.created_at,
       }),
     ),

@@ -1,8 +1,10 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { Deps } from '../../context.ts';
 import { SESSION_COOKIE } from '../../server/auth-middleware.ts';
 import {
+  type AppEnv,
   CONFLICT,
   clientIp,
   createRouter,
@@ -28,7 +30,7 @@ import {
   WriteKey,
 } from './keys.ts';
 import { GRANTS, type Grant as GrantValue, PERMISSIONS, type Permission } from './permissions.ts';
-import { Login, login, logout } from './sessions.ts';
+import { Login, login, logout, type RequestMeta } from './sessions.ts';
 import {
   CreateUser,
   createUser,
@@ -53,6 +55,12 @@ const Permissions = z
   .openapi('Permissions');
 const tags = ['Auth and users'];
 
+const requestMeta = (c: Context<AppEnv>, deps: Deps): RequestMeta => ({
+  ip: clientIp(c, deps.config.trustProxy),
+  requestId: c.get('requestId'),
+  clientRequestId: c.get('clientRequestId'),
+});
+
 /** Routes reached without a session: sign in and out. */
 export function publicAuthRoutes(deps: Deps) {
   const app = createRouter();
@@ -72,7 +80,7 @@ export function publicAuthRoutes(deps: Deps) {
       },
     }),
     async (c) => {
-      const result = await login(deps, c.req.valid('json'), clientIp(c));
+      const result = await login(deps, c.req.valid('json'), requestMeta(c, deps));
       setCookie(c, SESSION_COOKIE, result.cookie, {
         httpOnly: true,
         sameSite: 'Lax',
@@ -94,7 +102,7 @@ export function publicAuthRoutes(deps: Deps) {
     }),
     async (c) => {
       const cookie = getCookie(c, SESSION_COOKIE);
-      if (cookie) await logout(deps, cookie);
+      if (cookie) await logout(deps, cookie, requestMeta(c, deps));
       deleteCookie(c, SESSION_COOKIE, { path: '/' });
       return c.body(null, 204);
     },
@@ -307,6 +315,7 @@ export function authRoutes() {
               before: z.unknown(),
               after: z.unknown(),
               requestId: z.string().nullable(),
+              clientRequestId: z.string().nullable(),
               createdAt: z.string(),
             }),
           ),

@@ -57,6 +57,14 @@ export interface LoginAttemptsTable {
   created_at: string;
 }
 
+/** One row per limiter key (`e:<email>`, `ei:<email>|<ip>`, `i:<ip>`): failures since the last success. */
+export interface LoginThrottleTable {
+  key: string;
+  failures: number;
+  blocked_until: string;
+  updated_at: string;
+}
+
 export interface AuditLogTable {
   id: string;
   workspace_id: string;
@@ -68,5 +76,6 @@ export interface AuditLogTable {
   before: string | null;
   after: string | null;
   request_id: string | null;
+  client_request_id: string | null;
   created_at: string;
 }

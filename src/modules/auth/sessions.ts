@@ -3,6 +3,8 @@ import { z } from 'zod';
 import type { Actor, Deps } from '../../context.ts';
 import { AppError } from '../../errors.ts';
 import { newId } from '../../ids.ts';
+import { writeAuthEvent } from './audit.ts';
+import { clearLoginFailures, countLoginAttempt, pruneLoginThrottle } from './login-limiter.ts';
 import { SCOPES, type Scope } from './permissions.ts';
 import { DUMMY_PASSWORD_HASH, sha256, verifyPassword } from './secrets.ts';
 import { type User, userRowToUser } from './users.ts';
@@ -13,11 +15,8 @@ export const Login = z.object({
 });
 export type Login = z.infer<typeof Login>;
 
-// Ten failures per email, or thirty per address, in fifteen minutes lock further tries out until
-// the window slides. Counted in the database so every node behind a load balancer sees the same.
+// Login attempts are kept this long as a record of who tried; the limiter itself is login-limiter.ts.
 export const LOGIN_WINDOW_MS = 15 * 60_000;
-export const LOGIN_MAX_FAILURES_PER_EMAIL = 10;
-export const LOGIN_MAX_FAILURES_PER_IP = 30;
 
 export type Authenticated = {
   user: User;
@@ -27,38 +26,19 @@ export type Authenticated = {
 
 export type LoginResult = { user: User; csrfToken: string; cookie: string; expiresAt: string };
 
-export async function login(deps: Deps, input: Login, ip: string): Promise<LoginResult> {
+/** Where a sign-in or sign-out came from, for the audit log. */
+export type RequestMeta = { ip: string; requestId?: string; clientRequestId?: string };
+
+export async function login(deps: Deps, input: Login, meta: RequestMeta): Promise<LoginResult> {
+  const { ip } = meta;
   const { db } = deps;
   const now = deps.now();
-  const since = new Date(now.getTime() - LOGIN_WINDOW_MS).toISOString();
-  const failures = await db
-    .selectFrom('login_attempts')
-    .select((eb) => [
-      eb.fn.sum<number>(eb.case().when('email', '=', input.email).then(1).else(0).end()).as('byEmail'),
-      eb.fn.countAll<number>().as('byIp'),
-    ])
-    .where('succeeded', '=', 0)
-    .where('created_at', '>=', since)
-    .where((eb) => eb.or([eb('email', '=', input.email), eb('ip', '=', ip)]))
-    .executeTakeFirst();
-  if (
-    Number(failures?.byEmail ?? 0) >= LOGIN_MAX_FAILURES_PER_EMAIL ||
-    Number(failures?.byIp ?? 0) >= LOGIN_MAX_FAILURES_PER_IP
-  ) {
-    throw new AppError(
-      'rate_limited',
-      'Too many failed sign-in attempts; try again in 15 minutes',
-      undefined,
-      {
-        'Retry-After': String(LOGIN_WINDOW_MS / 1000),
-      },
-    );
-  }
+  // Counted before the password is checked: the count, not the check, is what parallel requests race.
+  await countLoginAttempt(deps, input.email, ip);
 
   const row = await db.selectFrom('users').selectAll().where('email', '=', input.email).executeTakeFirst();
   const ok = await verifyPassword(input.password, row?.password_hash ?? DUMMY_PASSWORD_HASH);
   const succeeded = ok && row !== undefined && row.active === 1;
-  await db.deleteFrom('login_attempts').where('created_at', '<', since).execute();
   await db
     .insertInto('login_attempts')
     .values({
@@ -69,7 +49,28 @@ export async function login(deps: Deps, input: Login, ip: string): Promise<Login
       created_at: now.toISOString(),
     })
     .execute();
-  if (!succeeded || !row) throw new AppError('unauthenticated', 'Email or password is incorrect');
+  const audit = { requestId: meta.requestId, clientRequestId: meta.clientRequestId, at: now.toISOString() };
+  if (!succeeded || !row) {
+    if (row)
+      await writeAuthEvent(deps, {
+        ...audit,
+        workspaceId: row.workspace_id,
+        actorId: null,
+        action: 'auth.login_failed',
+        userId: row.id,
+        after: { email: input.email, ip, reason: ok ? 'inactive' : 'wrong_password' },
+      });
+    throw new AppError('unauthenticated', 'Email or password is incorrect');
+  }
+  await writeAuthEvent(deps, {
+    ...audit,
+    workspaceId: row.workspace_id,
+    actorId: row.id,
+    action: 'auth.login',
+    userId: row.id,
+    after: { ip },
+  });
+  await clearLoginFailures(deps, input.email, ip);
 
   const cookie = randomBytes(32).toString('base64url');
   const csrfToken = randomBytes(24).toString('base64url');
@@ -95,8 +96,23 @@ export async function login(deps: Deps, input: Login, ip: string): Promise<Login
   return { user: userRowToUser({ ...row, last_login_at: now.toISOString() }), csrfToken, cookie, expiresAt };
 }
 
-export async function logout(deps: Deps, cookie: string): Promise<void> {
-  await deps.db.deleteFrom('sessions').where('id', '=', sha256(cookie)).execute();
+export async function logout(deps: Deps, cookie: string, meta: RequestMeta): Promise<void> {
+  const ended = await deps.db
+    .deleteFrom('sessions')
+    .where('id', '=', sha256(cookie))
+    .returning(['workspace_id', 'user_id'])
+    .executeTakeFirst();
+  if (!ended) return;
+  await writeAuthEvent(deps, {
+    workspaceId: ended.workspace_id,
+    actorId: ended.user_id,
+    action: 'auth.logout',
+    userId: ended.user_id,
+    after: { ip: meta.ip },
+    requestId: meta.requestId,
+    clientRequestId: meta.clientRequestId,
+    at: deps.now().toISOString(),
+  });
 }
 
 export type SessionAuth = Authenticated & { csrfToken: string };
@@ -166,8 +182,10 @@ export async function authenticateToken(deps: Deps, token: string): Promise<Auth
   };
 }
 
-/** Hourly job: expired sessions and login attempts past the limiter window. */
-export async function pruneAuth(deps: Deps): Promise<{ sessions: number; loginAttempts: number }> {
+/** Hourly job: expired sessions, old login attempts and idle limiter counters. */
+export async function pruneAuth(
+  deps: Deps,
+): Promise<{ sessions: number; loginAttempts: number; loginThrottle: number }> {
   const now = deps.now();
   const sessions = await deps.db
     .deleteFrom('sessions')
@@ -177,5 +195,9 @@ export async function pruneAuth(deps: Deps): Promise<{ sessions: number; loginAt
     .deleteFrom('login_attempts')
     .where('created_at', '<', new Date(now.getTime() - LOGIN_WINDOW_MS).toISOString())
     .executeTakeFirst();
-  return { sessions: Number(sessions.numDeletedRows), loginAttempts: Number(attempts.numDeletedRows) };
+  return {
+    sessions: Number(sessions.numDeletedRows),
+    loginAttempts: Number(attempts.numDeletedRows),
+    loginThrottle: await pruneLoginThrottle(deps),
+  };
 }

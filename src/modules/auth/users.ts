@@ -1,14 +1,16 @@
 import { z } from '@hono/zod-openapi';
 import { actorId, type Ctx, inTransaction } from '../../context.ts';
 import { isUniqueViolation } from '../../db/dialect.ts';
-import { AppError, conflict, notFound } from '../../errors.ts';
+import { AppError, conflict, invalid, notFound } from '../../errors.ts';
 import { newId } from '../../ids.ts';
 import { nowIso } from '../../time.ts';
 import { writeAudit } from './audit.ts';
 import type { UsersTable } from './auth.table.ts';
 import { authorize } from './authorize.ts';
+import { clearLoginFailures, countLoginAttempt } from './login-limiter.ts';
+import { passwordProblem } from './password-policy.ts';
 import { ROLES } from './permissions.ts';
-import { hashPassword } from './secrets.ts';
+import { hashPassword, verifyPassword } from './secrets.ts';
 
 export const LOCALES = ['zh-CN', 'en'] as const;
 
@@ -41,7 +43,23 @@ export function userRowToUser(row: UsersTable): User {
   };
 }
 
-const Password = z.string().min(8, 'must be at least 8 characters').max(200);
+// The rules that need no account (length, common, sequences) are part of the schema; the one
+// about the user's own email is checked in the verbs, which know the email.
+const Password = z
+  .string()
+  .max(200)
+  .superRefine((pw, c) => {
+    const problem = passwordProblem(pw);
+    if (problem) c.addIssue({ code: 'custom', message: problem });
+  });
+
+function checkPasswordAgainstEmail(password: string | undefined, email: string): void {
+  const problem = password === undefined ? undefined : passwordProblem(password, email);
+  if (problem)
+    throw invalid(`Invalid input: password: ${problem}`, {
+      issues: [{ path: 'password', message: problem }],
+    });
+}
 
 export const CreateUser = z.object({
   email: z.email().transform((e) => e.toLowerCase()),
@@ -63,8 +81,10 @@ export const UpdateUser = z
   .partial();
 export type UpdateUser = z.infer<typeof UpdateUser>;
 
-/** What a user may change about themselves. */
-export const UpdateMe = UpdateUser.pick({ name: true, locale: true, password: true });
+/** What a user may change about themselves; a new password needs the current one. */
+export const UpdateMe = UpdateUser.pick({ name: true, locale: true, password: true }).extend({
+  currentPassword: z.string().max(200).optional(),
+});
 export type UpdateMe = z.infer<typeof UpdateMe>;
 
 const auditable = (u: User) => ({
@@ -78,6 +98,7 @@ const auditable = (u: User) => ({
 export async function createUser({ ctx, input }: { ctx: Ctx; input: CreateUser }): Promise<User> {
   await authorize(ctx, 'users:manage');
   const data = CreateUser.parse(input);
+  checkPasswordAgainstEmail(data.password, data.email);
   const passwordHash = await hashPassword(data.password);
   return inTransaction(ctx, async (tx) => {
     const now = nowIso(tx);
@@ -152,6 +173,11 @@ export async function listUsers({ ctx, input }: { ctx: Ctx; input: ListUsers }) 
 }
 
 async function applyUserUpdate(ctx: Ctx, id: string, input: UpdateUser): Promise<User> {
+  if (input.password !== undefined) {
+    const target = await findUserRow(ctx, id);
+    if (!target) throw notFound('User', id);
+    checkPasswordAgainstEmail(input.password, target.email);
+  }
   const passwordHash = input.password ? await hashPassword(input.password) : undefined;
   return inTransaction(ctx, async (tx) => {
     const before = await findUserRow(tx, id);
@@ -180,8 +206,19 @@ async function applyUserUpdate(ctx: Ctx, id: string, input: UpdateUser): Promise
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirstOrThrow();
-    // A deactivated user, or one whose password changed, must sign in again everywhere else.
+    // A deactivated user, or one whose password changed, must sign in again everywhere else, and
+    // loses every API token: a token minted by whoever held the old password (or the account
+    // before deactivation) must not outlive it, and reactivation does not bring tokens back.
+    let tokensRevoked = 0;
     if (input.active === false || passwordHash) {
+      const revoked = await tx.db
+        .updateTable('api_tokens')
+        .set({ revoked_at: nowIso(tx) })
+        .where('workspace_id', '=', tx.workspace.id)
+        .where('user_id', '=', id)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      tokensRevoked = Number(revoked.numUpdatedRows);
       let del = tx.db
         .deleteFrom('sessions')
         .where('workspace_id', '=', tx.workspace.id)
@@ -193,7 +230,11 @@ async function applyUserUpdate(ctx: Ctx, id: string, input: UpdateUser): Promise
       await del.execute();
     }
     const user = userRowToUser(after);
-    const changes = { ...auditable(user), passwordChanged: passwordHash !== undefined || undefined };
+    const changes = {
+      ...auditable(user),
+      passwordChanged: passwordHash !== undefined || undefined,
+      tokensRevoked: tokensRevoked || undefined,
+    };
     await writeAudit(tx, {
       action: 'user.updated',
       entityType: 'user',
@@ -222,5 +263,27 @@ export async function updateMe({ ctx, input }: { ctx: Ctx; input: UpdateMe }): P
   const id = actorId(ctx);
   if (!id) throw new AppError('bad_request', 'Only a signed-in user has a profile');
   await authorize(ctx, 'profile:write');
-  return applyUserUpdate(ctx, id, UpdateMe.parse(input));
+  const { currentPassword, ...data } = UpdateMe.parse(input);
+  if (data.password !== undefined) {
+    // Someone holding a stolen session or token must not be able to take the account over.
+    if (!currentPassword) {
+      const message = 'is required to change the password';
+      throw invalid(`Invalid input: currentPassword: ${message}`, {
+        issues: [{ path: 'currentPassword', message }],
+      });
+    }
+    const row = await findUserRow(ctx, id);
+    if (!row) throw notFound('User', id);
+    // Guessing the current password through a stolen session is throttled like signing in.
+    await countLoginAttempt(ctx, row.email, null);
+    if (!(await verifyPassword(currentPassword, row.password_hash))) {
+      const message = 'is incorrect';
+      throw new AppError('forbidden', `currentPassword: ${message}`, {
+        issues: [{ path: 'currentPassword', message }],
+      });
+    }
+  }
+  const user = await applyUserUpdate(ctx, id, data);
+  if (data.password !== undefined) await clearLoginFailures(ctx, user.email, null);
+  return user;
 }

@@ -72,7 +72,7 @@ export function useLogoutMutation() {
 export function useUpdateMeMutation() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (input: { locale?: Locale; name?: string; password?: string }) =>
+    mutationFn: (input: { locale?: Locale; name?: string; password?: string; currentPassword?: string }) =>
       api<User>('PATCH', '/auth/me', { body: input }),
     onSuccess: (user) => {
       qc.setQueryData<Me | null>(['auth/me'], (me) => (me ? { ...me, user: { ...me.user, ...user } } : me));

@@ -195,6 +195,7 @@ export interface paths {
                         /** @enum {string} */
                         locale?: "zh-CN" | "en";
                         password?: string;
+                        currentPassword?: string;
                     };
                 };
             };
@@ -1130,6 +1131,7 @@ export interface paths {
                                 before?: unknown;
                                 after?: unknown;
                                 requestId: string | null;
+                                clientRequestId: string | null;
                                 createdAt: string;
                             }[];
                             nextCursor: string | null;

@@ -130,7 +130,7 @@ export function UsersPanel() {
               ]}
             />
           </Form.Item>
-          <Form.Item name="password" label={t('password')} rules={[{ required: true, min: 8 }]}>
+          <Form.Item name="password" label={t('password')} rules={[{ required: true, min: 10 }]}>
             <Input.Password autoComplete="new-password" />
           </Form.Item>
         </Form>

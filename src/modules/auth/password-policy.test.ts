@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { passwordProblem } from './password-policy.ts';
+
+describe('passwordProblem', () => {
+  it.each([
+    ['short', 'at least 10'],
+    ['password', 'at least 10'],
+    ['aaaaaaaa', 'at least 10'],
+    ['12345678', 'at least 10'],
+    ['aaaaaaaaaaaa', 'repeated'],
+    ['1212121212', 'repeated'],
+    ['1234567890', 'sequence'],
+    ['0987654321', 'sequence'],
+    ['qwertyuiop', 'sequence'],
+    ['password123', 'too common'],
+    ['P@ssw0rd2024!', 'too common'],
+    ['iloveyou!!!', 'too common'],
+    ['passwordpassword', 'too common'],
+    ['qwertyasdfgh', 'too common'],
+    ['Dragon123456', 'too common'],
+  ])('refuses %s (%s)', (pw, rule) => {
+    expect(passwordProblem(pw)).toContain(rule);
+  });
+
+  it('refuses the email and its name part', () => {
+    expect(passwordProblem('jane.doe@example.com', 'Jane.Doe@example.com')).toContain('email');
+    expect(passwordProblem('jane.doe.smith', 'jane.doe.smith@example.com')).toContain('email');
+    expect(passwordProblem('jane.doe.smith2024', 'jane.doe.smith@example.com')).toContain('email');
+  });
+
+  it('accepts a long unusual passphrase and a generated secret', () => {
+    expect(passwordProblem('correct horse battery staple', 'jane@example.com')).toBeUndefined();
+    expect(passwordProblem('pw-admin-12345', 'admin@example.com')).toBeUndefined();
+    expect(passwordProblem('Kx8#vQ2!mRw9', 'jane@example.com')).toBeUndefined();
+    expect(passwordProblem('long-enough', 'jane@example.com')).toBeUndefined();
+  });
+});
