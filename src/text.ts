@@ -34,7 +34,9 @@ export function findBadText(
   if (value !== null && typeof value === 'object') {
     for (const [key, v] of Object.entries(value)) {
       const keyProblem = badText(key);
-      if (keyProblem) return { path: [...path, key].join('.'), message: `name ${keyProblem}` };
+      // The key is shown escaped (`k\u0000`): the path itself must be storable and printable.
+      if (keyProblem)
+        return { path: [...path, JSON.stringify(key).slice(1, -1)].join('.'), message: `name ${keyProblem}` };
       const found = findBadText(v, [...path, key]);
       if (found) return found;
     }
