@@ -25,6 +25,7 @@ import { mountDocs } from './docs.ts';
 import type { AppEnv } from './env.ts';
 import { errorBody, sendError, toAppError } from './errors.ts';
 import { rejectUnstorableText } from './input-text.ts';
+import { securityHeaders } from './security-headers.ts';
 import { mountWeb } from './web.ts';
 
 /** JSON bodies above this are refused with 413; CSV imports have their own, larger limit. */
@@ -35,6 +36,7 @@ export const IMPORT_BODY_LIMIT = 50 * 1024 * 1024;
 export function createApp(deps: Deps) {
   const app = new OpenAPIHono<AppEnv>();
   app.use('*', requestId());
+  app.use('*', securityHeaders());
 
   app.onError((error, c) => sendError(c, toAppError(error, deps.logger, c.get('requestId'))));
   app.notFound((c) =>
