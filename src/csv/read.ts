@@ -1,8 +1,9 @@
 // Reading a CSV file into typed rows for the importers (accounts, contacts, contracts, usage):
 // streaming, column-to-field mapping, per-cell conversion, and errors that name line and field.
 import type { Readable } from 'node:stream';
-import { parse } from 'csv-parse';
+import { CsvError, parse } from 'csv-parse';
 import { AppError, invalid } from '../errors.ts';
+import { badText } from '../text.ts';
 import { type DateFormat, parseBoolean, parseDate, parseList, parseNumber } from './values.ts';
 
 export type Kind = 'text' | 'date' | 'number' | 'int' | 'bool' | 'list';
@@ -63,6 +64,7 @@ export async function readMappedCsv(
   let columnToField: Map<number, string> | undefined;
   let headers: string[] = [];
   let lastLine = 0; // the line the last record the parser completed ended on
+  let headerRow: string[] | undefined; // as parsed, which can run ahead of the loop below
 
   const parser = parse({
     bom: true,
@@ -73,6 +75,8 @@ export async function readMappedCsv(
     // Noted as each record is parsed: a stream error can drop records not yet read by the loop.
     on_record: (record, context) => {
       lastLine = context.lines;
+      // with `info`, the record arrives wrapped with it
+      headerRow ??= (record as unknown as { record: string[] }).record;
       return record;
     },
   });
@@ -84,6 +88,12 @@ export async function readMappedCsv(
     }>) {
       if (!columnToField) {
         headers = record;
+        const badHeader = headers.findIndex((h) => badText(h));
+        if (badHeader >= 0) {
+          throw invalid(`Column ${badHeader + 1} of the header row ${badText(headers[badHeader]!)}`, {
+            issues: [{ path: `line ${info.lines}`, message: badText(headers[badHeader]!)! }],
+          });
+        }
         columnToField = resolveMap(headers, o.map, o.specs, isField, (f) => unknownField(f, 'map'));
         const mapped = new Set([...columnToField.values(), ...Object.keys(o.defaults)]);
         const missing = Object.entries(o.specs)
@@ -107,6 +117,11 @@ export async function readMappedCsv(
         if (value !== '') raw.set(field, { value, column: headers[i] });
       });
       for (const [field, { value, column }] of raw) {
+        const bad = badText(value);
+        if (bad) {
+          rowErrors.push({ line: info.lines, field, column, message: bad });
+          continue;
+        }
         if (isExtra(field) && !(field in o.specs)) {
           extra[field.slice(prefix!.length)] = value;
           continue;
@@ -130,23 +145,39 @@ export async function readMappedCsv(
     }
   } catch (error) {
     if (error instanceof AppError) throw error;
-    const e = error as { code?: string; message: string; lines?: number };
-    if (e.code?.startsWith('CSV_')) {
-      // csv-parse reports an unclosed quote at the end of the input; the quote opened in the record
-      // after the last complete one, which is the line worth naming.
-      const unclosed = e.code === 'CSV_QUOTE_NOT_CLOSED';
-      const line = unclosed ? lastLine + 1 : (e.lines ?? '?');
-      const message = unclosed
-        ? `a quoted field in the record after line ${lastLine} is never closed`
-        : e.message;
-      throw invalid(`The CSV is malformed at line ${line}: ${message}`, {
-        issues: [{ path: `line ${line}`, message }],
-      });
-    }
+    // Every csv-parse error is a malformed file (their codes are not all prefixed CSV_, e.g.
+    // INVALID_OPENING_QUOTE for a stray quote), so it is a 400 naming the line, never a 500.
+    if (error instanceof CsvError) throw malformed(error, lastLine, headerRow ?? []);
     throw error;
   }
   if (!columnToField) throw invalid('The CSV is empty: it needs a header row and at least one data row');
   return { rows, errors, invalid: invalidRows };
+}
+
+const QUOTE_ERRORS = new Set<string>([
+  'INVALID_OPENING_QUOTE',
+  'CSV_INVALID_CLOSING_QUOTE',
+  'CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE',
+]);
+
+function malformed(e: CsvError, lastLine: number, headers: string[]): AppError {
+  // csv-parse reports an unclosed quote at the end of the input; the quote opened in the record
+  // after the last complete one, which is the line worth naming.
+  const unclosed = e.code === 'CSV_QUOTE_NOT_CLOSED';
+  const context = e as CsvError & { lines?: number; column?: number | string | null };
+  const line = unclosed ? lastLine + 1 : (context.lines ?? lastLine + 1);
+  // csv-parse's column is the field it was reading, which names the cell only for quote errors.
+  const index = QUOTE_ERRORS.has(e.code) && typeof context.column === 'number' ? context.column : undefined;
+  const column =
+    index === undefined ? undefined : `${index + 1}${headers[index] ? ` ("${headers[index]}")` : ''}`;
+  const message = unclosed
+    ? `a quoted field in the record after line ${lastLine} is never closed`
+    : e.message;
+  return invalid(`The CSV is malformed at line ${line}${column ? `, column ${column}` : ''}: ${message}`, {
+    issues: [{ path: `line ${line}`, message }],
+    line,
+    ...(index === undefined ? {} : { column: index + 1 }),
+  });
 }
 
 function fromString(parser: ReturnType<typeof parse>, text: string) {

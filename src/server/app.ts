@@ -24,6 +24,8 @@ import { authenticate } from './auth-middleware.ts';
 import { mountDocs } from './docs.ts';
 import type { AppEnv } from './env.ts';
 import { errorBody, sendError, toAppError } from './errors.ts';
+import { rejectUnstorableText } from './input-text.ts';
+import { securityHeaders } from './security-headers.ts';
 import { mountWeb } from './web.ts';
 
 /** JSON bodies above this are refused with 413; CSV imports have their own, larger limit. */
@@ -43,6 +45,7 @@ export function createApp(deps: Deps) {
     c.header('X-Request-Id', id);
     await next();
   });
+  app.use('*', securityHeaders());
 
   app.onError((error, c) => sendError(c, toAppError(error, deps.logger, c.get('requestId'))));
   app.notFound((c) =>
@@ -64,6 +67,7 @@ export function createApp(deps: Deps) {
   app.use('/api/v1/*', async (c, next) =>
     c.req.path.startsWith('/api/v1/imports/') ? next() : tooLarge(API_BODY_LIMIT)(c, next),
   );
+  app.use('/api/v1/*', rejectUnstorableText);
 
   const api = new OpenAPIHono<AppEnv>();
   api.route('/', publicAuthRoutes(deps));

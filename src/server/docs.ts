@@ -23,7 +23,8 @@ const PAGE = `<!doctype html>
 </body>
 </html>`;
 
-const INIT = `window.ui = SwaggerUIBundle({ url: '/api/v1/openapi.json', dom_id: '#docs', deepLinking: true });`;
+// validatorUrl: null: no badge fetched from validator.swagger.io (the CSP allows only this server).
+const INIT = `window.ui = SwaggerUIBundle({ url: '/api/v1/openapi.json', dom_id: '#docs', deepLinking: true, validatorUrl: null });`;
 
 export function mountDocs(app: Hono<never>) {
   // The package's own entry point evaluates the whole browser bundle (~40 MB of server memory)

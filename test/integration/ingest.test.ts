@@ -415,6 +415,13 @@ describe('drop reasons', () => {
       missing_previous_id: { type: 'alias', userId: 'u', messageId: mid() },
       invalid_message_id: { type: 'track', event: 'x', userId: 'u', messageId: 42 },
       invalid_properties: { type: 'track', event: 'x', userId: 'u', messageId: mid(), properties: [1, 2] },
+      invalid_text: {
+        type: 'track',
+        event: 'x',
+        userId: 'u',
+        messageId: mid(),
+        properties: { plan: 'a\u0000b' },
+      },
       invalid_timestamp: { type: 'track', event: 'x', userId: 'u', messageId: mid(), timestamp: 'yesterday' },
       future_timestamp: {
         type: 'track',

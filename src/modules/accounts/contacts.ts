@@ -250,7 +250,7 @@ export async function listContacts({ ctx, input }: { ctx: Ctx; input: ListContac
     );
   }
   if (q.cursor) {
-    const [name, id] = decodeCursor(q.cursor, 2) as [string, string];
+    const [name, id] = decodeCursor(q.cursor, ['string', 'string']) as [string, string];
     query = query.where((eb) =>
       eb.or([eb('name', '>', name), eb.and([eb('name', '=', name), eb('id', '>', id)])]),
     );

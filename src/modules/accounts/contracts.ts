@@ -392,7 +392,7 @@ export async function listContracts({ ctx, input }: { ctx: Ctx; input: ListContr
   if (q.endFrom) query = query.where('end_date', '>=', q.endFrom);
   if (q.endTo) query = query.where('end_date', '<=', q.endTo);
   if (q.cursor) {
-    const [start, id] = decodeCursor(q.cursor, 2) as [string, string];
+    const [start, id] = decodeCursor(q.cursor, ['string', 'string']) as [string, string];
     query = query.where((eb) =>
       eb.or([eb('start_date', '<', start), eb.and([eb('start_date', '=', start), eb('id', '<', id)])]),
     );

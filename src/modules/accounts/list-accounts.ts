@@ -95,7 +95,10 @@ export async function listAccounts({
     .select((eb) => ['accounts.id', sortExpr(eb).as('sort_value')])
     .where((eb) => eb.and(conditions.map((c) => c(eb))));
   if (q.cursor) {
-    const [value, id] = decodeCursor(q.cursor, 2) as [string | number, string];
+    const [value, id] = decodeCursor(q.cursor, [
+      NUMERIC_SORTS.has(sortKey) ? 'number' : 'string',
+      'string',
+    ]) as [string | number, string];
     const op = desc ? '<' : '>';
     keysQuery = keysQuery.where((eb) => {
       const key = sortExpr(eb);

@@ -360,7 +360,7 @@ export async function listRunsOf(ctx: Ctx, ruleId: string | string[], input: Lis
     .where('workspace_id', '=', ctx.workspace.id)
     .where('rule_id', Array.isArray(ruleId) ? 'in' : '=', ruleId);
   if (input.cursor) {
-    const [at, runId] = decodeCursor(input.cursor, 2) as [string, string];
+    const [at, runId] = decodeCursor(input.cursor, ['string', 'string']) as [string, string];
     q = q.where((eb) =>
       eb.or([eb('started_at', '<', at), eb.and([eb('started_at', '=', at), eb('id', '<', runId)])]),
     );
@@ -421,7 +421,7 @@ export async function listRuleDeliveries({ ctx, id, input }: { ctx: Ctx; id: str
     .where('workspace_id', '=', ctx.workspace.id)
     .where('rule_id', '=', rule.id);
   if (input.cursor) {
-    const [at, did] = decodeCursor(input.cursor, 2) as [string, string];
+    const [at, did] = decodeCursor(input.cursor, ['string', 'string']) as [string, string];
     q = q.where((eb) =>
       eb.or([eb('created_at', '<', at), eb.and([eb('created_at', '=', at), eb('id', '<', did)])]),
     );

@@ -46,7 +46,7 @@ export async function listNotifications({ ctx, input }: { ctx: Ctx; input: ListN
   let query = mine.selectAll();
   if (q.unread !== undefined) query = query.where('read_at', q.unread ? 'is' : 'is not', null);
   if (q.cursor) {
-    const [at, id] = decodeCursor(q.cursor, 2) as [string, string];
+    const [at, id] = decodeCursor(q.cursor, ['string', 'string']) as [string, string];
     query = query.where((eb) =>
       eb.or([eb('created_at', '<', at), eb.and([eb('created_at', '=', at), eb('id', '<', id)])]),
     );

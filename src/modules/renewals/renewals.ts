@@ -181,7 +181,7 @@ export async function listRenewals({ ctx, input }: { ctx: Ctx; input: ListRenewa
   if (q.risk) items = items.filter((r) => q.risk!.includes(r.healthStatus ?? 'none'));
   if (q.forecastCategory) items = items.filter((r) => q.forecastCategory!.includes(r.forecastCategory));
   if (q.cursor) {
-    const [end, id] = decodeCursor(q.cursor, 2) as [string, string];
+    const [end, id] = decodeCursor(q.cursor, ['string', 'string']) as [string, string];
     items = items.filter((r) => r.endDate > end || (r.endDate === end && r.contractId > id));
   }
   const page = items.slice(0, q.limit);

@@ -123,7 +123,7 @@ export async function rankedRequests({ ctx, input }: { ctx: Ctx; input: RankedQu
       b.accountCount - a.accountCount ||
       a.title.localeCompare(b.title),
   );
-  const offset = data.cursor ? Number(decodeCursor(data.cursor, 1)[0]) : 0;
+  const offset = data.cursor ? Number(decodeCursor(data.cursor, ['offset'])[0]) : 0;
   return {
     items: items.slice(offset, offset + data.limit),
     nextCursor: offset + data.limit < items.length ? encodeCursor([offset + data.limit]) : null,

@@ -460,7 +460,7 @@ export async function listRequests({ ctx, input }: { ctx: Ctx; input: ListReques
     q = q.where(() => sql<SqlBool>`lower(r.title) like ${like} escape '\\'`);
   }
   if (data.sort === 'priority') {
-    const offset = data.cursor ? Number(decodeCursor(data.cursor, 1)[0]) : 0;
+    const offset = data.cursor ? Number(decodeCursor(data.cursor, ['offset'])[0]) : 0;
     const items = await toRequests(ctx, await q.execute());
     items.sort((a, b) => b.priority.score - a.priority.score || b.number - a.number);
     const page = items.slice(offset, offset + data.limit);
@@ -471,7 +471,7 @@ export async function listRequests({ ctx, input }: { ctx: Ctx; input: ListReques
   }
   const desc = data.sort === 'newest';
   if (data.cursor) {
-    const [after] = decodeCursor(data.cursor, 1) as [number];
+    const [after] = decodeCursor(data.cursor, ['number']) as [number];
     q = q.where('r.number', desc ? '<' : '>', Number(after));
   }
   const rows = await q

@@ -192,7 +192,7 @@ export async function listSegmentMembers({ ctx, id, input }: { ctx: Ctx; id: str
     .where('m.workspace_id', '=', ctx.workspace.id)
     .where('m.segment_id', '=', segment.id);
   if (input.cursor) {
-    const [name, accountId] = decodeCursor(input.cursor, 2) as [string, string];
+    const [name, accountId] = decodeCursor(input.cursor, ['string', 'string']) as [string, string];
     q = q.where((eb) =>
       eb.or([eb('a.name', '>', name), eb.and([eb('a.name', '=', name), eb('m.account_id', '>', accountId)])]),
     );

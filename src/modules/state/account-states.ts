@@ -124,7 +124,10 @@ export async function listAccountStates({ ctx, input }: { ctx: Ctx; input: Accou
   const byTrend = input.sort === 'healthTrend7d';
   const sortExpr = byTrend ? sql<number>`coalesce(s.health_trend_7d, ${NO_TREND})` : sql<string>`a.name`;
   if (input.cursor) {
-    const [value, id] = decodeCursor(input.cursor, 2) as [string | number, string];
+    const [value, id] = decodeCursor(input.cursor, [byTrend ? 'number' : 'string', 'string']) as [
+      string | number,
+      string,
+    ];
     q = q.where((eb) =>
       eb.or([eb(sortExpr, '>', value), eb.and([eb(sortExpr, '=', value), eb('s.account_id', '>', id)])]),
     );

@@ -309,7 +309,7 @@ export async function listStateChanges({
     .where('account_id', '=', accountId)
     .where('kind', '=', kind);
   if (input.cursor) {
-    const [day, id] = decodeCursor(input.cursor, 2) as [string, string];
+    const [day, id] = decodeCursor(input.cursor, ['string', 'string']) as [string, string];
     q = q.where((eb) => eb.or([eb('day', '<', day), eb.and([eb('day', '=', day), eb('id', '<', id)])]));
   }
   const rows = await q

@@ -163,7 +163,7 @@ export async function listFollowUps({
   const task = await getTaskForFollowUps(ctx, taskId);
   let query = selectFollowUps(ctx).where('f.task_id', '=', task.id);
   if (q.cursor) {
-    const [at, id] = decodeCursor(q.cursor, 2) as [string, string];
+    const [at, id] = decodeCursor(q.cursor, ['string', 'string']) as [string, string];
     query = query.where((eb) =>
       eb.or([eb('f.created_at', '>', at), eb.and([eb('f.created_at', '=', at), eb('f.id', '>', id)])]),
     );

@@ -281,7 +281,10 @@ export async function listTasks({ ctx, input }: { ctx: Ctx; input: ListTasks }):
   }
   const sort = SORTS[q.sort];
   if (q.cursor) {
-    const values = decodeCursor(q.cursor, sort.keys.length) as string[];
+    const values = decodeCursor(
+      q.cursor,
+      sort.keys.map(() => 'string' as const),
+    ) as string[];
     const op = sql.raw(sort.dir === 'asc' ? '>' : '<');
     // Row-value comparison: (k1, k2) > (v1, v2), on SQLite 3.15+ and PostgreSQL alike.
     query = query.where(

@@ -185,7 +185,7 @@ export async function listTimeline({
   if (q.kind === 'people') query = query.where('type', 'in', [...NOTE_TYPES]);
   if (q.kind === 'system') query = query.where('type', 'not in', [...NOTE_TYPES]);
   if (q.cursor) {
-    const [at, id] = decodeCursor(q.cursor, 2) as [string, string];
+    const [at, id] = decodeCursor(q.cursor, ['string', 'string']) as [string, string];
     query = query.where((eb) =>
       eb.or([eb('occurred_at', '<', at), eb.and([eb('occurred_at', '=', at), eb('id', '<', id)])]),
     );

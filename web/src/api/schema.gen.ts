@@ -3564,7 +3564,7 @@ export interface paths {
                             /** @description Events stored without a known account yet */
                             pending: number;
                             attached: number;
-                            /** @description By reason: invalid_type, missing_identity, missing_event_name, missing_group_id, missing_previous_id, invalid_message_id, invalid_properties, invalid_timestamp, future_timestamp, event_too_large, duplicate */
+                            /** @description By reason: invalid_type, missing_identity, missing_event_name, missing_group_id, missing_previous_id, invalid_message_id, invalid_properties, invalid_text, invalid_timestamp, future_timestamp, event_too_large, duplicate */
                             rejected: {
                                 [key: string]: number;
                             };
@@ -3628,7 +3628,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    reason?: "invalid_type" | "missing_identity" | "missing_event_name" | "missing_group_id" | "missing_previous_id" | "invalid_message_id" | "invalid_properties" | "invalid_timestamp" | "future_timestamp" | "event_too_large" | "duplicate";
+                    reason?: "invalid_type" | "missing_identity" | "missing_event_name" | "missing_group_id" | "missing_previous_id" | "invalid_message_id" | "invalid_properties" | "invalid_text" | "invalid_timestamp" | "future_timestamp" | "event_too_large" | "duplicate";
                     cursor?: string;
                     limit?: number;
                 };

@@ -12,6 +12,7 @@ export const DROP_REASONS = [
   'missing_previous_id',
   'invalid_message_id',
   'invalid_properties',
+  'invalid_text',
   'invalid_timestamp',
   'future_timestamp',
   'event_too_large',

@@ -1,4 +1,5 @@
 // validate: one event's shape, identity, size and timestamps, judged on its own.
+import { findBadText } from '../../../text.ts';
 import { dayInZone } from '../../../time.ts';
 import { assignMessageId, type Candidate, EVENT_TYPES, type EventType, isObject } from '../normalize.ts';
 import { type BatchStep, drop, ok, type StepResult } from './result.ts';
@@ -67,6 +68,20 @@ export function validate(c: Candidate, env: ValidateEnv): StepResult<ValidEvent>
   }
   if (c.traits !== undefined && c.traits !== null && !isObject(c.traits))
     return drop('invalid_properties', 'traits must be an object');
+  // NUL and lone surrogates anywhere in what is stored (names, ids, properties, traits, context):
+  // PostgreSQL refuses them where SQLite keeps them, so both engines drop the event instead.
+  const bad = findBadText({
+    messageId: c.messageId,
+    event: c.eventName,
+    userId: c.userId,
+    anonymousId: c.anonymousId,
+    previousId: c.previousId,
+    groupId: c.groupId,
+    properties: c.properties,
+    traits: c.traits,
+    context: c.context,
+  });
+  if (bad) return drop('invalid_text', `${bad.path} ${bad.message}`);
 
   const timestamp = parseInstant(c.timestamp);
   const original = parseInstant(c.originalTimestamp);
