@@ -1,11 +1,17 @@
 import { type Expression, type SqlBool, sql } from 'kysely';
 import { z } from 'zod';
 import type { Ctx } from '../../context.ts';
-import { jsonArrayContains, parseJson } from '../../db/dialect.ts';
+import { jsonArrayContains } from '../../db/dialect.ts';
 import { decodeCursor, encodeCursor } from '../../pagination.ts';
-import type { AccountStateColumns, AccountStateFilter, AccountStateSource } from '../accounts/index.ts';
-import { accountsView, countAccounts } from '../accounts/index.ts';
+import {
+  AccountStateColumns,
+  type AccountStateFilter,
+  type AccountStateSource,
+  accountsView,
+  countAccounts,
+} from '../accounts/index.ts';
 import { authorize } from '../auth/index.ts';
+import { loadCurrentStates } from './reads.ts';
 
 // Each account's current derived state (health, tier, stage, segments as of the last recompute)
 // read from account_states through its (workspace_id, column) indexes: what the workbench counts
@@ -57,20 +63,15 @@ export const AccountStatesQuery = z.object({
 });
 export type AccountStatesQuery = z.output<typeof AccountStatesQuery>;
 
-export const AccountState = z.object({
-  accountId: z.string(),
-  externalId: z.string(),
-  name: z.string(),
-  ownerId: z.string().nullable(),
-  day: z.string(),
-  healthScore: z.number().nullable(),
-  healthStatus: z.string().nullable(),
-  healthTrend7d: z.number().nullable(),
-  tier: z.string().nullable(),
-  stage: z.string().nullable(),
-  stageSince: z.string().nullable(),
-  segments: z.array(z.string()),
-});
+/** A row of the account-states list: the account's ids and name with its state columns. */
+export const AccountState = z
+  .object({
+    accountId: z.string(),
+    externalId: z.string(),
+    name: z.string(),
+    ownerId: z.string().nullable(),
+  })
+  .extend(AccountStateColumns.shape);
 export type AccountState = z.infer<typeof AccountState>;
 
 export const AccountStatesSummaryQuery = z.object({ ownerId: optionalText });
@@ -265,33 +266,10 @@ export const accountStateColumns: Omit<AccountStateSource, 'matching'> = {
   async load(ctx: Ctx, accountIds: readonly string[]): Promise<Map<string, AccountStateColumns>> {
     const out = new Map<string, AccountStateColumns>();
     if (accountIds.length === 0) return out;
-    const rows = await ctx.db
-      .selectFrom('account_states')
-      .select([
-        'account_id',
-        'day',
-        'health_score',
-        'health_status',
-        'health_trend_7d',
-        'tier',
-        'stage',
-        'stage_since',
-        'segments',
-      ])
-      .where('workspace_id', '=', ctx.workspace.id)
-      .where('account_id', 'in', accountIds)
-      .execute();
-    for (const r of rows)
-      out.set(r.account_id, {
-        day: r.day,
-        healthScore: r.health_score === null ? null : Number(r.health_score),
-        healthStatus: r.health_status,
-        healthTrend7d: r.health_trend_7d === null ? null : Number(r.health_trend_7d),
-        tier: r.tier,
-        stage: r.stage,
-        stageSince: r.stage_since,
-        segments: parseJson<string[]>(r.segments, []),
-      });
+    for (const [id, s] of await loadCurrentStates(ctx, accountIds)) {
+      const { day, healthScore, healthStatus, healthTrend7d, tier, stage, stageSince, segments } = s;
+      out.set(id, { day, healthScore, healthStatus, healthTrend7d, tier, stage, stageSince, segments });
+    }
     return out;
   },
 };

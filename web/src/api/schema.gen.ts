@@ -6001,6 +6001,7 @@ export interface paths {
                                 externalId: string;
                                 name: string;
                                 ownerId: string | null;
+                                /** @description Day of the recompute that stored this state */
                                 day: string;
                                 healthScore: number | null;
                                 healthStatus: string | null;
