@@ -1,6 +1,7 @@
 import type { Config } from './config.ts';
 import type { Engine } from './db/dialect.ts';
 import type { Db } from './db/index.ts';
+import type { Locale } from './i18n/index.ts';
 import type { Logger } from './logger.ts';
 import type { Role, Scope } from './modules/auth/permissions.ts';
 
@@ -29,6 +30,8 @@ export type Ctx = Readonly<{
   logger: Logger;
   requestId?: string;
   clientRequestId?: string;
+  /** The reader's language for texts rendered in this call (requests: Accept-Language, else the user's). */
+  locale?: Locale;
 }>;
 
 /** Process-wide dependencies shared by every Ctx. */

@@ -1,4 +1,5 @@
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { type Locale, type Message, msg, render } from './i18n/index.ts';
 
 export type ErrorCode =
   | 'bad_request'
@@ -33,21 +34,29 @@ export const HTTP_STATUS: Record<ErrorCode, ContentfulStatusCode> = {
 export type ErrorDetails = Record<string, unknown> | unknown[];
 
 export class AppError extends Error {
+  /** The message as a key and parameters, rendered in the reader's locale when sent. */
+  readonly text: Message | undefined;
   constructor(
     readonly code: ErrorCode,
-    message: string,
+    message: string | Message,
     readonly details?: ErrorDetails,
     /** Extra response headers, e.g. Retry-After on rate limits. */
     readonly headers?: Record<string, string>,
   ) {
-    super(message);
+    super(typeof message === 'string' ? message : render('en', message));
+    this.text = typeof message === 'string' ? undefined : message;
     this.name = 'AppError';
+  }
+
+  /** The message in `locale`: from its key when it has one, else the English sentence it was given. */
+  messageIn(locale: Locale): string {
+    return this.text ? render(locale, this.text) : this.message;
   }
 }
 
 export const notFound = (what: string, id?: string) =>
   new AppError('not_found', id === undefined ? `${what} not found` : `${what} ${id} not found`);
-export const forbidden = (message = 'Your role does not allow this action') =>
+export const forbidden = (message: string | Message = msg('error.forbidden')) =>
   new AppError('forbidden', message);
 export const conflict = (message: string, details?: ErrorDetails) =>
   new AppError('conflict', message, details);

@@ -3,6 +3,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import type { Deps } from '../context.ts';
 import { AppError } from '../errors.ts';
+import { DEFAULT_LOCALE, localeFromHeader, msg, render } from '../i18n/index.ts';
 import { accountsRoutes, importRoutes } from '../modules/accounts/index.ts';
 import { authRoutes, publicAuthRoutes } from '../modules/auth/index.ts';
 import { automationRoutes, INBOUND_WEBHOOK_PATH } from '../modules/automation/index.ts';
@@ -43,13 +44,24 @@ export function createApp(deps: Deps) {
     const sent = c.req.header('x-request-id');
     if (sent && sent.length <= 200 && /^[\w\-=.:]+$/.test(sent)) c.set('clientRequestId', sent);
     c.header('X-Request-Id', id);
+    c.set('locale', localeFromHeader(c.req.header('accept-language')) ?? DEFAULT_LOCALE);
     await next();
   });
   app.use('*', securityHeaders());
 
   app.onError((error, c) => sendError(c, toAppError(error, deps.logger, c.get('requestId'))));
   app.notFound((c) =>
-    c.json(errorBody(c, 'not_found', `No route for ${c.req.method} ${new URL(c.req.url).pathname}`), 404),
+    c.json(
+      errorBody(
+        c,
+        'not_found',
+        render(
+          c.get('locale'),
+          msg('error.noRoute', { method: c.req.method, path: new URL(c.req.url).pathname }),
+        ),
+      ),
+      404,
+    ),
   );
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));

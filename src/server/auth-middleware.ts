@@ -3,6 +3,7 @@ import type { MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import type { Deps, WorkspaceRef } from '../context.ts';
 import { AppError } from '../errors.ts';
+import { localeFromHeader } from '../i18n/index.ts';
 import { authenticateSession, authenticateToken } from '../modules/auth/sessions.ts';
 import { getWorkspace, toRef } from '../modules/workspaces/index.ts';
 import type { AppEnv } from './env.ts';
@@ -59,8 +60,12 @@ export function authenticate(deps: Deps): MiddlewareHandler<AppEnv> {
       workspace = toRef(await getWorkspace(deps, auth.workspaceId));
       workspaces.set(workspace.id, workspace);
     }
+    // An explicit Accept-Language (the web app sends the language on screen) wins over the profile.
+    const locale = localeFromHeader(c.req.header('accept-language')) ?? auth.user.locale;
+    c.set('locale', locale);
     c.set('ctx', {
       ...deps,
+      locale,
       workspace,
       actor: auth.actor,
       requestId: c.get('requestId'),

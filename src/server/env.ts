@@ -3,12 +3,15 @@ import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { Ctx } from '../context.ts';
 import { fromZod } from '../errors.ts';
+import type { Locale } from '../i18n/index.ts';
 
 export type AppEnv = {
   Variables: {
     requestId: string;
     /** The client's own X-Request-Id, if it sent a well-formed one. */
     clientRequestId?: string;
+    /** The reader's language: Accept-Language when it names one we speak, else the signed-in user's. */
+    locale: Locale;
     /** Set by the auth middleware on every authenticated /api/v1 request. */
     ctx: Ctx;
   };

@@ -3,6 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import { ZodError } from 'zod';
 import { isTransient } from '../db/dialect.ts';
 import { AppError, type ErrorCode, fromZod, HTTP_STATUS } from '../errors.ts';
+import { DEFAULT_LOCALE, type Locale, msg } from '../i18n/index.ts';
 import type { Logger } from '../logger.ts';
 import { ConditionError } from '../modules/facts/condition.ts';
 
@@ -13,7 +14,8 @@ export function errorBody(c: Context, code: ErrorCode, message: string, details?
 
 export function sendError(c: Context, error: AppError) {
   for (const [k, v] of Object.entries(error.headers ?? {})) c.header(k, v);
-  return c.json(errorBody(c, error.code, error.message, error.details), HTTP_STATUS[error.code]);
+  const locale = (c.get('locale' as never) as Locale | undefined) ?? DEFAULT_LOCALE;
+  return c.json(errorBody(c, error.code, error.messageIn(locale), error.details), HTTP_STATUS[error.code]);
 }
 
 /** The one translation from thrown things to HTTP answers. */
@@ -27,20 +29,21 @@ export function toAppError(error: unknown, logger: Logger, requestId: string): A
     });
   }
   if (error instanceof HTTPException) {
-    if (error.status === 413) return new AppError('payload_too_large', 'Request body is too large');
+    if (error.status === 413) return new AppError('payload_too_large', msg('error.payloadTooLarge'));
     if (error.status === 400) {
       const malformed = /json/i.test(error.message);
-      return new AppError('bad_request', malformed ? 'Malformed JSON in request body' : error.message);
+      return new AppError('bad_request', malformed ? msg('error.malformedJson') : error.message);
     }
-    if (error.status === 401) return new AppError('unauthenticated', error.message || 'Sign in first');
+    if (error.status === 401)
+      return new AppError('unauthenticated', error.message || msg('error.signInFirst'));
     if (error.status === 415) return new AppError('unsupported_media_type', error.message);
   }
   if (isTransient(error)) {
     logger.warn({ err: error, requestId }, 'transient database failure');
-    return new AppError('unavailable', 'The database is briefly unavailable; retry shortly', undefined, {
+    return new AppError('unavailable', msg('error.unavailable'), undefined, {
       'Retry-After': '1',
     });
   }
   logger.error({ err: error, requestId }, 'unhandled error');
-  return new AppError('internal', 'Internal error; the request id identifies it in the server log');
+  return new AppError('internal', msg('error.internal'));
 }

@@ -2,8 +2,10 @@ import { z } from '@hono/zod-openapi';
 import { actorId, type Ctx, inTransaction } from '../../context.ts';
 import { isUniqueViolation } from '../../db/dialect.ts';
 import { AppError, conflict, invalid, notFound } from '../../errors.ts';
+import { LOCALES } from '../../i18n/index.ts';
 import { newId } from '../../ids.ts';
 import { nowIso } from '../../time.ts';
+
 import { writeAudit } from './audit.ts';
 import type { UsersTable } from './auth.table.ts';
 import { authorize } from './authorize.ts';
@@ -11,8 +13,6 @@ import { clearLoginFailures, countLoginAttempt } from './login-limiter.ts';
 import { passwordProblem } from './password-policy.ts';
 import { ROLES } from './permissions.ts';
 import { hashPassword, verifyPassword } from './secrets.ts';
-
-export const LOCALES = ['zh-CN', 'en'] as const;
 
 // Named in the OpenAPI document, so the web app's generated types export their values.
 export const Locale = z.enum(LOCALES).openapi('Locale');

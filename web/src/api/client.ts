@@ -14,6 +14,12 @@ export class ApiError extends Error {
 }
 
 let csrfToken: string | undefined;
+let locale: string | undefined;
+
+/** The language on screen, sent as Accept-Language so server texts come back in it. */
+export function setRequestLocale(l: string) {
+  locale = l;
+}
 
 /** The session's CSRF token (from login or /auth/me), sent back on every write. */
 export function setCsrfToken(token: string | null | undefined) {
@@ -40,6 +46,7 @@ export async function api<T>(
   options: { query?: Query; body?: unknown; signal?: AbortSignal } = {},
 ): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
+  if (locale) headers['accept-language'] = locale;
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
   let res: Response;

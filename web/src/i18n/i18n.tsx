@@ -1,4 +1,5 @@
 import { createContext, type ReactNode, useCallback, useContext, useMemo, useState } from 'react';
+import { setRequestLocale } from '../api/client.ts';
 import type { Locale } from '../api/types.ts';
 import { type MessageKey, messages } from './messages.ts';
 
@@ -23,8 +24,13 @@ interface I18n {
 const I18nContext = createContext<I18n | null>(null);
 
 export function I18nProvider({ children }: { children: ReactNode }) {
-  const [locale, setLocaleState] = useState<Locale>(initialLocale);
+  const [locale, setLocaleState] = useState<Locale>(() => {
+    const l = initialLocale();
+    setRequestLocale(l);
+    return l;
+  });
   const setLocale = useCallback((l: Locale) => {
+    setRequestLocale(l);
     setLocaleState(l);
     localStorage.setItem(STORAGE_KEY, l);
     document.documentElement.lang = l;
