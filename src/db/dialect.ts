@@ -57,6 +57,17 @@ export function jsonArrayElements(engine: Engine, column: Expression<unknown>): 
   return engine === 'sqlite' ? sql`json_each(${column})` : sql`jsonb_array_elements_text(${column}::jsonb)`;
 }
 
+/** A JSON array column as a table source `alias` with one text column, `value` (a lateral join's right side). */
+export function jsonArrayTable(
+  engine: Engine,
+  column: Expression<unknown>,
+  alias: string,
+): RawBuilder<unknown> {
+  return engine === 'sqlite'
+    ? sql`json_each(${column}) as ${sql.raw(alias)}`
+    : sql`jsonb_array_elements_text(${column}::jsonb) as ${sql.raw(alias)}(value)`;
+}
+
 const UNIQUE_VIOLATION = { sqlite: 'SQLITE_CONSTRAINT_UNIQUE', postgres: '23505' } as const;
 
 export function isUniqueViolation(error: unknown): boolean {

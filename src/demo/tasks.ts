@@ -1,7 +1,7 @@
 import { type Ctx, inTransaction } from '../context.ts';
 import { ListAccounts, listAccounts } from '../modules/accounts/index.ts';
 import { listUserRefs, type Role } from '../modules/auth/index.ts';
-import { accountListState } from '../modules/segments/index.ts';
+import { accountListState } from '../modules/lifecycle/index.ts';
 import { addFollowUp, createTask, type Priority, type TaskType, updateTask } from '../modules/tasks/index.ts';
 import { addDays, daysBetween, today } from '../time.ts';
 import type { DemoExtension } from './extension.ts';

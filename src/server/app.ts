@@ -10,14 +10,14 @@ import { automationRoutes, INBOUND_WEBHOOK_PATH } from '../modules/automation/in
 import { factsRoutes } from '../modules/facts/index.ts';
 import { healthRoutes, loadHealthModels } from '../modules/health/index.ts';
 import { ingestApiRoutes, ingestRoutes } from '../modules/ingest/index.ts';
-import { lifecycleRoutes } from '../modules/lifecycle/index.ts';
+import { accountListState, lifecycleRoutes } from '../modules/lifecycle/index.ts';
 import { metricsRoutes } from '../modules/metrics/index.ts';
 import { notificationsRoutes } from '../modules/notifications/index.ts';
 import { recomputeRoutes } from '../modules/recompute/index.ts';
 import { renewalsRoutes } from '../modules/renewals/index.ts';
 import { reportsRoutes } from '../modules/reports/index.ts';
 import { requestsRoutes } from '../modules/requests/index.ts';
-import { accountListState, segmentsRoutes } from '../modules/segments/index.ts';
+import { segmentsRoutes } from '../modules/segments/index.ts';
 import { stateRoutes } from '../modules/state/index.ts';
 import { tasksRoutes } from '../modules/tasks/index.ts';
 import { teamRoutes } from '../modules/team/index.ts';

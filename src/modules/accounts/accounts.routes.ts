@@ -67,7 +67,14 @@ import {
   UpdateCustomField,
   updateCustomField,
 } from './custom-fields.ts';
-import { type AccountStateSource, listAccounts } from './list-accounts.ts';
+import { type AccountStateSource, accountFacets, listAccounts } from './list-accounts.ts';
+
+const AccountFacets = z.object({
+  regions: z.array(z.string()),
+  industries: z.array(z.string()),
+  tags: z.array(z.string()),
+  owners: z.array(z.object({ id: z.string(), name: z.string() })),
+});
 
 const AccountList = listOf(AccountListItem).extend({ total: z.number().optional() });
 
@@ -121,6 +128,17 @@ export function accountsRoutes({ state }: { state: AccountStateSource }) {
       responses: { 200: json(z.object({ updated: z.number() }), 'Updated'), ...ERRORS },
     }),
     async (c) => c.json(await bulkUpdateAccounts({ ctx: c.get('ctx'), input: c.req.valid('json') }), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/accounts/facets',
+      tags,
+      summary: "The regions, industries, tags and owners of the accounts you may read (the list's pickers)",
+      responses: { 200: json(AccountFacets, 'Distinct values, sorted'), ...ERRORS },
+    }),
+    async (c) => c.json(await accountFacets(c.get('ctx')), 200),
   );
 
   app.openapi(

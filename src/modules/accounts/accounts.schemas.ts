@@ -86,6 +86,8 @@ export const ACCOUNT_SORTS = [
   'createdAt',
   'updatedAt',
   'healthScore',
+  'tier',
+  'stage',
 ] as const;
 export type AccountSort = (typeof ACCOUNT_SORTS)[number];
 

@@ -1,11 +1,18 @@
 import { type AliasableExpression, type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
 import type { Ctx } from '../../context.ts';
-import { jsonArrayContains, jsonKeyArrayContains, jsonStrictNumber, jsonText } from '../../db/dialect.ts';
+import {
+  jsonArrayContains,
+  jsonArrayTable,
+  jsonKeyArrayContains,
+  jsonStrictNumber,
+  jsonText,
+} from '../../db/dialect.ts';
 import type { Database } from '../../db/schema.ts';
-import { invalid } from '../../errors.ts';
+import { AppError, invalid } from '../../errors.ts';
+import { msg } from '../../i18n/index.ts';
 import { decodeCursor, encodeCursor, type Page } from '../../pagination.ts';
 import { addDays, today } from '../../time.ts';
-import { authorize, can } from '../auth/index.ts';
+import { authorize, userNames } from '../auth/index.ts';
 import type {
   AccountListItem,
   AccountSort,
@@ -18,6 +25,7 @@ import type { CustomFieldDefinitionsTable } from './accounts.table.ts';
 import { accountRowToAccount, loadTeams } from './accounts.ts';
 import { toMinor } from './contract-math.ts';
 import { loadDefinitions } from './custom-fields.ts';
+import { accountReadFilter, onAccountTeam } from './read-scope.ts';
 
 type Eb = ExpressionBuilder<Database, 'accounts'>;
 
@@ -31,6 +39,18 @@ export interface AccountStateSource {
   where(ctx: Ctx, filter: AccountStateFilter, accountId: Expression<string>): Expression<SqlBool>;
   /** The account's current health score (null when unscored), to sort by. */
   healthScore(ctx: Ctx, accountId: Expression<string>): Expression<number | null>;
+  /**
+   * The account's place in `order` (tiers or stages, best first), to sort by; a value outside the
+   * order ranks after it, no value is null.
+   */
+  rank(
+    ctx: Ctx,
+    key: RankedSort,
+    order: readonly string[],
+    accountId: Expression<string>,
+  ): Expression<number | null>;
+  /** The tiers of the active scheme, or the workspace's stages in their order: what `rank` sorts by. */
+  order(ctx: Ctx, key: RankedSort): Promise<string[]>;
   /** The current state of these accounts; accounts without one are absent. */
   load(ctx: Ctx, accountIds: readonly string[]): Promise<Map<string, AccountStateColumns>>;
   /**
@@ -42,26 +62,39 @@ export interface AccountStateSource {
 
 /** Outside the 0-100 health scores on the side that sorts last, whichever the direction. */
 const NO_SCORE = { asc: 1000, desc: -1 } as const;
+/** Outside any rank (a scheme's tiers, the stages): accounts without one sort last. */
+const NO_RANK = { asc: 1_000_000, desc: -1 } as const;
+
+/** Sorts by the account's place in the workspace's order of tiers or stages, not alphabetically. */
+export type RankedSort = 'tier' | 'stage';
+type SortEnv = { ctx: Ctx; state: AccountStateSource; desc: boolean; order: readonly string[] };
 
 // Sort keys. Nullable columns sort through coalesce with a sentinel so the keyset cursor compares
 // plain values and both engines agree (SQLite and PostgreSQL order NULLs differently by default).
-const SORT_EXPRESSIONS: Record<
-  AccountSort,
-  (eb: Eb, ctx: Ctx, state: AccountStateSource, desc: boolean) => AliasableExpression<string | number>
-> = {
-  name: (eb) => eb.ref('accounts.name'),
-  externalId: (eb) => eb.ref('accounts.external_id'),
-  arr: (eb) => eb.ref('accounts.arr_minor'),
-  renewalDate: (eb) => eb.fn.coalesce('accounts.renewal_date', sql.lit('9999-12-31')),
-  goLiveDate: (eb) => eb.fn.coalesce('accounts.go_live_date', sql.lit('9999-12-31')),
-  licensedSeats: (eb) => eb.fn.coalesce('accounts.licensed_seats', sql.lit(-1)),
-  region: (eb) => eb.fn.coalesce('accounts.region', sql.lit('')),
-  industry: (eb) => eb.fn.coalesce('accounts.industry', sql.lit('')),
-  createdAt: (eb) => eb.ref('accounts.created_at'),
-  updatedAt: (eb) => eb.ref('accounts.updated_at'),
-  healthScore: (eb, ctx, state, desc) =>
-    eb.fn.coalesce(state.healthScore(ctx, eb.ref('accounts.id')), sql.lit(NO_SCORE[desc ? 'desc' : 'asc'])),
-};
+const SORT_EXPRESSIONS: Record<AccountSort, (eb: Eb, env: SortEnv) => AliasableExpression<string | number>> =
+  {
+    name: (eb) => eb.ref('accounts.name'),
+    externalId: (eb) => eb.ref('accounts.external_id'),
+    arr: (eb) => eb.ref('accounts.arr_minor'),
+    renewalDate: (eb) => eb.fn.coalesce('accounts.renewal_date', sql.lit('9999-12-31')),
+    goLiveDate: (eb) => eb.fn.coalesce('accounts.go_live_date', sql.lit('9999-12-31')),
+    licensedSeats: (eb) => eb.fn.coalesce('accounts.licensed_seats', sql.lit(-1)),
+    region: (eb) => eb.fn.coalesce('accounts.region', sql.lit('')),
+    industry: (eb) => eb.fn.coalesce('accounts.industry', sql.lit('')),
+    createdAt: (eb) => eb.ref('accounts.created_at'),
+    updatedAt: (eb) => eb.ref('accounts.updated_at'),
+    healthScore: (eb, { ctx, state, desc }) =>
+      eb.fn.coalesce(state.healthScore(ctx, eb.ref('accounts.id')), sql.lit(NO_SCORE[desc ? 'desc' : 'asc'])),
+    tier: (eb, env) => ranked(eb, env, 'tier'),
+    stage: (eb, env) => ranked(eb, env, 'stage'),
+  };
+
+function ranked(eb: Eb, { ctx, state, desc, order }: SortEnv, key: RankedSort) {
+  return eb.fn.coalesce(
+    state.rank(ctx, key, order, eb.ref('accounts.id')),
+    sql.lit(NO_RANK[desc ? 'desc' : 'asc']),
+  );
+}
 
 export type AccountList = Page<AccountListItem> & { total?: number };
 
@@ -88,7 +121,8 @@ export async function listAccounts({
   const matched = q.where === undefined ? undefined : await state.matching(ctx, parseWhere(q.where), 'where');
   const desc = q.sort.startsWith('-');
   const sortKey = q.sort.replace(/^-/, '') as AccountSort;
-  const sortExpr = (eb: Eb) => SORT_EXPRESSIONS[sortKey](eb, ctx, state, desc);
+  const order = sortKey === 'tier' || sortKey === 'stage' ? await state.order(ctx, sortKey) : [];
+  const sortExpr = (eb: Eb) => SORT_EXPRESSIONS[sortKey](eb, { ctx, state, desc, order });
 
   let keysQuery = ctx.db
     .selectFrom('accounts')
@@ -164,7 +198,7 @@ export async function listAccounts({
 function sortValue(key: AccountSort, value: unknown): string | number {
   return NUMERIC_SORTS.has(key) ? Number(value) : String(value);
 }
-const NUMERIC_SORTS = new Set<AccountSort>(['arr', 'licensedSeats', 'healthScore']);
+const NUMERIC_SORTS = new Set<AccountSort>(['arr', 'licensedSeats', 'healthScore', 'tier', 'stage']);
 
 /** `where` is the condition's text, or its JSON tree when it starts with `{`. */
 function parseWhere(where: string): unknown {
@@ -172,7 +206,7 @@ function parseWhere(where: string): unknown {
   try {
     return JSON.parse(where) as unknown;
   } catch {
-    throw invalid('where: not valid JSON (a condition tree starts with "{"; text conditions do not)', {
+    throw new AppError('validation_failed', msg('list.badConditionJson', { path: 'where' }), {
       issues: [{ path: 'where', message: 'not valid JSON' }],
     });
   }
@@ -190,11 +224,9 @@ function buildConditions(
   const { engine } = ctx;
   const base = ctx.workspace.baseCurrency;
   const c: Condition[] = [(eb) => eb('accounts.workspace_id', '=', ctx.workspace.id)];
-  // Lists follow the read grant: with 'team' a user sees only the accounts whose team they are on.
-  const memberIds = [
-    q.memberId,
-    can(ctx, 'read') === 'team' && ctx.actor.kind === 'user' ? ctx.actor.userId : undefined,
-  ];
+  // Only what the actor may read (read-scope.ts decides, for every list and search).
+  const readable = accountReadFilter(ctx, sql.ref<string>('accounts.id'));
+  if (readable) c.push(() => readable);
   if (q.q) {
     const like = `%${q.q.toLowerCase().replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
     c.push(() => sql<SqlBool>`search_text like ${like} escape '\\'`);
@@ -202,20 +234,9 @@ function buildConditions(
   if (q.externalId) c.push((eb) => eb('external_id', '=', q.externalId!));
   if (q.ownerId === 'none') c.push((eb) => eb('owner_id', 'is', null));
   else if (q.ownerId) c.push((eb) => eb('owner_id', '=', q.ownerId!));
-  for (const userId of memberIds) {
-    if (!userId) continue;
-    c.push((eb) =>
-      eb.or([
-        eb('owner_id', '=', userId),
-        eb.exists(
-          eb
-            .selectFrom('account_members as m')
-            .select('m.account_id')
-            .whereRef('m.account_id', '=', 'accounts.id')
-            .where('m.user_id', '=', userId),
-        ),
-      ]),
-    );
+  if (q.memberId) {
+    const userId = q.memberId;
+    c.push((eb) => onAccountTeam(userId, eb.ref('accounts.id')));
   }
   if (q.parentId === 'none') c.push((eb) => eb('parent_id', 'is', null));
   else if (q.parentId) c.push((eb) => eb('parent_id', '=', q.parentId!));
@@ -284,4 +305,55 @@ function buildConditions(
     }
   }
   return c;
+}
+
+export type AccountFacets = {
+  regions: string[];
+  industries: string[];
+  tags: string[];
+  owners: { id: string; name: string }[];
+};
+
+/**
+ * The values the list's pickers offer: the regions, industries, tags and owners of the accounts the
+ * actor may read. Distinct values over the workspace's accounts (one index-ordered pass each).
+ */
+export async function accountFacets(ctx: Ctx): Promise<AccountFacets> {
+  await authorize(ctx, 'read');
+  const readable = accountReadFilter(ctx, sql.ref<string>('accounts.id'));
+  const base = () => {
+    const q = ctx.db.selectFrom('accounts').where('accounts.workspace_id', '=', ctx.workspace.id);
+    return readable ? q.where(() => readable) : q;
+  };
+  const distinct = async (column: 'region' | 'industry' | 'owner_id') =>
+    (
+      await base()
+        .select(sql<string>`${sql.ref(`accounts.${column}`)}`.as('value'))
+        .distinct()
+        .where(sql.ref(`accounts.${column}`), 'is not', null)
+        .orderBy('value')
+        .execute()
+    ).map((r) => String(r.value));
+  const tags = async () =>
+    (
+      await sql<{ value: string }>`select distinct tag.value as value
+        from accounts, ${jsonArrayTable(ctx.engine, sql.ref('accounts.tags'), 'tag')}
+        where accounts.workspace_id = ${ctx.workspace.id} ${readable ? sql`and ${readable}` : sql``}
+        order by 1`.execute(ctx.db)
+    ).rows.map((r) => String(r.value));
+  const [regions, industries, ownerIds, tagValues] = await Promise.all([
+    distinct('region'),
+    distinct('industry'),
+    distinct('owner_id'),
+    tags(),
+  ]);
+  const names = await userNames(ctx, ownerIds);
+  return {
+    regions,
+    industries,
+    tags: tagValues,
+    owners: ownerIds
+      .map((id) => ({ id, name: names.get(id) ?? id }))
+      .sort((a, b) => a.name.localeCompare(b.name)),
+  };
 }

@@ -1,3 +1,4 @@
+export { accountListState } from './account-list-state.ts';
 export { lifecycleRoutes } from './lifecycle.routes.ts';
 export type { LoadedStage } from './lifecycle.ts';
 export {

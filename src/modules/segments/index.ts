@@ -1,4 +1,4 @@
-export { accountListState, accountsMatching } from './account-matching.ts';
+export { accountListBase, accountsMatching, tierOrder } from './account-matching.ts';
 export { BodyChecker, loadCatalogueMap } from './compile.ts';
 export type { Band, SegmentRule, TieringRules, TierRule } from './rules.ts';
 export { assignTier, compareText, evaluateSegments, schemeTiers } from './rules.ts';

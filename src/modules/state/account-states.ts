@@ -240,7 +240,7 @@ export async function summarizeAccountStates({
  * Condition matching is the evaluation batch's (segments' accountsMatching); app.ts puts the two
  * together.
  */
-export const accountStateColumns: Omit<AccountStateSource, 'matching'> = {
+export const accountStateColumns: Omit<AccountStateSource, 'matching' | 'order'> = {
   where(ctx: Ctx, filter: AccountStateFilter, accountId: Expression<string>): Expression<SqlBool> {
     let q = ctx.db
       .selectFrom('account_states as st')
@@ -259,6 +259,20 @@ export const accountStateColumns: Omit<AccountStateSource, 'matching'> = {
     return ctx.db
       .selectFrom('account_states as st')
       .select('st.health_score')
+      .where('st.workspace_id', '=', ctx.workspace.id)
+      .where('st.account_id', '=', accountId) as never;
+  },
+
+  rank(ctx: Ctx, key: 'tier' | 'stage', order: readonly string[], accountId: Expression<string>) {
+    const column = sql.ref(`st.${key}`);
+    const whens = order.map((value, i) => sql`when ${column} = ${value} then ${sql.lit(i)}`);
+    // Values outside the order (a tier no longer in the scheme) after the known ones; null stays null.
+    const rank = sql<
+      number | null
+    >`case ${sql.join(whens, sql` `)} when ${column} is not null then ${sql.lit(order.length)} end`;
+    return ctx.db
+      .selectFrom('account_states as st')
+      .select(rank.as('rank'))
       .where('st.workspace_id', '=', ctx.workspace.id)
       .where('st.account_id', '=', accountId) as never;
   },

@@ -1,0 +1,40 @@
+// Which accounts the actor may read, in ONE place: the accounts list, global search (accounts,
+// contacts, tasks, requests) and anything else that lists rows by account ask here. Today the read
+// grant is 'all' or 'team' (owner or team member); record-level read access (a CSM's book or group)
+// replaces the body of `accountReadFilter` and every caller follows.
+import { type Expression, expressionBuilder, type SqlBool, sql } from 'kysely';
+import type { Ctx } from '../../context.ts';
+import type { Database } from '../../db/schema.ts';
+import { can } from '../auth/index.ts';
+
+/**
+ * A condition on `accountId` (an account id expression of the caller's query) that keeps the
+ * accounts the actor may read, or undefined when they may read every account of the workspace.
+ */
+export function accountReadFilter(ctx: Ctx, accountId: Expression<string>): Expression<SqlBool> | undefined {
+  const grant = can(ctx, 'read');
+  if (grant === 'all') return undefined;
+  if (grant === 'none' || ctx.actor.kind !== 'user') return sql<SqlBool>`1 = 0`;
+  return onAccountTeam(ctx.actor.userId, accountId);
+}
+
+/** True for an account `userId` owns or is a team member of. */
+export function onAccountTeam(userId: string, accountId: Expression<string>): Expression<SqlBool> {
+  const eb = expressionBuilder<Database, never>();
+  return eb.or([
+    eb.exists(
+      eb
+        .selectFrom('accounts as owned')
+        .select('owned.id')
+        .where('owned.id', '=', accountId)
+        .where('owned.owner_id', '=', userId),
+    ),
+    eb.exists(
+      eb
+        .selectFrom('account_members as m')
+        .select('m.account_id')
+        .where('m.account_id', '=', accountId)
+        .where('m.user_id', '=', userId),
+    ),
+  ]);
+}
