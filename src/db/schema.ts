@@ -72,6 +72,7 @@ import type {
 import type { TaskFollowUpsTable, TasksTable } from '../modules/tasks/tasks.table.ts';
 import type { CsmGroupMembersTable, CsmGroupsTable, TeamSettingsTable } from '../modules/team/team.table.ts';
 import type { TimelineEntriesTable } from '../modules/timeline/timeline.table.ts';
+import type { SavedViewsTable } from '../modules/views/views.table.ts';
 import type { WorkspacesTable } from '../modules/workspaces/workspaces.table.ts';
 
 /** Every table, as Kysely sees it. Each module owns the types of its own tables. */
@@ -134,4 +135,5 @@ export interface Database {
   csm_group_members: CsmGroupMembersTable;
   team_settings: TeamSettingsTable;
   renewals: RenewalsTable;
+  saved_views: SavedViewsTable;
 }
