@@ -17,10 +17,12 @@ import { recomputeRoutes } from '../modules/recompute/index.ts';
 import { renewalsRoutes } from '../modules/renewals/index.ts';
 import { reportsRoutes } from '../modules/reports/index.ts';
 import { requestsRoutes } from '../modules/requests/index.ts';
+import { searchRoutes } from '../modules/search/index.ts';
 import { segmentsRoutes } from '../modules/segments/index.ts';
 import { stateRoutes } from '../modules/state/index.ts';
 import { tasksRoutes } from '../modules/tasks/index.ts';
 import { teamRoutes } from '../modules/team/index.ts';
+import { viewsRoutes } from '../modules/views/index.ts';
 import { authenticate } from './auth-middleware.ts';
 import { mountDocs } from './docs.ts';
 import type { AppEnv } from './env.ts';
@@ -115,6 +117,8 @@ export function createApp(deps: Deps) {
   api.route('/', teamRoutes());
   api.route('/', renewalsRoutes());
   api.route('/', reportsRoutes());
+  api.route('/', viewsRoutes());
+  api.route('/', searchRoutes());
 
   api.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

@@ -179,6 +179,8 @@ beforeAll(async () => {
     members: [{ userId: a.users.csm.id }],
   });
   expect(group.status, JSON.stringify(group.body)).toBe(201);
+  const savedView = await admin.post('/api/v1/saved-views', { name: 'Matrix view', visibility: 'shared' });
+  expect(savedView.status, JSON.stringify(savedView.body)).toBe(201);
   adminToken = token.body.token;
   ids = {
     '/accounts': account.body.id,
@@ -206,6 +208,7 @@ beforeAll(async () => {
     '/team/groups': group.body.id,
     '/team/members': a.users.csm.id,
     '/renewals': contract.body.id,
+    '/saved-views': savedView.body.id,
   };
   params = { metric: metric.body.key, runId: ruleRun.id };
 
@@ -333,6 +336,10 @@ beforeAll(async () => {
     'POST /notifications/{id}/read': {},
     'POST /notifications/read-all': {},
     'PUT /notifications/settings': { body: { dailyDigest: true } },
+    'GET /search': { query: '?q=matrix' },
+    'POST /saved-views': { body: { name: unique('view') } },
+    'PATCH /saved-views/{id}': { body: { name: 'Matrix view renamed' } },
+    'DELETE /saved-views/{id}': {},
     'POST /imports/{entity}': {
       body: `externalId,name\n${unique('matrix-import')},Imported\n`,
       headers: { 'content-type': 'text/csv' },
@@ -448,12 +455,14 @@ describe('every operation in the OpenAPI document', () => {
 
   it('answers 403 to a viewer for every write outside /auth, changing nothing', async () => {
     const wrong: string[] = [];
-    // A viewer's own notifications (marked read, digest setting) are theirs to change, like /auth/me.
+    // A viewer's own notifications (marked read, digest setting) are theirs to change, like /auth/me;
+    // so are their saved views (another's view answers 403 or 404: saved-views.test.ts).
     const writes = ops.filter(
       (o) =>
         isWrite(o) &&
         !o.path.startsWith('/auth/') &&
         !o.path.startsWith('/notifications') &&
+        !o.path.startsWith('/saved-views') &&
         !SECRET_AUTH.has(key(o)),
     );
     expect(writes.length).toBeGreaterThanOrEqual(22);

@@ -51,6 +51,8 @@ export interface ContactsTable {
   title: string | null;
   role: string | null;
   wechat_id: string | null;
+  /** Lower-cased name, email, phone (and its digits), WeChat id and pinyin: what search matches. */
+  search_text: string;
   created_at: string;
   updated_at: string;
 }

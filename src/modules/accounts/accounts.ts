@@ -16,6 +16,7 @@ import {
 import type { AccountsTable } from './accounts.table.ts';
 import { fromMinor } from './contract-math.ts';
 import { type CustomFieldValues, loadDefinitions, validateCustomFields } from './custom-fields.ts';
+import { accountSearchText as searchText } from './search-keys.ts';
 
 /**
  * `definedKeys` are the workspace's custom field keys: values of a deleted definition stay stored
@@ -50,8 +51,6 @@ export function accountRowToAccount(
     updatedAt: row.updated_at,
   };
 }
-
-export const searchText = (name: string, externalId: string) => `${name} ${externalId}`.toLowerCase();
 
 export async function loadTeams(ctx: Ctx, accountIds: readonly string[]): Promise<Map<string, TeamMember[]>> {
   const teams = new Map<string, TeamMember[]>(accountIds.map((id) => [id, []]));

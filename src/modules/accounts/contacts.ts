@@ -10,6 +10,7 @@ import { authorize } from '../auth/index.ts';
 import { recordAccountChange, writeTimeline } from '../timeline/index.ts';
 import type { ContactsTable } from './accounts.table.ts';
 import { getAccountRow } from './accounts.ts';
+import { contactSearchText } from './search-keys.ts';
 
 export const CONTACT_ROLES = [
   'decision_maker',
@@ -106,6 +107,12 @@ export async function createContact({ ctx, input }: { ctx: Ctx; input: CreateCon
       title: data.title ?? null,
       role: data.role ?? null,
       wechat_id: data.wechatId ?? null,
+      search_text: contactSearchText({
+        name: data.name,
+        email: data.email?.toLowerCase() ?? null,
+        phone: data.phone ?? null,
+        wechatId: data.wechatId ?? null,
+      }),
       created_at: now,
       updated_at: now,
     };
@@ -166,6 +173,12 @@ export async function updateContact({ ctx, id, input }: { ctx: Ctx; id: string; 
           title: data.title,
           role: data.role,
           wechat_id: data.wechatId,
+          search_text: contactSearchText({
+            name: data.name ?? beforeRow.name,
+            email: data.email === undefined ? beforeRow.email : (data.email?.toLowerCase() ?? null),
+            phone: data.phone === undefined ? beforeRow.phone : data.phone,
+            wechatId: data.wechatId === undefined ? beforeRow.wechat_id : data.wechatId,
+          }),
           updated_at: nowIso(tx),
         })
         .where('workspace_id', '=', tx.workspace.id)

@@ -30,6 +30,7 @@ export type { ImportEntity, ImportOptions, ImportReport } from './import.ts';
 export { IMPORT_ENTITIES, IMPORT_FIELDS, importCsv } from './import.ts';
 export { type AccountStateSource, listAccounts } from './list-accounts.ts';
 export { ReassignOwners, reassignAccountOwners } from './owners.ts';
+export { accountReadFilter, authorizeReadList, onAccountTeam } from './read-scope.ts';
 export {
   type AccountRef,
   accountExists,
@@ -51,3 +52,5 @@ export {
   isOnAccountTeam,
   ownedAccountsRenewing,
 } from './refs.ts';
+export { type AccountHit, type ContactHit, likePattern, searchAccounts, searchContacts } from './search.ts';
+export { accountSearchText, contactSearchText, pinyinKeys } from './search-keys.ts';

@@ -12,7 +12,7 @@ import { AppError, invalid } from '../../errors.ts';
 import { msg } from '../../i18n/index.ts';
 import { decodeCursor, encodeCursor, type Page } from '../../pagination.ts';
 import { addDays, today } from '../../time.ts';
-import { authorize, userNames } from '../auth/index.ts';
+import { userNames } from '../auth/index.ts';
 import type {
   AccountListItem,
   AccountSort,
@@ -25,7 +25,7 @@ import type { CustomFieldDefinitionsTable } from './accounts.table.ts';
 import { accountRowToAccount, loadTeams } from './accounts.ts';
 import { toMinor } from './contract-math.ts';
 import { loadDefinitions } from './custom-fields.ts';
-import { accountReadFilter, onAccountTeam } from './read-scope.ts';
+import { accountReadFilter, authorizeReadList, onAccountTeam } from './read-scope.ts';
 
 type Eb = ExpressionBuilder<Database, 'accounts'>;
 
@@ -114,7 +114,7 @@ export async function listAccounts({
   state: AccountStateSource;
   customFieldFilters?: CustomFieldFilter[];
 }): Promise<AccountList> {
-  await authorize(ctx, 'read');
+  authorizeReadList(ctx);
   const q = input;
   const definitions = await loadDefinitions(ctx);
   const conditions = buildConditions(ctx, q, customFieldFilters, definitions, state);
@@ -319,7 +319,7 @@ export type AccountFacets = {
  * actor may read. Distinct values over the workspace's accounts (one index-ordered pass each).
  */
 export async function accountFacets(ctx: Ctx): Promise<AccountFacets> {
-  await authorize(ctx, 'read');
+  authorizeReadList(ctx);
   const readable = accountReadFilter(ctx, sql.ref<string>('accounts.id'));
   const base = () => {
     const q = ctx.db.selectFrom('accounts').where('accounts.workspace_id', '=', ctx.workspace.id);

@@ -5,6 +5,7 @@
 import { type Expression, expressionBuilder, type SqlBool, sql } from 'kysely';
 import type { Ctx } from '../../context.ts';
 import type { Database } from '../../db/schema.ts';
+import { forbidden } from '../../errors.ts';
 import { can } from '../auth/index.ts';
 
 /**
@@ -37,4 +38,13 @@ export function onAccountTeam(userId: string, accountId: Expression<string>): Ex
         .where('m.user_id', '=', userId),
     ),
   ]);
+}
+
+/**
+ * For lists and searches across accounts: the actor may read some accounts (which ones is
+ * `accountReadFilter`'s answer), where `authorize(ctx, 'read')` would refuse a 'team' grant
+ * without an account to check.
+ */
+export function authorizeReadList(ctx: Ctx): void {
+  if (can(ctx, 'read') === 'none') throw forbidden();
 }

@@ -27,5 +27,6 @@ export {
   similarRequests,
   updateRequest,
 } from './requests.ts';
+export { type RequestHit, searchRequests } from './search.ts';
 export { getRequestSettings, loadRequestSettings, updateRequestSettings } from './settings.ts';
 export { normalizeText, similarity, textGrams } from './similarity.ts';

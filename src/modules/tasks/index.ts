@@ -7,6 +7,7 @@ export {
 } from './assignee-tasks.ts';
 export { addFollowUp, listFollowUps, recentFollowUps } from './follow-ups.ts';
 export { wakeSnoozedTasksJob } from './jobs.ts';
+export { searchTasks, type TaskHit } from './search.ts';
 export type { StatusFields } from './status.ts';
 export {
   dueView,

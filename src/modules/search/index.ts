@@ -1,0 +1,2 @@
+export { searchRoutes } from './search.routes.ts';
+export { SearchQuery, SearchResults, search } from './search.ts';
