@@ -21,6 +21,7 @@ import { LanguageSwitch } from './components/LanguageSwitch.tsx';
 import { ErrorState, Loading } from './components/States.tsx';
 import { SignIn } from './features/auth/SignIn.tsx';
 import { NotificationsBell } from './features/notifications/Notifications.tsx';
+import { GlobalSearch } from './features/search/GlobalSearch.tsx';
 import { useI18n } from './i18n/i18n.tsx';
 import type { MessageKey } from './i18n/messages.ts';
 import { SessionProvider, useSession } from './session.tsx';
@@ -113,6 +114,7 @@ function Shell() {
           }}
         >
           <Space size="middle">
+            <GlobalSearch />
             <NotificationsBell />
             <LanguageSwitch onChange={(l) => updateMe.mutate({ locale: l })} />
             <Typography.Text data-testid="current-user">

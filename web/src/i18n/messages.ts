@@ -1,4 +1,6 @@
 // Every user-facing string, in English and Simplified Chinese: [en, zh-CN].
+import { list } from './messages/list.ts';
+
 export const messages = {
   appName: ['Steward', 'Steward'],
   signIn: ['Sign in', '登录'],
@@ -396,6 +398,7 @@ export const messages = {
   churn_acquired_or_merged: ['Acquired or merged', '被收购或合并'],
   churn_business_closed: ['Business closed', '停止经营'],
   churn_other: ['Other', '其他'],
+  ...list,
 } as const;
 
 export type MessageKey = keyof typeof messages;

@@ -10,14 +10,14 @@ import { type ColumnKey, DEFAULT_COLUMNS } from './columns.tsx';
 import { ExportButton } from './ExportButton.tsx';
 import { FiltersBar } from './FiltersBar.tsx';
 import { listQuery } from './filters.ts';
-import { type SavedView, SavedViews } from './SavedViews.tsx';
+import { SavedViews } from './SavedViews.tsx';
 import { useAccountFilters } from './useAccountFilters.ts';
 import { useStored } from './useStored.ts';
 
 /**
  * The accounts list: filters in the URL, one GET /accounts per page answering all of them (own
- * fields, current health/tier/stage/segment, renewal window, a free condition), chosen columns and
- * saved views kept per user in this browser, and a CSV export of every match.
+ * fields, current health/tier/stage/segment, renewal window, a free condition), chosen columns kept
+ * per user in this browser, saved views on the server (own or shared), and a CSV export of every match.
  */
 export default function AccountsPage() {
   const { t } = useI18n();
@@ -27,7 +27,6 @@ export default function AccountsPage() {
     `steward.accounts.columns.${user.id}`,
     DEFAULT_COLUMNS,
   );
-  const [views, setViews] = useStored<SavedView[]>(`steward.accounts.views.${user.id}`, []);
   // Bumped when a saved view or "clear" replaces every filter: the bar's fields start again from
   // the URL (remounting on each single change would drop the focus of the next field clicked).
   const [generation, setGeneration] = useState(0);
@@ -51,13 +50,13 @@ export default function AccountsPage() {
         </Typography.Title>
         <Space wrap>
           <SavedViews
-            views={views}
-            onApply={(v) => {
-              setColumns(v.columns);
-              replace(v.filters);
+            filters={filters}
+            columns={columns}
+            onApply={(viewFilters, viewColumns) => {
+              setColumns(viewColumns);
+              replace(viewFilters);
               setGeneration(generation + 1);
             }}
-            onSave={(name) => setViews([...views.filter((v) => v.name !== name), { name, filters, columns }])}
           />
           <ColumnChooser columns={columns} onChange={setColumns} />
           <ExportButton query={query} columns={columns} disabled={!first.data?.total} />

@@ -5,9 +5,10 @@ import {
   useSegmentsQuery,
   useStagesQuery,
   useTieringSchemesQuery,
-  useUsersQuery,
 } from '../../api/hooks.ts';
+import { useAccountFacetsQuery } from '../../api/list.ts';
 import { useI18n, useLabel } from '../../i18n/i18n.tsx';
+import { useSession } from '../../session.tsx';
 import { tiersOf } from './conditions.ts';
 import type { Filters } from './filters.ts';
 
@@ -26,25 +27,48 @@ export function FiltersBar({
 }) {
   const { t } = useI18n();
   const label = useLabel();
-  const users = useUsersQuery();
+  const { user } = useSession();
+  const facets = useAccountFacetsQuery();
   const summary = useAccountStatesSummaryQuery();
   const stages = useStagesQuery();
   const schemes = useTieringSchemesQuery();
   const segments = useSegmentsQuery();
   const [whereDraft, setWhereDraft] = useState(filters.where ?? '');
   const activeScheme = schemes.data?.items.find((s) => s.active);
-  // A free-text field applies on Enter or when it loses focus with a changed value.
-  const textFilter = (key: 'region' | 'industry' | 'tag') => ({
-    'aria-label': t(key),
-    placeholder: t(key),
-    allowClear: true,
-    style: { width: 110 },
-    defaultValue: filters[key],
-    onPressEnter: (e: React.KeyboardEvent<HTMLInputElement>) => setFilter({ [key]: e.currentTarget.value }),
-    onBlur: (e: React.FocusEvent<HTMLInputElement>) => {
-      if (e.currentTarget.value !== (filters[key] ?? '')) setFilter({ [key]: e.currentTarget.value });
-    },
-  });
+  // Pickers of the values the accounts have (any of the chosen; tags: all of them), from the server.
+  const picker = (key: 'region' | 'industry' | 'tag', values: readonly string[] | undefined) => (
+    <Select
+      mode="multiple"
+      aria-label={t(key)}
+      placeholder={t(key)}
+      allowClear
+      maxTagCount="responsive"
+      style={{ minWidth: 130, maxWidth: 220 }}
+      value={filters[key] ? filters[key].split(',') : []}
+      onChange={(v: string[]) => setFilter({ [key]: v.join(',') })}
+      options={(values ?? []).map((v) => ({ value: v, label: v }))}
+      data-testid={`filter-${key}`}
+    />
+  );
+  const others = (facets.data?.owners ?? []).filter((o) => o.id !== user.id);
+  const ownerOptions = [
+    { value: user.id, label: t('ownerMe', { name: user.name }) },
+    ...others.map((o) => ({ value: o.id, label: o.name })),
+    { value: 'none', label: t('ownerNone') },
+  ];
+  // Number fields apply on Enter or when they lose focus.
+  const applyNumber = (key: 'arrMin' | 'renewalWithin', raw: string) =>
+    setFilter({ [key]: key === 'arrMin' ? raw.replace(/[^\d.]/g, '') : raw.replace(/\D/g, '') });
+  const sortOptions = [
+    { value: 'name', label: t('sortName') },
+    { value: 'healthScore', label: t('sortHealthAsc') },
+    { value: '-healthScore', label: t('sortHealthDesc') },
+    { value: 'tier', label: t('sortTier') },
+    { value: 'stage', label: t('sortStage') },
+    { value: 'renewalDate', label: t('sortRenewal') },
+    { value: '-arr', label: t('sortArrDesc') },
+  ];
+  const sort = filters.sort ?? 'name';
   return (
     <Card size="small" title={t('filters')}>
       <Space wrap>
@@ -64,7 +88,8 @@ export function FiltersBar({
           style={{ width: 180 }}
           value={filters.owner}
           onChange={(v) => setFilter({ owner: v })}
-          options={(users.data?.items ?? []).map((u) => ({ value: u.id, label: u.name }))}
+          options={ownerOptions}
+          data-testid="filter-owner"
         />
         <Select
           aria-label={t('healthStatus')}
@@ -102,16 +127,17 @@ export function FiltersBar({
           onChange={(v) => setFilter({ segment: v })}
           options={(segments.data?.items ?? []).map((s) => ({ value: s.key, label: s.name }))}
         />
-        <Input {...textFilter('region')} />
-        <Input {...textFilter('industry')} />
-        <Input {...textFilter('tag')} />
+        {picker('region', facets.data?.regions)}
+        {picker('industry', facets.data?.industries)}
+        {picker('tag', facets.data?.tags)}
         <InputNumber
           aria-label={t('arrMin')}
           placeholder={t('arrMin')}
           min={0}
           style={{ width: 140 }}
           defaultValue={filters.arrMin ? Number(filters.arrMin) : undefined}
-          onBlur={(e) => setFilter({ arrMin: e.currentTarget.value.replace(/[^\d.]/g, '') })}
+          onPressEnter={(e) => applyNumber('arrMin', e.currentTarget.value)}
+          onBlur={(e) => applyNumber('arrMin', e.currentTarget.value)}
         />
         <InputNumber
           aria-label={t('renewalWithin')}
@@ -120,7 +146,8 @@ export function FiltersBar({
           max={3650}
           style={{ width: 150 }}
           defaultValue={filters.renewalWithin ? Number(filters.renewalWithin) : undefined}
-          onBlur={(e) => setFilter({ renewalWithin: e.currentTarget.value.replace(/\D/g, '') })}
+          onPressEnter={(e) => applyNumber('renewalWithin', e.currentTarget.value)}
+          onBlur={(e) => applyNumber('renewalWithin', e.currentTarget.value)}
         />
         <Input.Search
           aria-label={t('factCondition')}
@@ -131,6 +158,15 @@ export function FiltersBar({
           onChange={(e) => setWhereDraft(e.target.value)}
           onSearch={(v) => setFilter({ where: v })}
           enterButton
+        />
+        <Select
+          aria-label={t('sortBy')}
+          style={{ width: 210 }}
+          value={sortOptions.some((o) => o.value === sort) ? sort : undefined}
+          placeholder={t('sortBy')}
+          onChange={(v: string) => setFilter({ sort: v })}
+          options={sortOptions}
+          data-testid="sort-by"
         />
         <Button onClick={clear}>{t('clearFilters')}</Button>
       </Space>

@@ -64,6 +64,8 @@ export const SORTABLE: Partial<Record<ColumnKey | 'name', string>> = {
   arr: 'arr',
   mrr: 'arr',
   renewalDate: 'renewalDate',
+  tier: 'tier',
+  stage: 'stage',
   licensedSeats: 'licensedSeats',
   goLiveDate: 'goLiveDate',
   region: 'region',
