@@ -136,7 +136,7 @@ export function FiltersBar({
           min={0}
           style={{ width: 140 }}
           defaultValue={filters.arrMin ? Number(filters.arrMin) : undefined}
-          onPressEnter={(e) => applyNumber('arrMin', e.currentTarget.value)}
+          onPressEnter={(e) => applyNumber('arrMin', (e.target as HTMLInputElement).value)}
           onBlur={(e) => applyNumber('arrMin', e.currentTarget.value)}
         />
         <InputNumber
@@ -146,7 +146,7 @@ export function FiltersBar({
           max={3650}
           style={{ width: 150 }}
           defaultValue={filters.renewalWithin ? Number(filters.renewalWithin) : undefined}
-          onPressEnter={(e) => applyNumber('renewalWithin', e.currentTarget.value)}
+          onPressEnter={(e) => applyNumber('renewalWithin', (e.target as HTMLInputElement).value)}
           onBlur={(e) => applyNumber('renewalWithin', e.currentTarget.value)}
         />
         <Input.Search
