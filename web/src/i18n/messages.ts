@@ -1,5 +1,7 @@
+import { actions } from './messages/actions.ts';
 // Every user-facing string, in English and Simplified Chinese: [en, zh-CN].
 export const messages = {
+  ...actions,
   appName: ['Steward', 'Steward'],
   signIn: ['Sign in', '登录'],
   signOut: ['Sign out', '退出登录'],
