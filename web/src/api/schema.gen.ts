@@ -13410,7 +13410,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description A page, with my unread count */
+                /** @description A page, with my unread count (and, with includeTotal, how many match the filters) */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -13430,6 +13430,7 @@ export interface paths {
                             }[];
                             nextCursor: string | null;
                             unreadCount: number;
+                            total?: number;
                         };
                     };
                 };
