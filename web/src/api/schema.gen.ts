@@ -1289,8 +1289,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Act on many accounts at once, all or nothing (managers and admins; at most 1000)
-         * @description Select accounts by `ids` or by `filter` (the GET /accounts query: "all N matching"), then one or more actions: assign the owner, put a user in a team role, add or remove a tag, set a manual tier with a reason, create a task on each. Everything is checked first (users, tier, the limit of 1000 accounts: above it a 400 saying how many were selected); then every change is made in one transaction, each account with its own timeline entry and audit row. Answers how many accounts changed in each way.
+         * Act on many accounts at once, all or nothing (managers and admins; at most 500)
+         * @description Select accounts by `ids` or by `filter` (the GET /accounts query: "all N matching"), then one or more actions: assign the owner, put a user in a team role, add or remove a tag, set a manual tier with a reason, create a task on each. Everything is checked first (users, tier, the limit of 500 accounts: above it a 400 saying how many were selected); then every change is made in one transaction, each account with its own timeline entry and audit row. Answers how many accounts changed in each way.
          */
         post: {
             parameters: {

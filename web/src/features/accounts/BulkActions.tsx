@@ -26,7 +26,7 @@ import { enumLabel, tierName } from '../account360/labels.ts';
 import { tiersOf } from './conditions.ts';
 
 /** The server refuses more in one request (POST /accounts/bulk answers 400 above it). */
-export const BULK_LIMIT = 1000;
+export const BULK_LIMIT = 500;
 
 type Selection = { key: string; ids: string[]; all: boolean };
 type Kind = 'assignOwner' | 'setTeamRole' | 'addTag' | 'removeTag' | 'tierOverride' | 'createTasks';
