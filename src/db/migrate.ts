@@ -15,6 +15,7 @@ import * as auditClientRequestId from './migrations/2026_12_05_0901_audit_client
 import * as savedViews from './migrations/2026_12_06_0400_saved_views.ts';
 import * as contactSearchText from './migrations/2026_12_06_0401_contact_search_text.ts';
 import * as searchTextBackfill from './migrations/2026_12_06_0402_search_text_backfill.ts';
+import * as notificationPreferences from './migrations/2026_12_06_0500_notification_preferences.ts';
 
 // Listed explicitly (not read from disk) so the order is reviewed in code and works under any loader.
 const MIGRATIONS: Record<string, Migration> = {
@@ -33,6 +34,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026_12_06_0400_saved_views': savedViews,
   '2026_12_06_0401_contact_search_text': contactSearchText,
   '2026_12_06_0402_search_text_backfill': searchTextBackfill,
+  '2026_12_06_0500_notification_preferences': notificationPreferences,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

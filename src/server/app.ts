@@ -7,6 +7,7 @@ import { DEFAULT_LOCALE, localeFromHeader, msg, render } from '../i18n/index.ts'
 import { accountsRoutes, importRoutes } from '../modules/accounts/index.ts';
 import { authRoutes, publicAuthRoutes } from '../modules/auth/index.ts';
 import { automationRoutes, INBOUND_WEBHOOK_PATH } from '../modules/automation/index.ts';
+import { bulkRoutes } from '../modules/bulk/index.ts';
 import { factsRoutes } from '../modules/facts/index.ts';
 import { healthRoutes, loadHealthModels } from '../modules/health/index.ts';
 import { ingestApiRoutes, ingestRoutes } from '../modules/ingest/index.ts';
@@ -95,6 +96,8 @@ export function createApp(deps: Deps) {
     return authenticate(deps)(c, next);
   });
   api.route('/', authRoutes());
+  // Before accountsRoutes: /accounts/bulk is not an account id.
+  api.route('/', bulkRoutes());
   api.route('/', accountsRoutes({ state: accountListState }));
   // Before importRoutes: /imports/usage must win over /imports/{entity}.
   api.route('/', ingestApiRoutes());

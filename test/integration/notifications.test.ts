@@ -108,7 +108,12 @@ describe('the notification list', () => {
 
   it('keeps the daily digest off by default and lets each user turn it on', async () => {
     const before = await as(w, 'viewer').get('/api/v1/notifications/settings');
-    expect(before.body).toEqual({ dailyDigest: false, email: w.users.viewer.email });
+    expect(before.body).toMatchObject({
+      dailyDigest: false,
+      digestFrequency: 'daily',
+      mutedKinds: [],
+      email: w.users.viewer.email,
+    });
     const on = await as(w, 'viewer').put('/api/v1/notifications/settings', { dailyDigest: true });
     expect(on.status).toBe(200);
     expect(on.body.dailyDigest).toBe(true);

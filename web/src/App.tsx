@@ -34,6 +34,7 @@ const ConfigPage = lazy(() => import('./features/config/ConfigPage.tsx'));
 const TasksPage = lazy(() => import('./features/tasks/TasksPage.tsx'));
 const RenewalsPage = lazy(() => import('./features/renewals/RenewalsPage.tsx'));
 const RequestsPage = lazy(() => import('./features/requests/RequestsPage.tsx'));
+const NotificationCentre = lazy(() => import('./features/notifications/NotificationCentre.tsx'));
 
 /** One error boundary per route, renewed on every navigation so a failed page recovers by leaving it. */
 function RouteBoundary({ what, children }: { what: MessageKey; children: React.ReactNode }) {
@@ -178,6 +179,14 @@ function Shell() {
                   element={
                     <RouteBoundary what="requests">
                       <RequestsPage />
+                    </RouteBoundary>
+                  }
+                />
+                <Route
+                  path="/notifications"
+                  element={
+                    <RouteBoundary what="notificationCentre">
+                      <NotificationCentre />
                     </RouteBoundary>
                   }
                 />

@@ -1,3 +1,4 @@
+import { actions } from './actions.ts';
 import { common } from './common.ts';
 import { errors } from './errors.ts';
 import { list } from './list.ts';
@@ -6,4 +7,9 @@ import { list } from './list.ts';
  * Every server text a person reads, as `key: [en, zh-CN]`. One file per area; add the area here.
  * `{name}` is a parameter; see message.ts for how values render.
  */
-export const CATALOG = { ...common, ...errors, ...list } as const;
+export const CATALOG = {
+  ...actions,
+  ...common,
+  ...errors,
+  ...list,
+} as const;

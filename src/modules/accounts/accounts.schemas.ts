@@ -68,9 +68,11 @@ export const BulkUpdateAccounts = z
     ownerId: z.string().min(1).nullable().optional(),
     addTags: uniqueList(100).optional(),
     removeTags: uniqueList(100).optional(),
+    /** Puts this user in this team role, in place of whoever held the role. */
+    teamRole: TeamMember.optional(),
   })
-  .refine((b) => b.ownerId !== undefined || b.addTags?.length || b.removeTags?.length, {
-    message: 'set at least one of ownerId, addTags, removeTags',
+  .refine((b) => b.ownerId !== undefined || b.addTags?.length || b.removeTags?.length || b.teamRole, {
+    message: 'set at least one of ownerId, addTags, removeTags, teamRole',
   });
 export type BulkUpdateAccounts = z.input<typeof BulkUpdateAccounts>;
 

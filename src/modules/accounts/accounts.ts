@@ -348,12 +348,24 @@ export async function bulkUpdateAccounts({ ctx, input }: { ctx: Ctx; input: Bulk
     if (missing.length) {
       throw new AppError('not_found', `Accounts not found: ${missing.slice(0, 5).join(', ')}`, { missing });
     }
+    const teams = data.teamRole ? await loadTeams(tx, data.ids) : undefined;
+    const role = data.teamRole;
+    // What actually changed, for the caller to report (an account already so is not counted).
+    const changed = { ownerChanged: 0, tagsAdded: 0, tagsRemoved: 0, teamRoleSet: 0 };
     for (const row of rows) {
-      const tags = new Set(parseJson<string[]>(row.tags, []));
-      for (const t of data.addTags ?? []) tags.add(t);
+      const had = parseJson<string[]>(row.tags, []);
+      const tags = new Set(had);
+      for (const t of data.addTags ?? []) if (!tags.has(t)) tags.add(t);
       for (const t of data.removeTags ?? []) tags.delete(t);
-      await applyAccountUpdate(tx, row, { ownerId: data.ownerId, tags: [...tags] });
+      changed.tagsAdded += [...tags].some((t) => !had.includes(t)) ? 1 : 0;
+      changed.tagsRemoved += had.some((t) => !tags.has(t)) ? 1 : 0;
+      if (data.ownerId !== undefined && row.owner_id !== data.ownerId) changed.ownerChanged++;
+      const current = teams?.get(row.id) ?? [];
+      if (role && !current.some((m) => m.role === role.role && m.userId === role.userId))
+        changed.teamRoleSet++;
+      const team = role ? [...current.filter((m) => m.role !== role.role), role] : undefined;
+      await applyAccountUpdate(tx, row, { ownerId: data.ownerId, tags: [...tags], team });
     }
-    return { updated: rows.length };
+    return { updated: rows.length, ...changed };
   });
 }

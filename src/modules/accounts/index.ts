@@ -5,12 +5,21 @@ export {
   Account,
   AccountListItem,
   AccountStateColumns,
+  BulkUpdateAccounts,
   CreateAccount,
   ListAccounts,
+  parseCustomFieldFilters,
   TEAM_ROLES,
   UpdateAccount,
 } from './accounts.schemas.ts';
-export { createAccount, findAccountByExternalId, getAccount, updateAccount } from './accounts.ts';
+export {
+  bulkUpdateAccounts,
+  createAccount,
+  findAccountByExternalId,
+  getAccount,
+  loadTeams,
+  updateAccount,
+} from './accounts.ts';
 export { createContact, listContacts, updateContact } from './contacts.ts';
 export type { RateRow } from './contract-math.ts';
 export { CONTRACT_STATUSES, fromMinor, pickRate, toMinor } from './contract-math.ts';

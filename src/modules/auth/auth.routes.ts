@@ -37,6 +37,9 @@ import {
   getUser,
   ListUsers,
   listUsers,
+  PasswordReset,
+  ResetPassword,
+  resetUserPassword,
   UpdateMe,
   UpdateUser,
   User,
@@ -217,6 +220,28 @@ export function authRoutes() {
     async (c) =>
       c.json(
         await updateUser({ ctx: c.get('ctx'), id: c.req.valid('param').id, input: c.req.valid('json') }),
+        200,
+      ),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/users/{id}/reset-password',
+      tags,
+      summary: 'Reset a user’s password (admin): one you choose, or a temporary one answered once',
+      description:
+        'The user’s sessions end and their API tokens are revoked at once. Your own password is changed at PATCH /auth/me (it asks for the current one).',
+      request: { params: IdParam, body: jsonBody(ResetPassword) },
+      responses: { 200: json(PasswordReset, 'The new password is in force'), ...ERRORS },
+    }),
+    async (c) =>
+      c.json(
+        await resetUserPassword({
+          ctx: c.get('ctx'),
+          id: c.req.valid('param').id,
+          input: c.req.valid('json'),
+        }),
         200,
       ),
   );

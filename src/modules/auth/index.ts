@@ -7,4 +7,15 @@ export { PERMISSION_TABLE, ROLES, SCOPES } from './permissions.ts';
 export { generatePassword } from './secrets.ts';
 export { pruneAuth } from './sessions.ts';
 export { listUserRefs, type UserRef, userNames, userRefs } from './user-refs.ts';
-export { CreateUser, createUser, getUser, listUsers, UpdateUser, User, updateUser } from './users.ts';
+export {
+  CreateUser,
+  createUser,
+  getUser,
+  listUsers,
+  PasswordReset,
+  ResetPassword,
+  resetUserPassword,
+  UpdateUser,
+  User,
+  updateUser,
+} from './users.ts';

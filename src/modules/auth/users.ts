@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { actorId, type Ctx, inTransaction } from '../../context.ts';
 import { isUniqueViolation } from '../../db/dialect.ts';
 import { AppError, conflict, invalid, notFound } from '../../errors.ts';
-import { LOCALES } from '../../i18n/index.ts';
+import { LOCALES, msg } from '../../i18n/index.ts';
 import { newId } from '../../ids.ts';
 import { nowIso } from '../../time.ts';
 
@@ -12,7 +12,7 @@ import { authorize } from './authorize.ts';
 import { clearLoginFailures, countLoginAttempt } from './login-limiter.ts';
 import { passwordProblem } from './password-policy.ts';
 import { ROLES } from './permissions.ts';
-import { hashPassword, verifyPassword } from './secrets.ts';
+import { generatePassword, hashPassword, verifyPassword } from './secrets.ts';
 
 // Named in the OpenAPI document, so the web app's generated types export their values.
 export const Locale = z.enum(LOCALES).openapi('Locale');
@@ -286,4 +286,50 @@ export async function updateMe({ ctx, input }: { ctx: Ctx; input: UpdateMe }): P
   const user = await applyUserUpdate(ctx, id, data);
   if (data.password !== undefined) await clearLoginFailures(ctx, user.email, null);
   return user;
+}
+
+export const ResetPassword = z
+  .object({
+    /** The new password; omitted, the server makes a random temporary one and answers it once. */
+    password: Password.optional(),
+  })
+  .strict();
+export type ResetPassword = z.input<typeof ResetPassword>;
+
+export const PasswordReset = z.object({
+  user: User,
+  /** The generated password, shown once for the admin to pass on; null when the admin chose one. */
+  temporaryPassword: z.string().nullable(),
+});
+export type PasswordReset = z.infer<typeof PasswordReset>;
+
+/**
+ * An admin sets a user's password (one they chose, or a random temporary one answered once). As
+ * with any password change, the user's sessions end and their API tokens are revoked (in
+ * applyUserUpdate), so whoever held the old password is out everywhere. Admins change their own
+ * password in their profile, which asks for the current one.
+ */
+export async function resetUserPassword({
+  ctx,
+  id,
+  input,
+}: {
+  ctx: Ctx;
+  id: string;
+  input: ResetPassword;
+}): Promise<PasswordReset> {
+  await authorize(ctx, 'users:manage');
+  const data = ResetPassword.parse(input);
+  if (actorId(ctx) === id) throw new AppError('bad_request', msg('actions.resetSelf'));
+  const temporaryPassword = data.password === undefined ? generatePassword() : null;
+  return inTransaction(ctx, async (tx) => {
+    const user = await applyUserUpdate(tx, id, { password: data.password ?? temporaryPassword! });
+    await writeAudit(tx, {
+      action: 'user.password_reset',
+      entityType: 'user',
+      entityId: id,
+      after: { generated: temporaryPassword !== null },
+    });
+    return { user, temporaryPassword };
+  });
 }

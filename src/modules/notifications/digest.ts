@@ -71,13 +71,15 @@ export type MailSender = (mail: Mail) => Promise<MailResult>;
 export async function sendDigests(ctx: Ctx, send?: MailSender): Promise<SendDigestsResult> {
   const deliver: MailSender = send ?? ((mail) => sendMail(ctx, mail));
   const day = today(ctx);
-  const optedIn = await ctx.db
+  // A weekly digest goes out on the workspace's Mondays.
+  const monday = new Date(`${day}T00:00:00Z`).getUTCDay() === 1;
+  let settings = ctx.db
     .selectFrom('notification_settings')
     .select('user_id')
     .where('workspace_id', '=', ctx.workspace.id)
-    .where('daily_digest', '=', 1)
-    .orderBy('user_id')
-    .execute();
+    .where('daily_digest', '=', 1);
+  if (!monday) settings = settings.where('digest_frequency', '!=', 'weekly');
+  const optedIn = await settings.orderBy('user_id').execute();
   const refs = await userRefs(
     ctx,
     optedIn.map((s) => s.user_id),

@@ -28,7 +28,10 @@ export function notificationsRoutes() {
       summary: 'My notifications, newest first (task assigned, account entered danger, renewal in 90 days)',
       request: { query: ListNotifications },
       responses: {
-        200: json(listOf(Notification).extend({ unreadCount: z.number() }), 'A page, with my unread count'),
+        200: json(
+          listOf(Notification).extend({ unreadCount: z.number(), total: z.number().optional() }),
+          'A page, with my unread count (and, with includeTotal, how many match the filters)',
+        ),
         ...ERRORS,
       },
     }),

@@ -17,6 +17,10 @@ export interface NotificationSettingsTable {
   workspace_id: string;
   user_id: string;
   daily_digest: number;
+  /** 'daily' | 'weekly' (Mondays, workspace time zone). */
+  digest_frequency: string;
+  /** JSON array of notification kinds the user turned off. */
+  muted_kinds: string;
   updated_at: string;
 }
 

@@ -1,10 +1,22 @@
-import { z } from 'zod';
+import { z } from '@hono/zod-openapi';
 import type { Ctx } from '../../context.ts';
+import { parseJson } from '../../db/dialect.ts';
 import { forbidden, notFound } from '../../errors.ts';
 import { decodeCursor, encodeCursor, Limit } from '../../pagination.ts';
-import { nowIso } from '../../time.ts';
+import { addDays, dayStart, isValidDay, nowIso } from '../../time.ts';
 import { authorize, userRefs } from '../auth/index.ts';
-import { type Notification, notificationRowToNotification } from './notify.ts';
+import { NOTIFICATION_KINDS, type Notification, notificationRowToNotification } from './notify.ts';
+
+const csv = z
+  .string()
+  .optional()
+  .transform((v) =>
+    v
+      ?.split(',')
+      .map((x) => x.trim())
+      .filter(Boolean),
+  );
+const Day = z.string().refine(isValidDay, 'must be a date as YYYY-MM-DD');
 
 export const ListNotifications = z.object({
   unread: z
@@ -12,20 +24,42 @@ export const ListNotifications = z.object({
     .optional()
     .transform((v) => (v === undefined ? undefined : v === 'true'))
     .describe('`true`: only unread ones'),
+  kind: csv.describe('Only these kinds (comma-separated), e.g. task_assigned,account_danger'),
+  from: Day.optional().describe('Created on or after this day (workspace time zone)'),
+  to: Day.optional().describe('Created on or before this day (workspace time zone)'),
+  includeTotal: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((v) => v === 'true')
+    .describe('`true`: also count every notification the filters match'),
   cursor: z.string().optional(),
   limit: Limit,
 });
 export type ListNotifications = z.output<typeof ListNotifications>;
 
+export const DIGEST_FREQUENCIES = ['daily', 'weekly'] as const;
+export const DigestFrequency = z.enum(DIGEST_FREQUENCIES).openapi('DigestFrequency');
+export const NotificationKind = z.enum(NOTIFICATION_KINDS).openapi('NotificationKind');
+
 export const NotificationSettings = z.object({
   dailyDigest: z
     .boolean()
-    .describe('One email a day with unread notifications and overdue / due-today tasks'),
+    .describe('The email digest is on: unread notifications and overdue / due-today tasks'),
+  digestFrequency: DigestFrequency.describe('`daily`, or `weekly` (Mondays, workspace time zone)'),
+  mutedKinds: z.array(NotificationKind).describe('Kinds of notification the user does not want'),
+  kinds: z.array(NotificationKind).describe('Every kind there is, for a settings form'),
   email: z.string().describe('Where the digest goes: the user’s sign-in email'),
 });
 export type NotificationSettings = z.infer<typeof NotificationSettings>;
 
-export const UpdateNotificationSettings = z.object({ dailyDigest: z.boolean() }).strict();
+export const UpdateNotificationSettings = z
+  .object({
+    dailyDigest: z.boolean(),
+    digestFrequency: DigestFrequency,
+    mutedKinds: z.array(NotificationKind).max(NOTIFICATION_KINDS.length),
+  })
+  .partial()
+  .strict();
 export type UpdateNotificationSettings = z.input<typeof UpdateNotificationSettings>;
 
 /** Notifications are personal: every verb here acts on the signed-in user's own. */
@@ -43,8 +77,14 @@ export async function listNotifications({ ctx, input }: { ctx: Ctx; input: ListN
     .selectFrom('notifications')
     .where('workspace_id', '=', ctx.workspace.id)
     .where('user_id', '=', userId);
-  let query = mine.selectAll();
-  if (q.unread !== undefined) query = query.where('read_at', q.unread ? 'is' : 'is not', null);
+  let filtered = mine;
+  if (q.unread !== undefined) filtered = filtered.where('read_at', q.unread ? 'is' : 'is not', null);
+  if (q.kind?.length) filtered = filtered.where('kind', 'in', q.kind);
+  // Days are the workspace's: from its first instant to the first instant of the day after `to`.
+  const zone = ctx.workspace.timeZone;
+  if (q.from) filtered = filtered.where('created_at', '>=', dayStart(q.from, zone));
+  if (q.to) filtered = filtered.where('created_at', '<', dayStart(addDays(q.to, 1), zone));
+  let query = filtered.selectAll();
   if (q.cursor) {
     const [at, id] = decodeCursor(q.cursor, ['string', 'string']) as [string, string];
     query = query.where((eb) =>
@@ -60,12 +100,16 @@ export async function listNotifications({ ctx, input }: { ctx: Ctx; input: ListN
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('read_at', 'is', null)
     .executeTakeFirst();
+  const total = q.includeTotal
+    ? Number((await filtered.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst())?.n ?? 0)
+    : undefined;
   const page = rows.slice(0, q.limit);
   const last = page.at(-1);
   return {
     items: page.map(notificationRowToNotification),
     nextCursor: rows.length > q.limit && last ? encodeCursor([last.created_at, last.id]) : null,
     unreadCount: Number(unread?.n ?? 0),
+    ...(total === undefined ? {} : { total }),
   };
 }
 
@@ -106,17 +150,25 @@ export async function markAllNotificationsRead({ ctx }: { ctx: Ctx }): Promise<{
   return { updated: Number(result.numUpdatedRows) };
 }
 
+const knownKinds = (kinds: readonly string[]) => NOTIFICATION_KINDS.filter((k) => kinds.includes(k));
+
 async function settingsOf(ctx: Ctx, userId: string): Promise<NotificationSettings> {
   const user = (await userRefs(ctx, [userId])).get(userId);
   if (!user) throw notFound('User', userId);
   const settings = await ctx.db
     .selectFrom('notification_settings')
-    .select('daily_digest')
+    .select(['daily_digest', 'digest_frequency', 'muted_kinds'])
     .where('workspace_id', '=', ctx.workspace.id)
     .where('user_id', '=', userId)
     .executeTakeFirst();
   // Off by default: nobody gets email they did not ask for.
-  return { dailyDigest: settings?.daily_digest === 1, email: user.email };
+  return {
+    dailyDigest: settings?.daily_digest === 1,
+    digestFrequency: settings?.digest_frequency === 'weekly' ? 'weekly' : 'daily',
+    mutedKinds: knownKinds(parseJson<string[]>(settings?.muted_kinds ?? '[]', [])),
+    kinds: [...NOTIFICATION_KINDS],
+    email: user.email,
+  };
 }
 
 export async function getNotificationSettings({ ctx }: { ctx: Ctx }): Promise<NotificationSettings> {
@@ -124,6 +176,7 @@ export async function getNotificationSettings({ ctx }: { ctx: Ctx }): Promise<No
   return settingsOf(ctx, me(ctx));
 }
 
+/** Changes only the fields given; the rest keep their values. */
 export async function updateNotificationSettings({
   ctx,
   input,
@@ -135,19 +188,17 @@ export async function updateNotificationSettings({
   const userId = me(ctx);
   const data = UpdateNotificationSettings.parse(input);
   const now = nowIso(ctx);
+  const current = await settingsOf(ctx, userId);
+  const next = {
+    daily_digest: (data.dailyDigest ?? current.dailyDigest) ? 1 : 0,
+    digest_frequency: data.digestFrequency ?? current.digestFrequency,
+    muted_kinds: JSON.stringify(knownKinds(data.mutedKinds ?? current.mutedKinds)),
+    updated_at: now,
+  };
   await ctx.db
     .insertInto('notification_settings')
-    .values({
-      workspace_id: ctx.workspace.id,
-      user_id: userId,
-      daily_digest: data.dailyDigest ? 1 : 0,
-      updated_at: now,
-    })
-    .onConflict((oc) =>
-      oc
-        .columns(['workspace_id', 'user_id'])
-        .doUpdateSet({ daily_digest: data.dailyDigest ? 1 : 0, updated_at: now }),
-    )
+    .values({ workspace_id: ctx.workspace.id, user_id: userId, ...next })
+    .onConflict((oc) => oc.columns(['workspace_id', 'user_id']).doUpdateSet(next))
     .execute();
   return settingsOf(ctx, userId);
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Ctx } from '../../context.ts';
+import { parseJson } from '../../db/dialect.ts';
 import { newId } from '../../ids.ts';
 import { nowIso } from '../../time.ts';
 import { userRefs } from '../auth/index.ts';
@@ -54,9 +55,18 @@ export type NotifyInput = {
 
 /**
  * Writes one in-app notification for a user of the workspace, in the caller's transaction (so a
- * rolled-back change notifies nobody). Returns it, or undefined when `dedupeKey` was already used.
+ * rolled-back change notifies nobody). Returns it, or undefined when `dedupeKey` was already used
+ * or the user muted the kind.
  */
 export async function notify(ctx: Ctx, input: NotifyInput): Promise<Notification | undefined> {
+  // A kind the user turned off in their notification settings is not written at all.
+  const settings = await ctx.db
+    .selectFrom('notification_settings')
+    .select('muted_kinds')
+    .where('workspace_id', '=', ctx.workspace.id)
+    .where('user_id', '=', input.userId)
+    .executeTakeFirst();
+  if (settings && parseJson<string[]>(settings.muted_kinds, []).includes(input.kind)) return undefined;
   const row: NotificationsTable = {
     id: newId(),
     workspace_id: ctx.workspace.id,

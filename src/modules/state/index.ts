@@ -17,6 +17,7 @@ export type { OverrideInput, OverrideSpec, Overrides } from './overrides.ts';
 export {
   accountsOverriddenTo,
   clearStateOverride,
+  listAccountOverrides,
   listStageHistory,
   listStateChanges,
   listTierHistory,

@@ -178,6 +178,28 @@ export async function clearStateOverride(ctx: Ctx, accountId: string, spec: Over
   });
 }
 
+/**
+ * The account's manual tier and stage, including one whose expiresOn has passed (it no longer
+ * holds; the UI says so and offers to remove it).
+ */
+export async function listAccountOverrides({
+  ctx,
+  accountId,
+}: {
+  ctx: Ctx;
+  accountId: string;
+}): Promise<{ items: StateOverride[]; today: string }> {
+  await getAccount({ ctx, id: accountId });
+  const rows = await ctx.db
+    .selectFrom('state_overrides')
+    .selectAll()
+    .where('workspace_id', '=', ctx.workspace.id)
+    .where('account_id', '=', accountId)
+    .orderBy('kind')
+    .execute();
+  return { items: rows.map(overrideRowToOverride), today: today(ctx) };
+}
+
 async function findOverride(
   ctx: Ctx,
   accountId: string,

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Ctx } from '../../context.ts';
-import { createRouter, ERRORS, json, listOf } from '../../server/env.ts';
+import { createRouter, ERRORS, IdParam, json, listOf } from '../../server/env.ts';
 import {
   AccountState,
   AccountStatesQuery,
@@ -10,6 +10,8 @@ import {
   type SummaryBand,
   summarizeAccountStates,
 } from './account-states.ts';
+import { listAccountOverrides } from './overrides.ts';
+import { StateOverride } from './state.schemas.ts';
 
 /**
  * Accounts by their current state. `statusBands` gives every health model's bands (first model
@@ -48,6 +50,23 @@ export function stateRoutes({ statusBands }: { statusBands: (ctx: Ctx) => Promis
         await summarizeAccountStates({ ctx: c.get('ctx'), input: c.req.valid('query'), bands: statusBands }),
         200,
       ),
+  );
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/accounts/{id}/state-overrides',
+      tags,
+      summary: 'The account’s manual tier and stage (set with a reason, maybe until a day), if any',
+      description:
+        '`today` is the workspace’s day: an override whose expiresOn is before it no longer holds. Set and remove them at /accounts/{id}/tier-override and /accounts/{id}/stage-override.',
+      request: { params: IdParam },
+      responses: {
+        200: json(z.object({ items: z.array(StateOverride), today: z.string() }), 'The overrides'),
+        ...ERRORS,
+      },
+    }),
+    async (c) =>
+      c.json(await listAccountOverrides({ ctx: c.get('ctx'), accountId: c.req.valid('param').id }), 200),
   );
   return app;
 }

@@ -607,6 +607,101 @@ export interface paths {
         };
         trace?: never;
     };
+    "/users/{id}/reset-password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reset a user’s password (admin): one you choose, or a temporary one answered once
+         * @description The user’s sessions end and their API tokens are revoked at once. Your own password is changed at PATCH /auth/me (it asks for the current one).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        password?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description The new password is in force */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            user: {
+                                id: string;
+                                email: string;
+                                name: string;
+                                locale: components["schemas"]["Locale"];
+                                role: components["schemas"]["Role"];
+                                active: boolean;
+                                lastLoginAt: string | null;
+                                createdAt: string;
+                            };
+                            temporaryPassword: string | null;
+                        };
+                    };
+                };
+                /** @description Invalid input; details.issues names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is unknown, revoked or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role or token scope does not allow this, or the CSRF token is missing */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found in this workspace */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/tokens": {
         parameters: {
             query?: never;
@@ -1184,6 +1279,102 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/accounts/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Act on many accounts at once, all or nothing (managers and admins; at most 500)
+         * @description Select accounts by `ids` or by `filter` (the GET /accounts query: "all N matching"), then one or more actions: assign the owner, put a user in a team role, add or remove a tag, set a manual tier with a reason, create a task on each. Everything is checked first (users, tier, the limit of 500 accounts: above it a 400 saying how many were selected); then every change is made in one transaction, each account with its own timeline entry and audit row. Answers how many accounts changed in each way.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        ids?: string[];
+                        filter?: {
+                            [key: string]: string;
+                        };
+                        actions: components["schemas"]["BulkAction"][];
+                    };
+                };
+            };
+            responses: {
+                /** @description What changed */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description How many accounts the request acted on */
+                            accounts: number;
+                            ownerChanged: number;
+                            teamRoleSet: number;
+                            /** @description Accounts that gained the tag */
+                            tagsAdded: number;
+                            /** @description Accounts that lost the tag */
+                            tagsRemoved: number;
+                            tierOverridden: number;
+                            tasksCreated: number;
+                        };
+                    };
+                };
+                /** @description Invalid input; details.issues names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is unknown, revoked or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role or token scope does not allow this, or the CSRF token is missing */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found in this workspace */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/accounts": {
         parameters: {
             query?: never;
@@ -1469,6 +1660,10 @@ export interface paths {
                         ownerId?: string | null;
                         addTags?: string[];
                         removeTags?: string[];
+                        teamRole?: {
+                            userId: string;
+                            role: components["schemas"]["TeamRole"];
+                        };
                     };
                 };
             };
@@ -6194,6 +6389,95 @@ export interface paths {
                                 stage: string | null;
                                 count: number;
                             }[];
+                        };
+                    };
+                };
+                /** @description Invalid input; details.issues names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is unknown, revoked or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role or token scope does not allow this, or the CSRF token is missing */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found in this workspace */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/accounts/{id}/state-overrides": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The account’s manual tier and stage (set with a reason, maybe until a day), if any
+         * @description `today` is the workspace’s day: an override whose expiresOn is before it no longer holds. Set and remove them at /accounts/{id}/tier-override and /accounts/{id}/stage-override.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The overrides */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                accountId: string;
+                                /** @enum {string} */
+                                kind: "tier" | "stage";
+                                value: string;
+                                reason: string;
+                                userId: string | null;
+                                expiresOn: string | null;
+                                createdAt: string;
+                            }[];
+                            today: string;
                         };
                     };
                 };
@@ -13189,6 +13473,14 @@ export interface paths {
                 query?: {
                     /** @description `true`: only unread ones */
                     unread?: "true" | "false";
+                    /** @description Only these kinds (comma-separated), e.g. task_assigned,account_danger */
+                    kind?: string;
+                    /** @description Created on or after this day (workspace time zone) */
+                    from?: string;
+                    /** @description Created on or before this day (workspace time zone) */
+                    to?: string;
+                    /** @description `true`: also count every notification the filters match */
+                    includeTotal?: "true" | "false";
                     cursor?: string;
                     limit?: number;
                 };
@@ -13198,7 +13490,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description A page, with my unread count */
+                /** @description A page, with my unread count (and, with includeTotal, how many match the filters) */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -13218,6 +13510,7 @@ export interface paths {
                             }[];
                             nextCursor: string | null;
                             unreadCount: number;
+                            total?: number;
                         };
                     };
                 };
@@ -13455,8 +13748,13 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            /** @description One email a day with unread notifications and overdue / due-today tasks */
+                            /** @description The email digest is on: unread notifications and overdue / due-today tasks */
                             dailyDigest: boolean;
+                            digestFrequency: components["schemas"]["DigestFrequency"];
+                            /** @description Kinds of notification the user does not want */
+                            mutedKinds: components["schemas"]["NotificationKind"][];
+                            /** @description Every kind there is, for a settings form */
+                            kinds: components["schemas"]["NotificationKind"][];
                             /** @description Where the digest goes: the user’s sign-in email */
                             email: string;
                         };
@@ -13514,7 +13812,9 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        dailyDigest: boolean;
+                        dailyDigest?: boolean;
+                        digestFrequency?: components["schemas"]["DigestFrequency"];
+                        mutedKinds?: components["schemas"]["NotificationKind"][];
                     };
                 };
             };
@@ -13526,8 +13826,13 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            /** @description One email a day with unread notifications and overdue / due-today tasks */
+                            /** @description The email digest is on: unread notifications and overdue / due-today tasks */
                             dailyDigest: boolean;
+                            digestFrequency: components["schemas"]["DigestFrequency"];
+                            /** @description Kinds of notification the user does not want */
+                            mutedKinds: components["schemas"]["NotificationKind"][];
+                            /** @description Every kind there is, for a settings form */
+                            kinds: components["schemas"]["NotificationKind"][];
                             /** @description Where the digest goes: the user’s sign-in email */
                             email: string;
                         };
@@ -17980,6 +18285,59 @@ export interface components {
          * @enum {string}
          */
         Grant: "all" | "team" | "none";
+        BulkAction: {
+            /** @enum {string} */
+            type: "assignOwner";
+            ownerId: string | null;
+        } | {
+            /** @enum {string} */
+            type: "setTeamRole";
+            /** @enum {string} */
+            role: "csm" | "ae" | "support" | "analyst" | "executive_sponsor";
+            userId: string;
+        } | {
+            /** @enum {string} */
+            type: "addTag";
+            tag: string;
+        } | {
+            /** @enum {string} */
+            type: "removeTag";
+            tag: string;
+        } | {
+            /** @enum {string} */
+            type: "tierOverride";
+            tier: string;
+            reason: string;
+            expiresOn?: string | null;
+        } | {
+            /** @enum {string} */
+            type: "createTasks";
+            title: string;
+            /**
+             * @default other
+             * @enum {string}
+             */
+            taskType?: "call" | "qbr" | "onboarding" | "risk" | "renewal" | "expansion" | "support" | "adoption" | "other";
+            /**
+             * @default P2
+             * @enum {string}
+             */
+            priority?: "P0" | "P1" | "P2" | "P3";
+            dueDate?: string;
+            /**
+             * @description A user (`{ "userId" }`), or a role of the account resolved now (`{ "role": "owner" | "csm" | ... }`: the owner, or the first team member with that role; unassigned when there is none)
+             * @default {
+             *       "role": "owner"
+             *     }
+             */
+            assignee?: {
+                userId: string;
+            } | {
+                role: components["schemas"]["AssigneeRole"];
+            };
+        };
+        /** @enum {string} */
+        AssigneeRole: "owner" | "csm" | "ae" | "support" | "analyst" | "executive_sponsor";
         /** @enum {string} */
         TeamRole: "csm" | "ae" | "support" | "analyst" | "executive_sponsor";
         /** @enum {string} */
@@ -17990,8 +18348,13 @@ export interface components {
         TaskStatus: "open" | "in_progress" | "done" | "cancelled" | "snoozed";
         /** @enum {string} */
         TaskSource: "manual" | "rule" | "playbook";
+        /**
+         * @description `daily`, or `weekly` (Mondays, workspace time zone)
+         * @enum {string}
+         */
+        DigestFrequency: "daily" | "weekly";
         /** @enum {string} */
-        AssigneeRole: "owner" | "csm" | "ae" | "support" | "analyst" | "executive_sponsor";
+        NotificationKind: "task_assigned" | "account_danger" | "renewal_upcoming";
         RankedRequestItem: {
             /** @enum {string} */
             kind: "group" | "request";
@@ -18209,12 +18572,14 @@ export type operations = Record<string, never>;
 export const localeValues = ["zh-CN","en"] as const satisfies readonly components['schemas']['Locale'][];
 export const roleValues = ["admin","manager","csm","viewer"] as const satisfies readonly components['schemas']['Role'][];
 export const grantValues = ["all","team","none"] as const satisfies readonly components['schemas']['Grant'][];
+export const assigneeRoleValues = ["owner","csm","ae","support","analyst","executive_sponsor"] as const satisfies readonly components['schemas']['AssigneeRole'][];
 export const teamRoleValues = ["csm","ae","support","analyst","executive_sponsor"] as const satisfies readonly components['schemas']['TeamRole'][];
 export const taskTypeValues = ["call","qbr","onboarding","risk","renewal","expansion","support","adoption","other"] as const satisfies readonly components['schemas']['TaskType'][];
 export const taskPriorityValues = ["P0","P1","P2","P3"] as const satisfies readonly components['schemas']['TaskPriority'][];
 export const taskStatusValues = ["open","in_progress","done","cancelled","snoozed"] as const satisfies readonly components['schemas']['TaskStatus'][];
 export const taskSourceValues = ["manual","rule","playbook"] as const satisfies readonly components['schemas']['TaskSource'][];
-export const assigneeRoleValues = ["owner","csm","ae","support","analyst","executive_sponsor"] as const satisfies readonly components['schemas']['AssigneeRole'][];
+export const digestFrequencyValues = ["daily","weekly"] as const satisfies readonly components['schemas']['DigestFrequency'][];
+export const notificationKindValues = ["task_assigned","account_danger","renewal_upcoming"] as const satisfies readonly components['schemas']['NotificationKind'][];
 export const requestTypeValues = ["feature_request","bug","question","complaint"] as const satisfies readonly components['schemas']['RequestType'][];
 export const requestStatusValues = ["new","under_review","planned","in_progress","shipped","declined"] as const satisfies readonly components['schemas']['RequestStatus'][];
 export const renewalStageValues = ["not_started","in_negotiation","committed","renewed","churned","downgraded","expanded"] as const satisfies readonly components['schemas']['RenewalStage'][];

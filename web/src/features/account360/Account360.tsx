@@ -7,15 +7,13 @@ import {
   useAccountQuery,
   useAccountStatesQuery,
   useActiveUsersQuery,
-  useContactsQuery,
-  useContractsQuery,
   useCustomFieldsQuery,
   useHealthHistoryQuery,
   useMetricSeriesQuery,
   useStagesQuery,
   useUsersQuery,
 } from '../../api/hooks.ts';
-import type { Account, AccountHealth, AccountMetrics, Contact, Contract } from '../../api/types.ts';
+import type { Account, AccountHealth, AccountMetrics } from '../../api/types.ts';
 import { Chart, Sparkline, statusColor } from '../../components/Chart.tsx';
 import { ErrorBoundary } from '../../components/ErrorBoundary.tsx';
 import { ErrorState, Loading, QueryView } from '../../components/States.tsx';
@@ -24,7 +22,11 @@ import { useI18n, useLabel } from '../../i18n/i18n.tsx';
 import { useSession } from '../../session.tsx';
 import { AccountRequests } from '../requests/AccountRequests.tsx';
 import { AccountTasks } from '../tasks/AccountTasks.tsx';
+import { AccountActions, OverrideTags } from './AccountActions.tsx';
+import { ContactsTab } from './ContactsTab.tsx';
+import { ContractsTab } from './ContractsTab.tsx';
 import { EditAccountButton } from './EditAccount.tsx';
+import { MissingInputs } from './SentimentForm.tsx';
 import { TimelinePanel } from './TimelinePanel.tsx';
 
 export default function Account360() {
@@ -99,7 +101,7 @@ export default function Account360() {
                   label: t('contacts'),
                   children: (
                     <ErrorBoundary what="contacts">
-                      <ContactsPanel accountId={a.id} />
+                      <ContactsTab account={a} />
                     </ErrorBoundary>
                   ),
                 },
@@ -108,7 +110,7 @@ export default function Account360() {
                   label: t('contracts'),
                   children: (
                     <ErrorBoundary what="contracts">
-                      <ContractsPanel accountId={a.id} />
+                      <ContractsTab account={a} />
                     </ErrorBoundary>
                   ),
                 },
@@ -157,12 +159,14 @@ function Header({ account }: { account: Account }) {
                 {daysInStage !== undefined ? ` · ${t('timeInStage', { n: daysInStage })}` : ''}
               </Tag>
             ) : null}
+            <OverrideTags accountId={account.id} />
             {account.tags.map((x) => (
               <Tag key={x}>{x}</Tag>
             ))}
           </Space>
         </div>
-        <Space size="large">
+        <Space size="large" wrap>
+          <AccountActions account={account} />
           <Statistic title={t('arr')} value={formatMoney(account.arr, account.currency, locale)} />
           <Statistic title={t('mrr')} value={formatMoney(account.mrr, account.currency, locale)} />
           <Statistic title={t('renewalDate')} value={account.renewalDate ?? '—'} />
@@ -313,11 +317,7 @@ function Explanation({ health }: { health: AccountHealth }) {
           },
         ]}
       />
-      {health.missing.length > 0 && (
-        <Typography.Paragraph type="secondary" style={{ marginTop: 8 }}>
-          {t('missingInputs', { names: health.missing.map((m) => m.name).join('、') })}
-        </Typography.Paragraph>
-      )}
+      <MissingInputs health={health} />
       {health.change && (
         <div style={{ marginTop: 8 }} data-testid="health-what-moved">
           <Typography.Text strong>
@@ -454,59 +454,5 @@ function UsersCard({ accountId }: { accountId: string }) {
         ]}
       />
     </Card>
-  );
-}
-
-function ContactsPanel({ accountId }: { accountId: string }) {
-  const { t } = useI18n();
-  const contacts = useContactsQuery(accountId);
-  return (
-    <QueryView query={contacts} isEmpty={(d) => d.items.length === 0}>
-      {(d) => (
-        <Table<Contact>
-          size="small"
-          rowKey="id"
-          pagination={false}
-          dataSource={d.items}
-          columns={[
-            { title: t('name'), dataIndex: 'name' },
-            { title: t('jobTitle'), dataIndex: 'title' },
-            { title: t('role'), dataIndex: 'role' },
-            { title: t('email'), dataIndex: 'email' },
-            { title: t('phone'), dataIndex: 'phone' },
-            { title: t('wechat'), dataIndex: 'wechatId' },
-          ]}
-        />
-      )}
-    </QueryView>
-  );
-}
-
-function ContractsPanel({ accountId }: { accountId: string }) {
-  const { t, locale } = useI18n();
-  const contracts = useContractsQuery(accountId);
-  return (
-    <QueryView query={contracts} isEmpty={(d) => d.items.length === 0}>
-      {(d) => (
-        <Table<Contract>
-          size="small"
-          rowKey="id"
-          pagination={false}
-          dataSource={d.items}
-          columns={[
-            { title: t('externalId'), dataIndex: 'externalId' },
-            { title: t('start'), dataIndex: 'startDate' },
-            { title: t('end'), dataIndex: 'endDate' },
-            {
-              title: t('amount'),
-              align: 'right',
-              render: (_, c) => formatMoney(c.amount, c.currency, locale),
-            },
-            { title: t('arr'), align: 'right', render: (_, c) => formatMoney(c.arr, c.baseCurrency, locale) },
-            { title: t('status'), dataIndex: 'status', render: (s: string) => <Tag>{s}</Tag> },
-          ]}
-        />
-      )}
-    </QueryView>
   );
 }

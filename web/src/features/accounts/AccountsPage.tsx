@@ -5,6 +5,7 @@ import { ErrorBoundary } from '../../components/ErrorBoundary.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { useSession } from '../../session.tsx';
 import { AccountsTable } from './AccountsTable.tsx';
+import { BulkActions, useBulkSelection } from './BulkActions.tsx';
 import { ColumnChooser } from './ColumnChooser.tsx';
 import { type ColumnKey, DEFAULT_COLUMNS } from './columns.tsx';
 import { ExportButton } from './ExportButton.tsx';
@@ -33,6 +34,7 @@ export default function AccountsPage() {
   const query = listQuery(filters);
   // The export is offered once the list shows matches (the table's first page, shared cache).
   const first = useAccountsQuery({ ...query, limit: 50, includeTotal: 'true' });
+  const bulk = useBulkSelection(query, first.data?.total ?? 0);
 
   return (
     <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
@@ -73,8 +75,10 @@ export default function AccountsPage() {
           }}
         />
       </ErrorBoundary>
+      {bulk && <BulkActions {...bulk.bar} />}
       <ErrorBoundary what="accounts">
         <AccountsTable
+          selection={bulk?.table}
           key={JSON.stringify(query)}
           query={query}
           columns={columns}

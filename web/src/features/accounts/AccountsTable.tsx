@@ -18,10 +18,13 @@ export function AccountsTable({
   query,
   columns,
   onSort,
+  selection,
 }: {
   query: AccountListQuery;
   columns: readonly ColumnKey[];
   onSort: (sort: string | undefined) => void;
+  /** Checkboxes for bulk actions (BulkActions.tsx), kept across pages. */
+  selection?: { selectedRowKeys: string[]; onChange: (ids: string[]) => void };
 }) {
   const { t, locale } = useI18n();
   const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
@@ -49,6 +52,13 @@ export function AccountsTable({
         dataSource={list.data?.items ?? []}
         scroll={{ x: 'max-content' }}
         pagination={false}
+        rowSelection={
+          selection && {
+            selectedRowKeys: selection.selectedRowKeys,
+            preserveSelectedRowKeys: true,
+            onChange: (keys) => selection.onChange(keys as string[]),
+          }
+        }
         onChange={(_p, _f, sorter) => {
           const s = sorter as SorterResult<AccountListItem>;
           const key = SORTABLE[s.columnKey as ColumnKey | 'name'];

@@ -29,6 +29,7 @@ import type { ApiToken, Locale, Role, User, WriteKey } from '../../api/types.ts'
 import { QueryView } from '../../components/States.tsx';
 import { formatDateTime } from '../../format.ts';
 import { type Translate, useI18n } from '../../i18n/i18n.tsx';
+import { ResetPasswordButton } from './ResetPassword.tsx';
 
 const ROLES = roleValues;
 const roleLabel = (t: Translate, r: Role) => t(`role${r[0]!.toUpperCase()}${r.slice(1)}` as 'roleAdmin');
@@ -91,6 +92,7 @@ export function UsersPanel() {
                 dataIndex: 'lastLoginAt',
                 render: (v: string | null) => formatDateTime(v, locale),
               },
+              { title: t('actActions'), key: 'reset', render: (_, u) => <ResetPasswordButton user={u} /> },
             ]}
           />
         )}

@@ -1,5 +1,6 @@
 import { BellOutlined } from '@ant-design/icons';
 import { Badge, Button, Card, List, Popover, Typography } from 'antd';
+import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { type Notification, useNotificationMutations, useNotificationsQuery } from '../../api/tasks.ts';
 import { QueryView } from '../../components/States.tsx';
@@ -41,9 +42,12 @@ export function NotificationsBell() {
   const { t } = useI18n();
   const notifications = useNotificationsQuery({ limit: 10 });
   const { readAll } = useNotificationMutations();
+  const [open, setOpen] = useState(false);
   const unread = notifications.data?.unreadCount ?? 0;
   return (
     <Popover
+      open={open}
+      onOpenChange={setOpen}
       trigger="click"
       placement="bottomRight"
       title={
@@ -55,10 +59,21 @@ export function NotificationsBell() {
         </div>
       }
       content={
-        <div style={{ width: 360, maxHeight: 420, overflow: 'auto' }}>
-          <QueryView query={notifications} isEmpty={(d) => d.items.length === 0} empty={t('noNotifications')}>
-            {(d) => <NotificationList items={d.items} />}
-          </QueryView>
+        <div style={{ width: 'min(360px, 80vw)' }}>
+          <div style={{ maxHeight: 420, overflow: 'auto' }}>
+            <QueryView
+              query={notifications}
+              isEmpty={(d) => d.items.length === 0}
+              empty={t('noNotifications')}
+            >
+              {(d) => <NotificationList items={d.items} />}
+            </QueryView>
+          </div>
+          <div style={{ borderTop: '1px solid #f0f0f0', paddingTop: 8, textAlign: 'center' }}>
+            <Link to="/notifications" onClick={() => setOpen(false)} data-testid="notifications-see-all">
+              {t('seeAllNotifications')}
+            </Link>
+          </div>
         </div>
       }
     >
