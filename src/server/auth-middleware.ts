@@ -1,10 +1,11 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
-import type { Deps, WorkspaceRef } from '../context.ts';
+import type { Ctx, Deps, WorkspaceRef } from '../context.ts';
 import { AppError } from '../errors.ts';
 import { localeFromHeader } from '../i18n/index.ts';
 import { authenticateSession, authenticateToken } from '../modules/auth/sessions.ts';
+import { resolveReadAccess } from '../modules/team/index.ts';
 import { getWorkspace, toRef } from '../modules/workspaces/index.ts';
 import type { AppEnv } from './env.ts';
 
@@ -63,14 +64,16 @@ export function authenticate(deps: Deps): MiddlewareHandler<AppEnv> {
     // An explicit Accept-Language (the web app sends the language on screen) wins over the profile.
     const locale = localeFromHeader(c.req.header('accept-language')) ?? auth.user.locale;
     c.set('locale', locale);
-    c.set('ctx', {
+    const ctx: Ctx = {
       ...deps,
       locale,
       workspace,
       actor: auth.actor,
       requestId: c.get('requestId'),
       clientRequestId: c.get('clientRequestId'),
-    });
+    };
+    // Record-level read access, once per request: accounts' readableAccounts applies it.
+    c.set('ctx', { ...ctx, readAccess: await resolveReadAccess(ctx) });
     await next();
   };
 }

@@ -50,4 +50,8 @@ export {
   getAccountRef,
   isOnAccountTeam,
   ownedAccountsRenewing,
+  readableAccount,
+  readableAccountIds,
+  readableAccounts,
+  readableAccountsView,
 } from './refs.ts';

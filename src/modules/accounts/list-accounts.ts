@@ -18,6 +18,7 @@ import type { CustomFieldDefinitionsTable } from './accounts.table.ts';
 import { accountRowToAccount, loadTeams } from './accounts.ts';
 import { toMinor } from './contract-math.ts';
 import { loadDefinitions } from './custom-fields.ts';
+import { readableAccount } from './refs.ts';
 
 type Eb = ExpressionBuilder<Database, 'accounts'>;
 
@@ -189,7 +190,10 @@ function buildConditions(
 ): Condition[] {
   const { engine } = ctx;
   const base = ctx.workspace.baseCurrency;
-  const c: Condition[] = [(eb) => eb('accounts.workspace_id', '=', ctx.workspace.id)];
+  const c: Condition[] = [
+    (eb) => eb('accounts.workspace_id', '=', ctx.workspace.id),
+    () => readableAccount(ctx, 'accounts.id'),
+  ];
   // Lists follow the read grant: with 'team' a user sees only the accounts whose team they are on.
   const memberIds = [
     q.memberId,
