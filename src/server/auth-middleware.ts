@@ -1,11 +1,10 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
-import type { Ctx, Deps, WorkspaceRef } from '../context.ts';
+import type { Deps, WorkspaceRef } from '../context.ts';
 import { AppError } from '../errors.ts';
 import { localeFromHeader } from '../i18n/index.ts';
 import { authenticateSession, authenticateToken } from '../modules/auth/sessions.ts';
-import { resolveReadAccess } from '../modules/team/index.ts';
 import { getWorkspace, toRef } from '../modules/workspaces/index.ts';
 import type { AppEnv } from './env.ts';
 
@@ -64,16 +63,14 @@ export function authenticate(deps: Deps): MiddlewareHandler<AppEnv> {
     // An explicit Accept-Language (the web app sends the language on screen) wins over the profile.
     const locale = localeFromHeader(c.req.header('accept-language')) ?? auth.user.locale;
     c.set('locale', locale);
-    const ctx: Ctx = {
+    c.set('ctx', {
       ...deps,
       locale,
       workspace,
       actor: auth.actor,
       requestId: c.get('requestId'),
       clientRequestId: c.get('clientRequestId'),
-    };
-    // Record-level read access, once per request: accounts' readableAccounts applies it.
-    c.set('ctx', { ...ctx, readAccess: await resolveReadAccess(ctx) });
+    });
     await next();
   };
 }
