@@ -23,6 +23,8 @@ export type Actor =
       scopes: readonly Scope[];
       /** The session's id (hash) when via is 'session'. */
       sessionId?: string;
+      /** The API token's id when via is 'token' (audited beside the user). */
+      tokenId?: string;
     }>
   | Readonly<{ kind: 'system'; name: string }>;
 
