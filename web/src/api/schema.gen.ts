@@ -1132,6 +1132,8 @@ export interface paths {
                                 after?: unknown;
                                 requestId: string | null;
                                 clientRequestId: string | null;
+                                /** @description The API token that made the change, if any */
+                                tokenId: string | null;
                                 createdAt: string;
                             }[];
                             nextCursor: string | null;
@@ -3731,6 +3733,7 @@ export interface paths {
                             };
                             maxFutureHours: number;
                             retentionDays: number;
+                            writeKeyRenames: boolean;
                         };
                     };
                 };
@@ -3793,6 +3796,7 @@ export interface paths {
                         };
                         maxFutureHours?: number;
                         retentionDays?: number;
+                        writeKeyRenames?: boolean;
                     };
                 };
             };
@@ -3809,6 +3813,7 @@ export interface paths {
                             };
                             maxFutureHours: number;
                             retentionDays: number;
+                            writeKeyRenames: boolean;
                         };
                     };
                 };
@@ -14870,6 +14875,7 @@ export interface paths {
                                 outcome: number;
                                 process: number;
                             };
+                            csmReadScope: components["schemas"]["CsmReadScope"];
                         };
                     };
                 };
@@ -14947,6 +14953,7 @@ export interface paths {
                             outcome: number;
                             process: number;
                         };
+                        csmReadScope?: components["schemas"]["CsmReadScope"];
                     };
                 };
             };
@@ -14978,6 +14985,7 @@ export interface paths {
                                 outcome: number;
                                 process: number;
                             };
+                            csmReadScope: components["schemas"]["CsmReadScope"];
                         };
                     };
                 };
@@ -17538,6 +17546,8 @@ export interface components {
             showcase?: boolean;
         };
         /** @enum {string} */
+        CsmReadScope: "book" | "group" | "all";
+        /** @enum {string} */
         RenewalStage: "not_started" | "in_negotiation" | "committed" | "renewed" | "churned" | "downgraded" | "expanded";
         /** @enum {string} */
         ForecastCategory: "commit" | "probable" | "at_risk" | "closed_won" | "closed_lost";
@@ -17570,6 +17580,7 @@ export const taskSourceValues = ["manual","rule","playbook"] as const satisfies 
 export const assigneeRoleValues = ["owner","csm","ae","support","analyst","executive_sponsor"] as const satisfies readonly components['schemas']['AssigneeRole'][];
 export const requestTypeValues = ["feature_request","bug","question","complaint"] as const satisfies readonly components['schemas']['RequestType'][];
 export const requestStatusValues = ["new","under_review","planned","in_progress","shipped","declined"] as const satisfies readonly components['schemas']['RequestStatus'][];
+export const csmReadScopeValues = ["book","group","all"] as const satisfies readonly components['schemas']['CsmReadScope'][];
 export const renewalStageValues = ["not_started","in_negotiation","committed","renewed","churned","downgraded","expanded"] as const satisfies readonly components['schemas']['RenewalStage'][];
 export const forecastCategoryValues = ["commit","probable","at_risk","closed_won","closed_lost"] as const satisfies readonly components['schemas']['ForecastCategory'][];
 export const churnReasonValues = ["price","budget_cut","competitor","product_fit","missing_feature","poor_adoption","support_experience","champion_left","acquired_or_merged","business_closed","other"] as const satisfies readonly components['schemas']['ChurnReason'][];
