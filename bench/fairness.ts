@@ -1,7 +1,7 @@
 // npm run bench:fairness — does one client hammering the heaviest reports starve everyone else?
 //
-// Loads (or reuses) a demo workspace of BENCH_ACCOUNTS accounts (default 2,000, 180 days of usage,
-// as a first start makes) in an SQLite file (or DATABASE_URL), then starts the real server in a
+// Loads (or reuses) a demo workspace of BENCH_ACCOUNTS accounts (default 2,000, as a first start
+// makes, with BENCH_DAYS of usage, default 60) in an SQLite file (or DATABASE_URL), then starts the real server in a
 // child process, so the clients below do not share its event loop. A "browsing" user walks the
 // accounts list and Account 360 (account, health, timeline, metrics, tasks) one request after
 // another, first alone, then while one token hammers the heaviest endpoints from HAMMERS parallel
@@ -20,6 +20,7 @@ import { createWorkspace } from '../src/modules/workspaces/index.ts';
 const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 2000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const HAMMERS = Number(process.env.BENCH_HAMMERS ?? 10);
+const DAYS = Number(process.env.BENCH_DAYS ?? 60);
 
 /** The heaviest reads a signed-in user (even a read-only token) can ask for. */
 const HEAVY = [
@@ -68,7 +69,7 @@ async function prepare(url: string) {
     let last = 0;
     await generateDemo(
       operatorCtx(deps, workspace, 'bench'),
-      { accounts: ACCOUNTS, days: 180, seed: 42 },
+      { accounts: ACCOUNTS, days: DAYS, seed: 42 },
       (done, total) => {
         if (done - last >= 500 || done === total) {
           process.stderr.write(`  demo ${done}/${total}\n`);
@@ -110,7 +111,14 @@ async function prepare(url: string) {
 
 function startServer(url: string, port: number): Promise<() => Promise<void>> {
   const child = spawn(process.execPath, ['bin/steward.mjs', 'serve'], {
-    env: { ...process.env, DATABASE_URL: url, PORT: String(port), HOST: '127.0.0.1', STEWARD_DEMO: '0', LOG_LEVEL: 'warn' },
+    env: {
+      ...process.env,
+      DATABASE_URL: url,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      STEWARD_DEMO: '0',
+      LOG_LEVEL: 'warn',
+    },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const stop = () =>
@@ -137,7 +145,12 @@ function startServer(url: string, port: number): Promise<() => Promise<void>> {
 
 type Phase = { browse: number[]; healthz: number[]; served: number; refused: number; failed: number };
 
-async function phase(base: string, tokens: { hammer: string; browser: string }, ids: string[], hammering: boolean) {
+async function phase(
+  base: string,
+  tokens: { hammer: string; browser: string },
+  ids: string[],
+  hammering: boolean,
+) {
   const out: Phase = { browse: [], healthz: [], served: 0, refused: 0, failed: 0 };
   const until = Date.now() + SECONDS * 1000;
   const get = async (path: string, token?: string) => {
