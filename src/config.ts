@@ -24,6 +24,10 @@ const Env = z.object({
   // Only behind a reverse proxy that sets X-Forwarded-For: otherwise any client could pick the
   // address the login limiter counts against.
   STEWARD_TRUST_PROXY: boolish.default(false),
+  // Heavy reads (reports, large lists, exports, previews, dry runs) in flight at once, per user and
+  // per workspace, on one node; more are answered 429 with Retry-After (server/fair-load.ts).
+  STEWARD_HEAVY_PER_USER: z.coerce.number().int().min(1).max(100).default(2),
+  STEWARD_HEAVY_PER_WORKSPACE: z.coerce.number().int().min(1).max(1000).default(4),
   STEWARD_SESSION_TTL_HOURS: z.coerce
     .number()
     .positive()
@@ -66,6 +70,8 @@ export type Config = Readonly<{
   timeZone: string;
   secureCookies: boolean;
   trustProxy: boolean;
+  heavyPerUser: number;
+  heavyPerWorkspace: number;
   sessionTtlHours: number;
   logLevel: (typeof LOG_LEVELS)[number];
   adminEmail: string;
@@ -114,6 +120,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     timeZone: e.STEWARD_TIMEZONE,
     secureCookies: e.STEWARD_SECURE_COOKIES,
     trustProxy: e.STEWARD_TRUST_PROXY,
+    heavyPerUser: e.STEWARD_HEAVY_PER_USER,
+    heavyPerWorkspace: e.STEWARD_HEAVY_PER_WORKSPACE,
     sessionTtlHours: e.STEWARD_SESSION_TTL_HOURS,
     logLevel: e.LOG_LEVEL,
     adminEmail: e.STEWARD_ADMIN_EMAIL,

@@ -7,6 +7,13 @@ import type { Role, Scope } from './modules/auth/permissions.ts';
 
 export type WorkspaceRef = Readonly<{ id: string; baseCurrency: string; timeZone: string }>;
 
+/**
+ * Which accounts the caller may read (record-level access, resolved once per request from the
+ * workspace's read-access setting and the caller's groups): every account, or the accounts those
+ * users own or hold a team role on. Absent for system actors (jobs, CLI): every account.
+ */
+export type ReadAccess = Readonly<{ kind: 'all' }> | Readonly<{ kind: 'users'; userIds: readonly string[] }>;
+
 export type Actor =
   | Readonly<{
       kind: 'user';
@@ -16,6 +23,8 @@ export type Actor =
       scopes: readonly Scope[];
       /** The session's id (hash) when via is 'session'. */
       sessionId?: string;
+      /** The API token's id when via is 'token' (audited beside the user). */
+      tokenId?: string;
     }>
   | Readonly<{ kind: 'system'; name: string }>;
 
@@ -32,6 +41,8 @@ export type Ctx = Readonly<{
   clientRequestId?: string;
   /** The reader's language for texts rendered in this call (requests: Accept-Language, else the user's). */
   locale?: Locale;
+  /** Record-level read access (accounts' readableAccounts applies it); absent: every account. */
+  readAccess?: ReadAccess;
 }>;
 
 /** Process-wide dependencies shared by every Ctx. */

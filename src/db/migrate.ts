@@ -16,6 +16,8 @@ import * as savedViews from './migrations/2026_12_06_0400_saved_views.ts';
 import * as contactSearchText from './migrations/2026_12_06_0401_contact_search_text.ts';
 import * as searchTextBackfill from './migrations/2026_12_06_0402_search_text_backfill.ts';
 import * as notificationPreferences from './migrations/2026_12_06_0500_notification_preferences.ts';
+import * as writeKeyRenames from './migrations/2026_12_06_0700_write_key_renames.ts';
+import * as auditTokenId from './migrations/2026_12_06_0701_audit_token_id.ts';
 
 // Listed explicitly (not read from disk) so the order is reviewed in code and works under any loader.
 const MIGRATIONS: Record<string, Migration> = {
@@ -35,6 +37,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026_12_06_0401_contact_search_text': contactSearchText,
   '2026_12_06_0402_search_text_backfill': searchTextBackfill,
   '2026_12_06_0500_notification_preferences': notificationPreferences,
+  '2026_12_06_0700_write_key_renames': writeKeyRenames,
+  '2026_12_06_0701_audit_token_id': auditTokenId,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

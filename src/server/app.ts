@@ -22,12 +22,13 @@ import { searchRoutes } from '../modules/search/index.ts';
 import { segmentsRoutes } from '../modules/segments/index.ts';
 import { stateRoutes } from '../modules/state/index.ts';
 import { tasksRoutes } from '../modules/tasks/index.ts';
-import { teamRoutes } from '../modules/team/index.ts';
+import { resolveReadAccess, teamRoutes } from '../modules/team/index.ts';
 import { viewsRoutes } from '../modules/views/index.ts';
 import { authenticate } from './auth-middleware.ts';
 import { mountDocs } from './docs.ts';
 import type { AppEnv } from './env.ts';
 import { errorBody, sendError, toAppError } from './errors.ts';
+import { fairLoad } from './fair-load.ts';
 import { rejectUnstorableText } from './input-text.ts';
 import { securityHeaders } from './security-headers.ts';
 import { mountWeb } from './web.ts';
@@ -95,6 +96,14 @@ export function createApp(deps: Deps) {
     if (c.req.method === 'POST' && INBOUND_WEBHOOK_PATH.test(path)) return next();
     return authenticate(deps)(c, next);
   });
+  // Record-level read access, resolved once per request (accounts' readableAccounts applies it).
+  api.use('*', async (c, next) => {
+    const ctx = c.get('ctx');
+    if (ctx) c.set('ctx', { ...ctx, readAccess: await resolveReadAccess(ctx) });
+    await next();
+  });
+  // After authentication: heavy reads are counted per user and workspace (429 beyond the limits).
+  api.use('*', fairLoad(deps.config));
   api.route('/', authRoutes());
   // Before accountsRoutes: /accounts/bulk is not an account id.
   api.route('/', bulkRoutes());

@@ -9,6 +9,7 @@ import { openDatabase } from '../../src/db/index.ts';
 import { migrateToLatest } from '../../src/db/migrate.ts';
 import { createLogger } from '../../src/logger.ts';
 import { createToken, createUser, ROLES, type Role } from '../../src/modules/auth/index.ts';
+import type { ReadScope } from '../../src/modules/team/index.ts';
 import { createWorkspace, toRef, type Workspace } from '../../src/modules/workspaces/index.ts';
 import { createApp } from '../../src/server/app.ts';
 
@@ -60,8 +61,17 @@ let counter = 0;
 const unique = () =>
   `${Date.now().toString(36)}${(counter++).toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 
-/** A workspace with one user (and a read-write API token) per role. */
-export async function createTestWorkspace(deps: Deps, name = 'Test'): Promise<TestWorkspace> {
+/**
+ * A workspace with one user (and a read-write API token) per role. CSMs and viewers read every
+ * account (`csmReadScope: 'all'`) unless `readScope` says otherwise: tests of roles and features
+ * are not about record-level access, which read-access.test.ts and the route matrix cover with the
+ * product's default ('group').
+ */
+export async function createTestWorkspace(
+  deps: Deps,
+  name = 'Test',
+  options: { readScope?: ReadScope } = {},
+): Promise<TestWorkspace> {
   const workspace = await createWorkspace(deps, { name, baseCurrency: 'CNY', timeZone: 'Asia/Shanghai' });
   const ctx = systemCtx(deps, toRef(workspace), 'test');
   const users = {} as Record<Role, TestUser>;
@@ -78,6 +88,15 @@ export async function createTestWorkspace(deps: Deps, name = 'Test'): Promise<Te
     });
     users[role] = { id: user.id, email, password, token };
   }
+  // Written directly (no audit row), so tests that count the audit log see only their own.
+  await deps.db
+    .insertInto('team_settings')
+    .values({
+      workspace_id: workspace.id,
+      settings: JSON.stringify({ csmReadScope: options.readScope ?? 'all' }),
+      updated_at: new Date().toISOString(),
+    })
+    .execute();
   return { workspace, ctx, users };
 }
 

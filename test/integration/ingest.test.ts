@@ -757,6 +757,7 @@ describe('ingest settings', () => {
       },
       maxFutureHours: 24,
       retentionDays: 730,
+      writeKeyRenames: false,
     });
     const patched = await manager.patch('/api/v1/ingest/settings', {
       groupTraitMap: { company_name: 'name', plan_seats: 'licensedSeats', sector: 'industry' },
@@ -767,6 +768,7 @@ describe('ingest settings', () => {
       groupTraitMap: { company_name: 'name', plan_seats: 'licensedSeats', sector: 'industry' },
       maxFutureHours: 48,
       retentionDays: 730,
+      writeKeyRenames: false,
     });
     const audit = await client(t.app, sw.users.admin.token).get(
       `/api/v1/audit-log?entityId=${sw.workspace.id}`,

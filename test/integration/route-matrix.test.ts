@@ -66,7 +66,8 @@ const unique = (prefix: string) => `${prefix}-${Date.now()}-${n++}`;
 
 beforeAll(async () => {
   t = await createTestApp();
-  a = await createTestWorkspace(t.deps, 'Matrix A');
+  // The product's default read access: CSMs and viewers see their group's accounts.
+  a = await createTestWorkspace(t.deps, 'Matrix A', { readScope: 'group' });
   b = await createTestWorkspace(t.deps, 'Matrix B');
   const admin = client(t.app, a.users.admin.token);
 
@@ -471,11 +472,19 @@ describe('every operation in the OpenAPI document', () => {
         !SECRET_AUTH.has(key(o)),
     );
     expect(writes.length).toBeGreaterThanOrEqual(22);
-    for (const op of writes) {
-      const res = await send(op, a.users.viewer.token);
-      if (res.status !== 403 || errorCode(res) !== 'forbidden') {
-        wrong.push(`${key(op)} -> ${res.status} ${JSON.stringify(res.body)}`);
+    // The viewer may read every account here, so the answer is about the role (an account outside
+    // their read access is a 404 before any role check, tested below).
+    const admin = client(t.app, a.users.admin.token);
+    expect((await admin.patch('/api/v1/team/settings', { csmReadScope: 'all' })).status).toBe(200);
+    try {
+      for (const op of writes) {
+        const res = await send(op, a.users.viewer.token);
+        if (res.status !== 403 || errorCode(res) !== 'forbidden') {
+          wrong.push(`${key(op)} -> ${res.status} ${JSON.stringify(res.body)}`);
+        }
       }
+    } finally {
+      await admin.patch('/api/v1/team/settings', { csmReadScope: 'group' });
     }
     expect(wrong).toEqual([]);
     await expectWorkspaceAUntouched();
@@ -502,6 +511,53 @@ describe('every operation in the OpenAPI document', () => {
     expect(wrong).toEqual([]);
     await client(t.app, a.users.admin.token).delete(`/api/v1/tokens/${created.body.id}`);
     await expectWorkspaceAUntouched();
+  });
+
+  it('hides every row of an account outside a CSM’s or viewer’s read access: 404 by id, nothing in lists', async () => {
+    // The account is unowned and on no one's team; the CSM's group (matrix_group) owns nothing, so
+    // under the default "their group's accounts" neither the CSM nor the viewer may read it.
+    const hidden = [ids['/accounts'], ids['/contacts'], ids['/contracts'], ids['/tasks'], ids['/requests']];
+    const byId = new Set([
+      '/accounts',
+      '/accounts/by-external-id',
+      '/contacts',
+      '/contracts',
+      '/tasks',
+      '/requests',
+      '/renewals',
+    ]);
+    const reads = ops.filter((o) => o.method === 'GET');
+    expect(reads.length).toBeGreaterThanOrEqual(60);
+    const wrong: string[] = [];
+    for (const role of ['csm', 'viewer'] as const) {
+      for (const op of reads) {
+        const res = await send(op, a.users[role].token);
+        const prefix = op.path.slice(0, op.path.indexOf('/{') === -1 ? undefined : op.path.indexOf('/{'));
+        const accountBound =
+          (hasParam(op) && byId.has(prefix)) || key(op) === 'GET /metrics/{metric}/percentile';
+        if (accountBound) {
+          if (res.status !== 404 || errorCode(res) !== 'not_found')
+            wrong.push(`${role} ${key(op)} -> ${res.status}`);
+          continue;
+        }
+        if (res.status !== 200 && res.status !== 403) {
+          wrong.push(`${role} ${key(op)} -> ${res.status} ${JSON.stringify(res.body)}`);
+          continue;
+        }
+        // A notification was sent to this user (the task assigned to them): their own inbox.
+        if (op.path.startsWith('/notifications')) continue;
+        const text = typeof res.body === 'string' ? res.body : JSON.stringify(res.body);
+        const leaked = hidden.filter((id) => text.includes(id));
+        if (leaked.length) wrong.push(`${role} ${key(op)} shows ${leaked.join(', ')}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+    // The same account read by the admin: the rows are there to hide.
+    const admin = client(t.app, a.users.admin.token);
+    expect((await admin.get('/api/v1/accounts')).body.items.map((x: { id: string }) => x.id)).toContain(
+      ids['/accounts'],
+    );
+    expect((await admin.get('/api/v1/tasks')).body.items).toHaveLength(1);
   });
 
   it('answers every read with 200 for the workspace’s admin', async () => {

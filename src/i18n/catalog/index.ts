@@ -2,6 +2,7 @@ import { actions } from './actions.ts';
 import { common } from './common.ts';
 import { errors } from './errors.ts';
 import { list } from './list.ts';
+import { sec } from './sec.ts';
 
 /**
  * Every server text a person reads, as `key: [en, zh-CN]`. One file per area; add the area here.
@@ -12,4 +13,5 @@ export const CATALOG = {
   ...common,
   ...errors,
   ...list,
+  ...sec,
 } as const;

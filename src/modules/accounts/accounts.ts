@@ -16,6 +16,7 @@ import {
 import type { AccountsTable } from './accounts.table.ts';
 import { fromMinor } from './contract-math.ts';
 import { type CustomFieldValues, loadDefinitions, validateCustomFields } from './custom-fields.ts';
+import { readableAccount } from './refs.ts';
 import { accountSearchText as searchText } from './search-keys.ts';
 
 /**
@@ -73,6 +74,7 @@ export async function findAccountRow(ctx: Ctx, id: string): Promise<AccountsTabl
     .selectAll()
     .where('workspace_id', '=', ctx.workspace.id)
     .where('id', '=', id)
+    .where(readableAccount(ctx, 'accounts.id'))
     .executeTakeFirst();
 }
 
@@ -100,6 +102,7 @@ export async function findAccountByExternalId({ ctx, externalId }: { ctx: Ctx; e
     .selectAll()
     .where('workspace_id', '=', ctx.workspace.id)
     .where('external_id', '=', externalId)
+    .where(readableAccount(ctx, 'accounts.id'))
     .executeTakeFirst();
   return row ? toAccount(ctx, row) : undefined;
 }

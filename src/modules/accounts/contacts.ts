@@ -10,6 +10,7 @@ import { authorize } from '../auth/index.ts';
 import { recordAccountChange, writeTimeline } from '../timeline/index.ts';
 import type { ContactsTable } from './accounts.table.ts';
 import { getAccountRow } from './accounts.ts';
+import { readableAccount } from './refs.ts';
 import { contactSearchText } from './search-keys.ts';
 
 export const CONTACT_ROLES = [
@@ -141,6 +142,7 @@ async function getContactRow(ctx: Ctx, id: string) {
     .selectAll()
     .where('workspace_id', '=', ctx.workspace.id)
     .where('id', '=', id)
+    .where(readableAccount(ctx, 'contacts.account_id'))
     .executeTakeFirst();
   if (!row) throw notFound('Contact', id);
   return row;
@@ -250,7 +252,11 @@ export type ListContacts = z.output<typeof ListContacts>;
 export async function listContacts({ ctx, input }: { ctx: Ctx; input: ListContacts }) {
   await authorize(ctx, 'read');
   const q = input;
-  let query = ctx.db.selectFrom('contacts').selectAll().where('workspace_id', '=', ctx.workspace.id);
+  let query = ctx.db
+    .selectFrom('contacts')
+    .selectAll()
+    .where('workspace_id', '=', ctx.workspace.id)
+    .where(readableAccount(ctx, 'contacts.account_id'));
   if (q.accountId) query = query.where('account_id', '=', q.accountId);
   if (q.externalUserId) query = query.where('external_user_id', '=', q.externalUserId);
   if (q.email) query = query.where('email', '=', q.email.toLowerCase());

@@ -23,6 +23,7 @@ import {
   summarizeContracts,
   toMinor,
 } from './contract-math.ts';
+import { readableAccount } from './refs.ts';
 
 export const Contract = z.object({
   id: z.string(),
@@ -268,6 +269,7 @@ async function getContractRow(ctx: Ctx, id: string) {
     .selectAll()
     .where('workspace_id', '=', ctx.workspace.id)
     .where('id', '=', id)
+    .where(readableAccount(ctx, 'contracts.account_id'))
     .executeTakeFirst();
   if (!row) throw notFound('Contract', id);
   return row;
@@ -386,7 +388,11 @@ export type ListContracts = z.output<typeof ListContracts>;
 export async function listContracts({ ctx, input }: { ctx: Ctx; input: ListContracts }) {
   await authorize(ctx, 'read');
   const q = input;
-  let query = ctx.db.selectFrom('contracts').selectAll().where('workspace_id', '=', ctx.workspace.id);
+  let query = ctx.db
+    .selectFrom('contracts')
+    .selectAll()
+    .where('workspace_id', '=', ctx.workspace.id)
+    .where(readableAccount(ctx, 'contracts.account_id'));
   if (q.accountId) query = query.where('account_id', '=', q.accountId);
   if (q.status) query = query.where('status', '=', q.status);
   if (q.endFrom) query = query.where('end_date', '>=', q.endFrom);
@@ -445,7 +451,9 @@ export async function loadContractSpans(
   let q = ctx.db
     .selectFrom('contracts')
     .select(['account_id', 'start_date', 'end_date', 'arr_minor'])
-    .where('workspace_id', '=', ctx.workspace.id);
+    .where('workspace_id', '=', ctx.workspace.id)
+    // Revenue reports read these: only the accounts the caller may read count.
+    .where(readableAccount(ctx, 'contracts.account_id'));
   if (accountIds) q = q.where('account_id', 'in', accountIds.length ? accountIds : ['']);
   const rows = await q.execute();
   return rows.map((r) => ({

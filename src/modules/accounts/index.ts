@@ -60,6 +60,10 @@ export {
   getAccountRef,
   isOnAccountTeam,
   ownedAccountsRenewing,
+  readableAccount,
+  readableAccountIds,
+  readableAccounts,
+  readableAccountsView,
 } from './refs.ts';
 export { type AccountHit, type ContactHit, likePattern, searchAccounts, searchContacts } from './search.ts';
 export { accountSearchText, contactSearchText, pinyinKeys } from './search-keys.ts';

@@ -1,12 +1,13 @@
-// Which accounts the actor may read, in ONE place: the accounts list, global search (accounts,
-// contacts, tasks, requests) and anything else that lists rows by account ask here. Today the read
-// grant is 'all' or 'team' (owner or team member); record-level read access (a CSM's book or group)
-// replaces the body of `accountReadFilter` and every caller follows.
+// Which accounts the actor may read, for lists and searches: the accounts list, global search
+// (accounts, contacts, tasks, requests). Two things limit it: record-level read access (refs.ts'
+// readableAccounts: a CSM's book or group, by the workspace setting) and a role whose read grant is
+// 'team' (only accounts it owns or is on the team of).
 import { type Expression, expressionBuilder, type SqlBool, sql } from 'kysely';
 import type { Ctx } from '../../context.ts';
 import type { Database } from '../../db/schema.ts';
 import { forbidden } from '../../errors.ts';
 import { can } from '../auth/index.ts';
+import { readableAccounts } from './refs.ts';
 
 /**
  * A condition on `accountId` (an account id expression of the caller's query) that keeps the
@@ -14,9 +15,13 @@ import { can } from '../auth/index.ts';
  */
 export function accountReadFilter(ctx: Ctx, accountId: Expression<string>): Expression<SqlBool> | undefined {
   const grant = can(ctx, 'read');
-  if (grant === 'all') return undefined;
-  if (grant === 'none' || ctx.actor.kind !== 'user') return sql<SqlBool>`1 = 0`;
-  return onAccountTeam(ctx.actor.userId, accountId);
+  if (grant === 'none') return sql<SqlBool>`1 = 0`;
+  const readable = readableAccounts(ctx);
+  const inScope = readable ? sql<SqlBool>`${accountId} in (${readable})` : undefined;
+  if (grant === 'all') return inScope;
+  if (ctx.actor.kind !== 'user') return sql<SqlBool>`1 = 0`;
+  const onTeam = onAccountTeam(ctx.actor.userId, accountId);
+  return inScope ? sql<SqlBool>`(${inScope} and ${onTeam})` : onTeam;
 }
 
 /** True for an account `userId` owns or is a team member of. */

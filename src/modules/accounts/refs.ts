@@ -12,6 +12,57 @@ export type AccountRef = { id: string; externalId: string; name: string; ownerId
 
 const CHUNK = 500;
 
+/**
+ * Record-level read access, the one scoping function every read applies: the ids of the accounts
+ * the caller may read, as a subquery (`.where('t.account_id', 'in', readableAccounts(ctx))`), or
+ * null when they may read every account of the workspace (admins, system actors, and everyone when
+ * the workspace lets CSMs see all accounts). `ctx.readAccess` is resolved once per request
+ * (server/read-access.ts): the users whose book the caller sees (themselves, or their groups'
+ * members and leads), and an account is readable when one of them owns it or holds a team role on
+ * it. Correlated nowhere: both engines run it once as a hashed IN list.
+ */
+export function readableAccounts(ctx: Ctx) {
+  const access = ctx.readAccess;
+  if (!access || access.kind === 'all') return null;
+  // `in ()` is not SQL; a user id is never empty, so [''] matches nothing.
+  const users = access.userIds.length ? [...access.userIds] : [''];
+  return ctx.db
+    .selectFrom('accounts as ra')
+    .select('ra.id')
+    .where('ra.workspace_id', '=', ctx.workspace.id)
+    .where((eb) =>
+      eb.or([
+        eb('ra.owner_id', 'in', users),
+        eb(
+          'ra.id',
+          'in',
+          eb
+            .selectFrom('account_members as rm')
+            .select('rm.account_id')
+            .where('rm.workspace_id', '=', ctx.workspace.id)
+            .where('rm.user_id', 'in', users),
+        ),
+      ]),
+    );
+}
+
+/**
+ * readableAccounts as a condition on another query's account id column (such as 't.account_id'):
+ * always true when the caller reads every account, so callers add it unconditionally.
+ */
+export function readableAccount(ctx: Ctx, accountIdColumn: string): Expression<SqlBool> {
+  const readable = readableAccounts(ctx);
+  if (!readable) return sql<SqlBool>`1 = 1`;
+  return sql<SqlBool>`${sql.ref(accountIdColumn)} in (${readable})`;
+}
+
+/** The readable account ids for reports computed in memory, or null for every account. */
+export async function readableAccountIds(ctx: Ctx): Promise<Set<string> | null> {
+  const readable = readableAccounts(ctx);
+  if (!readable) return null;
+  return new Set((await readable.execute()).map((r) => r.id));
+}
+
 function selectRefs(ctx: Ctx) {
   return ctx.db
     .selectFrom('accounts')
@@ -31,12 +82,19 @@ const toRef = (r: {
   ownerId: r.owner_id,
 });
 
+/** The account if it exists and the caller may read it (readableAccounts): else undefined. */
 export async function findAccountRef(ctx: Ctx, id: string): Promise<AccountRef | undefined> {
-  const row = await selectRefs(ctx).where('id', '=', id).executeTakeFirst();
+  const row = await selectRefs(ctx)
+    .where('id', '=', id)
+    .where(readableAccount(ctx, 'accounts.id'))
+    .executeTakeFirst();
   return row && toRef(row);
 }
 
-/** The account, or NotFound (404): another workspace's id answers the same. */
+/**
+ * The account, or NotFound (404): another workspace's id, and an account outside the caller's
+ * read access, answer the same, so a 404 does not tell that the account exists.
+ */
 export async function getAccountRef(ctx: Ctx, id: string): Promise<AccountRef> {
   const ref = await findAccountRef(ctx, id);
   if (!ref) throw notFound('Account', id);
@@ -213,6 +271,11 @@ export function accountsView(ctx: Ctx) {
     .where('workspace_id', '=', ctx.workspace.id);
 }
 
+/** accountsView limited to the accounts the caller may read (readableAccounts): for read routes. */
+export function readableAccountsView(ctx: Ctx) {
+  return accountsView(ctx).where(readableAccount(ctx, 'accounts.id'));
+}
+
 /**
  * The workspace's contracts with the columns other modules may read, as a subquery to select from
  * or join (see accountsView): the renewal pipeline reads contracts ending in a window this way.
@@ -236,8 +299,9 @@ export async function countAccounts(ctx: Ctx, filter: { ownerId?: string } = {})
 
 /**
  * A condition for another module's query: the row's account (column `accountId`, such as
- * 't.account_id') still exists. Lists use it to leave out rows of deleted accounts while filtering
- * and paging in SQL; correlated, so it costs one primary-key probe per row, as a join would.
+ * 't.account_id') still exists and the caller may read it (readableAccounts). Lists use it to
+ * leave out rows of deleted and unreadable accounts while filtering and paging in SQL; correlated,
+ * so it costs one primary-key probe per row, as a join would.
  */
 export function accountExists(ctx: Ctx, accountId: string): Expression<SqlBool> {
   return expressionBuilder<Database, keyof Database>().exists(
@@ -245,7 +309,8 @@ export function accountExists(ctx: Ctx, accountId: string): Expression<SqlBool> 
       .selectFrom('accounts')
       .select('id')
       .where('workspace_id', '=', ctx.workspace.id)
-      .where('id', '=', sql.ref<string>(accountId)),
+      .where('id', '=', sql.ref<string>(accountId))
+      .where(readableAccount(ctx, 'accounts.id')),
   );
 }
 

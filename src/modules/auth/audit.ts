@@ -44,6 +44,7 @@ export async function writeAuthEvent(deps: Deps, e: AuthEvent): Promise<void> {
       after: JSON.stringify(e.after),
       request_id: e.requestId ?? null,
       client_request_id: e.clientRequestId ?? null,
+      token_id: null,
       created_at: e.at,
     })
     .execute();
@@ -65,6 +66,7 @@ export async function writeAudit(ctx: Ctx, record: AuditRecord): Promise<void> {
       after: record.after === undefined ? null : JSON.stringify(record.after),
       request_id: ctx.requestId ?? null,
       client_request_id: ctx.clientRequestId ?? null,
+      token_id: ctx.actor.kind === 'user' ? (ctx.actor.tokenId ?? null) : null,
       created_at: nowIso(ctx),
     })
     .execute();
@@ -90,6 +92,7 @@ export type AuditEntry = {
   after: unknown;
   requestId: string | null;
   clientRequestId: string | null;
+  tokenId: string | null;
   createdAt: string;
 };
 
@@ -119,6 +122,7 @@ export async function listAudit({ ctx, input }: { ctx: Ctx; input: AuditQuery })
         after: r.after === null ? null : JSON.parse(r.after),
         requestId: r.request_id,
         clientRequestId: r.client_request_id,
+        tokenId: r.token_id,
         createdAt: r.created_at,
       }),
     ),

@@ -341,6 +341,7 @@ export function authRoutes() {
               after: z.unknown(),
               requestId: z.string().nullable(),
               clientRequestId: z.string().nullable(),
+              tokenId: z.string().nullable().describe('The API token that made the change, if any'),
               createdAt: z.string(),
             }),
           ),

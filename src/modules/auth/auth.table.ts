@@ -77,5 +77,7 @@ export interface AuditLogTable {
   after: string | null;
   request_id: string | null;
   client_request_id: string | null;
+  /** The API token that made the change, when it was made with one. */
+  token_id: string | null;
   created_at: string;
 }

@@ -8,6 +8,7 @@ import { addDays, nowIso } from '../../time.ts';
 import { writeAudit } from './audit.ts';
 import type { ApiTokensTable, WriteKeysTable } from './auth.table.ts';
 import { authorize } from './authorize.ts';
+import { countTokenCreation } from './login-limiter.ts';
 import { SCOPES, type Scope } from './permissions.ts';
 import { newSecret, sha256 } from './secrets.ts';
 import { findUserRow } from './users.ts';
@@ -53,6 +54,8 @@ export async function createToken({ ctx, input }: { ctx: Ctx; input: CreateToken
   const data = CreateToken.parse(input);
   const userId = data.userId ?? actorId(ctx);
   if (!userId) throw conflict('A token created by the system must name the user it acts as (userId)');
+  // Counted before anything is written, per signed-in user (the CLI and jobs are not limited).
+  if (ctx.actor.kind === 'user') await countTokenCreation(ctx, ctx.workspace.id, ctx.actor.userId);
   return inTransaction(ctx, async (tx) => {
     if (!(await findUserRow(tx, userId))) throw notFound('User', userId);
     const token = newSecret('stw');

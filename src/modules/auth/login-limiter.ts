@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Deps } from '../../context.ts';
 import { AppError } from '../../errors.ts';
+import { type Message, msg } from '../../i18n/index.ts';
 
 /**
  * Sign-in throttling. Every attempt is counted by one upsert *before* the password is checked;
@@ -51,6 +52,30 @@ export function delaySeconds(n: number, free: number): number {
  * blocked. One statement per key, so the count and the check cannot be split by a parallel request.
  */
 export async function countLoginAttempt(deps: Deps, email: string, ip: string | null): Promise<void> {
+  await countAttempts(
+    deps,
+    keysFor(email, ip),
+    (wait) => `Too many failed sign-in attempts; try again in ${wait} seconds`,
+  );
+}
+
+/**
+ * API token creation, per user: 10 free, then the same growing delays (a stolen session cannot
+ * mint tokens by the thousand; the counter starts again after a day without one).
+ */
+export const TOKEN_CREATION_FREE = 10;
+export async function countTokenCreation(deps: Deps, workspaceId: string, userId: string): Promise<void> {
+  await countAttempts(deps, [{ key: `t:${workspaceId}|${userId}`, free: TOKEN_CREATION_FREE }], (wait) =>
+    msg('sec.tokenThrottled', { seconds: wait }),
+  );
+}
+
+/** Counts one attempt against each key, or throws 429 with Retry-After while one is blocked. */
+async function countAttempts(
+  deps: Deps,
+  keys: readonly { key: string; free: number }[],
+  message: (waitSeconds: number) => string | Message,
+): Promise<void> {
   const now = deps.now();
   const nowIso = now.toISOString();
   const at = (s: number) => new Date(now.getTime() + s * 1000).toISOString();
@@ -59,11 +84,11 @@ export async function countLoginAttempt(deps: Deps, email: string, ip: string | 
     .where(
       'key',
       'in',
-      keysFor(email, ip).map((k) => k.key),
+      keys.map((k) => k.key),
     )
     .where('updated_at', '<', new Date(now.getTime() - LOGIN_COUNTER_TTL_MS).toISOString())
     .execute();
-  for (const { key, free } of keysFor(email, ip)) {
+  for (const { key, free } of keys) {
     // blocked_until for the new count, as a CASE over every count up to the cap (no date
     // arithmetic in SQL, which differs between the engines).
     const steps: number[] = [];
@@ -102,12 +127,7 @@ export async function countLoginAttempt(deps: Deps, email: string, ip: string | 
       .where('key', '=', key)
       .executeTakeFirst();
     const wait = Math.max(1, Math.ceil((Date.parse(row?.blocked_until ?? nowIso) - now.getTime()) / 1000));
-    throw new AppError(
-      'rate_limited',
-      `Too many failed sign-in attempts; try again in ${wait} seconds`,
-      undefined,
-      { 'Retry-After': String(wait) },
-    );
+    throw new AppError('rate_limited', message(wait), undefined, { 'Retry-After': String(wait) });
   }
 }
 

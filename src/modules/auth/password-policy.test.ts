@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { COMMON_PASSWORDS } from './common-passwords.ts';
 import { passwordProblem } from './password-policy.ts';
+import { TOP_10000_PASSWORDS } from './top-passwords.ts';
 
 describe('passwordProblem', () => {
   it.each([
@@ -33,5 +35,18 @@ describe('passwordProblem', () => {
     expect(passwordProblem('pw-admin-12345', 'admin@example.com')).toBeUndefined();
     expect(passwordProblem('Kx8#vQ2!mRw9', 'jane@example.com')).toBeUndefined();
     expect(passwordProblem('long-enough', 'jane@example.com')).toBeUndefined();
+  });
+
+  it('ships the 10,000 most used passwords and refuses every one long enough to pass the length rule', () => {
+    expect(TOP_10000_PASSWORDS.size).toBe(10_000);
+    const long = [...TOP_10000_PASSWORDS].filter((p) => p.length >= 10);
+    expect(long.length).toBeGreaterThan(100);
+    expect(long.filter((p) => passwordProblem(p) === undefined)).toEqual([]);
+    // Ones the hand-written stems list alone let through.
+    for (const pw of ['fktrcfylhf', '4815162342', 'mailcreated5240', 'nuttertools']) {
+      expect(COMMON_PASSWORDS.has(pw)).toBe(false);
+      expect(passwordProblem(pw), pw).toContain('too common');
+      expect(passwordProblem(pw.toUpperCase()), pw).toContain('too common');
+    }
   });
 });

@@ -1,4 +1,5 @@
 import { COMMON_PASSWORDS } from './common-passwords.ts';
+import { TOP_10000_PASSWORDS } from './top-passwords.ts';
 
 export const PASSWORD_MIN_LENGTH = 10;
 
@@ -68,7 +69,8 @@ export function passwordProblem(password: string, email?: string): string | unde
   if (isSequence(lower)) return 'must not be a sequence of letters, digits or keyboard keys';
   const deleet = [...lower].map((ch) => LEET[ch] ?? ch).join('');
   const candidates = [lower, stripEdges(lower), deleet, stripEdges(deleet)];
-  if (candidates.some((c) => c.length > 0 && COMMON_PASSWORDS.has(c)))
+  // The 10,000 most used passwords as they are, and the stems list also around digits and swaps.
+  if (candidates.some((c) => c.length > 0 && (COMMON_PASSWORDS.has(c) || TOP_10000_PASSWORDS.has(c))))
     return 'is too common: it appears in lists of the most used passwords';
   // Two common stems or a stem plus a sequence ("passwordpassword", "qwertyasdf").
   const stem = stripEdges(deleet);

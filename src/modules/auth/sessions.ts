@@ -177,6 +177,7 @@ export async function authenticateToken(deps: Deps, token: string): Promise<Auth
       userId: row.id,
       role: row.role,
       via: 'token',
+      tokenId: row.token_id,
       scopes: JSON.parse(row.scopes) as Scope[],
     },
   };

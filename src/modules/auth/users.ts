@@ -118,7 +118,17 @@ export async function createUser({ ctx, input }: { ctx: Ctx; input: CreateUser }
     try {
       await tx.db.insertInto('users').values(row).execute();
     } catch (error) {
-      if (isUniqueViolation(error)) throw conflict(`A user with email ${data.email} already exists`);
+      if (isUniqueViolation(error)) {
+        // Emails are unique across the installation (sign-in takes only email and password). A
+        // workspace admin gets one neutral answer whether the email is taken here or in another
+        // workspace, so the answer does not tell that someone elsewhere uses it; the operator
+        // (CLI, first start) sees the plain reason.
+        throw tx.actor.kind === 'system'
+          ? conflict(`A user with email ${data.email} already exists`)
+          : new AppError('conflict', msg('sec.emailTaken'), {
+              issues: [{ path: 'email', message: 'unavailable' }],
+            });
+      }
       throw error;
     }
     const user = userRowToUser(row);

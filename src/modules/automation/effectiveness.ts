@@ -4,6 +4,7 @@
 // rule that picks sick accounts is not blamed for their being sick.
 import type { Ctx } from '../../context.ts';
 import { addDays, today } from '../../time.ts';
+import { readableAccount } from '../accounts/index.ts';
 import { authorize } from '../auth/index.ts';
 import { scoredSnapshotsSince } from '../health/index.ts';
 import { stateChangesBetween } from '../state/index.ts';
@@ -45,6 +46,8 @@ export async function getEffectiveness({ ctx, input }: { ctx: Ctx; input: Effect
     .where('workspace_id', '=', ws)
     .where('status', '=', 'done')
     .where('day', '>=', from)
+    // Acted-on accounts the caller may read; the comparison pools stay workspace-wide means.
+    .where(readableAccount(ctx, 'automation_actions.account_id'))
     .groupBy(['rule_id', 'account_id', 'day'])
     .execute();
   // Playbook plays (`<playbook id>#<play>`) count under their playbook.

@@ -9,7 +9,7 @@ import { newId } from '../../ids.ts';
 import { literalBlockedReason } from '../../outbound.ts';
 import { decodeCursor, encodeCursor } from '../../pagination.ts';
 import { nowIso, today } from '../../time.ts';
-import { findAccountByExternalId } from '../accounts/index.ts';
+import { findAccountByExternalId, readableAccount } from '../accounts/index.ts';
 import { authorize, userRefs, writeAudit } from '../auth/index.ts';
 import type { Condition } from '../facts/condition.ts';
 import { conditionToText } from '../facts/condition-text.ts';
@@ -395,6 +395,7 @@ export async function getRuleRun({ ctx, id, runId }: { ctx: Ctx; id: string; run
     .selectAll()
     .where('workspace_id', '=', ctx.workspace.id)
     .where('run_id', '=', run.id)
+    .where(readableAccount(ctx, 'automation_actions.account_id'))
     .orderBy('id')
     .limit(5000)
     .execute();
@@ -419,7 +420,8 @@ export async function listRuleDeliveries({ ctx, id, input }: { ctx: Ctx; id: str
     .selectFrom('webhook_deliveries')
     .selectAll()
     .where('workspace_id', '=', ctx.workspace.id)
-    .where('rule_id', '=', rule.id);
+    .where('rule_id', '=', rule.id)
+    .where(readableAccount(ctx, 'webhook_deliveries.account_id'));
   if (input.cursor) {
     const [at, did] = decodeCursor(input.cursor, ['string', 'string']) as [string, string];
     q = q.where((eb) =>

@@ -5,7 +5,7 @@ import { Cron } from 'croner';
 import { type Ctx, type Deps, systemCtx } from '../../context.ts';
 import { invalid } from '../../errors.ts';
 import { today } from '../../time.ts';
-import { authorize } from '../auth/index.ts';
+import { authorize, writeAudit } from '../auth/index.ts';
 import { listWorkspaceRefs } from '../workspaces/index.ts';
 import { RunRulesInput } from './automation.schemas.ts';
 import { dryRunSpec, isDailySpec, type RunCause, type RunSummary, runDailySpecs, runSpec } from './engine.ts';
@@ -161,6 +161,18 @@ export async function runRules({
   }
   const results = await runDailySpecs(ctx, specs.filter(isDailySpec), day, cause);
   if (day === today(ctx)) results.push(...(await runDueSchedules(ctx, cause)));
+  // Who ran the rules by hand (user, and the token if one was used); each run is in automation_runs.
+  await writeAudit(ctx, {
+    action: 'rules.run',
+    entityType: 'workspace',
+    entityId: ctx.workspace.id,
+    after: {
+      day,
+      cause,
+      ran: results.filter((r) => r.ran).length,
+      acted: results.reduce((n, r) => n + r.acted, 0),
+    },
+  });
   return {
     day,
     dryRun: false,

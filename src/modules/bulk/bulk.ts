@@ -18,7 +18,8 @@ import {
   TEAM_ROLES,
 } from '../accounts/index.ts';
 import { authorize, userRefs, writeAudit } from '../auth/index.ts';
-import { accountListState, loadActiveScheme, schemeTiers, setTierOverride } from '../segments/index.ts';
+import { accountListState } from '../lifecycle/index.ts';
+import { loadActiveScheme, schemeTiers, setTierOverride } from '../segments/index.ts';
 import { Assignee, createTask, PRIORITIES, TASK_TYPES } from '../tasks/index.ts';
 
 /**

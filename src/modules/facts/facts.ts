@@ -1,6 +1,7 @@
 import type { Ctx } from '../../context.ts';
 import { notFound } from '../../errors.ts';
 import { today } from '../../time.ts';
+import { getAccountRef } from '../accounts/index.ts';
 import { authorize } from '../auth/index.ts';
 import type { Facts } from './build-facts.ts';
 import { loadCatalogue } from './catalogue.ts';
@@ -23,6 +24,8 @@ export async function getAccountFacts({
   accountId: string;
 }): Promise<{ day: string; facts: Facts }> {
   await authorize(ctx, 'read');
+  // 404 before any fact is built for an account outside the caller's read access.
+  await getAccountRef(ctx, accountId);
   const day = today(ctx);
   const { facts } = await loadEvaluationBatch(ctx, day, [], { accountIds: [accountId] });
   const f = facts.get(accountId);

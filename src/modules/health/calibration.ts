@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Ctx } from '../../context.ts';
 import { invalid, notFound } from '../../errors.ts';
 import { addDays, today } from '../../time.ts';
-import { contractsView } from '../accounts/index.ts';
+import { contractsView, readableAccount } from '../accounts/index.ts';
 import { authorize } from '../auth/index.ts';
 import { ModelRef } from './account-health.ts';
 import { backtest, defaultPercentiles, type OutcomeSample, proposeBands } from './calibration-maths.ts';
@@ -111,6 +111,7 @@ export async function getHealthCalibration({
     .where('end_date', 'is not', null)
     .where('end_date', '<', asOf)
     .where('status', 'in', [...RENEWED, 'churned'])
+    .where(readableAccount(ctx, 'c.account_id'))
     .orderBy('end_date')
     .orderBy('id')
     .execute();

@@ -56,5 +56,7 @@ export interface IngestSettingsTable {
   group_trait_map: string;
   max_future_hours: number;
   retention_days: number;
+  /** 1: a write key's group call may rename an existing account (default 0). */
+  write_key_renames: number;
   updated_at: string;
 }

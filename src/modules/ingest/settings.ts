@@ -34,6 +34,12 @@ export const IngestSettings = z.object({
     .max(24 * 30),
   /** Raw events older than this many days are deleted by the retention job (rollups are kept); 0 keeps all. */
   retentionDays: z.number().int().min(0).max(3650),
+  /**
+   * May a write key's `group` call rename an account that already exists? Off by default: the
+   * name given when the account is created stays unless a person changes it (a leaked write key
+   * cannot rename customers). Other traits still update.
+   */
+  writeKeyRenames: z.boolean(),
 });
 export type IngestSettings = z.infer<typeof IngestSettings>;
 
@@ -41,6 +47,7 @@ export const DEFAULT_SETTINGS: IngestSettings = {
   groupTraitMap: DEFAULT_GROUP_TRAIT_MAP,
   maxFutureHours: 24,
   retentionDays: 730,
+  writeKeyRenames: false,
 };
 
 export async function loadIngestSettings(ctx: Pick<Ctx, 'db' | 'workspace'>): Promise<IngestSettings> {
@@ -54,6 +61,7 @@ export async function loadIngestSettings(ctx: Pick<Ctx, 'db' | 'workspace'>): Pr
     groupTraitMap: parseJson(row.group_trait_map, DEFAULT_GROUP_TRAIT_MAP),
     maxFutureHours: row.max_future_hours,
     retentionDays: row.retention_days,
+    writeKeyRenames: row.write_key_renames === 1,
   };
 }
 
@@ -73,6 +81,7 @@ export async function updateIngestSettings({ ctx, input }: { ctx: Ctx; input: Pa
       group_trait_map: JSON.stringify(after.groupTraitMap),
       max_future_hours: after.maxFutureHours,
       retention_days: after.retentionDays,
+      write_key_renames: after.writeKeyRenames ? 1 : 0,
       updated_at: nowIso(tx),
     };
     await tx.db

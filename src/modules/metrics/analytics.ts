@@ -8,7 +8,12 @@ import type { Ctx } from '../../context.ts';
 import { jsonArrayContains, weekStart } from '../../db/dialect.ts';
 import { invalid } from '../../errors.ts';
 import { addDays, daysBetween, isValidDay, today } from '../../time.ts';
-import { accountsView, contactRefsByUserKey, getAccountRef } from '../accounts/index.ts';
+import {
+  accountsView,
+  contactRefsByUserKey,
+  getAccountRef,
+  readableAccountsView,
+} from '../accounts/index.ts';
 import { authorize } from '../auth/index.ts';
 import {
   AGGREGATIONS,
@@ -60,10 +65,13 @@ export const SegmentFilter = z.object({
 });
 export type SegmentFilter = z.infer<typeof SegmentFilter>;
 
-/** The ids of the workspace's accounts in the segment (plus `alsoId`, so an account ranks among its peers). */
+/**
+ * The ids of the accounts in the segment that the caller may read (plus `alsoId`, so an account
+ * ranks among its peers).
+ */
 function segmentAccounts(ctx: Ctx, s: SegmentFilter, alsoId?: string) {
   return ctx.db
-    .selectFrom(accountsView(ctx).as('a'))
+    .selectFrom(readableAccountsView(ctx).as('a'))
     .select('a.id')
     .where((eb) => {
       const parts: Expression<SqlBool>[] = [];

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { type Ctx, inTransaction } from '../../context.ts';
 import { invalid } from '../../errors.ts';
 import { addDays, daysBetween, isValidDay, today } from '../../time.ts';
-import { authorize } from '../auth/index.ts';
+import { authorize, writeAudit } from '../auth/index.ts';
 import { runRulesAfterRecompute } from '../automation/index.ts';
 import { loadCatalogue, loadEvaluationBatch } from '../facts/index.ts';
 import { loadHealthModels, loadSentiments, writeHealthScores } from '../health/index.ts';
@@ -119,7 +119,15 @@ export async function recompute({
   // Anchored on `to`, so weekly backfills put a snapshot exactly 7 and 28 days before the last day.
   const days: string[] = [];
   for (let d = to; d >= from; d = addDays(d, -data.step)) days.unshift(d);
-  return recomputeDays(ctx, days, onDay);
+  const results = await recomputeDays(ctx, days, onDay);
+  // Who ran it (user, and the token if one was used), after the days are committed.
+  await writeAudit(ctx, {
+    action: 'recompute.run',
+    entityType: 'workspace',
+    entityId: ctx.workspace.id,
+    after: { from, to, step: data.step, days: days.length },
+  });
+  return results;
 }
 
 /**

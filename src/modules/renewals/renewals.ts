@@ -4,12 +4,12 @@ import { newId } from '../../ids.ts';
 import { decodeCursor, encodeCursor } from '../../pagination.ts';
 import { addDays, daysBetween, nowIso, today } from '../../time.ts';
 import {
-  accountsView,
   contractsView,
   createContract,
   fromMinor,
   getContract,
   loadRates,
+  readableAccountsView,
   successorContracts,
   toMinor,
   updateContract,
@@ -47,7 +47,7 @@ export async function loadRenewals(
   const ws = ctx.workspace.id;
   let q = ctx.db
     .selectFrom(contractsView(ctx).as('c'))
-    .innerJoin(accountsView(ctx).as('a'), (j) => j.onRef('a.id', '=', 'c.account_id'))
+    .innerJoin(readableAccountsView(ctx).as('a'), (j) => j.onRef('a.id', '=', 'c.account_id'))
     .leftJoin('renewals as r', (j) => j.onRef('r.contract_id', '=', 'c.id').on('r.workspace_id', '=', ws))
     .select([
       'c.id as contract_id',

@@ -3,7 +3,7 @@
 import type { Ctx } from '../../context.ts';
 import { invalid } from '../../errors.ts';
 import { addDays, today } from '../../time.ts';
-import { accountsView, fromMinor, loadContractSpans } from '../accounts/index.ts';
+import { fromMinor, loadContractSpans, readableAccountsView } from '../accounts/index.ts';
 import { authorize, userNames } from '../auth/index.ts';
 import { type CurrentState, loadCurrentStates } from '../state/index.ts';
 import { ArrQuery, ChurnQuery, ForecastQuery, MovementQuery, RetentionQuery } from './renewals.schemas.ts';
@@ -19,7 +19,7 @@ export async function arrBreakdown({ ctx, input }: { ctx: Ctx; input: ArrQuery }
   await authorize(ctx, 'read');
   const q = ArrQuery.parse(input);
   const rows = await ctx.db
-    .selectFrom(accountsView(ctx).as('a'))
+    .selectFrom(readableAccountsView(ctx).as('a'))
     .select(['a.id', 'a.arr_minor', 'a.owner_id', 'a.region', 'a.industry'])
     .where('a.arr_minor', '>', 0)
     .execute();

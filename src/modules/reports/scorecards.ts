@@ -3,7 +3,7 @@ import type { Ctx } from '../../context.ts';
 import { parseJson } from '../../db/dialect.ts';
 import { forbidden, invalid } from '../../errors.ts';
 import { addDays, daysBetween, today } from '../../time.ts';
-import { accountsView, fromMinor, loadDefinitions } from '../accounts/index.ts';
+import { fromMinor, loadDefinitions, readableAccountsView } from '../accounts/index.ts';
 import { authorize, can } from '../auth/index.ts';
 import { playbookTouchCadences } from '../automation/index.ts';
 import { loadScoreValuesAsOf } from '../health/index.ts';
@@ -101,7 +101,7 @@ export async function getScorecards({ ctx, input }: { ctx: Ctx; input: Scorecard
   const team = await loadTeam(ctx);
 
   const rows = await ctx.db
-    .selectFrom(accountsView(ctx).as('a'))
+    .selectFrom(readableAccountsView(ctx).as('a'))
     .select(['a.id', 'a.owner_id', 'a.custom_fields'])
     .execute();
   const states = await loadCurrentStates(ctx, null);

@@ -4,7 +4,7 @@ import { conflict, notFound } from '../../errors.ts';
 import { newId } from '../../ids.ts';
 import { decodeCursor, encodeCursor } from '../../pagination.ts';
 import { nowIso, today } from '../../time.ts';
-import { accountsView } from '../accounts/index.ts';
+import { readableAccountsView } from '../accounts/index.ts';
 import { authorize, writeAudit } from '../auth/index.ts';
 import type { Condition } from '../facts/condition.ts';
 import { conditionToText } from '../facts/condition-text.ts';
@@ -187,7 +187,7 @@ export async function listSegmentMembers({ ctx, id, input }: { ctx: Ctx; id: str
   const segment = await getSegmentRow(ctx, id);
   let q = ctx.db
     .selectFrom('segment_members as m')
-    .innerJoin(accountsView(ctx).as('a'), (j) => j.onRef('a.id', '=', 'm.account_id'))
+    .innerJoin(readableAccountsView(ctx).as('a'), (j) => j.onRef('a.id', '=', 'm.account_id'))
     .select(['m.account_id', 'm.since', 'a.name', 'a.external_id'])
     .where('m.workspace_id', '=', ctx.workspace.id)
     .where('m.segment_id', '=', segment.id);

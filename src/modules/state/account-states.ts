@@ -9,6 +9,8 @@ import {
   type AccountStateSource,
   accountsView,
   countAccounts,
+  readableAccount,
+  readableAccountsView,
 } from '../accounts/index.ts';
 import { authorize } from '../auth/index.ts';
 import { loadCurrentStates } from './reads.ts';
@@ -102,7 +104,7 @@ export type AccountStatesSummary = z.infer<typeof AccountStatesSummary>;
 function scoped(ctx: Ctx, ownerId: string | undefined) {
   let q = ctx.db
     .selectFrom('account_states as s')
-    .innerJoin(accountsView(ctx).as('a'), (j) => j.onRef('a.id', '=', 's.account_id'))
+    .innerJoin(readableAccountsView(ctx).as('a'), (j) => j.onRef('a.id', '=', 's.account_id'))
     .where('s.workspace_id', '=', ctx.workspace.id);
   if (ownerId) q = q.where('a.owner_id', '=', ownerId);
   return q;
@@ -199,6 +201,7 @@ export async function summarizeAccountStates({
     .select(['s.health_status', 's.tier', 's.stage'])
     .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('s.day').as('day')])
     .where('s.workspace_id', '=', ctx.workspace.id)
+    .where(readableAccount(ctx, 's.account_id'))
     .groupBy(['s.health_status', 's.tier', 's.stage']);
   if (input.ownerId) {
     const ownerId = input.ownerId;

@@ -13,6 +13,7 @@ export { createGroup, deleteGroup, getGroup, listGroups, updateGroup } from './g
 export { reassignInactiveOwnersJob } from './jobs.ts';
 export { getLoadView } from './load.ts';
 export { getCapacity, whatIfCapacity } from './planner.ts';
+export { resolveReadAccess } from './read-access.ts';
 export {
   capacityModel,
   DEFAULT_SETTINGS,
@@ -21,5 +22,5 @@ export {
   updateTeamSettings,
 } from './settings.ts';
 export { teamRoutes } from './team.routes.ts';
-export { TeamSettings } from './team.schemas.ts';
+export { READ_SCOPES, type ReadScope, TeamSettings } from './team.schemas.ts';
 export { assignInput, bookQuery, loadBook, loadTeam } from './workload.ts';

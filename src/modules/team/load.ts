@@ -1,5 +1,6 @@
 import type { Ctx } from '../../context.ts';
 import { today } from '../../time.ts';
+import { readableAccountIds } from '../accounts/index.ts';
 import { authorize } from '../auth/index.ts';
 import { openTaskCounts } from '../tasks/index.ts';
 import { accountCost, meanArrByTier } from './capacity.ts';
@@ -19,9 +20,14 @@ export async function getLoadView({ ctx, input }: { ctx: Ctx; input: LoadQuery }
   const q = LoadQuery.parse(input);
   const settings = await loadTeamSettings(ctx);
   const model = capacityModel(settings);
-  const [book, team] = [await loadBook(ctx), await loadTeam(ctx)];
+  const [whole, team] = [await loadBook(ctx), await loadTeam(ctx)];
   const tasks = await openTaskCounts(ctx);
-  const means = meanArrByTier(book);
+  // Costs use the whole workspace's tier means, so a load reads the same for everyone; the rows
+  // are the accounts and people the caller may read (record-level access).
+  const means = meanArrByTier(whole);
+  const readable = await readableAccountIds(ctx);
+  const book = readable ? whole.filter((a) => readable.has(a.id)) : whole;
+  const readablePeople = ctx.readAccess?.kind === 'users' ? new Set(ctx.readAccess.userIds) : null;
   const member = new Map(team.members.map((m) => [m.userId, m]));
   const groups = new Map(team.groups.map((g, i) => [g.id, { ...g, index: i }]));
   type Row = {
@@ -76,6 +82,7 @@ export async function getLoadView({ ctx, input }: { ctx: Ctx; input: LoadQuery }
         _order: [g ? g.index : Number.MAX_SAFE_INTEGER, user?.name ?? userId] as const,
       };
     })
+    .filter((r) => readablePeople === null || readablePeople.has(r.userId))
     .filter((r) => (q.groupId ? r.groupId === q.groupId : true))
     .filter((r) => (q.overloaded ? (r.capacityUsed ?? 0) > 1 : true))
     .sort(

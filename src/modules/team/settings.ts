@@ -1,7 +1,9 @@
 import { type Ctx, inTransaction } from '../../context.ts';
 import { parseJson } from '../../db/dialect.ts';
+import { forbidden } from '../../errors.ts';
+import { msg } from '../../i18n/index.ts';
 import { nowIso } from '../../time.ts';
-import { authorize, writeAudit } from '../auth/index.ts';
+import { authorize, can, writeAudit } from '../auth/index.ts';
 import { type CapacityModel, DEFAULT_CAPACITIES } from './capacity.ts';
 import { TeamSettings, UpdateTeamSettings } from './team.schemas.ts';
 
@@ -20,6 +22,7 @@ export const DEFAULT_SETTINGS: TeamSettings = {
   cadenceDays: { strategic: 14, growth: 30, nurture: 90, very_large: 14, large: 30, medium: 60, small: 90 },
   fallbackCadenceDays: 60,
   scorecardWeights: { outcome: 0.6, process: 0.4 },
+  csmReadScope: 'group',
 };
 
 export async function loadTeamSettings(ctx: Ctx): Promise<TeamSettings> {
@@ -51,6 +54,11 @@ export async function updateTeamSettings({ ctx, input }: { ctx: Ctx; input: Upda
   const data = UpdateTeamSettings.parse(input);
   return inTransaction(ctx, async (tx) => {
     const before = await loadTeamSettings(tx);
+    // Who reads which accounts is an admin's decision: a manager limited to their groups could
+    // otherwise widen their own access.
+    if (data.csmReadScope !== undefined && data.csmReadScope !== before.csmReadScope) {
+      if (can(tx, 'users:manage') !== 'all') throw forbidden(msg('sec.readScopeAdminOnly'));
+    }
     const after = TeamSettings.parse({ ...before, ...data });
     const now = nowIso(tx);
     await tx.db

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '@hono/zod-openapi';
 import { ConditionInput, Key, Name } from '../segments/index.ts';
 import { MOVE_REASONS, UNPLACED_REASONS } from './assign.ts';
 import { WEIGHTINGS } from './capacity.ts';
@@ -11,6 +11,10 @@ export const TierCapacity = z.object({
 const Weights = z
   .object({ outcome: z.number().min(0).max(1), process: z.number().min(0).max(1) })
   .refine((w) => Math.abs(w.outcome + w.process - 1) < 1e-9, { message: 'outcome + process must be 1' });
+
+/** Which accounts CSMs and viewers may read (see TeamSettings.csmReadScope). */
+export const READ_SCOPES = ['book', 'group', 'all'] as const;
+export type ReadScope = (typeof READ_SCOPES)[number];
 
 /** Everything a workspace tunes about its team; each field has a default (seeds 000, 002, 003). */
 export const TeamSettings = z.object({
@@ -30,6 +34,13 @@ export const TeamSettings = z.object({
   fallbackCadenceDays: z.number().int().min(1).max(365),
   /** Scorecard weights (seed 003: process 40%). */
   scorecardWeights: Weights,
+  /**
+   * Record-level read access: which accounts CSMs and viewers see. `book`: accounts they own or
+   * hold a team role on; `group`: every account owned by or with a team role for someone in their
+   * group (members and lead); `all`: every account. Managers see their groups' accounts unless
+   * this is `all`; admins see everything. Only an admin changes it.
+   */
+  csmReadScope: z.enum(READ_SCOPES).openapi('CsmReadScope'),
 });
 export type TeamSettings = z.infer<typeof TeamSettings>;
 export const UpdateTeamSettings = TeamSettings.partial();

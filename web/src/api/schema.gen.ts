@@ -1227,6 +1227,8 @@ export interface paths {
                                 after?: unknown;
                                 requestId: string | null;
                                 clientRequestId: string | null;
+                                /** @description The API token that made the change, if any */
+                                tokenId: string | null;
                                 createdAt: string;
                             }[];
                             nextCursor: string | null;
@@ -4006,6 +4008,7 @@ export interface paths {
                             };
                             maxFutureHours: number;
                             retentionDays: number;
+                            writeKeyRenames: boolean;
                         };
                     };
                 };
@@ -4068,6 +4071,7 @@ export interface paths {
                         };
                         maxFutureHours?: number;
                         retentionDays?: number;
+                        writeKeyRenames?: boolean;
                     };
                 };
             };
@@ -4084,6 +4088,7 @@ export interface paths {
                             };
                             maxFutureHours: number;
                             retentionDays: number;
+                            writeKeyRenames: boolean;
                         };
                     };
                 };
@@ -15255,6 +15260,7 @@ export interface paths {
                                 outcome: number;
                                 process: number;
                             };
+                            csmReadScope: components["schemas"]["CsmReadScope"];
                         };
                     };
                 };
@@ -15332,6 +15338,7 @@ export interface paths {
                             outcome: number;
                             process: number;
                         };
+                        csmReadScope?: components["schemas"]["CsmReadScope"];
                     };
                 };
             };
@@ -15363,6 +15370,7 @@ export interface paths {
                                 outcome: number;
                                 process: number;
                             };
+                            csmReadScope: components["schemas"]["CsmReadScope"];
                         };
                     };
                 };
@@ -18548,6 +18556,8 @@ export interface components {
             showcase?: boolean;
         };
         /** @enum {string} */
+        CsmReadScope: "book" | "group" | "all";
+        /** @enum {string} */
         RenewalStage: "not_started" | "in_negotiation" | "committed" | "renewed" | "churned" | "downgraded" | "expanded";
         /** @enum {string} */
         ForecastCategory: "commit" | "probable" | "at_risk" | "closed_won" | "closed_lost";
@@ -18582,6 +18592,7 @@ export const digestFrequencyValues = ["daily","weekly"] as const satisfies reado
 export const notificationKindValues = ["task_assigned","account_danger","renewal_upcoming"] as const satisfies readonly components['schemas']['NotificationKind'][];
 export const requestTypeValues = ["feature_request","bug","question","complaint"] as const satisfies readonly components['schemas']['RequestType'][];
 export const requestStatusValues = ["new","under_review","planned","in_progress","shipped","declined"] as const satisfies readonly components['schemas']['RequestStatus'][];
+export const csmReadScopeValues = ["book","group","all"] as const satisfies readonly components['schemas']['CsmReadScope'][];
 export const renewalStageValues = ["not_started","in_negotiation","committed","renewed","churned","downgraded","expanded"] as const satisfies readonly components['schemas']['RenewalStage'][];
 export const forecastCategoryValues = ["commit","probable","at_risk","closed_won","closed_lost"] as const satisfies readonly components['schemas']['ForecastCategory'][];
 export const churnReasonValues = ["price","budget_cut","competitor","product_fit","missing_feature","poor_adoption","support_experience","champion_left","acquired_or_merged","business_closed","other"] as const satisfies readonly components['schemas']['ChurnReason'][];

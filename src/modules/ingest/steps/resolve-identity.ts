@@ -212,6 +212,8 @@ async function upsertGroupAccount(
     if (!winner) throw new Error(`account ${e.groupExternalId} was created concurrently but is not found`);
     accountId = winner;
   }
+  // An existing account keeps its name unless the workspace lets write keys rename accounts.
+  if (!settings.writeKeyRenames) delete input.name;
   if (Object.keys(input).length) {
     // Traits a client sends that do not fit (e.g. an undefined custom field) must not fail the batch.
     try {

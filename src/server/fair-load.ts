@@ -1,0 +1,93 @@
+import type { MiddlewareHandler } from 'hono';
+import type { Config } from '../config.ts';
+import { AppError } from '../errors.ts';
+import { msg } from '../i18n/index.ts';
+import type { AppEnv } from './env.ts';
+
+/**
+ * Heavy reads: whole-workspace reports, large list pages (the export pages 500 rows at a time),
+ * condition filters and previews that evaluate every account's facts, dry runs. Each costs from
+ * tens of milliseconds to seconds of the one event loop and SQLite connection; ten clients asking
+ * for /automation/effectiveness at once once held /healthz for seconds. Method, path (below
+ * /api/v1) and, for lists, the query that makes a page heavy.
+ */
+const HEAVY: readonly { method: string; path: RegExp; when?: (q: URLSearchParams) => boolean }[] = [
+  { method: 'GET', path: /^\/automation\/effectiveness$/ },
+  { method: 'GET', path: /^\/revenue\/[a-z]+$/ },
+  { method: 'GET', path: /^\/reports\/scorecards$/ },
+  { method: 'GET', path: /^\/team\/(load|capacity)$/ },
+  { method: 'GET', path: /^\/health\/calibration$/ },
+  { method: 'GET', path: /^\/renewals(\/window)?$/ },
+  { method: 'GET', path: /^\/requests\/ranked$/ },
+  { method: 'GET', path: /^\/metrics\/[^/]+\/series$/ },
+  { method: 'GET', path: /^\/account-states\/summary$/ },
+  {
+    method: 'GET',
+    path: /^\/(accounts|account-states|contacts|contracts|tasks|requests)$/,
+    when: (q) => Number(q.get('limit') ?? 0) > 100 || q.has('where') || q.get('includeTotal') === 'true',
+  },
+  { method: 'POST', path: /\/preview$/ },
+  { method: 'POST', path: /^\/rules\/[^/]+\/dry-run$/ },
+  { method: 'POST', path: /^\/team\/(capacity\/what-if|members\/[^/]+\/offboard\/preview)$/ },
+];
+
+export function isHeavy(method: string, path: string, query: URLSearchParams): boolean {
+  const rest = path.replace(/^\/api\/v1/, '');
+  return HEAVY.some((h) => h.method === method && h.path.test(rest) && (h.when?.(query) ?? true));
+}
+
+/** How long a refused client should wait: about one heavy request's time. */
+const RETRY_AFTER_SECONDS = 2;
+
+/**
+ * Per-user and per-workspace limits on heavy reads in flight (this node's counters), after
+ * authentication: one user's client hammering reports gets 429 with Retry-After, in our error
+ * shape, once it has `heavyPerUser` running, and a workspace once it has `heavyPerWorkspace`, so
+ * the rest of the workspace and everyone else keep their share of the server. Cheap reads (an
+ * account page, Account 360, /healthz) are never counted.
+ */
+export function fairLoad(
+  config: Pick<Config, 'heavyPerUser' | 'heavyPerWorkspace'>,
+): MiddlewareHandler<AppEnv> {
+  const byUser = new Map<string, number>();
+  const byWorkspace = new Map<string, number>();
+  const take = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
+  const give = (m: Map<string, number>, k: string) => {
+    const n = (m.get(k) ?? 1) - 1;
+    if (n <= 0) m.delete(k);
+    else m.set(k, n);
+  };
+  return async (c, next) => {
+    const ctx = c.get('ctx');
+    if (!ctx || !isHeavy(c.req.method, c.req.path, new URL(c.req.url).searchParams)) return next();
+    const user = ctx.actor.kind === 'user' ? ctx.actor.userId : `system:${ctx.actor.name}`;
+    const workspace = ctx.workspace.id;
+    const headers = { 'Retry-After': String(RETRY_AFTER_SECONDS) };
+    const running = byUser.get(user) ?? 0;
+    if (running >= config.heavyPerUser) {
+      throw new AppError(
+        'rate_limited',
+        msg('sec.busyUser', { running, seconds: RETRY_AFTER_SECONDS }),
+        { limit: config.heavyPerUser, scope: 'user' },
+        headers,
+      );
+    }
+    const inWorkspace = byWorkspace.get(workspace) ?? 0;
+    if (inWorkspace >= config.heavyPerWorkspace) {
+      throw new AppError(
+        'rate_limited',
+        msg('sec.busyWorkspace', { running: inWorkspace, seconds: RETRY_AFTER_SECONDS }),
+        { limit: config.heavyPerWorkspace, scope: 'workspace' },
+        headers,
+      );
+    }
+    take(byUser, user);
+    take(byWorkspace, workspace);
+    try {
+      await next();
+    } finally {
+      give(byUser, user);
+      give(byWorkspace, workspace);
+    }
+  };
+}
