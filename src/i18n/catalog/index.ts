@@ -1,8 +1,19 @@
+import { automation } from './automation.ts';
 import { common } from './common.ts';
 import { errors } from './errors.ts';
+import { events } from './events.ts';
+import { notifications } from './notifications.ts';
+import { tasks } from './tasks.ts';
 
 /**
  * Every server text a person reads, as `key: [en, zh-CN]`. One file per area; add the area here.
  * `{name}` is a parameter; see message.ts for how values render.
  */
-export const CATALOG = { ...common, ...errors } as const;
+export const CATALOG = {
+  ...common,
+  ...errors,
+  ...events,
+  ...tasks,
+  ...automation,
+  ...notifications,
+} as const;

@@ -110,7 +110,7 @@ export async function addFollowUp({
     await writeAudit(tx, { action: 'task.follow_up', entityType: 'task', entityId: row.id, after: result });
 
     if (data.taskStatus && data.taskStatus !== row.status) {
-      const before = taskRowToTask(row);
+      const before = taskRowToTask(row, tx.locale);
       let next: ReturnType<typeof transition>;
       try {
         next = transition(before, { to: data.taskStatus }, today(tx), now);
@@ -222,6 +222,6 @@ export async function recentFollowUps({
     days: q.days,
     since,
     followUps: await toFollowUps(ctx, followUpRows),
-    openTasks: (await withNames(ctx, taskRows)).map(taskRowToTask),
+    openTasks: (await withNames(ctx, taskRows)).map((r) => taskRowToTask(r, ctx.locale)),
   };
 }
