@@ -9,6 +9,7 @@ export const tasks = {
   'task.updated': ['Task updated: {title}', '更新任务：{title}'],
   'task.backFromSnooze': ['Task back from snooze: {title}', '任务暂缓结束：{title}'],
   'task.followUp': ['Follow-up on {title}', '跟进：{title}'],
+  'task.lines': ['{a}\n{b}', '{a}\n{b}'],
   'task.followUpOutcome': ['Outcome: {text}', '结果：{text}'],
   'task.followUpNextStep': ['Next step: {text}', '下一步：{text}'],
   'task.status.open': ['reopened', '重新打开'],

@@ -1,15 +1,17 @@
 // Rule verbs: CRUD with the condition and templates checked against the fact catalogue, enable /
 // disable, dry run, runs and deliveries, the inbound webhook trigger, and running rules by hand.
+
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Cron } from 'croner';
 import { actorId, type Ctx, inTransaction } from '../../context.ts';
 import { isUniqueViolation, parseJson } from '../../db/dialect.ts';
 import { AppError, conflict, invalid, notFound } from '../../errors.ts';
+import { DEFAULT_LOCALE } from '../../i18n/index.ts';
 import { newId } from '../../ids.ts';
 import { literalBlockedReason } from '../../outbound.ts';
 import { decodeCursor, encodeCursor } from '../../pagination.ts';
 import { nowIso, today } from '../../time.ts';
-import { findAccountByExternalId } from '../accounts/index.ts';
+import { accountRefs, findAccountByExternalId } from '../accounts/index.ts';
 import { authorize, userRefs, writeAudit } from '../auth/index.ts';
 import type { Condition } from '../facts/condition.ts';
 import { conditionToText } from '../facts/condition-text.ts';
@@ -33,6 +35,7 @@ import {
 import type { AutomationRulesTable, AutomationRunsTable } from './automation.table.ts';
 import { dryRunSpec, runSpec } from './engine.ts';
 import { loadDayInputs, loadRulesBatch } from './inputs.ts';
+import { actionName, detailReason, summarizeAction } from './run-details.ts';
 import { templateProblems } from './template.ts';
 import type { RuleSpec } from './triggers.ts';
 import { toAttemptLog } from './webhooks.ts';
@@ -398,16 +401,29 @@ export async function getRuleRun({ ctx, id, runId }: { ctx: Ctx; id: string; run
     .orderBy('id')
     .limit(5000)
     .execute();
+  const names = await accountRefs(
+    ctx,
+    actions.map((a) => a.account_id),
+  );
+  const locale = ctx.locale ?? DEFAULT_LOCALE;
   return {
     ...runRowToRun(run),
-    actions: actions.map((a) => ({
-      id: a.id,
-      accountId: a.account_id,
-      action: a.action,
-      status: a.status,
-      detail: parseJson<unknown>(a.detail, null),
-      createdAt: a.created_at,
-    })),
+    actions: actions.map((a) => {
+      const detail = parseJson<Record<string, unknown> | null>(a.detail, null);
+      const accountName = names.get(a.account_id)?.name ?? null;
+      return {
+        id: a.id,
+        accountId: a.account_id,
+        accountName,
+        action: a.action,
+        actionLabel: actionName(locale, a.action),
+        status: a.status,
+        summary: summarizeAction(locale, { action: a.action, status: a.status, accountName, detail }),
+        reason: detailReason(locale, detail),
+        detail,
+        createdAt: a.created_at,
+      };
+    }),
   };
 }
 
