@@ -22,7 +22,7 @@ import {
 } from './automation.schemas.ts';
 import type { PlaybooksTable } from './automation.table.ts';
 import { checkRuleParts, listRunsOf } from './rules.ts';
-import { TOUCH_TITLE, touchDescription } from './template.ts';
+import { nameParam, TOUCH_TITLE, touchDescription } from './template.ts';
 import type { RuleSpec } from './triggers.ts';
 
 /** A conditional play without a cadence waits this long before acting on the same account again. */
@@ -65,7 +65,7 @@ export function playbookSpecs(r: PlaybooksTable): RuleSpec[] {
       id: `${r.id}#${TOUCH_PLAY}`,
       source: 'playbook',
       name: `${r.name} · touch every ${n} days`,
-      nameMessage: msg('automation.touch.name', { playbook: r.name, every: n }),
+      nameMessage: msg('automation.touch.name', { playbook: nameParam(r.name), every: n }),
       trigger: { type: 'daily' },
       condition: {
         and: [
@@ -101,6 +101,7 @@ export function playbookSpecs(r: PlaybooksTable): RuleSpec[] {
       id: `${r.id}#${play.key}`,
       source: 'playbook',
       name: `${r.name} · ${play.name}`,
+      nameMessage: msg('automation.playName', { playbook: nameParam(r.name), play: nameParam(play.name) }),
       trigger: { type: 'daily' },
       condition: { and: [...base, ...(play.when ? [play.when] : [])] },
       actions: [play.action],

@@ -121,6 +121,21 @@ export function builtinMessage(template: string, facts: Readonly<Facts>): Messag
   return msg(builtin.key, params);
 }
 
+/** The default playbooks' and plays' names (seed 000, "中文 / English"), one language at a time. */
+const BUILTIN_NAMES: Record<string, MessageKey> = {
+  '战略型客户 / Strategic': 'automation.playbook.strategic',
+  '成长型客户 / Growth': 'automation.playbook.growth',
+  '培育型客户 / Nurture': 'automation.playbook.nurture',
+  '季度业务回顾 / Quarterly QBR': 'automation.play.qbr',
+  '半年业务回顾 / Half-yearly review': 'automation.play.review',
+  '使用引导 / Adoption guidance': 'automation.play.adoption',
+  '季度使用报告邮件 / Quarterly usage email': 'automation.play.usageEmail',
+  '风险介入 / Risk': 'automation.play.risk',
+};
+
+/** A playbook's or play's name: the catalog's when it is still the default one, else as named. */
+export const nameParam = (name: string): Param => (BUILTIN_NAMES[name] ? msg(BUILTIN_NAMES[name]) : name);
+
 /** A template as a message parameter: the built-in's message, else the person's text filled in. */
 export const templateParam = (template: string, facts: Readonly<Facts>): string | Message =>
   builtinMessage(template, facts) ?? fillTemplate(template, facts);
