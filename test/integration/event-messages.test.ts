@@ -239,3 +239,27 @@ describe('rule runs', () => {
     expect(a.summary).not.toContain(accountId.slice(-8));
   });
 });
+
+describe('errors of tasks and automation', () => {
+  it('answer in the reader’s language', async () => {
+    const missing = '00000000-0000-7000-8000-000000000000';
+    expect((await en.get(`/api/v1/tasks/${missing}`)).body.error.message).toBe(`Task ${missing} not found`);
+    expect((await zh.get(`/api/v1/tasks/${missing}`)).body.error.message).toBe(`未找到任务 ${missing}`);
+    const task = await en.post('/api/v1/tasks', { accountId, title: 'Close me', type: 'call' });
+    expect(task.status, JSON.stringify(task.body)).toBe(201);
+    await en.patch(`/api/v1/tasks/${task.body.id}`, { status: 'done' });
+    const wrongEn = await en.patch(`/api/v1/tasks/${task.body.id}`, { status: 'in_progress' });
+    const wrongZh = await zh.patch(`/api/v1/tasks/${task.body.id}`, { status: 'in_progress' });
+    expect(wrongEn.status).toBe(400);
+    expect(wrongEn.body.error.message).toBe('A done task cannot become in_progress: reopen it first');
+    expect(wrongZh.body.error.message).toBe('已完成的任务不能改为进行中：请先重新打开');
+    const dup = await zh.post('/api/v1/rules', {
+      key: 'em_rule',
+      name: 'Again',
+      trigger: { type: 'daily' },
+      actions: [{ type: 'add_tag', tag: 'x' }],
+    });
+    expect(dup.status).toBe(409);
+    expect(dup.body.error.message).toBe('键为 em_rule 的规则已存在');
+  });
+});

@@ -5,6 +5,40 @@ import type { Catalog } from './catalog.ts';
  * (`automation.trigger.<type>`, `automation.action.<type>`: the web may use the same keys), run details.
  */
 export const automation = {
+  'automation.what.rule': ['Rule', '规则'],
+  'automation.what.playbook': ['Playbook', '剧本'],
+  'automation.what.run': ['Run', '运行记录'],
+  'automation.what.account': ['Account', '客户'],
+  'automation.what.accountByExternalId': ['Account with external id', '外部 ID 对应的客户'],
+  'automation.error.playKeyTaken': [
+    'Invalid body: plays.{index}.key: another play has the key {key}',
+    '请求体无效：plays.{index}.key：另一个动作已使用键 {key}',
+  ],
+  'automation.error.playKeyTakenIssue': ['another play has the key {key}', '另一个动作已使用键 {key}'],
+  'automation.error.playbookKeyTaken': [
+    'A playbook with key {key} already exists',
+    '键为 {key} 的剧本已存在',
+  ],
+  'automation.error.ruleKeyTaken': ['A rule with key {key} already exists', '键为 {key} 的规则已存在'],
+  'automation.error.futureDay': ['day cannot be in the future', '日期不能晚于今天'],
+  'automation.error.afterToday': ['after today', '晚于今天'],
+  'automation.error.webhookNeedsAccount': [
+    'A webhook-triggered rule is evaluated for one account: give accountId',
+    'Webhook 触发的规则按单个客户评估：请提供 accountId',
+  ],
+  'automation.error.wrongSecret': [
+    'Missing or wrong {header} header for this rule',
+    '缺少此规则的 {header} 请求头，或其值不正确',
+  ],
+  'automation.error.notWebhook': [
+    'Rule {key} is triggered by {trigger}, not by webhook',
+    '规则 {key} 由「{trigger}」触发，不是由 Webhook 触发',
+  ],
+  'automation.error.disabled': ['Rule {key} is disabled', '规则 {key} 已停用'],
+  'automation.error.nameAccount': [
+    'Name the account: accountId or externalId',
+    '请指定客户：accountId 或 externalId',
+  ],
   'automation.concat': ['{a}{b}', '{a}{b}'],
   'automation.paragraphs': ['{a}\n\n{b}', '{a}\n\n{b}'],
   'automation.touch.title': ['{name}: no touch for {days} days', '{name}：已 {days} 天未触达'],

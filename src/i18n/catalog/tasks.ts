@@ -22,8 +22,32 @@ export const tasks = {
   'task.error.noActiveUser': ['No active user {id} in this workspace', '此工作区没有启用的用户 {id}'],
   'task.error.notActiveUser': ['not an active user of this workspace', '不是此工作区启用的用户'],
   'task.error.changed': [
-    'Task {id} changed while you were editing it; reload and try again',
-    '任务 {id} 在你编辑时已被更改，请刷新后重试',
+    'The task was changed by someone else meanwhile; reload it and try again',
+    '任务已被他人更改，请刷新后重试',
   ],
-  'task.error.transition': ['A task that is {from} cannot become {to}', '{from}的任务不能改为{to}'],
+  'task.error.transition': ['A {from} task cannot become {to}', '{from}的任务不能改为{to}'],
+  'task.error.transitionReopen': [
+    'A {from} task cannot become {to}: reopen it first',
+    '{from}的任务不能改为{to}：请先重新打开',
+  ],
+  'task.error.snoozeNeedsDay': ['Snoozing needs snoozedUntil', '暂缓需要填写暂缓至哪天（snoozedUntil）'],
+  'task.error.snoozeAfterToday': [
+    'snoozedUntil must be after today ({date})',
+    '暂缓日期必须晚于今天（{date}）',
+  ],
+  'task.error.snoozeOnlyWhenSnoozed': [
+    'snoozedUntil goes only with status snoozed',
+    '只有状态为已暂缓时才能填写暂缓日期（snoozedUntil）',
+  ],
+  'task.error.followUpByPerson': [
+    'A follow-up is recorded by a person, not by the system',
+    '跟进记录只能由人填写，不能由系统记录',
+  ],
+  'task.error.meNeedsUser': ['`me` needs a signed-in user', '`me` 需要已登录的用户'],
+  'task.error.noUser': ['no user', '没有用户'],
+  'task.statusName.open': ['open', '待办'],
+  'task.statusName.in_progress': ['in_progress', '进行中'],
+  'task.statusName.done': ['done', '已完成'],
+  'task.statusName.cancelled': ['cancelled', '已取消'],
+  'task.statusName.snoozed': ['snoozed', '已暂缓'],
 } as const satisfies Catalog;

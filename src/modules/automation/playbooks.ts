@@ -6,7 +6,7 @@
 
 import { type Ctx, inTransaction } from '../../context.ts';
 import { isUniqueViolation, parseJson } from '../../db/dialect.ts';
-import { conflict, invalid, notFound } from '../../errors.ts';
+import { AppError } from '../../errors.ts';
 import { msg } from '../../i18n/index.ts';
 import { newId } from '../../ids.ts';
 import { nowIso } from '../../time.ts';
@@ -131,7 +131,11 @@ async function getPlaybookRow(ctx: Ctx, idOrKey: string): Promise<PlaybooksTable
     .where('workspace_id', '=', ctx.workspace.id)
     .where((eb) => eb.or([eb('id', '=', idOrKey), eb('key', '=', idOrKey)]))
     .executeTakeFirst();
-  if (!row) throw notFound('Playbook', idOrKey);
+  if (!row)
+    throw new AppError(
+      'not_found',
+      msg('error.notFoundId', { what: msg('automation.what.playbook'), id: idOrKey }),
+    );
   return row;
 }
 
@@ -141,9 +145,13 @@ async function checkPlays(ctx: Ctx, plays: readonly Play[]): Promise<StoredPlay[
   const keys = new Set<string>();
   for (const [i, play] of plays.entries()) {
     if (keys.has(play.key)) {
-      throw invalid(`Invalid body: plays.${i}.key: another play has the key ${play.key}`, {
-        issues: [{ path: `plays.${i}.key`, message: `another play has the key ${play.key}` }],
-      });
+      throw new AppError(
+        'validation_failed',
+        msg('automation.error.playKeyTaken', { index: i, key: play.key }),
+        {
+          issues: [{ path: `plays.${i}.key`, message: `another play has the key ${play.key}` }],
+        },
+      );
     }
     keys.add(play.key);
     const when = await checkRuleParts(
@@ -213,7 +221,8 @@ export async function createPlaybook({ ctx, input }: { ctx: Ctx; input: CreatePl
     try {
       await tx.db.insertInto('playbooks').values(row).execute();
     } catch (error) {
-      if (isUniqueViolation(error)) throw conflict(`A playbook with key ${data.key} already exists`);
+      if (isUniqueViolation(error))
+        throw new AppError('conflict', msg('automation.error.playbookKeyTaken', { key: data.key }));
       throw error;
     }
     const playbook = playbookRowToPlaybook(row);

@@ -1,5 +1,5 @@
 import { actorId, type Ctx, inTransaction } from '../../context.ts';
-import { conflict, invalid, notFound } from '../../errors.ts';
+import { AppError } from '../../errors.ts';
 import { type Locale, type Message, msg, type Param, readText } from '../../i18n/index.ts';
 import { newId } from '../../ids.ts';
 import { decodeCursor, encodeCursor, type Page } from '../../pagination.ts';
@@ -21,6 +21,7 @@ import {
   findTaskRow,
   recordTaskChanges,
   selectTasks,
+  taskNotFound,
   taskRowToTask,
   taskTitleParam,
   withNames,
@@ -66,7 +67,7 @@ async function toFollowUps(ctx: Ctx, rows: readonly (TaskFollowUpsTable & TaskTi
 
 async function getTaskForFollowUps(ctx: Ctx, taskId: string) {
   const row = await findTaskRow(ctx, taskId);
-  if (!row) throw notFound('Task', taskId);
+  if (!row) throw taskNotFound(taskId);
   return row;
 }
 
@@ -88,7 +89,7 @@ export async function addFollowUp({
     const row = await getTaskForFollowUps(tx, taskId);
     await authorizeTaskEdit(tx, row);
     const userId = actorId(tx);
-    if (!userId) throw invalid('A follow-up is recorded by a person, not by the system');
+    if (!userId) throw new AppError('validation_failed', msg('task.error.followUpByPerson'));
     const now = nowIso(tx);
     const followUp: TaskFollowUpsTable = {
       id: newId(),
@@ -128,7 +129,9 @@ export async function addFollowUp({
         next = transition(before, { to: data.taskStatus }, today(tx), now);
       } catch (error) {
         if (error instanceof TransitionError) {
-          throw invalid(error.message, { issues: [{ path: 'taskStatus', message: error.message }] });
+          throw new AppError('validation_failed', error.text, {
+            issues: [{ path: 'taskStatus', message: error.message }],
+          });
         }
         throw error;
       }
@@ -145,7 +148,7 @@ export async function addFollowUp({
         .where('status', '=', row.status)
         .returning('id')
         .executeTakeFirst();
-      if (!moved) throw conflict('The task was changed by someone else meanwhile; reload it and try again');
+      if (!moved) throw new AppError('conflict', msg('task.error.changed'));
       const after = {
         ...before,
         status: next.status,

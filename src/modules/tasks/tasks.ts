@@ -1,6 +1,6 @@
 import { type Expression, type SqlBool, sql } from 'kysely';
 import { actorId, type Ctx, inTransaction } from '../../context.ts';
-import { conflict, invalid, notFound } from '../../errors.ts';
+import { AppError } from '../../errors.ts';
 import { isMessage, type Locale, type Message, msg, readText, storedMessage } from '../../i18n/index.ts';
 import { newId } from '../../ids.ts';
 import { decodeCursor, encodeCursor, type Page } from '../../pagination.ts';
@@ -91,7 +91,7 @@ export async function findTaskRow(ctx: Ctx, id: string): Promise<TaskRow | undef
 
 async function getTaskRow(ctx: Ctx, id: string): Promise<TaskRow> {
   const row = await findTaskRow(ctx, id);
-  if (!row) throw notFound('Task', id);
+  if (!row) throw taskNotFound(id);
   return row;
 }
 
@@ -109,7 +109,7 @@ async function resolveAssignee(
   if ('userId' in assignee) {
     const user = (await userRefs(ctx, [assignee.userId])).get(assignee.userId);
     if (!user?.active) {
-      throw invalid(`No active user ${assignee.userId} in this workspace`, {
+      throw new AppError('validation_failed', msg('task.error.noActiveUser', { id: assignee.userId }), {
         issues: [{ path: `${field}.userId`, message: 'not an active user of this workspace' }],
       });
     }
@@ -120,6 +120,9 @@ async function resolveAssignee(
   const users = await userRefs(ctx, members);
   return members.find((id) => users.get(id)?.active) ?? null;
 }
+
+export const taskNotFound = (id: string) =>
+  new AppError('not_found', msg('error.notFoundId', { what: msg('task.what'), id }));
 
 /** The task's title as a message parameter: its message when it has one, else the words typed. */
 export const taskTitleParam = (
@@ -256,7 +259,10 @@ export async function getTask({ ctx, id }: { ctx: Ctx; id: string }): Promise<Ta
 export function resolveMe(ctx: Ctx, value: string, field: string): string {
   if (value !== 'me') return value;
   const me = actorId(ctx);
-  if (!me) throw invalid('`me` needs a signed-in user', { issues: [{ path: field, message: 'no user' }] });
+  if (!me)
+    throw new AppError('validation_failed', msg('task.error.meNeedsUser'), {
+      issues: [{ path: field, message: 'no user' }],
+    });
   return me;
 }
 
@@ -358,7 +364,9 @@ export async function updateTask({
         status = transition(status, { to, snoozedUntil: data.snoozedUntil }, today(tx), now);
       } catch (error) {
         if (error instanceof TransitionError) {
-          throw invalid(error.message, { issues: [{ path: error.field, message: error.message }] });
+          throw new AppError('validation_failed', error.text, {
+            issues: [{ path: error.field, message: error.message }],
+          });
         }
         throw error;
       }
@@ -396,7 +404,7 @@ export async function updateTask({
       .where('status', '=', before.status)
       .returning('id')
       .executeTakeFirst();
-    if (!updated) throw conflict('The task was changed by someone else meanwhile; reload it and try again');
+    if (!updated) throw new AppError('conflict', msg('task.error.changed'));
     const after = taskRowToTask(await getTaskRow(tx, id), tx.locale);
     await writeAudit(tx, { action: 'task.updated', entityType: 'task', entityId: id, before, after });
     await recordTaskChanges(tx, before, after);
