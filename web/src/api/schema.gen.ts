@@ -1941,6 +1941,12 @@ export interface paths {
                                 accountId: string;
                                 type: string;
                                 title: string;
+                                titleMessage: {
+                                    key: string;
+                                    params?: {
+                                        [key: string]: unknown;
+                                    };
+                                } | null;
                                 body: string | null;
                                 actorId: string | null;
                                 entityType: string | null;
@@ -2029,6 +2035,12 @@ export interface paths {
                             accountId: string;
                             type: string;
                             title: string;
+                            titleMessage: {
+                                key: string;
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            } | null;
                             body: string | null;
                             actorId: string | null;
                             entityType: string | null;
@@ -11156,8 +11168,12 @@ export interface paths {
                             actions: {
                                 id: string;
                                 accountId: string;
+                                accountName: string | null;
                                 action: string;
+                                actionLabel: string;
                                 status: string;
+                                summary: string;
+                                reason: string | null;
                                 detail?: unknown;
                                 createdAt: string;
                             }[];
@@ -12338,6 +12354,12 @@ export interface paths {
                                 accountId: string;
                                 accountName: string;
                                 title: string;
+                                titleMessage: {
+                                    key: string;
+                                    params?: {
+                                        [key: string]: unknown;
+                                    };
+                                } | null;
                                 description: string | null;
                                 type: components["schemas"]["TaskType"];
                                 assigneeId: string | null;
@@ -12439,6 +12461,12 @@ export interface paths {
                             accountId: string;
                             accountName: string;
                             title: string;
+                            titleMessage: {
+                                key: string;
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            } | null;
                             description: string | null;
                             type: components["schemas"]["TaskType"];
                             assigneeId: string | null;
@@ -12620,6 +12648,12 @@ export interface paths {
                             accountId: string;
                             accountName: string;
                             title: string;
+                            titleMessage: {
+                                key: string;
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            } | null;
                             description: string | null;
                             type: components["schemas"]["TaskType"];
                             assigneeId: string | null;
@@ -12728,6 +12762,12 @@ export interface paths {
                             accountId: string;
                             accountName: string;
                             title: string;
+                            titleMessage: {
+                                key: string;
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            } | null;
                             description: string | null;
                             type: components["schemas"]["TaskType"];
                             assigneeId: string | null;
@@ -13031,6 +13071,12 @@ export interface paths {
                                 accountId: string;
                                 accountName: string;
                                 title: string;
+                                titleMessage: {
+                                    key: string;
+                                    params?: {
+                                        [key: string]: unknown;
+                                    };
+                                } | null;
                                 description: string | null;
                                 type: components["schemas"]["TaskType"];
                                 assigneeId: string | null;
@@ -13129,7 +13175,19 @@ export interface paths {
                                 id: string;
                                 kind: string;
                                 title: string;
+                                titleMessage: {
+                                    key: string;
+                                    params?: {
+                                        [key: string]: unknown;
+                                    };
+                                } | null;
                                 body: string | null;
+                                bodyMessage: {
+                                    key: string;
+                                    params?: {
+                                        [key: string]: unknown;
+                                    };
+                                } | null;
                                 accountId: string | null;
                                 taskId: string | null;
                                 data?: unknown;
@@ -13298,7 +13356,19 @@ export interface paths {
                             id: string;
                             kind: string;
                             title: string;
+                            titleMessage: {
+                                key: string;
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            } | null;
                             body: string | null;
+                            bodyMessage: {
+                                key: string;
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            } | null;
                             accountId: string | null;
                             taskId: string | null;
                             data?: unknown;
