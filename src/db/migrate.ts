@@ -12,6 +12,7 @@ import * as accountStateDays from './migrations/2026_12_05_0100_account_state_da
 import * as rollupRebuilds from './migrations/2026_12_05_0400_rollup_rebuilds.ts';
 import * as loginThrottle from './migrations/2026_12_05_0900_login_throttle.ts';
 import * as auditClientRequestId from './migrations/2026_12_05_0901_audit_client_request_id.ts';
+import * as eventMessages from './migrations/2026_12_06_0100_event_messages.ts';
 import * as savedViews from './migrations/2026_12_06_0400_saved_views.ts';
 import * as contactSearchText from './migrations/2026_12_06_0401_contact_search_text.ts';
 import * as searchTextBackfill from './migrations/2026_12_06_0402_search_text_backfill.ts';
@@ -39,6 +40,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026_12_06_0500_notification_preferences': notificationPreferences,
   '2026_12_06_0700_write_key_renames': writeKeyRenames,
   '2026_12_06_0701_audit_token_id': auditTokenId,
+  '2026_12_06_0100_event_messages': eventMessages,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -183,7 +183,7 @@ describe('dry run, runs and limits', () => {
     });
     expect(dry.body.items.map((i: { accountId: string }) => i.accountId)).toEqual([big, mid]);
     expect(dry.body.items[0].actions[0].summary).toBe(
-      'P1 renewal task "Acct AU-BIG ARR 1,500,000 renews in 60 days" for owner, due in 5 days',
+      'P1 renewal task "Acct AU-BIG ARR 1,500,000 renews in 60 days" for the owner, due in 5 days',
     );
     expect(await tasksOf(ruleId)).toHaveLength(0);
     expect((await manager.get(`/api/v1/rules/${ruleId}/runs`)).body.items).toHaveLength(0);

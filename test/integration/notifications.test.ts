@@ -20,6 +20,10 @@ import {
   type TestWorkspace,
 } from '../helpers/test-app.ts';
 
+/** A day as English texts show it (messages render dates per locale). */
+const enDate = (d: string) =>
+  new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(d));
+
 let t: TestApp;
 let n = 0;
 
@@ -311,8 +315,8 @@ describe('the daily digest', () => {
     expect(first).toEqual({ users: 2, sent: 1, empty: 1, failed: 0 });
     expect(sent).toHaveLength(1);
     expect(sent[0]!.to).toBe(w.users.csm.email);
-    expect(sent[0]!.subject).toBe(`Steward daily digest ${day}: 1 overdue, 1 due today, 3 unread`);
-    expect(sent[0]!.text).toContain(`- [P1] Late call · 杭州数智科技 (due ${addDays(day, -1)})`);
+    expect(sent[0]!.subject).toBe(`Steward daily digest ${enDate(day)}: 1 overdue, 1 due today, 3 unread`);
+    expect(sent[0]!.text).toContain(`- [P1] Late call · 杭州数智科技 (due ${enDate(addDays(day, -1))})`);
     expect(sent[0]!.text).toContain('Tasks due today (1)');
     expect(sent[0]!.text).toContain('- New task: Next week');
     expect(sent[0]!.text).not.toContain('- [P2] Next week');

@@ -168,7 +168,7 @@ describe('the state writer', () => {
     expect(after.changes.filter((c) => c.day === d0)).toEqual(before.changes.filter((c) => c.day === d0));
     const entries = after.timeline.filter((e) => !before.timeline.some((b) => b.id === e.id));
     expect(entries.map((e) => [e.account_id, e.type, e.title, e.occurred_at.slice(0, 10)])).toEqual([
-      [renewing, 'tier.changed', 'Tier growth → nurture', d(-3)],
+      [renewing, 'tier.changed', 'Tier Growth → Nurture', d(-3)],
     ]);
     // The same backfill again changes nothing at all.
     const again = await recompute(d(-3), d(-1));

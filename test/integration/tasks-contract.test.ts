@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { render, storedMessage } from '../../src/i18n/index.ts';
 import { createAccount } from '../../src/modules/accounts/index.ts';
 import { createTask, findOpenTask, updateTask } from '../../src/modules/tasks/index.ts';
 import { createTestApp, createTestWorkspace, type TestApp, type TestWorkspace } from '../helpers/test-app.ts';
@@ -92,8 +93,10 @@ describe('the tasks contract used by automation', () => {
       .where('workspace_id', '=', ws.workspace.id)
       .where('task_id', '=', task.id)
       .execute();
+    // Stored as English text plus the message, which renders in whoever reads it's language.
     expect(rows.map((r) => [r.user_id, r.kind, r.title, r.body])).toEqual([
-      [ws.users.viewer.id, 'task_assigned', 'New task: QBR prep', `${a.name} · P1, due 2030-01-15`],
+      [ws.users.viewer.id, 'task_assigned', 'New task: QBR prep', `${a.name} · P1, due Jan 15, 2030`],
     ]);
+    expect(render('zh-CN', storedMessage(rows[0]!.body_message)!)).toBe(`${a.name} · P1，截止 2030年1月15日`);
   });
 });

@@ -11,6 +11,10 @@ import {
   type TestWorkspace,
 } from '../helpers/test-app.ts';
 
+/** A day as English texts show it (messages render dates per locale). */
+const enDate = (d: string) =>
+  new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(d));
+
 type Issue = { path: string; message: string };
 type Task = {
   id: string;
@@ -321,9 +325,9 @@ describe('changing tasks', () => {
       .filter((e: { entityId: string }) => e.entityId === task.id)
       .map((e: { title: string }) => e.title);
     expect(titles).toEqual([
-      'Task open: Task',
+      'Task reopened: Task',
       'Task done: Task',
-      `Task snoozed until ${addDays(day, 5)}: Task`,
+      `Task snoozed until ${enDate(addDays(day, 5))}: Task`,
       'Task in progress: Task',
     ]);
   });

@@ -219,7 +219,7 @@ describe('recorded changes', () => {
     ]);
     const [deleted, churned, repriced, created] = entries;
     expect(created).toMatchObject({
-      title: 'Contract C-100 2020-01-01–2098-12-31 (1200 CNY annual) added',
+      title: 'Contract C-100 2020-01-01–2098-12-31 (CN¥1,200 annual) added',
       entityType: 'contract',
       entityId: contract.body.id,
       actorId: ws.users.manager.id,
@@ -229,7 +229,7 @@ describe('recorded changes', () => {
       actorId: ws.users.admin.id,
       data: { changes: { status: ['active', 'churned'] } },
     });
-    expect(deleted!.title).toBe('Contract C-100 2020-01-01–2098-12-31 (2400 CNY annual) removed');
+    expect(deleted!.title).toBe('Contract C-100 2020-01-01–2098-12-31 (CN¥2,400 annual) removed');
   });
 
   it('removes an account’s timeline with the account', async () => {

@@ -1,8 +1,12 @@
 import { actions } from './actions.ts';
+import { automation } from './automation.ts';
 import { common } from './common.ts';
 import { errors } from './errors.ts';
+import { events } from './events.ts';
 import { list } from './list.ts';
+import { notifications } from './notifications.ts';
 import { sec } from './sec.ts';
+import { tasks } from './tasks.ts';
 
 /**
  * Every server text a person reads, as `key: [en, zh-CN]`. One file per area; add the area here.
@@ -14,4 +18,8 @@ export const CATALOG = {
   ...errors,
   ...list,
   ...sec,
+  ...automation,
+  ...events,
+  ...notifications,
+  ...tasks,
 } as const;

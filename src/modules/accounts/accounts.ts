@@ -1,6 +1,7 @@
 import { type Ctx, inTransaction } from '../../context.ts';
 import { isUniqueViolation, parseJson } from '../../db/dialect.ts';
 import { AppError, conflict, invalid, notFound } from '../../errors.ts';
+import { msg } from '../../i18n/index.ts';
 import { newId } from '../../ids.ts';
 import { nowIso } from '../../time.ts';
 import { authorize, userRefs, writeAudit } from '../auth/index.ts';
@@ -223,7 +224,7 @@ export async function createAccount({ ctx, input }: { ctx: Ctx; input: CreateAcc
       entityType: 'account',
       entityId: account.id,
       action: 'created',
-      title: `Account ${account.name} created`,
+      title: msg('event.accountCreated', { name: account.name }),
       after: editable(account),
     });
     return account;
@@ -299,7 +300,7 @@ async function applyAccountUpdate(
     entityType: 'account',
     entityId: after.id,
     action: 'updated',
-    title: `Account ${after.name} updated`,
+    title: msg('event.accountUpdated', { name: after.name }),
     before: editable(before),
     after: editable(after),
   });

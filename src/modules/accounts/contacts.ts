@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { type Ctx, inTransaction } from '../../context.ts';
 import { isUniqueViolation } from '../../db/dialect.ts';
 import { conflict, notFound } from '../../errors.ts';
+import { msg } from '../../i18n/index.ts';
 import { newId } from '../../ids.ts';
 import { decodeCursor, encodeCursor, Limit } from '../../pagination.ts';
 import { nowIso } from '../../time.ts';
@@ -129,7 +130,7 @@ export async function createContact({ ctx, input }: { ctx: Ctx; input: CreateCon
       entityType: 'contact',
       entityId: contact.id,
       action: 'created',
-      title: `Contact ${contact.name} added`,
+      title: msg('event.contactAdded', { name: contact.name }),
       after: editable(contact),
     });
     return contact;
@@ -198,7 +199,7 @@ export async function updateContact({ ctx, id, input }: { ctx: Ctx; id: string; 
       entityType: 'contact',
       entityId: id,
       action: 'updated',
-      title: `Contact ${after.name} updated`,
+      title: msg('event.contactUpdated', { name: after.name }),
       before: editable(before),
       after: editable(after),
     });
@@ -207,7 +208,7 @@ export async function updateContact({ ctx, id, input }: { ctx: Ctx; id: string; 
       await writeTimeline(tx, {
         accountId: before.accountId,
         type: 'contact.moved',
-        title: `Contact ${after.name} moved to another account`,
+        title: msg('event.contactMoved', { name: after.name }),
         entityType: 'contact',
         entityId: id,
         data: { changes: { accountId: [before.accountId, after.accountId] } },
@@ -232,7 +233,7 @@ export async function deleteContact({ ctx, id }: { ctx: Ctx; id: string }) {
       entityType: 'contact',
       entityId: id,
       action: 'deleted',
-      title: `Contact ${row.name} removed`,
+      title: msg('event.contactRemoved', { name: row.name }),
       before: editable(before),
     });
   });

@@ -2,11 +2,12 @@ import { z } from 'zod';
 import { type Ctx, type Deps, inTransaction, systemCtx } from '../../context.ts';
 import { isUniqueViolation } from '../../db/dialect.ts';
 import { conflict, invalid, notFound } from '../../errors.ts';
+import { msg } from '../../i18n/index.ts';
 import { newId } from '../../ids.ts';
 import { decodeCursor, encodeCursor, Limit } from '../../pagination.ts';
 import { nowIso, today } from '../../time.ts';
 import { authorize } from '../auth/index.ts';
-import { recordAccountChange } from '../timeline/index.ts';
+import { recordAccountChange, valueParam } from '../timeline/index.ts';
 import { listWorkspaceRefs } from '../workspaces/index.ts';
 import { Day } from './accounts.schemas.ts';
 import type { ContractsTable } from './accounts.table.ts';
@@ -205,7 +206,13 @@ const editable = (c: Contract) => {
   return rest;
 };
 const describe = (c: Contract) =>
-  `${c.externalId ?? 'Contract'} ${c.startDate}–${c.endDate ?? 'open'} (${c.amount} ${c.currency} ${c.billingPeriod})`;
+  msg('event.contractRef', {
+    ref: c.externalId ?? msg('event.contract'),
+    start: c.startDate,
+    end: c.endDate ?? msg('event.openEnded'),
+    amount: { money: c.amount, currency: c.currency },
+    period: valueParam('billing', c.billingPeriod),
+  });
 const duplicateExternalId = (id: string | null | undefined) =>
   conflict(`A contract with external id ${id} already exists`);
 
@@ -256,7 +263,7 @@ export async function createContract({ ctx, input }: { ctx: Ctx; input: CreateCo
       entityType: 'contract',
       entityId: row.id,
       action: 'created',
-      title: `Contract ${describe(contract)} added`,
+      title: msg('event.contractAdded', { contract: describe(contract) }),
       after: editable(contract),
     });
     return contract;
@@ -338,7 +345,7 @@ export async function updateContract({ ctx, id, input }: { ctx: Ctx; id: string;
       entityType: 'contract',
       entityId: id,
       action: 'updated',
-      title: `Contract ${describe(after)} updated`,
+      title: msg('event.contractUpdated', { contract: describe(after) }),
       before: editable(before),
       after: editable(after),
     });
@@ -368,7 +375,7 @@ export async function deleteContract({ ctx, id }: { ctx: Ctx; id: string }) {
       entityType: 'contract',
       entityId: id,
       action: 'deleted',
-      title: `Contract ${describe(before)} removed`,
+      title: msg('event.contractRemoved', { contract: describe(before) }),
       before: editable(before),
     });
   });

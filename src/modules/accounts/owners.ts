@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import { type Ctx, inTransaction } from '../../context.ts';
 import { AppError, invalid } from '../../errors.ts';
+import { msg, type Param } from '../../i18n/index.ts';
 import { newId } from '../../ids.ts';
 import { nowIso } from '../../time.ts';
 import { authorize, userNames, userRefs, writeAudit } from '../auth/index.ts';
@@ -107,7 +108,7 @@ export async function reassignAccountOwners({ ctx, input }: { ctx: Ctx; input: R
           .execute();
       }
     }
-    const label = (id: string | null) => (id === null ? 'nobody' : (names.get(id) ?? id));
+    const label = (id: string | null): Param => (id === null ? msg('event.nobody') : (names.get(id) ?? id));
     await writeTimelineEntries(
       tx,
       changed.map((m) => {
@@ -115,7 +116,11 @@ export async function reassignAccountOwners({ ctx, input }: { ctx: Ctx; input: R
         return {
           accountId: m.accountId,
           type: 'account.updated',
-          title: `Owner changed from ${label(from)} to ${label(m.ownerId)} (${data.cause})`,
+          title: msg('event.ownerChanged', {
+            from: label(from),
+            to: label(m.ownerId),
+            cause: causeParam(data.cause),
+          }),
           entityType: 'account',
           entityId: m.accountId,
           data: {
@@ -144,4 +149,12 @@ export async function reassignAccountOwners({ ctx, input }: { ctx: Ctx; input: R
     }
     return { moved: changed.length, unchanged: data.moves.length - changed.length };
   });
+}
+
+/** The causes the team module writes, in the reader's language; any other cause is shown as given. */
+function causeParam(cause: string): Param {
+  if (cause === 'assignment: rebalance') return msg('event.cause.rebalance');
+  if (cause === 'assignment: unowned accounts') return msg('event.cause.unowned');
+  const leaving = /^offboarding of (.+)$/.exec(cause)?.[1];
+  return leaving ? msg('event.cause.offboarding', { name: leaving }) : cause;
 }

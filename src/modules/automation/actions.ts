@@ -2,7 +2,18 @@
 // verbs inside the caller's transaction (task, tags, tier/stage override, timeline, a queued
 // webhook); email leaves the process, so it is returned as a follow-up the engine sends after the
 // commit.
+
 import { type Ctx, inTransaction } from '../../context.ts';
+import { CATALOG } from '../../i18n/catalog/index.ts';
+import {
+  DEFAULT_LOCALE,
+  type Message,
+  type MessageKey,
+  msg,
+  type Param,
+  render,
+  textOf,
+} from '../../i18n/index.ts';
 import { addDays, today } from '../../time.ts';
 import { contactRefsOf, getAccount, updateAccount } from '../accounts/index.ts';
 import { userRefs } from '../auth/index.ts';
@@ -10,9 +21,9 @@ import type { Facts } from '../facts/build-facts.ts';
 import { setStageOverride } from '../lifecycle/index.ts';
 import { setTierOverride } from '../segments/index.ts';
 import { createTask } from '../tasks/index.ts';
-import { writeTimeline } from '../timeline/index.ts';
+import { valueParam, writeTimeline } from '../timeline/index.ts';
 import type { Action } from './automation.schemas.ts';
-import { renderTemplate } from './template.ts';
+import { renderTemplate, templateParam } from './template.ts';
 import type { RuleSpec } from './triggers.ts';
 import { queueWebhook } from './webhooks.ts';
 
@@ -28,35 +39,52 @@ export function templateFacts(
 }
 export const TEMPLATE_EXTRA_KEYS = ['account_id', 'day', 'rule', 'reason'];
 
-/** A one-line description of what an action would do, for dry runs and run logs. */
-export function describeAction(action: Action, facts: Facts): string {
+const role = (r: string): Param => {
+  const key = `automation.role.${r}`;
+  return key in CATALOG ? msg(key as MessageKey) : r;
+};
+
+/** A one-line description of what an action would do, for dry runs (in the reader's language). */
+export function describeAction(action: Action, facts: Facts): Message {
   switch (action.type) {
     case 'create_task': {
-      const who = 'role' in action.assignee ? action.assignee.role : `user ${action.assignee.userId}`;
-      const due = action.dueInDays === undefined ? '' : `, due in ${action.dueInDays} days`;
-      return `${action.priority} ${action.taskType} task "${renderTemplate(action.title, facts)}" for ${who}${due}`;
+      const params = {
+        priority: action.priority,
+        type: msg(`automation.taskType.${action.taskType}`),
+        title: templateParam(action.title, facts),
+        who:
+          'role' in action.assignee
+            ? role(action.assignee.role)
+            : msg('automation.plan.user', { id: action.assignee.userId }),
+      };
+      return action.dueInDays === undefined
+        ? msg('automation.plan.create_task', params)
+        : msg('automation.plan.create_taskDue', { ...params, days: action.dueInDays });
     }
     case 'add_tag':
-      return `add tag ${action.tag}`;
     case 'remove_tag':
-      return `remove tag ${action.tag}`;
+      return msg(`automation.plan.${action.type}`, { tag: action.tag });
     case 'set_tier':
-      return `set tier ${action.tier}${action.days ? ` for ${action.days} days` : ''}`;
+      return action.days
+        ? msg('automation.plan.set_tierFor', { value: valueParam('tier', action.tier), days: action.days })
+        : msg('automation.plan.set_tier', { value: valueParam('tier', action.tier) });
     case 'set_stage':
-      return `set stage ${action.stage}${action.days ? ` for ${action.days} days` : ''}`;
+      return action.days
+        ? msg('automation.plan.set_stageFor', { value: valueParam('stage', action.stage), days: action.days })
+        : msg('automation.plan.set_stage', { value: valueParam('stage', action.stage) });
     case 'webhook':
-      return `POST signed webhook to ${action.url}`;
+      return msg('automation.plan.webhook', { url: action.url });
     case 'email': {
       const to =
         'emails' in action.to
           ? action.to.emails.join(', ')
           : 'role' in action.to
-            ? action.to.role
-            : 'contacts';
-      return `email "${renderTemplate(action.subject, facts)}" to ${to}`;
+            ? role(action.to.role)
+            : msg('automation.plan.contacts');
+      return msg('automation.plan.email', { subject: templateParam(action.subject, facts), to });
     }
     case 'timeline':
-      return `timeline entry "${renderTemplate(action.title, facts)}"`;
+      return msg('automation.plan.timeline', { title: templateParam(action.title, facts) });
   }
 }
 
@@ -96,25 +124,34 @@ export async function runActions(
   runId: string,
   accountId: string,
   facts: Facts,
-  reason: string,
+  reason: Message,
 ): Promise<{ results: ActionResult[]; mails: Mail[] }> {
   const day = today(ctx);
-  const vars = templateFacts(facts, { accountId, day, rule: spec.name, reason });
-  const why = `${spec.source === 'playbook' ? 'Playbook' : 'Rule'} ${spec.name}: ${reason}`;
+  // Texts that leave as plain text (email, a person's `{{reason}}`, an override's reason) are
+  // rendered in the caller's language; tasks and timeline entries keep messages.
+  const locale = ctx.locale ?? DEFAULT_LOCALE;
+  const vars = templateFacts(facts, { accountId, day, rule: spec.name, reason: render(locale, reason) });
+  const why = msg(spec.source === 'playbook' ? 'automation.why.playbook' : 'automation.why.rule', {
+    name: spec.nameMessage ?? spec.name,
+    reason,
+  });
   return inTransaction(ctx, async (tx) => {
     const results: ActionResult[] = [];
     const mails: Mail[] = [];
     for (const action of spec.actions) {
       switch (action.type) {
         case 'create_task': {
+          const title = templateParam(action.title, vars);
+          const description = action.description
+            ? msg('automation.paragraphs', { a: templateParam(action.description, vars), b: why })
+            : why;
           const task = await createTask({
             ctx: tx,
+            messages: { title: typeof title === 'string' ? undefined : title, description },
             input: {
               accountId,
-              title: renderTemplate(action.title, vars).slice(0, 300),
-              description: action.description
-                ? `${renderTemplate(action.description, vars)}\n\n${why}`.slice(0, 20_000)
-                : why,
+              title: textOf('en', title).slice(0, 300),
+              description: render('en', description).slice(0, 20_000),
               type: action.taskType,
               assignee: action.assignee,
               priority: action.priority,
@@ -125,7 +162,7 @@ export async function runActions(
           results.push({
             action: action.type,
             status: 'done',
-            detail: { taskId: task.id, title: task.title },
+            detail: { taskId: task.id, title },
           });
           break;
         }
@@ -152,13 +189,13 @@ export async function runActions(
             await setTierOverride({
               ctx: tx,
               accountId,
-              input: { tier: action.tier, reason: why.slice(0, 2000), expiresOn },
+              input: { tier: action.tier, reason: render(locale, why).slice(0, 2000), expiresOn },
             });
           } else {
             await setStageOverride({
               ctx: tx,
               accountId,
-              input: { stage: action.stage, reason: why.slice(0, 2000), expiresOn },
+              input: { stage: action.stage, reason: render(locale, why).slice(0, 2000), expiresOn },
             });
           }
           results.push({
@@ -179,7 +216,7 @@ export async function runActions(
               rule: { id: spec.id, name: spec.name, source: spec.source },
               runId,
               day,
-              reason,
+              reason: render(locale, reason),
               account: {
                 id: accountId,
                 externalId: facts.external_id ?? null,
@@ -199,14 +236,18 @@ export async function runActions(
         case 'email': {
           const to = await recipients(tx, accountId, action.to);
           if (!to.length) {
-            results.push({ action: action.type, status: 'noop', detail: { reason: 'no recipient' } });
+            results.push({
+              action: action.type,
+              status: 'noop',
+              detail: { reason: msg('automation.reason.noRecipient') },
+            });
             break;
           }
           mails.push({
             action: 'email',
             to,
-            subject: renderTemplate(action.subject, vars),
-            text: renderTemplate(action.body, vars),
+            subject: renderTemplate(action.subject, vars, locale),
+            text: renderTemplate(action.body, vars, locale),
           });
           break;
         }
@@ -214,13 +255,17 @@ export async function runActions(
           const entry = await writeTimeline(tx, {
             accountId,
             type: 'automation.note',
-            title: renderTemplate(action.title, vars).slice(0, 300),
-            body: action.body ? renderTemplate(action.body, vars) : why,
+            title: templateParam(action.title, vars),
+            body: action.body ? templateParam(action.body, vars) : why,
             entityType: spec.source === 'playbook' ? 'playbook' : 'rule',
             entityId: spec.id,
             data: { ruleId: spec.id, runId, reason },
           });
-          results.push({ action: action.type, status: 'done', detail: { entryId: entry.id } });
+          results.push({
+            action: action.type,
+            status: 'done',
+            detail: { entryId: entry.id, title: templateParam(action.title, vars) },
+          });
           break;
         }
       }

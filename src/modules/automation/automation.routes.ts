@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { type Deps, systemCtx } from '../../context.ts';
-import { notFound } from '../../errors.ts';
+import { AppError } from '../../errors.ts';
+import { msg } from '../../i18n/index.ts';
 import { crud } from '../../server/crud.ts';
 import {
   CONFLICT,
@@ -259,7 +260,11 @@ export function automationRoutes(deps: Deps) {
         .select('workspace_id')
         .where('id', '=', ruleId)
         .executeTakeFirst();
-      if (!rule) throw notFound('Rule', ruleId);
+      if (!rule)
+        throw new AppError(
+          'not_found',
+          msg('error.notFoundId', { what: msg('automation.what.rule'), id: ruleId }),
+        );
       const workspace = await getWorkspace(deps, rule.workspace_id);
       const ctx = { ...systemCtx(deps, toRef(workspace), 'webhook'), requestId: c.get('requestId') };
       const result = await triggerRuleWebhook({

@@ -250,8 +250,16 @@ export type Run = z.infer<typeof Run>;
 export const RunAction = z.object({
   id: z.string(),
   accountId: z.string(),
+  /** The account's name now (null once the account is deleted). */
+  accountName: z.string().nullable(),
   action: z.string(),
+  /** The action type's name in the reader's language. */
+  actionLabel: z.string(),
   status: z.string(),
+  /** What was done, naming the account (and the task), in the reader's language. */
+  summary: z.string(),
+  /** Why the rule acted on the account, in the reader's language. */
+  reason: z.string().nullable(),
   detail: z.unknown().nullable(),
   createdAt: z.string(),
 });

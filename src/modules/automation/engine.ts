@@ -2,8 +2,10 @@
 // unique (rule, slot) key makes a rerun of the slot a no-op, on any number of nodes), then the
 // trigger and condition over the day's inputs, the limits, and each account's actions in its own
 // transaction so one failing account is logged without undoing the others.
+
 import type { Ctx } from '../../context.ts';
 import { isUniqueViolation } from '../../db/dialect.ts';
+import { DEFAULT_LOCALE, msg, render } from '../../i18n/index.ts';
 import { newId } from '../../ids.ts';
 import { sendMail } from '../../mail.ts';
 import { today } from '../../time.ts';
@@ -90,20 +92,21 @@ export async function dryRunSpec(
     skipped,
     items: decided.slice(0, limit).map(({ match, outcome }) => {
       const f = inputs.facts.get(match.accountId)!;
+      const locale = ctx.locale ?? DEFAULT_LOCALE;
       const vars = templateFacts(f, {
         accountId: match.accountId,
         day: inputs.day,
         rule: spec.name,
-        reason: match.reason,
+        reason: render(locale, match.reason),
       });
       return {
         accountId: match.accountId,
         name: String(f.name ?? ''),
-        reason: match.reason,
+        reason: render(locale, match.reason),
         outcome,
         actions:
           outcome === 'act'
-            ? spec.actions.map((a) => ({ type: a.type, summary: describeAction(a, vars) }))
+            ? spec.actions.map((a) => ({ type: a.type, summary: render(locale, describeAction(a, vars)) }))
             : [],
       };
     }),
@@ -202,7 +205,7 @@ export async function runSpec(
               to: m.to,
               subject: m.subject,
               messageId: sent.messageId ?? null,
-              reason: sent.sent ? match.reason : 'STEWARD_SMTP_URL is not set: logged, not sent',
+              reason: sent.sent ? match.reason : msg('automation.reason.smtpUnset'),
             });
           } catch (error) {
             summary.errors++;

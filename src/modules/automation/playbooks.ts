@@ -3,9 +3,11 @@
 // day: a cadence play acts again `everyDays` after it last acted on an account (its cooldown), a
 // conditional play whenever its condition holds, and the touch cadence raises a call task when an
 // account has had no note, call, meeting or email for longer than the tier allows.
+
 import { type Ctx, inTransaction } from '../../context.ts';
 import { isUniqueViolation, parseJson } from '../../db/dialect.ts';
-import { conflict, invalid, notFound } from '../../errors.ts';
+import { AppError } from '../../errors.ts';
+import { msg } from '../../i18n/index.ts';
 import { newId } from '../../ids.ts';
 import { nowIso } from '../../time.ts';
 import { authorize, writeAudit } from '../auth/index.ts';
@@ -20,6 +22,7 @@ import {
 } from './automation.schemas.ts';
 import type { PlaybooksTable } from './automation.table.ts';
 import { checkRuleParts, listRunsOf } from './rules.ts';
+import { nameParam, TOUCH_TITLE, touchDescription } from './template.ts';
 import type { RuleSpec } from './triggers.ts';
 
 /** A conditional play without a cadence waits this long before acting on the same account again. */
@@ -61,7 +64,8 @@ export function playbookSpecs(r: PlaybooksTable): RuleSpec[] {
     specs.push({
       id: `${r.id}#${TOUCH_PLAY}`,
       source: 'playbook',
-      name: `${r.name} · 触达节奏 / touch every ${n} days`,
+      name: `${r.name} · touch every ${n} days`,
+      nameMessage: msg('automation.touch.name', { playbook: nameParam(r.name), every: n }),
       trigger: { type: 'daily' },
       condition: {
         and: [
@@ -77,9 +81,10 @@ export function playbookSpecs(r: PlaybooksTable): RuleSpec[] {
       actions: [
         {
           type: 'create_task',
-          title:
-            '{{name}}：已 {{days_since_last_touch}} 天未触达 / no touch for {{days_since_last_touch}} days',
-          description: `The {{tier}} tier expects a touch (note, call, meeting or email) at least every ${n} days.`,
+          // Built-in texts: tasks store them as messages (template.ts), one language at a time, and
+          // a never-touched account's task says "never contacted", not a number of days.
+          title: TOUCH_TITLE,
+          description: touchDescription(n),
           taskType: 'call',
           assignee: { role: 'owner' },
           priority: 'P2',
@@ -96,6 +101,7 @@ export function playbookSpecs(r: PlaybooksTable): RuleSpec[] {
       id: `${r.id}#${play.key}`,
       source: 'playbook',
       name: `${r.name} · ${play.name}`,
+      nameMessage: msg('automation.playName', { playbook: nameParam(r.name), play: nameParam(play.name) }),
       trigger: { type: 'daily' },
       condition: { and: [...base, ...(play.when ? [play.when] : [])] },
       actions: [play.action],
@@ -125,7 +131,11 @@ async function getPlaybookRow(ctx: Ctx, idOrKey: string): Promise<PlaybooksTable
     .where('workspace_id', '=', ctx.workspace.id)
     .where((eb) => eb.or([eb('id', '=', idOrKey), eb('key', '=', idOrKey)]))
     .executeTakeFirst();
-  if (!row) throw notFound('Playbook', idOrKey);
+  if (!row)
+    throw new AppError(
+      'not_found',
+      msg('error.notFoundId', { what: msg('automation.what.playbook'), id: idOrKey }),
+    );
   return row;
 }
 
@@ -135,9 +145,13 @@ async function checkPlays(ctx: Ctx, plays: readonly Play[]): Promise<StoredPlay[
   const keys = new Set<string>();
   for (const [i, play] of plays.entries()) {
     if (keys.has(play.key)) {
-      throw invalid(`Invalid body: plays.${i}.key: another play has the key ${play.key}`, {
-        issues: [{ path: `plays.${i}.key`, message: `another play has the key ${play.key}` }],
-      });
+      throw new AppError(
+        'validation_failed',
+        msg('automation.error.playKeyTaken', { index: i, key: play.key }),
+        {
+          issues: [{ path: `plays.${i}.key`, message: `another play has the key ${play.key}` }],
+        },
+      );
     }
     keys.add(play.key);
     const when = await checkRuleParts(
@@ -207,7 +221,8 @@ export async function createPlaybook({ ctx, input }: { ctx: Ctx; input: CreatePl
     try {
       await tx.db.insertInto('playbooks').values(row).execute();
     } catch (error) {
-      if (isUniqueViolation(error)) throw conflict(`A playbook with key ${data.key} already exists`);
+      if (isUniqueViolation(error))
+        throw new AppError('conflict', msg('automation.error.playbookKeyTaken', { key: data.key }));
       throw error;
     }
     const playbook = playbookRowToPlaybook(row);

@@ -1,15 +1,17 @@
 // Rule verbs: CRUD with the condition and templates checked against the fact catalogue, enable /
 // disable, dry run, runs and deliveries, the inbound webhook trigger, and running rules by hand.
+
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Cron } from 'croner';
 import { actorId, type Ctx, inTransaction } from '../../context.ts';
 import { isUniqueViolation, parseJson } from '../../db/dialect.ts';
-import { AppError, conflict, invalid, notFound } from '../../errors.ts';
+import { AppError } from '../../errors.ts';
+import { DEFAULT_LOCALE, msg } from '../../i18n/index.ts';
 import { newId } from '../../ids.ts';
 import { literalBlockedReason } from '../../outbound.ts';
 import { decodeCursor, encodeCursor } from '../../pagination.ts';
 import { nowIso, today } from '../../time.ts';
-import { findAccountByExternalId, readableAccount } from '../accounts/index.ts';
+import { accountRefs, findAccountByExternalId, readableAccount } from '../accounts/index.ts';
 import { authorize, userRefs, writeAudit } from '../auth/index.ts';
 import type { Condition } from '../facts/condition.ts';
 import { conditionToText } from '../facts/condition-text.ts';
@@ -33,6 +35,7 @@ import {
 import type { AutomationRulesTable, AutomationRunsTable } from './automation.table.ts';
 import { dryRunSpec, runSpec } from './engine.ts';
 import { loadDayInputs, loadRulesBatch } from './inputs.ts';
+import { actionName, detailReason, summarizeAction } from './run-details.ts';
 import { templateProblems } from './template.ts';
 import type { RuleSpec } from './triggers.ts';
 import { toAttemptLog } from './webhooks.ts';
@@ -160,7 +163,11 @@ async function getRuleRow(ctx: Ctx, idOrKey: string): Promise<AutomationRulesTab
     .where('workspace_id', '=', ctx.workspace.id)
     .where((eb) => eb.or([eb('id', '=', idOrKey), eb('key', '=', idOrKey)]))
     .executeTakeFirst();
-  if (!row) throw notFound('Rule', idOrKey);
+  if (!row)
+    throw new AppError(
+      'not_found',
+      msg('error.notFoundId', { what: msg('automation.what.rule'), id: idOrKey }),
+    );
   return row;
 }
 
@@ -216,7 +223,8 @@ export async function createRule({ ctx, input }: { ctx: Ctx; input: CreateRule }
     try {
       await tx.db.insertInto('automation_rules').values(row).execute();
     } catch (error) {
-      if (isUniqueViolation(error)) throw conflict(`A rule with key ${data.key} already exists`);
+      if (isUniqueViolation(error))
+        throw new AppError('conflict', msg('automation.error.ruleKeyTaken', { key: data.key }));
       throw error;
     }
     const rule = ruleRowToRule(row);
@@ -314,12 +322,14 @@ export async function dryRunRule({ ctx, id, input }: { ctx: Ctx; id: string; inp
   const spec = ruleRowToSpec(await getRuleRow(ctx, id));
   const day = data.day ?? today(ctx);
   if (day > today(ctx))
-    throw invalid('day cannot be in the future', { issues: [{ path: 'day', message: 'after today' }] });
+    throw new AppError('validation_failed', msg('automation.error.futureDay'), {
+      issues: [{ path: 'day', message: 'after today' }],
+    });
   const batch = await loadRulesBatch(ctx, day, [spec]);
   const inputs = await loadDayInputs(ctx, day, batch.facts, [spec]);
   if (spec.trigger.type === 'webhook') {
     if (!data.accountId) {
-      throw invalid('A webhook-triggered rule is evaluated for one account: give accountId', {
+      throw new AppError('validation_failed', msg('automation.error.webhookNeedsAccount'), {
         issues: [{ path: 'accountId', message: 'required for webhook triggers' }],
       });
     }
@@ -389,7 +399,8 @@ export async function getRuleRun({ ctx, id, runId }: { ctx: Ctx; id: string; run
     .where('rule_id', '=', rule.id)
     .where('id', '=', runId)
     .executeTakeFirst();
-  if (!run) throw notFound('Run', runId);
+  if (!run)
+    throw new AppError('not_found', msg('error.notFoundId', { what: msg('automation.what.run'), id: runId }));
   const actions = await ctx.db
     .selectFrom('automation_actions')
     .selectAll()
@@ -399,16 +410,29 @@ export async function getRuleRun({ ctx, id, runId }: { ctx: Ctx; id: string; run
     .orderBy('id')
     .limit(5000)
     .execute();
+  const names = await accountRefs(
+    ctx,
+    actions.map((a) => a.account_id),
+  );
+  const locale = ctx.locale ?? DEFAULT_LOCALE;
   return {
     ...runRowToRun(run),
-    actions: actions.map((a) => ({
-      id: a.id,
-      accountId: a.account_id,
-      action: a.action,
-      status: a.status,
-      detail: parseJson<unknown>(a.detail, null),
-      createdAt: a.created_at,
-    })),
+    actions: actions.map((a) => {
+      const detail = parseJson<Record<string, unknown> | null>(a.detail, null);
+      const accountName = names.get(a.account_id)?.name ?? null;
+      return {
+        id: a.id,
+        accountId: a.account_id,
+        accountName,
+        action: a.action,
+        actionLabel: actionName(locale, a.action),
+        status: a.status,
+        summary: summarizeAction(locale, { action: a.action, status: a.status, accountName, detail }),
+        reason: detailReason(locale, detail),
+        detail,
+        createdAt: a.created_at,
+      };
+    }),
   };
 }
 
@@ -484,20 +508,33 @@ export async function triggerRuleWebhook({
   const data = InboundWebhook.parse(input);
   const row = await getRuleRow(ctx, id);
   if (!secret || !sameSecret(secret, row.secret)) {
-    throw new AppError('unauthenticated', `Missing or wrong ${WEBHOOK_SECRET_HEADER} header for this rule`);
+    throw new AppError(
+      'unauthenticated',
+      msg('automation.error.wrongSecret', { header: WEBHOOK_SECRET_HEADER }),
+    );
   }
   const spec = ruleRowToSpec(row);
   if (spec.trigger.type !== 'webhook') {
-    throw conflict(`Rule ${row.key} is triggered by ${spec.trigger.type}, not by webhook`);
+    throw new AppError(
+      'conflict',
+      msg('automation.error.notWebhook', {
+        key: row.key,
+        trigger: msg(`automation.trigger.${spec.trigger.type}`),
+      }),
+    );
   }
-  if (row.enabled !== 1) throw conflict(`Rule ${row.key} is disabled`);
+  if (row.enabled !== 1) throw new AppError('conflict', msg('automation.error.disabled', { key: row.key }));
   let accountId = data.accountId;
   if (!accountId && data.externalId) {
     accountId = (await findAccountByExternalId({ ctx, externalId: data.externalId }))?.id;
-    if (!accountId) throw notFound('Account with external id', data.externalId);
+    if (!accountId)
+      throw new AppError(
+        'not_found',
+        msg('error.notFoundId', { what: msg('automation.what.accountByExternalId'), id: data.externalId }),
+      );
   }
   if (!accountId) {
-    throw invalid('Name the account: accountId or externalId', {
+    throw new AppError('validation_failed', msg('automation.error.nameAccount'), {
       issues: [{ path: 'accountId', message: 'required (or externalId)' }],
     });
   }
@@ -506,7 +543,11 @@ export async function triggerRuleWebhook({
   // condition matches nothing here, as in other single-account evaluations.
   const batch = await loadRulesBatch(ctx, day, [spec], { accountIds: [accountId] });
   const f = batch.facts.get(accountId);
-  if (!f) throw notFound('Account', accountId);
+  if (!f)
+    throw new AppError(
+      'not_found',
+      msg('error.notFoundId', { what: msg('automation.what.account'), id: accountId }),
+    );
   const facts = batch.facts;
   // Only this account's record is evaluated; the payload's fields are readable as webhook.<key>.
   for (const [k, v] of Object.entries(data.data ?? {})) f[`webhook.${k}`] = v;

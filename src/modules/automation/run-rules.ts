@@ -3,7 +3,8 @@
 // goes through runSpec, whose (rule, slot) claim makes each slot run once.
 import { Cron } from 'croner';
 import { type Ctx, type Deps, systemCtx } from '../../context.ts';
-import { invalid } from '../../errors.ts';
+import { AppError } from '../../errors.ts';
+import { msg } from '../../i18n/index.ts';
 import { today } from '../../time.ts';
 import { authorize, writeAudit } from '../auth/index.ts';
 import { listWorkspaceRefs } from '../workspaces/index.ts';
@@ -136,7 +137,9 @@ export async function runRules({
   await authorize(ctx, 'settings:write');
   const day = data.day ?? today(ctx);
   if (day > today(ctx))
-    throw invalid('day cannot be in the future', { issues: [{ path: 'day', message: 'after today' }] });
+    throw new AppError('validation_failed', msg('automation.error.futureDay'), {
+      issues: [{ path: 'day', message: 'after today' }],
+    });
   const specs = await loadAllSpecs(ctx);
   if (data.dryRun) {
     const runnable = specs.filter((s) => s.trigger.type !== 'webhook');

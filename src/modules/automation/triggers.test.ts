@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import { type Message, msg, render } from '../../i18n/index.ts';
 import type { Facts } from '../facts/build-facts.ts';
 import type { Action, Trigger } from './automation.schemas.ts';
-import { renderTemplate, templateProblems } from './template.ts';
+import {
+  builtinMessage,
+  renderTemplate,
+  TOUCH_TITLE,
+  templateProblems,
+  touchDescription,
+} from './template.ts';
 import { applyLimits, type DayInputs, matchRule, rankWithin, triggerMatches } from './triggers.ts';
 
 const facts = (records: Record<string, Facts>) => new Map(Object.entries(records));
@@ -17,7 +24,9 @@ function inputs(f: Map<string, Facts>, extra: Partial<DayInputs> = {}): DayInput
     ...extra,
   };
 }
-const ids = (m: Map<string, string>) => [...m.keys()].sort();
+const ids = (m: Map<string, unknown>) => [...m.keys()].sort();
+const en = (m: Message | undefined) => m && render('en', m);
+const zh = (m: Message | undefined) => m && render('zh-CN', m);
 const noEnv = () => ({});
 const task: Action = {
   type: 'create_task',
@@ -40,9 +49,11 @@ describe('trigger evaluation', () => {
     expect(run({ type: 'state_change', kind: 'health_status', to: 'danger' })).toEqual(['a']);
     expect(run({ type: 'state_change', kind: 'health_status', from: 'excellent' })).toEqual(['b']);
     expect(run({ type: 'state_change', kind: 'stage', to: 'renewal' })).toEqual(['c']);
-    expect(triggerMatches({ type: 'state_change', kind: 'stage' }, inputs(f, { changes })).get('c')).toBe(
-      'stage adoption → renewal',
-    );
+    const stage = triggerMatches({ type: 'state_change', kind: 'stage' }, inputs(f, { changes })).get('c');
+    expect(en(stage)).toBe('stage Adoption → Renewal');
+    expect(zh(stage)).toBe('阶段 使用期 → 续约期');
+    const health = triggerMatches({ type: 'state_change', kind: 'health_status' }, inputs(f, { changes }));
+    expect(zh(health.get('a'))).toBe('健康状态 一般 → 危险');
   });
 
   it('matches segment entries by segment key and ignores accounts that no longer exist', () => {
@@ -54,7 +65,7 @@ describe('trigger evaluation', () => {
       { type: 'state_change', kind: 'segment_enter', to: 'silent_30d' },
       inputs(facts({ a: {} }), { changes }),
     );
-    expect([...m]).toEqual([['a', 'entered segment silent_30d']]);
+    expect([...m].map(([id, r]) => [id, en(r)])).toEqual([['a', 'entered segment silent_30d']]);
   });
 
   it('matches a health drop of at least N points against the score N days ago', () => {
@@ -79,7 +90,7 @@ describe('trigger evaluation', () => {
       inputs(f, { healthBefore: before }),
     );
     expect(ids(m)).toEqual(['a']); // b fell 5, c has no history, d has no score now
-    expect(m.get('a')).toBe('health 65 → 50 in 7 days');
+    expect(en(m.get('a'))).toBe('health 65 → 50 in 7 days');
   });
 
   it('matches renewals within N days but not past ones', () => {
@@ -104,7 +115,7 @@ describe('trigger evaluation', () => {
       inputs(f),
     );
     expect(ids(drop)).toEqual(['a', 'b']);
-    expect(drop.get('a')).toBe('logins mom -50%');
+    expect(en(drop.get('a'))).toBe('logins mom -50%');
     const yoy = triggerMatches(
       { type: 'metric_change', metric: 'logins', period: 'yoy', cmp: '>', value: 0 },
       inputs(f),
@@ -184,7 +195,10 @@ describe('conditions and ordering', () => {
 });
 
 describe('limits', () => {
-  const matches = ['a', 'b', 'c', 'd'].map((accountId) => ({ accountId, reason: 'r' }));
+  const matches = ['a', 'b', 'c', 'd'].map((accountId) => ({
+    accountId,
+    reason: msg('automation.reason.daily'),
+  }));
   const spec = { cooldownDays: 7, maxActionsPerRun: 2, dedupe: true, actions: [task] };
 
   it('skips accounts with an open task from the rule (dedupe)', () => {
@@ -225,15 +239,41 @@ describe('limits', () => {
 });
 
 describe('templates', () => {
-  it('renders facts with filters and shows missing values as a dash', () => {
+  it('renders facts with filters and says a value is missing in words, in the reader’s language', () => {
     const f = { name: '星河科技', 'metrics.active_users.mom': -0.3456, arr: 1234567.8, tags: ['a', 'b'] };
     expect(renderTemplate('{{name}} MoM {{metrics.active_users.mom | percent}}', f)).toBe(
       '星河科技 MoM -34.6%',
     );
     expect(renderTemplate('{{arr | money}} {{tags}} {{nope}} {{ name }}', f)).toBe(
-      '1,234,568 a, b — 星河科技',
+      '1,234,568 a, b not recorded 星河科技',
     );
+    expect(renderTemplate('{{nope}} {{ name }}', f, 'zh-CN')).toBe('暂无记录 星河科技');
     expect(renderTemplate('{{metrics.active_users.mom}}', f)).toBe('-0.3456');
+  });
+
+  it('renders the touch cadence in one language, and "never contacted" for an account never touched', () => {
+    const never = builtinMessage(TOUCH_TITLE, { name: '星河科技', days_since_last_touch: null })!;
+    expect(render('en', never)).toBe('星河科技: never contacted');
+    expect(render('zh-CN', never)).toBe('星河科技：从未联系');
+    const late = builtinMessage(TOUCH_TITLE, { name: 'Acme', days_since_last_touch: 45 })!;
+    expect(render('en', late)).toBe('Acme: no touch for 45 days');
+    expect(render('zh-CN', late)).toBe('Acme：已 45 天未触达');
+    const why = builtinMessage(touchDescription(30), { tier: 'strategic' })!;
+    expect(render('zh-CN', why)).toBe('战略型客户至少每 30 天需要一次触达（笔记、电话、会议或邮件）。');
+    expect(render('en', why)).toBe(
+      'The Strategic tier expects a touch (note, call, meeting or email) at least every 30 days.',
+    );
+  });
+
+  it('renders the default playbooks’ templates from the catalog, and a person’s edited text as written', () => {
+    const f = { name: 'Acme', breadth: 0.123, depth: null };
+    const adoption = builtinMessage(
+      '{{name}} 使用引导：广度 {{breadth | percent}}，深度 {{depth | percent}}',
+      f,
+    )!;
+    expect(render('en', adoption)).toBe('Acme adoption guidance: breadth +12.3%, depth not recorded');
+    expect(render('zh-CN', adoption)).toBe('Acme 使用引导：广度 +12.3%，深度 暂无记录');
+    expect(builtinMessage('{{name}} 使用引导（改过）', f)).toBeUndefined();
   });
 
   it('names unknown facts and filters', () => {

@@ -2,9 +2,11 @@
 // condition keeps, and which the limits (dedupe, cooldown, per-run maximum) let through. No
 // database: the engine loads the inputs once per day and every rule reads them, so 50 rules cost
 // one pass each over facts already in memory. Unit tests call these with literals.
+import { type Message, msg } from '../../i18n/index.ts';
 import { type Facts, percentileRanks } from '../facts/build-facts.ts';
 import type { Condition } from '../facts/condition.ts';
 import { type ConditionEnv, evaluateCondition } from '../facts/condition-eval.ts';
+import { valueParam } from '../timeline/index.ts';
 import type { Action, Trigger } from './automation.schemas.ts';
 
 export type StateChangeRow = { accountId: string; kind: string; from: string | null; to: string | null };
@@ -39,16 +41,18 @@ const pct = (v: number) => `${v > 0 ? '+' : ''}${Math.round(v * 1000) / 10}%`;
  * The accounts a trigger yields on the inputs' day, each with a reason a person can read.
  * `schedule` and `daily` yield every account (the condition does the choosing).
  */
-export function triggerMatches(trigger: Trigger, inputs: DayInputs): Map<string, string> {
-  const out = new Map<string, string>();
+export function triggerMatches(trigger: Trigger, inputs: DayInputs): Map<string, Message> {
+  const out = new Map<string, Message>();
   const { facts } = inputs;
   switch (trigger.type) {
     case 'schedule':
     case 'daily':
-      for (const id of facts.keys()) out.set(id, trigger.type === 'daily' ? 'daily check' : 'scheduled');
+      for (const id of facts.keys())
+        out.set(id, msg(trigger.type === 'daily' ? 'automation.reason.daily' : 'automation.reason.schedule'));
       break;
     case 'webhook':
-      for (const id of inputs.webhookAccounts ?? []) if (facts.has(id)) out.set(id, 'inbound webhook');
+      for (const id of inputs.webhookAccounts ?? [])
+        if (facts.has(id)) out.set(id, msg('automation.reason.webhook'));
       break;
     case 'state_change':
       for (const c of inputs.changes) {
@@ -56,10 +60,7 @@ export function triggerMatches(trigger: Trigger, inputs: DayInputs): Map<string,
         if (trigger.from !== undefined && c.from !== trigger.from) continue;
         if (trigger.to !== undefined && c.to !== trigger.to) continue;
         if (!facts.has(c.accountId)) continue;
-        const what = c.kind.startsWith('segment_')
-          ? `${c.kind === 'segment_enter' ? 'entered' : 'left'} segment ${c.to}`
-          : `${c.kind.replace('_', ' ')} ${c.from ?? '—'} → ${c.to ?? '—'}`;
-        out.set(c.accountId, what);
+        out.set(c.accountId, changeReason(c.kind, c.from, c.to));
       }
       break;
     case 'health_drop': {
@@ -70,14 +71,19 @@ export function triggerMatches(trigger: Trigger, inputs: DayInputs): Map<string,
         const then = before.get(id);
         if (typeof now !== 'number' || then === undefined) continue;
         const drop = then - now;
-        if (drop >= trigger.points) out.set(id, `health ${fmt(then)} → ${fmt(now)} in ${trigger.days} days`);
+        if (drop >= trigger.points)
+          out.set(
+            id,
+            msg('automation.reason.healthDrop', { from: fmt(then), to: fmt(now), days: trigger.days }),
+          );
       }
       break;
     }
     case 'renewal_within':
       for (const [id, f] of facts) {
         const d = f.days_to_renewal;
-        if (typeof d === 'number' && d >= 0 && d <= trigger.days) out.set(id, `renews in ${d} days`);
+        if (typeof d === 'number' && d >= 0 && d <= trigger.days)
+          out.set(id, msg('automation.reason.renewal', { days: d }));
       }
       break;
     case 'metric_change': {
@@ -86,7 +92,14 @@ export function triggerMatches(trigger: Trigger, inputs: DayInputs): Map<string,
         const v = f[key];
         if (typeof v !== 'number' || !Number.isFinite(v)) continue;
         if (compare(v, trigger.cmp, trigger.value))
-          out.set(id, `${trigger.metric} ${trigger.period} ${pct(v)}`);
+          out.set(
+            id,
+            msg('automation.reason.metricChange', {
+              metric: trigger.metric,
+              period: trigger.period,
+              change: pct(v),
+            }),
+          );
       }
       break;
     }
@@ -96,11 +109,15 @@ export function triggerMatches(trigger: Trigger, inputs: DayInputs): Map<string,
       for (const [id, rank] of ranks) {
         const hit = trigger.side === 'bottom' ? rank <= trigger.percent : rank >= 100 - trigger.percent;
         if (hit) {
-          const where = trigger.within === 'tier' ? ' in its tier' : '';
-          out.set(
-            id,
-            `${trigger.side} ${trigger.percent}% by ${trigger.metric} (percentile ${fmt(rank)}${where})`,
-          );
+          const key =
+            trigger.within === 'tier'
+              ? trigger.side === 'bottom'
+                ? 'automation.reason.metricRankBottomTier'
+                : 'automation.reason.metricRankTopTier'
+              : trigger.side === 'bottom'
+                ? 'automation.reason.metricRankBottom'
+                : 'automation.reason.metricRankTop';
+          out.set(id, msg(key, { percent: trigger.percent, metric: trigger.metric, rank: fmt(rank) }));
         }
       }
       break;
@@ -109,13 +126,14 @@ export function triggerMatches(trigger: Trigger, inputs: DayInputs): Map<string,
       const active = inputs.valueActive.get(trigger.days);
       if (!active) break;
       for (const id of facts.keys()) {
-        if (!active.has(id)) out.set(id, `no value behaviour for ${trigger.days} days`);
+        if (!active.has(id)) out.set(id, msg('automation.reason.noValue', { days: trigger.days }));
       }
       break;
     }
     case 'sentiment':
       for (const [id, score] of inputs.sentiments) {
-        if (score <= trigger.atMost && facts.has(id)) out.set(id, `sentiment ${score}/5 recorded`);
+        if (score <= trigger.atMost && facts.has(id))
+          out.set(id, msg('automation.reason.sentiment', { score }));
       }
       break;
   }
@@ -168,6 +186,8 @@ export type RuleSpec = {
   id: string;
   source: 'rule' | 'playbook';
   name: string;
+  /** The name in the reader's language, where it is ours (the touch cadence), not a person's. */
+  nameMessage?: Message;
   trigger: Trigger;
   condition: Condition | null;
   actions: readonly Action[];
@@ -176,7 +196,20 @@ export type RuleSpec = {
   dedupe: boolean;
 };
 
-export type Match = { accountId: string; reason: string };
+export type Match = { accountId: string; reason: Message };
+
+/** A state change as a reason, its values in the reader's language. */
+function changeReason(kind: string, from: string | null, to: string | null): Message {
+  if (kind === 'segment_enter') return msg('automation.reason.segmentEnter', { segment: to });
+  if (kind === 'segment_exit') return msg('automation.reason.segmentExit', { segment: to });
+  if (kind === 'health_status')
+    return msg('automation.reason.healthStatus', {
+      from: valueParam('healthStatus', from),
+      to: valueParam('healthStatus', to),
+    });
+  const k = kind === 'tier' ? 'tier' : 'stage';
+  return msg(`automation.reason.${k}`, { from: valueParam(k, from), to: valueParam(k, to) });
+}
 
 /** Trigger, then condition: the accounts a rule matches, largest ARR first (then by id). */
 export function matchRule(

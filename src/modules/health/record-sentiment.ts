@@ -1,6 +1,8 @@
 // A CSM recording their read of an account (1-5, with why).
+
 import { z } from 'zod';
 import { type Ctx, inTransaction } from '../../context.ts';
+import { msg } from '../../i18n/index.ts';
 import { newId } from '../../ids.ts';
 import { getAccountRef } from '../accounts/index.ts';
 import { authorize, writeAudit } from '../auth/index.ts';
@@ -73,7 +75,7 @@ export async function recordSentiment({
     await writeTimeline(tx, {
       accountId,
       type: 'health.sentiment',
-      title: `Sentiment ${sentiment.score}/5`,
+      title: msg('event.sentiment', { score: sentiment.score }),
       body: sentiment.reason,
       entityType: 'health_sentiment',
       entityId: sentiment.id,

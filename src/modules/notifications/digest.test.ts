@@ -7,6 +7,7 @@ const task = (title: string, dueDate: string | null, priority: Task['priority'] 
   accountId: 'a1',
   accountName: '杭州数智科技',
   title,
+  titleMessage: null,
   description: null,
   type: 'call',
   assigneeId: 'u1',
@@ -50,7 +51,9 @@ describe('the daily digest email', () => {
               id: 'n1',
               kind: 'account_danger',
               title: '杭州数智科技 健康度进入危险',
-              body: '健康状态 fair → danger（2026-03-10）',
+              titleMessage: null,
+              body: '健康状态 一般 → 危险（2026年3月10日）',
+              bodyMessage: null,
               accountId: 'a1',
               taskId: null,
               data: null,
@@ -62,15 +65,15 @@ describe('the daily digest email', () => {
         },
       }),
     );
-    expect(mail?.subject).toBe('Steward 每日摘要 2026-03-10：逾期 1，今天到期 0，未读 1');
+    expect(mail?.subject).toBe('Steward 每日摘要 2026年3月10日：逾期 1，今天到期 0，未读 1');
     expect(mail?.text.split('\n')).toEqual([
       '王芳，你好：',
       '',
-      '逾期任务 (1)',
-      '- [P1] 续约方案沟通 · 杭州数智科技（截止 2026-03-08）',
+      '逾期任务（1）',
+      '- [P1] 续约方案沟通 · 杭州数智科技（截止 2026年3月8日）',
       '',
-      '未读通知 (1)',
-      '- 杭州数智科技 健康度进入危险 · 健康状态 fair → danger（2026-03-10）',
+      '未读通知（1）',
+      '- 杭州数智科技 健康度进入危险 · 健康状态 一般 → 危险（2026年3月10日）',
       '',
       '（可在 Steward 的通知设置中关闭每日摘要。）',
     ]);
@@ -80,9 +83,9 @@ describe('the daily digest email', () => {
     const mail = buildDigest(
       content({ locale: 'en', name: 'Amy', dueToday: { items: [task('QBR', '2026-03-10')], total: 25 } }),
     );
-    expect(mail?.subject).toBe('Steward daily digest 2026-03-10: 0 overdue, 25 due today, 0 unread');
+    expect(mail?.subject).toBe('Steward daily digest Mar 10, 2026: 0 overdue, 25 due today, 0 unread');
     expect(mail?.text).toContain(
-      'Tasks due today (25)\n- [P2] QBR · 杭州数智科技 (due 2026-03-10)\n... and 24 more',
+      'Tasks due today (25)\n- [P2] QBR · 杭州数智科技 (due Mar 10, 2026)\n... and 24 more',
     );
   });
 });

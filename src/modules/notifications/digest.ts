@@ -1,9 +1,10 @@
 import type { Ctx } from '../../context.ts';
+import { msg, render } from '../../i18n/index.ts';
 import { type Mail, type MailResult, sendMail } from '../../mail.ts';
 import { nowIso, today } from '../../time.ts';
 import { userRefs } from '../auth/index.ts';
 import { ListTasks, listTasks, type Task } from '../tasks/index.ts';
-import { isChinese, type Notification, notificationRowToNotification } from './notify.ts';
+import { asLocale, type Notification, notificationRowToNotification } from './notify.ts';
 
 /** At most this many lines per section; the counts say how many there are in all. */
 export const DIGEST_SECTION_LIMIT = 20;
@@ -17,45 +18,57 @@ export type DigestContent = {
   dueToday: { items: Task[]; total: number };
 };
 
-const taskLine = (t: Task, zh: boolean) =>
-  `- [${t.priority}] ${t.title} · ${t.accountName}${t.dueDate ? (zh ? `（截止 ${t.dueDate}）` : ` (due ${t.dueDate})`) : ''}`;
-
-/** The digest email, in the user's language; undefined when there is nothing to tell. */
+/**
+ * The digest email in the recipient's language (their profile's: an email has no Accept-Language);
+ * the tasks and notifications in `c` are already rendered in it. Undefined when there is nothing to tell.
+ */
 export function buildDigest(c: DigestContent): { subject: string; text: string } | undefined {
   const total = c.notifications.total + c.overdue.total + c.dueToday.total;
   if (total === 0) return undefined;
-  const zh = isChinese(c.locale);
-  const section = (title: string, lines: string[], count: number) => {
+  const locale = asLocale(c.locale);
+  const taskLine = (t: Task) =>
+    render(
+      locale,
+      t.dueDate
+        ? msg('digest.taskLineDue', {
+            priority: t.priority,
+            title: t.title,
+            account: t.accountName,
+            date: { date: t.dueDate },
+          })
+        : msg('digest.taskLine', { priority: t.priority, title: t.title, account: t.accountName }),
+    );
+  const section = (
+    title: 'digest.overdue' | 'digest.dueToday' | 'digest.unread',
+    lines: string[],
+    count: number,
+  ) => {
     if (count === 0) return [];
     const more = count - lines.length;
-    const tail = more > 0 ? [zh ? `……还有 ${more} 条` : `... and ${more} more`] : [];
-    return [`${title} (${count})`, ...lines, ...tail, ''];
+    const tail = more > 0 ? [render(locale, msg('digest.more', { count: more }))] : [];
+    return [render(locale, msg(title, { count })), ...lines, ...tail, ''];
   };
   const text = [
-    zh ? `${c.name}，你好：` : `Hello ${c.name},`,
+    render(locale, msg('digest.hello', { name: c.name })),
     '',
+    ...section('digest.overdue', c.overdue.items.map(taskLine), c.overdue.total),
+    ...section('digest.dueToday', c.dueToday.items.map(taskLine), c.dueToday.total),
     ...section(
-      zh ? '逾期任务' : 'Overdue tasks',
-      c.overdue.items.map((t) => taskLine(t, zh)),
-      c.overdue.total,
-    ),
-    ...section(
-      zh ? '今天到期的任务' : 'Tasks due today',
-      c.dueToday.items.map((t) => taskLine(t, zh)),
-      c.dueToday.total,
-    ),
-    ...section(
-      zh ? '未读通知' : 'Unread notifications',
+      'digest.unread',
       c.notifications.items.map((n) => `- ${n.title}${n.body ? ` · ${n.body}` : ''}`),
       c.notifications.total,
     ),
-    zh
-      ? '（可在 Steward 的通知设置中关闭每日摘要。）'
-      : '(Turn the daily digest off in your Steward notification settings.)',
+    render(locale, msg('digest.footer')),
   ].join('\n');
-  const subject = zh
-    ? `Steward 每日摘要 ${c.day}：逾期 ${c.overdue.total}，今天到期 ${c.dueToday.total}，未读 ${c.notifications.total}`
-    : `Steward daily digest ${c.day}: ${c.overdue.total} overdue, ${c.dueToday.total} due today, ${c.notifications.total} unread`;
+  const subject = render(
+    locale,
+    msg('digest.subject', {
+      date: { date: c.day },
+      overdue: c.overdue.total,
+      today: c.dueToday.total,
+      unread: c.notifications.total,
+    }),
+  );
   return { subject, text };
 }
 
@@ -139,10 +152,13 @@ export async function sendDigests(ctx: Ctx, send?: MailSender): Promise<SendDige
 }
 
 async function loadDigest(
-  ctx: Ctx,
+  jobCtx: Ctx,
   user: { id: string; name: string; locale: string },
   day: string,
 ): Promise<DigestContent> {
+  // Rendered in the recipient's language, not the language of whoever runs the job.
+  const locale = asLocale(user.locale);
+  const ctx: Ctx = { ...jobCtx, locale };
   const unread = ctx.db
     .selectFrom('notifications')
     .where('workspace_id', '=', ctx.workspace.id)
@@ -176,7 +192,10 @@ async function loadDigest(
     locale: user.locale,
     name: user.name,
     day,
-    notifications: { items: rows.map(notificationRowToNotification), total: Number(count?.n ?? 0) },
+    notifications: {
+      items: rows.map((r) => notificationRowToNotification(r, locale)),
+      total: Number(count?.n ?? 0),
+    },
     overdue: await tasks('overdue'),
     dueToday: await tasks('today'),
   };

@@ -4,7 +4,10 @@ export interface NotificationsTable {
   user_id: string;
   kind: string;
   title: string;
+  /** Title and body as messages (JSON key + params), rendered in the reader's language on read. */
+  title_message: string | null;
   body: string | null;
+  body_message: string | null;
   account_id: string | null;
   task_id: string | null;
   data: string | null;

@@ -1,7 +1,8 @@
 import { z } from '@hono/zod-openapi';
 import type { Ctx } from '../../context.ts';
 import { parseJson } from '../../db/dialect.ts';
-import { forbidden, notFound } from '../../errors.ts';
+import { AppError, forbidden, notFound } from '../../errors.ts';
+import { msg } from '../../i18n/index.ts';
 import { decodeCursor, encodeCursor, Limit } from '../../pagination.ts';
 import { addDays, dayStart, isValidDay, nowIso } from '../../time.ts';
 import { authorize, userRefs } from '../auth/index.ts';
@@ -64,7 +65,7 @@ export type UpdateNotificationSettings = z.input<typeof UpdateNotificationSettin
 
 /** Notifications are personal: every verb here acts on the signed-in user's own. */
 function me(ctx: Ctx): string {
-  if (ctx.actor.kind !== 'user') throw forbidden('Notifications belong to a signed-in user');
+  if (ctx.actor.kind !== 'user') throw forbidden(msg('notification.error.personal'));
   return ctx.actor.userId;
 }
 
@@ -106,7 +107,7 @@ export async function listNotifications({ ctx, input }: { ctx: Ctx; input: ListN
   const page = rows.slice(0, q.limit);
   const last = page.at(-1);
   return {
-    items: page.map(notificationRowToNotification),
+    items: page.map((r) => notificationRowToNotification(r, ctx.locale)),
     nextCursor: rows.length > q.limit && last ? encodeCursor([last.created_at, last.id]) : null,
     unreadCount: Number(unread?.n ?? 0),
     ...(total === undefined ? {} : { total }),
@@ -124,8 +125,8 @@ export async function markNotificationRead({ ctx, id }: { ctx: Ctx; id: string }
     .where('user_id', '=', userId)
     .where('id', '=', id)
     .executeTakeFirst();
-  if (!row) throw notFound('Notification', id);
-  if (row.read_at !== null) return notificationRowToNotification(row);
+  if (!row) throw new AppError('not_found', msg('error.notFoundId', { what: msg('notification.what'), id }));
+  if (row.read_at !== null) return notificationRowToNotification(row, ctx.locale);
   const readAt = nowIso(ctx);
   await ctx.db
     .updateTable('notifications')
@@ -134,7 +135,7 @@ export async function markNotificationRead({ ctx, id }: { ctx: Ctx; id: string }
     .where('id', '=', id)
     .where('read_at', 'is', null)
     .execute();
-  return notificationRowToNotification({ ...row, read_at: readAt });
+  return notificationRowToNotification({ ...row, read_at: readAt }, ctx.locale);
 }
 
 export async function markAllNotificationsRead({ ctx }: { ctx: Ctx }): Promise<{ updated: number }> {
@@ -154,7 +155,11 @@ const knownKinds = (kinds: readonly string[]) => NOTIFICATION_KINDS.filter((k) =
 
 async function settingsOf(ctx: Ctx, userId: string): Promise<NotificationSettings> {
   const user = (await userRefs(ctx, [userId])).get(userId);
-  if (!user) throw notFound('User', userId);
+  if (!user)
+    throw new AppError(
+      'not_found',
+      msg('error.notFoundId', { what: msg('notification.what.user'), id: userId }),
+    );
   const settings = await ctx.db
     .selectFrom('notification_settings')
     .select(['daily_digest', 'digest_frequency', 'muted_kinds'])

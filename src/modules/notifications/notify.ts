@@ -1,9 +1,18 @@
 import { z } from 'zod';
 import type { Ctx } from '../../context.ts';
 import { parseJson } from '../../db/dialect.ts';
+import {
+  DEFAULT_LOCALE,
+  LOCALES,
+  type Locale,
+  type Message,
+  readText,
+  StoredMessage,
+  storedMessage,
+  storeText,
+} from '../../i18n/index.ts';
 import { newId } from '../../ids.ts';
 import { nowIso } from '../../time.ts';
-import { userRefs } from '../auth/index.ts';
 import type { NotificationsTable } from './notifications.table.ts';
 
 /**
@@ -16,8 +25,12 @@ export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 export const Notification = z.object({
   id: z.string(),
   kind: z.string(),
+  /** In the reader's language (Accept-Language, else their profile); the digest uses the recipient's. */
   title: z.string(),
+  /** The title as a message key and parameters (null on notifications stored before messages). */
+  titleMessage: StoredMessage.nullable(),
   body: z.string().nullable(),
+  bodyMessage: StoredMessage.nullable(),
   accountId: z.string().nullable(),
   taskId: z.string().nullable(),
   data: z.unknown().nullable(),
@@ -26,11 +39,16 @@ export const Notification = z.object({
 });
 export type Notification = z.infer<typeof Notification>;
 
-export const notificationRowToNotification = (r: NotificationsTable): Notification => ({
+export const notificationRowToNotification = (
+  r: NotificationsTable,
+  locale: Locale | undefined,
+): Notification => ({
   id: r.id,
   kind: r.kind,
-  title: r.title,
-  body: r.body,
+  title: readText(locale, r.title, r.title_message),
+  titleMessage: storedMessage(r.title_message),
+  body: r.body === null ? null : readText(locale, r.body, r.body_message),
+  bodyMessage: storedMessage(r.body_message),
   accountId: r.account_id,
   taskId: r.task_id,
   data: r.data === null ? null : JSON.parse(r.data),
@@ -41,8 +59,9 @@ export const notificationRowToNotification = (r: NotificationsTable): Notificati
 export type NotifyInput = {
   userId: string;
   kind: NotificationKind | (string & {});
-  title: string;
-  body?: string | null;
+  /** A message, rendered in the language of whoever reads it (the app's, or the user's for email). */
+  title: string | Message;
+  body?: string | Message | null;
   accountId?: string | null;
   taskId?: string | null;
   data?: unknown;
@@ -67,13 +86,17 @@ export async function notify(ctx: Ctx, input: NotifyInput): Promise<Notification
     .where('user_id', '=', input.userId)
     .executeTakeFirst();
   if (settings && parseJson<string[]>(settings.muted_kinds, []).includes(input.kind)) return undefined;
+  const title = storeText(input.title, 300);
+  const body = input.body === undefined || input.body === null ? null : storeText(input.body);
   const row: NotificationsTable = {
     id: newId(),
     workspace_id: ctx.workspace.id,
     user_id: input.userId,
     kind: input.kind,
-    title: input.title.slice(0, 300),
-    body: input.body ?? null,
+    title: title.text,
+    title_message: title.message,
+    body: body?.text ?? null,
+    body_message: body?.message ?? null,
     account_id: input.accountId ?? null,
     task_id: input.taskId ?? null,
     data: input.data === undefined ? null : JSON.stringify(input.data),
@@ -87,12 +110,9 @@ export async function notify(ctx: Ctx, input: NotifyInput): Promise<Notification
     .onConflict((oc) => oc.columns(['workspace_id', 'user_id', 'dedupe_key']).doNothing())
     .returning('id')
     .executeTakeFirst();
-  return inserted ? notificationRowToNotification(row) : undefined;
+  return inserted ? notificationRowToNotification(row, ctx.locale) : undefined;
 }
 
-/** Each user's language, so a notification reads in it (users' locale is 'zh-CN' or 'en'). */
-export async function userLocales(ctx: Ctx, userIds: readonly string[]): Promise<Map<string, string>> {
-  return new Map([...(await userRefs(ctx, userIds))].map(([id, u]) => [id, u.locale]));
-}
-
-export const isChinese = (locale: string | undefined) => (locale ?? 'zh-CN').startsWith('zh');
+/** A user's profile language as a locale we speak (the digest and other email are in it). */
+export const asLocale = (locale: string | undefined): Locale =>
+  (LOCALES as readonly string[]).includes(locale ?? '') ? (locale as Locale) : DEFAULT_LOCALE;

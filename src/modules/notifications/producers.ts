@@ -1,9 +1,11 @@
 import type { Ctx } from '../../context.ts';
+import { msg, type Param } from '../../i18n/index.ts';
 import { addDays, daysBetween, today } from '../../time.ts';
 import { accountRefs, ownedAccountsRenewing } from '../accounts/index.ts';
 import { DEFAULT_BANDS, loadHealthModels } from '../health/index.ts';
 import { loadCurrentStates, stateChangesBetween } from '../state/index.ts';
-import { isChinese, notify, userLocales } from './notify.ts';
+import { valueParam } from '../timeline/index.ts';
+import { notify } from './notify.ts';
 
 /**
  * Tells each account's owner that it entered its model's danger band (the last, lowest band) on
@@ -43,20 +45,23 @@ export async function notifyEnteredDanger(ctx: Ctx, day: string): Promise<number
     (c) =>
       c.to_value !== null && c.to_value === (dangerByModel.get(c.health_model_id ?? '') ?? defaultDanger),
   );
-  const locales = await userLocales(
-    ctx,
-    entered.map((c) => c.owner_id!),
-  );
+  // Band labels of the account's model (both languages), else the built-in names of the values.
+  const bandsByModel = new Map(models.map((m) => [m.id, new Map(m.bands.map((b) => [b.key, b.label]))]));
+  const status = (modelId: string | null, value: string | null): Param => {
+    const label = value === null ? undefined : bandsByModel.get(modelId ?? '')?.get(value);
+    return label ? { label } : valueParam('healthStatus', value);
+  };
   let sent = 0;
   for (const c of entered) {
-    const zh = isChinese(locales.get(c.owner_id!));
     const written = await notify(ctx, {
       userId: c.owner_id!,
       kind: 'account_danger',
-      title: zh ? `${c.name} 健康度进入危险` : `${c.name} entered danger`,
-      body: zh
-        ? `健康状态 ${c.from_value} → ${c.to_value}（${day}）`
-        : `Health status ${c.from_value} → ${c.to_value} on ${day}`,
+      title: msg('notification.enteredDanger', { name: c.name }),
+      body: msg('notification.enteredDangerBody', {
+        from: status(c.health_model_id, c.from_value),
+        to: status(c.health_model_id, c.to_value),
+        date: { date: day },
+      }),
       accountId: c.account_id,
       data: { from: c.from_value, to: c.to_value, day },
       dedupeKey: `danger:${c.account_id}:${day}`,
@@ -83,18 +88,13 @@ export async function notifyRenewalsDue(ctx: Ctx): Promise<number> {
   for (;;) {
     const rows = await ownedAccountsRenewing(ctx, { from: day, to: until, after, limit: 500 });
     if (rows.length === 0) return sent;
-    const locales = await userLocales(
-      ctx,
-      rows.map((r) => r.ownerId),
-    );
     for (const r of rows) {
       const days = daysBetween(day, r.renewalDate);
-      const zh = isChinese(locales.get(r.ownerId));
       const written = await notify(ctx, {
         userId: r.ownerId,
         kind: 'renewal_upcoming',
-        title: zh ? `${r.name} ${days} 天后续约` : `${r.name} renews in ${days} days`,
-        body: zh ? `续约日期 ${r.renewalDate}` : `Renewal date ${r.renewalDate}`,
+        title: msg('notification.renewalUpcoming', { name: r.name, days }),
+        body: msg('notification.renewalUpcomingBody', { date: { date: r.renewalDate } }),
         accountId: r.id,
         data: { renewalDate: r.renewalDate, days },
         dedupeKey: `renewal:${r.id}:${r.renewalDate}`,

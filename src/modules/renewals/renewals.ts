@@ -1,5 +1,6 @@
 import { type Ctx, inTransaction } from '../../context.ts';
 import { conflict, invalid, notFound } from '../../errors.ts';
+import { msg } from '../../i18n/index.ts';
 import { newId } from '../../ids.ts';
 import { decodeCursor, encodeCursor } from '../../pagination.ts';
 import { addDays, daysBetween, nowIso, today } from '../../time.ts';
@@ -16,7 +17,7 @@ import {
 } from '../accounts/index.ts';
 import { authorize, userNames, userRefs, writeAudit } from '../auth/index.ts';
 import { loadCurrentStates } from '../state/index.ts';
-import { writeTimeline } from '../timeline/index.ts';
+import { listParam, valueParam, writeTimeline } from '../timeline/index.ts';
 import { ListRenewals, RecordOutcome, type Renewal, UpdateRenewal, WindowQuery } from './renewals.schemas.ts';
 import type { RenewalsTable } from './renewals.table.ts';
 import {
@@ -378,7 +379,11 @@ export async function updateRenewal({ ctx, id, input }: { ctx: Ctx; id: string; 
       await writeTimeline(tx, {
         accountId: after.renewal.accountId,
         type: 'renewal.updated',
-        title: `Renewal of ${after.renewal.endDate}: ${Object.keys(changes).join(', ')} changed${reason ? ` (${reason})` : ''}`,
+        title: msg(reason ? 'event.renewalUpdatedBecause' : 'event.renewalUpdated', {
+          date: { date: after.renewal.endDate },
+          fields: listParam('renewalField', Object.keys(changes)),
+          ...(reason ? { reason } : {}),
+        }),
         entityType: 'contract',
         entityId: id,
         data: { changes, ...(reason ? { reason } : {}) },
@@ -461,8 +466,16 @@ export async function recordOutcome({ ctx, id, input }: { ctx: Ctx; id: string; 
       type: 'renewal.closed',
       title:
         data.outcome === 'churned'
-          ? `Renewal of ${r.endDate}: churned (${data.churnReason})`
-          : `Renewal of ${r.endDate}: ${data.outcome}, ARR ${r.arr} -> ${after.renewal.expectedArr}`,
+          ? msg('event.renewalChurned', {
+              date: { date: r.endDate },
+              reason: valueParam('churnReason', data.churnReason),
+            })
+          : msg('event.renewalClosed', {
+              date: { date: r.endDate },
+              outcome: valueParam('renewalOutcome', data.outcome),
+              from: { money: r.arr, currency: tx.workspace.baseCurrency },
+              to: { money: after.renewal.expectedArr, currency: tx.workspace.baseCurrency },
+            }),
       body: data.churnNote ?? null,
       entityType: 'contract',
       entityId: id,

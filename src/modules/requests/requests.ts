@@ -1,13 +1,14 @@
 import { type SqlBool, sql } from 'kysely';
 import { actorId, type Ctx, inTransaction } from '../../context.ts';
 import { AppError, invalid, notFound } from '../../errors.ts';
+import { msg } from '../../i18n/index.ts';
 import { newId } from '../../ids.ts';
 import { decodeCursor, encodeCursor } from '../../pagination.ts';
 import { nowIso } from '../../time.ts';
 import { accountExists, accountRefs, findAccountRef, findContactRef } from '../accounts/index.ts';
 import { authorize, writeAudit } from '../auth/index.ts';
 import { accountIdsWithState } from '../state/index.ts';
-import { writeTimeline } from '../timeline/index.ts';
+import { valueParam, writeTimeline } from '../timeline/index.ts';
 import type { Score } from './priority-rule.ts';
 import {
   CLOSED_STATUSES,
@@ -286,7 +287,7 @@ export async function createRequest({ ctx, input }: { ctx: Ctx; input: CreateReq
     await writeTimeline(tx, {
       accountId: account.id,
       type: 'request.logged',
-      title: `Request #${row.number} logged: ${row.title}`,
+      title: msg('event.requestLogged', { number: row.number, title: row.title }),
       body: row.description,
       entityType: 'request',
       entityId: row.id,
@@ -373,7 +374,12 @@ export async function recordStatusChange(ctx: Ctx, row: CustomerRequestsTable, f
   await writeTimeline(ctx, {
     accountId: row.account_id,
     type: 'request.status_changed',
-    title: `Request #${row.number} ${from} -> ${row.status}: ${row.title}`,
+    title: msg('event.requestStatusChanged', {
+      number: row.number,
+      from: valueParam('requestStatus', from),
+      to: valueParam('requestStatus', row.status),
+      title: row.title,
+    }),
     entityType: 'request',
     entityId: row.id,
     data: { number: row.number, changes: { status: [from, row.status] } },

@@ -3,10 +3,12 @@
 // computed day, moves the current state. Before it, a recompute compared a past day with today's
 // state and overwrote it: recomputing 2026-11-28 wrote 115 stage changes that never happened,
 // moved stageSince, and the next recompute wrote 115 reversals.
+
 import type { Ctx } from '../../context.ts';
+import { msg } from '../../i18n/index.ts';
 import { newId } from '../../ids.ts';
 import { addDays, nowIso } from '../../time.ts';
-import { writeTimeline } from '../timeline/index.ts';
+import { valueParam, writeTimeline } from '../timeline/index.ts';
 import { latestComputedDay, loadStatesAsOf } from './as-of.ts';
 import { CHANGE_KINDS, type ChangeKind, changesOnDay, type DayChange, type DayState } from './compare.ts';
 import type { AccountStateDaysTable, AccountStatesTable, StateChangesTable } from './state.table.ts';
@@ -18,10 +20,17 @@ export type AppliedStateChanges = {
   changes: Record<ChangeKind, number>;
 };
 
+// Messages, so the entry reads in each reader's language ("健康状态 一般 → 危险"), values included.
 const TIMELINE_TITLES = {
-  health_status: (from: string | null, to: string | null) => `Health status ${from ?? '—'} → ${to ?? '—'}`,
-  tier: (from: string | null, to: string | null) => `Tier ${from ?? '—'} → ${to ?? '—'}`,
-  stage: (from: string | null, to: string | null) => `Lifecycle stage ${from ?? '—'} → ${to ?? '—'}`,
+  health_status: (from: string | null, to: string | null) =>
+    msg('event.healthStatusChanged', {
+      from: valueParam('healthStatus', from),
+      to: valueParam('healthStatus', to),
+    }),
+  tier: (from: string | null, to: string | null) =>
+    msg('event.tierChanged', { from: valueParam('tier', from), to: valueParam('tier', to) }),
+  stage: (from: string | null, to: string | null) =>
+    msg('event.stageChanged', { from: valueParam('stage', from), to: valueParam('stage', to) }),
 };
 
 /**

@@ -3,14 +3,16 @@
 // expiresOn day has passed. What values are valid and what the rules would give come from the
 // module that owns them (segments for tiers, lifecycle for stages) through an OverrideSpec, so
 // this module depends on neither.
+
 import { actorId, type Ctx, inTransaction } from '../../context.ts';
 import { invalid } from '../../errors.ts';
+import { msg } from '../../i18n/index.ts';
 import { newId } from '../../ids.ts';
 import { decodeCursor, encodeCursor } from '../../pagination.ts';
 import { nowIso, today } from '../../time.ts';
 import { getAccount } from '../accounts/index.ts';
 import { authorize, writeAudit } from '../auth/index.ts';
-import { writeTimeline } from '../timeline/index.ts';
+import { valueParam, writeTimeline } from '../timeline/index.ts';
 import type { ListPage, OverrideKind, StateChange, StateOverride } from './state.schemas.ts';
 import type { AccountStateDaysTable, StateChangesTable, StateOverridesTable } from './state.table.ts';
 
@@ -122,11 +124,17 @@ export async function setStateOverride(
       .execute();
     const override = overrideRowToOverride(row);
     const change = await applyState(tx, accountId, spec.kind, input.value, `manual: ${input.reason}`);
-    const until = expiresOn ? ` until ${expiresOn}` : '';
+    const setParams = {
+      what: msg(`event.what.${spec.kind}`),
+      value: valueParam(spec.kind, input.value),
+      reason: input.reason,
+    };
     await writeTimeline(tx, {
       accountId,
       type: `${spec.kind}.overridden`,
-      title: `${spec.noun} set by hand to ${input.value}${until}: ${input.reason}`,
+      title: expiresOn
+        ? msg('event.overrideSetUntil', { ...setParams, until: { date: expiresOn } })
+        : msg('event.overrideSet', setParams),
       entityType: 'account',
       entityId: accountId,
       data: { value: input.value, reason: input.reason, expiresOn, previous: change?.from ?? input.value },
@@ -164,7 +172,11 @@ export async function clearStateOverride(ctx: Ctx, accountId: string, spec: Over
     await writeTimeline(tx, {
       accountId,
       type: `${spec.kind}.override_removed`,
-      title: `Manual ${spec.kind} ${before.value} removed; the rules give ${value ?? 'none'}`,
+      title: msg('event.overrideRemoved', {
+        what: msg(`event.what.${spec.kind}`),
+        value: valueParam(spec.kind, before.value),
+        now: valueParam(spec.kind, value),
+      }),
       entityType: 'account',
       entityId: accountId,
       data: { removed: before.value, reason: before.reason, now: value },

@@ -1,5 +1,6 @@
 import { actorId, type Ctx, inTransaction } from '../../context.ts';
-import { conflict, invalid, notFound } from '../../errors.ts';
+import { AppError } from '../../errors.ts';
+import { type Locale, type Message, msg, type Param, readText } from '../../i18n/index.ts';
 import { newId } from '../../ids.ts';
 import { decodeCursor, encodeCursor, type Page } from '../../pagination.ts';
 import { nowIso, today } from '../../time.ts';
@@ -16,14 +17,23 @@ import {
   RecentFollowUpsQuery,
 } from './tasks.schemas.ts';
 import type { TaskFollowUpsTable } from './tasks.table.ts';
-import { findTaskRow, recordTaskChanges, selectTasks, taskRowToTask, withNames } from './tasks.ts';
+import {
+  findTaskRow,
+  recordTaskChanges,
+  selectTasks,
+  taskNotFound,
+  taskRowToTask,
+  taskTitleParam,
+  withNames,
+} from './tasks.ts';
 
-type FollowUpRow = TaskFollowUpsTable & { task_title: string; user_name: string | null };
+type TaskTitle = { task_title: string; task_title_message: string | null };
+type FollowUpRow = TaskFollowUpsTable & TaskTitle & { user_name: string | null };
 
-const followUpRowToFollowUp = (r: FollowUpRow): FollowUp => ({
+const followUpRowToFollowUp = (r: FollowUpRow, locale: Locale | undefined): FollowUp => ({
   id: r.id,
   taskId: r.task_id,
-  taskTitle: r.task_title,
+  taskTitle: readText(locale, r.task_title, r.task_title_message),
   accountId: r.account_id,
   userId: r.user_id,
   userName: r.user_name,
@@ -40,25 +50,24 @@ function selectFollowUps(ctx: Ctx) {
       j.onRef('t.id', '=', 'f.task_id').onRef('t.workspace_id', '=', 'f.workspace_id'),
     )
     .selectAll('f')
-    .select('t.title as task_title')
+    .select(['t.title as task_title', 't.title_message as task_title_message'])
     .where('f.workspace_id', '=', ctx.workspace.id);
 }
 
 /** The records with the name of who wrote each (one lookup for the page). */
-async function toFollowUps(
-  ctx: Ctx,
-  rows: readonly (TaskFollowUpsTable & { task_title: string })[],
-): Promise<FollowUp[]> {
+async function toFollowUps(ctx: Ctx, rows: readonly (TaskFollowUpsTable & TaskTitle)[]): Promise<FollowUp[]> {
   const names = await userNames(
     ctx,
     rows.map((r) => r.user_id),
   );
-  return rows.map((r) => followUpRowToFollowUp({ ...r, user_name: names.get(r.user_id) ?? null }));
+  return rows.map((r) =>
+    followUpRowToFollowUp({ ...r, user_name: names.get(r.user_id) ?? null }, ctx.locale),
+  );
 }
 
 async function getTaskForFollowUps(ctx: Ctx, taskId: string) {
   const row = await findTaskRow(ctx, taskId);
-  if (!row) throw notFound('Task', taskId);
+  if (!row) throw taskNotFound(taskId);
   return row;
 }
 
@@ -80,7 +89,7 @@ export async function addFollowUp({
     const row = await getTaskForFollowUps(tx, taskId);
     await authorizeTaskEdit(tx, row);
     const userId = actorId(tx);
-    if (!userId) throw invalid('A follow-up is recorded by a person, not by the system');
+    if (!userId) throw new AppError('validation_failed', msg('task.error.followUpByPerson'));
     const now = nowIso(tx);
     const followUp: TaskFollowUpsTable = {
       id: newId(),
@@ -94,29 +103,35 @@ export async function addFollowUp({
       created_at: now,
     };
     await tx.db.insertInto('task_follow_ups').values(followUp).execute();
-    const lines = [data.summary];
-    if (data.outcome) lines.push(`结果 / Outcome: ${data.outcome}`);
-    if (data.nextStep) lines.push(`下一步 / Next step: ${data.nextStep}`);
+    // The person's words, with the labels in each reader's language (one language at a time).
+    const lines: Param[] = [data.summary];
+    if (data.outcome) lines.push(msg('task.followUpOutcome', { text: data.outcome }));
+    if (data.nextStep) lines.push(msg('task.followUpNextStep', { text: data.nextStep }));
+    const body = lines.slice(1).reduce<Param>((a, b) => msg('task.lines', { a, b }), data.summary);
     await writeTimeline(tx, {
       accountId: row.account_id,
       type: 'task.follow_up',
-      title: `Follow-up on ${row.title}`,
-      body: lines.join('\n'),
+      title: msg('task.followUp', { title: taskTitleParam(row) }),
+      body: typeof body === 'string' ? body : (body as Message),
       entityType: 'task',
       entityId: row.id,
       data: { followUpId: followUp.id, outcome: followUp.outcome, nextStep: followUp.next_step },
     });
-    const [result] = await toFollowUps(tx, [{ ...followUp, task_title: row.title }]);
+    const [result] = await toFollowUps(tx, [
+      { ...followUp, task_title: row.title, task_title_message: row.title_message },
+    ]);
     await writeAudit(tx, { action: 'task.follow_up', entityType: 'task', entityId: row.id, after: result });
 
     if (data.taskStatus && data.taskStatus !== row.status) {
-      const before = taskRowToTask(row);
+      const before = taskRowToTask(row, tx.locale);
       let next: ReturnType<typeof transition>;
       try {
         next = transition(before, { to: data.taskStatus }, today(tx), now);
       } catch (error) {
         if (error instanceof TransitionError) {
-          throw invalid(error.message, { issues: [{ path: 'taskStatus', message: error.message }] });
+          throw new AppError('validation_failed', error.text, {
+            issues: [{ path: 'taskStatus', message: error.message }],
+          });
         }
         throw error;
       }
@@ -133,7 +148,7 @@ export async function addFollowUp({
         .where('status', '=', row.status)
         .returning('id')
         .executeTakeFirst();
-      if (!moved) throw conflict('The task was changed by someone else meanwhile; reload it and try again');
+      if (!moved) throw new AppError('conflict', msg('task.error.changed'));
       const after = {
         ...before,
         status: next.status,
@@ -222,6 +237,6 @@ export async function recentFollowUps({
     days: q.days,
     since,
     followUps: await toFollowUps(ctx, followUpRows),
-    openTasks: (await withNames(ctx, taskRows)).map(taskRowToTask),
+    openTasks: (await withNames(ctx, taskRows)).map((r) => taskRowToTask(r, ctx.locale)),
   };
 }

@@ -1,3 +1,4 @@
+import { type Message, msg, render } from '../../i18n/index.ts';
 import { addDays } from '../../time.ts';
 import type { DueView, TaskStatus } from './tasks.schemas.ts';
 
@@ -21,12 +22,13 @@ const NEXT: Record<TaskStatus, readonly TaskStatus[]> = {
 
 export type StatusFields = { status: TaskStatus; snoozedUntil: string | null; completedAt: string | null };
 
+/** A move the task's status may not make; `text` is the reason in the reader's language. */
 export class TransitionError extends Error {
   constructor(
     readonly field: 'status' | 'snoozedUntil',
-    message: string,
+    readonly text: Message,
   ) {
-    super(message);
+    super(render('en', text));
   }
 }
 
@@ -43,26 +45,27 @@ export function transition(
   const { to } = change;
   if (to === from.status && to !== 'snoozed') return from;
   if (!NEXT[from.status].includes(to)) {
+    const closed = from.status === 'done' || from.status === 'cancelled';
     throw new TransitionError(
       'status',
-      `A ${from.status} task cannot become ${to}${reopenHint(from.status)}`,
+      msg(closed ? 'task.error.transitionReopen' : 'task.error.transition', {
+        from: msg(`task.statusName.${from.status}`),
+        to: msg(`task.statusName.${to}`),
+      }),
     );
   }
   if (to === 'snoozed') {
-    if (!change.snoozedUntil) throw new TransitionError('snoozedUntil', 'Snoozing needs snoozedUntil');
+    if (!change.snoozedUntil) throw new TransitionError('snoozedUntil', msg('task.error.snoozeNeedsDay'));
     if (change.snoozedUntil <= today) {
-      throw new TransitionError('snoozedUntil', `snoozedUntil must be after today (${today})`);
+      throw new TransitionError('snoozedUntil', msg('task.error.snoozeAfterToday', { date: today }));
     }
     return { status: 'snoozed', snoozedUntil: change.snoozedUntil, completedAt: null };
   }
   if (change.snoozedUntil !== undefined) {
-    throw new TransitionError('snoozedUntil', 'snoozedUntil goes only with status snoozed');
+    throw new TransitionError('snoozedUntil', msg('task.error.snoozeOnlyWhenSnoozed'));
   }
   return { status: to, snoozedUntil: null, completedAt: to === 'done' ? now : null };
 }
-
-const reopenHint = (status: TaskStatus) =>
-  status === 'done' || status === 'cancelled' ? ': reopen it first' : '';
 
 /** Someone should act on it now: open, in progress, or snoozed until a day that has come. */
 export function isActionable(t: { status: TaskStatus; snoozedUntil: string | null }, today: string): boolean {

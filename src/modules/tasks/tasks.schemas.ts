@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { StoredMessage } from '../../i18n/index.ts';
 import { Limit } from '../../pagination.ts';
 import { isValidDay } from '../../time.ts';
 import { TEAM_ROLES } from '../accounts/index.ts';
@@ -38,7 +39,10 @@ export const Task = z.object({
   id: z.string(),
   accountId: z.string(),
   accountName: z.string(),
+  /** In the reader's language when the task was made from a built-in template. */
   title: z.string(),
+  /** The title as a message key and parameters; null when a person wrote it. */
+  titleMessage: StoredMessage.nullable(),
   description: z.string().nullable(),
   type: TaskType,
   assigneeId: z.string().nullable(),

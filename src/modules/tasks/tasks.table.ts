@@ -3,7 +3,10 @@ export interface TasksTable {
   workspace_id: string;
   account_id: string;
   title: string;
+  /** The title as a message (JSON key + params), rendered on read; null: `title` is a person's words. */
+  title_message: string | null;
   description: string | null;
+  description_message: string | null;
   type: string;
   assignee_id: string | null;
   priority: string;

@@ -1,6 +1,7 @@
 import { type Expression, type SqlBool, sql } from 'kysely';
 import { actorId, type Ctx, inTransaction } from '../../context.ts';
-import { conflict, invalid, notFound } from '../../errors.ts';
+import { AppError } from '../../errors.ts';
+import { isMessage, type Locale, type Message, msg, readText, storedMessage } from '../../i18n/index.ts';
 import { newId } from '../../ids.ts';
 import { decodeCursor, encodeCursor, type Page } from '../../pagination.ts';
 import { addDays, nowIso, today } from '../../time.ts';
@@ -12,7 +13,7 @@ import {
   getAccountRef,
 } from '../accounts/index.ts';
 import { authorize, userNames, userRefs, writeAudit } from '../auth/index.ts';
-import { isChinese, notify, userLocales } from '../notifications/notify.ts';
+import { notify } from '../notifications/notify.ts';
 import { writeTimeline } from '../timeline/index.ts';
 import { authorizeTaskEdit } from './access.ts';
 import { OPEN_STATUSES, TransitionError, transition, UPCOMING_DAYS } from './status.ts';
@@ -34,12 +35,13 @@ import type { TasksTable } from './tasks.table.ts';
 
 type TaskRow = TasksTable & { account_name: string; assignee_name: string | null };
 
-export const taskRowToTask = (r: TaskRow): Task => ({
+export const taskRowToTask = (r: TaskRow, locale: Locale | undefined): Task => ({
   id: r.id,
   accountId: r.account_id,
   accountName: r.account_name,
-  title: r.title,
-  description: r.description,
+  title: readText(locale, r.title, r.title_message),
+  titleMessage: storedMessage(r.title_message),
+  description: r.description === null ? null : readText(locale, r.description, r.description_message),
   type: r.type as TaskType,
   assigneeId: r.assignee_id,
   assigneeName: r.assignee_name,
@@ -89,7 +91,7 @@ export async function findTaskRow(ctx: Ctx, id: string): Promise<TaskRow | undef
 
 async function getTaskRow(ctx: Ctx, id: string): Promise<TaskRow> {
   const row = await findTaskRow(ctx, id);
-  if (!row) throw notFound('Task', id);
+  if (!row) throw taskNotFound(id);
   return row;
 }
 
@@ -107,7 +109,7 @@ async function resolveAssignee(
   if ('userId' in assignee) {
     const user = (await userRefs(ctx, [assignee.userId])).get(assignee.userId);
     if (!user?.active) {
-      throw invalid(`No active user ${assignee.userId} in this workspace`, {
+      throw new AppError('validation_failed', msg('task.error.noActiveUser', { id: assignee.userId }), {
         issues: [{ path: `${field}.userId`, message: 'not an active user of this workspace' }],
       });
     }
@@ -119,18 +121,32 @@ async function resolveAssignee(
   return members.find((id) => users.get(id)?.active) ?? null;
 }
 
-/** Tells the new assignee, in their language, unless they assigned it to themselves. */
+export const taskNotFound = (id: string) =>
+  new AppError('not_found', msg('error.notFoundId', { what: msg('task.what'), id }));
+
+/** The task's title as a message parameter: its message when it has one, else the words typed. */
+export const taskTitleParam = (
+  t: Pick<Task, 'title' | 'titleMessage'> | Pick<TasksTable, 'title' | 'title_message'>,
+) => {
+  const m = 'titleMessage' in t ? t.titleMessage : storedMessage(t.title_message);
+  return m && isMessage(m) ? m : t.title;
+};
+
+/** Tells the new assignee (rendered in their language when read), unless they assigned it to themselves. */
 async function notifyAssignee(ctx: Ctx, task: Task, reassigned: boolean): Promise<void> {
   if (!task.assigneeId || task.assigneeId === actorId(ctx)) return;
-  const zh = isChinese((await userLocales(ctx, [task.assigneeId])).get(task.assigneeId));
-  const due = task.dueDate ? (zh ? `，截止 ${task.dueDate}` : `, due ${task.dueDate}`) : '';
+  const params = { account: task.accountName, priority: task.priority };
+  const body = task.dueDate
+    ? msg(reassigned ? 'notification.taskReassignedBodyDue' : 'notification.taskAssignedBodyDue', {
+        ...params,
+        date: { date: task.dueDate },
+      })
+    : msg(reassigned ? 'notification.taskReassignedBody' : 'notification.taskAssignedBody', params);
   await notify(ctx, {
     userId: task.assigneeId,
     kind: 'task_assigned',
-    title: zh ? `新任务：${task.title}` : `New task: ${task.title}`,
-    body: zh
-      ? `${task.accountName} · ${task.priority}${due}${reassigned ? '（转派）' : ''}`
-      : `${task.accountName} · ${task.priority}${due}${reassigned ? ' (reassigned)' : ''}`,
+    title: msg('notification.taskAssigned', { title: taskTitleParam(task) }),
+    body,
     accountId: task.accountId,
     taskId: task.id,
     data: { priority: task.priority, dueDate: task.dueDate, source: task.source, reassigned },
@@ -146,10 +162,16 @@ export async function createTask({
   ctx,
   input,
   origin,
+  messages,
 }: {
   ctx: Ctx;
   input: CreateTask;
   origin?: TaskOrigin;
+  /**
+   * Title and description as messages (a built-in template), rendered in each reader's language;
+   * `input.title`/`description` are then their English renderings, kept for search and sorting.
+   */
+  messages?: { title?: Message; description?: Message };
 }): Promise<Task> {
   const data = CreateTask.parse(input);
   return inTransaction(ctx, async (tx) => {
@@ -164,7 +186,10 @@ export async function createTask({
       workspace_id: tx.workspace.id,
       account_id: account.id,
       title: data.title,
+      title_message: messages?.title ? JSON.stringify(messages.title) : null,
       description: data.description || null,
+      description_message:
+        data.description && messages?.description ? JSON.stringify(messages.description) : null,
       type: data.type,
       assignee_id: assigneeId,
       priority: data.priority,
@@ -180,16 +205,19 @@ export async function createTask({
       completed_at: null,
     };
     await tx.db.insertInto('tasks').values(row).execute();
-    const task = taskRowToTask({
-      ...row,
-      account_name: account.name,
-      assignee_name: assigneeId ? ((await userNames(tx, [assigneeId])).get(assigneeId) ?? null) : null,
-    });
+    const task = taskRowToTask(
+      {
+        ...row,
+        account_name: account.name,
+        assignee_name: assigneeId ? ((await userNames(tx, [assigneeId])).get(assigneeId) ?? null) : null,
+      },
+      tx.locale,
+    );
     await writeTimeline(tx, {
       accountId: account.id,
       type: 'task.created',
-      title: `Task created: ${task.title}`,
-      body: task.description,
+      title: msg('task.created', { title: taskTitleParam(task) }),
+      body: storedMessage(row.description_message) ?? task.description,
       entityType: 'task',
       entityId: task.id,
       data: {
@@ -219,19 +247,22 @@ export async function findOpenTask(
     .where('t.status', 'in', [...OPEN_STATUSES])
     .orderBy('t.created_at', 'desc')
     .executeTakeFirst();
-  return row ? taskRowToTask((await withNames(ctx, [row]))[0]) : undefined;
+  return row ? taskRowToTask((await withNames(ctx, [row]))[0]!, ctx.locale) : undefined;
 }
 
 export async function getTask({ ctx, id }: { ctx: Ctx; id: string }): Promise<Task> {
   await authorize(ctx, 'read');
-  return taskRowToTask(await getTaskRow(ctx, id));
+  return taskRowToTask(await getTaskRow(ctx, id), ctx.locale);
 }
 
 /** `me` is the signed-in user; a system actor has no tasks of its own. */
 export function resolveMe(ctx: Ctx, value: string, field: string): string {
   if (value !== 'me') return value;
   const me = actorId(ctx);
-  if (!me) throw invalid('`me` needs a signed-in user', { issues: [{ path: field, message: 'no user' }] });
+  if (!me)
+    throw new AppError('validation_failed', msg('task.error.meNeedsUser'), {
+      issues: [{ path: field, message: 'no user' }],
+    });
   return me;
 }
 
@@ -296,7 +327,7 @@ export async function listTasks({ ctx, input }: { ctx: Ctx; input: ListTasks }):
   const page = rows.slice(0, q.limit);
   const last = page.at(-1);
   return {
-    items: (await withNames(ctx, page)).map(taskRowToTask),
+    items: (await withNames(ctx, page)).map((r) => taskRowToTask(r, ctx.locale)),
     nextCursor: rows.length > q.limit && last ? encodeCursor(sortValues(q.sort, last)) : null,
   };
 }
@@ -319,7 +350,7 @@ export async function updateTask({
   return inTransaction(ctx, async (tx) => {
     const row = await getTaskRow(tx, id);
     await authorizeTaskEdit(tx, row);
-    const before = taskRowToTask(row);
+    const before = taskRowToTask(row, tx.locale);
     if (Object.keys(data).length === 0) return before;
     const now = nowIso(tx);
     let status = {
@@ -333,7 +364,9 @@ export async function updateTask({
         status = transition(status, { to, snoozedUntil: data.snoozedUntil }, today(tx), now);
       } catch (error) {
         if (error instanceof TransitionError) {
-          throw invalid(error.message, { issues: [{ path: error.field, message: error.message }] });
+          throw new AppError('validation_failed', error.text, {
+            issues: [{ path: error.field, message: error.message }],
+          });
         }
         throw error;
       }
@@ -343,11 +376,20 @@ export async function updateTask({
       const account = await getAccountRef(tx, before.accountId);
       assigneeId = await resolveAssignee(tx, account, data.assignee);
     }
+    // A title or description sent back as shown (a template's, in the reader's language) is not an
+    // edit: the message stays, so it keeps following each reader's language.
+    const title = data.title === undefined || data.title === before.title ? undefined : data.title;
+    const description =
+      data.description === undefined || (data.description || null) === before.description
+        ? undefined
+        : data.description || null;
     const updated = await tx.db
       .updateTable('tasks')
       .set({
-        title: data.title,
-        description: data.description === undefined ? undefined : data.description || null,
+        title,
+        title_message: title === undefined ? undefined : null,
+        description,
+        description_message: description === undefined ? undefined : null,
         type: data.type,
         priority: data.priority,
         due_date: data.dueDate,
@@ -362,8 +404,8 @@ export async function updateTask({
       .where('status', '=', before.status)
       .returning('id')
       .executeTakeFirst();
-    if (!updated) throw conflict('The task was changed by someone else meanwhile; reload it and try again');
-    const after = taskRowToTask(await getTaskRow(tx, id));
+    if (!updated) throw new AppError('conflict', msg('task.error.changed'));
+    const after = taskRowToTask(await getTaskRow(tx, id), tx.locale);
     await writeAudit(tx, { action: 'task.updated', entityType: 'task', entityId: id, before, after });
     await recordTaskChanges(tx, before, after);
     if (after.assigneeId !== before.assigneeId) await notifyAssignee(tx, after, true);
@@ -376,12 +418,15 @@ const EDITABLE = ['title', 'description', 'type', 'priority', 'dueDate'] as cons
 /** Timeline entries for what changed: status, assignee, and the other fields together. */
 export async function recordTaskChanges(ctx: Ctx, before: Task, after: Task): Promise<void> {
   const entry = { accountId: after.accountId, entityType: 'task', entityId: after.id };
+  const title = taskTitleParam(after);
   if (before.status !== after.status || before.snoozedUntil !== after.snoozedUntil) {
-    const suffix = after.status === 'snoozed' ? ` until ${after.snoozedUntil}` : '';
     await writeTimeline(ctx, {
       ...entry,
       type: 'task.status_changed',
-      title: `Task ${after.status.replace('_', ' ')}${suffix}: ${after.title}`,
+      title:
+        after.status === 'snoozed' && after.snoozedUntil
+          ? msg('task.snoozedUntil', { date: { date: after.snoozedUntil }, title })
+          : msg('task.statusChanged', { status: msg(`task.status.${after.status}`), title }),
       data: {
         changes: {
           status: [before.status, after.status],
@@ -394,7 +439,7 @@ export async function recordTaskChanges(ctx: Ctx, before: Task, after: Task): Pr
     await writeTimeline(ctx, {
       ...entry,
       type: 'task.reassigned',
-      title: `Task reassigned to ${after.assigneeName ?? 'nobody'}: ${after.title}`,
+      title: msg('task.reassigned', { who: after.assigneeName ?? msg('event.nobody'), title }),
       data: { changes: { assigneeId: [before.assigneeId, after.assigneeId] } },
     });
   }
@@ -404,7 +449,7 @@ export async function recordTaskChanges(ctx: Ctx, before: Task, after: Task): Pr
     await writeTimeline(ctx, {
       ...entry,
       type: 'task.updated',
-      title: `Task updated: ${after.title}`,
+      title: msg('task.updated', { title }),
       data: { changes },
     });
   }
@@ -479,7 +524,7 @@ export async function wakeSnoozedTasks(ctx: Ctx): Promise<number> {
         await writeTimeline(tx, {
           accountId: row.account_id,
           type: 'task.status_changed',
-          title: `Task back from snooze: ${row.title}`,
+          title: msg('task.backFromSnooze', { title: taskTitleParam(row) }),
           entityType: 'task',
           entityId: row.id,
           data: { changes: { status: ['snoozed', 'open'], snoozedUntil: [row.snoozed_until, null] } },

@@ -13,3 +13,4 @@ export {
   writeTimelineEntries,
 } from './timeline.ts';
 export { timelineFacts } from './timeline-facts.ts';
+export { listParam, type ValueKind, valueParam } from './values.ts';

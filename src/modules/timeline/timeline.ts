@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { actorId, type Ctx, inTransaction } from '../../context.ts';
+import { type Message, readText, StoredMessage, storedMessage, storeText } from '../../i18n/index.ts';
 import { newId } from '../../ids.ts';
 import { decodeCursor, encodeCursor, Limit } from '../../pagination.ts';
 import { nowIso } from '../../time.ts';
@@ -16,7 +17,10 @@ export const TimelineEntry = z.object({
   id: z.string(),
   accountId: z.string(),
   type: z.string(),
+  /** In the reader's language (Accept-Language, else their profile) when the entry is a system event. */
   title: z.string(),
+  /** The title as a message key and parameters; null when the title is a person's own words. */
+  titleMessage: StoredMessage.nullable(),
   body: z.string().nullable(),
   actorId: z.string().nullable(),
   entityType: z.string().nullable(),
@@ -27,12 +31,13 @@ export const TimelineEntry = z.object({
 });
 export type TimelineEntry = z.infer<typeof TimelineEntry>;
 
-const rowToEntry = (r: TimelineEntriesTable): TimelineEntry => ({
+const rowToEntry = (ctx: Ctx, r: TimelineEntriesTable): TimelineEntry => ({
   id: r.id,
   accountId: r.account_id,
   type: r.type,
-  title: r.title,
-  body: r.body,
+  title: readText(ctx.locale, r.title, r.title_message),
+  titleMessage: storedMessage(r.title_message),
+  body: r.body === null ? null : readText(ctx.locale, r.body, r.body_message),
   actorId: r.actor_id,
   entityType: r.entity_type,
   entityId: r.entity_id,
@@ -44,8 +49,9 @@ const rowToEntry = (r: TimelineEntriesTable): TimelineEntry => ({
 export type TimelineWrite = {
   accountId: string;
   type: string;
-  title: string;
-  body?: string | null;
+  /** A message for system events (rendered in each reader's language); a string for a person's words. */
+  title: string | Message;
+  body?: string | Message | null;
   entityType?: string;
   entityId?: string;
   data?: unknown;
@@ -60,8 +66,7 @@ export async function writeTimeline(ctx: Ctx, entry: TimelineWrite): Promise<Tim
     workspace_id: ctx.workspace.id,
     account_id: entry.accountId,
     type: entry.type,
-    title: entry.title,
-    body: entry.body ?? null,
+    ...texts(entry),
     actor_id: actorId(ctx),
     entity_type: entry.entityType ?? null,
     entity_id: entry.entityId ?? null,
@@ -70,7 +75,19 @@ export async function writeTimeline(ctx: Ctx, entry: TimelineWrite): Promise<Tim
     created_at: now,
   };
   await ctx.db.insertInto('timeline_entries').values(row).execute();
-  return rowToEntry(row);
+  return rowToEntry(ctx, row);
+}
+
+/** The text and message columns of an entry's title and body. */
+function texts(entry: TimelineWrite) {
+  const title = storeText(entry.title, 300);
+  const body = entry.body === undefined || entry.body === null ? null : storeText(entry.body);
+  return {
+    title: title.text,
+    title_message: title.message,
+    body: body?.text ?? null,
+    body_message: body?.message ?? null,
+  };
 }
 
 /** The fields whose values differ, as `{ field: [before, after] }`. */
@@ -90,7 +107,7 @@ export type AccountChange = {
   entityType: 'account' | 'contact' | 'contract';
   entityId: string;
   action: 'created' | 'updated' | 'deleted';
-  title: string;
+  title: Message;
   before?: Record<string, unknown>;
   after?: Record<string, unknown>;
 };
@@ -198,7 +215,7 @@ export async function listTimeline({
   const page = rows.slice(0, q.limit);
   const last = page.at(-1);
   return {
-    items: page.map(rowToEntry),
+    items: page.map((r) => rowToEntry(ctx, r)),
     nextCursor: rows.length > q.limit && last ? encodeCursor([last.occurred_at, last.id]) : null,
   };
 }
@@ -221,8 +238,7 @@ export async function writeTimelineEntries(ctx: Ctx, entries: readonly TimelineW
       workspace_id: ctx.workspace.id,
       account_id: entry.accountId,
       type: entry.type,
-      title: entry.title,
-      body: entry.body ?? null,
+      ...texts(entry),
       actor_id: actor,
       entity_type: entry.entityType ?? null,
       entity_id: entry.entityId ?? null,

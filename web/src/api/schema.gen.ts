@@ -2218,6 +2218,12 @@ export interface paths {
                                 accountId: string;
                                 type: string;
                                 title: string;
+                                titleMessage: {
+                                    key: string;
+                                    params?: {
+                                        [key: string]: unknown;
+                                    };
+                                } | null;
                                 body: string | null;
                                 actorId: string | null;
                                 entityType: string | null;
@@ -2306,6 +2312,12 @@ export interface paths {
                             accountId: string;
                             type: string;
                             title: string;
+                            titleMessage: {
+                                key: string;
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            } | null;
                             body: string | null;
                             actorId: string | null;
                             entityType: string | null;
@@ -11525,8 +11537,12 @@ export interface paths {
                             actions: {
                                 id: string;
                                 accountId: string;
+                                accountName: string | null;
                                 action: string;
+                                actionLabel: string;
                                 status: string;
+                                summary: string;
+                                reason: string | null;
                                 detail?: unknown;
                                 createdAt: string;
                             }[];
@@ -12707,6 +12723,12 @@ export interface paths {
                                 accountId: string;
                                 accountName: string;
                                 title: string;
+                                titleMessage: {
+                                    key: string;
+                                    params?: {
+                                        [key: string]: unknown;
+                                    };
+                                } | null;
                                 description: string | null;
                                 type: components["schemas"]["TaskType"];
                                 assigneeId: string | null;
@@ -12808,6 +12830,12 @@ export interface paths {
                             accountId: string;
                             accountName: string;
                             title: string;
+                            titleMessage: {
+                                key: string;
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            } | null;
                             description: string | null;
                             type: components["schemas"]["TaskType"];
                             assigneeId: string | null;
@@ -12989,6 +13017,12 @@ export interface paths {
                             accountId: string;
                             accountName: string;
                             title: string;
+                            titleMessage: {
+                                key: string;
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            } | null;
                             description: string | null;
                             type: components["schemas"]["TaskType"];
                             assigneeId: string | null;
@@ -13097,6 +13131,12 @@ export interface paths {
                             accountId: string;
                             accountName: string;
                             title: string;
+                            titleMessage: {
+                                key: string;
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            } | null;
                             description: string | null;
                             type: components["schemas"]["TaskType"];
                             assigneeId: string | null;
@@ -13400,6 +13440,12 @@ export interface paths {
                                 accountId: string;
                                 accountName: string;
                                 title: string;
+                                titleMessage: {
+                                    key: string;
+                                    params?: {
+                                        [key: string]: unknown;
+                                    };
+                                } | null;
                                 description: string | null;
                                 type: components["schemas"]["TaskType"];
                                 assigneeId: string | null;
@@ -13506,7 +13552,19 @@ export interface paths {
                                 id: string;
                                 kind: string;
                                 title: string;
+                                titleMessage: {
+                                    key: string;
+                                    params?: {
+                                        [key: string]: unknown;
+                                    };
+                                } | null;
                                 body: string | null;
+                                bodyMessage: {
+                                    key: string;
+                                    params?: {
+                                        [key: string]: unknown;
+                                    };
+                                } | null;
                                 accountId: string | null;
                                 taskId: string | null;
                                 data?: unknown;
@@ -13676,7 +13734,19 @@ export interface paths {
                             id: string;
                             kind: string;
                             title: string;
+                            titleMessage: {
+                                key: string;
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            } | null;
                             body: string | null;
+                            bodyMessage: {
+                                key: string;
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            } | null;
                             accountId: string | null;
                             taskId: string | null;
                             data?: unknown;
