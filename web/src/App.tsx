@@ -11,9 +11,7 @@ import {
 import { App as AntApp, Button, ConfigProvider, Layout, Menu, Result, Space, Spin, Typography } from 'antd';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
-import dayjs from 'dayjs';
-import 'dayjs/locale/zh-cn';
-import { lazy, Suspense, useEffect } from 'react';
+import { lazy, Suspense, useEffect, useRef } from 'react';
 import { Link, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
 import { useLogoutMutation, useMeQuery, useUpdateMeMutation } from './api/hooks.ts';
 import { ErrorBoundary } from './components/ErrorBoundary.tsx';
@@ -47,13 +45,21 @@ function RouteBoundary({ what, children }: { what: MessageKey; children: React.R
 export function App() {
   const { locale, setLocale } = useI18n();
   const me = useMeQuery();
+  const saveLocale = useUpdateMeMutation();
   const serverLocale = me.data?.user.locale;
+  // Opening the app with a session, the user's saved language wins; signing in, the language on
+  // the sign-in page wins and is saved on the user (else the login would switch it back).
+  const signingIn = useRef(false);
+  if (me.data === null) signingIn.current = true;
+  const onScreen = useRef(locale);
+  onScreen.current = locale;
   useEffect(() => {
-    if (serverLocale) setLocale(serverLocale);
-  }, [serverLocale, setLocale]);
-  useEffect(() => {
-    dayjs.locale(locale === 'en' ? 'en' : 'zh-cn');
-  }, [locale]);
+    if (!serverLocale) return;
+    if (signingIn.current) {
+      signingIn.current = false;
+      if (serverLocale !== onScreen.current) saveLocale.mutate({ locale: onScreen.current });
+    } else setLocale(serverLocale);
+  }, [serverLocale, setLocale, saveLocale.mutate]);
 
   let body: React.ReactNode;
   if (me.isPending) body = <Spin fullscreen />;

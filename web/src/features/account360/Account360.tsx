@@ -19,7 +19,17 @@ import type { Account, AccountHealth, AccountMetrics, Contact, Contract } from '
 import { Chart, Sparkline, statusColor } from '../../components/Chart.tsx';
 import { ErrorBoundary } from '../../components/ErrorBoundary.tsx';
 import { ErrorState, Loading, QueryView } from '../../components/States.tsx';
-import { addDays, day, daysBetween, formatMoney, formatNumber, formatPercent } from '../../format.ts';
+import {
+  addDays,
+  day,
+  daysBetween,
+  formatDay,
+  formatMoney,
+  formatMoneyCompact,
+  formatNumber,
+  formatPercent,
+} from '../../format.ts';
+import { useEnumLabel } from '../../i18n/enums.ts';
 import { useI18n, useLabel } from '../../i18n/i18n.tsx';
 import { useSession } from '../../session.tsx';
 import { AccountRequests } from '../requests/AccountRequests.tsx';
@@ -124,6 +134,7 @@ export default function Account360() {
 function Header({ account }: { account: Account }) {
   const { t, locale } = useI18n();
   const label = useLabel();
+  const enumLabel = useEnumLabel();
   const states = useAccountStatesQuery({ accountIds: account.id });
   const health = useAccountHealthQuery(account.id);
   const stages = useStagesQuery();
@@ -148,7 +159,7 @@ function Header({ account }: { account: Account }) {
             )}
             {state?.tier ? (
               <Tag color="blue">
-                {t('tier')}: {state.tier}
+                {t('tier')}: {enumLabel('tier', state.tier)}
               </Tag>
             ) : null}
             {stageName ? (
@@ -163,9 +174,26 @@ function Header({ account }: { account: Account }) {
           </Space>
         </div>
         <Space size="large">
-          <Statistic title={t('arr')} value={formatMoney(account.arr, account.currency, locale)} />
-          <Statistic title={t('mrr')} value={formatMoney(account.mrr, account.currency, locale)} />
-          <Statistic title={t('renewalDate')} value={account.renewalDate ?? '—'} />
+          {/* Short in the card (¥353万), the full figure on hover. */}
+          <Statistic
+            title={t('arr')}
+            value={account.arr ?? 0}
+            valueRender={() => (
+              <span title={formatMoney(account.arr, account.currency, locale)} data-testid="account-arr">
+                {formatMoneyCompact(account.arr, account.currency, locale)}
+              </span>
+            )}
+          />
+          <Statistic
+            title={t('mrr')}
+            value={account.mrr ?? 0}
+            valueRender={() => (
+              <span title={formatMoney(account.mrr, account.currency, locale)}>
+                {formatMoneyCompact(account.mrr, account.currency, locale)}
+              </span>
+            )}
+          />
+          <Statistic title={t('renewalDate')} value={formatDay(account.renewalDate, locale)} />
           <Statistic
             title={t('healthScore')}
             value={health.data?.score != null ? formatNumber(health.data.score, locale, 1) : '—'}
@@ -179,6 +207,7 @@ function Header({ account }: { account: Account }) {
 
 function ProfileCard({ account }: { account: Account }) {
   const { t } = useI18n();
+  const enumLabel = useEnumLabel();
   const { can } = useSession();
   const users = useUsersQuery();
   const fields = useCustomFieldsQuery();
@@ -203,7 +232,8 @@ function ProfileCard({ account }: { account: Account }) {
             {account.team.length
               ? account.team.map((m) => (
                   <span key={`${m.userId}-${m.role}`}>
-                    {name(m.userId)} <Typography.Text type="secondary">({m.role})</Typography.Text>
+                    {name(m.userId)}{' '}
+                    <Typography.Text type="secondary">({enumLabel('teamRole', m.role)})</Typography.Text>
                   </span>
                 ))
               : '—'}
@@ -484,6 +514,7 @@ function ContactsPanel({ accountId }: { accountId: string }) {
 
 function ContractsPanel({ accountId }: { accountId: string }) {
   const { t, locale } = useI18n();
+  const enumLabel = useEnumLabel();
   const contracts = useContractsQuery(accountId);
   return (
     <QueryView query={contracts} isEmpty={(d) => d.items.length === 0}>
@@ -503,7 +534,11 @@ function ContractsPanel({ accountId }: { accountId: string }) {
               render: (_, c) => formatMoney(c.amount, c.currency, locale),
             },
             { title: t('arr'), align: 'right', render: (_, c) => formatMoney(c.arr, c.baseCurrency, locale) },
-            { title: t('status'), dataIndex: 'status', render: (s: string) => <Tag>{s}</Tag> },
+            {
+              title: t('status'),
+              dataIndex: 'status',
+              render: (s: string) => <Tag>{enumLabel('contractStatus', s)}</Tag>,
+            },
           ]}
         />
       )}
