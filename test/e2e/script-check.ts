@@ -17,6 +17,9 @@ export const LATIN_ALLOWED = new Set([
   'API',
   'CSV',
   'Excel',
+  'ROI',
+  'AUC',
+  'SaaS',
   'ID',
   'id',
   'URL',
@@ -65,7 +68,10 @@ export const KNOWN_SERVER_TEXT: RegExp[] = [
   // system timeline titles and bodies (timeline, state, tasks, requests, accounts, contracts)
   /^(Health status|Lifecycle stage|Tier|Stage|Owner changed|Task (done|created|cancelled|updated|reopened)|Contract |Request #|Account .* (created|updated)|健康度转为)/,
   // rule and playbook run details, task templates, follow-up bodies (automation, tasks)
-  /Playbook .*: daily check|^Rule .*: |未触达 \/ no touch|结果 \/ Outcome|下一步 \/ Next step/,
+  /Playbook .*: daily check|^Rule .*: |\n\nRule .*: |未触达 \/ no touch|结果 \/ Outcome|下一步 \/ Next step/,
+  /^(Task in progress|Task snoozed|Follow-up on|Contact .* (added|updated|removed)|Renewal of .*: )/,
+  // task titles and descriptions written from the demo's rule templates, in Chinese only (tasks, demo)
+  /^健康度 .*天变化|^活跃账号已超过开通席位/,
 ];
 
 const EMAIL = /[\w.+-]+@[\w-]+(\.[\w-]+)+/g;

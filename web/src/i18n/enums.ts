@@ -11,7 +11,10 @@ export type EnumGroup =
   | 'trigger'
   | 'action'
   | 'field'
-  | 'option';
+  | 'option'
+  | 'aggregation'
+  | 'fieldType'
+  | 'scope';
 
 /**
  * An enum key in words (`tier`, `strategic` → 战略型 / Strategic). A key the workspace made up

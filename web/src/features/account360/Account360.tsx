@@ -147,7 +147,11 @@ function Header({ account }: { account: Account }) {
     <Card>
       <div style={{ display: 'flex', justifyContent: 'space-between', flexWrap: 'wrap', gap: 16 }}>
         <div>
-          <Typography.Title level={2} style={{ margin: 0 }} data-testid="account-name">
+          <Typography.Title
+            level={2}
+            style={{ margin: 0, overflowWrap: 'anywhere' }}
+            data-testid="account-name"
+          >
             {account.name}
           </Typography.Title>
           <Space wrap style={{ marginTop: 8 }}>
@@ -311,6 +315,7 @@ function Explanation({ health }: { health: AccountHealth }) {
       <Typography.Text strong>{t('explanation')}</Typography.Text>
       <Table
         size="small"
+        scroll={{ x: 'max-content' }}
         rowKey={(c) => `${c.dimension}.${c.key}`}
         pagination={false}
         dataSource={[...health.components].sort((a, b) => b.contribution - a.contribution)}
@@ -407,15 +412,15 @@ function MetricsCard({ accountId }: { accountId: string }) {
       <QueryView query={metrics}>
         {(m: AccountMetrics) => (
           <Space orientation="vertical" style={{ width: '100%' }}>
-            <Row gutter={24}>
-              <Col span={12}>
+            <Row gutter={[24, 12]}>
+              <Col xs={24} sm={12}>
                 <Typography.Text>{t('breadth')}</Typography.Text>
                 <Progress percent={m.breadth === null ? 0 : Math.round(Math.min(1, m.breadth) * 100)} />
                 <Typography.Text type="secondary">
                   {t('breadthHelp', { a: m.activeUsers.last30, b: m.licensedSeats ?? '—' })}
                 </Typography.Text>
               </Col>
-              <Col span={12}>
+              <Col xs={24} sm={12}>
                 <Typography.Text>{t('depth')}</Typography.Text>
                 <Progress
                   percent={m.depth === null ? 0 : Math.round(Math.min(1, m.depth) * 100)}
@@ -428,6 +433,7 @@ function MetricsCard({ accountId }: { accountId: string }) {
             </Row>
             <Table
               size="small"
+              scroll={{ x: 'max-content' }}
               rowKey={(r) => r.metric.key}
               pagination={false}
               dataSource={m.metrics}
@@ -463,6 +469,7 @@ function UsersCard({ accountId }: { accountId: string }) {
       {(d) => (
         <Table
           size="small"
+          scroll={{ x: 'max-content' }}
           rowKey="userKey"
           pagination={false}
           dataSource={d.items}
@@ -495,6 +502,7 @@ function ContactsPanel({ accountId }: { accountId: string }) {
       {(d) => (
         <Table<Contact>
           size="small"
+          scroll={{ x: 'max-content' }}
           rowKey="id"
           pagination={false}
           dataSource={d.items}
@@ -521,6 +529,7 @@ function ContractsPanel({ accountId }: { accountId: string }) {
       {(d) => (
         <Table<Contract>
           size="small"
+          scroll={{ x: 'max-content' }}
           rowKey="id"
           pagination={false}
           dataSource={d.items}

@@ -7,6 +7,7 @@ import {
   useTieringSchemesQuery,
   useUsersQuery,
 } from '../../api/hooks.ts';
+import { useEnumLabel } from '../../i18n/enums.ts';
 import { useI18n, useLabel } from '../../i18n/i18n.tsx';
 import { tiersOf } from './conditions.ts';
 import type { Filters } from './filters.ts';
@@ -25,6 +26,7 @@ export function FiltersBar({
   clear: () => void;
 }) {
   const { t } = useI18n();
+  const enumLabel = useEnumLabel();
   const label = useLabel();
   const users = useUsersQuery();
   const summary = useAccountStatesSummaryQuery();
@@ -82,7 +84,10 @@ export function FiltersBar({
           style={{ width: 140 }}
           value={filters.tier}
           onChange={(v) => setFilter({ tier: v })}
-          options={(activeScheme ? tiersOf(activeScheme) : []).map((k) => ({ value: k, label: k }))}
+          options={(activeScheme ? tiersOf(activeScheme) : []).map((k) => ({
+            value: k,
+            label: enumLabel('tier', k),
+          }))}
         />
         <Select
           aria-label={t('stage')}

@@ -190,7 +190,9 @@ export function RulesPanel() {
                 {
                   title: t('ruleActions'),
                   render: (_, r) =>
-                    [...new Set(r.actions.map((a) => a.type))].map((type) => <Tag key={type}>{type}</Tag>),
+                    [...new Set(r.actions.map((a) => a.type))].map((type) => (
+                      <Tag key={type}>{enumLabel('action', type)}</Tag>
+                    )),
                 },
                 {
                   title: t('active'),

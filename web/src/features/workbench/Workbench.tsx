@@ -146,7 +146,7 @@ function HealthCard({
         <Loading />
       ) : (
         <Row gutter={16} align="middle">
-          <Col span={12}>
+          <Col xs={24} sm={12}>
             <Chart
               label={t('healthDistribution')}
               style={{ height: 200 }}
@@ -168,7 +168,7 @@ function HealthCard({
               }}
             />
           </Col>
-          <Col span={12}>
+          <Col xs={24} sm={12}>
             <Space orientation="vertical" style={{ width: '100%' }}>
               {rows.map((r) => (
                 <Link
@@ -375,7 +375,7 @@ function RenewalsCard({ ownerId, ready }: { ownerId: string; ready: boolean }) {
               size="small"
               rowKey="id"
               pagination={false}
-              scroll={{ y: 180 }}
+              scroll={{ x: 'max-content', y: 180 }}
               dataSource={data.items}
               columns={[
                 {

@@ -98,6 +98,21 @@ export const web = {
   'option.bottom': ['Bottom', '后'],
   'option.top': ['Top', '前'],
   'option.all': ['All accounts', '全部客户'],
+  // metric aggregation
+  'aggregation.count': ['Count of events', '事件数'],
+  'aggregation.distinct_users': ['Distinct users', '去重用户数'],
+  'aggregation.sum': ['Sum', '求和'],
+  'aggregation.max': ['Maximum', '最大值'],
+  // custom field types
+  'fieldType.text': ['Text', '文本'],
+  'fieldType.number': ['Number', '数字'],
+  'fieldType.date': ['Date', '日期'],
+  'fieldType.boolean': ['Yes / no', '是 / 否'],
+  'fieldType.single_select': ['Single choice', '单选'],
+  'fieldType.multi_select': ['Multiple choice', '多选'],
+  // API token scopes
+  'scope.read': ['Read', '读取'],
+  'scope.write': ['Write', '写入'],
   // sign-in and shell
   menu: ['Menu', '菜单'],
 } as const;
