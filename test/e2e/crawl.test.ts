@@ -16,6 +16,7 @@ type Role = 'admin' | 'manager' | 'csm' | 'viewer';
 type User = { id: string; email: string; role: Role; active: boolean };
 
 // CRAWL_ACCOUNT_PAGES: fewer pages while working on a fix.
+const LOCALES = ['zh-CN', 'en'] as const;
 const ACCOUNT_PAGES = Number(process.env.CRAWL_ACCOUNT_PAGES ?? 200);
 const PASSWORD = 'crawl-e2e-password-41';
 const ROUTES = ['/workbench', '/accounts', '/tasks', '/renewals', '/requests'];
@@ -33,24 +34,35 @@ describe('crawling every page as every role in both languages', () => {
   const base = inject('baseUrl');
   let browser: Browser;
   let admin: Api;
-  const logins: { role: Role; email: string; password: string }[] = [];
+  const logins: { role: Role; locale: Locale; email: string; password: string }[] = [];
   let accountIds: string[] = [];
 
   beforeAll(async () => {
     browser = await launchBrowser();
     admin = await apiSession(base, ADMIN_EMAIL, ADMIN_PASSWORD);
-    // The demo's manager and CSM sign in once an admin has set their password, as in real life.
+    // One user per role and language: the pairs run at once, and signing in saves the language
+    // on the user, so two runs sharing a user would switch each other's language. The demo's
+    // managers and CSMs sign in once an admin has set their password, as in real life; a second
+    // admin and viewer are made through the API.
     const users = await admin.get<{ items: User[] }>('/users?limit=200');
-    const pick = (role: Role) =>
-      users.items.find((u) => u.role === role && u.active && u.email !== ADMIN_EMAIL);
     for (const role of ['manager', 'csm'] as const) {
-      const u = pick(role);
-      if (!u) throw new Error(`the demo has no active ${role}`);
-      await admin.patch(`/users/${u.id}`, { password: PASSWORD });
-      logins.push({ role, email: u.email, password: PASSWORD });
+      const demo = users.items.filter((u) => u.role === role && u.active && u.email !== ADMIN_EMAIL);
+      if (demo.length < 2) throw new Error(`the demo has fewer than two active ${role}s`);
+      for (const [n, locale] of LOCALES.entries()) {
+        await admin.patch(`/users/${demo[n]!.id}`, { password: PASSWORD });
+        logins.push({ role, locale, email: demo[n]!.email, password: PASSWORD });
+      }
     }
-    logins.unshift({ role: 'admin', email: ADMIN_EMAIL, password: ADMIN_PASSWORD });
-    logins.push({ role: 'viewer', email: VIEWER_EMAIL, password: VIEWER_PASSWORD });
+    logins.push({ role: 'admin', locale: 'zh-CN', email: ADMIN_EMAIL, password: ADMIN_PASSWORD });
+    logins.push({ role: 'viewer', locale: 'en', email: VIEWER_EMAIL, password: VIEWER_PASSWORD });
+    for (const [role, locale] of [
+      ['admin', 'en'],
+      ['viewer', 'zh-CN'],
+    ] as const) {
+      const email = `crawl.${role}.${Date.now()}@example.com`;
+      await admin.post('/users', { email, name: `Crawl ${role}`, role, locale: 'zh-CN', password: PASSWORD });
+      logins.push({ role, locale, email, password: PASSWORD });
+    }
     let cursor: string | null = null;
     do {
       const page: { items: { id: string }[]; nextCursor: string | null } = await admin.get(
@@ -70,7 +82,7 @@ describe('crawling every page as every role in both languages', () => {
   });
 
   const pairs = (['admin', 'manager', 'csm', 'viewer'] as const).flatMap((role) =>
-    (['zh-CN', 'en'] as const).map((locale) => ({ role, locale })),
+    LOCALES.map((locale) => ({ role, locale })),
   );
 
   // The pairs run side by side (separate browser contexts): the server, not the browser, is the
@@ -78,7 +90,7 @@ describe('crawling every page as every role in both languages', () => {
   it.concurrent.each(pairs.map((p, i) => ({ ...p, i })))(
     'shows $role every page in $locale without errors or the other language',
     async ({ role, locale, i }) => {
-      const login = logins.find((l) => l.role === role)!;
+      const login = logins.find((l) => l.role === role && l.locale === locale)!;
       const share = accountIds.filter((_, n) => n % pairs.length === i);
       const findings = await crawl(browser, base, login, locale, share, role);
       if (findings.knownServerText.length) {
@@ -182,7 +194,7 @@ async function crawl(
 
   /** Waits until no API call has been in flight for a moment and nothing is loading on screen. */
   const settle = async () => {
-    const deadline = Date.now() + 15_000;
+    const deadline = Date.now() + 30_000;
     while (Date.now() < deadline) {
       await page.waitForTimeout(50);
       if (inflight > 0 || Date.now() - lastActivity < 200) continue;
@@ -191,7 +203,7 @@ async function crawl(
         .count();
       if (busy === 0) return;
     }
-    findings.errors.push(`${where}: still loading after 15 s`);
+    findings.errors.push(`${where}: still loading after 30 s`);
   };
   const check = async () => {
     await settle();
@@ -236,7 +248,14 @@ async function crawl(
 
   for (const id of accountIds) {
     await go(`/accounts/${id}`);
-    await page.getByTestId('account-name').waitFor({ timeout: 15_000 });
+    try {
+      await page.getByTestId('account-name').waitFor({ timeout: 30_000 });
+    } catch {
+      findings.errors.push(
+        `${where}: no account name after 30 s: ${(await page.locator('main').textContent())?.slice(0, 200)}`,
+      );
+      continue;
+    }
     await check();
     if ((await page.getByTestId('widget-error').count()) > 0) {
       findings.errors.push(`${where}: ${await page.getByTestId('widget-error').first().textContent()}`);

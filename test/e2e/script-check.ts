@@ -71,7 +71,7 @@ export const KNOWN_SERVER_TEXT: RegExp[] = [
   /Playbook .*: daily check|^Rule .*: |\n\nRule .*: |未触达 \/ no touch|结果 \/ Outcome|下一步 \/ Next step/,
   /^(Task in progress|Task snoozed|Follow-up on|Contact .* (added|updated|removed)|Renewal of .*: )/,
   // task titles and descriptions written from the demo's rule templates, in Chinese only (tasks, demo)
-  /^健康度 .*天变化|^活跃账号已超过开通席位/,
+  /^健康度 .*天变化|^活跃账号已超过开通席位|^近一周接口报错量/,
 ];
 
 const EMAIL = /[\w.+-]+@[\w-]+(\.[\w-]+)+/g;
@@ -126,9 +126,14 @@ export function collectDataValues(value: unknown, into: Set<string>, key = '', p
     const o = value as Record<string, unknown>;
     // A label in both languages: the page picks one; neither is a data value.
     if ('en' in o && 'zh-CN' in o) return;
-    // A system timeline entry's title and body are written by the server; a person's note is data.
-    if (path.includes('/timeline') && typeof o.type === 'string' && !PEOPLE_ENTRIES.has(o.type)) return;
-    for (const [k, v] of Object.entries(o)) collectDataValues(v, into, k, `${path}.${k}`);
+    // A system timeline entry's title is written by the server; its body may be a person's words
+    // (the description of the task or request it records), so the body counts as data.
+    const systemEntry =
+      path.includes('/timeline') && typeof o.type === 'string' && !PEOPLE_ENTRIES.has(o.type);
+    for (const [k, v] of Object.entries(o)) {
+      if (systemEntry && k === 'title') continue;
+      collectDataValues(v, into, k, `${path}.${k}`);
+    }
   }
 }
 

@@ -33,6 +33,7 @@ import { NotificationsBell } from './features/notifications/Notifications.tsx';
 import { useI18n } from './i18n/i18n.tsx';
 import type { MessageKey } from './i18n/messages.ts';
 import { SessionProvider, useSession } from './session.tsx';
+import './phone.css';
 
 // One chunk per route: the sign-in page and the shell load without charts or editors.
 const Workbench = lazy(() => import('./features/workbench/Workbench.tsx'));

@@ -177,7 +177,7 @@ function Header({ account }: { account: Account }) {
             ))}
           </Space>
         </div>
-        <Space size="large">
+        <div style={{ display: 'flex', flexWrap: 'wrap', gap: '12px 24px', maxWidth: '100%' }}>
           {/* Short in the card (¥353万), the full figure on hover. */}
           <Statistic
             title={t('arr')}
@@ -203,7 +203,7 @@ function Header({ account }: { account: Account }) {
             value={health.data?.score != null ? formatNumber(health.data.score, locale, 1) : '—'}
             valueStyle={{ color: statusColor(band?.color) }}
           />
-        </Space>
+        </div>
       </div>
     </Card>
   );
