@@ -158,7 +158,7 @@ function Shell() {
             <Typography.Text
               data-testid="current-user"
               ellipsis
-              style={narrow ? { display: 'none' } : { maxWidth: 260 }}
+              style={narrow ? { display: 'none' } : { display: 'block', maxWidth: 260, lineHeight: 'normal' }}
             >
               {user.name} · {roleName}
             </Typography.Text>
