@@ -251,9 +251,12 @@ async function crawl(
     try {
       await page.getByTestId('account-name').waitFor({ timeout: 30_000 });
     } catch {
-      findings.errors.push(
-        `${where}: no account name after 30 s: ${(await page.locator('main').textContent())?.slice(0, 200)}`,
-      );
+      const shown = await page
+        .locator('main')
+        .last()
+        .textContent({ timeout: 2_000 })
+        .catch(() => '');
+      findings.errors.push(`${where}: no account name after 30 s: ${shown?.slice(0, 200)}`);
       continue;
     }
     await check();
