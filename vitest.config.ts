@@ -2,7 +2,12 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'test/integration/**/*.test.ts', 'scripts/**/*.test.ts'],
+    include: [
+      'src/**/*.test.ts',
+      'web/src/**/*.test.ts',
+      'test/integration/**/*.test.ts',
+      'scripts/**/*.test.ts',
+    ],
     globalSetup: ['test/helpers/global-setup.ts'],
     // scrypt hashing and real databases make some tests slower than vitest's 5 s default.
     testTimeout: 30_000,

@@ -41,6 +41,14 @@ async function waitForHealthz(base: string, child: ChildProcess, output: () => s
  * database and a 200-account demo, and creates a viewer through the API. Stops it afterwards.
  */
 export default async function setup(project: TestProject) {
+  // STEWARD_E2E_URL: a Steward already running (started with this file's environment), for
+  // running the browser tests again and again while working on the web app.
+  const external = process.env.STEWARD_E2E_URL;
+  if (external) {
+    await createViewer(external);
+    project.provide('baseUrl', external);
+    return () => {};
+  }
   const root = join(import.meta.dirname, '..', '..');
   if (!existsSync(join(root, 'web', 'dist', 'index.html'))) {
     const build = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
@@ -81,32 +89,37 @@ export default async function setup(project: TestProject) {
   };
   try {
     await waitForHealthz(base, child, () => log);
-    // The viewer, made the way an admin would: through the API.
-    const login = await fetch(`${base}/api/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: ADMIN_EMAIL, password: ADMIN_PASSWORD }),
-    });
-    const { csrfToken } = (await login.json()) as { csrfToken: string };
-    const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
-    const made = await fetch(`${base}/api/v1/users`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrfToken },
-      body: JSON.stringify({
-        email: VIEWER_EMAIL,
-        name: 'Vivian Viewer',
-        role: 'viewer',
-        locale: 'en',
-        password: VIEWER_PASSWORD,
-      }),
-    });
-    if (!made.ok) throw new Error(`creating the viewer: ${made.status} ${await made.text()}`);
+    await createViewer(base);
   } catch (error) {
     await stop();
     throw error;
   }
   project.provide('baseUrl', base);
   return stop;
+}
+
+/** The viewer, made the way an admin would: through the API (already there on a reused server). */
+async function createViewer(base: string) {
+  const login = await fetch(`${base}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: ADMIN_EMAIL, password: ADMIN_PASSWORD }),
+  });
+  const { csrfToken } = (await login.json()) as { csrfToken: string };
+  const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+  const made = await fetch(`${base}/api/v1/users`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrfToken },
+    body: JSON.stringify({
+      email: VIEWER_EMAIL,
+      name: 'Vivian Viewer',
+      role: 'viewer',
+      locale: 'en',
+      password: VIEWER_PASSWORD,
+    }),
+  });
+  if (!made.ok && made.status !== 409)
+    throw new Error(`creating the viewer: ${made.status} ${await made.text()}`);
 }
 
 declare module 'vitest' {

@@ -8,12 +8,21 @@ import {
   SettingOutlined,
   TeamOutlined,
 } from '@ant-design/icons';
-import { App as AntApp, Button, ConfigProvider, Layout, Menu, Result, Space, Spin, Typography } from 'antd';
+import {
+  App as AntApp,
+  Button,
+  ConfigProvider,
+  Grid,
+  Layout,
+  Menu,
+  Result,
+  Space,
+  Spin,
+  Typography,
+} from 'antd';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
-import dayjs from 'dayjs';
-import 'dayjs/locale/zh-cn';
-import { lazy, Suspense, useEffect } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { Link, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
 import { useLogoutMutation, useMeQuery, useUpdateMeMutation } from './api/hooks.ts';
 import { ErrorBoundary } from './components/ErrorBoundary.tsx';
@@ -25,6 +34,7 @@ import { GlobalSearch } from './features/search/GlobalSearch.tsx';
 import { useI18n } from './i18n/i18n.tsx';
 import type { MessageKey } from './i18n/messages.ts';
 import { SessionProvider, useSession } from './session.tsx';
+import './phone.css';
 
 // One chunk per route: the sign-in page and the shell load without charts or editors.
 const Workbench = lazy(() => import('./features/workbench/Workbench.tsx'));
@@ -49,13 +59,21 @@ function RouteBoundary({ what, children }: { what: MessageKey; children: React.R
 export function App() {
   const { locale, setLocale } = useI18n();
   const me = useMeQuery();
+  const saveLocale = useUpdateMeMutation();
   const serverLocale = me.data?.user.locale;
+  // Opening the app with a session, the user's saved language wins; signing in, the language on
+  // the sign-in page wins and is saved on the user (else the login would switch it back).
+  const signingIn = useRef(false);
+  if (me.data === null) signingIn.current = true;
+  const onScreen = useRef(locale);
+  onScreen.current = locale;
   useEffect(() => {
-    if (serverLocale) setLocale(serverLocale);
-  }, [serverLocale, setLocale]);
-  useEffect(() => {
-    dayjs.locale(locale === 'en' ? 'en' : 'zh-cn');
-  }, [locale]);
+    if (!serverLocale) return;
+    if (signingIn.current) {
+      signingIn.current = false;
+      if (serverLocale !== onScreen.current) saveLocale.mutate({ locale: onScreen.current });
+    } else setLocale(serverLocale);
+  }, [serverLocale, setLocale, saveLocale.mutate]);
 
   let body: React.ReactNode;
   if (me.isPending) body = <Spin fullscreen />;
@@ -82,6 +100,10 @@ function Shell() {
   const location = useLocation();
   const navigate = useNavigate();
   const section = location.pathname.split('/')[1] || 'workbench';
+  // Below 768 px (a phone): an icon rail, a header of icons, less padding around the page.
+  const narrow = !Grid.useBreakpoint().md;
+  const [collapsed, setCollapsed] = useState(false);
+  const roleName = t(`role${user.role[0]!.toUpperCase()}${user.role.slice(1)}` as 'roleAdmin');
   const items = [
     { key: 'workbench', icon: <DashboardOutlined />, label: <Link to="/workbench">{t('workbench')}</Link> },
     { key: 'accounts', icon: <TeamOutlined />, label: <Link to="/accounts">{t('accounts')}</Link> },
@@ -94,42 +116,66 @@ function Shell() {
   ];
   return (
     <Layout style={{ minHeight: '100vh' }}>
-      <Layout.Sider breakpoint="lg" collapsedWidth={56} theme="light" width={200}>
-        <div style={{ padding: '16px 20px', fontWeight: 600, fontSize: 18 }}>
-          <AppstoreOutlined style={{ color: '#1677ff', marginRight: 8 }} />
-          {t('appName')}
+      <Layout.Sider
+        breakpoint="lg"
+        collapsedWidth={narrow ? 48 : 56}
+        theme="light"
+        width={200}
+        trigger={null}
+        onCollapse={setCollapsed}
+      >
+        <div
+          style={{
+            padding: collapsed ? '16px 0' : '16px 20px',
+            textAlign: collapsed ? 'center' : undefined,
+            fontWeight: 600,
+            fontSize: 18,
+            whiteSpace: 'nowrap',
+            overflow: 'hidden',
+          }}
+        >
+          <AppstoreOutlined style={{ color: '#1677ff', marginRight: collapsed ? 0 : 8 }} />
+          {collapsed ? null : t('appName')}
         </div>
         <nav aria-label="main">
           <Menu mode="inline" selectedKeys={[section]} items={items} style={{ borderInlineEnd: 0 }} />
         </nav>
       </Layout.Sider>
-      <Layout>
+      <Layout style={{ minWidth: 0 }}>
         <Layout.Header
           style={{
             background: '#fff',
-            padding: '0 24px',
+            padding: narrow ? '0 8px' : '0 24px',
             display: 'flex',
             justifyContent: 'flex-end',
             alignItems: 'center',
             borderBottom: '1px solid #f0f0f0',
+            minWidth: 0,
           }}
         >
-          <Space size="middle">
+          <Space size={narrow ? 'small' : 'middle'} style={{ minWidth: 0 }}>
             <GlobalSearch />
             <NotificationsBell />
             <LanguageSwitch onChange={(l) => updateMe.mutate({ locale: l })} />
-            <Typography.Text data-testid="current-user">
-              {user.name} · {t(`role${user.role[0]!.toUpperCase()}${user.role.slice(1)}` as 'roleAdmin')}
+            {/* On a phone the name goes into the sign-out button's tooltip: the header stays one line. */}
+            <Typography.Text
+              data-testid="current-user"
+              ellipsis
+              style={narrow ? { display: 'none' } : { display: 'block', maxWidth: 260, lineHeight: 'normal' }}
+            >
+              {user.name} · {roleName}
             </Typography.Text>
             <Button
               icon={<LogoutOutlined />}
+              aria-label={t('signOut')}
+              title={`${user.name} · ${roleName}`}
               onClick={() => logout.mutate(undefined, { onSettled: () => navigate('/') })}
             >
-              {t('signOut')}
+              {narrow ? null : t('signOut')}
             </Button>
           </Space>
         </Layout.Header>
-        <Layout.Content style={{ padding: 24 }}>
+        <Layout.Content style={{ padding: narrow ? 12 : 24, minWidth: 0 }}>
           <main>
             <Suspense fallback={<Loading rows={8} />}>
               <Routes>

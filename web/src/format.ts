@@ -10,6 +10,25 @@ export function formatMoney(v: number | null | undefined, currency: string, loca
     maximumFractionDigits: 0,
   }).format(v);
 }
+/**
+ * Money in a card or a chart, short: ¥353万 and ¥1.2亿 in Chinese (how Chinese readers count
+ * large sums), $3.5M in English. Tables and exports keep the full figure (formatMoney).
+ */
+export function formatMoneyCompact(v: number | null | undefined, currency: string, locale: Locale): string {
+  if (v === null || v === undefined) return '—';
+  return new Intl.NumberFormat(intl(locale), {
+    style: 'currency',
+    currency,
+    notation: 'compact',
+    minimumFractionDigits: 0,
+    maximumFractionDigits: 1,
+  }).format(v);
+}
+/** A count for an axis or a card, short the same way (1.2万, 12K). */
+export function formatNumberCompact(v: number | null | undefined, locale: Locale): string {
+  if (v === null || v === undefined || Number.isNaN(v)) return '—';
+  return new Intl.NumberFormat(intl(locale), { notation: 'compact', maximumFractionDigits: 1 }).format(v);
+}
 export function formatNumber(v: number | null | undefined, locale: Locale, digits = 0): string {
   if (v === null || v === undefined || Number.isNaN(v)) return '—';
   return new Intl.NumberFormat(intl(locale), { maximumFractionDigits: digits }).format(v);
@@ -24,6 +43,30 @@ export function formatDateTime(iso: string | null | undefined, locale: Locale): 
   return new Intl.DateTimeFormat(intl(locale), { dateStyle: 'medium', timeStyle: 'short' }).format(
     new Date(iso),
   );
+}
+/** A YYYY-MM-DD day as its reader writes it: 2026年3月5日 / Mar 5, 2026. */
+export function formatDay(d: string | null | undefined, locale: Locale): string {
+  if (!d) return '—';
+  const [y, m, dd] = d.split('-').map(Number);
+  return new Intl.DateTimeFormat(intl(locale), { dateStyle: 'medium' }).format(new Date(y!, m! - 1, dd!));
+}
+/** How long ago (or ahead) an instant is, in words: 3 天前 / 3 days ago. */
+export function formatRelative(iso: string | null | undefined, locale: Locale, now = Date.now()): string {
+  if (!iso) return '—';
+  const seconds = Math.round((new Date(iso).getTime() - now) / 1000);
+  const rtf = new Intl.RelativeTimeFormat(intl(locale), { numeric: 'auto' });
+  const units: [Intl.RelativeTimeFormatUnit, number][] = [
+    ['year', 31_536_000],
+    ['month', 2_592_000],
+    ['week', 604_800],
+    ['day', 86_400],
+    ['hour', 3_600],
+    ['minute', 60],
+  ];
+  for (const [unit, size] of units) {
+    if (Math.abs(seconds) >= size) return rtf.format(Math.round(seconds / size), unit);
+  }
+  return rtf.format(seconds, 'second');
 }
 /** Today, or `offset` days from it, as YYYY-MM-DD in the browser's zone. */
 export function day(offset = 0, from = new Date()): string {

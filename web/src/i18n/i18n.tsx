@@ -1,4 +1,7 @@
-import { createContext, type ReactNode, useCallback, useContext, useMemo, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import dayjs from 'dayjs';
+import 'dayjs/locale/zh-cn';
+import { createContext, type ReactNode, useCallback, useContext, useMemo, useRef, useState } from 'react';
 import { setRequestLocale } from '../api/client.ts';
 import type { Locale } from '../api/types.ts';
 import { type MessageKey, messages } from './messages.ts';
@@ -23,18 +26,34 @@ interface I18n {
 
 const I18nContext = createContext<I18n | null>(null);
 
+/** Everything that follows the language outside React: API requests, dayjs (date pickers), <html lang>. */
+function applyLocale(l: Locale) {
+  setRequestLocale(l);
+  dayjs.locale(l === 'en' ? 'en' : 'zh-cn');
+  if (typeof document !== 'undefined') document.documentElement.lang = l;
+}
+
 export function I18nProvider({ children }: { children: ReactNode }) {
+  const queryClient = useQueryClient();
   const [locale, setLocaleState] = useState<Locale>(() => {
     const l = initialLocale();
-    setRequestLocale(l);
+    applyLocale(l);
     return l;
   });
-  const setLocale = useCallback((l: Locale) => {
-    setRequestLocale(l);
-    setLocaleState(l);
-    localStorage.setItem(STORAGE_KEY, l);
-    document.documentElement.lang = l;
-  }, []);
+  const current = useRef(locale);
+  const setLocale = useCallback(
+    (l: Locale) => {
+      if (l === current.current) return;
+      current.current = l;
+      applyLocale(l);
+      setLocaleState(l);
+      localStorage.setItem(STORAGE_KEY, l);
+      // Server texts (health labels, timeline titles, errors) came rendered in the old language:
+      // fetch them again in the new one.
+      void queryClient.invalidateQueries();
+    },
+    [queryClient],
+  );
   const t = useCallback<Translate>(
     (key, vars) => {
       let s: string = messages[key][locale === 'en' ? 0 : 1];

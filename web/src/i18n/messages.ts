@@ -1,9 +1,11 @@
 import { actions } from './messages/actions.ts';
 // Every user-facing string, in English and Simplified Chinese: [en, zh-CN].
 import { list } from './messages/list.ts';
+import { web } from './messages/web.ts';
 
 export const messages = {
   ...actions,
+  ...web,
   appName: ['Steward', 'Steward'],
   signIn: ['Sign in', '登录'],
   signOut: ['Sign out', '退出登录'],

@@ -17,7 +17,17 @@ import type { Account, AccountHealth, AccountMetrics } from '../../api/types.ts'
 import { Chart, Sparkline, statusColor } from '../../components/Chart.tsx';
 import { ErrorBoundary } from '../../components/ErrorBoundary.tsx';
 import { ErrorState, Loading, QueryView } from '../../components/States.tsx';
-import { addDays, day, daysBetween, formatMoney, formatNumber, formatPercent } from '../../format.ts';
+import {
+  addDays,
+  day,
+  daysBetween,
+  formatDay,
+  formatMoney,
+  formatMoneyCompact,
+  formatNumber,
+  formatPercent,
+} from '../../format.ts';
+import { useEnumLabel } from '../../i18n/enums.ts';
 import { useI18n, useLabel } from '../../i18n/i18n.tsx';
 import { useSession } from '../../session.tsx';
 import { AccountRequests } from '../requests/AccountRequests.tsx';
@@ -126,6 +136,7 @@ export default function Account360() {
 function Header({ account }: { account: Account }) {
   const { t, locale } = useI18n();
   const label = useLabel();
+  const enumLabel = useEnumLabel();
   const states = useAccountStatesQuery({ accountIds: account.id });
   const health = useAccountHealthQuery(account.id);
   const stages = useStagesQuery();
@@ -138,7 +149,11 @@ function Header({ account }: { account: Account }) {
     <Card>
       <div style={{ display: 'flex', justifyContent: 'space-between', flexWrap: 'wrap', gap: 16 }}>
         <div>
-          <Typography.Title level={2} style={{ margin: 0 }} data-testid="account-name">
+          <Typography.Title
+            level={2}
+            style={{ margin: 0, overflowWrap: 'anywhere' }}
+            data-testid="account-name"
+          >
             {account.name}
           </Typography.Title>
           <Space wrap style={{ marginTop: 8 }}>
@@ -150,7 +165,7 @@ function Header({ account }: { account: Account }) {
             )}
             {state?.tier ? (
               <Tag color="blue">
-                {t('tier')}: {state.tier}
+                {t('tier')}: {enumLabel('tier', state.tier)}
               </Tag>
             ) : null}
             {stageName ? (
@@ -165,17 +180,34 @@ function Header({ account }: { account: Account }) {
             ))}
           </Space>
         </div>
-        <Space size="large" wrap>
+        <div style={{ display: 'flex', flexWrap: 'wrap', gap: '12px 24px', maxWidth: '100%' }}>
           <AccountActions account={account} />
-          <Statistic title={t('arr')} value={formatMoney(account.arr, account.currency, locale)} />
-          <Statistic title={t('mrr')} value={formatMoney(account.mrr, account.currency, locale)} />
-          <Statistic title={t('renewalDate')} value={account.renewalDate ?? '—'} />
+          {/* Short in the card (¥353万), the full figure on hover. */}
+          <Statistic
+            title={t('arr')}
+            value={account.arr ?? 0}
+            valueRender={() => (
+              <span title={formatMoney(account.arr, account.currency, locale)} data-testid="account-arr">
+                {formatMoneyCompact(account.arr, account.currency, locale)}
+              </span>
+            )}
+          />
+          <Statistic
+            title={t('mrr')}
+            value={account.mrr ?? 0}
+            valueRender={() => (
+              <span title={formatMoney(account.mrr, account.currency, locale)}>
+                {formatMoneyCompact(account.mrr, account.currency, locale)}
+              </span>
+            )}
+          />
+          <Statistic title={t('renewalDate')} value={formatDay(account.renewalDate, locale)} />
           <Statistic
             title={t('healthScore')}
             value={health.data?.score != null ? formatNumber(health.data.score, locale, 1) : '—'}
             valueStyle={{ color: statusColor(band?.color) }}
           />
-        </Space>
+        </div>
       </div>
     </Card>
   );
@@ -183,6 +215,7 @@ function Header({ account }: { account: Account }) {
 
 function ProfileCard({ account }: { account: Account }) {
   const { t } = useI18n();
+  const enumLabel = useEnumLabel();
   const { can } = useSession();
   const users = useUsersQuery();
   const fields = useCustomFieldsQuery();
@@ -207,7 +240,8 @@ function ProfileCard({ account }: { account: Account }) {
             {account.team.length
               ? account.team.map((m) => (
                   <span key={`${m.userId}-${m.role}`}>
-                    {name(m.userId)} <Typography.Text type="secondary">({m.role})</Typography.Text>
+                    {name(m.userId)}{' '}
+                    <Typography.Text type="secondary">({enumLabel('teamRole', m.role)})</Typography.Text>
                   </span>
                 ))
               : '—'}
@@ -285,6 +319,7 @@ function Explanation({ health }: { health: AccountHealth }) {
       <Typography.Text strong>{t('explanation')}</Typography.Text>
       <Table
         size="small"
+        scroll={{ x: 'max-content' }}
         rowKey={(c) => `${c.dimension}.${c.key}`}
         pagination={false}
         dataSource={[...health.components].sort((a, b) => b.contribution - a.contribution)}
@@ -377,15 +412,15 @@ function MetricsCard({ accountId }: { accountId: string }) {
       <QueryView query={metrics}>
         {(m: AccountMetrics) => (
           <Space orientation="vertical" style={{ width: '100%' }}>
-            <Row gutter={24}>
-              <Col span={12}>
+            <Row gutter={[24, 12]}>
+              <Col xs={24} sm={12}>
                 <Typography.Text>{t('breadth')}</Typography.Text>
                 <Progress percent={m.breadth === null ? 0 : Math.round(Math.min(1, m.breadth) * 100)} />
                 <Typography.Text type="secondary">
                   {t('breadthHelp', { a: m.activeUsers.last30, b: m.licensedSeats ?? '—' })}
                 </Typography.Text>
               </Col>
-              <Col span={12}>
+              <Col xs={24} sm={12}>
                 <Typography.Text>{t('depth')}</Typography.Text>
                 <Progress
                   percent={m.depth === null ? 0 : Math.round(Math.min(1, m.depth) * 100)}
@@ -398,6 +433,7 @@ function MetricsCard({ accountId }: { accountId: string }) {
             </Row>
             <Table
               size="small"
+              scroll={{ x: 'max-content' }}
               rowKey={(r) => r.metric.key}
               pagination={false}
               dataSource={m.metrics}
@@ -433,6 +469,7 @@ function UsersCard({ accountId }: { accountId: string }) {
       {(d) => (
         <Table
           size="small"
+          scroll={{ x: 'max-content' }}
           rowKey="userKey"
           pagination={false}
           dataSource={d.items}

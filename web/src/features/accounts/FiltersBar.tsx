@@ -7,6 +7,7 @@ import {
   useTieringSchemesQuery,
 } from '../../api/hooks.ts';
 import { useAccountFacetsQuery } from '../../api/list.ts';
+import { useEnumLabel } from '../../i18n/enums.ts';
 import { useI18n, useLabel } from '../../i18n/i18n.tsx';
 import { useSession } from '../../session.tsx';
 import { tiersOf } from './conditions.ts';
@@ -26,6 +27,7 @@ export function FiltersBar({
   clear: () => void;
 }) {
   const { t } = useI18n();
+  const enumLabel = useEnumLabel();
   const label = useLabel();
   const { user } = useSession();
   const facets = useAccountFacetsQuery();
@@ -107,7 +109,10 @@ export function FiltersBar({
           style={{ width: 140 }}
           value={filters.tier}
           onChange={(v) => setFilter({ tier: v })}
-          options={(activeScheme ? tiersOf(activeScheme) : []).map((k) => ({ value: k, label: k }))}
+          options={(activeScheme ? tiersOf(activeScheme) : []).map((k) => ({
+            value: k,
+            label: enumLabel('tier', k),
+          }))}
         />
         <Select
           aria-label={t('stage')}

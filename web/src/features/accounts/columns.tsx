@@ -6,6 +6,7 @@ import { useAccountStatesSummaryQuery, useStagesQuery, useUsersQuery } from '../
 import type { AccountListItem } from '../../api/types.ts';
 import { statusColor } from '../../components/Chart.tsx';
 import { formatMoney, formatNumber } from '../../format.ts';
+import { useEnumLabel } from '../../i18n/enums.ts';
 import { useI18n, useLabel } from '../../i18n/i18n.tsx';
 import type { MessageKey } from '../../i18n/messages.ts';
 import { useSession } from '../../session.tsx';
@@ -96,6 +97,7 @@ function useLookups() {
 export function useColumnDefs(chosen: readonly ColumnKey[], sort: string): ColumnsType<AccountListItem> {
   const { t, locale } = useI18n();
   const label = useLabel();
+  const enumLabel = useEnumLabel();
   const { me } = useSession();
   const { userName, bands, stageName } = useLookups();
   const currency = me.workspace.baseCurrency;
@@ -121,7 +123,7 @@ export function useColumnDefs(chosen: readonly ColumnKey[], sort: string): Colum
         );
       },
     },
-    tier: { title: t('tier'), render: (_, a) => a.state?.tier ?? '—' },
+    tier: { title: t('tier'), render: (_, a) => (a.state?.tier ? enumLabel('tier', a.state.tier) : '—') },
     stage: {
       title: t('stage'),
       render: (_, a) => {
@@ -172,15 +174,16 @@ export function useColumnDefs(chosen: readonly ColumnKey[], sort: string): Colum
 /** A cell as plain text, for the CSV export (same lookups as the table). */
 export function useCellText(): (a: AccountListItem, k: ColumnKey) => unknown {
   const label = useLabel();
-  const { userName, bands } = useLookups();
+  const enumLabel = useEnumLabel();
+  const { userName, bands, stageName } = useLookups();
   return (a, k) => {
     const st = a.state;
     if (k === 'health') {
       const b = bands.find((x) => x.key === st?.healthStatus);
       return b ? `${label(b.label, b.key)} (${st?.healthScore ?? '—'})` : '';
     }
-    if (k === 'tier') return st?.tier ?? '';
-    if (k === 'stage') return st?.stage ?? '';
+    if (k === 'tier') return enumLabel('tier', st?.tier);
+    if (k === 'stage') return st?.stage ? (stageName.get(st.stage) ?? st.stage) : '';
     if (k === 'owner') return a.ownerId ? (userName.get(a.ownerId) ?? a.ownerId) : '';
     if (k === 'tags') return a.tags.join(';');
     return a[k];

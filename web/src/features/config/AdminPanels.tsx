@@ -28,6 +28,7 @@ import { roleValues } from '../../api/schema.gen.ts';
 import type { ApiToken, Locale, Role, User, WriteKey } from '../../api/types.ts';
 import { QueryView } from '../../components/States.tsx';
 import { formatDateTime } from '../../format.ts';
+import { useEnumLabel } from '../../i18n/enums.ts';
 import { type Translate, useI18n } from '../../i18n/i18n.tsx';
 import { ResetPasswordButton } from './ResetPassword.tsx';
 
@@ -155,6 +156,7 @@ function SecretOnce({ secret, onClose }: { secret: string | null; onClose: () =>
 
 export function TokensPanel() {
   const { t, locale } = useI18n();
+  const enumLabel = useEnumLabel();
   const { message } = App.useApp();
   const tokens = useTokensQuery();
   const { create, revoke } = useTokenMutations();
@@ -182,7 +184,9 @@ export function TokensPanel() {
           <Input />
         </Form.Item>
         <Form.Item name="scopes" label={t('scopes')}>
-          <Checkbox.Group options={['read', 'write']} />
+          <Checkbox.Group
+            options={['read', 'write'].map((v) => ({ value: v, label: enumLabel('scope', v) }))}
+          />
         </Form.Item>
         <Form.Item name="expiresInDays" label={t('expiresInDays')}>
           <InputNumber min={1} max={3650} />
@@ -200,7 +204,11 @@ export function TokensPanel() {
             dataSource={d.items}
             columns={[
               { title: t('name'), dataIndex: 'name' },
-              { title: t('scopes'), dataIndex: 'scopes', render: (v: string[]) => v.join(', ') },
+              {
+                title: t('scopes'),
+                dataIndex: 'scopes',
+                render: (v: string[]) => v.map((x) => enumLabel('scope', x)).join(', '),
+              },
               {
                 title: t('createdAt'),
                 dataIndex: 'createdAt',

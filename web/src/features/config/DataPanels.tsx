@@ -8,7 +8,9 @@ import {
   useMetricDefsQuery,
 } from '../../api/hooks.ts';
 import type { CustomField, MetricDef } from '../../api/types.ts';
+import { DataKey } from '../../components/DataKey.tsx';
 import { QueryView } from '../../components/States.tsx';
+import { useEnumLabel } from '../../i18n/enums.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 
 const splitList = (s?: string) =>
@@ -19,6 +21,7 @@ const splitList = (s?: string) =>
 
 export function MetricsPanel() {
   const { t } = useI18n();
+  const enumLabel = useEnumLabel();
   const { message } = App.useApp();
   const metrics = useMetricDefsQuery();
   const { create, remove } = useMetricDefMutations();
@@ -42,9 +45,17 @@ export function MetricsPanel() {
             dataSource={d.items}
             columns={[
               { title: t('name'), dataIndex: 'name' },
-              { title: t('key'), dataIndex: 'key' },
-              { title: t('aggregation'), dataIndex: 'aggregation' },
-              { title: t('behaviour'), dataIndex: 'behaviour', render: (v: string) => <Tag>{v}</Tag> },
+              { title: t('key'), dataIndex: 'key', render: (k: string) => <DataKey value={k} /> },
+              {
+                title: t('aggregation'),
+                dataIndex: 'aggregation',
+                render: (v: string) => enumLabel('aggregation', v),
+              },
+              {
+                title: t('behaviour'),
+                dataIndex: 'behaviour',
+                render: (v: string) => <Tag>{enumLabel('behaviour', v)}</Tag>,
+              },
               { title: t('eventNames'), dataIndex: 'eventNames', render: (v: string[]) => v.join(', ') },
               {
                 title: t('metricHistory'),
@@ -128,11 +139,16 @@ export function MetricsPanel() {
           </Form.Item>
           <Form.Item name="aggregation" label={t('aggregation')}>
             <Select
-              options={['count', 'distinct_users', 'sum', 'max'].map((v) => ({ value: v, label: v }))}
+              options={['count', 'distinct_users', 'sum', 'max'].map((v) => ({
+                value: v,
+                label: enumLabel('aggregation', v),
+              }))}
             />
           </Form.Item>
           <Form.Item name="behaviour" label={t('behaviour')}>
-            <Select options={['basic', 'value'].map((v) => ({ value: v, label: v }))} />
+            <Select
+              options={['basic', 'value'].map((v) => ({ value: v, label: enumLabel('behaviour', v) }))}
+            />
           </Form.Item>
           <Form.Item
             name="events"
@@ -150,6 +166,7 @@ export function MetricsPanel() {
 
 export function CustomFieldsPanel() {
   const { t } = useI18n();
+  const enumLabel = useEnumLabel();
   const { message } = App.useApp();
   const fields = useCustomFieldsQuery();
   const { create, remove } = useCustomFieldMutations();
@@ -173,8 +190,8 @@ export function CustomFieldsPanel() {
             dataSource={d.items}
             columns={[
               { title: t('name'), dataIndex: 'label' },
-              { title: t('key'), dataIndex: 'key' },
-              { title: t('type'), dataIndex: 'type' },
+              { title: t('key'), dataIndex: 'key', render: (k: string) => <DataKey value={k} /> },
+              { title: t('type'), dataIndex: 'type', render: (v: string) => enumLabel('fieldType', v) },
               { title: t('options'), dataIndex: 'options', render: (v: string[]) => v.join('、') },
               {
                 title: t('required'),

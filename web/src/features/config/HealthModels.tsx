@@ -26,6 +26,7 @@ import {
 } from '../../api/hooks.ts';
 import type { Band, HealthModel } from '../../api/types.ts';
 import { Chart, statusColor } from '../../components/Chart.tsx';
+import { DataKey } from '../../components/DataKey.tsx';
 import { ErrorState, QueryView } from '../../components/States.tsx';
 import { formatNumber, formatPercent } from '../../format.ts';
 import { useI18n, useLabel } from '../../i18n/i18n.tsx';
@@ -166,7 +167,7 @@ export function HealthModelsPanel() {
                 columns={[
                   { title: t('position'), dataIndex: 'position', width: 70 },
                   { title: t('name'), dataIndex: 'name' },
-                  { title: t('key'), dataIndex: 'key' },
+                  { title: t('key'), dataIndex: 'key', render: (k: string) => <DataKey value={k} /> },
                   {
                     title: t('dimensions'),
                     render: (_, m) => m.dimensions.map((x) => <Tag key={x.key}>{x.name}</Tag>),

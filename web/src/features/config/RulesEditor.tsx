@@ -33,6 +33,7 @@ import { assigneeRoleValues } from '../../api/schema.gen.ts';
 import { PRIORITIES, TASK_TYPES } from '../../api/tasks.ts';
 import { ErrorState, QueryView } from '../../components/States.tsx';
 import { formatDateTime } from '../../format.ts';
+import { type EnumGroup, useEnumLabel } from '../../i18n/enums.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { ConditionInput } from './ConditionInput.tsx';
 
@@ -117,27 +118,47 @@ function formToAction(a: Flat): Flat {
 }
 
 /** Form.Item passes value and onChange to its child: they go on to the input. */
+/** The words for a select field's options: roles and task types have their own, the rest are options. */
+const OPTION_GROUP: Record<string, EnumGroup> = { assigneeRole: 'teamRole', toRole: 'teamRole' };
+
 function FieldInput({
+  name,
   kind,
   options,
   ...control
 }: {
+  name: string;
   kind: Field[1];
   options?: readonly string[];
   value?: unknown;
   onChange?: (v: unknown) => void;
   id?: string;
 }) {
+  const { t } = useI18n();
+  const enumLabel = useEnumLabel();
+  const optionLabel = (o: string) =>
+    name === 'taskType'
+      ? t(`type_${o}` as 'type_call')
+      : name === 'priority'
+        ? o
+        : enumLabel(OPTION_GROUP[name] ?? 'option', o);
   const props = control as Record<string, never>;
   if (kind === 'number') return <InputNumber style={{ width: '100%' }} {...props} />;
   if (kind === 'select')
-    return <Select allowClear options={(options ?? []).map((o) => ({ value: o, label: o }))} {...props} />;
+    return (
+      <Select
+        allowClear
+        options={(options ?? []).map((o) => ({ value: o, label: optionLabel(o) }))}
+        {...props}
+      />
+    );
   if (kind === 'textarea') return <Input.TextArea autoSize={{ minRows: 1, maxRows: 4 }} {...props} />;
   return <Input {...props} />;
 }
 
 export function RulesPanel() {
   const { t } = useI18n();
+  const enumLabel = useEnumLabel();
   const rules = useRulesQuery();
   const { toggle } = useRuleMutations();
   const [editing, setEditing] = useState<Rule | 'new' | null>(null);
@@ -160,7 +181,7 @@ export function RulesPanel() {
               dataSource={d.items}
               columns={[
                 { title: t('name'), dataIndex: 'name' },
-                { title: t('trigger'), render: (_, r) => <Tag>{r.trigger.type}</Tag> },
+                { title: t('trigger'), render: (_, r) => <Tag>{enumLabel('trigger', r.trigger.type)}</Tag> },
                 {
                   title: t('condition'),
                   dataIndex: 'conditionText',
@@ -169,7 +190,9 @@ export function RulesPanel() {
                 {
                   title: t('ruleActions'),
                   render: (_, r) =>
-                    [...new Set(r.actions.map((a) => a.type))].map((type) => <Tag key={type}>{type}</Tag>),
+                    [...new Set(r.actions.map((a) => a.type))].map((type) => (
+                      <Tag key={type}>{enumLabel('action', type)}</Tag>
+                    )),
                 },
                 {
                   title: t('active'),
@@ -211,6 +234,7 @@ export function RulesPanel() {
 
 function RuleEditor({ rule, onClose }: { rule?: Rule; onClose: () => void }) {
   const { t } = useI18n();
+  const enumLabel = useEnumLabel();
   const { message } = App.useApp();
   const [form] = Form.useForm();
   const { save, remove, dryRun } = useRuleMutations();
@@ -289,7 +313,9 @@ function RuleEditor({ rule, onClose }: { rule?: Rule; onClose: () => void }) {
         <Row gutter={8}>
           <Col span={6}>
             <Form.Item name={['trigger', 'type']} label={t('type')}>
-              <Select options={Object.keys(TRIGGERS).map((k) => ({ value: k, label: k }))} />
+              <Select
+                options={Object.keys(TRIGGERS).map((k) => ({ value: k, label: enumLabel('trigger', k) }))}
+              />
             </Form.Item>
           </Col>
           {(TRIGGERS[triggerType ?? 'daily'] ?? []).map(([name, kind, options]) => (
@@ -297,8 +323,8 @@ function RuleEditor({ rule, onClose }: { rule?: Rule; onClose: () => void }) {
               span={Math.max(4, Math.floor(18 / (TRIGGERS[triggerType ?? 'daily']?.length || 1)))}
               key={name}
             >
-              <Form.Item name={['trigger', name]} label={name}>
-                <FieldInput kind={kind} options={options} />
+              <Form.Item name={['trigger', name]} label={enumLabel('field', name)}>
+                <FieldInput name={name} kind={kind} options={options} />
               </Form.Item>
             </Col>
           ))}
@@ -321,7 +347,12 @@ function RuleEditor({ rule, onClose }: { rule?: Rule; onClose: () => void }) {
                         <Row gutter={8}>
                           <Col span={5}>
                             <Form.Item name={[f.name, 'type']} label={t('type')} rules={[{ required: true }]}>
-                              <Select options={Object.keys(ACTIONS).map((k) => ({ value: k, label: k }))} />
+                              <Select
+                                options={Object.keys(ACTIONS).map((k) => ({
+                                  value: k,
+                                  label: enumLabel('action', k),
+                                }))}
+                              />
                             </Form.Item>
                           </Col>
                           {(type ? ACTIONS[type] : []).map(([name, kind, options]) => (
@@ -329,8 +360,8 @@ function RuleEditor({ rule, onClose }: { rule?: Rule; onClose: () => void }) {
                               span={kind === 'textarea' || name === 'title' || name === 'subject' ? 9 : 4}
                               key={name}
                             >
-                              <Form.Item name={[f.name, name]} label={name}>
-                                <FieldInput kind={kind} options={options} />
+                              <Form.Item name={[f.name, name]} label={enumLabel('field', name)}>
+                                <FieldInput name={name} kind={kind} options={options} />
                               </Form.Item>
                             </Col>
                           ))}
@@ -447,6 +478,7 @@ function RuleEditor({ rule, onClose }: { rule?: Rule; onClose: () => void }) {
 
 function RuleRuns({ rule }: { rule: Rule }) {
   const { t, locale } = useI18n();
+  const enumLabel = useEnumLabel();
   const runs = useRuleRunsQuery(rule.id);
   const [runId, setRunId] = useState<string>();
   const detail = useRuleRunQuery(rule.id, runId);
@@ -463,7 +495,11 @@ function RuleRuns({ rule }: { rule: Rule }) {
             columns={[
               { title: t('day'), dataIndex: 'day' },
               { title: t('source'), dataIndex: 'source' },
-              { title: t('status'), dataIndex: 'status', render: (v: string) => <Tag>{v}</Tag> },
+              {
+                title: t('status'),
+                dataIndex: 'status',
+                render: (v: string) => <Tag>{enumLabel('jobStatus', v)}</Tag>,
+              },
               { title: t('matched'), dataIndex: 'matched', align: 'right' },
               { title: t('acted'), dataIndex: 'acted', align: 'right' },
               {
@@ -506,7 +542,11 @@ function RuleRuns({ rule }: { rule: Rule }) {
                   render: (v: string) => <Link to={`/accounts/${v}`}>{v.slice(-8)}</Link>,
                 },
                 { title: t('ruleActions'), dataIndex: 'action' },
-                { title: t('status'), dataIndex: 'status', render: (v: string) => <Tag>{v}</Tag> },
+                {
+                  title: t('status'),
+                  dataIndex: 'status',
+                  render: (v: string) => <Tag>{enumLabel('jobStatus', v)}</Tag>,
+                },
                 {
                   title: t('createdAt'),
                   dataIndex: 'createdAt',

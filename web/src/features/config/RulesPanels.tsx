@@ -27,8 +27,10 @@ import {
   useTieringSchemesQuery,
 } from '../../api/hooks.ts';
 import type { Segment, SegmentPreview, Stage, TieringScheme } from '../../api/types.ts';
+import { DataKey } from '../../components/DataKey.tsx';
 import { ErrorState, QueryView } from '../../components/States.tsx';
 import { formatNumber } from '../../format.ts';
+import { useEnumLabel } from '../../i18n/enums.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { ConditionInput } from './ConditionInput.tsx';
 
@@ -52,6 +54,7 @@ export function TieringPanel() {
 
 function SchemeEditor({ scheme }: { scheme: TieringScheme }) {
   const { t, locale } = useI18n();
+  const enumLabel = useEnumLabel();
   const { message } = App.useApp();
   const [form] = Form.useForm();
   const { preview, save } = useTieringMutations();
@@ -148,7 +151,7 @@ function SchemeEditor({ scheme }: { scheme: TieringScheme }) {
               pagination={false}
               dataSource={preview.data.counts}
               columns={[
-                { title: t('tier'), dataIndex: 'tier' },
+                { title: t('tier'), dataIndex: 'tier', render: (v: string) => enumLabel('tier', v) },
                 {
                   title: t('count'),
                   dataIndex: 'count',
@@ -342,7 +345,7 @@ export function SegmentsPanel() {
             dataSource={d.items}
             columns={[
               { title: t('name'), dataIndex: 'name' },
-              { title: t('key'), dataIndex: 'key' },
+              { title: t('key'), dataIndex: 'key', render: (k: string) => <DataKey value={k} /> },
               { title: t('condition'), dataIndex: 'conditionText', render: (v: string) => <code>{v}</code> },
               {
                 title: '',
@@ -429,7 +432,7 @@ export function StagesPanel() {
             columns={[
               { title: t('position'), dataIndex: 'position', width: 70 },
               { title: t('name'), dataIndex: 'name' },
-              { title: t('key'), dataIndex: 'key' },
+              { title: t('key'), dataIndex: 'key', render: (k: string) => <DataKey value={k} /> },
               { title: t('condition'), dataIndex: 'conditionText', render: (v: string) => <code>{v}</code> },
               {
                 title: '',

@@ -5,7 +5,8 @@ import { useAccountStatesSummaryQuery, useUsersQuery } from '../../api/hooks.ts'
 import { type Renewal, useRenewalForecastQuery, useRenewalsQuery } from '../../api/renewals.ts';
 import { Chart, statusColor } from '../../components/Chart.tsx';
 import { QueryView } from '../../components/States.tsx';
-import { formatMoney, formatPercent } from '../../format.ts';
+import { formatMoney, formatMoneyCompact, formatPercent } from '../../format.ts';
+import { useEnumLabel } from '../../i18n/enums.ts';
 import { useI18n, useLabel } from '../../i18n/i18n.tsx';
 import type { MessageKey } from '../../i18n/messages.ts';
 import { useSession } from '../../session.tsx';
@@ -14,6 +15,7 @@ import { EditRenewalButton, RecordOutcomeButton } from './RenewalActions.tsx';
 /** Renewal pipeline: ARR up for renewal per month, split by the account's health risk, and the list. */
 export default function RenewalsPage() {
   const { t, locale } = useI18n();
+  const enumLabel = useEnumLabel();
   const label = useLabel();
   const { me, user, isManager, can } = useSession();
   const [months, setMonths] = useState(6);
@@ -78,11 +80,19 @@ export default function RenewalsPage() {
                 label={t('pipelineByMonth')}
                 style={{ height: 280 }}
                 option={{
-                  tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+                  // The axis short (¥353万, ¥1.2亿), the tooltip the full figure.
+                  tooltip: {
+                    trigger: 'axis',
+                    axisPointer: { type: 'shadow' },
+                    valueFormatter: (v: unknown) => formatMoney(Number(v), currency, locale),
+                  },
                   legend: { top: 0 },
                   grid: { left: 80, right: 16, top: 36, bottom: 24 },
                   xAxis: { type: 'category', data: d.items.map((m) => m.month) },
-                  yAxis: { type: 'value' },
+                  yAxis: {
+                    type: 'value',
+                    axisLabel: { formatter: (v: number) => formatMoneyCompact(v, currency, locale) },
+                  },
                   series: risks.map((r) => ({
                     name: riskName(r),
                     type: 'bar',
@@ -126,7 +136,11 @@ export default function RenewalsPage() {
                     <Tag color={riskColor(v ?? 'none')}>{riskName(v ?? 'none')}</Tag>
                   ),
                 },
-                { title: t('tier'), dataIndex: 'tier' },
+                {
+                  title: t('tier'),
+                  dataIndex: 'tier',
+                  render: (v: string | null) => enumLabel('tier', v) || '—',
+                },
                 {
                   title: t('stage'),
                   dataIndex: 'stage',

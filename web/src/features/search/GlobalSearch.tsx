@@ -98,7 +98,7 @@ export function GlobalSearch() {
     if (!hit) return;
     setOpen(false);
     setText('');
-    navigate(hit.to);
+    void navigate(hit.to);
   };
   const onKeyDown = (e: React.KeyboardEvent) => {
     if (e.key === 'ArrowDown') {

@@ -14,7 +14,8 @@ import type { Account, AccountStatesSummary } from '../../api/types.ts';
 import { Chart, statusColor } from '../../components/Chart.tsx';
 import { ErrorBoundary } from '../../components/ErrorBoundary.tsx';
 import { EmptyState, ErrorState, Loading, QueryView } from '../../components/States.tsx';
-import { addDays, day, formatMoney, formatNumber } from '../../format.ts';
+import { addDays, day, formatMoney, formatMoneyCompact, formatNumber } from '../../format.ts';
+import { useEnumLabel } from '../../i18n/enums.ts';
 import { useI18n, useLabel } from '../../i18n/i18n.tsx';
 import { useSession } from '../../session.tsx';
 import { tiersOf } from '../accounts/conditions.ts';
@@ -145,7 +146,7 @@ function HealthCard({
         <Loading />
       ) : (
         <Row gutter={16} align="middle">
-          <Col span={12}>
+          <Col xs={24} sm={12}>
             <Chart
               label={t('healthDistribution')}
               style={{ height: 200 }}
@@ -167,7 +168,7 @@ function HealthCard({
               }}
             />
           </Col>
-          <Col span={12}>
+          <Col xs={24} sm={12}>
             <Space orientation="vertical" style={{ width: '100%' }}>
               {rows.map((r) => (
                 <Link
@@ -286,6 +287,7 @@ function StagesCard({ summary, ownerId }: { summary?: AccountStatesSummary; owne
 
 function TiersCard({ summary, ownerId }: { summary?: AccountStatesSummary; ownerId: string }) {
   const { t } = useI18n();
+  const enumLabel = useEnumLabel();
   const schemes = useTieringSchemesQuery();
   const active = schemes.data?.items.find((s) => s.active);
   // The active scheme's tiers in its order, then any other tier accounts still hold (overrides).
@@ -293,7 +295,11 @@ function TiersCard({ summary, ownerId }: { summary?: AccountStatesSummary; owner
   for (const x of summary?.tiers ?? []) if (x.tier && !keys.includes(x.tier)) keys.push(x.tier);
   const items =
     schemes.data && summary
-      ? keys.map((k) => ({ key: k, name: k, count: summary.tiers.find((x) => x.tier === k)?.count ?? 0 }))
+      ? keys.map((k) => ({
+          key: k,
+          name: enumLabel('tier', k),
+          count: summary.tiers.find((x) => x.tier === k)?.count ?? 0,
+        }))
       : undefined;
   return (
     <Card
@@ -351,9 +357,12 @@ function RenewalsCard({ ownerId, ready }: { ownerId: string; ready: boolean }) {
                   title={t('arrAtStake')}
                   value={atStake.data?.sum ?? 0}
                   valueRender={() => (
-                    <span data-testid="renewals-arr">
+                    <span
+                      data-testid="renewals-arr"
+                      title={atStake.data ? formatMoney(atStake.data.sum, currency, locale) : undefined}
+                    >
                       {atStake.data
-                        ? formatMoney(atStake.data.sum, currency, locale)
+                        ? formatMoneyCompact(atStake.data.sum, currency, locale)
                         : atStake.error
                           ? '—'
                           : '…'}
@@ -366,7 +375,7 @@ function RenewalsCard({ ownerId, ready }: { ownerId: string; ready: boolean }) {
               size="small"
               rowKey="id"
               pagination={false}
-              scroll={{ y: 180 }}
+              scroll={{ x: 'max-content', y: 180 }}
               dataSource={data.items}
               columns={[
                 {
