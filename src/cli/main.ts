@@ -1,4 +1,4 @@
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ConfigError, loadConfig } from '../config.ts';
 import type { Deps } from '../context.ts';
@@ -12,6 +12,7 @@ import { SCHEDULE } from '../jobs/schedule.ts';
 import { IMPORT_ENTITIES, IMPORT_FIELDS, type ImportEntity, importCsv } from '../modules/accounts/index.ts';
 import { createUser, generatePassword, ROLES } from '../modules/auth/index.ts';
 import { runRules } from '../modules/automation/index.ts';
+import { evaluateSnapshot } from '../modules/churn/index.ts';
 import {
   ensureEventPartitionsJob,
   importUsageCsv,
@@ -362,6 +363,58 @@ rules
       );
     }),
   );
+
+const churn = program.command('churn').description('Churn model: evaluate on a file, train on history');
+churn
+  .command('evaluate')
+  .description(
+    'Snapshot mode: cross-validate the churn model on a CSV (one row per account: feature columns and an outcome column)',
+  )
+  .requiredOption('--file <path>', 'CSV file with a header row')
+  .requiredOption('--id <column>', 'the column that identifies an account')
+  .requiredOption(
+    '--outcome <column=value>',
+    'the outcome column and the value that means churned (Churn=Yes)',
+  )
+  .option('--folds <n>', 'cross-validation folds', int('--folds'), 5)
+  .option('--json', 'print the metrics as JSON')
+  .action((opts: { file: string; id: string; outcome: string; folds: number; json?: boolean }) => {
+    const eq = opts.outcome.indexOf('=');
+    if (eq <= 0 || eq === opts.outcome.length - 1) {
+      throw new CliError('--outcome must be COLUMN=VALUE, for example Churn=Yes');
+    }
+    let csv: string;
+    try {
+      csv = readFileSync(opts.file, 'utf8');
+    } catch (error) {
+      throw new CliError(`Cannot read ${opts.file}: ${(error as Error).message}`);
+    }
+    const started = Date.now();
+    const r = evaluateSnapshot(
+      {
+        csv,
+        idColumn: opts.id,
+        outcomeColumn: opts.outcome.slice(0, eq),
+        outcomeValue: opts.outcome.slice(eq + 1),
+      },
+      opts.folds,
+    );
+    if (opts.json) {
+      console.log(JSON.stringify(r));
+      return;
+    }
+    const f = (v: number | null) => (v === null ? 'n/a' : v.toFixed(3));
+    console.log(
+      `${r.n} rows, ${r.positives} with ${opts.outcome}, ${r.features} feature columns, ${r.folds}-fold cross-validation (grouped by ${opts.id}), ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
+    console.log(`ROC-AUC  ${f(r.auc)}  (95% ${f(r.aucLow)} to ${f(r.aucHigh)})`);
+    console.log(
+      `PR-AUC   ${f(r.prAuc)}  (95% ${f(r.prAucLow)} to ${f(r.prAucHigh)}; base rate ${f(r.positives / r.n)})`,
+    );
+    console.log(`Brier    ${f(r.brier)}  (95% ${f(r.brierLow)} to ${f(r.brierHigh)})`);
+    console.log('Reliability (predicted -> observed, rows):');
+    for (const b of r.reliability) console.log(`  ${f(b.predicted)} -> ${f(b.observed)}  (${b.n})`);
+  });
 
 const jobs = program.command('jobs').description('Scheduled jobs');
 jobs
