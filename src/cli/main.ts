@@ -7,12 +7,13 @@ import { migrateToLatest } from '../db/migrate.ts';
 import { generateDemo } from '../demo/demo.ts';
 import { openDeps } from '../deps.ts';
 import { AppError } from '../errors.ts';
+import { render } from '../i18n/index.ts';
 import { runJobSlot, startScheduler } from '../jobs/runner.ts';
 import { SCHEDULE } from '../jobs/schedule.ts';
 import { IMPORT_ENTITIES, IMPORT_FIELDS, type ImportEntity, importCsv } from '../modules/accounts/index.ts';
 import { createUser, generatePassword, ROLES } from '../modules/auth/index.ts';
 import { runRules } from '../modules/automation/index.ts';
-import { evaluateSnapshot } from '../modules/churn/index.ts';
+import { evaluateSnapshot, trainChurnModel } from '../modules/churn/index.ts';
 import {
   ensureEventPartitionsJob,
   importUsageCsv,
@@ -415,6 +416,39 @@ churn
     console.log('Reliability (predicted -> observed, rows):');
     for (const b of r.reliability) console.log(`  ${f(b.predicted)} -> ${f(b.observed)}  (${b.n})`);
   });
+
+churn
+  .command('train')
+  .description('Train the churn model on the stored history (point in time) and store the version')
+  .option('--folds <n>', 'cross-validation folds', int('--folds'), 5)
+  .option('--workspace <id|slug>', 'workspace (default: the first)')
+  .option('--json', 'print the model card as JSON')
+  .action(async (opts: { folds: number; workspace?: string; json?: boolean }) =>
+    withDeps(async (deps) => {
+      const workspace = await resolveWorkspace(deps, opts.workspace);
+      const ctx = operatorCtx(deps, workspace, 'churn train');
+      const started = Date.now();
+      const card = await trainChurnModel({ ctx, input: { folds: opts.folds } });
+      if (opts.json) {
+        console.log(JSON.stringify(card));
+        return;
+      }
+      const f = (v: number | null | undefined) => (v === null || v === undefined ? 'n/a' : v.toFixed(3));
+      console.log(
+        `Trained in ${((Date.now() - started) / 1000).toFixed(1)} s on history from ${card.historyFrom} to ${card.asOf}`,
+      );
+      for (const h of card.horizons) {
+        const m = h.metrics;
+        console.log(
+          `${String(h.horizonDays).padStart(3)} days: ${h.outcomes.samples} samples, ${h.outcomes.churned} churned; ` +
+            (m
+              ? `model AUC ${f(m.auc)} (${f(m.aucLow)}-${f(m.aucHigh)}), Brier ${f(m.brier)}; health AUC ${f(h.baselines?.health.auc)}, usage decline AUC ${f(h.baselines?.usageDecline.auc)}`
+              : 'no metrics') +
+            (h.published ? '; published' : `; not published: ${render('en', h.reason!)}`),
+        );
+      }
+    }),
+  );
 
 const jobs = program.command('jobs').description('Scheduled jobs');
 jobs

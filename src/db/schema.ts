@@ -23,6 +23,7 @@ import type {
   PlaybooksTable,
   WebhookDeliveriesTable,
 } from '../modules/automation/automation.table.ts';
+import type { ChurnModelsTable } from '../modules/churn/churn.table.ts';
 import type {
   HealthModelsTable,
   HealthScoresTable,
@@ -134,4 +135,5 @@ export interface Database {
   csm_group_members: CsmGroupMembersTable;
   team_settings: TeamSettingsTable;
   renewals: RenewalsTable;
+  churn_models: ChurnModelsTable;
 }

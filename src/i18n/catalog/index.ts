@@ -1,3 +1,4 @@
+import { churn } from './churn.ts';
 import { common } from './common.ts';
 import { errors } from './errors.ts';
 
@@ -5,4 +6,4 @@ import { errors } from './errors.ts';
  * Every server text a person reads, as `key: [en, zh-CN]`. One file per area; add the area here.
  * `{name}` is a parameter; see message.ts for how values render.
  */
-export const CATALOG = { ...common, ...errors } as const;
+export const CATALOG = { ...common, ...errors, ...churn } as const;

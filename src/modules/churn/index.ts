@@ -1,3 +1,5 @@
+export { getModelCard, rankRisks } from './card.ts';
+export { churnRoutes } from './churn.routes.ts';
 export { type EncodedColumn, type Encoder, encodeRows, type FeatureRow, fitEncoder } from './encode.ts';
 export { type Fold, groupedFolds } from './folds.ts';
 export {
@@ -13,4 +15,8 @@ export {
   type TrainedModel,
   trainModel,
 } from './model.ts';
+export { type ChurnModelCard, loadCurrentModel } from './model-store.ts';
+export { getAccountRisk } from './risk.ts';
 export { evaluateSnapshot, type SnapshotEvaluation, snapshotDataset } from './snapshot.ts';
+export { featureKeys, trainChurnModel } from './train.ts';
+export { buildTrainingSet, HORIZONS, loadDecisions } from './training-set.ts';
