@@ -205,7 +205,7 @@ describe('churn model', () => {
       input: { externalId: 'live', name: 'Live', licensedSeats: 6 },
     });
     const T = dayInZone(new Date(), ws.workspace.timeZone);
-    await createContract({
+    const live = await createContract({
       ctx: ws.ctx,
       input: { accountId: a.id, startDate: addDays(T, -300), endDate: addDays(T, 65), amount: 1000 },
     });
@@ -215,6 +215,24 @@ describe('churn model', () => {
     expect(risk.body.probability).toBeGreaterThan(0.6);
     expect(risk.body.drivers[0]).toMatchObject({ fact: 'licensed_seats', value: 6 });
     expect(risk.body.drivers[0].contribution).toBeGreaterThan(0);
+    // The facts the recompute and rules read, and the renewal probability (a manual edit wins).
+    const facts = await admin.get(api(`/accounts/${a.id}/facts`));
+    expect(facts.status).toBe(200);
+    const f = facts.body.facts ?? facts.body;
+    expect(f.churn_risk).toBeCloseTo(risk.body.probability, 3);
+    expect(f.churn_risk_drivers[0]).toBe('licensed_seats');
+    const renewal = await admin.get(api(`/renewals/${live.id}`));
+    expect(renewal.body).toMatchObject({ probabilitySource: 'model' });
+    expect(renewal.body.probability).toBeCloseTo(1 - risk.body.probability, 2);
+    const edited = await admin.patch(api(`/renewals/${live.id}`), {
+      probability: 0.8,
+      probabilityReason: 'Signed LOI',
+    });
+    expect(edited.status, JSON.stringify(edited.body)).toBe(200);
+    expect((await admin.get(api(`/renewals/${live.id}`))).body).toMatchObject({
+      probability: 0.8,
+      probabilitySource: 'manual',
+    });
     const ranked = await admin.get(api('/churn/accounts?limit=5'));
     expect(ranked.status).toBe(200);
     expect(ranked.body.items[0].accountId).toBe(a.id);

@@ -4,7 +4,7 @@ import type { Ctx } from '../../context.ts';
 import { type Message, msg, render } from '../../i18n/index.ts';
 import { today } from '../../time.ts';
 import { getAccountRef } from '../accounts/index.ts';
-import { type Facts, loadEvaluationBatch } from '../facts/index.ts';
+import { buildFacts, type Facts, loadEvaluationBatch } from '../facts/index.ts';
 import { loadMetrics } from '../metrics/index.ts';
 import { HORIZONS, type Horizon } from './horizons.ts';
 import { explainRow, predict, type TrainedModel } from './model.ts';
@@ -125,4 +125,27 @@ export async function getAccountRisk({
       reason: render(locale, msg('churn.reason.noPublishedHorizon')),
     };
   return { ...r, reason: null };
+}
+
+/**
+ * The published model's churn probability of each account today (the renewals pipeline's
+ * probability is one minus it); empty when no model is published, so callers keep their default.
+ */
+export async function churnRisks(
+  ctx: Ctx,
+  accountIds: readonly string[],
+): Promise<Map<string, { probability: number; horizonDays: Horizon }>> {
+  const out = new Map<string, { probability: number; horizonDays: Horizon }>();
+  if (accountIds.length === 0) return out;
+  const model = await loadCurrentModel(ctx);
+  if (!model?.card.published) return out;
+  const facts = await buildFacts(ctx, accountIds, today(ctx));
+  const horizons = published(model);
+  for (const [id, f] of facts) {
+    const days = typeof f.days_to_renewal === 'number' ? f.days_to_renewal : null;
+    const h = pickHorizon(days, horizons);
+    if (h === null) continue;
+    out.set(id, { probability: predict(model.models.get(h)!, [f])[0], horizonDays: h });
+  }
+  return out;
 }

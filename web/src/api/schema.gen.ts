@@ -16116,7 +16116,7 @@ export interface paths {
                                 closed: boolean;
                                 probability: number;
                                 /** @enum {string} */
-                                probabilitySource: "health" | "stage" | "manual" | "outcome";
+                                probabilitySource: "health" | "model" | "stage" | "manual" | "outcome";
                                 probabilityReason: string | null;
                                 forecastCategory: components["schemas"]["ForecastCategory"];
                                 forecastReason: string | null;
@@ -16248,7 +16248,7 @@ export interface paths {
                                 closed: boolean;
                                 probability: number;
                                 /** @enum {string} */
-                                probabilitySource: "health" | "stage" | "manual" | "outcome";
+                                probabilitySource: "health" | "model" | "stage" | "manual" | "outcome";
                                 probabilityReason: string | null;
                                 forecastCategory: components["schemas"]["ForecastCategory"];
                                 forecastReason: string | null;
@@ -16354,7 +16354,7 @@ export interface paths {
                             closed: boolean;
                             probability: number;
                             /** @enum {string} */
-                            probabilitySource: "health" | "stage" | "manual" | "outcome";
+                            probabilitySource: "health" | "model" | "stage" | "manual" | "outcome";
                             probabilityReason: string | null;
                             forecastCategory: components["schemas"]["ForecastCategory"];
                             forecastReason: string | null;
@@ -16466,7 +16466,7 @@ export interface paths {
                             closed: boolean;
                             probability: number;
                             /** @enum {string} */
-                            probabilitySource: "health" | "stage" | "manual" | "outcome";
+                            probabilitySource: "health" | "model" | "stage" | "manual" | "outcome";
                             probabilityReason: string | null;
                             forecastCategory: components["schemas"]["ForecastCategory"];
                             forecastReason: string | null;
@@ -16591,7 +16591,7 @@ export interface paths {
                             closed: boolean;
                             probability: number;
                             /** @enum {string} */
-                            probabilitySource: "health" | "stage" | "manual" | "outcome";
+                            probabilitySource: "health" | "model" | "stage" | "manual" | "outcome";
                             probabilityReason: string | null;
                             forecastCategory: components["schemas"]["ForecastCategory"];
                             forecastReason: string | null;
