@@ -2,6 +2,7 @@ export { getModelCard, rankRisks } from './card.ts';
 export { churnRoutes } from './churn.routes.ts';
 export { type EncodedColumn, type Encoder, encodeRows, type FeatureRow, fitEncoder } from './encode.ts';
 export { type Fold, groupedFolds } from './folds.ts';
+export { retrainChurnJob } from './jobs.ts';
 export {
   crossValidate,
   type Dataset,
