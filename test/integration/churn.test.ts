@@ -167,6 +167,7 @@ describe('churn model', () => {
     }
     const ninety = res.body.horizons.find((h: { horizonDays: number }) => h.horizonDays === 90);
     expect(ninety.outcomes.samples).toBe(90);
+    expect(ninety.outcomes.churned + ninety.outcomes.renewed).toBe(90);
     expect(ninety.reason).toMatch(/includes 0\.5/);
     const card = await admin.get(api('/churn/model'));
     expect(card.status).toBe(200);

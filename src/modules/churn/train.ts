@@ -134,8 +134,9 @@ export function trainHorizon(
   const outcomes: HorizonCard['outcomes'] = {
     samples: samples.length,
     accounts: new Set(samples.map((s) => s.accountId)).size,
-    churned,
+    churned: 0,
   };
+  // Counted per kind; `churned` is both a kind and the total of positives, so it is counted once.
   for (const s of samples) outcomes[s.outcome] = (outcomes[s.outcome] ?? 0) + 1;
   const minimum = options.minOutcomes ?? MIN_OUTCOMES;
   const empty = (reason: Message): HorizonResult => ({
