@@ -1,4 +1,4 @@
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ConfigError, loadConfig } from '../config.ts';
 import type { Deps } from '../context.ts';
@@ -7,11 +7,13 @@ import { migrateToLatest } from '../db/migrate.ts';
 import { generateDemo } from '../demo/demo.ts';
 import { openDeps } from '../deps.ts';
 import { AppError } from '../errors.ts';
+import { render } from '../i18n/index.ts';
 import { runJobSlot, startScheduler } from '../jobs/runner.ts';
 import { SCHEDULE } from '../jobs/schedule.ts';
 import { IMPORT_ENTITIES, IMPORT_FIELDS, type ImportEntity, importCsv } from '../modules/accounts/index.ts';
 import { createUser, generatePassword, ROLES } from '../modules/auth/index.ts';
 import { runRules } from '../modules/automation/index.ts';
+import { evaluateSnapshot, trainChurnModel } from '../modules/churn/index.ts';
 import {
   ensureEventPartitionsJob,
   importUsageCsv,
@@ -360,6 +362,91 @@ rules
       console.log(
         `${report.dryRun ? 'Dry run' : 'Ran'} ${report.rules.length} rule(s) for ${report.day}: ${acted} account(s) ${report.dryRun ? 'would be' : ''} acted on in ${((Date.now() - started) / 1000).toFixed(1)} s`,
       );
+    }),
+  );
+
+const churn = program.command('churn').description('Churn model: evaluate on a file, train on history');
+churn
+  .command('evaluate')
+  .description(
+    'Snapshot mode: cross-validate the churn model on a CSV (one row per account: feature columns and an outcome column)',
+  )
+  .requiredOption('--file <path>', 'CSV file with a header row')
+  .requiredOption('--id <column>', 'the column that identifies an account')
+  .requiredOption(
+    '--outcome <column=value>',
+    'the outcome column and the value that means churned (Churn=Yes)',
+  )
+  .option('--folds <n>', 'cross-validation folds', int('--folds'), 5)
+  .option('--json', 'print the metrics as JSON')
+  .action((opts: { file: string; id: string; outcome: string; folds: number; json?: boolean }) => {
+    const eq = opts.outcome.indexOf('=');
+    if (eq <= 0 || eq === opts.outcome.length - 1) {
+      throw new CliError('--outcome must be COLUMN=VALUE, for example Churn=Yes');
+    }
+    let csv: string;
+    try {
+      csv = readFileSync(opts.file, 'utf8');
+    } catch (error) {
+      throw new CliError(`Cannot read ${opts.file}: ${(error as Error).message}`);
+    }
+    const started = Date.now();
+    const r = evaluateSnapshot(
+      {
+        csv,
+        idColumn: opts.id,
+        outcomeColumn: opts.outcome.slice(0, eq),
+        outcomeValue: opts.outcome.slice(eq + 1),
+      },
+      opts.folds,
+    );
+    if (opts.json) {
+      console.log(JSON.stringify(r));
+      return;
+    }
+    const f = (v: number | null) => (v === null ? 'n/a' : v.toFixed(3));
+    console.log(
+      `${r.n} rows, ${r.positives} with ${opts.outcome}, ${r.features} feature columns, ${r.folds}-fold cross-validation (grouped by ${opts.id}), ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
+    console.log(`ROC-AUC  ${f(r.auc)}  (95% ${f(r.aucLow)} to ${f(r.aucHigh)})`);
+    console.log(
+      `PR-AUC   ${f(r.prAuc)}  (95% ${f(r.prAucLow)} to ${f(r.prAucHigh)}; base rate ${f(r.positives / r.n)})`,
+    );
+    console.log(`Brier    ${f(r.brier)}  (95% ${f(r.brierLow)} to ${f(r.brierHigh)})`);
+    console.log('Reliability (predicted -> observed, rows):');
+    for (const b of r.reliability) console.log(`  ${f(b.predicted)} -> ${f(b.observed)}  (${b.n})`);
+  });
+
+churn
+  .command('train')
+  .description('Train the churn model on the stored history (point in time) and store the version')
+  .option('--folds <n>', 'cross-validation folds', int('--folds'), 5)
+  .option('--workspace <id|slug>', 'workspace (default: the first)')
+  .option('--json', 'print the model card as JSON')
+  .action(async (opts: { folds: number; workspace?: string; json?: boolean }) =>
+    withDeps(async (deps) => {
+      const workspace = await resolveWorkspace(deps, opts.workspace);
+      const ctx = operatorCtx(deps, workspace, 'churn train');
+      const started = Date.now();
+      const card = await trainChurnModel({ ctx, input: { folds: opts.folds } });
+      if (opts.json) {
+        console.log(JSON.stringify(card));
+        return;
+      }
+      const f = (v: number | null | undefined) => (v === null || v === undefined ? 'n/a' : v.toFixed(3));
+      console.log(
+        `Trained in ${((Date.now() - started) / 1000).toFixed(1)} s on history from ${card.historyFrom} to ${card.asOf}`,
+      );
+      for (const h of card.horizons) {
+        const m = h.metrics;
+        console.log(
+          `${String(h.horizonDays).padStart(3)} days: ${h.outcomes.samples} samples, ${h.outcomes.churned} churned; ` +
+            (m
+              ? `model AUC ${f(m.auc)} (${f(m.aucLow)}-${f(m.aucHigh)}), Brier ${f(m.brier)}; health AUC ${f(h.baselines?.health.auc)}, usage decline AUC ${f(h.baselines?.usageDecline.auc)}`
+              : 'no metrics') +
+            (h.published ? '; published' : `; not published: ${render('en', h.reason!)}`),
+        );
+      }
     }),
   );
 

@@ -19,6 +19,7 @@ import * as searchTextBackfill from './migrations/2026_12_06_0402_search_text_ba
 import * as notificationPreferences from './migrations/2026_12_06_0500_notification_preferences.ts';
 import * as writeKeyRenames from './migrations/2026_12_06_0700_write_key_renames.ts';
 import * as auditTokenId from './migrations/2026_12_06_0701_audit_token_id.ts';
+import * as churnModels from './migrations/2026_12_06_0800_churn_models.ts';
 
 // Listed explicitly (not read from disk) so the order is reviewed in code and works under any loader.
 const MIGRATIONS: Record<string, Migration> = {
@@ -41,6 +42,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026_12_06_0700_write_key_renames': writeKeyRenames,
   '2026_12_06_0701_audit_token_id': auditTokenId,
   '2026_12_06_0100_event_messages': eventMessages,
+  '2026_12_06_0800_churn_models': churnModels,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

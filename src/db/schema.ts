@@ -23,6 +23,7 @@ import type {
   PlaybooksTable,
   WebhookDeliveriesTable,
 } from '../modules/automation/automation.table.ts';
+import type { ChurnModelsTable } from '../modules/churn/churn.table.ts';
 import type {
   HealthModelsTable,
   HealthScoresTable,
@@ -136,4 +137,5 @@ export interface Database {
   team_settings: TeamSettingsTable;
   renewals: RenewalsTable;
   saved_views: SavedViewsTable;
+  churn_models: ChurnModelsTable;
 }

@@ -3,6 +3,7 @@
 import { refreshAllAccountFigures } from '../modules/accounts/index.ts';
 import { pruneAuth } from '../modules/auth/index.ts';
 import { automationSchedulesJob, deliverWebhooksJob } from '../modules/automation/index.ts';
+import { retrainChurnJob } from '../modules/churn/index.ts';
 import { attachPendingJob, ensureEventPartitionsJob, pruneRawEventsJob } from '../modules/ingest/index.ts';
 import { rebuildRollupsJob } from '../modules/metrics/index.ts';
 import { dailyDigestJob, renewalNoticesJob } from '../modules/notifications/index.ts';
@@ -62,6 +63,14 @@ export const SCHEDULE: readonly JobDefinition[] = [
     cron: '10 * * * *',
     description: 'Facts -> health -> tier -> stage -> segments for every account, for today',
     handler: (deps) => recomputeJob(deps),
+  },
+  {
+    name: 'retrain-churn',
+    // Weekly, Sunday 03:40: a week adds few outcomes; the next hourly recompute (at :10) then
+    // refreshes churn_risk with the new version.
+    cron: '40 3 * * 0',
+    description: 'Retrain the churn model on the history known today (a new version per workspace)',
+    handler: (deps) => retrainChurnJob(deps),
   },
   {
     name: 'automation-schedules',

@@ -8,6 +8,7 @@ import { accountsRoutes, importRoutes } from '../modules/accounts/index.ts';
 import { authRoutes, publicAuthRoutes } from '../modules/auth/index.ts';
 import { automationRoutes, INBOUND_WEBHOOK_PATH } from '../modules/automation/index.ts';
 import { bulkRoutes } from '../modules/bulk/index.ts';
+import { churnRoutes } from '../modules/churn/index.ts';
 import { factsRoutes } from '../modules/facts/index.ts';
 import { healthRoutes, loadHealthModels } from '../modules/health/index.ts';
 import { ingestApiRoutes, ingestRoutes } from '../modules/ingest/index.ts';
@@ -128,6 +129,7 @@ export function createApp(deps: Deps) {
   api.route('/', requestsRoutes());
   api.route('/', teamRoutes());
   api.route('/', renewalsRoutes());
+  api.route('/', churnRoutes());
   api.route('/', reportsRoutes());
   api.route('/', viewsRoutes());
   api.route('/', searchRoutes());

@@ -328,6 +328,7 @@ beforeAll(async () => {
     'POST /team/members/{id}/offboard': { body: {} },
     'PATCH /renewals/{id}': { body: { stage: 'in_negotiation' } },
     'POST /renewals/{id}/outcome': { body: { outcome: 'renewed' } },
+    'POST /churn/train': { body: {} },
     'POST /imports/usage': {
       body: `account,day,event,count\n${account.body.externalId},2024-01-01,matrix,1\n`,
       headers: { 'content-type': 'text/csv' },

@@ -1,5 +1,6 @@
 import { actions } from './actions.ts';
 import { automation } from './automation.ts';
+import { churn } from './churn.ts';
 import { common } from './common.ts';
 import { errors } from './errors.ts';
 import { events } from './events.ts';
@@ -14,12 +15,13 @@ import { tasks } from './tasks.ts';
  */
 export const CATALOG = {
   ...actions,
+  ...automation,
+  ...churn,
   ...common,
   ...errors,
-  ...list,
-  ...sec,
-  ...automation,
   ...events,
+  ...list,
   ...notifications,
+  ...sec,
   ...tasks,
 } as const;

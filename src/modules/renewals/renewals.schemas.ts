@@ -36,7 +36,7 @@ export const Renewal = z.object({
   stage: RenewalStage,
   closed: z.boolean(),
   probability: z.number(),
-  probabilitySource: z.enum(['health', 'stage', 'manual', 'outcome']),
+  probabilitySource: z.enum(['health', 'model', 'stage', 'manual', 'outcome']),
   probabilityReason: z.string().nullable(),
   forecastCategory: ForecastCategory,
   forecastReason: z.string().nullable(),

@@ -25,6 +25,6 @@ export {
   setStateOverride,
 } from './overrides.ts';
 export type { CurrentState, StateChangeRow } from './reads.ts';
-export { accountIdsWithState, loadCurrentStates, stateChangesBetween } from './reads.ts';
+export { accountIdsWithState, firstStateDay, loadCurrentStates, stateChangesBetween } from './reads.ts';
 export { stateRoutes } from './state.routes.ts';
 export { ListPage, OVERRIDE_KINDS, type OverrideKind, StateChange, StateOverride } from './state.schemas.ts';

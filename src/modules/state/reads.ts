@@ -98,3 +98,13 @@ export async function stateChangesBetween(
     to: r.to_value,
   }));
 }
+
+/** The first day with stored daily state (the start of the history a backtest can read), or null. */
+export async function firstStateDay(ctx: Ctx): Promise<string | null> {
+  const row = await ctx.db
+    .selectFrom('account_state_days')
+    .select((eb) => eb.fn.min('day').as('day'))
+    .where('workspace_id', '=', ctx.workspace.id)
+    .executeTakeFirst();
+  return (row?.day as string | null | undefined) ?? null;
+}

@@ -16579,7 +16579,7 @@ export interface paths {
                                 closed: boolean;
                                 probability: number;
                                 /** @enum {string} */
-                                probabilitySource: "health" | "stage" | "manual" | "outcome";
+                                probabilitySource: "health" | "model" | "stage" | "manual" | "outcome";
                                 probabilityReason: string | null;
                                 forecastCategory: components["schemas"]["ForecastCategory"];
                                 forecastReason: string | null;
@@ -16711,7 +16711,7 @@ export interface paths {
                                 closed: boolean;
                                 probability: number;
                                 /** @enum {string} */
-                                probabilitySource: "health" | "stage" | "manual" | "outcome";
+                                probabilitySource: "health" | "model" | "stage" | "manual" | "outcome";
                                 probabilityReason: string | null;
                                 forecastCategory: components["schemas"]["ForecastCategory"];
                                 forecastReason: string | null;
@@ -16817,7 +16817,7 @@ export interface paths {
                             closed: boolean;
                             probability: number;
                             /** @enum {string} */
-                            probabilitySource: "health" | "stage" | "manual" | "outcome";
+                            probabilitySource: "health" | "model" | "stage" | "manual" | "outcome";
                             probabilityReason: string | null;
                             forecastCategory: components["schemas"]["ForecastCategory"];
                             forecastReason: string | null;
@@ -16929,7 +16929,7 @@ export interface paths {
                             closed: boolean;
                             probability: number;
                             /** @enum {string} */
-                            probabilitySource: "health" | "stage" | "manual" | "outcome";
+                            probabilitySource: "health" | "model" | "stage" | "manual" | "outcome";
                             probabilityReason: string | null;
                             forecastCategory: components["schemas"]["ForecastCategory"];
                             forecastReason: string | null;
@@ -17054,7 +17054,7 @@ export interface paths {
                             closed: boolean;
                             probability: number;
                             /** @enum {string} */
-                            probabilitySource: "health" | "stage" | "manual" | "outcome";
+                            probabilitySource: "health" | "model" | "stage" | "manual" | "outcome";
                             probabilityReason: string | null;
                             forecastCategory: components["schemas"]["ForecastCategory"];
                             forecastReason: string | null;
@@ -17534,6 +17534,308 @@ export interface paths {
                                 arr: number;
                             };
                         };
+                    };
+                };
+                /** @description Invalid input; details.issues names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is unknown, revoked or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role or token scope does not allow this, or the CSRF token is missing */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found in this workspace */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/churn/train": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Train the churn model now on the stored history (point in time), store the version, return its card
+         * @description For every contract that ended at least 30 days ago (renewed, expanded, downgraded, churned, or still active after the term) and each horizon (30, 60, 90, 180 days before the end), the account facts as of that day. L2 logistic regression with Platt calibration, cross-validated in time order and grouped by account, beside the health score and usage decline on the same samples. A horizon is not published when it has too few outcomes or its AUC interval includes 0.5.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["TrainChurn"];
+                };
+            };
+            responses: {
+                /** @description The new model card */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ChurnModelCard"];
+                    };
+                };
+                /** @description Invalid input; details.issues names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is unknown, revoked or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role or token scope does not allow this, or the CSRF token is missing */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found in this workspace */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/churn/model": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The current churn model card: published or why not, metrics with 95% intervals, baselines, drivers */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The model card */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ChurnModelCard"];
+                    };
+                };
+                /** @description Invalid input; details.issues names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is unknown, revoked or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role or token scope does not allow this, or the CSRF token is missing */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found in this workspace */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/churn/accounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Accounts ranked by ARR at risk (churn probability × ARR), with their top drivers */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The ranking */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RankedRisks"];
+                    };
+                };
+                /** @description Invalid input; details.issues names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is unknown, revoked or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role or token scope does not allow this, or the CSRF token is missing */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found in this workspace */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/accounts/{id}/risk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An account's churn probability by the model's horizon and its top drivers
+         * @description Drivers are exact for the linear model: each is the fact’s share of the calibrated log-odds against the average account, so they add up with the base rate to the probability. Null probability with a reason when no model is published.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The risk */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AccountRisk"];
                     };
                 };
                 /** @description Invalid input; details.issues names each field */
@@ -18639,6 +18941,119 @@ export interface components {
         EditableForecastCategory: "commit" | "probable" | "at_risk";
         /** @enum {string} */
         RenewalOutcome: "renewed" | "expanded" | "downgraded" | "churned";
+        ChurnModelCard: {
+            /** @description False until the first training; then the newest version */
+            trained: boolean;
+            id: string | null;
+            trainedAt: string | null;
+            asOf: string | null;
+            published: boolean;
+            /** @description Why no probabilities are published, in words */
+            reason: string | null;
+            synthetic: boolean;
+            syntheticNote: string | null;
+            historyFrom: string | null;
+            horizonDays: 30 | 60 | 90 | 180 | null;
+            outcomes: components["schemas"]["ChurnOutcomes"];
+            metrics: components["schemas"]["ChurnMetrics"];
+            baselines: components["schemas"]["ChurnBaselines"];
+            drivers: components["schemas"]["ChurnGlobalDriver"][];
+            horizons: components["schemas"]["ChurnHorizonCard"][];
+        };
+        ChurnOutcomes: {
+            samples: number;
+            accounts: number;
+            churned: number;
+            renewed?: number;
+            expanded?: number;
+            downgraded?: number;
+            still_active?: number;
+        };
+        ChurnMetrics: {
+            /** @description Samples scored out of fold */
+            n: number;
+            /** @description Of which churned */
+            positives: number;
+            auc: number | null;
+            aucLow: number | null;
+            aucHigh: number | null;
+            prAuc: number | null;
+            prAucLow: number | null;
+            prAucHigh: number | null;
+            brier: number | null;
+            brierLow: number | null;
+            brierHigh: number | null;
+            reliability: {
+                from: number;
+                to: number;
+                n: number;
+                predicted: number;
+                observed: number;
+            }[];
+        } | null;
+        ChurnBaselines: {
+            /** @description The health score (lower = riskier) on the same samples */
+            health: {
+                auc: number | null;
+                aucLow: number | null;
+                aucHigh: number | null;
+            };
+            /** @description Minus the mean month-over-month change of the workspace's metrics */
+            usageDecline: {
+                auc: number | null;
+                aucLow: number | null;
+                aucHigh: number | null;
+            };
+        } | null;
+        ChurnGlobalDriver: {
+            fact: string;
+            label: string;
+            /** @description Mean absolute contribution, in log-odds */
+            importance: number;
+            direction: components["schemas"]["DriverDirection"];
+        };
+        /** @enum {string} */
+        DriverDirection: "raises" | "lowers" | "mixed";
+        ChurnHorizonCard: {
+            horizonDays: 30 | 60 | 90 | 180;
+            published: boolean;
+            reason: string | null;
+            outcomes: components["schemas"]["ChurnOutcomes"];
+            metrics: components["schemas"]["ChurnMetrics"];
+            baselines: components["schemas"]["ChurnBaselines"];
+            drivers: components["schemas"]["ChurnGlobalDriver"][];
+        };
+        TrainChurn: {
+            folds?: number;
+        };
+        RankedRisks: {
+            items: components["schemas"]["RankedRisk"][];
+            scored: number;
+            totalArrAtRisk: number;
+        };
+        RankedRisk: {
+            accountId: string;
+            name: string;
+            arr: number;
+            probability: number;
+            arrAtRisk: number;
+            horizonDays: 30 | 60 | 90 | 180;
+            drivers: components["schemas"]["RiskDriver"][];
+        };
+        RiskDriver: {
+            fact: string;
+            label: string;
+            value?: unknown;
+            /** @description Share of the log-odds against the average account */
+            contribution: number;
+        };
+        AccountRisk: {
+            /** @description Calibrated probability of churning by the horizon */
+            probability: number | null;
+            horizonDays: 30 | 60 | 90 | 180 | null;
+            drivers: components["schemas"]["RiskDriver"][];
+            reason: string | null;
+        };
     };
     responses: never;
     parameters: never;
@@ -18669,3 +19084,4 @@ export const churnReasonValues = ["price","budget_cut","competitor","product_fit
 export const openRenewalStageValues = ["not_started","in_negotiation","committed"] as const satisfies readonly components['schemas']['OpenRenewalStage'][];
 export const editableForecastCategoryValues = ["commit","probable","at_risk"] as const satisfies readonly components['schemas']['EditableForecastCategory'][];
 export const renewalOutcomeValues = ["renewed","expanded","downgraded","churned"] as const satisfies readonly components['schemas']['RenewalOutcome'][];
+export const driverDirectionValues = ["raises","lowers","mixed"] as const satisfies readonly components['schemas']['DriverDirection'][];

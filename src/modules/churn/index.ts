@@ -1,0 +1,23 @@
+export { getModelCard, rankRisks } from './card.ts';
+export { churnRoutes } from './churn.routes.ts';
+export { type EncodedColumn, type Encoder, encodeRows, type FeatureRow, fitEncoder } from './encode.ts';
+export { type Fold, groupedFolds } from './folds.ts';
+export { retrainChurnJob } from './jobs.ts';
+export {
+  crossValidate,
+  type Dataset,
+  type Driver,
+  explainRow,
+  type GlobalDriver,
+  globalDrivers,
+  type Metrics,
+  predict,
+  scoreMetrics,
+  type TrainedModel,
+  trainModel,
+} from './model.ts';
+export { type ChurnModelCard, loadCurrentModel } from './model-store.ts';
+export { churnRisks, getAccountRisk } from './risk.ts';
+export { evaluateSnapshot, type SnapshotEvaluation, snapshotDataset } from './snapshot.ts';
+export { featureKeys, trainChurnModel } from './train.ts';
+export { buildTrainingSet, HORIZONS, loadDecisions } from './training-set.ts';

@@ -1,0 +1,151 @@
+// Scoring accounts with the current model: the horizon that fits the account's renewal date, the
+// calibrated probability and its exact drivers, labelled in the reader's language.
+import type { Ctx } from '../../context.ts';
+import { type Message, msg, render } from '../../i18n/index.ts';
+import { today } from '../../time.ts';
+import { getAccountRef } from '../accounts/index.ts';
+import { buildFacts, type Facts, loadEvaluationBatch } from '../facts/index.ts';
+import { loadMetrics } from '../metrics/index.ts';
+import { HORIZONS, type Horizon } from './horizons.ts';
+import { explainRow, predict, type TrainedModel } from './model.ts';
+import { type CurrentModel, loadCurrentModel, pickHorizon } from './model-store.ts';
+
+export type RiskDriver = { fact: string; label: string; value: unknown; contribution: number };
+export type AccountRisk = {
+  probability: number | null;
+  horizonDays: Horizon | null;
+  drivers: RiskDriver[];
+  reason: string | null;
+};
+
+/** How many drivers an account's risk lists. */
+export const TOP_DRIVERS = 5;
+
+const METRIC_SUFFIXES = new Set([
+  'total_7d',
+  'total_30d',
+  'total_90d',
+  'wow',
+  'mom',
+  'last30_vs_prior30',
+  'yoy',
+]);
+const PLAIN = new Set([
+  'arr',
+  'mrr',
+  'licensed_seats',
+  'days_since_go_live',
+  'months_since_go_live',
+  'days_since_renewal',
+  'region',
+  'industry',
+  'active_users_7d',
+  'active_users_30d',
+  'breadth',
+  'features_used_30d',
+  'depth',
+  'days_since_last_touch',
+  'health.score',
+  'health.trend_7d',
+  'health.trend_30d',
+  'health.sentiment',
+  'tier',
+  'stage',
+  'days_in_stage',
+]);
+
+/** A fact's label as a message: a catalog entry, a metric's own name with its window, or the key. */
+export function factLabel(key: string, metricNames: ReadonlyMap<string, string>): Message {
+  if (PLAIN.has(key)) return msg(`churn.fact.${key}` as Parameters<typeof msg>[0]);
+  if (key.startsWith('cf.')) return msg('churn.fact.customField', { name: key.slice(3) });
+  const m = /^metrics\.(.+)\.([a-z0-9_]+)$/.exec(key);
+  if (m && METRIC_SUFFIXES.has(m[2])) {
+    return msg(`churn.fact.metric.${m[2]}` as Parameters<typeof msg>[0], {
+      metric: metricNames.get(m[1]) ?? m[1],
+    });
+  }
+  return msg('churn.fact.other', { key });
+}
+
+export async function metricNames(ctx: Ctx): Promise<Map<string, string>> {
+  return new Map((await loadMetrics(ctx)).map((m) => [m.key, m.name]));
+}
+
+const published = (model: CurrentModel) => HORIZONS.filter((h) => model.models.has(h));
+
+/** One account's risk with its drivers, from facts already loaded. */
+export function riskOf(
+  model: CurrentModel,
+  facts: Facts,
+  label: (key: string) => string,
+  top = TOP_DRIVERS,
+): { probability: number; horizonDays: Horizon; drivers: RiskDriver[] } | null {
+  const days = typeof facts.days_to_renewal === 'number' ? facts.days_to_renewal : null;
+  const horizon = pickHorizon(days, published(model));
+  if (horizon === null) return null;
+  const m = model.models.get(horizon) as TrainedModel;
+  const probability = predict(m, [facts])[0];
+  const drivers = explainRow(m, facts)
+    .drivers.slice(0, top)
+    .map((d) => ({
+      fact: d.fact,
+      label: label(d.fact),
+      value: d.value ?? null,
+      contribution: d.contribution,
+    }));
+  return { probability, horizonDays: horizon, drivers };
+}
+
+/** GET /accounts/{id}/risk. */
+export async function getAccountRisk({
+  ctx,
+  accountId,
+}: {
+  ctx: Ctx;
+  accountId: string;
+}): Promise<AccountRisk> {
+  await getAccountRef(ctx, accountId);
+  const locale = ctx.locale ?? 'en';
+  const model = await loadCurrentModel(ctx);
+  if (!model?.card.published) {
+    const reason = model?.card.reason ?? msg('churn.reason.notTrained');
+    return { probability: null, horizonDays: null, drivers: [], reason: render(locale, reason) };
+  }
+  const batch = await loadEvaluationBatch(ctx, today(ctx), [], {
+    accountIds: [accountId],
+  });
+  const facts = batch.facts.get(accountId);
+  const names = await metricNames(ctx);
+  const r = facts ? riskOf(model, facts, (k) => render(locale, factLabel(k, names))) : null;
+  if (!r)
+    return {
+      probability: null,
+      horizonDays: null,
+      drivers: [],
+      reason: render(locale, msg('churn.reason.noPublishedHorizon')),
+    };
+  return { ...r, reason: null };
+}
+
+/**
+ * The published model's churn probability of each account today (the renewals pipeline's
+ * probability is one minus it); empty when no model is published, so callers keep their default.
+ */
+export async function churnRisks(
+  ctx: Ctx,
+  accountIds: readonly string[],
+): Promise<Map<string, { probability: number; horizonDays: Horizon }>> {
+  const out = new Map<string, { probability: number; horizonDays: Horizon }>();
+  if (accountIds.length === 0) return out;
+  const model = await loadCurrentModel(ctx);
+  if (!model?.card.published) return out;
+  const facts = await buildFacts(ctx, accountIds, today(ctx));
+  const horizons = published(model);
+  for (const [id, f] of facts) {
+    const days = typeof f.days_to_renewal === 'number' ? f.days_to_renewal : null;
+    const h = pickHorizon(days, horizons);
+    if (h === null) continue;
+    out.set(id, { probability: predict(model.models.get(h)!, [f])[0], horizonDays: h });
+  }
+  return out;
+}
