@@ -1,8 +1,9 @@
 import { common } from './common.ts';
 import { errors } from './errors.ts';
+import { names } from './names.ts';
 
 /**
  * Every server text a person reads, as `key: [en, zh-CN]`. One file per area; add the area here.
  * `{name}` is a parameter; see message.ts for how values render.
  */
-export const CATALOG = { ...common, ...errors } as const;
+export const CATALOG = { ...common, ...errors, ...names } as const;

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Deps } from '../../context.ts';
 import { AppError } from '../../errors.ts';
+import { msg } from '../../i18n/index.ts';
 
 /**
  * Sign-in throttling. Every attempt is counted by one upsert *before* the password is checked;
@@ -102,12 +103,9 @@ export async function countLoginAttempt(deps: Deps, email: string, ip: string | 
       .where('key', '=', key)
       .executeTakeFirst();
     const wait = Math.max(1, Math.ceil((Date.parse(row?.blocked_until ?? nowIso) - now.getTime()) / 1000));
-    throw new AppError(
-      'rate_limited',
-      `Too many failed sign-in attempts; try again in ${wait} seconds`,
-      undefined,
-      { 'Retry-After': String(wait) },
-    );
+    throw new AppError('rate_limited', msg('error.loginThrottled', { seconds: wait }), undefined, {
+      'Retry-After': String(wait),
+    });
   }
 }
 

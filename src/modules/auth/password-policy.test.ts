@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { passwordProblem } from './password-policy.ts';
+import { render } from '../../i18n/index.ts';
+import { passwordProblem as problemOf } from './password-policy.ts';
+
+const passwordProblem = (pw: string, email?: string) => {
+  const m = problemOf(pw, email);
+  return m && render('en', m);
+};
 
 describe('passwordProblem', () => {
   it.each([
