@@ -9,7 +9,7 @@ import {
   render,
 } from './i18n/index.ts';
 // Sets zod's messages to the reader's language; imported here because every module imports errors.ts.
-import './i18n/request-locale.ts';
+import { requestLocale } from './i18n/request-locale.ts';
 
 export type ErrorCode =
   | 'bad_request'
@@ -113,6 +113,13 @@ export const invalid = (message: string | Message, details?: ErrorDetails) =>
 /** "A segment with key vip already exists": `what` is a name from ENTITIES or a message. */
 export const duplicateKey = (what: string | Message, key: string) =>
   conflict(msg('error.duplicateKey', { what: entityName(what), key }));
+
+/**
+ * A custom zod issue message in the reader's language: zod computes messages while parsing, inside
+ * the request. In schemas built once, pass `{ error: () => zodText(...) }` so it renders per parse.
+ */
+export const zodText = (key: MessageKey, params?: Record<string, Param>): string =>
+  render(requestLocale(), msg(key, params));
 
 /** One issue's message: a person's or zod's sentence (already in the reader's language), or a key. */
 export type Issue = { path: string; message: string | Message };

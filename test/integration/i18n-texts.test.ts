@@ -62,3 +62,26 @@ describe('errors', () => {
     expect(denied.body.error.message).toBe('只读成员角色无权修改设置');
   });
 });
+
+describe('health explanation', () => {
+  it('names the default model’s dimensions, components and missing inputs in the reader’s language', async () => {
+    const created = await as('en').post('/api/v1/accounts', { externalId: 'h-1', name: '健康客户' });
+    expect(created.status).toBe(201);
+    const id = created.body.id;
+    const labels = (h: any) => [
+      ...h.components.map((c: any) => `${c.dimensionName}: ${c.name}`),
+      ...h.missing.map((m: any) => `- ${m.name}`),
+    ];
+    const en = await as('en').get(`/api/v1/accounts/${id}/health`);
+    expect(en.status).toBe(200);
+    const enText = labels(en.body).join('\n');
+    expect(enText).toContain('Active users, last 30 days (percentile)');
+    expect(enText).toContain('Days since the last note, call, meeting or email');
+    expect(HAN.test(enText)).toBe(false);
+    const zh = await as('zh-CN').get(`/api/v1/accounts/${id}/health`);
+    const zhText = labels(zh.body).join('\n');
+    expect(zhText).toContain('近 30 天活跃用户数（百分位）');
+    expect(zhText).not.toMatch(/[A-Za-z]{4,}/);
+    expect(zh.body.model.name).toBe('默认健康度模型');
+  });
+});

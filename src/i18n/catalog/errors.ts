@@ -46,6 +46,15 @@ export const errors = {
     '{role}角色只能对自己所在团队的客户{permission}',
   ],
   'error.profileNeedsUser': ['Only a signed-in user has a profile', '只有已登录的用户才有个人资料'],
+  'error.mustNotBeAfterTo': ['must not be after to', '不能晚于结束日期（to）'],
+  'error.atMostDaysAtATime': ['at most {days} days at a time', '一次最多 {days} 天'],
+  'error.notInFuture': ['cannot be in the future', '不能是将来的日期'],
+  'error.lowerSnakeKey': [
+    'must be lower_snake_case, starting with a letter',
+    '须为小写字母、数字和下划线，并以字母开头',
+  ],
+  'error.duplicateKeyIssue': ['duplicate key {key}', '键 {key} 重复'],
+  'error.dayFormat': ['must be a date as YYYY-MM-DD', '须为 YYYY-MM-DD 格式的日期'],
   'error.fieldProblem': ['{path}: {problem}', '{path}：{problem}'],
   'error.userEmailTaken': ['A user with email {email} already exists', '邮箱 {email} 已被其他用户使用'],
   'error.lastAdmin': [
