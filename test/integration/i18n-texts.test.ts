@@ -85,3 +85,23 @@ describe('health explanation', () => {
     expect(zh.body.model.name).toBe('默认健康度模型');
   });
 });
+
+describe('request priority', () => {
+  it('gives each factor’s reasoning in the reader’s language, with its key', async () => {
+    const account = await as('en').post('/api/v1/accounts', { externalId: 'r-1', name: '需求客户' });
+    const created = await as('en').post('/api/v1/requests', {
+      accountId: account.body.id,
+      title: '导出 PDF',
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const id = created.body.id;
+    const en = await as('en').get(`/api/v1/requests/${id}`);
+    expect(en.body.priority.factors.map((f: any) => [f.key, f.detail])).toEqual([
+      ['asking_accounts', '1 account asking at 6 each, at most 60'],
+    ]);
+    const zh = await as('zh-CN').get(`/api/v1/requests/${id}`);
+    expect(zh.body.priority.factors.map((f: any) => [f.key, f.detail])).toEqual([
+      ['asking_accounts', '1 个客户提出，每个客户计 6 分，最多 60 分'],
+    ]);
+  });
+});

@@ -2,9 +2,10 @@ import { common } from './common.ts';
 import { errors } from './errors.ts';
 import { health } from './health.ts';
 import { names } from './names.ts';
+import { requests } from './requests.ts';
 
 /**
  * Every server text a person reads, as `key: [en, zh-CN]`. One file per area; add the area here.
  * `{name}` is a parameter; see message.ts for how values render.
  */
-export const CATALOG = { ...common, ...errors, ...health, ...names } as const;
+export const CATALOG = { ...common, ...errors, ...health, ...names, ...requests } as const;
