@@ -12,6 +12,7 @@ import * as accountStateDays from './migrations/2026_12_05_0100_account_state_da
 import * as rollupRebuilds from './migrations/2026_12_05_0400_rollup_rebuilds.ts';
 import * as loginThrottle from './migrations/2026_12_05_0900_login_throttle.ts';
 import * as auditClientRequestId from './migrations/2026_12_05_0901_audit_client_request_id.ts';
+import * as bilingualNames from './migrations/2026_12_06_0200_bilingual_names.ts';
 
 // Listed explicitly (not read from disk) so the order is reviewed in code and works under any loader.
 const MIGRATIONS: Record<string, Migration> = {
@@ -27,6 +28,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026_12_05_0400_rollup_rebuilds': rollupRebuilds,
   '2026_12_05_0900_login_throttle': loginThrottle,
   '2026_12_05_0901_audit_client_request_id': auditClientRequestId,
+  '2026_12_06_0200_bilingual_names': bilingualNames,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -105,3 +105,48 @@ describe('request priority', () => {
     ]);
   });
 });
+
+describe('stage names', () => {
+  it('lists the default stages named in the reader’s language, with their journey order', async () => {
+    expect((await as('en').post('/api/v1/lifecycle-stages/defaults', {})).status).toBe(200);
+    const en = await as('en').get('/api/v1/lifecycle-stages');
+    const journey = (res: any) =>
+      [...res.body.items]
+        .sort((a: any, b: any) => a.journeyPosition - b.journeyPosition)
+        .map((s: any) => s.name);
+    expect(journey(en)).toEqual(['Onboarding', 'Adoption', 'Advanced', 'Renewal', 'Expansion', 'Churned']);
+    const zh = await as('zh-CN').get('/api/v1/lifecycle-stages');
+    expect(journey(zh)).toEqual(['熟悉期', '使用期', '进阶期', '续约期', '增值期', '已流失']);
+    // Rule order (position) is unchanged: churned is still tried first.
+    expect(zh.body.items[0]).toMatchObject({ key: 'churned', position: 1, journeyPosition: 6 });
+  });
+
+  it('renames a stage in the writer’s language only, and takes both with a label', async () => {
+    const renamed = await as('en').patch('/api/v1/lifecycle-stages/adoption', { name: 'Getting value' });
+    expect(renamed.status, JSON.stringify(renamed.body)).toBe(200);
+    expect(renamed.body.label).toEqual({ en: 'Getting value', 'zh-CN': '使用期' });
+    const zh = await as('zh-CN').get('/api/v1/lifecycle-stages/adoption');
+    expect(zh.body.name).toBe('使用期');
+    const created = await as('zh-CN').post('/api/v1/lifecycle-stages', {
+      key: 'paused',
+      label: { en: 'Paused', 'zh-CN': '暂停' },
+      condition: 'arr = 0',
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    expect(created.body).toMatchObject({ name: '暂停', journeyPosition: 7 });
+    expect((await as('en').get('/api/v1/lifecycle-stages/paused')).body.name).toBe('Paused');
+  });
+
+  it('names the default scheme’s tiers in the reader’s language', async () => {
+    const scheme = await as('en').post('/api/v1/tiering-schemes', {
+      key: 'sgn',
+      name: '战略型 / 成长型 / 培育型',
+      rules: [{ tier: 'strategic', when: 'arr >= 1000000' }],
+      defaultTier: 'nurture',
+    });
+    expect(scheme.status, JSON.stringify(scheme.body)).toBe(201);
+    expect(scheme.body.tiers.map((x: any) => x.name)).toEqual(['Strategic', 'Nurture']);
+    const zh = await as('zh-CN').get(`/api/v1/tiering-schemes/${scheme.body.id}`);
+    expect(zh.body.tiers.map((x: any) => x.name)).toEqual(['战略型客户', '培育型客户']);
+  });
+});

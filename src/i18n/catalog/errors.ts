@@ -55,6 +55,7 @@ export const errors = {
   ],
   'error.duplicateKeyIssue': ['duplicate key {key}', '键 {key} 重复'],
   'error.dayFormat': ['must be a date as YYYY-MM-DD', '须为 YYYY-MM-DD 格式的日期'],
+  'error.nameOrLabel': ['give a name or a label', '请填写名称或双语名称（label）'],
   'error.fieldProblem': ['{path}: {problem}', '{path}：{problem}'],
   'error.userEmailTaken': ['A user with email {email} already exists', '邮箱 {email} 已被其他用户使用'],
   'error.lastAdmin': [
