@@ -1,6 +1,6 @@
 import { type Ctx, inTransaction } from '../../context.ts';
 import { isUniqueViolation, parseJson } from '../../db/dialect.ts';
-import { conflict, duplicateKey, notFound } from '../../errors.ts';
+import { duplicateKey, notFound } from '../../errors.ts';
 import type { Locale } from '../../i18n/index.ts';
 import { localeOf } from '../../i18n/request-locale.ts';
 import { newId } from '../../ids.ts';

@@ -83,7 +83,8 @@ export const SCHEME_TEMPLATES: readonly SchemeTemplate[] = [
     label: { en: 'By ARR', 'zh-CN': '按 ARR 分级' },
     description: {
       en: 'ARR in the base currency: <100k small, 100k-300k medium, 300k-1M large, >=1M very large.',
-      'zh-CN': '按本位币 ARR：低于 10 万为小型，10 万至 30 万为中型，30 万至 100 万为大型，100 万及以上为超大型。',
+      'zh-CN':
+        '按本位币 ARR：低于 10 万为小型，10 万至 30 万为中型，30 万至 100 万为大型，100 万及以上为超大型。',
     },
     ...bandRules('arr', ARR_BANDS),
   },
@@ -93,7 +94,8 @@ export const SCHEME_TEMPLATES: readonly SchemeTemplate[] = [
     label: { en: 'By active users', 'zh-CN': '按使用人数分级' },
     description: {
       en: 'Distinct active users over 30 days: <30 small, 30-100 medium, 100-500 large, >=500 very large.',
-      'zh-CN': '近 30 天去重活跃用户数：少于 30 为小型，30 至 100 为中型，100 至 500 为大型，500 及以上为超大型。',
+      'zh-CN':
+        '近 30 天去重活跃用户数：少于 30 为小型，30 至 100 为中型，100 至 500 为大型，500 及以上为超大型。',
     },
     ...bandRules('active_users_30d', ACTIVE_USER_BANDS),
   },
@@ -103,7 +105,8 @@ export const SCHEME_TEMPLATES: readonly SchemeTemplate[] = [
     label: { en: 'Region, industry, size', 'zh-CN': '区域 / 行业 / 规模' },
     description: {
       en: 'Region, then industry, then ARR size (small < 300k <= large), e.g. 华东/制造/large. A missing region or industry reads 未知.',
-      'zh-CN': '先按区域，再按行业，再按 ARR 规模（小型 < 30 万 ≤ 大型），例如 华东/制造/large。缺少区域或行业时记为“未知”。',
+      'zh-CN':
+        '先按区域，再按行业，再按 ARR 规模（小型 < 30 万 ≤ 大型），例如 华东/制造/large。缺少区域或行业时记为“未知”。',
     },
     rules: [
       { composite: ['region', 'industry', { fact: 'arr', bands: [...MIXED_SIZE_BANDS] }], missing: '未知' },
