@@ -6193,6 +6193,10 @@ export interface paths {
                             items: {
                                 key: string;
                                 name: string;
+                                label: {
+                                    en: string;
+                                    "zh-CN": string;
+                                };
                                 description: string;
                                 rules: {
                                     tier?: string;
@@ -6404,6 +6408,24 @@ export interface paths {
                                 id: string;
                                 key: string;
                                 name: string;
+                                label: {
+                                    en: string;
+                                    "zh-CN": string;
+                                };
+                                tiers: {
+                                    key: string;
+                                    name: string;
+                                    label: {
+                                        en: string;
+                                        "zh-CN": string;
+                                    };
+                                }[];
+                                tierLabels: {
+                                    [key: string]: {
+                                        en: string;
+                                        "zh-CN": string;
+                                    };
+                                };
                                 rules: {
                                     tier?: string;
                                     composite?: (string | {
@@ -6480,6 +6502,16 @@ export interface paths {
                     "application/json": {
                         key: string;
                         name: string;
+                        label?: {
+                            en: string;
+                            "zh-CN": string;
+                        } | null;
+                        tierLabels?: {
+                            [key: string]: {
+                                en: string;
+                                "zh-CN": string;
+                            };
+                        };
                         rules: {
                             tier?: string;
                             /** @description Text such as `arr >= 300000 and region = "华东"`, or the JSON tree */
@@ -6512,6 +6544,24 @@ export interface paths {
                             id: string;
                             key: string;
                             name: string;
+                            label: {
+                                en: string;
+                                "zh-CN": string;
+                            };
+                            tiers: {
+                                key: string;
+                                name: string;
+                                label: {
+                                    en: string;
+                                    "zh-CN": string;
+                                };
+                            }[];
+                            tierLabels: {
+                                [key: string]: {
+                                    en: string;
+                                    "zh-CN": string;
+                                };
+                            };
                             rules: {
                                 tier?: string;
                                 composite?: (string | {
@@ -6616,6 +6666,24 @@ export interface paths {
                             id: string;
                             key: string;
                             name: string;
+                            label: {
+                                en: string;
+                                "zh-CN": string;
+                            };
+                            tiers: {
+                                key: string;
+                                name: string;
+                                label: {
+                                    en: string;
+                                    "zh-CN": string;
+                                };
+                            }[];
+                            tierLabels: {
+                                [key: string]: {
+                                    en: string;
+                                    "zh-CN": string;
+                                };
+                            };
                             rules: {
                                 tier?: string;
                                 composite?: (string | {
@@ -6751,6 +6819,16 @@ export interface paths {
                 content: {
                     "application/json": {
                         name?: string;
+                        label?: {
+                            en: string;
+                            "zh-CN": string;
+                        } | null;
+                        tierLabels?: {
+                            [key: string]: {
+                                en: string;
+                                "zh-CN": string;
+                            };
+                        };
                         rules?: {
                             tier?: string;
                             /** @description Text such as `arr >= 300000 and region = "华东"`, or the JSON tree */
@@ -6782,6 +6860,24 @@ export interface paths {
                             id: string;
                             key: string;
                             name: string;
+                            label: {
+                                en: string;
+                                "zh-CN": string;
+                            };
+                            tiers: {
+                                key: string;
+                                name: string;
+                                label: {
+                                    en: string;
+                                    "zh-CN": string;
+                                };
+                            }[];
+                            tierLabels: {
+                                [key: string]: {
+                                    en: string;
+                                    "zh-CN": string;
+                                };
+                            };
                             rules: {
                                 tier?: string;
                                 composite?: (string | {
@@ -6987,6 +7083,10 @@ export interface paths {
                                 id: string;
                                 key: string;
                                 name: string;
+                                label: {
+                                    en: string;
+                                    "zh-CN": string;
+                                };
                                 description: string | null;
                                 condition: {
                                     [key: string]: unknown;
@@ -7051,6 +7151,10 @@ export interface paths {
                     "application/json": {
                         key: string;
                         name: string;
+                        label?: {
+                            en: string;
+                            "zh-CN": string;
+                        } | null;
                         description?: string | null;
                         /** @description Text such as `arr >= 300000 and region = "华东"`, or the JSON tree */
                         condition: string | {
@@ -7070,6 +7174,10 @@ export interface paths {
                             id: string;
                             key: string;
                             name: string;
+                            label: {
+                                en: string;
+                                "zh-CN": string;
+                            };
                             description: string | null;
                             condition: {
                                 [key: string]: unknown;
@@ -7162,6 +7270,10 @@ export interface paths {
                             id: string;
                             key: string;
                             name: string;
+                            label: {
+                                en: string;
+                                "zh-CN": string;
+                            };
                             description: string | null;
                             condition: {
                                 [key: string]: unknown;
@@ -7285,6 +7397,10 @@ export interface paths {
                 content: {
                     "application/json": {
                         name?: string;
+                        label?: {
+                            en: string;
+                            "zh-CN": string;
+                        } | null;
                         description?: string | null;
                         /** @description Text such as `arr >= 300000 and region = "华东"`, or the JSON tree */
                         condition?: string | {
@@ -7304,6 +7420,10 @@ export interface paths {
                             id: string;
                             key: string;
                             name: string;
+                            label: {
+                                en: string;
+                                "zh-CN": string;
+                            };
                             description: string | null;
                             condition: {
                                 [key: string]: unknown;
@@ -7725,7 +7845,12 @@ export interface paths {
                                 id: string;
                                 key: string;
                                 name: string;
+                                label: {
+                                    en: string;
+                                    "zh-CN": string;
+                                };
                                 position: number;
+                                journeyPosition: number;
                                 condition: {
                                     [key: string]: unknown;
                                 };
@@ -7914,7 +8039,12 @@ export interface paths {
                                 id: string;
                                 key: string;
                                 name: string;
+                                label: {
+                                    en: string;
+                                    "zh-CN": string;
+                                };
                                 position: number;
+                                journeyPosition: number;
                                 condition: {
                                     [key: string]: unknown;
                                 };
@@ -7977,7 +8107,12 @@ export interface paths {
                 content: {
                     "application/json": {
                         key: string;
-                        name: string;
+                        name?: string;
+                        label?: {
+                            en: string;
+                            "zh-CN": string;
+                        } | null;
+                        journeyPosition?: number;
                         /** @description Text such as `arr >= 300000 and region = "华东"`, or the JSON tree */
                         condition: string | {
                             [key: string]: unknown;
@@ -7997,7 +8132,12 @@ export interface paths {
                             id: string;
                             key: string;
                             name: string;
+                            label: {
+                                en: string;
+                                "zh-CN": string;
+                            };
                             position: number;
+                            journeyPosition: number;
                             condition: {
                                 [key: string]: unknown;
                             };
@@ -8089,7 +8229,12 @@ export interface paths {
                             id: string;
                             key: string;
                             name: string;
+                            label: {
+                                en: string;
+                                "zh-CN": string;
+                            };
                             position: number;
+                            journeyPosition: number;
                             condition: {
                                 [key: string]: unknown;
                             };
@@ -8212,11 +8357,16 @@ export interface paths {
                 content: {
                     "application/json": {
                         name?: string;
+                        label?: {
+                            en: string;
+                            "zh-CN": string;
+                        } | null;
                         /** @description Text such as `arr >= 300000 and region = "华东"`, or the JSON tree */
                         condition?: string | {
                             [key: string]: unknown;
                         };
                         position?: number;
+                        journeyPosition?: number;
                     };
                 };
             };
@@ -8231,7 +8381,12 @@ export interface paths {
                             id: string;
                             key: string;
                             name: string;
+                            label: {
+                                en: string;
+                                "zh-CN": string;
+                            };
                             position: number;
+                            journeyPosition: number;
                             condition: {
                                 [key: string]: unknown;
                             };
