@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { type Ctx, inTransaction } from '../../context.ts';
 import { isUniqueViolation, parseJson } from '../../db/dialect.ts';
-import { conflict, invalidField, notFound } from '../../errors.ts';
+import { conflict, duplicateKey, invalidField, notFound } from '../../errors.ts';
 import { type Locale, msg } from '../../i18n/index.ts';
 import { localeOf } from '../../i18n/request-locale.ts';
 import { newId } from '../../ids.ts';
@@ -207,7 +207,7 @@ export async function createLifecycleStage({ ctx, input }: { ctx: Ctx; input: Cr
     try {
       await tx.db.insertInto('lifecycle_stages').values(row).execute();
     } catch (error) {
-      if (isUniqueViolation(error)) throw conflict(`A lifecycle stage with key ${data.key} already exists`);
+      if (isUniqueViolation(error)) throw duplicateKey('Lifecycle stage', data.key);
       throw error;
     }
     await renumber(tx, row.id, data.position);
@@ -271,10 +271,9 @@ export async function deleteLifecycleStage({ ctx, id }: { ctx: Ctx; id: string }
     const before = stageRowToStage(await getStageRow(tx, id), localeOf(tx));
     const held = await accountsOverriddenTo(tx, 'stage', before.key);
     if (held.length > 0) {
-      throw conflict(
-        `Stage ${before.key} is the manual stage of ${held.length} account(s); remove those overrides first`,
-        { accountIds: held },
-      );
+      throw conflict(msg('error.stageHeld', { stage: before.name, count: held.length }), {
+        accountIds: held,
+      });
     }
     await tx.db
       .deleteFrom('lifecycle_stages')
@@ -321,8 +320,7 @@ export async function installDefaultStages(
     try {
       await tx.db.insertInto('lifecycle_stages').values(rows).execute();
     } catch (error) {
-      if (isUniqueViolation(error))
-        throw conflict('Lifecycle stages were being installed at the same time; try again');
+      if (isUniqueViolation(error)) throw conflict(msg('error.stagesRace'));
       throw error;
     }
     const items = rows.map((r) => stageRowToStage(r, localeOf(tx)));
@@ -346,8 +344,8 @@ const STAGE_OVERRIDE: OverrideSpec = {
     const keys = (await orderedRows(tx)).map((r) => r.key);
     if (keys.includes(value)) return undefined;
     return keys.length
-      ? `Unknown stage "${value}": this workspace has ${keys.join(', ')}`
-      : `Unknown stage "${value}": this workspace has no lifecycle stages yet`;
+      ? msg('error.unknownStage', { value, stages: keys.join(', ') })
+      : msg('error.noStages', { value });
   },
   ruleValue: async (tx, accountId, day) => {
     const stages = await loadStages(tx);

@@ -1,7 +1,7 @@
 import { type Ctx, inTransaction } from '../../context.ts';
 import { isUniqueViolation, parseJson } from '../../db/dialect.ts';
 import { duplicateKey, notFound } from '../../errors.ts';
-import type { Locale } from '../../i18n/index.ts';
+import { type Locale, msg } from '../../i18n/index.ts';
 import { localeOf } from '../../i18n/request-locale.ts';
 import { newId } from '../../ids.ts';
 import { nowIso, today } from '../../time.ts';
@@ -379,7 +379,7 @@ const TIER_OVERRIDE: OverrideSpec = {
     const scheme = await loadActiveScheme(tx);
     const tiers = scheme ? schemeTiers(scheme) : null;
     if (!scheme || !tiers || tiers.includes(value)) return undefined;
-    return `Unknown tier "${value}": the active scheme ${scheme.key} assigns ${tiers.join(', ')}`;
+    return msg('error.unknownTier', { value, scheme: scheme.key, tiers: tiers.join(', ') });
   },
   ruleValue: async (tx, accountId, day) => {
     const scheme = await loadActiveScheme(tx);
