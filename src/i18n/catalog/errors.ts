@@ -17,7 +17,7 @@ export const errors = {
   'error.invalidInput': ['Invalid {what}: {path}: {problem}', '{what}无效：{path}：{problem}'],
   'error.invalidInputBare': ['Invalid {what}', '{what}无效'],
   'error.input': ['input', '输入'],
-  'error.duplicateKey': ['A {what} with key {key} already exists', '已存在键为 {key} 的{what}'],
+  'error.duplicateKey': ['{what} with key {key} already exists', '已存在键为 {key} 的{what}'],
 
   // Signing in and being signed in (src/server/auth-middleware.ts, auth/).
   'error.bearerFormat': [
