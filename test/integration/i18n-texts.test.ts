@@ -59,7 +59,7 @@ describe('errors', () => {
     expect(en.body.error.message).toBe('Account nope not found');
     const denied = await as('zh-CN', ws.users.viewer.token).post('/api/v1/lifecycle-stages/defaults', {});
     expect(denied.status).toBe(403);
-    expect(denied.body.error.message).toBe('只读成员角色无权修改设置');
+    expect(denied.body.error.message).toBe('只读成员角色无权修改设置（settings:write）');
   });
 });
 

@@ -40,10 +40,10 @@ export const errors = {
     '登录失败次数过多，请 {seconds} 秒后再试',
   ],
   'error.readOnlyToken': ['This API token has only the read scope', '此 API 令牌只有读取权限'],
-  'error.roleMayNot': ['Role {role} may not {permission}', '{role}角色无权{permission}'],
+  'error.roleMayNot': ['Role {role} may not {permission} ({key})', '{role}角色无权{permission}（{key}）'],
   'error.roleMayOnlyOnTeam': [
-    'Role {role} may {permission} only on accounts whose team you are on',
-    '{role}角色只能对自己所在团队的客户{permission}',
+    'Role {role} may {permission} only on accounts whose team you are on ({key})',
+    '{role}角色只能对自己所在团队的客户{permission}（{key}）',
   ],
   'error.profileNeedsUser': ['Only a signed-in user has a profile', '只有已登录的用户才有个人资料'],
   'error.mustNotBeAfterTo': ['must not be after to', '不能晚于结束日期（to）'],

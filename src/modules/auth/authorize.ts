@@ -19,7 +19,11 @@ export async function authorize(ctx: Ctx, permission: Permission, accountId?: st
   if (grant === 'all') return;
   if (grant === 'team' && accountId !== undefined && (await isOnAccountTeam(ctx, actor.userId, accountId)))
     return;
-  const params = { role: msg(`role.${actor.role}`), permission: msg(`permission.${permission}`) };
+  const params = {
+    role: msg(`role.${actor.role}`),
+    permission: msg(`permission.${permission}`),
+    key: permission,
+  };
   throw forbidden(msg(grant === 'team' ? 'error.roleMayOnlyOnTeam' : 'error.roleMayNot', params));
 }
 
