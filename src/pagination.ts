@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AppError } from './errors.ts';
+import { msg } from './i18n/index.ts';
 import { badText } from './text.ts';
 
 /** Opaque keyset cursors: the sort values of the last row returned, base64url-encoded JSON. */
@@ -43,8 +44,8 @@ export function decodeCursor(cursor: string, shape: readonly CursorKind[]): unkn
       // falls through to the error below
     }
   }
-  throw new AppError('validation_failed', 'Invalid cursor: pass back the nextCursor of a previous page', {
-    issues: [{ path: 'cursor', message: 'not a cursor this list issued' }],
+  throw new AppError('validation_failed', msg('error.badCursor'), {
+    issues: [{ path: 'cursor', message: msg('error.notACursor') }],
   });
 }
 

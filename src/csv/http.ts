@@ -5,6 +5,7 @@ import type { ReadableStream as WebStream } from 'node:stream/web';
 import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { AppError } from '../errors.ts';
+import { msg } from '../i18n/index.ts';
 
 export const RowErrorSchema = z.object({
   line: z.number(),
@@ -26,10 +27,10 @@ export const CSV_BODY = { content: { 'text/csv': { schema: z.string() } }, requi
 export function csvBody(c: Context): Readable {
   const type = c.req.header('content-type') ?? '';
   if (!/^text\/(csv|plain)|^application\/octet-stream/.test(type)) {
-    throw new AppError('unsupported_media_type', 'Send the CSV file as the body with Content-Type: text/csv');
+    throw new AppError('unsupported_media_type', msg('error.csvContentType'));
   }
   const body = c.req.raw.body;
-  if (!body) throw new AppError('bad_request', 'The request has no CSV body');
+  if (!body) throw new AppError('bad_request', msg('error.csvEmpty'));
   return Readable.fromWeb(body as WebStream<Uint8Array>);
 }
 

@@ -13,6 +13,7 @@ import * as rollupRebuilds from './migrations/2026_12_05_0400_rollup_rebuilds.ts
 import * as loginThrottle from './migrations/2026_12_05_0900_login_throttle.ts';
 import * as auditClientRequestId from './migrations/2026_12_05_0901_audit_client_request_id.ts';
 import * as eventMessages from './migrations/2026_12_06_0100_event_messages.ts';
+import * as bilingualNames from './migrations/2026_12_06_0200_bilingual_names.ts';
 import * as savedViews from './migrations/2026_12_06_0400_saved_views.ts';
 import * as contactSearchText from './migrations/2026_12_06_0401_contact_search_text.ts';
 import * as searchTextBackfill from './migrations/2026_12_06_0402_search_text_backfill.ts';
@@ -43,6 +44,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026_12_06_0701_audit_token_id': auditTokenId,
   '2026_12_06_0100_event_messages': eventMessages,
   '2026_12_06_0800_churn_models': churnModels,
+  '2026_12_06_0200_bilingual_names': bilingualNames,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

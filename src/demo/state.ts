@@ -9,18 +9,21 @@ const SEGMENTS = [
   {
     key: 'renewal_at_risk',
     name: '续约风险',
+    label: { en: 'Renewal at risk', 'zh-CN': '续约风险' },
     description: 'In the 90-day renewal window with danger health',
     condition: 'stage = "renewal" and health.status = "danger"',
   },
   {
     key: 'big_low_adoption',
     name: '大客户低使用',
+    label: { en: 'Big accounts, low adoption', 'zh-CN': '大客户低使用' },
     description: 'ARR of 300k or more and fewer than 20% of seats active',
     condition: 'arr >= 300000 and breadth < 0.2',
   },
   {
     key: 'silent_30d',
     name: '30 天未触达',
+    label: { en: 'No touch for 30 days', 'zh-CN': '30 天未触达' },
     description: 'No note, call, meeting or email for 30 days',
     condition: 'days_since_last_touch > 30 or days_since_last_touch is empty',
   },

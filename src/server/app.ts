@@ -4,6 +4,7 @@ import { bodyLimit } from 'hono/body-limit';
 import type { Deps } from '../context.ts';
 import { AppError } from '../errors.ts';
 import { DEFAULT_LOCALE, localeFromHeader, msg, render } from '../i18n/index.ts';
+import { withRequestLocale } from '../i18n/request-locale.ts';
 import { accountsRoutes, importRoutes } from '../modules/accounts/index.ts';
 import { authRoutes, publicAuthRoutes } from '../modules/auth/index.ts';
 import { automationRoutes, INBOUND_WEBHOOK_PATH } from '../modules/automation/index.ts';
@@ -49,8 +50,10 @@ export function createApp(deps: Deps) {
     const sent = c.req.header('x-request-id');
     if (sent && sent.length <= 200 && /^[\w\-=.:]+$/.test(sent)) c.set('clientRequestId', sent);
     c.header('X-Request-Id', id);
-    c.set('locale', localeFromHeader(c.req.header('accept-language')) ?? DEFAULT_LOCALE);
-    await next();
+    const locale = localeFromHeader(c.req.header('accept-language')) ?? DEFAULT_LOCALE;
+    c.set('locale', locale);
+    // zod's messages (and anything else without a Ctx) read the reader's locale from here.
+    await withRequestLocale(locale, next);
   });
   app.use('*', securityHeaders());
 

@@ -3,7 +3,8 @@ import type { MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import type { Deps, WorkspaceRef } from '../context.ts';
 import { AppError } from '../errors.ts';
-import { localeFromHeader } from '../i18n/index.ts';
+import { localeFromHeader, msg } from '../i18n/index.ts';
+import { setRequestLocale } from '../i18n/request-locale.ts';
 import { authenticateSession, authenticateToken } from '../modules/auth/sessions.ts';
 import { getWorkspace, toRef } from '../modules/workspaces/index.ts';
 import type { AppEnv } from './env.ts';
@@ -30,27 +31,22 @@ export function authenticate(deps: Deps): MiddlewareHandler<AppEnv> {
     let auth: Awaited<ReturnType<typeof authenticateToken>>;
     if (header !== undefined) {
       const m = /^Bearer\s+(\S+)$/i.exec(header);
-      if (!m) throw new AppError('unauthenticated', 'Authorization header must be "Bearer <token>"');
+      if (!m) throw new AppError('unauthenticated', msg('error.bearerFormat'));
       auth = await authenticateToken(deps, m[1]!);
-      if (!auth) throw new AppError('unauthenticated', 'API token is unknown, revoked or expired');
+      if (!auth) throw new AppError('unauthenticated', msg('error.tokenUnknown'));
     } else {
       const cookie = getCookie(c, SESSION_COOKIE);
       const session = cookie ? await authenticateSession(deps, cookie) : undefined;
       if (!session) {
         throw new AppError(
           'unauthenticated',
-          cookie
-            ? 'Your session has expired; sign in again'
-            : 'Sign in, or send an API token as "Authorization: Bearer <token>"',
+          cookie ? msg('error.sessionExpired') : msg('error.signInOrToken'),
         );
       }
       if (!SAFE_METHODS.has(c.req.method)) {
         const sent = c.req.header('x-csrf-token');
         if (!sent || !sameSecret(sent, session.csrfToken)) {
-          throw new AppError(
-            'csrf_failed',
-            'Missing or wrong x-csrf-token header (use the csrfToken that login returned)',
-          );
+          throw new AppError('csrf_failed', msg('error.csrf'));
         }
       }
       auth = session;
@@ -63,6 +59,7 @@ export function authenticate(deps: Deps): MiddlewareHandler<AppEnv> {
     // An explicit Accept-Language (the web app sends the language on screen) wins over the profile.
     const locale = localeFromHeader(c.req.header('accept-language')) ?? auth.user.locale;
     c.set('locale', locale);
+    setRequestLocale(locale);
     c.set('ctx', {
       ...deps,
       locale,

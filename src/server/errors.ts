@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { ZodError } from 'zod';
 import { isTransient } from '../db/dialect.ts';
-import { AppError, type ErrorCode, fromZod, HTTP_STATUS } from '../errors.ts';
+import { AppError, detailsIn, type ErrorCode, fromZod, HTTP_STATUS } from '../errors.ts';
 import { DEFAULT_LOCALE, type Locale, msg } from '../i18n/index.ts';
 import type { Logger } from '../logger.ts';
 import { ConditionError } from '../modules/facts/condition.ts';
@@ -15,7 +15,10 @@ export function errorBody(c: Context, code: ErrorCode, message: string, details?
 export function sendError(c: Context, error: AppError) {
   for (const [k, v] of Object.entries(error.headers ?? {})) c.header(k, v);
   const locale = (c.get('locale' as never) as Locale | undefined) ?? DEFAULT_LOCALE;
-  return c.json(errorBody(c, error.code, error.messageIn(locale), error.details), HTTP_STATUS[error.code]);
+  return c.json(
+    errorBody(c, error.code, error.messageIn(locale), detailsIn(locale, error.details)),
+    HTTP_STATUS[error.code],
+  );
 }
 
 /** The one translation from thrown things to HTTP answers. */
@@ -23,8 +26,8 @@ export function toAppError(error: unknown, logger: Logger, requestId: string): A
   if (error instanceof AppError) return error;
   if (error instanceof ZodError) return fromZod(error);
   if (error instanceof ConditionError) {
-    return new AppError('validation_failed', error.message, {
-      issues: [{ path: error.path ?? 'condition', message: error.message }],
+    return new AppError('validation_failed', error.text, {
+      issues: [{ path: error.path ?? 'condition', message: error.text }],
       ...(error.position ? { position: error.position } : {}),
     });
   }

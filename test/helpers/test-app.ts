@@ -102,10 +102,13 @@ export async function createTestWorkspace(
 
 export type ApiResponse<T = any> = { status: number; body: T; headers: Headers };
 
-/** Calls the app in-process as the holder of `token` (or anonymously with null). */
+/**
+ * Calls the app in-process as the holder of `token` (or anonymously with null). Texts come in
+ * English unless `extraHeaders` names another Accept-Language (anonymous callers would get Chinese).
+ */
 export function client(app: TestApp['app'], token: string | null, extraHeaders: Record<string, string> = {}) {
   const call = async (method: string, path: string, body?: unknown): Promise<ApiResponse> => {
-    const headers: Record<string, string> = { ...extraHeaders };
+    const headers: Record<string, string> = { 'accept-language': 'en', ...extraHeaders };
     if (token) headers.authorization = `Bearer ${token}`;
     let payload: string | undefined;
     if (body !== undefined) {

@@ -237,7 +237,7 @@ describe('creating and reading accounts', () => {
       const res = await as(ws, role).post('/api/v1/accounts', { externalId: ext('role'), name: 'Nope' });
       expect(res.status).toBe(403);
       expect(errorCode(res)).toBe('forbidden');
-      expect(res.body.error.message).toContain(role);
+      expect(res.body.error.message.toLowerCase()).toContain(role);
     }
     const none = await anon().post('/api/v1/accounts', { externalId: ext('anon'), name: 'Nope' });
     expect(none.status).toBe(401);

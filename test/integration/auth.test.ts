@@ -105,7 +105,9 @@ describe('sessions', () => {
       ...t.deps,
       now: () => new Date(Date.now() + (t.deps.config.sessionTtlHours + 1) * 3_600_000),
     };
-    const res = await createApp(later).request('/api/v1/auth/me', { headers: { cookie } });
+    const res = await createApp(later).request('/api/v1/auth/me', {
+      headers: { cookie, 'accept-language': 'en' },
+    });
     expect(res.status).toBe(401);
     expect(((await res.json()) as any).error.message).toMatch(/expired/);
   });

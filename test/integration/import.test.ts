@@ -564,7 +564,7 @@ describe('validation', () => {
       const res = await postCsv(ws.users[role].token, 'accounts', csv);
       expect(res.status).toBe(403);
       expect(errorCode(res)).toBe('forbidden');
-      expect(res.body.error.message).toMatch(/imports:run/);
+      expect(res.body.error.message).toMatch(/may not run imports/);
     }
     const anon = await postCsv(null, 'accounts', csv);
     expect(anon.status).toBe(401);

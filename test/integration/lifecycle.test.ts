@@ -90,7 +90,9 @@ describe('default stages', () => {
       ['advanced', 6],
     ]);
     expect(res.body.items[1]).toMatchObject({
-      name: '续约期',
+      name: 'Renewal',
+      label: { en: 'Renewal', 'zh-CN': '续约期' },
+      journeyPosition: 4,
       conditionText: 'days_to_renewal between 0 and 90 and renewal_confirmed = false',
     });
     const again = await admin.post(api('/lifecycle-stages/defaults'), {});

@@ -3,9 +3,14 @@ import { automation } from './automation.ts';
 import { churn } from './churn.ts';
 import { common } from './common.ts';
 import { errors } from './errors.ts';
+import { errorsAccounts } from './errors-accounts.ts';
+import { errorsState } from './errors-state.ts';
 import { events } from './events.ts';
+import { health } from './health.ts';
 import { list } from './list.ts';
+import { names } from './names.ts';
 import { notifications } from './notifications.ts';
+import { requests } from './requests.ts';
 import { sec } from './sec.ts';
 import { tasks } from './tasks.ts';
 
@@ -19,9 +24,14 @@ export const CATALOG = {
   ...churn,
   ...common,
   ...errors,
+  ...errorsAccounts,
+  ...errorsState,
   ...events,
+  ...health,
   ...list,
+  ...names,
   ...notifications,
+  ...requests,
   ...sec,
   ...tasks,
 } as const;

@@ -1,6 +1,6 @@
 import { type Ctx, inTransaction } from '../../context.ts';
 import { isUniqueViolation, parseJson } from '../../db/dialect.ts';
-import { AppError, conflict, invalid, notFound } from '../../errors.ts';
+import { AppError, conflict, invalid, invalidField, notFound } from '../../errors.ts';
 import { msg } from '../../i18n/index.ts';
 import { newId } from '../../ids.ts';
 import { nowIso } from '../../time.ts';
@@ -129,8 +129,8 @@ async function checkParent(ctx: Ctx, accountId: string | undefined, parentId: st
   let cursor: string | null = parentId;
   while (cursor) {
     if (cursor === accountId) {
-      throw invalid('parentId would make the account its own ancestor', {
-        issues: [{ path: 'parentId', message: 'creates a cycle in the account hierarchy' }],
+      throw invalid(msg('accounts.error.cycle'), {
+        issues: [{ path: 'parentId', message: msg('accounts.error.cycleIssue') }],
       });
     }
     if (seen.has(cursor)) break; // an existing cycle elsewhere; not ours to report
@@ -143,9 +143,7 @@ async function checkParent(ctx: Ctx, accountId: string | undefined, parentId: st
       .executeTakeFirst();
     if (!row) {
       if (cursor === parentId) {
-        throw invalid(`parentId: no account ${parentId}`, {
-          issues: [{ path: 'parentId', message: `no account ${parentId}` }],
-        });
+        throw invalidField('parentId', msg('accounts.error.noAccount', { id: parentId }));
       }
       break;
     }
@@ -179,7 +177,7 @@ function rejectCustomFieldIssues(issues: { path: string; message: string }[]) {
 }
 
 const uniqueExternalId = (externalId: string) =>
-  conflict(`An account with external id ${externalId} already exists`);
+  conflict(msg('accounts.error.externalIdTaken', { id: externalId }));
 
 export async function createAccount({ ctx, input }: { ctx: Ctx; input: CreateAccount }): Promise<Account> {
   await authorize(ctx, 'accounts:create');
@@ -317,7 +315,7 @@ export async function deleteAccount({ ctx, id }: { ctx: Ctx; id: string }): Prom
       .where('workspace_id', '=', tx.workspace.id)
       .where('parent_id', '=', id)
       .executeTakeFirst();
-    if (child) throw conflict('The account has child accounts; move or delete them first');
+    if (child) throw conflict(msg('accounts.error.hasChildren'));
     const before = await toAccount(tx, row);
     const ws = tx.workspace.id;
     // Contracts may renew one another; clear those links before deleting the account's contracts.
@@ -350,7 +348,13 @@ export async function bulkUpdateAccounts({ ctx, input }: { ctx: Ctx; input: Bulk
     const found = new Set(rows.map((r) => r.id));
     const missing = data.ids.filter((id) => !found.has(id));
     if (missing.length) {
-      throw new AppError('not_found', `Accounts not found: ${missing.slice(0, 5).join(', ')}`, { missing });
+      throw new AppError(
+        'not_found',
+        msg('accounts.error.accountsNotFound', { ids: missing.slice(0, 5).join(', ') }),
+        {
+          missing,
+        },
+      );
     }
     const teams = data.teamRole ? await loadTeams(tx, data.ids) : undefined;
     const role = data.teamRole;

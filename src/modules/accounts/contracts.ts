@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { type Ctx, type Deps, inTransaction, systemCtx } from '../../context.ts';
 import { isUniqueViolation } from '../../db/dialect.ts';
-import { conflict, invalid, notFound } from '../../errors.ts';
+import { conflict, invalid, invalidField, notFound } from '../../errors.ts';
 import { msg } from '../../i18n/index.ts';
 import { newId } from '../../ids.ts';
 import { decodeCursor, encodeCursor, Limit } from '../../pagination.ts';
@@ -120,12 +120,11 @@ export function priceContract(
 ) {
   const rate = pickRate(rates, terms.currency, baseCurrency, terms.startDate);
   if (rate === undefined) {
-    throw invalid(
-      `No exchange rate from ${terms.currency} to ${baseCurrency}; add one under /api/v1/currency-rates`,
-      {
-        issues: [{ path: 'currency', message: `no rate for ${terms.currency}` }],
-      },
-    );
+    throw invalid(msg('accounts.error.noRate', { from: terms.currency, to: baseCurrency }), {
+      issues: [
+        { path: 'currency', message: msg('accounts.error.noRateIssue', { currency: terms.currency }) },
+      ],
+    });
   }
   return { fxRate: rate, ...deriveRecurring({ ...terms, baseCurrency, rate }) };
 }
@@ -184,8 +183,8 @@ async function checkRenewsLink(
 ) {
   if (!renewsId) return;
   if (renewsId === contractId) {
-    throw invalid('A contract cannot renew itself', {
-      issues: [{ path: 'renewsContractId', message: 'is this contract' }],
+    throw invalid(msg('accounts.error.renewsItself'), {
+      issues: [{ path: 'renewsContractId', message: msg('accounts.error.renewsItselfIssue') }],
     });
   }
   const prior = await ctx.db
@@ -195,8 +194,13 @@ async function checkRenewsLink(
     .where('id', '=', renewsId)
     .executeTakeFirst();
   if (!prior || prior.account_id !== accountId) {
-    throw invalid('renewsContractId must name a contract of the same account', {
-      issues: [{ path: 'renewsContractId', message: `no contract ${renewsId} on account ${accountId}` }],
+    throw invalid(msg('accounts.error.renewsOtherAccount'), {
+      issues: [
+        {
+          path: 'renewsContractId',
+          message: msg('accounts.error.noContractOnAccount', { contract: renewsId, account: accountId }),
+        },
+      ],
     });
   }
 }
@@ -214,7 +218,7 @@ const describe = (c: Contract) =>
     period: valueParam('billing', c.billingPeriod),
   });
 const duplicateExternalId = (id: string | null | undefined) =>
-  conflict(`A contract with external id ${id} already exists`);
+  conflict(msg('accounts.error.contractExternalIdTaken', { id: id ?? null }));
 
 export async function createContract({ ctx, input }: { ctx: Ctx; input: CreateContract }): Promise<Contract> {
   const data = CreateContract.parse(input);
@@ -296,9 +300,7 @@ export async function updateContract({ ctx, id, input }: { ctx: Ctx; id: string;
     const startDate = data.startDate ?? beforeRow.start_date;
     const endDate = data.endDate === undefined ? beforeRow.end_date : data.endDate;
     if (endDate !== null && endDate < startDate) {
-      throw invalid('endDate must be on or after startDate', {
-        issues: [{ path: 'endDate', message: 'must be on or after startDate' }],
-      });
+      throw invalidField('endDate', msg('accounts.error.endBeforeStart'));
     }
     const base = tx.workspace.baseCurrency;
     const currency = data.currency ?? beforeRow.currency;

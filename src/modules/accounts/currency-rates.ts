@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { type Ctx, inTransaction } from '../../context.ts';
 import { AppError, conflict, invalid, notFound } from '../../errors.ts';
+import { msg } from '../../i18n/index.ts';
 import { newId } from '../../ids.ts';
 import { nowIso } from '../../time.ts';
 import { authorize, writeAudit } from '../auth/index.ts';
@@ -56,8 +57,8 @@ export async function setCurrencyRate({ ctx, input }: { ctx: Ctx; input: SetCurr
   await authorize(ctx, 'settings:write');
   const data = SetCurrencyRate.parse(input);
   if (data.currency === ctx.workspace.baseCurrency) {
-    throw invalid('The base currency always converts at 1', {
-      issues: [{ path: 'currency', message: 'is the base currency' }],
+    throw invalid(msg('accounts.error.baseCurrency'), {
+      issues: [{ path: 'currency', message: msg('accounts.error.isBaseCurrency') }],
     });
   }
   return inTransaction(ctx, async (tx) => {
@@ -118,9 +119,7 @@ export async function deleteCurrencyRate({ ctx, id }: { ctx: Ctx; id: string }) 
     } catch (error) {
       // Contracts in this currency would be left with no rate at all: refuse (the delete rolls back).
       if (error instanceof AppError && error.code === 'validation_failed') {
-        throw conflict(
-          `Contracts in ${row.currency} need an exchange rate; add another ${row.currency} rate before deleting this one`,
-        );
+        throw conflict(msg('accounts.error.rateNeeded', { currency: row.currency }));
       }
       throw error;
     }

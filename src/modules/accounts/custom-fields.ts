@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { type Ctx, inTransaction } from '../../context.ts';
 import { isUniqueViolation } from '../../db/dialect.ts';
-import { conflict, invalid, notFound } from '../../errors.ts';
+import { duplicateKey, invalid, notFound } from '../../errors.ts';
 import { newId } from '../../ids.ts';
 import { isValidDay, nowIso } from '../../time.ts';
 import { authorize, writeAudit } from '../auth/index.ts';
@@ -114,7 +114,7 @@ export async function createCustomField({ ctx, input }: { ctx: Ctx; input: Creat
     try {
       await tx.db.insertInto('custom_field_definitions').values(row).execute();
     } catch (error) {
-      if (isUniqueViolation(error)) throw conflict(`A custom field with key ${data.key} already exists`);
+      if (isUniqueViolation(error)) throw duplicateKey('Custom field', data.key);
       throw error;
     }
     const def = rowToDefinition(row);

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { z } from 'zod';
 import { type Ctx, inTransaction } from '../../context.ts';
-import { AppError, invalid } from '../../errors.ts';
+import { AppError, invalid, invalidField } from '../../errors.ts';
 import { msg, type Param } from '../../i18n/index.ts';
 import { newId } from '../../ids.ts';
 import { nowIso } from '../../time.ts';
@@ -43,15 +43,13 @@ export async function reassignAccountOwners({ ctx, input }: { ctx: Ctx; input: R
   return inTransaction(ctx, async (tx) => {
     const ws = tx.workspace.id;
     const ids = data.moves.map((m) => m.accountId);
-    if (new Set(ids).size !== ids.length) throw invalid('Each account may appear once in moves');
+    if (new Set(ids).size !== ids.length) throw invalid(msg('accounts.error.movesTwice'));
     const newOwners = [...new Set(data.moves.map((m) => m.ownerId))];
     const users = [...(await userRefs(tx, newOwners)).values()].filter((u) => u.active);
     const names = new Map(users.map((u) => [u.id, u.name]));
     const unknown = newOwners.find((id) => !names.has(id));
     if (unknown) {
-      throw invalid(`No active user ${unknown}`, {
-        issues: [{ path: 'moves.ownerId', message: `no active user ${unknown}` }],
-      });
+      throw invalidField('moves.ownerId', msg('accounts.error.noActiveUser', { id: String(unknown) }));
     }
     const before = new Map<string, { name: string; ownerId: string | null }>();
     for (let i = 0; i < ids.length; i += 500) {
@@ -65,7 +63,13 @@ export async function reassignAccountOwners({ ctx, input }: { ctx: Ctx; input: R
     }
     const missing = ids.filter((id) => !before.has(id));
     if (missing.length)
-      throw new AppError('not_found', `Accounts not found: ${missing.slice(0, 5).join(', ')}`, { missing });
+      throw new AppError(
+        'not_found',
+        msg('accounts.error.accountsNotFound', { ids: missing.slice(0, 5).join(', ') }),
+        {
+          missing,
+        },
+      );
     const oldOwners = [
       ...new Set([...before.values()].map((b) => b.ownerId).filter((o): o is string => o !== null)),
     ];

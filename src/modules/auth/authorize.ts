@@ -1,5 +1,6 @@
 import type { Ctx } from '../../context.ts';
 import { AppError, forbidden } from '../../errors.ts';
+import { msg } from '../../i18n/index.ts';
 // Not through accounts/index.ts: accounts authorizes through auth, and refs.ts imports no module.
 import { isOnAccountTeam } from '../accounts/refs.ts';
 import { PERMISSION_TABLE, type Permission } from './permissions.ts';
@@ -12,17 +13,18 @@ export async function authorize(ctx: Ctx, permission: Permission, accountId?: st
   const actor = ctx.actor;
   if (actor.kind === 'system') return;
   if (permission !== 'read' && !actor.scopes.includes('write')) {
-    throw new AppError('forbidden', 'This API token has only the read scope');
+    throw new AppError('forbidden', msg('error.readOnlyToken'));
   }
   const grant = PERMISSION_TABLE[actor.role][permission];
   if (grant === 'all') return;
   if (grant === 'team' && accountId !== undefined && (await isOnAccountTeam(ctx, actor.userId, accountId)))
     return;
-  throw forbidden(
-    grant === 'team'
-      ? `Role ${actor.role} may do ${permission} only on accounts whose team you are on`
-      : `Role ${actor.role} may not do ${permission}`,
-  );
+  const params = {
+    role: msg(`role.${actor.role}`),
+    permission: msg(`permission.${permission}`),
+    key: permission,
+  };
+  throw forbidden(msg(grant === 'team' ? 'error.roleMayOnlyOnTeam' : 'error.roleMayNot', params));
 }
 
 /** May the actor do this? For UIs deciding which buttons to show; never a substitute for authorize. */

@@ -52,11 +52,7 @@ export function delaySeconds(n: number, free: number): number {
  * blocked. One statement per key, so the count and the check cannot be split by a parallel request.
  */
 export async function countLoginAttempt(deps: Deps, email: string, ip: string | null): Promise<void> {
-  await countAttempts(
-    deps,
-    keysFor(email, ip),
-    (wait) => `Too many failed sign-in attempts; try again in ${wait} seconds`,
-  );
+  await countAttempts(deps, keysFor(email, ip), (wait) => msg('error.loginThrottled', { seconds: wait }));
 }
 
 /**

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { render } from '../../i18n/index.ts';
 import { COMMON_PASSWORDS } from './common-passwords.ts';
-import { passwordProblem } from './password-policy.ts';
+import { passwordProblem as problemOf } from './password-policy.ts';
 import { TOP_10000_PASSWORDS } from './top-passwords.ts';
+
+const passwordProblem = (pw: string, email?: string) => {
+  const m = problemOf(pw, email);
+  return m && render('en', m);
+};
 
 describe('passwordProblem', () => {
   it.each([

@@ -1,3 +1,4 @@
+import { type Message, msg } from '../../i18n/index.ts';
 import { COMMON_PASSWORDS } from './common-passwords.ts';
 import { TOP_10000_PASSWORDS } from './top-passwords.ts';
 
@@ -51,8 +52,8 @@ function isRepeat(s: string): boolean {
  * Why a password is refused, or undefined if it is acceptable: the rule it breaks, worded to
  * follow the field name ("password: must …"). `email` is the account's own address.
  */
-export function passwordProblem(password: string, email?: string): string | undefined {
-  if (password.length < PASSWORD_MIN_LENGTH) return `must be at least ${PASSWORD_MIN_LENGTH} characters`;
+export function passwordProblem(password: string, email?: string): Message | undefined {
+  if (password.length < PASSWORD_MIN_LENGTH) return msg('password.tooShort', { min: PASSWORD_MIN_LENGTH });
   const lower = password.toLowerCase();
   if (email) {
     const address = email.toLowerCase();
@@ -63,21 +64,21 @@ export function passwordProblem(password: string, email?: string): string | unde
       lower === local ||
       (local.length >= 3 && (stem === local || stem === stripEdges(local)))
     )
-      return 'must not be your email address or its name part';
+      return msg('password.isEmail');
   }
-  if (isRepeat(lower)) return 'must not be one character or a short pattern repeated';
-  if (isSequence(lower)) return 'must not be a sequence of letters, digits or keyboard keys';
+  if (isRepeat(lower)) return msg('password.repeated');
+  if (isSequence(lower)) return msg('password.sequence');
   const deleet = [...lower].map((ch) => LEET[ch] ?? ch).join('');
   const candidates = [lower, stripEdges(lower), deleet, stripEdges(deleet)];
   // The 10,000 most used passwords as they are, and the stems list also around digits and swaps.
   if (candidates.some((c) => c.length > 0 && (COMMON_PASSWORDS.has(c) || TOP_10000_PASSWORDS.has(c))))
-    return 'is too common: it appears in lists of the most used passwords';
+    return msg('password.common');
   // Two common stems or a stem plus a sequence ("passwordpassword", "qwertyasdf").
   const stem = stripEdges(deleet);
   for (let i = 3; i <= stem.length - 3; i++) {
     const [a, b] = [stem.slice(0, i), stem.slice(i)];
     if ((COMMON_PASSWORDS.has(a) || isSequence(a)) && (COMMON_PASSWORDS.has(b) || isSequence(b)))
-      return 'is too common: it appears in lists of the most used passwords';
+      return msg('password.common');
   }
   return undefined;
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { Actor, Deps } from '../../context.ts';
 import { AppError } from '../../errors.ts';
+import { msg } from '../../i18n/index.ts';
 import { newId } from '../../ids.ts';
 import { writeAuthEvent } from './audit.ts';
 import { clearLoginFailures, countLoginAttempt, pruneLoginThrottle } from './login-limiter.ts';
@@ -60,7 +61,7 @@ export async function login(deps: Deps, input: Login, meta: RequestMeta): Promis
         userId: row.id,
         after: { email: input.email, ip, reason: ok ? 'inactive' : 'wrong_password' },
       });
-    throw new AppError('unauthenticated', 'Email or password is incorrect');
+    throw new AppError('unauthenticated', msg('error.loginFailed'));
   }
   await writeAuthEvent(deps, {
     ...audit,

@@ -1,8 +1,9 @@
 import { z } from '@hono/zod-openapi';
 import { actorId, type Ctx, inTransaction } from '../../context.ts';
 import { isUniqueViolation } from '../../db/dialect.ts';
-import { AppError, conflict, invalid, notFound } from '../../errors.ts';
-import { LOCALES, msg } from '../../i18n/index.ts';
+import { AppError, conflict, invalid, invalidField, notFound } from '../../errors.ts';
+import { LOCALES, msg, render } from '../../i18n/index.ts';
+import { requestLocale } from '../../i18n/request-locale.ts';
 import { newId } from '../../ids.ts';
 import { nowIso } from '../../time.ts';
 
@@ -50,15 +51,12 @@ const Password = z
   .max(200)
   .superRefine((pw, c) => {
     const problem = passwordProblem(pw);
-    if (problem) c.addIssue({ code: 'custom', message: problem });
+    if (problem) c.addIssue({ code: 'custom', message: render(requestLocale(), problem) });
   });
 
 function checkPasswordAgainstEmail(password: string | undefined, email: string): void {
   const problem = password === undefined ? undefined : passwordProblem(password, email);
-  if (problem)
-    throw invalid(`Invalid input: password: ${problem}`, {
-      issues: [{ path: 'password', message: problem }],
-    });
+  if (problem) throw invalidField('password', problem, 'input');
 }
 
 export const CreateUser = z.object({
@@ -124,7 +122,7 @@ export async function createUser({ ctx, input }: { ctx: Ctx; input: CreateUser }
         // workspace, so the answer does not tell that someone elsewhere uses it; the operator
         // (CLI, first start) sees the plain reason.
         throw tx.actor.kind === 'system'
-          ? conflict(`A user with email ${data.email} already exists`)
+          ? conflict(msg('error.userEmailTaken', { email: data.email }))
           : new AppError('conflict', msg('sec.emailTaken'), {
               issues: [{ path: 'email', message: 'unavailable' }],
             });
@@ -200,7 +198,7 @@ async function applyUserUpdate(ctx: Ctx, id: string, input: UpdateUser): Promise
         .where('role', '=', 'admin')
         .where('active', '=', 1)
         .executeTakeFirstOrThrow();
-      if (Number(admins.n) <= 1) throw conflict('A workspace must keep at least one active admin');
+      if (Number(admins.n) <= 1) throw conflict(msg('error.lastAdmin'));
     }
     const after = await tx.db
       .updateTable('users')
@@ -271,26 +269,27 @@ export async function updateUser({
 
 export async function updateMe({ ctx, input }: { ctx: Ctx; input: UpdateMe }): Promise<User> {
   const id = actorId(ctx);
-  if (!id) throw new AppError('bad_request', 'Only a signed-in user has a profile');
+  if (!id) throw new AppError('bad_request', msg('error.profileNeedsUser'));
   await authorize(ctx, 'profile:write');
   const { currentPassword, ...data } = UpdateMe.parse(input);
   if (data.password !== undefined) {
     // Someone holding a stolen session or token must not be able to take the account over.
     if (!currentPassword) {
-      const message = 'is required to change the password';
-      throw invalid(`Invalid input: currentPassword: ${message}`, {
-        issues: [{ path: 'currentPassword', message }],
-      });
+      throw invalidField('currentPassword', msg('password.currentRequired'), 'input');
     }
     const row = await findUserRow(ctx, id);
     if (!row) throw notFound('User', id);
     // Guessing the current password through a stolen session is throttled like signing in.
     await countLoginAttempt(ctx, row.email, null);
     if (!(await verifyPassword(currentPassword, row.password_hash))) {
-      const message = 'is incorrect';
-      throw new AppError('forbidden', `currentPassword: ${message}`, {
-        issues: [{ path: 'currentPassword', message }],
-      });
+      const message = msg('password.currentWrong');
+      throw new AppError(
+        'forbidden',
+        msg('error.fieldProblem', { path: 'currentPassword', problem: message }),
+        {
+          issues: [{ path: 'currentPassword', message }],
+        },
+      );
     }
   }
   const user = await applyUserUpdate(ctx, id, data);

@@ -4,6 +4,7 @@
 // condition-text.ts, the type check in condition-check.ts, evaluation in condition-eval.ts; they
 // are separate files so that none of them imports another in a cycle.
 import { z } from 'zod';
+import { type Message, render } from '../../i18n/index.ts';
 
 export type FactType = 'number' | 'string' | 'boolean' | 'date' | 'string[]';
 /** What the catalogue says about one fact; dates are 'YYYY-MM-DD' strings. */
@@ -89,8 +90,12 @@ export class ConditionError extends Error {
   /** Where in the JSON tree the problem is, e.g. `and.1.value`. */
   readonly path?: string;
 
-  constructor(message: string, where: { position?: SourcePosition; path?: string } = {}) {
-    super(message);
+  /** The message as a key and parameters when it has one (rendered in the reader's locale). */
+  readonly text: string | Message;
+
+  constructor(message: string | Message, where: { position?: SourcePosition; path?: string } = {}) {
+    super(typeof message === 'string' ? message : render('en', message));
+    this.text = message;
     this.name = 'ConditionError';
     if (where.position) this.position = where.position;
     if (where.path !== undefined) this.path = where.path;

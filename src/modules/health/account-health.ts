@@ -2,6 +2,8 @@
 // and sentiment (Account 360).
 import { z } from 'zod';
 import type { Ctx } from '../../context.ts';
+import { type Locale, msg, render } from '../../i18n/index.ts';
+import { localeOf } from '../../i18n/request-locale.ts';
 import { addDays, nowIso, today } from '../../time.ts';
 import { getAccountRef } from '../accounts/index.ts';
 import { authorize } from '../auth/index.ts';
@@ -74,9 +76,11 @@ export const AccountHealth = z.object({
 });
 export type AccountHealth = z.infer<typeof AccountHealth>;
 
-function names(model: ScoringModel | null) {
-  const dims = new Map<string, string>([[SENTIMENT_KEY, 'Sentiment']]);
-  const comps = new Map<string, string>([[`${SENTIMENT_KEY}\u0000${SENTIMENT_KEY}`, 'CSM sentiment']]);
+function names(model: ScoringModel | null, locale: Locale) {
+  const dims = new Map<string, string>([[SENTIMENT_KEY, render(locale, msg('health.dim.sentiment'))]]);
+  const comps = new Map<string, string>([
+    [`${SENTIMENT_KEY}\u0000${SENTIMENT_KEY}`, render(locale, msg('health.comp.sentiment'))],
+  ]);
   for (const d of model?.dimensions ?? []) {
     dims.set(d.key, d.name);
     for (const c of d.components) comps.set(`${d.key}\u0000${c.key}`, c.name);
@@ -131,7 +135,7 @@ export async function getAccountHealth({
       model = models.find((m) => m.id === s.modelId) ?? null;
     }
   }
-  const n = names(model);
+  const n = names(model, localeOf(ctx));
 
   let change: AccountHealth['change'] = null;
   let trend30d: number | null = null;
@@ -171,7 +175,7 @@ export async function getAccountHealth({
     missing.push({
       dimension: SENTIMENT_KEY,
       key: SENTIMENT_KEY,
-      name: 'CSM sentiment',
+      name: n.component(SENTIMENT_KEY, SENTIMENT_KEY),
       fact: 'health.sentiment',
     });
   }

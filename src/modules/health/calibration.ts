@@ -2,7 +2,8 @@
 // that loads the samples; the maths is in calibration-maths.ts.
 import { z } from 'zod';
 import type { Ctx } from '../../context.ts';
-import { invalid, notFound } from '../../errors.ts';
+import { invalidField, notFound } from '../../errors.ts';
+import { msg } from '../../i18n/index.ts';
 import { addDays, today } from '../../time.ts';
 import { contractsView, readableAccount } from '../accounts/index.ts';
 import { authorize } from '../auth/index.ts';
@@ -95,14 +96,11 @@ export async function getHealthCalibration({
     : defaultPercentiles(model.bands.length);
   const problem =
     percentiles.length !== model.bands.length - 1
-      ? `needs ${model.bands.length - 1} values for ${model.bands.length} bands`
+      ? msg('health.error.percentiles', { count: model.bands.length - 1, bands: model.bands.length })
       : percentiles.some((p, i) => p < 0 || p > 100 || (i > 0 && p >= percentiles[i - 1]!))
-        ? 'must fall from one value to the next, each between 0 and 100'
+        ? msg('health.error.percentilesOrder')
         : null;
-  if (problem)
-    throw invalid(`Invalid query: percentiles: ${problem}`, {
-      issues: [{ path: 'percentiles', message: problem }],
-    });
+  if (problem) throw invalidField('percentiles', problem, 'query');
 
   const asOf = today(ctx);
   const contracts = await ctx.db

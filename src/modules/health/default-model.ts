@@ -1,3 +1,4 @@
+import { type Locale, type MessageKey, msg, render } from '../../i18n/index.ts';
 import type { MetricDefinition } from '../metrics/index.ts';
 import {
   type Component,
@@ -22,13 +23,16 @@ export const DEFAULT_MODEL_ID = 'default';
  */
 export function defaultHealthModel(
   metrics: readonly Pick<MetricDefinition, 'key' | 'name' | 'behaviour'>[],
+  /** The language of its labels (the reader's: the model is built for each call, never stored). */
+  locale: Locale = 'en',
 ): HealthModelSpec {
+  const t = (key: MessageKey, params?: Record<string, string>) => render(locale, msg(key, params));
   const value = metrics.filter((m) => m.behaviour === 'value');
   const scored = value.length ? value : metrics;
   const usage: Component[] = scored.flatMap((m): Component[] => [
     {
       key: `${m.key}_volume`,
-      name: `${m.name}: last 30 days (percentile)`,
+      name: t('health.comp.volume', { metric: m.name }),
       fact: `metrics.${m.key}.total_30d`,
       weight: 2,
       direction: 'higher_better',
@@ -37,7 +41,7 @@ export function defaultHealthModel(
     {
       // -50% or worse scores 0, flat 50, +50% or better 100; null (nothing the month before) drops out.
       key: `${m.key}_trend`,
-      name: `${m.name}: change vs the previous 30 days`,
+      name: t('health.comp.trend', { metric: m.name }),
       fact: `metrics.${m.key}.mom`,
       weight: 1,
       direction: 'higher_better',
@@ -47,7 +51,7 @@ export function defaultHealthModel(
   usage.push(
     {
       key: 'breadth',
-      name: 'Active users / licensed seats',
+      name: t('health.comp.breadth'),
       fact: 'breadth',
       weight: 2,
       direction: 'higher_better',
@@ -55,7 +59,7 @@ export function defaultHealthModel(
     },
     {
       key: 'depth',
-      name: 'Features used / features defined',
+      name: t('health.comp.depth'),
       fact: 'depth',
       weight: 1,
       direction: 'higher_better',
@@ -65,7 +69,7 @@ export function defaultHealthModel(
   const engagement: Component[] = [
     {
       key: 'last_touch',
-      name: 'Days since the last note, call, meeting or email',
+      name: t('health.comp.lastTouch'),
       fact: 'days_since_last_touch',
       weight: 1,
       direction: 'lower_better',
@@ -82,7 +86,7 @@ export function defaultHealthModel(
     },
     {
       key: 'active_users',
-      name: 'Active users, last 30 days (percentile)',
+      name: t('health.comp.activeUsers'),
       fact: 'active_users_30d',
       weight: 1,
       direction: 'higher_better',
@@ -90,12 +94,12 @@ export function defaultHealthModel(
     },
   ];
   const dimensions: Dimension[] = [
-    { key: 'usage', name: 'Usage', weight: 60, components: usage },
-    { key: 'engagement', name: 'Engagement', weight: 25, components: engagement },
+    { key: 'usage', name: t('health.dim.usage'), weight: 60, components: usage },
+    { key: 'engagement', name: t('health.dim.engagement'), weight: 25, components: engagement },
   ];
   return {
     key: 'default',
-    name: 'Default health model',
+    name: t('health.model.default'),
     position: 0,
     selector: null,
     dimensions,

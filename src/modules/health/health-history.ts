@@ -1,7 +1,8 @@
 // An account's stored daily scores over a range of days (the health chart).
 import { z } from 'zod';
 import type { Ctx } from '../../context.ts';
-import { invalid } from '../../errors.ts';
+import { invalidField } from '../../errors.ts';
+import { msg } from '../../i18n/index.ts';
 import { addDays, daysBetween, isValidDay, today } from '../../time.ts';
 import { getAccountRef } from '../accounts/index.ts';
 import { authorize } from '../auth/index.ts';
@@ -45,14 +46,9 @@ export async function getAccountHealthHistory({
   await getAccountRef(ctx, accountId);
   const to = data.to ?? today(ctx);
   const from = data.from ?? addDays(to, -89);
-  if (from > to)
-    throw invalid('Invalid query: from: must not be after to', {
-      issues: [{ path: 'from', message: 'must not be after to' }],
-    });
+  if (from > to) throw invalidField('from', msg('error.mustNotBeAfterTo'), 'query');
   if (daysBetween(from, to) > MAX_HISTORY_DAYS) {
-    throw invalid(`Invalid query: from: at most ${MAX_HISTORY_DAYS} days at a time`, {
-      issues: [{ path: 'from', message: `at most ${MAX_HISTORY_DAYS} days at a time` }],
-    });
+    throw invalidField('from', msg('error.atMostDaysAtATime', { days: MAX_HISTORY_DAYS }), 'query');
   }
   const rows = await ctx.db
     .selectFrom('health_scores')

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { textOf } from '../../i18n/index.ts';
 import type { FactDef } from '../facts/condition.ts';
 import { CreateHealthModel, checkComponentFacts, type Dimension } from './health-model.schemas.ts';
 
@@ -119,7 +120,8 @@ describe('checkComponentFacts', () => {
 
   it('names the path of every component whose fact is unknown, not numeric, or health itself', () => {
     expect(checkComponentFacts(dims(['arr']), catalogue)).toEqual([]);
-    expect(checkComponentFacts(dims(['arr', 'nope', 'region', 'health.score']), catalogue)).toEqual([
+    const issues = checkComponentFacts(dims(['arr', 'nope', 'region', 'health.score']), catalogue);
+    expect(issues.map((i) => ({ ...i, message: textOf('en', i.message) }))).toEqual([
       { path: 'dimensions.0.components.1.fact', message: 'unknown fact nope; see GET /facts/catalogue' },
       { path: 'dimensions.0.components.2.fact', message: 'region is a string, not a number' },
       { path: 'dimensions.0.components.3.fact', message: 'a health score cannot be made of health facts' },

@@ -1,9 +1,11 @@
 // The health model: what a score is made of. Pure schemas and checks; the verbs that store models
 // are in health-models.ts and the maths in score-maths.ts.
 import { z } from 'zod';
+import { zodText } from '../../errors.ts';
+import { type Message, msg } from '../../i18n/index.ts';
 import type { Catalogue, Condition } from '../facts/condition.ts';
 
-const Key = z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, 'must be lower_snake_case, starting with a letter');
+const Key = z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, { error: () => zodText('error.lowerSnakeKey') });
 const Name = z.string().trim().min(1).max(200);
 const Weight = z.number().positive('must be above 0').max(1000);
 const Score = z.number().min(0).max(100);
@@ -31,14 +33,14 @@ export const BandsNormalisation = z
         ctx.addIssue({
           code: 'custom',
           path: ['bands', i, 'upTo'],
-          message: 'only the last band may be open (null)',
+          message: zodText('health.error.openBand'),
         });
       }
       if (prev && prev.upTo !== null && b.upTo !== null && b.upTo <= prev.upTo) {
         ctx.addIssue({
           code: 'custom',
           path: ['bands', i, 'upTo'],
-          message: 'must be above the previous band’s upTo',
+          message: zodText('health.error.bandOrder'),
         });
       }
     });
@@ -46,7 +48,7 @@ export const BandsNormalisation = z
 /** Linear between min (score 0) and max (score 100), clamped; lower_better flips it. */
 export const LinearNormalisation = z
   .object({ kind: z.literal('linear'), min: z.number(), max: z.number() })
-  .refine((n) => n.max > n.min, { message: 'max must be above min', path: ['max'] });
+  .refine((n) => n.max > n.min, { error: () => zodText('health.error.maxAboveMin'), path: ['max'] });
 /** The value's percentile rank among the accounts the same model scores; lower_better flips it. */
 export const PercentileNormalisation = z.object({ kind: z.literal('percentile') });
 export const Normalisation = z.discriminatedUnion('kind', [
@@ -58,7 +60,7 @@ export type Normalisation = z.infer<typeof Normalisation>;
 
 export const Component = z.object({
   // Longer than other keys: the default model names components after metric keys plus a suffix.
-  key: z.string().regex(/^[a-z][a-z0-9_]{0,99}$/, 'must be lower_snake_case, starting with a letter'),
+  key: z.string().regex(/^[a-z][a-z0-9_]{0,99}$/, { error: () => zodText('error.lowerSnakeKey') }),
   name: Name,
   fact: z.string().min(1).max(200),
   weight: Weight,
@@ -73,7 +75,7 @@ export const SENTIMENT_FACT = 'health.sentiment';
 
 export const Dimension = z
   .object({
-    key: Key.refine((k) => k !== SENTIMENT_KEY, `"${SENTIMENT_KEY}" is reserved for the sentiment component`),
+    key: Key.refine((k) => k !== SENTIMENT_KEY, { error: () => zodText('health.error.reservedKey') }),
     name: Name,
     weight: Weight,
     components: z.array(Component).min(1).max(50),
@@ -117,7 +119,7 @@ export const StatusBands = z
     bands.forEach((b, i) => {
       const prev = bands[i - 1];
       if (prev && b.min >= prev.min) {
-        ctx.addIssue({ code: 'custom', path: [i, 'min'], message: 'bands go best first: min must fall' });
+        ctx.addIssue({ code: 'custom', path: [i, 'min'], message: zodText('health.error.bestFirst') });
       }
     });
   });
@@ -178,12 +180,16 @@ function uniqueKeys(items: readonly { key: string }[], path: (string | number)[]
   const seen = new Set<string>();
   items.forEach((item, i) => {
     if (seen.has(item.key))
-      ctx.addIssue({ code: 'custom', path: [...path, i, 'key'], message: `duplicate key ${item.key}` });
+      ctx.addIssue({
+        code: 'custom',
+        path: [...path, i, 'key'],
+        message: zodText('error.duplicateKeyIssue', { key: item.key }),
+      });
     seen.add(item.key);
   });
 }
 
-export type ModelIssue = { path: string; message: string };
+export type ModelIssue = { path: string; message: string | Message };
 
 /** Every component must read a numeric fact the workspace has: a typo would silently score nothing. */
 export function checkComponentFacts(dimensions: readonly Dimension[], catalogue: Catalogue): ModelIssue[] {
@@ -192,11 +198,10 @@ export function checkComponentFacts(dimensions: readonly Dimension[], catalogue:
     d.components.forEach((c, j) => {
       const path = `dimensions.${i}.components.${j}.fact`;
       const def = catalogue.get(c.fact);
-      if (!def) issues.push({ path, message: `unknown fact ${c.fact}; see GET /facts/catalogue` });
+      if (!def) issues.push({ path, message: msg('health.error.unknownFact', { fact: c.fact }) });
       else if (def.type !== 'number')
-        issues.push({ path, message: `${c.fact} is a ${def.type}, not a number` });
-      else if (c.fact.startsWith('health.'))
-        issues.push({ path, message: 'a health score cannot be made of health facts' });
+        issues.push({ path, message: msg('health.error.notNumber', { fact: c.fact, type: def.type }) });
+      else if (c.fact.startsWith('health.')) issues.push({ path, message: msg('health.error.healthFact') });
     });
   });
   return issues;

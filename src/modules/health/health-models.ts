@@ -4,7 +4,8 @@
 import { z } from 'zod';
 import { type Ctx, inTransaction } from '../../context.ts';
 import { isUniqueViolation, parseJson } from '../../db/dialect.ts';
-import { conflict, invalid, notFound } from '../../errors.ts';
+import { duplicateKey, invalidIssues, notFound } from '../../errors.ts';
+import { localeOf } from '../../i18n/request-locale.ts';
 import { newId } from '../../ids.ts';
 import { nowIso, today } from '../../time.ts';
 import { authorize, writeAudit } from '../auth/index.ts';
@@ -58,7 +59,8 @@ export async function findScoringModel(ctx: Ctx, id: string): Promise<ScoringMod
     .where('id', '=', id)
     .executeTakeFirst();
   if (row) return healthModelRowToModel(row);
-  if (id === DEFAULT_MODEL_ID) return { ...defaultHealthModel(await loadMetrics(ctx)), id: DEFAULT_MODEL_ID };
+  if (id === DEFAULT_MODEL_ID)
+    return { ...defaultHealthModel(await loadMetrics(ctx), localeOf(ctx)), id: DEFAULT_MODEL_ID };
   return null;
 }
 
@@ -80,7 +82,7 @@ async function loadStoredModels(ctx: Ctx): Promise<HealthModel[]> {
 export async function loadHealthModels(ctx: Ctx): Promise<ScoringModel[]> {
   const stored = await loadStoredModels(ctx);
   if (stored.length) return stored;
-  return [{ ...defaultHealthModel(await loadMetrics(ctx)), id: DEFAULT_MODEL_ID }];
+  return [{ ...defaultHealthModel(await loadMetrics(ctx), localeOf(ctx)), id: DEFAULT_MODEL_ID }];
 }
 
 export async function listHealthModels({ ctx }: { ctx: Ctx }) {
@@ -121,13 +123,10 @@ function checkAgainstCatalogue(
       selector = compileCondition(model.selector, catalogue);
     } catch (error) {
       if (!(error instanceof ConditionError)) throw error;
-      issues.unshift({ path: error.path ? `selector.${error.path}` : 'selector', message: error.message });
+      issues.unshift({ path: error.path ? `selector.${error.path}` : 'selector', message: error.text });
     }
   }
-  if (issues.length) {
-    const first = issues[0]!;
-    throw invalid(`Invalid body: ${first.path}: ${first.message}`, { issues });
-  }
+  if (issues.length) throw invalidIssues(issues);
   return selector;
 }
 
@@ -173,7 +172,7 @@ export async function createHealthModel({ ctx, input }: { ctx: Ctx; input: Creat
     try {
       await tx.db.insertInto('health_models').values(row).execute();
     } catch (error) {
-      if (isUniqueViolation(error)) throw conflict(`A health model with key ${data.key} already exists`);
+      if (isUniqueViolation(error)) throw duplicateKey('Health model', data.key);
       throw error;
     }
     const model = healthModelRowToModel(row);

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { type Ctx, inTransaction } from '../../context.ts';
 import { isUniqueViolation, parseJson } from '../../db/dialect.ts';
-import { conflict, notFound } from '../../errors.ts';
+import { conflict, duplicateKey, invalidField, notFound } from '../../errors.ts';
+import { type Locale, msg } from '../../i18n/index.ts';
+import { localeOf } from '../../i18n/request-locale.ts';
 import { newId } from '../../ids.ts';
 import { nowIso } from '../../time.ts';
 import { authorize, writeAudit } from '../auth/index.ts';
@@ -14,8 +16,11 @@ import {
   ConditionJson,
   Day,
   Key,
+  Label,
+  labelOf,
   loadCatalogueMap,
   Name,
+  namesOnWrite,
   Reason,
 } from '../segments/index.ts';
 import {
@@ -30,9 +35,14 @@ import { assignStage, DEFAULT_STAGES, type StageRule } from './stages.ts';
 export const LifecycleStage = z.object({
   id: z.string(),
   key: z.string(),
+  /** In the reader's language. */
   name: z.string(),
+  /** The name in both languages, for editing. */
+  label: Label,
   /** 1 is tried first; the first stage whose condition holds is the account's stage. */
   position: z.number(),
+  /** Where the stage comes in an account's life, 1 first (onboarding ... churned): order charts by this. */
+  journeyPosition: z.number(),
   condition: ConditionJson,
   conditionText: z.string(),
   createdAt: z.string(),
@@ -41,16 +51,27 @@ export const LifecycleStage = z.object({
 export type LifecycleStage = z.infer<typeof LifecycleStage>;
 
 const Position = z.number().int().min(1).max(1000);
+const JourneyPosition = z.number().int().min(1).max(1000);
 export const CreateLifecycleStage = z.object({
   key: Key,
-  name: Name,
+  /** The name in the writer's language; `label` gives both. One of them is needed. */
+  name: Name.optional(),
+  label: Label.nullable().optional(),
+  /** Where it comes in an account's life (default: after the others). */
+  journeyPosition: JourneyPosition.optional(),
   condition: ConditionInput,
   /** Where to insert it (1 = checked first); the others move down. Default: last. */
   position: Position.optional(),
 });
 export type CreateLifecycleStage = z.input<typeof CreateLifecycleStage>;
 export const UpdateLifecycleStage = z
-  .object({ name: Name, condition: ConditionInput, position: Position })
+  .object({
+    name: Name,
+    label: Label.nullable(),
+    condition: ConditionInput,
+    position: Position,
+    journeyPosition: JourneyPosition,
+  })
   .partial();
 export type UpdateLifecycleStage = z.input<typeof UpdateLifecycleStage>;
 
@@ -64,13 +85,19 @@ export type SetStageOverride = z.input<typeof SetStageOverride>;
 /** A stage as the recompute pipeline uses it, in position order. */
 export type LoadedStage = StageRule & { id: string; name: string; position: number };
 
-export const stageRowToStage = (r: LifecycleStagesTable): LifecycleStage => {
+/** Stages without a journey position come after those with one, in rule order. */
+const UNPLACED = 1000;
+
+export const stageRowToStage = (r: LifecycleStagesTable, locale: Locale): LifecycleStage => {
   const condition = parseJson<Condition>(r.condition, { and: [] });
+  const label = labelOf(r.name, r.label);
   return {
     id: r.id,
     key: r.key,
-    name: r.name,
+    name: label[locale],
+    label,
     position: r.position,
+    journeyPosition: r.journey_position ?? UNPLACED + r.position,
     condition,
     conditionText: conditionToText(condition),
     createdAt: r.created_at,
@@ -149,25 +176,28 @@ async function renumber(tx: Ctx, id?: string, position?: number): Promise<void> 
 
 export async function listLifecycleStages({ ctx }: { ctx: Ctx; input?: unknown }) {
   await authorize(ctx, 'read');
-  return { items: (await orderedRows(ctx)).map(stageRowToStage), nextCursor: null };
+  return { items: (await orderedRows(ctx)).map((r) => stageRowToStage(r, localeOf(ctx))), nextCursor: null };
 }
 
 export async function getLifecycleStage({ ctx, id }: { ctx: Ctx; id: string }) {
   await authorize(ctx, 'read');
-  return stageRowToStage(await getStageRow(ctx, id));
+  return stageRowToStage(await getStageRow(ctx, id), localeOf(ctx));
 }
 
 export async function createLifecycleStage({ ctx, input }: { ctx: Ctx; input: CreateLifecycleStage }) {
   await authorize(ctx, 'settings:write');
   const data = CreateLifecycleStage.parse(input);
+  if (data.name === undefined && !data.label) throw invalidField('name', msg('error.nameOrLabel'));
   const condition = await checkStageCondition(ctx, data.condition);
   return inTransaction(ctx, async (tx) => {
     const now = nowIso(tx);
+    const rows = await orderedRows(tx);
     const row: LifecycleStagesTable = {
       id: newId(),
       workspace_id: tx.workspace.id,
       key: data.key,
-      name: data.name,
+      ...namesOnWrite(localeOf(tx), data),
+      journey_position: data.journeyPosition ?? Math.max(0, ...rows.map((r) => r.journey_position ?? 0)) + 1,
       // Sorts after every existing stage until renumber places it.
       position: 1_000_000,
       condition: JSON.stringify(condition),
@@ -177,11 +207,11 @@ export async function createLifecycleStage({ ctx, input }: { ctx: Ctx; input: Cr
     try {
       await tx.db.insertInto('lifecycle_stages').values(row).execute();
     } catch (error) {
-      if (isUniqueViolation(error)) throw conflict(`A lifecycle stage with key ${data.key} already exists`);
+      if (isUniqueViolation(error)) throw duplicateKey('Lifecycle stage', data.key);
       throw error;
     }
     await renumber(tx, row.id, data.position);
-    const stage = stageRowToStage(await getStageRow(tx, row.id));
+    const stage = stageRowToStage(await getStageRow(tx, row.id), localeOf(tx));
     await writeAudit(tx, {
       action: 'lifecycle_stage.created',
       entityType: 'lifecycle_stage',
@@ -205,11 +235,13 @@ export async function updateLifecycleStage({
   const data = UpdateLifecycleStage.parse(input);
   const condition = data.condition === undefined ? undefined : await checkStageCondition(ctx, data.condition);
   return inTransaction(ctx, async (tx) => {
-    const before = stageRowToStage(await getStageRow(tx, id));
+    const beforeRow = await getStageRow(tx, id);
+    const before = stageRowToStage(beforeRow, localeOf(tx));
     await tx.db
       .updateTable('lifecycle_stages')
       .set({
-        name: data.name,
+        ...namesOnWrite(localeOf(tx), data, { name: beforeRow.name, label: beforeRow.label }),
+        journey_position: data.journeyPosition,
         condition: condition === undefined ? undefined : JSON.stringify(condition),
         updated_at: nowIso(tx),
       })
@@ -217,7 +249,7 @@ export async function updateLifecycleStage({
       .where('id', '=', before.id)
       .execute();
     if (data.position !== undefined) await renumber(tx, before.id, data.position);
-    const stage = stageRowToStage(await getStageRow(tx, before.id));
+    const stage = stageRowToStage(await getStageRow(tx, before.id), localeOf(tx));
     await writeAudit(tx, {
       action: 'lifecycle_stage.updated',
       entityType: 'lifecycle_stage',
@@ -236,13 +268,12 @@ export async function updateLifecycleStage({
 export async function deleteLifecycleStage({ ctx, id }: { ctx: Ctx; id: string }) {
   await authorize(ctx, 'settings:write');
   await inTransaction(ctx, async (tx) => {
-    const before = stageRowToStage(await getStageRow(tx, id));
+    const before = stageRowToStage(await getStageRow(tx, id), localeOf(tx));
     const held = await accountsOverriddenTo(tx, 'stage', before.key);
     if (held.length > 0) {
-      throw conflict(
-        `Stage ${before.key} is the manual stage of ${held.length} account(s); remove those overrides first`,
-        { accountIds: held },
-      );
+      throw conflict(msg('error.stageHeld', { stage: before.name, count: held.length }), {
+        accountIds: held,
+      });
     }
     await tx.db
       .deleteFrom('lifecycle_stages')
@@ -269,7 +300,8 @@ export async function installDefaultStages(
   await authorize(ctx, 'settings:write');
   return inTransaction(ctx, async (tx) => {
     const existing = await orderedRows(tx);
-    if (existing.length > 0) return { installed: 0, items: existing.map(stageRowToStage) };
+    if (existing.length > 0)
+      return { installed: 0, items: existing.map((r) => stageRowToStage(r, localeOf(tx))) };
     const now = nowIso(tx);
     const rows = DEFAULT_STAGES.map(
       (s, i): LifecycleStagesTable => ({
@@ -277,7 +309,9 @@ export async function installDefaultStages(
         workspace_id: tx.workspace.id,
         key: s.key,
         name: s.name,
+        label: JSON.stringify(s.label),
         position: i + 1,
+        journey_position: s.journeyPosition,
         condition: JSON.stringify(s.condition),
         created_at: now,
         updated_at: now,
@@ -286,11 +320,10 @@ export async function installDefaultStages(
     try {
       await tx.db.insertInto('lifecycle_stages').values(rows).execute();
     } catch (error) {
-      if (isUniqueViolation(error))
-        throw conflict('Lifecycle stages were being installed at the same time; try again');
+      if (isUniqueViolation(error)) throw conflict(msg('error.stagesRace'));
       throw error;
     }
-    const items = rows.map(stageRowToStage);
+    const items = rows.map((r) => stageRowToStage(r, localeOf(tx)));
     for (const stage of items) {
       await writeAudit(tx, {
         action: 'lifecycle_stage.created',
@@ -311,8 +344,8 @@ const STAGE_OVERRIDE: OverrideSpec = {
     const keys = (await orderedRows(tx)).map((r) => r.key);
     if (keys.includes(value)) return undefined;
     return keys.length
-      ? `Unknown stage "${value}": this workspace has ${keys.join(', ')}`
-      : `Unknown stage "${value}": this workspace has no lifecycle stages yet`;
+      ? msg('error.unknownStage', { value, stages: keys.join(', ') })
+      : msg('error.noStages', { value });
   },
   ruleValue: async (tx, accountId, day) => {
     const stages = await loadStages(tx);

@@ -14,7 +14,12 @@ export function assignStage(
   return null;
 }
 
-export type StageTemplate = StageRule & { name: string };
+export type StageTemplate = StageRule & {
+  name: string;
+  label: { en: string; 'zh-CN': string };
+  /** Where the stage comes in an account's life: onboarding 1 ... churned 6. */
+  journeyPosition: number;
+};
 
 /**
  * Seed 004's 养成体系 by time since go-live, plus churned. Order matters (first match wins): a churned
@@ -40,10 +45,18 @@ export type StageTemplate = StageRule & { name: string };
  * Accounts without a go-live date and outside the renewal window get no stage (null).
  */
 export const DEFAULT_STAGES: readonly StageTemplate[] = [
-  { key: 'churned', name: '已流失', condition: { fact: 'is_churned', op: '=', value: true } },
+  {
+    key: 'churned',
+    name: '已流失',
+    label: { en: 'Churned', 'zh-CN': '已流失' },
+    journeyPosition: 6,
+    condition: { fact: 'is_churned', op: '=', value: true },
+  },
   {
     key: 'renewal',
     name: '续约期',
+    label: { en: 'Renewal', 'zh-CN': '续约期' },
+    journeyPosition: 4,
     condition: {
       and: [
         { fact: 'days_to_renewal', op: 'between', value: [0, 90] },
@@ -51,11 +64,25 @@ export const DEFAULT_STAGES: readonly StageTemplate[] = [
       ],
     },
   },
-  { key: 'expansion', name: '增值期', condition: { fact: 'renewal_confirmed', op: '=', value: true } },
-  { key: 'onboarding', name: '熟悉期', condition: { fact: 'months_since_go_live', op: '<', value: 1 } },
+  {
+    key: 'expansion',
+    name: '增值期',
+    label: { en: 'Expansion', 'zh-CN': '增值期' },
+    journeyPosition: 5,
+    condition: { fact: 'renewal_confirmed', op: '=', value: true },
+  },
+  {
+    key: 'onboarding',
+    name: '熟悉期',
+    label: { en: 'Onboarding', 'zh-CN': '熟悉期' },
+    journeyPosition: 1,
+    condition: { fact: 'months_since_go_live', op: '<', value: 1 },
+  },
   {
     key: 'adoption',
     name: '使用期',
+    label: { en: 'Adoption', 'zh-CN': '使用期' },
+    journeyPosition: 2,
     condition: {
       and: [
         { fact: 'months_since_go_live', op: '>=', value: 1 },
@@ -63,7 +90,13 @@ export const DEFAULT_STAGES: readonly StageTemplate[] = [
       ],
     },
   },
-  { key: 'advanced', name: '进阶期', condition: { fact: 'months_since_go_live', op: '>=', value: 4 } },
+  {
+    key: 'advanced',
+    name: '进阶期',
+    label: { en: 'Advanced', 'zh-CN': '进阶期' },
+    journeyPosition: 3,
+    condition: { fact: 'months_since_go_live', op: '>=', value: 4 },
+  },
 ];
 
 /** Display names of the default stage keys in both UI languages. */

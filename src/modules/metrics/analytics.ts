@@ -6,7 +6,8 @@ import { type Expression, type SqlBool, sql } from 'kysely';
 import { z } from 'zod';
 import type { Ctx } from '../../context.ts';
 import { jsonArrayContains, weekStart } from '../../db/dialect.ts';
-import { invalid } from '../../errors.ts';
+import { invalid, invalidField } from '../../errors.ts';
+import { msg } from '../../i18n/index.ts';
 import { addDays, daysBetween, isValidDay, today } from '../../time.ts';
 import {
   accountsView,
@@ -208,8 +209,7 @@ function fill(range: DayRange, interval: Interval, values: Map<string, number>):
 function seriesRange(ctx: Ctx, input: { from?: string; to?: string }): DayRange {
   const to = input.to ?? today(ctx);
   const from = input.from ?? addDays(to, -29);
-  if (from > to)
-    throw invalid('from must not be after to', { issues: [{ path: 'from', message: 'after to' }] });
+  if (from > to) throw invalidField('from', msg('error.mustNotBeAfterTo'), 'query');
   if (daysBetween(from, to) + 1 > MAX_SERIES_DAYS) {
     const message = `a series covers at most ${MAX_SERIES_DAYS} days`;
     throw invalid(`Invalid query: from: ${message}`, { issues: [{ path: 'from', message }] });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { type Ctx, inTransaction } from '../../context.ts';
 import { isUniqueViolation, parseJson } from '../../db/dialect.ts';
-import { conflict, invalid, notFound } from '../../errors.ts';
+import { duplicateKey, invalid, notFound } from '../../errors.ts';
 import { newId } from '../../ids.ts';
 import { nowIso } from '../../time.ts';
 import { authorize, writeAudit } from '../auth/index.ts';
@@ -209,7 +209,7 @@ export async function createMetric({
     try {
       await tx.db.insertInto('metric_definitions').values(row).execute();
     } catch (error) {
-      if (isUniqueViolation(error)) throw conflict(`A metric with key ${data.key} already exists`);
+      if (isUniqueViolation(error)) throw duplicateKey('Metric', data.key);
       throw error;
     }
     const metric = metricRowToMetric(row);
@@ -359,7 +359,7 @@ export async function createFeature({
     try {
       await tx.db.insertInto('features').values(row).execute();
     } catch (error) {
-      if (isUniqueViolation(error)) throw conflict(`A feature with key ${data.key} already exists`);
+      if (isUniqueViolation(error)) throw duplicateKey('Feature', data.key);
       throw error;
     }
     const feature = featureRowToFeature(row);

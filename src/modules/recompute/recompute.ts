@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { type Ctx, inTransaction } from '../../context.ts';
-import { invalid } from '../../errors.ts';
+import { invalidField } from '../../errors.ts';
+import { msg } from '../../i18n/index.ts';
 import { addDays, daysBetween, isValidDay, today } from '../../time.ts';
 import { authorize, writeAudit } from '../auth/index.ts';
 import { runRulesAfterRecompute } from '../automation/index.ts';
@@ -107,14 +108,10 @@ export async function recompute({
   const data = RecomputeInput.parse(input);
   const to = data.to ?? today(ctx);
   const from = data.from ?? to;
-  if (from > to)
-    throw invalid('from must not be after to', { issues: [{ path: 'from', message: 'after to' }] });
-  if (to > today(ctx))
-    throw invalid('to cannot be in the future', { issues: [{ path: 'to', message: 'after today' }] });
+  if (from > to) throw invalidField('from', msg('error.mustNotBeAfterTo'));
+  if (to > today(ctx)) throw invalidField('to', msg('error.notInFuture'));
   if (daysBetween(from, to) + 1 > MAX_RECOMPUTE_DAYS) {
-    throw invalid(`A recompute covers at most ${MAX_RECOMPUTE_DAYS} days`, {
-      issues: [{ path: 'from', message: 'range too long' }],
-    });
+    throw invalidField('from', msg('error.atMostDaysAtATime', { days: MAX_RECOMPUTE_DAYS }));
   }
   // Anchored on `to`, so weekly backfills put a snapshot exactly 7 and 28 days before the last day.
   const days: string[] = [];

@@ -1,7 +1,8 @@
 // Revenue reports in the base currency. They read every contract of the workspace (a few per
 // account): report pages, never lists, call them.
 import type { Ctx } from '../../context.ts';
-import { invalid } from '../../errors.ts';
+import { invalidField } from '../../errors.ts';
+import { msg } from '../../i18n/index.ts';
 import { addDays, today } from '../../time.ts';
 import { fromMinor, loadContractSpans, readableAccountsView } from '../accounts/index.ts';
 import { authorize, userNames } from '../auth/index.ts';
@@ -144,7 +145,7 @@ export async function movementReport({ ctx, input }: { ctx: Ctx; input: Movement
   const to = q.to ?? day.slice(0, 7);
   const from = q.from ?? addMonths(to, -11);
   if (from > to) {
-    throw invalid('from must not be after to', { issues: [{ path: 'from', message: 'is after to' }] });
+    throw invalidField('from', msg('error.mustNotBeAfterTo'), 'query');
   }
   const spans = await loadSpans(ctx);
   const base = ctx.workspace.baseCurrency;

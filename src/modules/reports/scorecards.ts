@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { Ctx } from '../../context.ts';
 import { parseJson } from '../../db/dialect.ts';
-import { forbidden, invalid } from '../../errors.ts';
+import { forbidden, invalidField } from '../../errors.ts';
+import { msg } from '../../i18n/index.ts';
 import { addDays, daysBetween, today } from '../../time.ts';
 import { fromMinor, loadDefinitions, readableAccountsView } from '../accounts/index.ts';
 import { authorize, can } from '../auth/index.ts';
@@ -91,8 +92,7 @@ export async function getScorecards({ ctx, input }: { ctx: Ctx; input: Scorecard
   const day = today(ctx);
   const to = q.to ?? day;
   const from = q.from ?? addDays(to, -89);
-  if (from > to)
-    throw invalid('from must not be after to', { issues: [{ path: 'from', message: 'is after to' }] });
+  if (from > to) throw invalidField('from', msg('error.mustNotBeAfterTo'), 'query');
   const settings = await loadTeamSettings(ctx);
   const weights =
     q.outcomeWeight === undefined

@@ -1,10 +1,11 @@
 import type { Ctx } from '../../context.ts';
 import { inTransaction } from '../../context.ts';
+import { msg } from '../../i18n/index.ts';
 import { decodeCursor, encodeCursor } from '../../pagination.ts';
 import { nowIso } from '../../time.ts';
 import { accountRefs } from '../accounts/index.ts';
 import { authorize, writeAudit } from '../auth/index.ts';
-import type { Score } from './priority-rule.ts';
+import type { RenderedScore } from './priority-rule.ts';
 import {
   CLOSED_STATUSES,
   MergeRequests,
@@ -61,7 +62,7 @@ function askingAccounts(
   return [...byAccount.values()].sort((x, y) => y.arr - x.arr || x.name.localeCompare(y.name));
 }
 
-const best = (ids: readonly string[], priorities: Map<string, Score>) =>
+const best = (ids: readonly string[], priorities: Map<string, RenderedScore>) =>
   ids.reduce((top, id) => (priorities.get(id)!.score > priorities.get(top)!.score ? id : top), ids[0]!);
 
 /**
@@ -180,7 +181,7 @@ async function loadRequestRows(ctx: Ctx, ids: readonly string[], path: string) {
   }
   const found = new Set(rows.map((r) => r.id));
   const missing = unique.filter((id) => !found.has(id));
-  if (missing.length) throw badRequestIds(path, missing, 'No such requests');
+  if (missing.length) throw badRequestIds(path, missing, msg('requests.error.noSuchRequests'));
   return rows;
 }
 
@@ -238,7 +239,7 @@ export async function mergeRequests({ ctx, input }: { ctx: Ctx; input: MergeRequ
       .where('id', '=', target)
       .execute();
     if (await dissolveIfSmall(tx, target)) {
-      throw badRequestIds('requestIds', data.requestIds, 'A merge needs at least two requests');
+      throw badRequestIds('requestIds', data.requestIds, msg('requests.error.mergeNeedsTwo'));
     }
     await writeAudit(tx, {
       action: 'request_group.merged',
@@ -262,7 +263,7 @@ export async function splitRequestGroup({ ctx, id, input }: { ctx: Ctx; id: stri
     const group = await requireGroup(tx, id);
     const rows = await loadRequestRows(tx, data.requestIds, 'requestIds');
     const outside = rows.filter((r) => r.group_id !== group.id).map((r) => r.id);
-    if (outside.length) throw badRequestIds('requestIds', outside, 'Not in this group');
+    if (outside.length) throw badRequestIds('requestIds', outside, msg('requests.error.notInGroup'));
     const newGroup =
       data.newGroup && rows.length >= 2 ? await createGroup(tx, data.title ?? rows[0]!.title) : null;
     await tx.db

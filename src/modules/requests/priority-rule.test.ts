@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { type AskingAccount, DEFAULT_REQUEST_SETTINGS as S, scoreRequest } from './priority-rule.ts';
+import { render } from '../../i18n/index.ts';
+import {
+  type AskingAccount,
+  renderScore,
+  DEFAULT_REQUEST_SETTINGS as S,
+  scoreRequest as scoreMessages,
+} from './priority-rule.ts';
+
+/** The score with its reasoning in English, as an English reader gets it. */
+const scoreRequest = (...args: Parameters<typeof scoreMessages>) => renderScore('en', scoreMessages(...args));
 
 const account = (id: string, over: Partial<AskingAccount> = {}): AskingAccount => ({
   accountId: id,
@@ -27,7 +36,7 @@ describe('the priority score (大客看性,小客看量,重续缓用)', () => {
       asking_arr: 5,
     });
     expect(r.score).toBe(66.5);
-    expect(r.factors[0]!.detail).toBe('High-value account (tier strategic, ARR 2,000,000 >= 1,000,000)');
+    expect(r.factors[0]!.detail).toBe('High-value account (tier Strategic, ARR 2,000,000 >= 1,000,000)');
   });
 
   it('ranks a strategic account’s single ask above a small account’s single ask (7)', () => {
@@ -117,6 +126,21 @@ describe('the priority score (大客看性,小客看量,重续缓用)', () => {
     });
     const atRisk = alone(account('s', { daysToRenewal: 30, healthStatus: 'danger' }));
     expect(points(atRisk).renewal_at_risk).toBe(10);
+    expect(atRisk.factors.at(-1)!.detail).toBe('Renewal at risk: health Danger');
+    const zh = scoreMessages(
+      {
+        account: account('s', { daysToRenewal: 30, healthStatus: 'danger' }),
+        showcase: false,
+        groupAccounts: [],
+      },
+      S,
+    );
+    expect(zh.factors.map((f) => render('zh-CN', f.detail))).toEqual([
+      '1 个客户提出，每个客户计 6 分，最多 60 分',
+      '提出客户的 ARR 合计 50,000，每 10 万计 2 分，最多 20 分',
+      '30 天后续约（续约窗口 90 天）',
+      '续约有风险：健康度为危险',
+    ]);
     expect(atRisk.score).toBe(base + 30);
     expect(alone(account('s', { daysToRenewal: 91 })).score).toBe(base);
     expect(alone(account('s', { daysToRenewal: 90 })).score).toBe(base + 20);

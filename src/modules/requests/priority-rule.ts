@@ -4,6 +4,7 @@
 // accounts ask for the same thing and their combined ARR; accounts near renewal come first. A pure
 // function, so the hand-worked examples in priority-rule.test.ts need no database.
 import { z } from 'zod';
+import { type Locale, type Message, type MessageKey, msg, type Param, render } from '../../i18n/index.ts';
 
 export const ScoreWeights = z.object({
   /** A high-value account's request starts here (大客看性). */
@@ -104,23 +105,49 @@ export const FACTOR_KEYS = [
 ] as const;
 export type FactorKey = (typeof FACTOR_KEYS)[number];
 
-export type Factor = { key: FactorKey; points: number; detail: string };
+/** A factor with its reasoning as a message; `renderScore` turns it into the reader's language. */
+export type Factor = { key: FactorKey; points: number; detail: Message };
 export type Score = { score: number; highValue: boolean; factors: Factor[] };
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
 const AT_RISK = new Set(['warning', 'danger']);
 
+/** A tier key as people read it: the built-in tiers by name, others (a scheme's own) as written. */
+const tierParam = (tier: string): Param =>
+  `tier.${tier}` in TIER_KEYS ? msg(`tier.${tier}` as MessageKey) : tier;
+const TIER_KEYS: Record<string, true> = Object.fromEntries(
+  ['strategic', 'growth', 'nurture', 'small', 'medium', 'large', 'very_large', 'unassigned'].map((k) => [
+    `tier.${k}`,
+    true,
+  ]),
+);
+const STATUS_KEYS = new Set(['excellent', 'good', 'fair', 'warning', 'danger']);
+const statusParam = (status: string): Param =>
+  STATUS_KEYS.has(status) ? msg(`health.${status}` as MessageKey) : status;
+
 /** Why an account counts as high-value, or null when it does not. */
-export function highValueReason(a: AskingAccount, s: RequestSettings): string | null {
-  const reasons: string[] = [];
-  if (a.tier !== null && s.strategicTiers.includes(a.tier)) reasons.push(`tier ${a.tier}`);
-  if (a.arr >= s.highValueArr) reasons.push(`ARR ${fmt(a.arr)} >= ${fmt(s.highValueArr)}`);
+export function highValueReason(a: AskingAccount, s: RequestSettings): Message | null {
+  const reasons: Message[] = [];
+  if (a.tier !== null && s.strategicTiers.includes(a.tier))
+    reasons.push(msg('requests.reason.tier', { tier: tierParam(a.tier) }));
+  if (a.arr >= s.highValueArr)
+    reasons.push(
+      msg('requests.reason.arr', { arr: Math.round(a.arr), threshold: Math.round(s.highValueArr) }),
+    );
   const flag = s.flagshipTags.find((t) => a.tags.includes(t));
-  if (flag) reasons.push(`tagged ${flag}`);
-  return reasons.length ? reasons.join(', ') : null;
+  if (flag) reasons.push(msg('requests.reason.tagged', { tag: flag }));
+  const [x, y, z] = reasons;
+  if (!x) return null;
+  if (!y) return x;
+  return z ? msg('requests.join3', { a: x, b: y, c: z }) : msg('requests.join2', { a: x, b: y });
 }
 
-const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+/** The score with each factor's reasoning in `locale`, as the API sends it. */
+export const renderScore = (locale: Locale, score: Score) => ({
+  ...score,
+  factors: score.factors.map((f) => ({ ...f, detail: render(locale, f.detail) })),
+});
+export type RenderedScore = ReturnType<typeof renderScore>;
 
 export function inRenewalWindow(a: AskingAccount, s: RequestSettings): boolean {
   return a.daysToRenewal !== null && a.daysToRenewal >= 0 && a.daysToRenewal <= s.renewalWindowDays;
@@ -136,7 +163,7 @@ export function scoreRequest(input: ScoreInput, s: RequestSettings): Score {
   const w = s.weights;
   const a = input.account;
   const factors: Factor[] = [];
-  const add = (key: FactorKey, points: number, detail: string) => {
+  const add = (key: FactorKey, points: number, detail: Message) => {
     const p = round1(points);
     if (p !== 0) factors.push({ key, points: p, detail });
   };
@@ -144,16 +171,15 @@ export function scoreRequest(input: ScoreInput, s: RequestSettings): Score {
   const highValue = reason !== null;
 
   if (highValue) {
-    add('high_value_account', w.highValueAccount, `High-value account (${reason})`);
+    add('high_value_account', w.highValueAccount, msg('requests.factor.highValue', { reasons: reason }));
     add(
       'account_arr',
       Math.min(w.arrCap, (a.arr / 1_000_000) * w.arrPerMillion),
-      `ARR ${fmt(a.arr)} at ${w.arrPerMillion} per million, at most ${w.arrCap}`,
+      msg('requests.factor.accountArr', { arr: Math.round(a.arr), per: w.arrPerMillion, cap: w.arrCap }),
     );
     const flag = s.flagshipTags.find((t) => a.tags.includes(t));
-    if (flag) add('flagship_account', w.flagshipAccount, `Reference customer (${flag})`);
-    if (input.showcase)
-      add('showcase_request', w.showcaseRequest, 'Showcase value: would make a success story');
+    if (flag) add('flagship_account', w.flagshipAccount, msg('requests.factor.flagship', { tag: flag }));
+    if (input.showcase) add('showcase_request', w.showcaseRequest, msg('requests.factor.showcase'));
   }
 
   const others = new Map(input.groupAccounts.map((g) => [g.accountId, g]));
@@ -161,26 +187,40 @@ export function scoreRequest(input: ScoreInput, s: RequestSettings): Score {
   const count = others.size;
   const totalArr = [...others.values()].reduce((sum, g) => sum + g.arr, 0);
   const share = highValue ? w.highValueVolumeShare : 1;
-  const shareNote = highValue ? `, x${w.highValueVolumeShare} for a high-value account` : '';
+  const note = highValue ? msg('requests.factor.shareNote', { share: w.highValueVolumeShare }) : '';
   add(
     'asking_accounts',
     Math.min(w.askingAccountsCap, count * w.perAskingAccount) * share,
-    `${count} account${count === 1 ? '' : 's'} asking at ${w.perAskingAccount} each, at most ${w.askingAccountsCap}${shareNote}`,
+    msg(count === 1 ? 'requests.factor.askingAccount' : 'requests.factor.askingAccounts', {
+      count,
+      per: w.perAskingAccount,
+      cap: w.askingAccountsCap,
+      note,
+    }),
   );
   add(
     'asking_arr',
     Math.min(w.groupArrCap, (totalArr / 100_000) * w.groupArrPer100k) * share,
-    `Combined ARR ${fmt(totalArr)} at ${w.groupArrPer100k} per 100,000, at most ${w.groupArrCap}${shareNote}`,
+    msg('requests.factor.askingArr', {
+      arr: Math.round(totalArr),
+      per: w.groupArrPer100k,
+      cap: w.groupArrCap,
+      note,
+    }),
   );
 
   if (inRenewalWindow(a, s)) {
     add(
       'renewal_window',
       w.renewalWindow,
-      `Renews in ${a.daysToRenewal} days (window ${s.renewalWindowDays})`,
+      msg('requests.factor.renewalWindow', { days: a.daysToRenewal, window: s.renewalWindowDays }),
     );
     if (a.healthStatus !== null && AT_RISK.has(a.healthStatus)) {
-      add('renewal_at_risk', w.renewalAtRisk, `Renewal at risk: health ${a.healthStatus}`);
+      add(
+        'renewal_at_risk',
+        w.renewalAtRisk,
+        msg('requests.factor.renewalAtRisk', { status: statusParam(a.healthStatus) }),
+      );
     }
   }
   return { score: round1(factors.reduce((sum, f) => sum + f.points, 0)), highValue, factors };

@@ -1,7 +1,7 @@
 import { type SqlBool, sql } from 'kysely';
 import { actorId, type Ctx, inTransaction } from '../../context.ts';
 import { AppError, invalid, notFound } from '../../errors.ts';
-import { msg } from '../../i18n/index.ts';
+import { type Message, msg } from '../../i18n/index.ts';
 import { newId } from '../../ids.ts';
 import { decodeCursor, encodeCursor } from '../../pagination.ts';
 import { nowIso } from '../../time.ts';
@@ -9,7 +9,7 @@ import { accountExists, accountRefs, findAccountRef, findContactRef } from '../a
 import { authorize, writeAudit } from '../auth/index.ts';
 import { accountIdsWithState } from '../state/index.ts';
 import { valueParam, writeTimeline } from '../timeline/index.ts';
-import type { Score } from './priority-rule.ts';
+import type { RenderedScore, Score } from './priority-rule.ts';
 import {
   CLOSED_STATUSES,
   CreateRequest,
@@ -27,7 +27,11 @@ import { normalizeText, requestGrams, textGrams } from './similarity.ts';
 
 type Row = CustomerRequestsTable;
 
-export const requestRowToRequest = (r: Row, accountName: string, priority: Score): CustomerRequest => ({
+export const requestRowToRequest = (
+  r: Row,
+  accountName: string,
+  priority: RenderedScore,
+): CustomerRequest => ({
   id: r.id,
   number: Number(r.number),
   accountId: r.account_id,
@@ -94,8 +98,8 @@ async function nextNumber(ctx: Ctx): Promise<number> {
 async function requireAccount(ctx: Ctx, accountId: string) {
   const account = await findAccountRef(ctx, accountId);
   if (!account)
-    throw invalid(`Account ${accountId} not found`, {
-      issues: [{ path: 'accountId', message: 'no such account' }],
+    throw invalid(msg('error.notFoundId', { what: msg('entity.account'), id: accountId }), {
+      issues: [{ path: 'accountId', message: msg('requests.error.noSuchAccount') }],
     });
   return account;
 }
@@ -103,8 +107,8 @@ async function requireAccount(ctx: Ctx, accountId: string) {
 async function checkContact(ctx: Ctx, contactId: string, accountId: string) {
   const contact = await findContactRef(ctx, contactId);
   if (!contact || contact.accountId !== accountId) {
-    throw invalid(`Contact ${contactId} is not a contact of account ${accountId}`, {
-      issues: [{ path: 'contactId', message: 'not a contact of this account' }],
+    throw invalid(msg('requests.error.contactNotOfAccount', { contact: contactId, account: accountId }), {
+      issues: [{ path: 'contactId', message: msg('requests.error.notThisAccountsContact') }],
     });
   }
 }
@@ -118,7 +122,9 @@ export async function requireGroup(ctx: Ctx, groupId: string, path?: string) {
     .executeTakeFirst();
   if (group) return group;
   if (path)
-    throw invalid(`Request group ${groupId} not found`, { issues: [{ path, message: 'no such group' }] });
+    throw invalid(msg('error.notFoundId', { what: msg('entity.requestGroup'), id: groupId }), {
+      issues: [{ path, message: msg('requests.error.noSuchGroup') }],
+    });
   throw notFound('Request group', groupId);
 }
 
@@ -491,7 +497,7 @@ export async function listRequests({ ctx, input }: { ctx: Ctx; input: ListReques
   };
 }
 
-export const badRequestIds = (path: string, ids: string[], message: string) =>
-  new AppError('validation_failed', `${message}: ${ids.join(', ')}`, {
+export const badRequestIds = (path: string, ids: string[], message: Message) =>
+  new AppError('validation_failed', msg('error.fieldProblem', { path: message, problem: ids.join(', ') }), {
     issues: [{ path, message }],
   });

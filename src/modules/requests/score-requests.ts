@@ -2,14 +2,16 @@
 // request rows in a few grouped queries, never one per request.
 import type { Ctx } from '../../context.ts';
 import { parseJson } from '../../db/dialect.ts';
+import { localeOf } from '../../i18n/request-locale.ts';
 import { daysBetween, today } from '../../time.ts';
 import { accountsView, fromMinor } from '../accounts/index.ts';
 import { loadCurrentStates } from '../state/index.ts';
 import {
   type AskingAccount,
   highValueReason,
+  type RenderedScore,
   type RequestSettings,
-  type Score,
+  renderScore,
   scoreRequest,
 } from './priority-rule.ts';
 import { OPEN_STATUSES } from './requests.schemas.ts';
@@ -57,7 +59,8 @@ export async function loadAccountInfo(
 }
 
 export type Scored = {
-  priorities: Map<string, Score>;
+  /** Each request's score, its reasoning in the reader's language. */
+  priorities: Map<string, RenderedScore>;
   accounts: Map<string, AccountInfo>;
   /** Group id -> the distinct accounts with an open request in it. */
   groupAccounts: Map<string, string[]>;
@@ -89,21 +92,20 @@ export async function scoreRows(
     ...rows.map((r) => r.account_id),
     ...[...groupAccounts.values()].flat(),
   ]);
-  const priorities = new Map<string, Score>();
+  const priorities = new Map<string, RenderedScore>();
+  const locale = localeOf(ctx);
   for (const r of rows) {
     const account = accounts.get(r.account_id) ?? missingAccount(r.account_id);
     const group = r.group_id === null ? [] : (groupAccounts.get(r.group_id) ?? []);
-    priorities.set(
-      r.id,
-      scoreRequest(
-        {
-          account,
-          showcase: r.showcase === 1,
-          groupAccounts: group.map((id) => accounts.get(id) ?? missingAccount(id)),
-        },
-        settings,
-      ),
+    const score = scoreRequest(
+      {
+        account,
+        showcase: r.showcase === 1,
+        groupAccounts: group.map((id) => accounts.get(id) ?? missingAccount(id)),
+      },
+      settings,
     );
+    priorities.set(r.id, renderScore(locale, score));
   }
   return { priorities, accounts, groupAccounts };
 }

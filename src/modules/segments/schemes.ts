@@ -1,6 +1,8 @@
 import { type Ctx, inTransaction } from '../../context.ts';
 import { isUniqueViolation, parseJson } from '../../db/dialect.ts';
-import { conflict, notFound } from '../../errors.ts';
+import { duplicateKey, notFound } from '../../errors.ts';
+import { type Locale, msg } from '../../i18n/index.ts';
+import { localeOf } from '../../i18n/request-locale.ts';
 import { newId } from '../../ids.ts';
 import { nowIso, today } from '../../time.ts';
 import { authorize, writeAudit } from '../auth/index.ts';
@@ -9,6 +11,7 @@ import { conditionToText } from '../facts/condition-text.ts';
 import { loadEvaluationBatch } from '../facts/evaluation-batch.ts';
 import { clearStateOverride, loadOverrides, type OverrideSpec, setStateOverride } from '../state/index.ts';
 import { BodyChecker, loadCatalogueMap } from './compile.ts';
+import { type Label, labelOf, namesOnWrite, tierLabel } from './labels.ts';
 import { assignTier, compareText, schemeTiers, type TieringRules, type TierRule } from './rules.ts';
 import {
   CreateTieringScheme,
@@ -28,16 +31,31 @@ export type LoadedScheme = TieringRules & { id: string; key: string; name: strin
 const ruleOut = (rule: TierRule) =>
   rule.when ? { ...rule, whenText: conditionToText(rule.when) } : { ...rule };
 
-export const schemeRowToScheme = (r: TieringSchemesTable): TieringScheme => ({
-  id: r.id,
-  key: r.key,
-  name: r.name,
-  rules: parseJson<TierRule[]>(r.rules, []).map(ruleOut),
+const schemeBody = (r: TieringSchemesTable, rules: TierRule[]) => ({
+  rules: rules.map(ruleOut),
   defaultTier: r.default_tier,
   active: r.active === 1,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });
+
+export const schemeRowToScheme = (r: TieringSchemesTable, locale: Locale): TieringScheme => {
+  const label = labelOf(r.name, r.label);
+  const rules = parseJson<TierRule[]>(r.rules, []);
+  const tierLabels = parseJson<Record<string, Label>>(r.tier_labels ?? '{}', {});
+  return {
+    id: r.id,
+    key: r.key,
+    name: label[locale],
+    label,
+    tiers: (schemeTiers({ rules, defaultTier: r.default_tier }) ?? []).map((key) => {
+      const l = tierLabel(key, tierLabels);
+      return { key, name: l[locale], label: l };
+    }),
+    tierLabels,
+    ...schemeBody(r, rules),
+  };
+};
 
 const rowToLoaded = (r: TieringSchemesTable): LoadedScheme => ({
   id: r.id,
@@ -162,12 +180,12 @@ export async function listTieringSchemes({ ctx }: { ctx: Ctx; input?: unknown })
     .where('workspace_id', '=', ctx.workspace.id)
     .orderBy('key')
     .execute();
-  return { items: rows.map(schemeRowToScheme), nextCursor: null };
+  return { items: rows.map((r) => schemeRowToScheme(r, localeOf(ctx))), nextCursor: null };
 }
 
 export async function getTieringScheme({ ctx, id }: { ctx: Ctx; id: string }) {
   await authorize(ctx, 'read');
-  return schemeRowToScheme(await getSchemeRow(ctx, id));
+  return schemeRowToScheme(await getSchemeRow(ctx, id), localeOf(ctx));
 }
 
 export async function createTieringScheme({ ctx, input }: { ctx: Ctx; input: CreateTieringScheme }) {
@@ -180,7 +198,8 @@ export async function createTieringScheme({ ctx, input }: { ctx: Ctx; input: Cre
       id: newId(),
       workspace_id: tx.workspace.id,
       key: data.key,
-      name: data.name,
+      ...namesOnWrite(localeOf(tx), data),
+      tier_labels: data.tierLabels ? JSON.stringify(data.tierLabels) : null,
       rules: JSON.stringify(rules),
       default_tier: data.defaultTier,
       active: data.active ? 1 : 0,
@@ -190,11 +209,11 @@ export async function createTieringScheme({ ctx, input }: { ctx: Ctx; input: Cre
     try {
       await tx.db.insertInto('tiering_schemes').values(row).execute();
     } catch (error) {
-      if (isUniqueViolation(error)) throw conflict(`A tiering scheme with key ${data.key} already exists`);
+      if (isUniqueViolation(error)) throw duplicateKey('Tiering scheme', data.key);
       throw error;
     }
     if (data.active) await deactivateOthers(tx, row.id, now);
-    const scheme = schemeRowToScheme(row);
+    const scheme = schemeRowToScheme(row, localeOf(tx));
     await writeAudit(tx, {
       action: 'tiering_scheme.created',
       entityType: 'tiering_scheme',
@@ -218,12 +237,14 @@ export async function updateTieringScheme({
   const data = UpdateTieringScheme.parse(input);
   const rules = data.rules === undefined ? undefined : await checkRules(ctx, data.rules);
   return inTransaction(ctx, async (tx) => {
-    const before = schemeRowToScheme(await getSchemeRow(tx, id));
+    const beforeRow = await getSchemeRow(tx, id);
+    const before = schemeRowToScheme(beforeRow, localeOf(tx));
     const now = nowIso(tx);
     const after = await tx.db
       .updateTable('tiering_schemes')
       .set({
-        name: data.name,
+        ...namesOnWrite(localeOf(tx), data, beforeRow),
+        tier_labels: data.tierLabels === undefined ? undefined : JSON.stringify(data.tierLabels),
         rules: rules === undefined ? undefined : JSON.stringify(rules),
         default_tier: data.defaultTier,
         active: data.active === undefined ? undefined : data.active ? 1 : 0,
@@ -234,7 +255,7 @@ export async function updateTieringScheme({
       .returningAll()
       .executeTakeFirstOrThrow();
     if (data.active) await deactivateOthers(tx, before.id, now);
-    const scheme = schemeRowToScheme(after);
+    const scheme = schemeRowToScheme(after, localeOf(tx));
     await writeAudit(tx, {
       action: 'tiering_scheme.updated',
       entityType: 'tiering_scheme',
@@ -250,7 +271,7 @@ export async function updateTieringScheme({
 export async function deleteTieringScheme({ ctx, id }: { ctx: Ctx; id: string }) {
   await authorize(ctx, 'settings:write');
   await inTransaction(ctx, async (tx) => {
-    const before = schemeRowToScheme(await getSchemeRow(tx, id));
+    const before = schemeRowToScheme(await getSchemeRow(tx, id), localeOf(tx));
     await tx.db
       .deleteFrom('tiering_schemes')
       .where('workspace_id', '=', tx.workspace.id)
@@ -268,7 +289,12 @@ export async function deleteTieringScheme({ ctx, id }: { ctx: Ctx; id: string })
 export async function listSchemeTemplates({ ctx }: { ctx: Ctx }) {
   await authorize(ctx, 'read');
   return {
-    items: SCHEME_TEMPLATES.map((t) => ({ ...t, rules: t.rules.map(ruleOut) })),
+    items: SCHEME_TEMPLATES.map((t) => ({
+      ...t,
+      name: t.label[localeOf(ctx)],
+      description: t.description[localeOf(ctx)],
+      rules: t.rules.map(ruleOut),
+    })),
     nextCursor: null,
   };
 }
@@ -285,10 +311,10 @@ export async function installDefaultScheme(ctx: Ctx): Promise<TieringScheme | un
       .where('workspace_id', '=', tx.workspace.id)
       .executeTakeFirst();
     if (any) return undefined;
-    const { key, name, rules, defaultTier } = DEFAULT_SCHEME;
+    const { key, name, label, rules, defaultTier } = DEFAULT_SCHEME;
     return createTieringScheme({
       ctx: tx,
-      input: { key, name, rules: rules as TierRuleInput[], defaultTier, active: true },
+      input: { key, name, label, rules: rules as TierRuleInput[], defaultTier, active: true },
     });
   });
 }
@@ -353,7 +379,7 @@ const TIER_OVERRIDE: OverrideSpec = {
     const scheme = await loadActiveScheme(tx);
     const tiers = scheme ? schemeTiers(scheme) : null;
     if (!scheme || !tiers || tiers.includes(value)) return undefined;
-    return `Unknown tier "${value}": the active scheme ${scheme.key} assigns ${tiers.join(', ')}`;
+    return msg('error.unknownTier', { value, scheme: scheme.key, tiers: tiers.join(', ') });
   },
   ruleValue: async (tx, accountId, day) => {
     const scheme = await loadActiveScheme(tx);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isValidDay } from '../../time.ts';
+import { Label } from './labels.ts';
 
 // Pages of a list read the same everywhere: the state module's shape.
 export { ListPage } from '../state/index.ts';
@@ -88,7 +89,17 @@ export const TierRuleOut = z.object({
 export const TieringScheme = z.object({
   id: z.string(),
   key: z.string(),
+  /** In the reader's language. */
   name: z.string(),
+  /** The name in both languages, for editing. */
+  label: Label,
+  /**
+   * Every tier the scheme can assign, in rule order then the default, each with its name in the
+   * reader's language (empty for composite rules, whose tiers depend on the data: use tierLabel).
+   */
+  tiers: z.array(z.object({ key: z.string(), name: z.string(), label: Label })),
+  /** The scheme's own tier names (tier key -> label); built-in tier keys have names without one. */
+  tierLabels: z.record(z.string(), Label),
   /** Tried in order; the first that matches decides. */
   rules: z.array(TierRuleOut),
   defaultTier: z.string(),
@@ -101,9 +112,12 @@ export type TieringScheme = z.infer<typeof TieringScheme>;
 
 const Rules = z.array(TierRuleInput).max(100);
 
+const TierLabels = z.record(TierLabel, Label);
 export const CreateTieringScheme = z.object({
   key: Key,
   name: Name,
+  label: Label.nullable().optional(),
+  tierLabels: TierLabels.optional(),
   rules: Rules,
   defaultTier: TierLabel,
   /** Activating a scheme deactivates the others. */
@@ -112,13 +126,22 @@ export const CreateTieringScheme = z.object({
 export type CreateTieringScheme = z.input<typeof CreateTieringScheme>;
 
 export const UpdateTieringScheme = z
-  .object({ name: Name, rules: Rules, defaultTier: TierLabel, active: z.boolean() })
+  .object({
+    name: Name,
+    label: Label.nullable(),
+    tierLabels: TierLabels,
+    rules: Rules,
+    defaultTier: TierLabel,
+    active: z.boolean(),
+  })
   .partial();
 export type UpdateTieringScheme = z.input<typeof UpdateTieringScheme>;
 
 export const SchemeTemplateOut = z.object({
   key: z.string(),
+  /** In the reader's language. */
   name: z.string(),
+  label: Label,
   description: z.string(),
   rules: z.array(TierRuleOut),
   defaultTier: z.string(),
@@ -153,7 +176,10 @@ export type TieringPreview = z.infer<typeof TieringPreview>;
 export const Segment = z.object({
   id: z.string(),
   key: z.string(),
+  /** In the reader's language. */
   name: z.string(),
+  /** The name in both languages, for editing. */
+  label: Label,
   description: z.string().nullable(),
   condition: ConditionJson,
   conditionText: z.string(),
@@ -164,7 +190,9 @@ export type Segment = z.infer<typeof Segment>;
 
 export const CreateSegment = z.object({
   key: Key,
+  /** The name in the writer's language; `label` sets both languages. */
   name: Name,
+  label: Label.nullable().optional(),
   description: z.string().trim().max(2000).nullable().optional(),
   condition: ConditionInput,
 });

@@ -3,7 +3,11 @@ export interface TieringSchemesTable {
   workspace_id: string;
   key: string;
   name: string;
+  /** JSON {"en", "zh-CN"}; null: `name` in both languages. */
+  label: string | null;
   rules: string;
+  /** JSON tier key -> {"en", "zh-CN"}: the tiers' names (built-in tier keys have theirs). */
+  tier_labels: string | null;
   default_tier: string;
   active: number;
   created_at: string;
@@ -15,6 +19,8 @@ export interface SegmentsTable {
   workspace_id: string;
   key: string;
   name: string;
+  /** JSON {"en", "zh-CN"}; null: `name` in both languages. */
+  label: string | null;
   description: string | null;
   condition: string;
   created_at: string;

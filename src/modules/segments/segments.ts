@@ -1,6 +1,8 @@
 import { type Ctx, inTransaction } from '../../context.ts';
 import { isUniqueViolation, parseJson } from '../../db/dialect.ts';
-import { conflict, notFound } from '../../errors.ts';
+import { duplicateKey, notFound } from '../../errors.ts';
+import type { Locale } from '../../i18n/index.ts';
+import { localeOf } from '../../i18n/request-locale.ts';
 import { newId } from '../../ids.ts';
 import { decodeCursor, encodeCursor } from '../../pagination.ts';
 import { nowIso, today } from '../../time.ts';
@@ -10,6 +12,7 @@ import type { Condition } from '../facts/condition.ts';
 import { conditionToText } from '../facts/condition-text.ts';
 import { loadEvaluationBatch } from '../facts/evaluation-batch.ts';
 import { BodyChecker, loadCatalogueMap } from './compile.ts';
+import { labelOf, namesOnWrite } from './labels.ts';
 import { compareText, evaluateSegments, type SegmentRule } from './rules.ts';
 import {
   CreateSegment,
@@ -26,12 +29,14 @@ const BATCH = 500;
 /** A saved segment as the recompute pipeline uses it: a key and a checked condition. */
 export type LoadedSegment = SegmentRule & { id: string; name: string };
 
-export const segmentRowToSegment = (r: SegmentsTable): Segment => {
+export const segmentRowToSegment = (r: SegmentsTable, locale: Locale): Segment => {
   const condition = parseJson<Condition>(r.condition, { and: [] });
+  const label = labelOf(r.name, r.label);
   return {
     id: r.id,
     key: r.key,
-    name: r.name,
+    name: label[locale],
+    label,
     description: r.description,
     condition,
     conditionText: conditionToText(condition),
@@ -89,12 +94,12 @@ export async function listSegments({ ctx }: { ctx: Ctx; input?: unknown }) {
     .where('workspace_id', '=', ctx.workspace.id)
     .orderBy('key')
     .execute();
-  return { items: rows.map(segmentRowToSegment), nextCursor: null };
+  return { items: rows.map((r) => segmentRowToSegment(r, localeOf(ctx))), nextCursor: null };
 }
 
 export async function getSegment({ ctx, id }: { ctx: Ctx; id: string }) {
   await authorize(ctx, 'read');
-  return segmentRowToSegment(await getSegmentRow(ctx, id));
+  return segmentRowToSegment(await getSegmentRow(ctx, id), localeOf(ctx));
 }
 
 /** Membership follows at the next recompute (see `updateSegmentMembership`); preview shows it now. */
@@ -108,7 +113,7 @@ export async function createSegment({ ctx, input }: { ctx: Ctx; input: CreateSeg
       id: newId(),
       workspace_id: tx.workspace.id,
       key: data.key,
-      name: data.name,
+      ...namesOnWrite(localeOf(tx), data),
       description: data.description ?? null,
       condition: JSON.stringify(condition),
       created_at: now,
@@ -117,10 +122,10 @@ export async function createSegment({ ctx, input }: { ctx: Ctx; input: CreateSeg
     try {
       await tx.db.insertInto('segments').values(row).execute();
     } catch (error) {
-      if (isUniqueViolation(error)) throw conflict(`A segment with key ${data.key} already exists`);
+      if (isUniqueViolation(error)) throw duplicateKey('Segment', data.key);
       throw error;
     }
-    const segment = segmentRowToSegment(row);
+    const segment = segmentRowToSegment(row, localeOf(tx));
     await writeAudit(tx, {
       action: 'segment.created',
       entityType: 'segment',
@@ -137,11 +142,12 @@ export async function updateSegment({ ctx, id, input }: { ctx: Ctx; id: string; 
   const condition =
     data.condition === undefined ? undefined : await checkSegmentCondition(ctx, data.condition);
   return inTransaction(ctx, async (tx) => {
-    const before = segmentRowToSegment(await getSegmentRow(tx, id));
+    const beforeRow = await getSegmentRow(tx, id);
+    const before = segmentRowToSegment(beforeRow, localeOf(tx));
     const after = await tx.db
       .updateTable('segments')
       .set({
-        name: data.name,
+        ...namesOnWrite(localeOf(tx), data, beforeRow),
         description: data.description,
         condition: condition === undefined ? undefined : JSON.stringify(condition),
         updated_at: nowIso(tx),
@@ -150,7 +156,7 @@ export async function updateSegment({ ctx, id, input }: { ctx: Ctx; id: string; 
       .where('id', '=', before.id)
       .returningAll()
       .executeTakeFirstOrThrow();
-    const segment = segmentRowToSegment(after);
+    const segment = segmentRowToSegment(after, localeOf(tx));
     await writeAudit(tx, {
       action: 'segment.updated',
       entityType: 'segment',
@@ -166,7 +172,7 @@ export async function updateSegment({ ctx, id, input }: { ctx: Ctx; id: string; 
 export async function deleteSegment({ ctx, id }: { ctx: Ctx; id: string }) {
   await authorize(ctx, 'settings:write');
   await inTransaction(ctx, async (tx) => {
-    const before = segmentRowToSegment(await getSegmentRow(tx, id));
+    const before = segmentRowToSegment(await getSegmentRow(tx, id), localeOf(tx));
     await tx.db
       .deleteFrom('segment_members')
       .where('workspace_id', '=', tx.workspace.id)

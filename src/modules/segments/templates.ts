@@ -36,7 +36,13 @@ export const TIER_LABELS: Readonly<Record<string, { zh: string; en: string }>> =
   unassigned: { zh: '未分层', en: 'Unassigned' },
 };
 
-export type SchemeTemplate = TieringRules & { key: string; name: string; description: string };
+type Bilingual = { en: string; 'zh-CN': string };
+export type SchemeTemplate = TieringRules & {
+  key: string;
+  name: string;
+  label: Bilingual;
+  description: Bilingual;
+};
 
 /**
  * The default scheme (seed 000). Strategic: a large contract (ARR >= 1M, seed 002's "very large")
@@ -49,8 +55,11 @@ export type SchemeTemplate = TieringRules & { key: string; name: string; descrip
 export const DEFAULT_SCHEME: SchemeTemplate = {
   key: 'strategic_growth_nurture',
   name: '战略型 / 成长型 / 培育型',
-  description:
-    'Strategic: ARR >= 1,000,000 or tagged 标杆客户 (reference customer). Growth: ARR >= 100,000. Nurture: everyone else.',
+  label: { en: 'Strategic / Growth / Nurture', 'zh-CN': '战略型 / 成长型 / 培育型' },
+  description: {
+    en: 'Strategic: ARR >= 1,000,000 or tagged 标杆客户 (reference customer). Growth: ARR >= 100,000. Nurture: everyone else.',
+    'zh-CN': '战略型：ARR ≥ 1,000,000 或带有“标杆客户”标签。成长型：ARR ≥ 100,000。培育型：其余客户。',
+  },
   rules: [
     {
       tier: 'strategic',
@@ -70,22 +79,35 @@ export const SCHEME_TEMPLATES: readonly SchemeTemplate[] = [
   DEFAULT_SCHEME,
   {
     key: 'arr_bands',
-    name: '按 ARR 分级 / By ARR',
-    description: 'ARR in the base currency: <100k small, 100k-300k medium, 300k-1M large, >=1M very large.',
+    name: '按 ARR 分级',
+    label: { en: 'By ARR', 'zh-CN': '按 ARR 分级' },
+    description: {
+      en: 'ARR in the base currency: <100k small, 100k-300k medium, 300k-1M large, >=1M very large.',
+      'zh-CN':
+        '按本位币 ARR：低于 10 万为小型，10 万至 30 万为中型，30 万至 100 万为大型，100 万及以上为超大型。',
+    },
     ...bandRules('arr', ARR_BANDS),
   },
   {
     key: 'active_user_bands',
-    name: '按使用人数分级 / By active users',
-    description:
-      'Distinct active users over 30 days: <30 small, 30-100 medium, 100-500 large, >=500 very large.',
+    name: '按使用人数分级',
+    label: { en: 'By active users', 'zh-CN': '按使用人数分级' },
+    description: {
+      en: 'Distinct active users over 30 days: <30 small, 30-100 medium, 100-500 large, >=500 very large.',
+      'zh-CN':
+        '近 30 天去重活跃用户数：少于 30 为小型，30 至 100 为中型，100 至 500 为大型，500 及以上为超大型。',
+    },
     ...bandRules('active_users_30d', ACTIVE_USER_BANDS),
   },
   {
     key: 'mixed',
-    name: '区域 / 行业 / 规模 / Region, industry, size',
-    description:
-      'Region, then industry, then ARR size (small < 300k <= large), e.g. 华东/制造/large. A missing region or industry reads 未知.',
+    name: '区域 / 行业 / 规模',
+    label: { en: 'Region, industry, size', 'zh-CN': '区域 / 行业 / 规模' },
+    description: {
+      en: 'Region, then industry, then ARR size (small < 300k <= large), e.g. 华东/制造/large. A missing region or industry reads 未知.',
+      'zh-CN':
+        '先按区域，再按行业，再按 ARR 规模（小型 < 30 万 ≤ 大型），例如 华东/制造/large。缺少区域或行业时记为“未知”。',
+    },
     rules: [
       { composite: ['region', 'industry', { fact: 'arr', bands: [...MIXED_SIZE_BANDS] }], missing: '未知' },
     ],

@@ -5,8 +5,8 @@
 // this module depends on neither.
 
 import { actorId, type Ctx, inTransaction } from '../../context.ts';
-import { invalid } from '../../errors.ts';
-import { msg } from '../../i18n/index.ts';
+import { invalid, invalidField } from '../../errors.ts';
+import { type Message, msg } from '../../i18n/index.ts';
 import { newId } from '../../ids.ts';
 import { decodeCursor, encodeCursor } from '../../pagination.ts';
 import { nowIso, today } from '../../time.ts';
@@ -64,7 +64,7 @@ export type OverrideSpec = {
   field: string;
   noun: string;
   /** A message when `value` is not one this workspace can have, else undefined. */
-  check: (tx: Ctx, value: string) => Promise<string | undefined>;
+  check: (tx: Ctx, value: string) => Promise<Message | undefined>;
   /** The value the rules give the account on `day` (once no override holds). */
   ruleValue: (tx: Ctx, accountId: string, day: string) => Promise<string | null>;
 };
@@ -88,16 +88,10 @@ export async function setStateOverride(
     const day = today(tx);
     const expiresOn = input.expiresOn ?? null;
     if (expiresOn !== null && expiresOn < day) {
-      throw invalid(`Invalid body: expiresOn: must be today (${day}) or later`, {
-        issues: [{ path: 'expiresOn', message: `must be today (${day}) or later` }],
-      });
+      throw invalidField('expiresOn', msg('error.expiresOnPast', { day }));
     }
     const problem = await spec.check(tx, input.value);
-    if (problem) {
-      throw invalid(`Invalid body: ${spec.field}: ${problem}`, {
-        issues: [{ path: spec.field, message: problem }],
-      });
-    }
+    if (problem) throw invalidField(spec.field, problem);
     const before = await findOverride(tx, accountId, spec.kind);
     const row: StateOverridesTable = {
       workspace_id: tx.workspace.id,

@@ -1,6 +1,6 @@
 import { type Ctx, inTransaction } from '../../context.ts';
 import { isUniqueViolation, parseJson } from '../../db/dialect.ts';
-import { conflict, invalid, notFound } from '../../errors.ts';
+import { conflict, duplicateKey, invalid, notFound } from '../../errors.ts';
 import { newId } from '../../ids.ts';
 import { nowIso } from '../../time.ts';
 import { authorize, userRefs, writeAudit } from '../auth/index.ts';
@@ -217,7 +217,7 @@ export async function createGroup({ ctx, input }: { ctx: Ctx; input: CreateGroup
     try {
       await tx.db.insertInto('csm_groups').values(row).execute();
     } catch (error) {
-      if (isUniqueViolation(error)) throw conflict(`A group with key ${data.key} already exists`);
+      if (isUniqueViolation(error)) throw duplicateKey('Group', data.key);
       throw error;
     }
     await replaceMembers(tx, id, data.members ?? []);

@@ -6574,6 +6574,10 @@ export interface paths {
                             items: {
                                 key: string;
                                 name: string;
+                                label: {
+                                    en: string;
+                                    "zh-CN": string;
+                                };
                                 description: string;
                                 rules: {
                                     tier?: string;
@@ -6785,6 +6789,24 @@ export interface paths {
                                 id: string;
                                 key: string;
                                 name: string;
+                                label: {
+                                    en: string;
+                                    "zh-CN": string;
+                                };
+                                tiers: {
+                                    key: string;
+                                    name: string;
+                                    label: {
+                                        en: string;
+                                        "zh-CN": string;
+                                    };
+                                }[];
+                                tierLabels: {
+                                    [key: string]: {
+                                        en: string;
+                                        "zh-CN": string;
+                                    };
+                                };
                                 rules: {
                                     tier?: string;
                                     composite?: (string | {
@@ -6861,6 +6883,16 @@ export interface paths {
                     "application/json": {
                         key: string;
                         name: string;
+                        label?: {
+                            en: string;
+                            "zh-CN": string;
+                        } | null;
+                        tierLabels?: {
+                            [key: string]: {
+                                en: string;
+                                "zh-CN": string;
+                            };
+                        };
                         rules: {
                             tier?: string;
                             /** @description Text such as `arr >= 300000 and region = "华东"`, or the JSON tree */
@@ -6893,6 +6925,24 @@ export interface paths {
                             id: string;
                             key: string;
                             name: string;
+                            label: {
+                                en: string;
+                                "zh-CN": string;
+                            };
+                            tiers: {
+                                key: string;
+                                name: string;
+                                label: {
+                                    en: string;
+                                    "zh-CN": string;
+                                };
+                            }[];
+                            tierLabels: {
+                                [key: string]: {
+                                    en: string;
+                                    "zh-CN": string;
+                                };
+                            };
                             rules: {
                                 tier?: string;
                                 composite?: (string | {
@@ -6997,6 +7047,24 @@ export interface paths {
                             id: string;
                             key: string;
                             name: string;
+                            label: {
+                                en: string;
+                                "zh-CN": string;
+                            };
+                            tiers: {
+                                key: string;
+                                name: string;
+                                label: {
+                                    en: string;
+                                    "zh-CN": string;
+                                };
+                            }[];
+                            tierLabels: {
+                                [key: string]: {
+                                    en: string;
+                                    "zh-CN": string;
+                                };
+                            };
                             rules: {
                                 tier?: string;
                                 composite?: (string | {
@@ -7132,6 +7200,16 @@ export interface paths {
                 content: {
                     "application/json": {
                         name?: string;
+                        label?: {
+                            en: string;
+                            "zh-CN": string;
+                        } | null;
+                        tierLabels?: {
+                            [key: string]: {
+                                en: string;
+                                "zh-CN": string;
+                            };
+                        };
                         rules?: {
                             tier?: string;
                             /** @description Text such as `arr >= 300000 and region = "华东"`, or the JSON tree */
@@ -7163,6 +7241,24 @@ export interface paths {
                             id: string;
                             key: string;
                             name: string;
+                            label: {
+                                en: string;
+                                "zh-CN": string;
+                            };
+                            tiers: {
+                                key: string;
+                                name: string;
+                                label: {
+                                    en: string;
+                                    "zh-CN": string;
+                                };
+                            }[];
+                            tierLabels: {
+                                [key: string]: {
+                                    en: string;
+                                    "zh-CN": string;
+                                };
+                            };
                             rules: {
                                 tier?: string;
                                 composite?: (string | {
@@ -7368,6 +7464,10 @@ export interface paths {
                                 id: string;
                                 key: string;
                                 name: string;
+                                label: {
+                                    en: string;
+                                    "zh-CN": string;
+                                };
                                 description: string | null;
                                 condition: {
                                     [key: string]: unknown;
@@ -7432,6 +7532,10 @@ export interface paths {
                     "application/json": {
                         key: string;
                         name: string;
+                        label?: {
+                            en: string;
+                            "zh-CN": string;
+                        } | null;
                         description?: string | null;
                         /** @description Text such as `arr >= 300000 and region = "华东"`, or the JSON tree */
                         condition: string | {
@@ -7451,6 +7555,10 @@ export interface paths {
                             id: string;
                             key: string;
                             name: string;
+                            label: {
+                                en: string;
+                                "zh-CN": string;
+                            };
                             description: string | null;
                             condition: {
                                 [key: string]: unknown;
@@ -7543,6 +7651,10 @@ export interface paths {
                             id: string;
                             key: string;
                             name: string;
+                            label: {
+                                en: string;
+                                "zh-CN": string;
+                            };
                             description: string | null;
                             condition: {
                                 [key: string]: unknown;
@@ -7666,6 +7778,10 @@ export interface paths {
                 content: {
                     "application/json": {
                         name?: string;
+                        label?: {
+                            en: string;
+                            "zh-CN": string;
+                        } | null;
                         description?: string | null;
                         /** @description Text such as `arr >= 300000 and region = "华东"`, or the JSON tree */
                         condition?: string | {
@@ -7685,6 +7801,10 @@ export interface paths {
                             id: string;
                             key: string;
                             name: string;
+                            label: {
+                                en: string;
+                                "zh-CN": string;
+                            };
                             description: string | null;
                             condition: {
                                 [key: string]: unknown;
@@ -8106,7 +8226,12 @@ export interface paths {
                                 id: string;
                                 key: string;
                                 name: string;
+                                label: {
+                                    en: string;
+                                    "zh-CN": string;
+                                };
                                 position: number;
+                                journeyPosition: number;
                                 condition: {
                                     [key: string]: unknown;
                                 };
@@ -8295,7 +8420,12 @@ export interface paths {
                                 id: string;
                                 key: string;
                                 name: string;
+                                label: {
+                                    en: string;
+                                    "zh-CN": string;
+                                };
                                 position: number;
+                                journeyPosition: number;
                                 condition: {
                                     [key: string]: unknown;
                                 };
@@ -8358,7 +8488,12 @@ export interface paths {
                 content: {
                     "application/json": {
                         key: string;
-                        name: string;
+                        name?: string;
+                        label?: {
+                            en: string;
+                            "zh-CN": string;
+                        } | null;
+                        journeyPosition?: number;
                         /** @description Text such as `arr >= 300000 and region = "华东"`, or the JSON tree */
                         condition: string | {
                             [key: string]: unknown;
@@ -8378,7 +8513,12 @@ export interface paths {
                             id: string;
                             key: string;
                             name: string;
+                            label: {
+                                en: string;
+                                "zh-CN": string;
+                            };
                             position: number;
+                            journeyPosition: number;
                             condition: {
                                 [key: string]: unknown;
                             };
@@ -8470,7 +8610,12 @@ export interface paths {
                             id: string;
                             key: string;
                             name: string;
+                            label: {
+                                en: string;
+                                "zh-CN": string;
+                            };
                             position: number;
+                            journeyPosition: number;
                             condition: {
                                 [key: string]: unknown;
                             };
@@ -8593,11 +8738,16 @@ export interface paths {
                 content: {
                     "application/json": {
                         name?: string;
+                        label?: {
+                            en: string;
+                            "zh-CN": string;
+                        } | null;
                         /** @description Text such as `arr >= 300000 and region = "华东"`, or the JSON tree */
                         condition?: string | {
                             [key: string]: unknown;
                         };
                         position?: number;
+                        journeyPosition?: number;
                     };
                 };
             };
@@ -8612,7 +8762,12 @@ export interface paths {
                             id: string;
                             key: string;
                             name: string;
+                            label: {
+                                en: string;
+                                "zh-CN": string;
+                            };
                             position: number;
+                            journeyPosition: number;
                             condition: {
                                 [key: string]: unknown;
                             };
