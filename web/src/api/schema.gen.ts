@@ -16080,12 +16080,12 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    months?: number;
-                    stage?: string;
+                    stage?: string[];
                     ownerId?: string;
-                    risk?: string;
-                    forecastCategory?: string;
+                    risk?: string[];
+                    forecastCategory?: string[];
                     status?: "open" | "all";
+                    months?: number;
                     cursor?: string;
                     limit?: number;
                 };
@@ -16195,7 +16195,13 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    stage?: string[];
+                    ownerId?: string;
+                    risk?: string[];
+                    forecastCategory?: string[];
+                    status?: "open" | "all";
                     days?: number;
+                    limit?: number | null;
                 };
                 header?: never;
                 path?: never;
@@ -16214,6 +16220,7 @@ export interface paths {
                             days: number;
                             totals: {
                                 contracts: number;
+                                accounts: number;
                                 arr: number;
                                 expectedArr: number;
                                 weightedArr: number;
@@ -16944,6 +16951,11 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    stage?: string[];
+                    ownerId?: string;
+                    risk?: string[];
+                    forecastCategory?: string[];
+                    status?: "open" | "all";
                     months?: number;
                 };
                 header?: never;

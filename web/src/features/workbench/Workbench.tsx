@@ -3,18 +3,17 @@ import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import {
   useAccountStatesQuery,
   useAccountStatesSummaryQuery,
-  useAccountsArrSumQuery,
   useAccountsHealthQuery,
-  useAccountsQuery,
   useStagesQuery,
   useTieringSchemesQuery,
   useUsersQuery,
 } from '../../api/hooks.ts';
-import type { Account, AccountStatesSummary } from '../../api/types.ts';
+import { type Renewal, useRenewalWindowQuery } from '../../api/renewals.ts';
+import type { AccountStatesSummary } from '../../api/types.ts';
 import { Chart, statusColor } from '../../components/Chart.tsx';
 import { ErrorBoundary } from '../../components/ErrorBoundary.tsx';
 import { EmptyState, ErrorState, Loading, QueryView } from '../../components/States.tsx';
-import { addDays, day, formatMoney, formatNumber } from '../../format.ts';
+import { formatMoney, formatNumber } from '../../format.ts';
 import { useI18n, useLabel } from '../../i18n/i18n.tsx';
 import { useSession } from '../../session.tsx';
 import { tiersOf } from '../accounts/conditions.ts';
@@ -309,72 +308,56 @@ function TiersCard({ summary, ownerId }: { summary?: AccountStatesSummary; owner
   );
 }
 
-/** `ready`: the status counts are in, so secondary requests no longer compete with them. */
+/**
+ * Open renewals in the next 90 days (and open ones overdue): contracts already renewed or churned
+ * are closed and not counted. `ready`: the status counts are in, so this no longer competes with them.
+ */
 function RenewalsCard({ ownerId, ready }: { ownerId: string; ready: boolean }) {
   const { t, locale } = useI18n();
   const { me } = useSession();
-  const today = day();
-  const query = {
-    ownerId: ownerId || undefined,
-    renewalFrom: today,
-    renewalTo: addDays(today, 90),
-    sort: 'renewalDate',
-  };
-  // The table shows the soonest; the ARR at stake adds up every renewing account, page by page.
-  const renewals = useAccountsQuery({ ...query, limit: 50, includeTotal: 'true' });
-  const atStake = useAccountsArrSumQuery(query, ready);
+  const pipeline = useRenewalWindowQuery(
+    { ownerId: ownerId || undefined, days: 90, status: 'open', limit: 50 },
+    ready,
+  );
   const currency = me.workspace.baseCurrency;
   return (
-    <Card
-      title={t('renewals90')}
-      extra={
-        <Link to={accountsLink(ownerId, { renewalWithin: '90', sort: 'renewalDate' })}>{t('accounts')}</Link>
-      }
-    >
-      <QueryView query={renewals} isEmpty={(d) => d.items.length === 0} empty={t('noRenewals')}>
+    <Card title={t('renewals90')} extra={<Link to="/renewals">{t('renewals')}</Link>}>
+      <QueryView query={pipeline} isEmpty={(d) => d.totals.contracts === 0} empty={t('noRenewals')}>
         {(data) => (
           <Space orientation="vertical" style={{ width: '100%' }}>
             <Row gutter={16}>
               <Col span={12}>
                 <Statistic
                   title={t('accounts')}
-                  value={data.total ?? data.items.length}
+                  value={data.totals.accounts}
                   valueRender={() => (
-                    <span data-testid="renewals-count">
-                      {formatNumber(data.total ?? data.items.length, locale)}
-                    </span>
+                    <span data-testid="renewals-count">{formatNumber(data.totals.accounts, locale)}</span>
                   )}
                 />
               </Col>
               <Col span={12}>
                 <Statistic
                   title={t('arrAtStake')}
-                  value={atStake.data?.sum ?? 0}
+                  value={data.totals.arr}
                   valueRender={() => (
-                    <span data-testid="renewals-arr">
-                      {atStake.data
-                        ? formatMoney(atStake.data.sum, currency, locale)
-                        : atStake.error
-                          ? '—'
-                          : '…'}
-                    </span>
+                    <span data-testid="renewals-arr">{formatMoney(data.totals.arr, currency, locale)}</span>
                   )}
                 />
               </Col>
             </Row>
-            <Table<Account>
+            <Table<Renewal>
               size="small"
-              rowKey="id"
+              rowKey="contractId"
               pagination={false}
               scroll={{ y: 180 }}
               dataSource={data.items}
               columns={[
                 {
                   title: t('name'),
-                  dataIndex: 'name',
-                  render: (_, a) => <Link to={`/accounts/${a.id}`}>{a.name}</Link>,
+                  dataIndex: 'accountName',
+                  render: (v: string, r) => <Link to={`/accounts/${r.accountId}`}>{v}</Link>,
                 },
-                { title: t('renewalDate'), dataIndex: 'renewalDate', width: 120 },
+                { title: t('renewalDate'), dataIndex: 'endDate', width: 120 },
                 {
                   title: t('arr'),
                   dataIndex: 'arr',
