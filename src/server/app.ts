@@ -13,7 +13,7 @@ import { ingestApiRoutes, ingestRoutes } from '../modules/ingest/index.ts';
 import { lifecycleRoutes } from '../modules/lifecycle/index.ts';
 import { metricsRoutes } from '../modules/metrics/index.ts';
 import { notificationsRoutes } from '../modules/notifications/index.ts';
-import { recomputeRoutes } from '../modules/recompute/index.ts';
+import { recomputeDays, recomputeRoutes } from '../modules/recompute/index.ts';
 import { renewalsRoutes } from '../modules/renewals/index.ts';
 import { reportsRoutes } from '../modules/reports/index.ts';
 import { requestsRoutes } from '../modules/requests/index.ts';
@@ -21,6 +21,7 @@ import { accountListState, segmentsRoutes } from '../modules/segments/index.ts';
 import { stateRoutes } from '../modules/state/index.ts';
 import { tasksRoutes } from '../modules/tasks/index.ts';
 import { teamRoutes } from '../modules/team/index.ts';
+import { today } from '../time.ts';
 import { authenticate } from './auth-middleware.ts';
 import { mountDocs } from './docs.ts';
 import type { AppEnv } from './env.ts';
@@ -105,7 +106,7 @@ export function createApp(deps: Deps) {
     '/',
     stateRoutes({ statusBands: async (ctx) => (await loadHealthModels(ctx)).flatMap((m) => m.bands) }),
   );
-  api.route('/', segmentsRoutes());
+  api.route('/', segmentsRoutes({ computeMembership: (ctx) => recomputeDays(ctx, [today(ctx)]) }));
   api.route('/', lifecycleRoutes());
   api.route('/', healthRoutes());
   api.route('/', automationRoutes(deps));

@@ -6994,6 +6994,7 @@ export interface paths {
                                 conditionText: string;
                                 createdAt: string;
                                 updatedAt: string;
+                                memberCount: number;
                             }[];
                             nextCursor: string | null;
                         };
@@ -7038,7 +7039,7 @@ export interface paths {
             };
         };
         put?: never;
-        /** Create a saved segment by id or key (changes: managers and admins; membership follows at the next recompute) */
+        /** Create a saved segment by id or key (changes: managers and admins; saving computes today’s membership before it answers: memberCount) */
         post: {
             parameters: {
                 query?: never;
@@ -7077,6 +7078,7 @@ export interface paths {
                             conditionText: string;
                             createdAt: string;
                             updatedAt: string;
+                            memberCount: number;
                         };
                     };
                 };
@@ -7169,6 +7171,7 @@ export interface paths {
                             conditionText: string;
                             createdAt: string;
                             updatedAt: string;
+                            memberCount: number;
                         };
                     };
                 };
@@ -7212,7 +7215,7 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        /** Delete a saved segment by id or key (changes: managers and admins; membership follows at the next recompute) */
+        /** Delete a saved segment by id or key (changes: managers and admins; saving computes today’s membership before it answers: memberCount) */
         delete: {
             parameters: {
                 query?: never;
@@ -7271,7 +7274,7 @@ export interface paths {
         };
         options?: never;
         head?: never;
-        /** Change a saved segment by id or key (changes: managers and admins; membership follows at the next recompute) */
+        /** Change a saved segment by id or key (changes: managers and admins; saving computes today’s membership before it answers: memberCount) */
         patch: {
             parameters: {
                 query?: never;
@@ -7311,6 +7314,7 @@ export interface paths {
                             conditionText: string;
                             createdAt: string;
                             updatedAt: string;
+                            memberCount: number;
                         };
                     };
                 };

@@ -1,5 +1,8 @@
 // Every user-facing string, in English and Simplified Chinese: [en, zh-CN].
+import { flows } from './messages/flows.ts';
+
 export const messages = {
+  ...flows,
   appName: ['Steward', 'Steward'],
   signIn: ['Sign in', '登录'],
   signOut: ['Sign out', '退出登录'],
