@@ -23,6 +23,7 @@ import { tasksRoutes } from '../modules/tasks/index.ts';
 import { teamRoutes } from '../modules/team/index.ts';
 import { today } from '../time.ts';
 import { authenticate } from './auth-middleware.ts';
+import { demoStatusRoutes } from './demo-status.ts';
 import { mountDocs } from './docs.ts';
 import type { AppEnv } from './env.ts';
 import { errorBody, sendError, toAppError } from './errors.ts';
@@ -84,9 +85,15 @@ export function createApp(deps: Deps) {
 
   const api = new OpenAPIHono<AppEnv>();
   api.route('/', publicAuthRoutes(deps));
+  api.route('/', demoStatusRoutes());
   api.use('*', async (c, next) => {
     const path = c.req.path;
-    if (path === '/api/v1/openapi.json' || path === '/api/v1/auth/login' || path === '/api/v1/auth/logout') {
+    if (
+      path === '/api/v1/openapi.json' ||
+      path === '/api/v1/auth/login' ||
+      path === '/api/v1/auth/logout' ||
+      path === '/api/v1/demo/status'
+    ) {
       return next();
     }
     // A rule's inbound webhook authenticates with the rule's secret, not a user (automation routes).

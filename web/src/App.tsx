@@ -16,6 +16,7 @@ import 'dayjs/locale/zh-cn';
 import { lazy, Suspense, useEffect } from 'react';
 import { Link, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
 import { useLogoutMutation, useMeQuery, useUpdateMeMutation } from './api/hooks.ts';
+import { DemoBanner } from './components/DemoBanner.tsx';
 import { ErrorBoundary } from './components/ErrorBoundary.tsx';
 import { LanguageSwitch } from './components/LanguageSwitch.tsx';
 import { ErrorState, Loading } from './components/States.tsx';
@@ -67,7 +68,10 @@ export function App() {
     );
   return (
     <ConfigProvider locale={locale === 'en' ? enUS : zhCN} theme={{ token: { colorPrimary: '#1677ff' } }}>
-      <AntApp>{body}</AntApp>
+      <AntApp>
+        <DemoBanner />
+        {body}
+      </AntApp>
     </ConfigProvider>
   );
 }

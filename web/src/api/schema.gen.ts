@@ -120,6 +120,42 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/demo/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether the demo workspace is still being prepared on first start, and how far (no sign-in needed) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The status */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DemoStatus"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/auth/me": {
         parameters: {
             query?: never;
@@ -17320,6 +17356,15 @@ export interface components {
                 details?: unknown;
                 requestId: string;
             };
+        };
+        DemoStatus: {
+            /** @enum {string} */
+            state: "none" | "preparing" | "ready" | "failed";
+            percent: number | null;
+            phase: string | null;
+            startedAt: string | null;
+            finishedAt: string | null;
+            error: string | null;
         };
         Permissions: {
             read: components["schemas"]["Grant"];
