@@ -9,6 +9,7 @@ import {
   useUsersQuery,
 } from '../../api/hooks.ts';
 import { type Renewal, useRenewalWindowQuery } from '../../api/renewals.ts';
+import { useStageJourneyQuery } from '../../api/reports.ts';
 import type { AccountStatesSummary } from '../../api/types.ts';
 import { Chart, statusColor } from '../../components/Chart.tsx';
 import { ErrorBoundary } from '../../components/ErrorBoundary.tsx';
@@ -80,7 +81,7 @@ export default function Workbench() {
         </Col>
         <Col xs={24} xl={12}>
           <ErrorBoundary what="stageDistribution">
-            <StagesCard summary={summary.data} ownerId={ownerId} />
+            <StagesCard ownerId={ownerId} />
           </ErrorBoundary>
         </Col>
         <Col xs={24} xl={12}>
@@ -255,21 +256,30 @@ function CountsBar({
   );
 }
 
-function StagesCard({ summary, ownerId }: { summary?: AccountStatesSummary; ownerId: string }) {
+/** Accounts per stage in journey order (onboarding ... expansion, churned last), not rule order. */
+function StagesCard({ ownerId }: { ownerId: string }) {
   const { t } = useI18n();
   const stages = useStagesQuery();
+  const journey = useStageJourneyQuery(ownerId || undefined);
   const items =
-    stages.data && summary
-      ? stages.data.items.map((s) => ({
-          key: s.key,
-          name: s.name,
-          count: summary.stages.find((x) => x.stage === s.key)?.count ?? 0,
+    stages.data && journey.data
+      ? journey.data.items.map((j) => ({
+          key: j.key,
+          name: stages.data.items.find((s) => s.key === j.key)?.name ?? j.name,
+          count: j.count,
         }))
       : undefined;
+  const error = stages.error ?? journey.error;
   return (
     <Card title={t('stageDistribution')}>
-      {stages.error ? (
-        <ErrorState error={stages.error} onRetry={() => void stages.refetch()} />
+      {error ? (
+        <ErrorState
+          error={error}
+          onRetry={() => {
+            void stages.refetch();
+            void journey.refetch();
+          }}
+        />
       ) : (
         <CountsBar
           title={t('stageDistribution')}
