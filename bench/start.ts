@@ -29,7 +29,13 @@ function freePort(): Promise<number> {
   });
 }
 
-type Status = { state: string; percent: number | null; startedAt: string | null; error: string | null };
+type Status = {
+  state: string;
+  percent: number | null;
+  phase: string | null;
+  startedAt: string | null;
+  error: string | null;
+};
 const getStatus = async (): Promise<Status> =>
   (await fetch(`${base}/api/v1/demo/status`)).json() as Promise<Status>;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -106,10 +112,13 @@ try {
     loginMs = Date.now() - started;
     console.log(`signing in while the demo is at ${status.percent}%: HTTP ${res.status} in ${loginMs} ms`);
   }
+  // When each phase was first seen, to weigh the phases of the progress (src/demo/progress.ts).
+  const phases = new Map<string, number>();
   const ready = await until(
     'ready demo',
     async () => {
       const s = await getStatus();
+      if (s.phase && !phases.has(s.phase)) phases.set(s.phase, Date.now() - t0);
       if (s.state === 'failed') throw new Error(`the demo failed: ${s.error}`);
       return s.state === 'ready' ? s : undefined;
     },
@@ -123,6 +132,9 @@ try {
   console.log(`sign-in page answering      ${secs(signInPage)}   (target < 15 s)`);
   console.log(`demo workspace ready        ${secs(demoReady)}   (started ${ready.startedAt})`);
   if (loginMs !== undefined) console.log(`sign-in during the build    ${loginMs} ms`);
+  const marks = [...phases, ['ready', demoReady] as const];
+  for (let i = 0; i + 1 < marks.length; i++)
+    console.log(`  phase ${marks[i]![0].padEnd(12)} ${secs(marks[i + 1]![1] - marks[i]![1])}`);
   console.log(`server output lines         ${lines.length}, about unsent email: ${mailLines.length}`);
 } finally {
   if (!exited && child.pid) {

@@ -38,12 +38,26 @@ export function flushUnsentMail(logger?: Logger) {
   }
 }
 
+let holding = false;
+
+/**
+ * Holds the summary until flushUnsentMail: a batch job (the demo build, whose rules run over
+ * months of back-dated days) logs one line for the whole run instead of one per quiet spell.
+ */
+export function holdUnsentMail() {
+  holding = true;
+}
+
 /** Counts one unsent mail; the line is logged after 2 s without another, or after a minute of them. */
 function countUnsent(logger: Logger) {
   const now = Date.now();
   const pending = unsent.get(logger) ?? { count: 0, since: now, timer: undefined as never };
   clearTimeout(pending.timer);
   pending.count++;
+  if (holding) {
+    unsent.set(logger, pending);
+    return;
+  }
   const wait = Math.max(0, Math.min(QUIET_MS, pending.since + AT_MOST_EVERY_MS - now));
   pending.timer = setTimeout(() => flushUnsentMail(logger), wait);
   // A pending summary never keeps a CLI command or a test alive; a worker flushes before it ends.
