@@ -215,6 +215,7 @@ describe.skipIf(PG_URL !== undefined)('steward CLI', () => {
       // Serving first, the demo built beside it: the URL comes before the demo is ready.
       await server.waitFor(
         /Demo workspace ready in [\d.]+ s: 30 accounts, \d+ contracts, \d+ contacts, \d+ staff/,
+        240_000,
       );
       const out = server.output();
       expect(out.indexOf('Steward is running')).toBeLessThan(out.indexOf('Demo workspace ready'));
