@@ -214,7 +214,9 @@ export async function generateDemo(
   // (the same tag as the workspace slug); without it a second demo workspace could not be created.
   const staffEmail = (local: string) => `${local}+${ctx.workspace.id.slice(-6)}@demo.steward.dev`;
 
-  const users = await inTransaction(ctx, async (tx) => {
+  // Each staff member in their own transaction, not one for all: password hashing takes a while,
+  // and a server answering beside the build (first start) must be able to write a sign-in between.
+  const users = await (async (tx: Ctx) => {
     const made: { managers: User[]; csms: Map<string, User[]>; aes: User[] } = {
       managers: [],
       csms: new Map(),
@@ -290,7 +292,7 @@ export async function generateDemo(
       input: { key: 'strategic_logo', label: '标杆案例', type: 'boolean' },
     });
     return made;
-  });
+  })(ctx);
 
   progress.start('accounts');
   const made: DemoAccount[] = [];
