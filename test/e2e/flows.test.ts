@@ -120,7 +120,7 @@ describe('renewals, segments and the demo banner in Chromium', () => {
     expect(body.count).toBe(segment.memberCount);
     expect(body.entering.total).toBe(0);
     await page
-      .getByText(/^(Entering|进入)/)
+      .getByText(/^(Entering|新进入)/)
       .first()
       .waitFor();
     await screenshot(page, 'segment-edit-preview');
