@@ -46,10 +46,10 @@ export async function runApiBench() {
     await generateDemo(
       operatorCtx(deps, workspace, 'bench'),
       { accounts: ACCOUNTS, days: 30, seed: 1 },
-      (done, total) => {
-        if (done - last >= 2000 || done === total) {
-          process.stderr.write(`  demo ${done}/${total}\n`);
-          last = done;
+      ({ phase, percent }) => {
+        if (percent - last >= 10 || percent === 100) {
+          process.stderr.write(`  demo ${percent}% (${phase})\n`);
+          last = percent;
         }
       },
     );

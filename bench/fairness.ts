@@ -70,10 +70,10 @@ async function prepare(url: string) {
     await generateDemo(
       operatorCtx(deps, workspace, 'bench'),
       { accounts: ACCOUNTS, days: DAYS, seed: 42 },
-      (done, total) => {
-        if (done - last >= 500 || done === total) {
-          process.stderr.write(`  demo ${done}/${total}\n`);
-          last = done;
+      ({ phase, percent }) => {
+        if (percent - last >= 10 || percent === 100) {
+          process.stderr.write(`  demo ${percent}% (${phase})\n`);
+          last = percent;
         }
       },
     );

@@ -4,6 +4,7 @@ import { ConfigError, loadConfig } from '../config.ts';
 import type { Deps } from '../context.ts';
 import { inTransaction } from '../context.ts';
 import { migrateToLatest } from '../db/migrate.ts';
+import { buildDemoInWorker } from '../demo/build-worker.ts';
 import { generateDemo } from '../demo/demo.ts';
 import { openDeps } from '../deps.ts';
 import { AppError } from '../errors.ts';
@@ -23,11 +24,12 @@ import {
 } from '../modules/ingest/index.ts';
 import { rebuildRollups } from '../modules/metrics/index.ts';
 import { recompute } from '../modules/recompute/index.ts';
-import { createWorkspace } from '../modules/workspaces/index.ts';
+import { createWorkspace, toRef } from '../modules/workspaces/index.ts';
 import { firstStart } from '../server/bootstrap.ts';
+import { demoStatus } from '../server/demo-status.ts';
 import { listen } from '../server/serve.ts';
 import { isValidDay } from '../time.ts';
-import { progressBar } from './progress.ts';
+import { demoProgressBar, progressBar } from './progress.ts';
 import { CliError, operatorCtx, resolveWorkspace } from './workspace.ts';
 
 const fieldList = (specs: Record<string, { required?: boolean }>) =>
@@ -67,20 +69,10 @@ program
     const config = loadConfig();
     const { deps, close } = await openDeps(config);
     const first = await firstStart(deps);
-    if (first && config.demo && config.demoAccounts > 0) {
-      const bar = progressBar('Demo workspace');
-      const ctx = operatorCtx(deps, first.workspace, 'first-start');
-      const made = await generateDemo(ctx, { accounts: config.demoAccounts, days: 180, seed: 42 }, (d, t) =>
-        bar.update(d, t),
-      );
-      bar.stop();
-      console.log(
-        `Demo workspace: ${made.accounts} accounts, ${made.contracts} contracts, ${made.contacts} contacts, ${made.users} staff`,
-      );
-    }
     await ensureEventPartitionsJob(deps, new Date());
+    // Serve first: the demo workspace is built in a worker beside the running server, with a bar
+    // here and a banner in the app (GET /api/v1/demo/status), so the sign-in page answers in seconds.
     const server = await listen(deps);
-    const scheduler = opts.jobs ? startScheduler(deps, SCHEDULE) : undefined;
     const url = `http://localhost:${server.port}`;
     console.log(`Steward is running at ${url} (API docs: ${url}/api/docs)`);
     if (first) {
@@ -90,7 +82,48 @@ program
       if (first.generatedPassword)
         console.log('This password is shown only once: note it, or set STEWARD_ADMIN_PASSWORD next time.');
     }
+    let scheduler: ReturnType<typeof startScheduler> | undefined;
+    let stopped = false;
+    // The scheduler waits for the demo: its recompute and rules must not run on a half-built workspace.
+    const startJobs = () => {
+      if (opts.jobs && !stopped) scheduler = startScheduler(deps, SCHEDULE);
+    };
+    if (first && config.demo && config.demoAccounts > 0) {
+      const started = Date.now();
+      const bar = demoProgressBar('Preparing the demo workspace');
+      demoStatus.start();
+      buildDemoInWorker(
+        {
+          config,
+          workspace: toRef(first.workspace),
+          options: { accounts: config.demoAccounts, days: 180, seed: 42 },
+          actor: 'cli:first-start',
+        },
+        ({ percent, phase }) => {
+          demoStatus.progress(percent, phase);
+          bar.update(percent, phase);
+        },
+      ).then(
+        (made) => {
+          bar.stop();
+          demoStatus.finish();
+          console.log(
+            `Demo workspace ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${made.accounts} accounts, ${made.contracts} contracts, ${made.contacts} contacts, ${made.users} staff`,
+          );
+          startJobs();
+        },
+        (error: unknown) => {
+          bar.stop();
+          const message = error instanceof Error ? error.message : String(error);
+          demoStatus.fail(message);
+          deps.logger.error({ err: error }, 'the demo workspace could not be built');
+          console.error(`The demo workspace could not be prepared: ${message}`);
+          startJobs();
+        },
+      );
+    } else startJobs();
     const stop = async () => {
+      stopped = true;
       scheduler?.stop();
       await server.close();
       await close();
@@ -136,9 +169,9 @@ program
         ctx,
         input: { email, name: 'Demo admin', role: 'admin', locale: 'zh-CN', password },
       });
-      const bar = progressBar('Demo accounts');
+      const bar = demoProgressBar('Demo workspace');
       const started = Date.now();
-      const made = await generateDemo(ctx, opts, (d, t) => bar.update(d, t));
+      const made = await generateDemo(ctx, opts, (p) => bar.update(p.percent, p.phase));
       bar.stop();
       console.log(
         `Workspace ${workspace.slug}: ${made.accounts} accounts, ${made.contracts} contracts, ${made.contacts} contacts, ${made.users} staff in ${((Date.now() - started) / 1000).toFixed(1)} s`,

@@ -27,3 +27,38 @@ export function progressBar(label: string) {
     },
   };
 }
+
+/**
+ * The demo build's bar: one percentage over its phases, with the phase named. Without a terminal
+ * (a pipe, a service's log) it prints a line every 10% instead of redrawing.
+ */
+export function demoProgressBar(label: string) {
+  if (!process.stderr.isTTY) {
+    let shown = -10;
+    return {
+      update: (percent: number, phase: string) => {
+        if (percent < shown + 10 && percent < 100) return;
+        shown = percent;
+        process.stderr.write(`${label}: ${percent}% (${phase})\n`);
+      },
+      stop: () => {},
+    };
+  }
+  const bar = new cliProgress.SingleBar(
+    { format: `${label} [{bar}] {percentage}% | {phase}`, stream: process.stderr, hideCursor: true },
+    cliProgress.Presets.shades_classic,
+  );
+  let started = false;
+  return {
+    update: (percent: number, phase: string) => {
+      if (!started) {
+        bar.start(100, 0, { phase });
+        started = true;
+      }
+      bar.update(percent, { phase });
+    },
+    stop: () => {
+      if (started) bar.stop();
+    },
+  };
+}

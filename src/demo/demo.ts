@@ -13,6 +13,7 @@ import { addNote, type NOTE_TYPES } from '../modules/timeline/index.ts';
 import { addDays, daysBetween, today } from '../time.ts';
 import { automationDemo } from './automation.ts';
 import type { DemoAccount, DemoExtension, DemoOptions } from './extension.ts';
+import { type DemoPhase, type DemoProgress, demoProgress } from './progress.ts';
 import { type Random, seededRandom } from './random.ts';
 import { generateRequests } from './requests.ts';
 import { installDemoState } from './state.ts';
@@ -25,14 +26,14 @@ import { generateUsage } from './usage.ts';
  * gets the same seeded random source and must be deterministic for a given seed. They live beside
  * this file and write through the modules' verbs; no module imports the demo.
  */
-export const demoExtensions: DemoExtension[] = [];
+export const demoExtensions: { phase: DemoPhase; run: DemoExtension }[] = [];
 // CSM groups sized to the book, every account assigned, renewal stages.
-demoExtensions.push(teamDemo);
+demoExtensions.push({ phase: 'team', run: teamDemo });
 // Manual tasks with follow-ups for the demo CSMs (some overdue, some done).
-demoExtensions.push(tasksDemo);
+demoExtensions.push({ phase: 'tasks', run: tasksDemo });
 // Rules and playbooks over the backfilled days (after the recompute history exists).
-demoExtensions.push(automationDemo);
-demoExtensions.push(generateRequests);
+demoExtensions.push({ phase: 'automation', run: automationDemo });
+demoExtensions.push({ phase: 'requests', run: generateRequests });
 
 const REGIONS = [
   ['华东', 30],
@@ -192,8 +193,10 @@ function pinyinish(r: Random, i: number) {
 export async function generateDemo(
   ctx: Ctx,
   options: DemoOptions,
-  onProgress?: (done: number, total: number) => void,
+  onProgress?: (p: DemoProgress) => void,
 ): Promise<{ accounts: number; users: number; contracts: number; contacts: number; events: number }> {
+  const progress = demoProgress(onProgress);
+  progress.start('staff');
   const r = seededRandom(options.seed);
   const day0 = today(ctx);
   // The clock of each write is set to when it happened; `base` must be the transaction's ctx
@@ -211,7 +214,9 @@ export async function generateDemo(
   // (the same tag as the workspace slug); without it a second demo workspace could not be created.
   const staffEmail = (local: string) => `${local}+${ctx.workspace.id.slice(-6)}@demo.steward.dev`;
 
-  const users = await inTransaction(ctx, async (tx) => {
+  // Each staff member in their own transaction, not one for all: password hashing takes a while,
+  // and a server answering beside the build (first start) must be able to write a sign-in between.
+  const users = await (async (tx: Ctx) => {
     const made: { managers: User[]; csms: Map<string, User[]>; aes: User[] } = {
       managers: [],
       csms: new Map(),
@@ -287,8 +292,9 @@ export async function generateDemo(
       input: { key: 'strategic_logo', label: '标杆案例', type: 'boolean' },
     });
     return made;
-  });
+  })(ctx);
 
+  progress.start('accounts');
   const made: DemoAccount[] = [];
   let contracts = 0;
   let contacts = 0;
@@ -301,12 +307,20 @@ export async function generateDemo(
         contacts += result.contacts;
       }
     });
-    onProgress?.(Math.min(options.accounts, start + BATCH), options.accounts);
+    progress.step('accounts', Math.min(options.accounts, start + BATCH), options.accounts);
+    // Let the event loop breathe between batches (a server answering beside the build).
+    await new Promise((done) => setImmediate(done));
   }
-  const usage = options.days > 0 ? await generateUsage(ctx, made, options.days, r) : { events: 0 };
-  await installDemoState(ctx, options.days);
-  for (const extension of demoExtensions)
-    await extension({ ctx, accounts: made, days: options.days, random: r });
+  const usage =
+    options.days > 0
+      ? await generateUsage(ctx, made, options.days, r, (d, t) => progress.step('usage', d, t))
+      : { events: 0 };
+  await installDemoState(ctx, options.days, (d, t) => progress.step('history', d, t));
+  for (const extension of demoExtensions) {
+    progress.start(extension.phase);
+    await extension.run({ ctx, accounts: made, days: options.days, random: r });
+  }
+  progress.step('requests', 1, 1);
   const userCount =
     users.managers.length + users.aes.length + [...users.csms.values()].reduce((s, l) => s + l.length, 0);
   return { accounts: made.length, users: userCount, contracts, contacts, events: usage.events };

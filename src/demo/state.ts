@@ -2,7 +2,7 @@ import type { Ctx } from '../context.ts';
 import { installDefaultStages } from '../modules/lifecycle/index.ts';
 import { recompute } from '../modules/recompute/index.ts';
 import { createSegment, installDefaultScheme } from '../modules/segments/index.ts';
-import { addDays, today } from '../time.ts';
+import { addDays, daysBetween, today } from '../time.ts';
 
 /** Saved segments a CS team starts with (seed 000: "重续缓用", big accounts first). */
 const SEGMENTS = [
@@ -34,16 +34,22 @@ const SEGMENTS = [
  * health, tier, stage and segment history weekly over the usage period (daily for the last two
  * weeks), so trends, "what changed" and the calibration backtest have history to read.
  */
-export async function installDemoState(ctx: Ctx, days: number) {
+export async function installDemoState(
+  ctx: Ctx,
+  days: number,
+  onStep?: (done: number, total: number) => void,
+) {
   await installDefaultScheme(ctx);
   await installDefaultStages(ctx);
   for (const s of SEGMENTS) await createSegment({ ctx, input: s as never });
   const end = today(ctx);
   if (days <= 0) return recompute({ ctx, input: {} });
-  const weekly = await recompute({
-    ctx,
-    input: { from: addDays(end, -Math.min(days, 364)), to: addDays(end, -14), step: 7 },
-  });
-  const daily = await recompute({ ctx, input: { from: addDays(end, -13), to: end } });
+  const from = addDays(end, -Math.min(days, 364));
+  // Weekly days up to two weeks ago, then every day: the count the progress is measured against.
+  const total = Math.floor(daysBetween(from, addDays(end, -14)) / 7) + 1 + 14;
+  let done = 0;
+  const onDay = () => onStep?.(++done, total);
+  const weekly = await recompute({ ctx, input: { from, to: addDays(end, -14), step: 7 }, onDay });
+  const daily = await recompute({ ctx, input: { from: addDays(end, -13), to: end }, onDay });
   return [...weekly, ...daily];
 }

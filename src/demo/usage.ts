@@ -104,7 +104,13 @@ function seasonal(day: string): number {
  * produce. Accounts follow archetypes: growing, steady, declining, and churning (activity fades out
  * before churn). Weekends are quiet; holidays dip.
  */
-export async function generateUsage(ctx: Ctx, accounts: DemoAccount[], days: number, r: Random) {
+export async function generateUsage(
+  ctx: Ctx,
+  accounts: DemoAccount[],
+  days: number,
+  r: Random,
+  onStep?: (done: number, total: number) => void,
+) {
   await inTransaction(ctx, async (tx) => {
     for (const m of METRICS) await createMetric({ ctx: tx, input: { ...m } as never });
     for (const f of FEATURES) await createFeature({ ctx: tx, input: f });
@@ -124,7 +130,8 @@ export async function generateUsage(ctx: Ctx, accounts: DemoAccount[], days: num
     if (batch.length >= 2000) await flush();
   };
 
-  for (const a of accounts) {
+  for (const [index, a] of accounts.entries()) {
+    if (index % 50 === 0) onStep?.(index, accounts.length);
     const archetype: Archetype = a.churned
       ? 'churning'
       : r.weighted([
@@ -212,5 +219,6 @@ export async function generateUsage(ctx: Ctx, accounts: DemoAccount[], days: num
     }
   }
   await flush();
+  onStep?.(accounts.length, accounts.length);
   return { events: sent };
 }

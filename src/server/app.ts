@@ -16,7 +16,7 @@ import { ingestApiRoutes, ingestRoutes } from '../modules/ingest/index.ts';
 import { accountListState, lifecycleRoutes } from '../modules/lifecycle/index.ts';
 import { metricsRoutes } from '../modules/metrics/index.ts';
 import { notificationsRoutes } from '../modules/notifications/index.ts';
-import { recomputeRoutes } from '../modules/recompute/index.ts';
+import { recomputeDays, recomputeRoutes } from '../modules/recompute/index.ts';
 import { renewalsRoutes } from '../modules/renewals/index.ts';
 import { reportsRoutes } from '../modules/reports/index.ts';
 import { requestsRoutes } from '../modules/requests/index.ts';
@@ -26,7 +26,9 @@ import { stateRoutes } from '../modules/state/index.ts';
 import { tasksRoutes } from '../modules/tasks/index.ts';
 import { resolveReadAccess, teamRoutes } from '../modules/team/index.ts';
 import { viewsRoutes } from '../modules/views/index.ts';
+import { today } from '../time.ts';
 import { authenticate } from './auth-middleware.ts';
+import { demoStatusRoutes } from './demo-status.ts';
 import { mountDocs } from './docs.ts';
 import type { AppEnv } from './env.ts';
 import { errorBody, sendError, toAppError } from './errors.ts';
@@ -91,9 +93,15 @@ export function createApp(deps: Deps) {
 
   const api = new OpenAPIHono<AppEnv>();
   api.route('/', publicAuthRoutes(deps));
+  api.route('/', demoStatusRoutes());
   api.use('*', async (c, next) => {
     const path = c.req.path;
-    if (path === '/api/v1/openapi.json' || path === '/api/v1/auth/login' || path === '/api/v1/auth/logout') {
+    if (
+      path === '/api/v1/openapi.json' ||
+      path === '/api/v1/auth/login' ||
+      path === '/api/v1/auth/logout' ||
+      path === '/api/v1/demo/status'
+    ) {
       return next();
     }
     // A rule's inbound webhook authenticates with the rule's secret, not a user (automation routes).
@@ -123,7 +131,7 @@ export function createApp(deps: Deps) {
     '/',
     stateRoutes({ statusBands: async (ctx) => (await loadHealthModels(ctx)).flatMap((m) => m.bands) }),
   );
-  api.route('/', segmentsRoutes());
+  api.route('/', segmentsRoutes({ computeMembership: (ctx) => recomputeDays(ctx, [today(ctx)]) }));
   api.route('/', lifecycleRoutes());
   api.route('/', healthRoutes());
   api.route('/', automationRoutes(deps));

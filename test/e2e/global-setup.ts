@@ -36,6 +36,22 @@ async function waitForHealthz(base: string, child: ChildProcess, output: () => s
   throw new Error(`Steward did not start within 150 s:\n${output()}`);
 }
 
+/** The server answers at once and builds the demo beside it: the tests read the finished demo. */
+async function waitForDemo(base: string, child: ChildProcess, output: () => string) {
+  const deadline = Date.now() + 600_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`Steward exited (${child.exitCode}):\n${output()}`);
+    const status = (await (await fetch(`${base}/api/v1/demo/status`)).json()) as {
+      state: string;
+      error?: string;
+    };
+    if (status.state === 'ready' || status.state === 'none') return;
+    if (status.state === 'failed') throw new Error(`the demo failed: ${status.error}\n${output()}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`the demo was not ready within 600 s:\n${output()}`);
+}
+
 /**
  * Builds the web app if needed, starts `steward serve` on a free loopback port with a temp SQLite
  * database and a 200-account demo, and creates a viewer through the API. Stops it afterwards.
@@ -89,6 +105,7 @@ export default async function setup(project: TestProject) {
   };
   try {
     await waitForHealthz(base, child, () => log);
+    await waitForDemo(base, child, () => log);
     await createViewer(base);
   } catch (error) {
     await stop();

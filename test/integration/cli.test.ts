@@ -211,8 +211,17 @@ describe.skipIf(PG_URL !== undefined)('steward CLI', () => {
         /Steward is running at http:\/\/localhost:3917 \(API docs: http:\/\/localhost:3917\/api\/docs\)/,
       );
       const login = await server.waitFor(/Sign in as admin@example\.com with password (\S+)\r?\n/);
-      expect(server.output()).toMatch(/Demo workspace: 30 accounts, \d+ contracts, \d+ contacts, \d+ staff/);
       await server.waitFor(/This password is shown only once/);
+      // Serving first, the demo built beside it: the URL comes before the demo is ready.
+      await server.waitFor(
+        /Demo workspace ready in [\d.]+ s: 30 accounts, \d+ contracts, \d+ contacts, \d+ staff/,
+        240_000,
+      );
+      const out = server.output();
+      expect(out.indexOf('Steward is running')).toBeLessThan(out.indexOf('Demo workspace ready'));
+      expect((out.match(/not sent/g) ?? []).length).toBeLessThanOrEqual(1);
+      const status = await fetch('http://127.0.0.1:3917/api/v1/demo/status');
+      expect(await status.json()).toMatchObject({ state: 'ready', percent: 100 });
       const health = await fetch('http://127.0.0.1:3917/healthz');
       expect(health.status).toBe(200);
       expect(await health.json()).toEqual({ status: 'ok' });
@@ -231,9 +240,12 @@ describe.skipIf(PG_URL !== undefined)('steward CLI', () => {
     try {
       await again.waitFor(/Steward is running at http:\/\/localhost:3917/);
       expect(again.output()).not.toMatch(/Sign in as|Demo workspace/);
+      expect(await (await fetch('http://127.0.0.1:3917/api/v1/demo/status')).json()).toMatchObject({
+        state: 'none',
+      });
       expect((await fetch('http://127.0.0.1:3917/healthz')).status).toBe(200);
     } finally {
       expect(await again.stop()).toBe(0);
     }
-  }, 120_000);
+  }, 360_000);
 });

@@ -28,7 +28,7 @@ let params: Record<string, string>;
 let samples: Record<string, Sample>;
 let adminToken: string;
 
-const PUBLIC = new Set(['POST /auth/login', 'POST /auth/logout']);
+const PUBLIC = new Set(['POST /auth/login', 'POST /auth/logout', 'GET /demo/status']);
 /** Authenticated by a rule's own secret, not a user: no user, token or workspace applies. */
 const SECRET_AUTH = new Set(['POST /rules/{id}/webhook']);
 const key = (op: Op) => `${op.method} ${op.path}`;

@@ -20,7 +20,7 @@ beforeAll(async () => {
   b = await createTestWorkspace(t.deps, 'Tasks demo B');
   // Only this extension, without usage (days 0): the others need usage history, and demo.test.ts
   // covers the whole generator.
-  const all = demoExtensions.splice(0, demoExtensions.length, tasksDemo);
+  const all = demoExtensions.splice(0, demoExtensions.length, { phase: 'tasks', run: tasksDemo });
   try {
     await generateDemo(a.ctx, { accounts: 60, days: 0, seed: 11 });
     await generateDemo(b.ctx, { accounts: 60, days: 0, seed: 11 });

@@ -25,6 +25,7 @@ import zhCN from 'antd/locale/zh_CN';
 import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { Link, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
 import { useLogoutMutation, useMeQuery, useUpdateMeMutation } from './api/hooks.ts';
+import { DemoBanner } from './components/DemoBanner.tsx';
 import { ErrorBoundary } from './components/ErrorBoundary.tsx';
 import { LanguageSwitch } from './components/LanguageSwitch.tsx';
 import { ErrorState, Loading } from './components/States.tsx';
@@ -87,7 +88,10 @@ export function App() {
     );
   return (
     <ConfigProvider locale={locale === 'en' ? enUS : zhCN} theme={{ token: { colorPrimary: '#1677ff' } }}>
-      <AntApp>{body}</AntApp>
+      <AntApp>
+        <DemoBanner />
+        {body}
+      </AntApp>
     </ConfigProvider>
   );
 }

@@ -58,32 +58,50 @@ export const Renewal = z.object({
 });
 export type Renewal = z.infer<typeof Renewal>;
 
-const csv = z
-  .string()
-  .optional()
-  .transform((v) =>
-    v
-      ?.split(',')
-      .map((s) => s.trim())
-      .filter(Boolean),
-  );
+/**
+ * A list filter in the query string: one value, several (`risk=danger&risk=fair`) or a comma list
+ * (`risk=danger,fair`). Verbs parse their input again, so an already-parsed array is accepted too.
+ */
+const listParam = <T extends z.ZodType<string, string>>(item: T) =>
+  z
+    .union([z.string(), z.array(z.string())])
+    .optional()
+    .transform((v) =>
+      v === undefined
+        ? undefined
+        : (Array.isArray(v) ? v : [v])
+            .flatMap((s) => s.split(','))
+            .map((s) => s.trim())
+            .filter(Boolean),
+    )
+    .pipe(z.array(item).optional())
+    .openapi({ type: 'array', items: { type: 'string' } });
 
-export const ListRenewals = z.object({
+/** What the pipeline list, its window and its monthly chart are filtered by, so they always agree. */
+export const RenewalFilters = z.object({
+  stage: listParam(RenewalStage),
+  ownerId: z.string().optional(),
+  /** Health status of the account: a status band key (excellent, fair, danger...) or none. */
+  risk: listParam(z.string().min(1).max(100)),
+  forecastCategory: listParam(ForecastCategory),
+  /** `open`: not yet closed; `all` (default): closed ones too. */
+  status: z.enum(['open', 'all']).default('all'),
+});
+export type RenewalFilters = z.output<typeof RenewalFilters>;
+
+export const ListRenewals = RenewalFilters.extend({
   /** Contracts ending from today up to this many months ahead (and open ones up to 90 days past). */
   months: z.coerce.number().int().min(1).max(24).default(6),
-  stage: csv,
-  ownerId: z.string().optional(),
-  /** Health status of the account: excellent, fair, danger, or none. */
-  risk: csv,
-  forecastCategory: csv,
-  /** `open` (default: not yet closed) or `all`. */
-  status: z.enum(['open', 'all']).default('all'),
   cursor: z.string().optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 export type ListRenewals = z.output<typeof ListRenewals>;
 
-export const WindowQuery = z.object({ days: z.coerce.number().int().min(1).max(365).default(90) });
+export const WindowQuery = RenewalFilters.extend({
+  days: z.coerce.number().int().min(1).max(365).default(90),
+  /** How many of the window's renewals to return in `items` (soonest first); totals count them all. */
+  limit: z.coerce.number().int().min(0).max(500).default(500),
+});
 export type WindowQuery = z.output<typeof WindowQuery>;
 
 const Reason = z.string().trim().min(1).max(1000);
@@ -153,6 +171,8 @@ export const RenewalWindow = z.object({
   days: z.number(),
   totals: z.object({
     contracts: z.number(),
+    /** Distinct accounts among those contracts. */
+    accounts: z.number(),
     arr: z.number(),
     expectedArr: z.number(),
     weightedArr: z.number(),
@@ -222,7 +242,9 @@ export const MovementOut = z.object({
   ),
 });
 
-export const ForecastQuery = z.object({ months: z.coerce.number().int().min(1).max(24).default(6) });
+export const ForecastQuery = RenewalFilters.extend({
+  months: z.coerce.number().int().min(1).max(24).default(6),
+});
 export type ForecastQuery = z.output<typeof ForecastQuery>;
 export const ForecastOut = z.object({
   currency: z.string(),

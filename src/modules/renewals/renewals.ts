@@ -19,7 +19,14 @@ import { authorize, userNames, userRefs, writeAudit } from '../auth/index.ts';
 import { churnRisks } from '../churn/index.ts';
 import { loadCurrentStates } from '../state/index.ts';
 import { listParam, valueParam, writeTimeline } from '../timeline/index.ts';
-import { ListRenewals, RecordOutcome, type Renewal, UpdateRenewal, WindowQuery } from './renewals.schemas.ts';
+import {
+  ListRenewals,
+  RecordOutcome,
+  type Renewal,
+  type RenewalFilters,
+  UpdateRenewal,
+  WindowQuery,
+} from './renewals.schemas.ts';
 import type { RenewalsTable } from './renewals.table.ts';
 import {
   type ChurnReason,
@@ -36,7 +43,7 @@ import {
 export const OVERDUE_DAYS = 90;
 export const WINDOW_DAYS = 90;
 
-type Loaded = { renewal: Renewal; arrMinor: number; expectedMinor: number; weightedMinor: number };
+export type Loaded = { renewal: Renewal; arrMinor: number; expectedMinor: number; weightedMinor: number };
 
 /**
  * Every contract ending between `from` and `to`, as a renewal: its stored record if someone worked
@@ -180,6 +187,22 @@ export async function loadRenewals(
   });
 }
 
+/**
+ * The list's filters, shared by the list, the window and the monthly chart so a chart above a
+ * table always adds up the table's rows. Closed renewals whose end date has passed drop out.
+ */
+export function filterRenewals(loaded: Loaded[], f: RenewalFilters, day: string): Loaded[] {
+  return loaded.filter(({ renewal: r }) => {
+    if (r.endDate < day && r.closed) return false;
+    if (f.status === 'open' && r.closed) return false;
+    if (f.stage && !f.stage.includes(r.stage)) return false;
+    if (f.ownerId && r.ownerId !== f.ownerId) return false;
+    if (f.risk && !f.risk.includes(r.healthStatus ?? 'none')) return false;
+    if (f.forecastCategory && !f.forecastCategory.includes(r.forecastCategory)) return false;
+    return true;
+  });
+}
+
 /** The pipeline: contracts ending in the next N months, and open ones up to 90 days overdue. */
 export async function listRenewals({ ctx, input }: { ctx: Ctx; input: ListRenewals }) {
   await authorize(ctx, 'read');
@@ -187,12 +210,7 @@ export async function listRenewals({ ctx, input }: { ctx: Ctx; input: ListRenewa
   const day = today(ctx);
   const to = addDays(day, Math.round(q.months * 30.44));
   const all = await loadRenewals(ctx, { from: addDays(day, -OVERDUE_DAYS), to });
-  let items = all.map((l) => l.renewal).filter((r) => r.endDate >= day || !r.closed);
-  if (q.status === 'open') items = items.filter((r) => !r.closed);
-  if (q.stage) items = items.filter((r) => q.stage!.includes(r.stage));
-  if (q.ownerId) items = items.filter((r) => r.ownerId === q.ownerId);
-  if (q.risk) items = items.filter((r) => q.risk!.includes(r.healthStatus ?? 'none'));
-  if (q.forecastCategory) items = items.filter((r) => q.forecastCategory!.includes(r.forecastCategory));
+  let items = filterRenewals(all, q, day).map((l) => l.renewal);
   if (q.cursor) {
     const [end, id] = decodeCursor(q.cursor, ['string', 'string']) as [string, string];
     items = items.filter((r) => r.endDate > end || (r.endDate === end && r.contractId > id));
@@ -210,9 +228,11 @@ export async function getRenewalWindow({ ctx, input }: { ctx: Ctx; input: Window
   await authorize(ctx, 'read');
   const q = WindowQuery.parse(input);
   const day = today(ctx);
-  const loaded = (
-    await loadRenewals(ctx, { from: addDays(day, -OVERDUE_DAYS), to: addDays(day, q.days) })
-  ).filter((l) => l.renewal.endDate >= day || !l.renewal.closed);
+  const loaded = filterRenewals(
+    await loadRenewals(ctx, { from: addDays(day, -OVERDUE_DAYS), to: addDays(day, q.days) }),
+    q,
+    day,
+  );
   const base = ctx.workspace.baseCurrency;
   const money = (minor: number) => fromMinor(minor, base);
   const group = <K extends string>(key: (l: Loaded) => K) => {
@@ -231,6 +251,7 @@ export async function getRenewalWindow({ ctx, input }: { ctx: Ctx; input: Window
     days: q.days,
     totals: {
       contracts: loaded.length,
+      accounts: new Set(loaded.map((l) => l.renewal.accountId)).size,
       arr: money(loaded.reduce((s, l) => s + l.arrMinor, 0)),
       expectedArr: money(loaded.reduce((s, l) => s + l.expectedMinor, 0)),
       weightedArr: money(loaded.reduce((s, l) => s + l.weightedMinor, 0)),
@@ -251,7 +272,7 @@ export async function getRenewalWindow({ ctx, input }: { ctx: Ctx; input: Window
       contracts: g.contracts,
       arr: money(g.arr),
     })),
-    items: loaded.slice(0, 500).map((l) => l.renewal),
+    items: loaded.slice(0, q.limit).map((l) => l.renewal),
   };
 }
 

@@ -1,6 +1,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import { createRouter, ERRORS, json } from '../../server/env.ts';
 import { getScorecards, ScorecardQuery, Scorecards } from './scorecards.ts';
+import { StageJourney, StageJourneyQuery, stageJourney } from './stage-journey.ts';
 
 export function reportsRoutes() {
   const app = createRouter();
@@ -16,6 +17,20 @@ export function reportsRoutes() {
       responses: { 200: json(Scorecards, 'The cards'), ...ERRORS },
     }),
     async (c) => c.json(await getScorecards({ ctx: c.get('ctx'), input: c.req.valid('query') }), 200),
+  );
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/reports/stages',
+      tags: ['Reports'],
+      summary:
+        'Accounts per lifecycle stage in journey order (onboarding to expansion, churned last), for everyone or one owner',
+      description:
+        'The journey order of the default stages (seed 004), not the order their rules are tried; a stage the workspace added keeps its rule order among the others, before churned.',
+      request: { query: StageJourneyQuery },
+      responses: { 200: json(StageJourney, 'Stages and counts'), ...ERRORS },
+    }),
+    async (c) => c.json(await stageJourney({ ctx: c.get('ctx'), input: c.req.valid('query') }), 200),
   );
   return app;
 }

@@ -1,4 +1,5 @@
 import { createRoute } from '@hono/zod-openapi';
+import type { Ctx } from '../../context.ts';
 import { crud } from '../../server/crud.ts';
 import { createRouter, ERRORS, IdParam, json, jsonBody, listOf, NO_CONTENT } from '../../server/env.ts';
 import { listTierHistory, StateChange, StateOverride } from '../state/index.ts';
@@ -39,9 +40,26 @@ import {
   updateSegment,
 } from './segments.ts';
 
-/** Tiering schemes, saved segments, manual tiers and tier history. */
-export function segmentsRoutes() {
+/**
+ * Tiering schemes, saved segments, manual tiers and tier history. `computeMembership` runs today's
+ * recompute (the one writer of membership and its enter/exit history) after a segment is saved, so
+ * a new or changed segment shows its members at once; it is passed in because the recompute reads
+ * this module (a cycle otherwise).
+ */
+export function segmentsRoutes({
+  computeMembership,
+}: {
+  computeMembership?: (ctx: Ctx) => Promise<unknown>;
+} = {}) {
   const app = createRouter();
+  const thenCompute =
+    <A extends { ctx: Ctx }>(verb: (a: A) => Promise<Segment>) =>
+    async (a: A): Promise<Segment> => {
+      const saved = await verb(a);
+      if (!computeMembership) return saved;
+      await computeMembership(a.ctx);
+      return getSegment({ ctx: a.ctx, id: saved.id });
+    };
   const tags = ['Segments'];
 
   // Before the crud routes: /tiering-schemes/templates must not be read as /tiering-schemes/{id}.
@@ -109,12 +127,12 @@ export function segmentsRoutes() {
     update: UpdateSegment,
     verbs: {
       list: listSegments,
-      create: createSegment,
+      create: thenCompute(createSegment),
       get: getSegment,
-      update: updateSegment,
+      update: thenCompute(updateSegment),
       remove: deleteSegment,
     },
-    what: 'saved segment by id or key (changes: managers and admins; membership follows at the next recompute)',
+    what: 'saved segment by id or key (changes: managers and admins; saving computes today’s membership before it answers: memberCount)',
   });
   app.openapi(
     createRoute({

@@ -173,7 +173,8 @@ export const TieringPreview = z.object({
 });
 export type TieringPreview = z.infer<typeof TieringPreview>;
 
-export const Segment = z.object({
+/** A saved segment's definition (what the audit log records). */
+export const SegmentDefinition = z.object({
   id: z.string(),
   key: z.string(),
   /** In the reader's language. */
@@ -185,6 +186,14 @@ export const Segment = z.object({
   conditionText: z.string(),
   createdAt: z.string(),
   updatedAt: z.string(),
+});
+export type SegmentDefinition = z.infer<typeof SegmentDefinition>;
+export const Segment = SegmentDefinition.extend({
+  /**
+   * Accounts in the segment now. Saving a segment through the API computes its membership in the
+   * same request, so a new segment is not empty until the hourly recompute.
+   */
+  memberCount: z.number(),
 });
 export type Segment = z.infer<typeof Segment>;
 

@@ -19,6 +19,7 @@ import {
   type ListPage,
   PreviewSegment,
   type Segment,
+  type SegmentDefinition,
   type SegmentPreview,
   UpdateSegment,
 } from './segments.schemas.ts';
@@ -29,7 +30,7 @@ const BATCH = 500;
 /** A saved segment as the recompute pipeline uses it: a key and a checked condition. */
 export type LoadedSegment = SegmentRule & { id: string; name: string };
 
-export const segmentRowToSegment = (r: SegmentsTable, locale: Locale): Segment => {
+export const segmentRowToSegment = (r: SegmentsTable, locale: Locale): SegmentDefinition => {
   const condition = parseJson<Condition>(r.condition, { and: [] });
   const label = labelOf(r.name, r.label);
   return {
@@ -86,6 +87,24 @@ export async function loadSegments(ctx: Ctx): Promise<LoadedSegment[]> {
   }));
 }
 
+/** Each segment with how many accounts are in it now (one grouped count, not one per segment). */
+async function withMemberCounts(ctx: Ctx, segments: SegmentDefinition[]): Promise<Segment[]> {
+  if (segments.length === 0) return [];
+  const rows = await ctx.db
+    .selectFrom('segment_members')
+    .select(['segment_id', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('workspace_id', '=', ctx.workspace.id)
+    .where(
+      'segment_id',
+      'in',
+      segments.map((s) => s.id),
+    )
+    .groupBy('segment_id')
+    .execute();
+  const counts = new Map(rows.map((r) => [r.segment_id, Number(r.n)]));
+  return segments.map((s) => ({ ...s, memberCount: counts.get(s.id) ?? 0 }));
+}
+
 export async function listSegments({ ctx }: { ctx: Ctx; input?: unknown }) {
   await authorize(ctx, 'read');
   const rows = await ctx.db
@@ -94,16 +113,28 @@ export async function listSegments({ ctx }: { ctx: Ctx; input?: unknown }) {
     .where('workspace_id', '=', ctx.workspace.id)
     .orderBy('key')
     .execute();
-  return { items: rows.map((r) => segmentRowToSegment(r, localeOf(ctx))), nextCursor: null };
+  return {
+    items: await withMemberCounts(
+      ctx,
+      rows.map((r) => segmentRowToSegment(r, localeOf(ctx))),
+    ),
+    nextCursor: null,
+  };
 }
 
-export async function getSegment({ ctx, id }: { ctx: Ctx; id: string }) {
+export async function getSegment({ ctx, id }: { ctx: Ctx; id: string }): Promise<Segment> {
   await authorize(ctx, 'read');
-  return segmentRowToSegment(await getSegmentRow(ctx, id), localeOf(ctx));
+  const [segment] = await withMemberCounts(ctx, [
+    segmentRowToSegment(await getSegmentRow(ctx, id), localeOf(ctx)),
+  ]);
+  return segment!;
 }
 
-/** Membership follows at the next recompute (see `updateSegmentMembership`); preview shows it now. */
-export async function createSegment({ ctx, input }: { ctx: Ctx; input: CreateSegment }) {
+/**
+ * Membership is the recompute's (see `updateSegmentMembership`): the API route runs it right after
+ * the save (segmentsRoutes' computeMembership), so the answer carries the new member count.
+ */
+export async function createSegment({ ctx, input }: { ctx: Ctx; input: CreateSegment }): Promise<Segment> {
   await authorize(ctx, 'settings:write');
   const data = CreateSegment.parse(input);
   const condition = await checkSegmentCondition(ctx, data.condition);
@@ -132,11 +163,19 @@ export async function createSegment({ ctx, input }: { ctx: Ctx; input: CreateSeg
       entityId: row.id,
       after: segment,
     });
-    return segment;
+    return { ...segment, memberCount: 0 };
   });
 }
 
-export async function updateSegment({ ctx, id, input }: { ctx: Ctx; id: string; input: UpdateSegment }) {
+export async function updateSegment({
+  ctx,
+  id,
+  input,
+}: {
+  ctx: Ctx;
+  id: string;
+  input: UpdateSegment;
+}): Promise<Segment> {
   await authorize(ctx, 'settings:write');
   const data = UpdateSegment.parse(input);
   const condition =
@@ -164,7 +203,8 @@ export async function updateSegment({ ctx, id, input }: { ctx: Ctx; id: string; 
       before,
       after: segment,
     });
-    return segment;
+    const [counted] = await withMemberCounts(tx, [segment]);
+    return counted!;
   });
 }
 

@@ -376,11 +376,12 @@ export function useCatalogueQuery() {
   });
 }
 /** The accounts a condition matches today (count and up to `limit` of them, by name). */
-export function useSegmentPreviewQuery(condition: string | undefined, limit = 0) {
+/** `segment`: a saved segment's key, so entering/leaving compare with its current members. */
+export function useSegmentPreviewQuery(condition: string | undefined, limit = 0, segment?: string) {
   return useQuery({
-    queryKey: ['segments/preview', condition, limit],
+    queryKey: ['segments/preview', condition, limit, segment],
     queryFn: ({ signal }) =>
-      api<SegmentPreview>('POST', '/segments/preview', { body: { condition, limit }, signal }),
+      api<SegmentPreview>('POST', '/segments/preview', { body: { condition, limit, segment }, signal }),
     enabled: !!condition,
     staleTime: STALE,
     placeholderData: keepPreviousData,

@@ -12,20 +12,38 @@ import type { BodyOf, ItemOf, Page, ResponseOf } from './types.ts';
 export type Renewal = ItemOf<'/renewals'>;
 export type RenewalForecast = ResponseOf<'/revenue/forecast', 'get'>;
 
-export function useRenewalForecastQuery(months: number) {
+export type RenewalWindow = ResponseOf<'/renewals/window', 'get'>;
+
+/** The filters the pipeline list and its charts share, so a chart adds up the rows under it. */
+export type RenewalFilters = {
+  ownerId?: string;
+  risk?: string[];
+  stage?: string[];
+  forecastCategory?: string[];
+  status?: 'open' | 'all';
+};
+
+export function useRenewalForecastQuery(query: RenewalFilters & { months: number }) {
   return useQuery({
-    queryKey: ['revenue/forecast', months],
-    queryFn: ({ signal }) => get<RenewalForecast>('/revenue/forecast', { months }, signal),
+    queryKey: ['revenue/forecast', query],
+    queryFn: ({ signal }) => get<RenewalForecast>('/revenue/forecast', query, signal),
+    placeholderData: keepPreviousData,
     staleTime: 60_000,
   });
 }
-export function useRenewalsQuery(query: {
-  months: number;
-  ownerId?: string;
-  risk?: string;
-  status?: string;
-  cursor?: string;
-}) {
+/** Open renewals in the next `days` (closed ones excluded): totals and the soonest `limit`. */
+export function useRenewalWindowQuery(
+  query: RenewalFilters & { days: number; limit: number },
+  enabled = true,
+) {
+  return useQuery({
+    queryKey: ['renewals/window', query],
+    queryFn: ({ signal }) => get<RenewalWindow>('/renewals/window', query, signal),
+    enabled,
+    staleTime: 60_000,
+  });
+}
+export function useRenewalsQuery(query: RenewalFilters & { months: number; cursor?: string }) {
   return useQuery({
     queryKey: ['renewals', query],
     queryFn: ({ signal }) => get<Page<Renewal>>('/renewals', { ...query, limit: 100 }, signal),
@@ -48,6 +66,7 @@ export function useRenewalMutations() {
     Promise.all([
       qc.invalidateQueries({ queryKey: ['renewals'] }),
       qc.invalidateQueries({ queryKey: ['revenue/forecast'] }),
+      qc.invalidateQueries({ queryKey: ['renewals/window'] }),
       qc.invalidateQueries({ queryKey: ['accounts', r.accountId] }),
     ]);
   return {

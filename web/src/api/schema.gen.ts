@@ -120,6 +120,42 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/demo/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether the demo workspace is still being prepared on first start, and how far (no sign-in needed) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The status */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DemoStatus"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/auth/me": {
         parameters: {
             query?: never;
@@ -7475,6 +7511,7 @@ export interface paths {
                                 conditionText: string;
                                 createdAt: string;
                                 updatedAt: string;
+                                memberCount: number;
                             }[];
                             nextCursor: string | null;
                         };
@@ -7519,7 +7556,7 @@ export interface paths {
             };
         };
         put?: never;
-        /** Create a saved segment by id or key (changes: managers and admins; membership follows at the next recompute) */
+        /** Create a saved segment by id or key (changes: managers and admins; saving computes today’s membership before it answers: memberCount) */
         post: {
             parameters: {
                 query?: never;
@@ -7566,6 +7603,7 @@ export interface paths {
                             conditionText: string;
                             createdAt: string;
                             updatedAt: string;
+                            memberCount: number;
                         };
                     };
                 };
@@ -7662,6 +7700,7 @@ export interface paths {
                             conditionText: string;
                             createdAt: string;
                             updatedAt: string;
+                            memberCount: number;
                         };
                     };
                 };
@@ -7705,7 +7744,7 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        /** Delete a saved segment by id or key (changes: managers and admins; membership follows at the next recompute) */
+        /** Delete a saved segment by id or key (changes: managers and admins; saving computes today’s membership before it answers: memberCount) */
         delete: {
             parameters: {
                 query?: never;
@@ -7764,7 +7803,7 @@ export interface paths {
         };
         options?: never;
         head?: never;
-        /** Change a saved segment by id or key (changes: managers and admins; membership follows at the next recompute) */
+        /** Change a saved segment by id or key (changes: managers and admins; saving computes today’s membership before it answers: memberCount) */
         patch: {
             parameters: {
                 query?: never;
@@ -7812,6 +7851,7 @@ export interface paths {
                             conditionText: string;
                             createdAt: string;
                             updatedAt: string;
+                            memberCount: number;
                         };
                     };
                 };
@@ -16698,12 +16738,12 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    months?: number;
-                    stage?: string;
+                    stage?: string[];
                     ownerId?: string;
-                    risk?: string;
-                    forecastCategory?: string;
+                    risk?: string[];
+                    forecastCategory?: string[];
                     status?: "open" | "all";
+                    months?: number;
                     cursor?: string;
                     limit?: number;
                 };
@@ -16813,7 +16853,13 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    stage?: string[];
+                    ownerId?: string;
+                    risk?: string[];
+                    forecastCategory?: string[];
+                    status?: "open" | "all";
                     days?: number;
+                    limit?: number | null;
                 };
                 header?: never;
                 path?: never;
@@ -16832,6 +16878,7 @@ export interface paths {
                             days: number;
                             totals: {
                                 contracts: number;
+                                accounts: number;
                                 arr: number;
                                 expectedArr: number;
                                 weightedArr: number;
@@ -17562,6 +17609,11 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    stage?: string[];
+                    ownerId?: string;
+                    risk?: string[];
+                    forecastCategory?: string[];
+                    status?: "open" | "all";
                     months?: number;
                 };
                 header?: never;
@@ -18209,6 +18261,91 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/reports/stages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Accounts per lifecycle stage in journey order (onboarding to expansion, churned last), for everyone or one owner
+         * @description The journey order of the default stages (seed 004), not the order their rules are tried; a stage the workspace added keeps its rule order among the others, before churned.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    ownerId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Stages and counts */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                key: string;
+                                name: string;
+                                position: number;
+                                count: number;
+                            }[];
+                            none: number;
+                        };
+                    };
+                };
+                /** @description Invalid input; details.issues names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is unknown, revoked or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role or token scope does not allow this, or the CSRF token is missing */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found in this workspace */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/saved-views": {
         parameters: {
             query?: never;
@@ -18791,6 +18928,15 @@ export interface components {
                 details?: unknown;
                 requestId: string;
             };
+        };
+        DemoStatus: {
+            /** @enum {string} */
+            state: "none" | "preparing" | "ready" | "failed";
+            percent: number | null;
+            phase: string | null;
+            startedAt: string | null;
+            finishedAt: string | null;
+            error: string | null;
         };
         Permissions: {
             read: components["schemas"]["Grant"];

@@ -1,10 +1,12 @@
 import { actions } from './messages/actions.ts';
 // Every user-facing string, in English and Simplified Chinese: [en, zh-CN].
+import { flows } from './messages/flows.ts';
 import { list } from './messages/list.ts';
 import { web } from './messages/web.ts';
 
 export const messages = {
   ...actions,
+  ...flows,
   ...web,
   appName: ['Steward', 'Steward'],
   signIn: ['Sign in', '登录'],

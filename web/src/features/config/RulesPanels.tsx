@@ -229,17 +229,23 @@ function ConditionEditor<T extends { id: string; key: string; name: string; cond
   const { t } = useI18n();
   const [form] = Form.useForm();
   const [condition, setCondition] = useState<string | undefined>(item?.conditionText);
-  const preview = useSegmentPreviewQuery(condition, 50);
+  // A saved segment's preview compares with its current members; a new one has none yet.
+  const preview = useSegmentPreviewQuery(
+    condition,
+    50,
+    segmentKey && segmentKey !== 'new' ? segmentKey : undefined,
+  );
   return (
     <Form
       name="condition"
       form={form}
       layout="vertical"
+      // The item's own fields first: its `condition` is the JSON form, and the box edits the text.
       initialValues={{
+        ...(item as object),
         key: item?.key,
         name: item?.name,
         condition: item?.conditionText,
-        ...(item as object),
       }}
       onFinish={onSave}
     >
@@ -273,6 +279,11 @@ function ConditionEditor<T extends { id: string; key: string; name: string; cond
         <Button type="primary" htmlType="submit" loading={saving}>
           {t('save')}
         </Button>
+        {saving && segmentKey && (
+          <Typography.Text type="secondary" data-testid="segment-computing">
+            {t('segmentComputing')}
+          </Typography.Text>
+        )}
       </Space>
       <div style={{ marginTop: 12 }}>
         {preview.error ? (
@@ -286,7 +297,7 @@ function ConditionEditor<T extends { id: string; key: string; name: string; cond
 }
 
 export function SegmentsPanel() {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const { message } = App.useApp();
   const segments = useSegmentsQuery();
   const { save, remove } = useSegmentMutations();
@@ -347,6 +358,14 @@ export function SegmentsPanel() {
               { title: t('name'), dataIndex: 'name' },
               { title: t('key'), dataIndex: 'key', render: (k: string) => <DataKey value={k} /> },
               { title: t('condition'), dataIndex: 'conditionText', render: (v: string) => <code>{v}</code> },
+              {
+                title: t('segmentMembers'),
+                dataIndex: 'memberCount',
+                align: 'right',
+                render: (v: number, s) => (
+                  <span data-testid={`segment-members-${s.key}`}>{formatNumber(v, locale)}</span>
+                ),
+              },
               {
                 title: '',
                 width: 160,

@@ -2,7 +2,12 @@ import { Card, Select, Space, Table, Tag, Tooltip, Typography } from 'antd';
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { useAccountStatesSummaryQuery, useUsersQuery } from '../../api/hooks.ts';
-import { type Renewal, useRenewalForecastQuery, useRenewalsQuery } from '../../api/renewals.ts';
+import {
+  EDITABLE_FORECASTS,
+  type Renewal,
+  useRenewalForecastQuery,
+  useRenewalsQuery,
+} from '../../api/renewals.ts';
 import { Chart, statusColor } from '../../components/Chart.tsx';
 import { QueryView } from '../../components/States.tsx';
 import { formatMoney, formatMoneyCompact, formatPercent } from '../../format.ts';
@@ -19,12 +24,15 @@ export default function RenewalsPage() {
   const label = useLabel();
   const { me, user, isManager, can } = useSession();
   const [months, setMonths] = useState(6);
-  const [risk, setRisk] = useState<string>();
+  const [risk, setRisk] = useState<string[]>([]);
+  const [category, setCategory] = useState<string[]>([]);
   const [owner, setOwner] = useState<string | undefined>(isManager ? undefined : user.id);
   const users = useUsersQuery({ active: 'true' });
   const bands = useAccountStatesSummaryQuery().data?.bands ?? [];
-  const forecast = useRenewalForecastQuery(months);
-  const renewals = useRenewalsQuery({ months, ownerId: owner, risk, status: 'open' });
+  // The chart and the table take the same filters, so the chart adds up the rows below it.
+  const filters = { ownerId: owner, risk, forecastCategory: category, status: 'open' as const };
+  const forecast = useRenewalForecastQuery({ months, ...filters });
+  const renewals = useRenewalsQuery({ months, ...filters });
   const currency = me.workspace.baseCurrency;
   const riskName = (r: string) => {
     const b = bands.find((x) => x.key === r);
@@ -49,13 +57,28 @@ export default function RenewalsPage() {
             aria-label={t('healthStatus')}
             placeholder={t('healthStatus')}
             allowClear
+            mode="multiple"
+            maxTagCount="responsive"
+            data-testid="renewals-risk"
             value={risk}
             onChange={setRisk}
-            style={{ width: 140 }}
+            style={{ minWidth: 160 }}
             options={[
               ...bands.map((b) => ({ value: b.key, label: label(b.label, b.key) })),
               { value: 'none', label: t('noStatus') },
             ]}
+          />
+          <Select
+            aria-label={t('forecastCategory')}
+            placeholder={t('forecastCategory')}
+            allowClear
+            mode="multiple"
+            maxTagCount="responsive"
+            data-testid="renewals-category"
+            value={category}
+            onChange={setCategory}
+            style={{ minWidth: 160 }}
+            options={EDITABLE_FORECASTS.map((c) => ({ value: c, label: t(`forecast_${c}` as MessageKey) }))}
           />
           {isManager && (
             <Select

@@ -3,14 +3,14 @@ import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import {
   useAccountStatesQuery,
   useAccountStatesSummaryQuery,
-  useAccountsArrSumQuery,
   useAccountsHealthQuery,
-  useAccountsQuery,
   useStagesQuery,
   useTieringSchemesQuery,
   useUsersQuery,
 } from '../../api/hooks.ts';
-import type { Account, AccountStatesSummary } from '../../api/types.ts';
+import { type Renewal, useRenewalWindowQuery } from '../../api/renewals.ts';
+import { useStageJourneyQuery } from '../../api/reports.ts';
+import type { AccountStatesSummary } from '../../api/types.ts';
 import { Chart, statusColor } from '../../components/Chart.tsx';
 import { ErrorBoundary } from '../../components/ErrorBoundary.tsx';
 import { EmptyState, ErrorState, Loading, QueryView } from '../../components/States.tsx';
@@ -82,7 +82,7 @@ export default function Workbench() {
         </Col>
         <Col xs={24} xl={12}>
           <ErrorBoundary what="stageDistribution">
-            <StagesCard summary={summary.data} ownerId={ownerId} />
+            <StagesCard ownerId={ownerId} />
           </ErrorBoundary>
         </Col>
         <Col xs={24} xl={12}>
@@ -257,21 +257,30 @@ function CountsBar({
   );
 }
 
-function StagesCard({ summary, ownerId }: { summary?: AccountStatesSummary; ownerId: string }) {
+/** Accounts per stage in journey order (onboarding ... expansion, churned last), not rule order. */
+function StagesCard({ ownerId }: { ownerId: string }) {
   const { t } = useI18n();
   const stages = useStagesQuery();
+  const journey = useStageJourneyQuery(ownerId || undefined);
   const items =
-    stages.data && summary
-      ? stages.data.items.map((s) => ({
-          key: s.key,
-          name: s.name,
-          count: summary.stages.find((x) => x.stage === s.key)?.count ?? 0,
+    stages.data && journey.data
+      ? journey.data.items.map((j) => ({
+          key: j.key,
+          name: stages.data.items.find((s) => s.key === j.key)?.name ?? j.name,
+          count: j.count,
         }))
       : undefined;
+  const error = stages.error ?? journey.error;
   return (
     <Card title={t('stageDistribution')}>
-      {stages.error ? (
-        <ErrorState error={stages.error} onRetry={() => void stages.refetch()} />
+      {error ? (
+        <ErrorState
+          error={error}
+          onRetry={() => {
+            void stages.refetch();
+            void journey.refetch();
+          }}
+        />
       ) : (
         <CountsBar
           title={t('stageDistribution')}
@@ -315,75 +324,58 @@ function TiersCard({ summary, ownerId }: { summary?: AccountStatesSummary; owner
   );
 }
 
-/** `ready`: the status counts are in, so secondary requests no longer compete with them. */
+/**
+ * Open renewals in the next 90 days (and open ones overdue): contracts already renewed or churned
+ * are closed and not counted. `ready`: the status counts are in, so this no longer competes with them.
+ */
 function RenewalsCard({ ownerId, ready }: { ownerId: string; ready: boolean }) {
   const { t, locale } = useI18n();
   const { me } = useSession();
-  const today = day();
-  const query = {
-    ownerId: ownerId || undefined,
-    renewalFrom: today,
-    renewalTo: addDays(today, 90),
-    sort: 'renewalDate',
-  };
-  // The table shows the soonest; the ARR at stake adds up every renewing account, page by page.
-  const renewals = useAccountsQuery({ ...query, limit: 50, includeTotal: 'true' });
-  const atStake = useAccountsArrSumQuery(query, ready);
+  const pipeline = useRenewalWindowQuery(
+    { ownerId: ownerId || undefined, days: 90, status: 'open', limit: 50 },
+    ready,
+  );
   const currency = me.workspace.baseCurrency;
   return (
-    <Card
-      title={t('renewals90')}
-      extra={
-        <Link to={accountsLink(ownerId, { renewalWithin: '90', sort: 'renewalDate' })}>{t('accounts')}</Link>
-      }
-    >
-      <QueryView query={renewals} isEmpty={(d) => d.items.length === 0} empty={t('noRenewals')}>
+    <Card title={t('renewals90')} extra={<Link to="/renewals">{t('renewals')}</Link>}>
+      <QueryView query={pipeline} isEmpty={(d) => d.totals.contracts === 0} empty={t('noRenewals')}>
         {(data) => (
           <Space orientation="vertical" style={{ width: '100%' }}>
             <Row gutter={16}>
               <Col span={12}>
                 <Statistic
                   title={t('accounts')}
-                  value={data.total ?? data.items.length}
+                  value={data.totals.accounts}
                   valueRender={() => (
-                    <span data-testid="renewals-count">
-                      {formatNumber(data.total ?? data.items.length, locale)}
-                    </span>
+                    <span data-testid="renewals-count">{formatNumber(data.totals.accounts, locale)}</span>
                   )}
                 />
               </Col>
               <Col span={12}>
                 <Statistic
                   title={t('arrAtStake')}
-                  value={atStake.data?.sum ?? 0}
+                  value={data.totals.arr}
                   valueRender={() => (
-                    <span
-                      data-testid="renewals-arr"
-                      title={atStake.data ? formatMoney(atStake.data.sum, currency, locale) : undefined}
-                    >
-                      {atStake.data
-                        ? formatMoneyCompact(atStake.data.sum, currency, locale)
-                        : atStake.error
-                          ? '—'
-                          : '…'}
+                    <span data-testid="renewals-arr" title={formatMoney(data.totals.arr, currency, locale)}>
+                      {formatMoneyCompact(data.totals.arr, currency, locale)}
                     </span>
                   )}
                 />
               </Col>
             </Row>
-            <Table<Account>
+            <Table<Renewal>
               size="small"
-              rowKey="id"
+              rowKey="contractId"
               pagination={false}
               scroll={{ x: 'max-content', y: 180 }}
               dataSource={data.items}
               columns={[
                 {
                   title: t('name'),
-                  dataIndex: 'name',
-                  render: (_, a) => <Link to={`/accounts/${a.id}`}>{a.name}</Link>,
+                  dataIndex: 'accountName',
+                  render: (v: string, r) => <Link to={`/accounts/${r.accountId}`}>{v}</Link>,
                 },
-                { title: t('renewalDate'), dataIndex: 'renewalDate', width: 120 },
+                { title: t('renewalDate'), dataIndex: 'endDate', width: 120 },
                 {
                   title: t('arr'),
                   dataIndex: 'arr',
