@@ -232,7 +232,7 @@ describe('stage overrides', () => {
     const timeline = await admin.get(api(`/accounts/${ids.fresh}/timeline`));
     expect(timeline.body.items[0]).toMatchObject({
       type: 'stage.overridden',
-      title: 'Stage set by hand to advanced: 客户已全面使用',
+      title: 'Lifecycle stage set by hand to Advanced: 客户已全面使用',
     });
 
     expect((await csm.delete(api(`/accounts/${ids.fresh}/stage-override`))).status).toBe(204);

@@ -154,7 +154,7 @@ describe('recompute', () => {
     const timeline = await client(t.app, ws.users.viewer.token).get(
       `/api/v1/accounts/${small}/timeline?type=tier.changed`,
     );
-    expect(timeline.body.items[0].title).toBe('Tier nurture → growth');
+    expect(timeline.body.items[0].title).toBe('Tier Nurture → Growth');
   });
 
   it('backfills past days in order and keeps one snapshot a day', async () => {

@@ -457,7 +457,7 @@ describe('status changes', () => {
     const timeline = await viewer.get(api(`/accounts/${acc.steady}/timeline`));
     expect(timeline.body.items[0]).toMatchObject({
       type: 'request.status_changed',
-      title: `Request #${made.body.number} new -> shipped: 数据看板支持钉钉推送`,
+      title: `Request #${made.body.number} new → shipped: 数据看板支持钉钉推送`,
       data: { changes: { status: ['new', 'shipped'] } },
     });
     const ranked = (await viewer.get(api('/requests/ranked?limit=200'))).body.items;
@@ -478,7 +478,7 @@ describe('status changes', () => {
     expect(res.body.requests.map((r: { status: string }) => r.status)).toEqual(Array(10).fill('planned'));
     const timeline = await viewer.get(api(`/accounts/${acc.small3}/timeline`));
     expect(timeline.body.items[0]).toMatchObject({ type: 'request.status_changed' });
-    expect(timeline.body.items[0].title).toMatch(/new -> planned/);
+    expect(timeline.body.items[0].title).toMatch(/new → planned/);
     expect((await viewer.patch(api(`/requests/groups/${group.groupId}`), { title: 'x' })).status).toBe(403);
   });
 });

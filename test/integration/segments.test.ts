@@ -368,7 +368,7 @@ describe('tier overrides', () => {
     const timeline = await admin.get(api(`/accounts/${ids.epsilon}/timeline`));
     expect(timeline.body.items[0]).toMatchObject({
       type: 'tier.overridden',
-      title: `Tier set by hand to growth until ${addDays(T, 30)}: 客户计划明年扩容`,
+      title: `Tier set by hand to Growth until ${new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(addDays(T, 30)))}: 客户计划明年扩容`,
       actorId: ws.users.csm.id,
     });
     const audit = await admin.get(api(`/audit-log?entityId=${ids.epsilon}`));

@@ -3,6 +3,7 @@
 // segment members. Before the state module, recomputing one past day wrote 115 stage changes that
 // never happened, moved stageSince, and the next recompute wrote 115 reversals.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSegment } from '../../src/modules/segments/index.ts';
 import { loadStatesAsOf } from '../../src/modules/state/index.ts';
 import { addDays, today } from '../../src/time.ts';
 import {
@@ -96,7 +97,12 @@ beforeAll(async () => {
     rules: [{ tier: 'growth', when: 'arr >= 100000' }],
   });
   await admin.post('/api/v1/lifecycle-stages/defaults', {});
-  await admin.post('/api/v1/segments', { key: 'renewing', name: 'Renewing', condition: 'stage = "renewal"' });
+  // Through the verb: the API's save computes today's state at once, and this test builds the
+  // history day by day from the oldest day.
+  await createSegment({
+    ctx: ws.ctx,
+    input: { key: 'renewing', name: 'Renewing', condition: 'stage = "renewal"' },
+  });
   // The workspace's history, day by day, as the hourly job would have built it.
   await recompute(d(-6), d0);
 });

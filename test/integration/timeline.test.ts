@@ -136,7 +136,7 @@ describe('recorded changes', () => {
       addTags: ['q3'],
       removeTags: ['old'],
     });
-    expect(res.body).toEqual({ updated: 2 });
+    expect(res.body).toMatchObject({ updated: 2, ownerChanged: 2 });
     const [ua] = await timeline(a.id);
     expect(ua).toMatchObject({
       type: 'account.updated',
