@@ -65,10 +65,7 @@ describe('the churn risk page in Chromium', () => {
       await page.getByTestId('risk-ranking-empty').waitFor();
     }
     // No message key shows through.
-    const text = await page
-      .locator('main')
-      .first()
-      .evaluate((m) => (m as HTMLElement).innerText);
+    const text = (await page.locator('main').first().allInnerTexts()).join('\n');
     expect(Object.keys(churn).filter((k) => text.includes(k))).toEqual([]);
     await screenshot(page, 'risk-page');
 
