@@ -7,6 +7,7 @@ import {
   MessageOutlined,
   SettingOutlined,
   TeamOutlined,
+  WarningOutlined,
 } from '@ant-design/icons';
 import {
   App as AntApp,
@@ -44,6 +45,7 @@ const Account360 = lazy(() => import('./features/account360/Account360.tsx'));
 const ConfigPage = lazy(() => import('./features/config/ConfigPage.tsx'));
 const TasksPage = lazy(() => import('./features/tasks/TasksPage.tsx'));
 const RenewalsPage = lazy(() => import('./features/renewals/RenewalsPage.tsx'));
+const RiskPage = lazy(() => import('./features/risk/RiskPage.tsx'));
 const RequestsPage = lazy(() => import('./features/requests/RequestsPage.tsx'));
 const NotificationCentre = lazy(() => import('./features/notifications/NotificationCentre.tsx'));
 
@@ -113,6 +115,7 @@ function Shell() {
     { key: 'accounts', icon: <TeamOutlined />, label: <Link to="/accounts">{t('accounts')}</Link> },
     { key: 'tasks', icon: <CheckSquareOutlined />, label: <Link to="/tasks">{t('tasks')}</Link> },
     { key: 'renewals', icon: <CalendarOutlined />, label: <Link to="/renewals">{t('renewals')}</Link> },
+    { key: 'risk', icon: <WarningOutlined />, label: <Link to="/risk">{t('riskMenu')}</Link> },
     { key: 'requests', icon: <MessageOutlined />, label: <Link to="/requests">{t('requests')}</Link> },
     ...(isManager
       ? [{ key: 'config', icon: <SettingOutlined />, label: <Link to="/config">{t('configuration')}</Link> }]
@@ -221,6 +224,14 @@ function Shell() {
                   element={
                     <RouteBoundary what="renewals">
                       <RenewalsPage />
+                    </RouteBoundary>
+                  }
+                />
+                <Route
+                  path="/risk"
+                  element={
+                    <RouteBoundary what="riskTitle">
+                      <RiskPage />
                     </RouteBoundary>
                   }
                 />

@@ -1,4 +1,5 @@
 import { actions } from './messages/actions.ts';
+import { churn } from './messages/churn.ts';
 // Every user-facing string, in English and Simplified Chinese: [en, zh-CN].
 import { flows } from './messages/flows.ts';
 import { list } from './messages/list.ts';
@@ -6,6 +7,7 @@ import { web } from './messages/web.ts';
 
 export const messages = {
   ...actions,
+  ...churn,
   ...flows,
   ...web,
   appName: ['Steward', 'Steward'],

@@ -36,6 +36,7 @@ import { AccountActions, OverrideTags } from './AccountActions.tsx';
 import { ContactsTab } from './ContactsTab.tsx';
 import { ContractsTab } from './ContractsTab.tsx';
 import { EditAccountButton } from './EditAccount.tsx';
+import { RiskCard } from './RiskCard.tsx';
 import { MissingInputs } from './SentimentForm.tsx';
 import { TimelinePanel } from './TimelinePanel.tsx';
 
@@ -75,6 +76,7 @@ export default function Account360() {
             <UsersCard accountId={a.id} />
           </ErrorBoundary>
         </Col>
+        <RiskCard accountId={a.id} />
         <Col xs={24}>
           <Card>
             <Tabs
