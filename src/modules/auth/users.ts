@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { actorId, type Ctx, inTransaction } from '../../context.ts';
 import { isUniqueViolation } from '../../db/dialect.ts';
-import { AppError, conflict, invalid, invalidField, notFound } from '../../errors.ts';
+import { AppError, conflict, invalidField, notFound } from '../../errors.ts';
 import { LOCALES, msg, render } from '../../i18n/index.ts';
 import { requestLocale } from '../../i18n/request-locale.ts';
 import { newId } from '../../ids.ts';

@@ -10,14 +10,7 @@ import { type FactDef, loadCatalogue } from '../facts/index.ts';
 import { firstStateDay } from '../state/index.ts';
 import { getWorkspace } from '../workspaces/index.ts';
 import { bootstrap, type Interval, metricFunctions } from './metrics.ts';
-import {
-  crossValidate,
-  type Dataset,
-  type GlobalDriver,
-  globalDrivers,
-  type TrainedModel,
-  trainModel,
-} from './model.ts';
+import { crossValidate, type Dataset, globalDrivers, type TrainedModel, trainModel } from './model.ts';
 import {
   type Baseline,
   type ChurnModelCard,
@@ -27,14 +20,7 @@ import {
   type StoredParams,
   toCard,
 } from './model-store.ts';
-import {
-  buildTrainingSet,
-  GRACE_DAYS,
-  HORIZONS,
-  type Horizon,
-  type OutcomeKind,
-  type Sample,
-} from './training-set.ts';
+import { buildTrainingSet, GRACE_DAYS, HORIZONS, type Horizon, type Sample } from './training-set.ts';
 
 /** Facts never used as features: identifiers, dates, and facts that already know the outcome. */
 const EXCLUDED = new Set([

@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import type { Ctx } from '../../context.ts';
 import { parseJson } from '../../db/dialect.ts';
-import { AppError, forbidden, notFound } from '../../errors.ts';
+import { AppError, forbidden } from '../../errors.ts';
 import { msg } from '../../i18n/index.ts';
 import { decodeCursor, encodeCursor, Limit } from '../../pagination.ts';
 import { addDays, dayStart, isValidDay, nowIso } from '../../time.ts';

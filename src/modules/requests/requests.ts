@@ -9,7 +9,7 @@ import { accountExists, accountRefs, findAccountRef, findContactRef } from '../a
 import { authorize, writeAudit } from '../auth/index.ts';
 import { accountIdsWithState } from '../state/index.ts';
 import { valueParam, writeTimeline } from '../timeline/index.ts';
-import type { RenderedScore, Score } from './priority-rule.ts';
+import type { RenderedScore } from './priority-rule.ts';
 import {
   CLOSED_STATUSES,
   CreateRequest,

@@ -5,7 +5,7 @@
 // this module depends on neither.
 
 import { actorId, type Ctx, inTransaction } from '../../context.ts';
-import { invalid, invalidField } from '../../errors.ts';
+import { invalidField } from '../../errors.ts';
 import { type Message, msg } from '../../i18n/index.ts';
 import { newId } from '../../ids.ts';
 import { decodeCursor, encodeCursor } from '../../pagination.ts';

@@ -14,7 +14,7 @@ import type { AccountStatesSummary } from '../../api/types.ts';
 import { Chart, statusColor } from '../../components/Chart.tsx';
 import { ErrorBoundary } from '../../components/ErrorBoundary.tsx';
 import { EmptyState, ErrorState, Loading, QueryView } from '../../components/States.tsx';
-import { addDays, day, formatMoney, formatMoneyCompact, formatNumber } from '../../format.ts';
+import { formatMoney, formatMoneyCompact, formatNumber } from '../../format.ts';
 import { useEnumLabel } from '../../i18n/enums.ts';
 import { useI18n, useLabel } from '../../i18n/i18n.tsx';
 import { useSession } from '../../session.tsx';
