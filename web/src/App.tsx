@@ -33,7 +33,7 @@ import { ErrorState, Loading } from './components/States.tsx';
 import { SignIn } from './features/auth/SignIn.tsx';
 import { NotificationsBell } from './features/notifications/Notifications.tsx';
 import { GlobalSearch } from './features/search/GlobalSearch.tsx';
-import { useI18n } from './i18n/i18n.tsx';
+import { hasChosenLocale, useI18n } from './i18n/i18n.tsx';
 import type { MessageKey } from './i18n/messages.ts';
 import { SessionProvider, useSession } from './session.tsx';
 import './phone.css';
@@ -64,18 +64,22 @@ export function App() {
   const me = useMeQuery();
   const saveLocale = useUpdateMeMutation();
   const serverLocale = me.data?.user.locale;
-  // Opening the app with a session, the user's saved language wins; signing in, the language on
-  // the sign-in page wins and is saved on the user (else the login would switch it back).
+  // Opening the app with a session, the user's saved language wins; signing in, a language chosen
+  // in this browser (on the sign-in page or earlier) wins and is saved on the user, else the login
+  // would switch it back. A browser's default language does not overwrite the saved one.
   const signingIn = useRef(false);
   if (me.data === null) signingIn.current = true;
   const onScreen = useRef(locale);
   onScreen.current = locale;
   useEffect(() => {
     if (!serverLocale) return;
-    if (signingIn.current) {
+    if (signingIn.current && hasChosenLocale()) {
       signingIn.current = false;
       if (serverLocale !== onScreen.current) saveLocale.mutate({ locale: onScreen.current });
-    } else setLocale(serverLocale);
+    } else {
+      signingIn.current = false;
+      setLocale(serverLocale);
+    }
   }, [serverLocale, setLocale, saveLocale.mutate]);
 
   let body: React.ReactNode;

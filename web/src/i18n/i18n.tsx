@@ -8,9 +8,17 @@ import { type MessageKey, messages } from './messages.ts';
 
 const STORAGE_KEY = 'steward.locale';
 
-export function initialLocale(): Locale {
+const storedLocale = (): Locale | null => {
   const stored = typeof localStorage === 'undefined' ? null : localStorage.getItem(STORAGE_KEY);
-  if (stored === 'en' || stored === 'zh-CN') return stored;
+  return stored === 'en' || stored === 'zh-CN' ? stored : null;
+};
+
+/** True once a language was chosen in this browser (the switch stores it); not a browser default. */
+export const hasChosenLocale = (): boolean => storedLocale() !== null;
+
+export function initialLocale(): Locale {
+  const stored = storedLocale();
+  if (stored) return stored;
   return typeof navigator !== 'undefined' && navigator.language.toLowerCase().startsWith('en')
     ? 'en'
     : 'zh-CN';
