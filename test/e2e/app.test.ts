@@ -160,6 +160,13 @@ describe('the web app in Chromium', () => {
   it('shows a viewer no edit buttons', async () => {
     const viewerContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const viewer = await viewerContext.newPage();
+    // Record-level read access: a viewer reads the accounts whose team they are on.
+    const users = await admin.get<{ items: { id: string; email: string }[] }>('/users?role=viewer');
+    const viewerId = users.items.find((u) => u.email === VIEWER_EMAIL)!.id;
+    await admin.post('/accounts/bulk', {
+      ids: [accountId],
+      actions: [{ type: 'setTeamRole', role: 'executive_sponsor', userId: viewerId }],
+    });
     await signIn(viewer, base, VIEWER_EMAIL, VIEWER_PASSWORD);
     await viewer.getByRole('link', { name: 'Workbench', exact: true }).waitFor();
     expect(await viewer.getByRole('link', { name: 'Configuration' }).count()).toBe(0);

@@ -137,6 +137,14 @@ async function createViewer(base: string) {
   });
   if (!made.ok && made.status !== 409)
     throw new Error(`creating the viewer: ${made.status} ${await made.text()}`);
+  // The browser tests are about screens, not record-level read access (its own integration tests
+  // cover it): every role reads every account, as the integration fixture sets it.
+  const scope = await fetch(`${base}/api/v1/team/settings`, {
+    method: 'PATCH',
+    headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrfToken },
+    body: JSON.stringify({ csmReadScope: 'all' }),
+  });
+  if (!scope.ok) throw new Error(`setting the read scope: ${scope.status} ${await scope.text()}`);
 }
 
 declare module 'vitest' {
