@@ -97,6 +97,9 @@ describe('renewals, segments and the demo banner in Chromium', () => {
     const errors = watchErrors(page);
     await signIn(page, base, ADMIN_EMAIL, ADMIN_PASSWORD);
     await page.goto(`${base}/config/segments`);
+    // Listening before the editor opens: the preview may be asked for as soon as the condition
+    // loads, before the Preview click (a race that failed CI once).
+    const preview = page.waitForResponse((r) => r.url().endsWith('/api/v1/segments/preview'));
     const row = page.locator('tr', { hasText: segment.key });
     await row.getByRole('button', { name: /^(Edit|编 ?辑)$/ }).click();
     const box = page.getByLabel(/^(Condition|条件)$/).first();
@@ -107,7 +110,6 @@ describe('renewals, segments and the demo banner in Chromium', () => {
       )
       .toBe(String(segment.memberCount));
 
-    const preview = page.waitForResponse((r) => r.url().endsWith('/api/v1/segments/preview'));
     await page.getByRole('button', { name: /^(Preview|预 ?览)$/ }).click();
     const answer = await preview;
     expect(JSON.parse(answer.request().postData() ?? '{}')).toMatchObject({ segment: segment.key });
