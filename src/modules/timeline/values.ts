@@ -14,10 +14,13 @@ export type ValueKind =
   | 'billing'
   | 'renewalField';
 
-/** `event.<kind>.<value>` when the catalog has it, else the value itself; null -> "none". */
+/** Health statuses and stages read as everywhere else (names.ts); the rest have event keys. */
+const SHARED_NAMES: Partial<Record<ValueKind, string>> = { healthStatus: 'health', stage: 'stage' };
+
+/** `<names>.<value>` or `event.<kind>.<value>` when the catalog has it, else the value; null -> "none". */
 export function valueParam(kind: ValueKind, value: string | null | undefined): Param {
   if (value === null || value === undefined) return msg('event.none');
-  const key = `event.${kind}.${value}`;
+  const key = `${SHARED_NAMES[kind] ?? `event.${kind}`}.${value}`;
   return key in CATALOG ? msg(key as MessageKey) : value;
 }
 
