@@ -1,5 +1,5 @@
 import { PlusOutlined } from '@ant-design/icons';
-import { App, Button, Form, Input, Modal, Popconfirm, Select, Space, Table } from 'antd';
+import { App, Button, Form, Input, Modal, Select, Space, Table } from 'antd';
 import { useState } from 'react';
 import { type ContactInput, useContactMutations } from '../../api/actions.ts';
 import { useContactsQuery } from '../../api/hooks.ts';
@@ -9,6 +9,7 @@ import { useI18n } from '../../i18n/i18n.tsx';
 import { useSession } from '../../session.tsx';
 import { showFieldErrors } from './form-errors.ts';
 import { enumLabel } from './labels.ts';
+import { RowActions } from './RowActions.tsx';
 
 type Role = NonNullable<Contact['role']>;
 const CONTACT_ROLES = [
@@ -37,7 +38,6 @@ const orNull = (v: string | null | undefined) => (v?.trim() ? v.trim() : null);
 /** The account's contacts, with create, edit and delete for roles that may write contacts. */
 export function ContactsTab({ account }: { account: Account }) {
   const { t } = useI18n();
-  const { message } = App.useApp();
   const { can } = useSession();
   const contacts = useContactsQuery(account.id);
   const { remove } = useContactMutations(account.id);
@@ -76,26 +76,7 @@ export function ContactsTab({ account }: { account: Account }) {
                       title: t('actActions'),
                       key: 'actions',
                       render: (_: unknown, c: Contact) => (
-                        <Space size="small">
-                          <Button size="small" type="link" onClick={() => setEditing(c)}>
-                            {t('actEdit')}
-                          </Button>
-                          <Popconfirm
-                            title={t('actDeleteConfirm')}
-                            okText={t('actDelete')}
-                            cancelText={t('cancel')}
-                            onConfirm={() =>
-                              remove.mutateAsync(c.id).then(
-                                () => void message.success(t('actDeleted')),
-                                (e: Error) => void message.error(e.message),
-                              )
-                            }
-                          >
-                            <Button size="small" type="link" danger>
-                              {t('actDelete')}
-                            </Button>
-                          </Popconfirm>
-                        </Space>
+                        <RowActions onEdit={() => setEditing(c)} onDelete={() => remove.mutateAsync(c.id)} />
                       ),
                     },
                   ]

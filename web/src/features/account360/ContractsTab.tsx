@@ -1,18 +1,5 @@
 import { PlusOutlined } from '@ant-design/icons';
-import {
-  App,
-  Button,
-  DatePicker,
-  Form,
-  Input,
-  InputNumber,
-  Modal,
-  Popconfirm,
-  Select,
-  Space,
-  Table,
-  Tag,
-} from 'antd';
+import { App, Button, DatePicker, Form, Input, InputNumber, Modal, Select, Space, Table, Tag } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { type ContractInput, useContractMutations } from '../../api/actions.ts';
@@ -24,6 +11,7 @@ import { useI18n } from '../../i18n/i18n.tsx';
 import { useSession } from '../../session.tsx';
 import { showFieldErrors } from './form-errors.ts';
 import { enumLabel } from './labels.ts';
+import { RowActions } from './RowActions.tsx';
 
 const BILLING_PERIODS = [
   'monthly',
@@ -54,7 +42,6 @@ const dayOf = (d: Dayjs | null | undefined) => (d ? d.format('YYYY-MM-DD') : nul
 /** The account's contracts, with create, edit and delete for roles that may change contracts. */
 export function ContractsTab({ account }: { account: Account }) {
   const { t, locale } = useI18n();
-  const { message } = App.useApp();
   const { can } = useSession();
   const contracts = useContractsQuery(account.id);
   const { remove } = useContractMutations(account.id);
@@ -102,26 +89,7 @@ export function ContractsTab({ account }: { account: Account }) {
                       title: t('actActions'),
                       key: 'actions',
                       render: (_: unknown, c: Contract) => (
-                        <Space size="small">
-                          <Button size="small" type="link" onClick={() => setEditing(c)}>
-                            {t('actEdit')}
-                          </Button>
-                          <Popconfirm
-                            title={t('actDeleteConfirm')}
-                            okText={t('actDelete')}
-                            cancelText={t('cancel')}
-                            onConfirm={() =>
-                              remove.mutateAsync(c.id).then(
-                                () => void message.success(t('actDeleted')),
-                                (e: Error) => void message.error(e.message),
-                              )
-                            }
-                          >
-                            <Button size="small" type="link" danger>
-                              {t('actDelete')}
-                            </Button>
-                          </Popconfirm>
-                        </Space>
+                        <RowActions onEdit={() => setEditing(c)} onDelete={() => remove.mutateAsync(c.id)} />
                       ),
                     },
                   ]
