@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { launchBrowser } from '../test/e2e/browser.ts';
-import { ADMIN_EMAIL, ADMIN_PASSWORD } from '../test/e2e/global-setup.ts';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, waitForDemo } from '../test/e2e/global-setup.ts';
 
 const root = join(import.meta.dirname, '..');
 const OUT = join(root, 'docs', 'screenshots');
@@ -64,7 +64,11 @@ async function startSteward(): Promise<{ base: string; stop: () => void }> {
       (r) => r.ok,
       () => false,
     );
-    if (ok) return { base, stop };
+    if (ok) {
+      // The server answers at once and builds the demo beside it: the screens show the finished demo.
+      await waitForDemo(base, child, () => '');
+      return { base, stop };
+    }
     await new Promise((r) => setTimeout(r, 500));
   }
   stop();

@@ -37,7 +37,7 @@ async function waitForHealthz(base: string, child: ChildProcess, output: () => s
 }
 
 /** The server answers at once and builds the demo beside it: the tests read the finished demo. */
-async function waitForDemo(base: string, child: ChildProcess, output: () => string) {
+export async function waitForDemo(base: string, child: ChildProcess, output: () => string) {
   const deadline = Date.now() + 600_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`Steward exited (${child.exitCode}):\n${output()}`);
