@@ -9,13 +9,13 @@
 // <= 2x alone), /healthz p99, and how many hammer requests were served or refused (429).
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { operatorCtx, resolveWorkspace } from '../src/cli/workspace.ts';
 import { loadConfig } from '../src/config.ts';
 import { generateDemo } from '../src/demo/demo.ts';
 import { openDeps } from '../src/deps.ts';
 import { createToken, createUser } from '../src/modules/auth/index.ts';
 import { createWorkspace } from '../src/modules/workspaces/index.ts';
+import { freePort } from '../test/helpers/free-port.ts';
 
 const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 2000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
@@ -41,16 +41,6 @@ const pct = (xs: number[], p: number) => {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
 };
 const ms = (x: number) => `${x.toFixed(1)} ms`;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function prepare(url: string) {
   const config = loadConfig({ ...process.env, DATABASE_URL: url, LOG_LEVEL: 'warn' });

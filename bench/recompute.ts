@@ -48,15 +48,15 @@ const TARGET_RSS_MB = 1024;
 const NAME = 'bench-recompute';
 const SLUG = `bench-recompute-${ACCOUNTS}`;
 
-const mb = (bytes: number) => bytes / 1024 / 1024;
-const log = (msg: string) => process.stderr.write(`  ${msg}\n`);
-const fmt = (n: number) => n.toLocaleString('en-US');
-const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+export const mb = (bytes: number) => bytes / 1024 / 1024;
+export const log = (msg: string) => process.stderr.write(`  ${msg}\n`);
+export const fmt = (n: number) => n.toLocaleString('en-US');
+export const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
 // --- Generation ---------------------------------------------------------------------------------
 
 /** mulberry32: a small deterministic PRNG, so every run generates the same data. */
-function prng(seed: number) {
+export function prng(seed: number) {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -10,24 +10,13 @@
 // The server is stopped (SIGINT to the process group it started) and the directory removed at the end.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '../test/helpers/free-port.ts';
 
 const root = join(import.meta.dirname, '..');
 const PASSWORD = 'bench-start-password-1';
 const EMAIL = 'admin@example.com';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 type Status = {
   state: string;

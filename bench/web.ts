@@ -11,17 +11,25 @@
 //    cold (new browser context: empty cache, first API calls) three times; the median is printed,
 //    with the time until every card (charts, stage and tier counts, health drops) has loaded.
 //    Target: workbench usable within 1.5 s locally.
+// 3. Bytes on the wire: every file of the build fetched from the running server with a browser's
+//    Accept-Encoding and with identity, per asset class (JavaScript, CSS, HTML, SVG), as sent
+//    (Content-Length of the raw response, not decoded).
+// 4. Throttled: the same cold loads over an emulated 4 Mbit/s link with 100 ms RTT (CDP
+//    Network.emulateNetworkConditions), once as Chromium asks (br, gzip) and once with
+//    Accept-Encoding: identity (what the server sent before it compressed): time to usable and the
+//    bytes transferred (encodedDataLength of every response, API calls included).
 //
 // The database: BENCH_DATABASE_URL (default ./data/bench-20k.db), made once with
 //   DATABASE_URL=./data/bench-20k.db STEWARD_ADMIN_PASSWORD=... nice node bin/steward.mjs demo --accounts 20000
 // (several minutes). The bench signs in as BENCH_EMAIL (default bench@example.com), creating that
 // manager with `steward user create` on first use.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { extname, join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { type Browser, chromium } from 'playwright-core';
+import { freePort } from '../test/helpers/free-port.ts';
 
 const root = join(import.meta.dirname, '..');
 const dist = join(root, 'web', 'dist');
@@ -82,6 +90,11 @@ function bundleReport() {
     ['accounts list', sum(closure([entry, route('AccountsPage')]))],
     ['account 360', sum(closure([entry, route('Account360')]))],
     ['configuration', sum(closure([entry, route('ConfigPage')]))],
+    ['revenue', sum(closure([entry, route('RevenuePage')]))],
+    ['playbooks', sum(closure([entry, route('PlaybooksPage')]))],
+    ['admin', sum(closure([entry, route('AdminPage')]))],
+    ['team', sum(closure([entry, route('TeamPage')]))],
+    ['scorecards', sum(closure([entry, route('ScorecardsPage')]))],
   ] as const;
   console.log('\nBundle (gzip -9)');
   console.log(`  all JavaScript: ${kb(sum([...new Set(allJs)]))} in ${new Set(allJs).size} files`);
@@ -94,17 +107,6 @@ function bundleReport() {
 }
 
 // ---- 2. time to interactive
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
 async function login(base: string) {
   const res = await fetch(`${base}/api/v1/auth/login`, {
     method: 'POST',
@@ -114,21 +116,110 @@ async function login(base: string) {
   return res;
 }
 
-async function timeRoute(browser: Browser, base: string, path: string, ready: string[], full: string[]) {
+type Network = { throttled: boolean; identity: boolean };
+const PLAIN: Network = { throttled: false, identity: false };
+/** 4 Mbit/s both ways and 100 ms round trips, as on a cross-province VPN. */
+const THROTTLE = { offline: false, latency: 100, downloadThroughput: 4e6 / 8, uploadThroughput: 4e6 / 8 };
+
+async function timeRoute(
+  browser: Browser,
+  base: string,
+  path: string,
+  ready: string[],
+  full: string[],
+  network: Network = PLAIN,
+) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const res = await context.request.post(`${base}/api/v1/auth/login`, {
     data: { email: EMAIL, password: PASSWORD },
   });
   if (!res.ok()) throw new Error(`bench sign-in failed: ${res.status()}`);
   const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Network.enable');
+  let wire = 0;
+  cdp.on('Network.loadingFinished', (e: { encodedDataLength: number }) => {
+    wire += e.encodedDataLength;
+  });
+  if (network.throttled) await cdp.send('Network.emulateNetworkConditions', THROTTLE);
+  if (network.identity)
+    await cdp.send('Network.setExtraHTTPHeaders', { headers: { 'Accept-Encoding': 'identity' } });
   const start = Date.now();
   await page.goto(`${base}${path}`, { waitUntil: 'commit' });
   for (const s of ready) await page.locator(s).first().waitFor({ timeout: 120_000 });
   const interactive = Date.now() - start;
+  const wireAtInteractive = wire;
   for (const s of full) await page.locator(s).first().waitFor({ timeout: 300_000 });
   const complete = Date.now() - start;
   await context.close();
-  return { interactive, complete };
+  return { interactive, complete, wire: wireAtInteractive };
+}
+
+/** The raw bytes one GET sends (no decoding), and its Content-Encoding. */
+function rawGet(url: string, acceptEncoding: string): Promise<{ bytes: number; encoding: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { headers: { 'accept-encoding': acceptEncoding } }, (res) => {
+      let bytes = 0;
+      res.on('data', (chunk: Buffer) => {
+        bytes += chunk.length;
+      });
+      res.on('end', () =>
+        resolve({ bytes, encoding: String(res.headers['content-encoding'] ?? 'identity') }),
+      );
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+async function wireReport(base: string) {
+  const files: string[] = [];
+  const walk = (dir: string) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, e.name);
+      if (e.isDirectory()) {
+        if (e.name !== '.vite') walk(path);
+      } else if (!/\.(br|gz)$/.test(e.name)) files.push(path);
+    }
+  };
+  walk(dist);
+  const classes = new Map<
+    string,
+    { files: number; identity: number; sent: number; encodings: Set<string> }
+  >();
+  for (const file of files) {
+    const url = `${base}/${relative(dist, file)}`;
+    const kind = extname(file).slice(1) || 'other';
+    const plain = await rawGet(url, 'identity');
+    const sent = await rawGet(url, 'gzip, deflate, br, zstd');
+    const c = classes.get(kind) ?? { files: 0, identity: 0, sent: 0, encodings: new Set<string>() };
+    c.files++;
+    c.identity += plain.bytes;
+    c.sent += sent.bytes;
+    c.encodings.add(sent.encoding);
+    classes.set(kind, c);
+  }
+  console.log(
+    '\nBytes on the wire: every file of the build, as the server sends it (Accept-Encoding of Chromium vs identity)',
+  );
+  let identity = 0;
+  let sent = 0;
+  for (const [kind, c] of [...classes].sort((a, b) => b[1].identity - a[1].identity)) {
+    identity += c.identity;
+    sent += c.sent;
+    console.log(
+      `  ${kind.padEnd(5)} ${String(c.files).padStart(3)} files  ${kb(c.identity).padStart(10)} -> ${kb(c.sent).padStart(10)}  (${((c.sent / c.identity) * 100).toFixed(0)}%, ${[...c.encodings].join('/')})`,
+    );
+  }
+  console.log(
+    `  all   ${String(files.length).padStart(3)} files  ${kb(identity).padStart(10)} -> ${kb(sent).padStart(10)}  (${((sent / identity) * 100).toFixed(0)}%)`,
+  );
+  const apiPlain = await rawGet(`${base}/api/v1/openapi.json`, 'identity');
+  const apiSent = await rawGet(`${base}/api/v1/openapi.json`, 'gzip, deflate, br');
+  console.log(
+    `  API JSON (openapi.json): ${kb(apiPlain.bytes)} -> ${kb(apiSent.bytes)} (${apiSent.encoding})`,
+  );
 }
 
 async function ttiReport() {
@@ -179,6 +270,7 @@ async function ttiReport() {
       );
       if (made.status !== 0) throw new Error('could not create the bench user');
     }
+    await wireReport(base);
     const res = await login(base);
     const cookie = res.headers.get('set-cookie')!.split(';')[0]!;
     const get = async <T>(p: string) =>
@@ -244,14 +336,41 @@ async function ttiReport() {
         full: a360Full,
       },
     ];
-    console.log(`\nTime to interactive, headless Chromium, ${total} accounts (median of ${RUNS} cold loads)`);
-    for (const c of cases) {
-      const runs = [];
-      for (let i = 0; i < RUNS; i++) runs.push(await timeRoute(browser, base, c.path, c.ready, c.full));
-      const tti = median(runs.map((r) => r.interactive));
+    const passes: { title: string; network: Network }[] = [
+      { title: 'local network', network: PLAIN },
+      {
+        title: 'throttled 4 Mbit/s, 100 ms RTT, compressed (br/gzip)',
+        network: { throttled: true, identity: false },
+      },
+      {
+        title: 'throttled 4 Mbit/s, 100 ms RTT, Accept-Encoding: identity',
+        network: { throttled: true, identity: true },
+      },
+    ];
+    for (const pass of passes) {
       console.log(
-        `  ${c.name.padEnd(44)} interactive ${String(tti).padStart(6)} ms   all cards ${String(median(runs.map((r) => r.complete))).padStart(6)} ms   [${runs.map((r) => r.interactive).join(', ')}]`,
+        `\nTime to usable, headless Chromium, ${total} accounts, ${pass.title} (median of ${RUNS} cold loads)`,
       );
+      for (const c of cases) {
+        const runs = [];
+        let failed = 0;
+        for (let i = 0; i < RUNS; i++) {
+          try {
+            runs.push(await timeRoute(browser, base, c.path, c.ready, c.full, pass.network));
+          } catch (error) {
+            // A load that never became usable (2 minutes) is reported, not fatal to the other figures.
+            failed++;
+            console.log(
+              `  ${c.name}: a load did not become usable: ${(error as Error).message.split('\n')[0]}`,
+            );
+          }
+        }
+        if (!runs.length) continue;
+        const tti = median(runs.map((r) => r.interactive));
+        console.log(
+          `  ${c.name.padEnd(44)} usable ${String(tti).padStart(6)} ms   all cards ${String(median(runs.map((r) => r.complete))).padStart(6)} ms   ${kb(median(runs.map((r) => r.wire))).padStart(10)} sent   [${runs.map((r) => r.interactive).join(', ')}]${failed ? `, ${failed} failed` : ''}`,
+        );
+      }
     }
   } finally {
     await browser?.close();

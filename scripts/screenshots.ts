@@ -6,28 +6,17 @@
 // Needs the built web app (web/dist) and Debian's Chromium (/usr/bin/chromium, CHROMIUM_PATH).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { launchBrowser } from '../test/e2e/browser.ts';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, waitForDemo } from '../test/e2e/global-setup.ts';
+import { freePort } from '../test/helpers/free-port.ts';
 
 const root = join(import.meta.dirname, '..');
 const OUT = join(root, 'docs', 'screenshots');
 const WIDTHS = [1440, 390] as const;
 const LOCALES = ['zh-CN', 'en'] as const;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 async function startSteward(): Promise<{ base: string; stop: () => void }> {
   const external = process.env.STEWARD_E2E_URL;
@@ -117,7 +106,9 @@ async function main() {
     const accounts = (await (
       await fetch(`${base}/api/v1/accounts?limit=1&sort=name`, { headers: { cookie } })
     ).json()) as { items: { id: string }[] };
-    const screens: [string, string][] = [
+    // STEWARD_SCREENS=revenue,playbooks: only the screens whose names start so.
+    const only = process.env.STEWARD_SCREENS?.split(',').filter(Boolean);
+    const all: [string, string][] = [
       ['workbench', '/workbench'],
       ['accounts', '/accounts'],
       ['account-360', `/accounts/${accounts.items[0]!.id}`],
@@ -125,7 +116,26 @@ async function main() {
       ['renewals', '/renewals'],
       ['requests', '/requests'],
       ['config', '/config/health'],
+      ['revenue', '/revenue'],
+      ['revenue-retention', '/revenue?tab=retention'],
+      ['revenue-movement', '/revenue?tab=movement'],
+      ['revenue-churn', '/revenue?tab=churn'],
+      ['revenue-forecast', '/revenue?tab=forecast'],
+      ['playbooks', '/playbooks'],
+      ['playbooks-effect', '/playbooks?tab=effect'],
+      ['admin-audit', '/admin?tab=audit'],
+      ['admin-ingest', '/admin?tab=ingest'],
+      ['admin-deliveries', '/admin?tab=deliveries'],
+      ['admin-rates', '/admin?tab=rates'],
+      ['team-load', '/team'],
+      ['team-groups', '/team?tab=groups'],
+      ['team-capacity', '/team?tab=capacity'],
+      ['team-assignment', '/team?tab=assignment'],
+      ['team-offboarding', '/team?tab=offboarding'],
+      ['scorecards', '/scorecards'],
+      ['scorecards-groups', '/scorecards?view=groups'],
     ];
+    const screens = all.filter(([name]) => !only || only.some((o) => name.startsWith(o)));
     for (const locale of LOCALES) {
       for (const width of WIDTHS) {
         const context = await browser.newContext({

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { type OutboundAllow, parseOutboundAllow } from './outbound.ts';
 
@@ -12,6 +13,12 @@ const Env = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
   DATABASE_URL: z.string().min(1).default('./data/steward.db'),
+  // A PostgreSQL streaming replica for read-only queries (lists, reports, analytics); reads that
+  // must see the caller's own writes stay on DATABASE_URL (server/read-replica.ts names the routes).
+  DATABASE_READ_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL of a streaming replica of DATABASE_URL')
+    .optional(),
   STEWARD_BASE_CURRENCY: z
     .string()
     .regex(/^[A-Z]{3}$/, 'must be a three-letter ISO 4217 code such as CNY')
@@ -26,8 +33,18 @@ const Env = z.object({
   STEWARD_TRUST_PROXY: boolish.default(false),
   // Heavy reads (reports, large lists, exports, previews, dry runs) in flight at once, per user and
   // per workspace, on one node; more are answered 429 with Retry-After (server/fair-load.ts).
-  STEWARD_HEAVY_PER_USER: z.coerce.number().int().min(1).max(100).default(2),
-  STEWARD_HEAVY_PER_WORKSPACE: z.coerce.number().int().min(1).max(1000).default(4),
+  // A report page asks for up to four at once (the renewals page: list, window, chart, totals).
+  STEWARD_HEAVY_PER_USER: z.coerce.number().int().min(1).max(100).default(4),
+  STEWARD_HEAVY_PER_WORKSPACE: z.coerce.number().int().min(1).max(1000).default(8),
+  // Worker threads that answer heavy reads with their own connection, so they never hold the
+  // event loop the rest of the API answers on (server/heavy-pool.ts); 0 answers them in-process.
+  // Default: one per core beyond the first, at least one, at most four.
+  STEWARD_HEAVY_WORKERS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(32)
+    .default(Math.max(1, Math.min(4, availableParallelism() - 1))),
   STEWARD_SESSION_TTL_HOURS: z.coerce
     .number()
     .positive()
@@ -43,6 +60,12 @@ const Env = z.object({
     .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL such as smtp://user:pass@host:587')
     .optional(),
   STEWARD_MAIL_FROM: z.string().min(3).default('Steward <steward@localhost>'),
+  // Where people reach this server, for links in emails (survey links). Unset: the address the
+  // request that sends the email came to.
+  STEWARD_PUBLIC_URL: z
+    .string()
+    .regex(/^https?:\/\/[^/]+\/?$/, 'must be an origin such as https://steward.example.com')
+    .optional(),
   // Heap limit of the recompute's worker thread (see modules/recompute/worker.ts): ~3.5 KB live
   // per account with 20 metrics, so the default serves about 200,000 accounts.
   STEWARD_RECOMPUTE_HEAP_MB: z.coerce.number().int().min(128).max(65_536).default(1024),
@@ -66,12 +89,15 @@ export type Config = Readonly<{
   port: number;
   host: string;
   database: DatabaseTarget;
+  /** The read replica (PostgreSQL only); undefined: every read goes to `database`. */
+  readDatabase: DatabaseTarget | undefined;
   baseCurrency: string;
   timeZone: string;
   secureCookies: boolean;
   trustProxy: boolean;
   heavyPerUser: number;
   heavyPerWorkspace: number;
+  heavyWorkers: number;
   sessionTtlHours: number;
   logLevel: (typeof LOG_LEVELS)[number];
   adminEmail: string;
@@ -80,6 +106,7 @@ export type Config = Readonly<{
   demoAccounts: number;
   smtpUrl: string | undefined;
   mailFrom: string;
+  publicUrl: string | undefined;
   recomputeHeapMb: number;
   outboundAllow: readonly OutboundAllow[];
 }>;
@@ -112,16 +139,23 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  const database = parseDatabaseTarget(e.DATABASE_URL);
+  if (e.DATABASE_READ_URL && database.kind !== 'postgres')
+    throw new ConfigError(
+      'Invalid configuration:\n  DATABASE_READ_URL: needs DATABASE_URL to be PostgreSQL (a replica of it)',
+    );
   return Object.freeze({
     port: e.PORT,
     host: e.HOST,
-    database: parseDatabaseTarget(e.DATABASE_URL),
+    database,
+    readDatabase: e.DATABASE_READ_URL ? parseDatabaseTarget(e.DATABASE_READ_URL) : undefined,
     baseCurrency: e.STEWARD_BASE_CURRENCY,
     timeZone: e.STEWARD_TIMEZONE,
     secureCookies: e.STEWARD_SECURE_COOKIES,
     trustProxy: e.STEWARD_TRUST_PROXY,
     heavyPerUser: e.STEWARD_HEAVY_PER_USER,
     heavyPerWorkspace: e.STEWARD_HEAVY_PER_WORKSPACE,
+    heavyWorkers: e.STEWARD_HEAVY_WORKERS,
     sessionTtlHours: e.STEWARD_SESSION_TTL_HOURS,
     logLevel: e.LOG_LEVEL,
     adminEmail: e.STEWARD_ADMIN_EMAIL,
@@ -130,6 +164,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     demoAccounts: e.STEWARD_DEMO_ACCOUNTS,
     smtpUrl: e.STEWARD_SMTP_URL,
     mailFrom: e.STEWARD_MAIL_FROM,
+    publicUrl: e.STEWARD_PUBLIC_URL?.replace(/\/$/, ''),
     recomputeHeapMb: e.STEWARD_RECOMPUTE_HEAP_MB,
     outboundAllow: e.STEWARD_OUTBOUND_ALLOW,
   });

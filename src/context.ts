@@ -45,8 +45,18 @@ export type Ctx = Readonly<{
   readAccess?: ReadAccess;
 }>;
 
-/** Process-wide dependencies shared by every Ctx. */
-export type Deps = Readonly<{ db: Db; engine: Engine; config: Config; logger: Logger; now: () => Date }>;
+/**
+ * Process-wide dependencies shared by every Ctx. `readDb` is the read replica (DATABASE_READ_URL):
+ * only the read-only routes named in server/read-replica.ts use it; absent, they read `db`.
+ */
+export type Deps = Readonly<{
+  db: Db;
+  engine: Engine;
+  config: Config;
+  logger: Logger;
+  now: () => Date;
+  readDb?: Db;
+}>;
 
 export function systemCtx(deps: Deps, workspace: WorkspaceRef, name = 'system'): Ctx {
   return { ...deps, workspace, actor: { kind: 'system', name } };

@@ -12,6 +12,18 @@ export async function openDeps(config: Config, options: { migrate?: boolean } = 
     const applied = await migrateToLatest(handle.db);
     if (applied.length) logger.info({ applied }, 'migrations applied');
   }
-  const deps: Deps = { db: handle.db, engine: handle.engine, config, logger, now: () => new Date() };
-  return { deps, close: handle.close };
+  const read = config.readDatabase ? openDatabase(config.readDatabase, { readOnly: true }) : undefined;
+  const deps: Deps = {
+    db: handle.db,
+    engine: handle.engine,
+    config,
+    logger,
+    now: () => new Date(),
+    ...(read ? { readDb: read.db } : {}),
+  };
+  const close = async () => {
+    await read?.close();
+    await handle.close();
+  };
+  return { deps, close };
 }

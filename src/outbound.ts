@@ -9,14 +9,18 @@ import https from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
 
 /** What a delivery log records about one attempt: a category, never raw error text or timings. */
-export type OutboundOutcome =
-  | 'ok'
-  | 'blocked_address'
-  | 'redirect_refused'
-  | 'timeout'
-  | 'connection_failed'
-  | 'http_4xx'
-  | 'http_5xx';
+export const OUTBOUND_OUTCOMES = [
+  'ok',
+  'blocked_address',
+  'redirect_refused',
+  'timeout',
+  'connection_failed',
+  'http_4xx',
+  'http_5xx',
+  'rejected',
+] as const;
+/** `rejected`: HTTP 2xx, but the receiver's own answer refused the message (a group bot's error code). */
+export type OutboundOutcome = (typeof OUTBOUND_OUTCOMES)[number];
 
 /** One allowlist entry: a host (IP or name, lower case) and optionally the only port it admits. */
 export type OutboundAllow = { host: string; port: number | null };
@@ -184,7 +188,13 @@ export const guardedLookup: LookupFunction = (hostname, options, callback) => {
   });
 };
 
-export type OutboundResult = { outcome: OutboundOutcome; statusCode: number | null; detail: string | null };
+export type OutboundResult = {
+  outcome: OutboundOutcome;
+  statusCode: number | null;
+  detail: string | null;
+  /** The start of the receiver's answer, when `init.keepResponse` asked for it. */
+  response?: string | null;
+};
 
 const categorize = (status: number): OutboundOutcome =>
   status >= 200 && status < 300
@@ -201,7 +211,14 @@ const categorize = (status: number): OutboundOutcome =>
  */
 export function postOutbound(
   url: string,
-  init: { headers: Record<string, string>; body: string; timeoutMs: number; allow: readonly OutboundAllow[] },
+  init: {
+    headers: Record<string, string>;
+    body: string;
+    timeoutMs: number;
+    allow: readonly OutboundAllow[];
+    /** Keep up to this many bytes of the answer (group bots answer 200 with an error code). */
+    keepResponse?: number;
+  },
 ): Promise<OutboundResult> {
   let u: URL;
   try {
@@ -235,10 +252,29 @@ export function postOutbound(
         lookup: allowed ? undefined : guardedLookup,
       },
       (res) => {
-        res.resume();
         const statusCode = res.statusCode ?? 0;
-        finish({ outcome: categorize(statusCode), statusCode, detail: null });
-        res.destroy();
+        const keep = init.keepResponse ?? 0;
+        if (keep <= 0) {
+          res.resume();
+          finish({ outcome: categorize(statusCode), statusCode, detail: null });
+          res.destroy();
+          return;
+        }
+        // Read at most `keep` bytes, then stop: a receiver cannot make us hold a large answer.
+        const chunks: Buffer[] = [];
+        let size = 0;
+        const done = () => {
+          const response = Buffer.concat(chunks).subarray(0, keep).toString('utf8');
+          finish({ outcome: categorize(statusCode), statusCode, detail: null, response });
+          res.destroy();
+        };
+        res.on('data', (c: Buffer) => {
+          chunks.push(c);
+          size += c.length;
+          if (size >= keep) done();
+        });
+        res.on('end', done);
+        res.on('error', done);
       },
     );
     const timer = setTimeout(() => {

@@ -1,14 +1,15 @@
 // Text Steward will not store: a NUL byte (PostgreSQL refuses it in text while SQLite keeps it, so
 // the engines would disagree) or a lone UTF-16 surrogate (not Unicode: it cannot be encoded as UTF-8
 // and comes back as U+FFFD or an error depending on the driver).
+import { type Message, msg } from './i18n/index.ts';
 
 const NUL = '\u0000';
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** Why `s` cannot be stored as text, or undefined when it can. */
-export function badText(s: string): string | undefined {
-  if (s.includes(NUL)) return 'contains a NUL character';
-  if (LONE_SURROGATE.test(s)) return 'contains an unpaired UTF-16 surrogate (not valid Unicode)';
+export function badText(s: string): Message | undefined {
+  if (s.includes(NUL)) return msg('text.nul');
+  if (LONE_SURROGATE.test(s)) return msg('text.loneSurrogate');
   return undefined;
 }
 
@@ -19,7 +20,7 @@ export function badText(s: string): string | undefined {
 export function findBadText(
   value: unknown,
   path: string[] = [],
-): { path: string; message: string } | undefined {
+): { path: string; message: Message } | undefined {
   if (typeof value === 'string') {
     const message = badText(value);
     return message ? { path: path.join('.'), message } : undefined;
@@ -36,7 +37,10 @@ export function findBadText(
       const keyProblem = badText(key);
       // The key is shown escaped (`k\u0000`): the path itself must be storable and printable.
       if (keyProblem)
-        return { path: [...path, JSON.stringify(key).slice(1, -1)].join('.'), message: `name ${keyProblem}` };
+        return {
+          path: [...path, JSON.stringify(key).slice(1, -1)].join('.'),
+          message: msg('text.inName', { reason: keyProblem }),
+        };
       const found = findBadText(v, [...path, key]);
       if (found) return found;
     }

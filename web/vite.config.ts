@@ -1,5 +1,6 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
+import { precompress } from './precompress.ts';
 
 // `npm run build` (also run by postinstall and, when the output is missing, by `npm start`) writes
 // web/dist, which the Steward server serves at `/`. `npx vite --config web/vite.config.ts` is a dev
@@ -7,7 +8,8 @@ import { defineConfig } from 'vite';
 export default defineConfig({
   root: 'web',
   base: '/',
-  plugins: [react()],
+  // precompress: .br and .gz copies of every text file, which the server sends as they are.
+  plugins: [react(), precompress()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

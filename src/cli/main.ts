@@ -1,4 +1,5 @@
 import { createReadStream, readFileSync, statSync } from 'node:fs';
+import { basename } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ConfigError, loadConfig } from '../config.ts';
 import type { Deps } from '../context.ts';
@@ -11,10 +12,16 @@ import { AppError } from '../errors.ts';
 import { render } from '../i18n/index.ts';
 import { runJobSlot, startScheduler } from '../jobs/runner.ts';
 import { SCHEDULE } from '../jobs/schedule.ts';
-import { IMPORT_ENTITIES, IMPORT_FIELDS, type ImportEntity, importCsv } from '../modules/accounts/index.ts';
+import {
+  IMPORT_ENTITIES,
+  type ImportEntity,
+  ImportOptions,
+  importFields,
+  saveImportMapping,
+} from '../modules/accounts/index.ts';
 import { createUser, generatePassword, ROLES } from '../modules/auth/index.ts';
 import { runRules } from '../modules/automation/index.ts';
-import { evaluateSnapshot, trainChurnModel } from '../modules/churn/index.ts';
+import { evaluateSnapshot, MODEL_KINDS, type ModelKind, trainChurnModel } from '../modules/churn/index.ts';
 import {
   ensureEventPartitionsJob,
   importUsageCsv,
@@ -24,11 +31,15 @@ import {
 } from '../modules/ingest/index.ts';
 import { rebuildRollups } from '../modules/metrics/index.ts';
 import { recompute } from '../modules/recompute/index.ts';
-import { createWorkspace, toRef } from '../modules/workspaces/index.ts';
+// Loading support registers tickets as an import target (their fields are in the help).
+import '../modules/support/index.ts';
+import { createWorkspace, listWorkspaceRefs, toRef } from '../modules/workspaces/index.ts';
 import { firstStart } from '../server/bootstrap.ts';
 import { demoStatus } from '../server/demo-status.ts';
+import { NODE_ROLES, type NodeRoles, parseRoles } from '../server/roles.ts';
 import { listen } from '../server/serve.ts';
 import { isValidDay } from '../time.ts';
+import { importInWorker } from './import-worker.ts';
 import { demoProgressBar, progressBar } from './progress.ts';
 import { CliError, operatorCtx, resolveWorkspace } from './workspace.ts';
 
@@ -64,17 +75,37 @@ program
   .description(
     'Start the server (migrates, and on an empty database creates the first admin and demo workspace)',
   )
-  .option('--no-jobs', 'do not run the scheduler in this process')
-  .action(async (opts: { jobs: boolean }) => {
+  .option(
+    '--role <roles>',
+    `what this process does: all, or any of ${NODE_ROLES.join(', ')} (comma-separated; api: REST API + web app, ingest: tracking endpoints, jobs: scheduler)`,
+    (v: string): NodeRoles => {
+      const roles = parseRoles(v);
+      if (!roles) throw new InvalidArgumentError(`--role must be all or a list of ${NODE_ROLES.join(', ')}`);
+      return roles;
+    },
+    parseRoles('all'),
+  )
+  .option('--no-jobs', 'do not run the scheduler in this process (same as leaving jobs out of --role)')
+  .action(async (opts: { jobs: boolean; role: NodeRoles }) => {
     const config = loadConfig();
+    const roles = new Set(opts.role);
+    if (!opts.jobs) roles.delete('jobs');
     const { deps, close } = await openDeps(config);
-    const first = await firstStart(deps);
-    await ensureEventPartitionsJob(deps, new Date());
+    // Only a node that serves the API makes the first workspace and admin (and builds the demo):
+    // ingest and jobs nodes started beside it on an empty database must not race it.
+    const first = roles.has('api') ? await firstStart(deps) : undefined;
+    // Several nodes may start at once: a partition another node just made is not an error (the
+    // daily ensure-event-partitions job makes them anyway).
+    await ensureEventPartitionsJob(deps, new Date()).catch((error: unknown) =>
+      deps.logger.warn({ err: error }, 'event partitions not ensured at start'),
+    );
     // Serve first: the demo workspace is built in a worker beside the running server, with a bar
     // here and a banner in the app (GET /api/v1/demo/status), so the sign-in page answers in seconds.
-    const server = await listen(deps);
+    const server = await listen(deps, config.port, config.host, roles);
     const url = `http://localhost:${server.port}`;
-    console.log(`Steward is running at ${url} (API docs: ${url}/api/docs)`);
+    const roleNames = roles.size === NODE_ROLES.length ? 'all' : [...roles].join(', ') || 'none';
+    if (roles.has('api')) console.log(`Steward is running at ${url} (API docs: ${url}/api/docs)`);
+    else console.log(`Steward is running at ${url} (roles: ${roleNames})`);
     if (first) {
       console.log(
         `Sign in as ${first.adminEmail}${first.generatedPassword ? ` with password ${first.adminPassword}` : ' with STEWARD_ADMIN_PASSWORD'}`,
@@ -86,7 +117,7 @@ program
     let stopped = false;
     // The scheduler waits for the demo: its recompute and rules must not run on a half-built workspace.
     const startJobs = () => {
-      if (opts.jobs && !stopped) scheduler = startScheduler(deps, SCHEDULE);
+      if (roles.has('jobs') && !stopped) scheduler = startScheduler(deps, SCHEDULE);
     };
     if (first && config.demo && config.demoAccounts > 0) {
       const started = Date.now();
@@ -180,30 +211,47 @@ program
     }),
   );
 
-program;
+const ENCODING_NAMES: Record<string, string> = {
+  'utf-8': 'UTF-8',
+  'utf-8-bom': 'UTF-8 with BOM',
+  gb18030: 'GB18030/GBK',
+  'utf-16le': 'UTF-16 LE',
+  'utf-16be': 'UTF-16 BE',
+};
+
 program
   .command('import')
   .description(
-    `Import a CSV of ${[...IMPORT_ENTITIES, 'usage'].join(', ')} (upsert by external id; all rows or none unless --skip-invalid)`,
+    `Import an .xlsx or CSV of ${[...IMPORT_ENTITIES, 'usage'].join(', ')} (upsert; rows equal to what is stored are left alone; all rows or none unless --skip-invalid)`,
   )
   .addHelpText(
     'after',
     `\nFields (* required):\n${IMPORT_ENTITIES.map(
-      (e) => `  ${e}: ${fieldList(IMPORT_FIELDS[e])}${e === 'accounts' ? ', cf.<custom field key>' : ''}`,
+      (e) => `  ${e}: ${fieldList(importFields(e))}${e === 'accounts' ? ', cf.<custom field key>' : ''}`,
     ).join(
       '\n',
     )}\n${USAGE_MODES.map((m) => `  usage --mode ${m}: ${fieldList(USAGE_FIELDS[m])}, prop.<property>`).join('\n')}
 
+Without --map, columns are matched by the header dictionary (客户编号, 客户名称, 合同金额, 合同开始日期,
+客户负责人, 联系人, 手机, 邮箱, 微信 ... and their English names). The encoding (UTF-8, GB18030/GBK,
+UTF-16) and the day/month order of a/b/yyyy dates are detected and reported. The import runs in a
+worker thread and writes in batches of 500 rows, each its own transaction, once every row is valid.
+
 Examples:
-  steward import accounts accounts.csv --map account_id=externalId,account_name=name,signup_date=goLiveDate
+  steward import contracts 合同.xlsx --dry-run
+  steward import tickets 工单导出.xlsx
+  steward import accounts crm.csv --map 客户编号=externalId,客户名称=name,客户负责人=owner --save-mapping crm
+  steward import accounts crm-next-week.csv --mapping crm
   steward import usage feature_usage.csv --map subscription_id=contractExternalId,usage_date=day,feature_name=event,usage_count=count`,
   )
   .addArgument(
     new Command().createArgument('<entity>', 'what the file holds').choices([...IMPORT_ENTITIES, 'usage']),
   )
-  .argument('<file>', 'CSV file with a header row')
-  .option('--map <pairs>', 'column=field pairs, comma separated (default: columns named like fields)')
+  .argument('<file>', '.xlsx, or CSV/TSV with a header row')
+  .option('--map <pairs>', 'column=field pairs, comma separated (default: the header dictionary)')
   .option('--defaults <pairs>', 'field=value pairs for empty cells, e.g. currency=USD')
+  .option('--mapping <name>', 'use a saved mapping (accounts, contacts, contracts, tickets)')
+  .option('--save-mapping <name>', 'save --map, --defaults and --date-format under this name first')
   .addOption(
     new Option(
       '--mode <mode>',
@@ -213,7 +261,10 @@ Examples:
   .option('--dry-run', 'validate and report; write nothing', false)
   .option('--skip-invalid', 'import the valid rows and report the rest', false)
   .addOption(
-    new Option('--date-format <f>', 'how to read a/b/yyyy dates').choices(['DMY', 'MDY']).default('DMY'),
+    new Option('--date-format <f>', 'how to read a/b/yyyy dates (default: detected from the file)').choices([
+      'DMY',
+      'MDY',
+    ]),
   )
   .option('--workspace <id|slug>', 'target workspace (default: the first)')
   .action(
@@ -223,10 +274,12 @@ Examples:
       opts: {
         map?: string;
         defaults?: string;
+        mapping?: string;
+        saveMapping?: string;
         mode?: UsageMode;
         dryRun: boolean;
         skipInvalid: boolean;
-        dateFormat: 'DMY' | 'MDY';
+        dateFormat?: 'DMY' | 'MDY';
         workspace?: string;
       },
     ) =>
@@ -241,46 +294,152 @@ Examples:
         const stream = createReadStream(file);
         const bar = progressBar(`${opts.dryRun ? 'Checking' : 'Importing'} ${entity}`);
         const ctx = operatorCtx(deps, workspace, 'import');
-        const options = {
-          map: opts.map,
-          defaults: opts.defaults,
-          dryRun: opts.dryRun,
-          skipInvalid: opts.skipInvalid,
-          dateFormat: opts.dateFormat,
-        };
-        const onProgress = (p: { phase: 'validate' | 'write'; done: number; total?: number }) =>
-          p.phase === 'validate'
-            ? bar.update(Math.min(stream.bytesRead, size), size)
-            : bar.update(p.done, p.total);
-        const report =
-          entity === 'usage'
-            ? await importUsageCsv({
-                ctx,
-                source: stream,
-                options: { ...options, mode: opts.mode },
-                onProgress,
-              })
-            : await importCsv({ ctx, entity, source: stream, options, onProgress });
+        if (entity === 'usage') {
+          const report = await importUsageCsv({
+            ctx,
+            source: stream,
+            options: {
+              map: opts.map,
+              defaults: opts.defaults,
+              dryRun: opts.dryRun,
+              skipInvalid: opts.skipInvalid,
+              dateFormat: opts.dateFormat ?? 'DMY',
+              mode: opts.mode,
+            },
+            onProgress: (p) =>
+              p.phase === 'validate'
+                ? bar.update(Math.min(stream.bytesRead, size), size)
+                : bar.update(p.done, p.total),
+          });
+          bar.stop();
+          for (const e of report.errors) {
+            console.error(
+              `${file}:${e.line}: ${e.field ?? ''}${e.column ? ` (column ${e.column})` : ''}: ${e.message}`,
+            );
+          }
+          for (const e of report.repeatedIds) console.error(`${file}:${e.line}: ${e.field}: ${e.message}`);
+          if (report.invalid > report.errors.length) {
+            console.error(`... and ${report.invalid - report.errors.length} more invalid rows`);
+          }
+          const verb = report.committed ? 'Imported' : report.dryRun ? 'Dry run' : 'Nothing imported';
+          console.log(
+            `${verb}: ${report.rows} rows, ${report.valid} valid, ${report.invalid} invalid; ${report.events} events (${report.occurrences} occurrences) ${report.committed ? 'stored' : 'to store'}${report.duplicates ? `, ${report.duplicates} already stored` : ''}`,
+          );
+          if (report.invalid > 0 && !opts.skipInvalid) process.exitCode = 1;
+          return;
+        }
+        if (opts.saveMapping) {
+          const map = ImportOptions.shape.map.parse(opts.map);
+          const defaults = ImportOptions.shape.defaults.parse(opts.defaults);
+          await saveImportMapping({
+            ctx,
+            input: { entity, name: opts.saveMapping, map, defaults, dateFormat: opts.dateFormat },
+          });
+          console.log(`Saved mapping "${opts.saveMapping}" for ${entity}`);
+        }
+        stream.destroy();
+        const report = await importInWorker(
+          {
+            config: deps.config,
+            workspace: workspace.id,
+            entity,
+            file,
+            options: {
+              map: opts.map,
+              defaults: opts.defaults,
+              mapping: opts.mapping,
+              dryRun: opts.dryRun,
+              skipInvalid: opts.skipInvalid,
+              dateFormat: opts.dateFormat,
+              fileName: basename(file),
+            },
+          },
+          (p) => (p.total !== undefined ? bar.update(p.done, p.total) : undefined),
+        );
         bar.stop();
         for (const e of report.errors) {
           console.error(
-            `${file}:${e.line}: ${e.field ?? ''}${e.column ? ` (column ${e.column})` : ''}: ${e.message}`,
+            `${file}:${e.line}: ${e.column !== undefined ? `column "${e.column}"` : (e.field ?? '')}${e.field && e.column !== undefined ? ` (${e.field})` : ''}: ${e.message}`,
           );
         }
         if (report.invalid > report.errors.length) {
           console.error(`... and ${report.invalid - report.errors.length} more invalid rows`);
         }
+        const f = report.file;
+        const d = report.dateOrder;
+        console.log(
+          `File: ${f.format === 'xlsx' ? 'xlsx' : `${ENCODING_NAMES[f.encoding ?? 'utf-8']}, ${f.delimiter === '\t' ? 'tab' : f.delimiter === ';' ? 'semicolon' : 'comma'}-separated`}; mapping: ${Object.entries(
+            report.mapping,
+          )
+            .map(([c, fld]) => `${c}=${fld}`)
+            .join(', ')}`,
+        );
+        if (d.ambiguous > 0 || d.source === 'file') {
+          console.log(
+            `Dates: a/b/yyyy read as ${d.order === 'DMY' ? 'day/month' : 'month/day'} (${d.source === 'file' ? 'decided by the file' : d.source === 'option' ? '--date-format' : 'default; nothing in the file decides it'})${d.ambiguous ? `; ${d.ambiguous} dates such as ${d.example} read either way` : ''}${d.dayFirst && d.monthFirst ? `; the file mixes orders (${d.dayFirst} day-first, ${d.monthFirst} month-first)` : ''}`,
+          );
+        }
         const verb = report.committed ? 'Imported' : report.dryRun ? 'Dry run' : 'Nothing imported';
         const done = report.committed;
-        const what =
-          report.entity === 'usage'
-            ? `${report.events} events ${done ? 'stored' : 'to store'}${report.duplicates ? `, ${report.duplicates} already stored` : ''}`
-            : `${report.created} ${done ? 'created' : 'to create'}, ${report.updated} ${done ? 'updated' : 'to update'}`;
         console.log(
-          `${verb}: ${report.rows} rows, ${report.valid} valid, ${report.invalid} invalid; ${what}`,
+          `${verb}: ${report.rows} rows, ${report.valid} valid, ${report.invalid} invalid; ${report.created} ${done ? 'created' : 'to create'}, ${report.updated} ${done ? 'updated' : 'to update'}, ${report.unchanged} unchanged, ${report.merged} repeated rows merged; skipped ${report.skipped.blank} blank and ${report.skipped.total} total rows`,
         );
         if (report.invalid > 0 && !opts.skipInvalid) process.exitCode = 1;
       }),
+  );
+
+const workspaceCommand = program.command('workspace').description('Workspaces');
+workspaceCommand
+  .command('create')
+  .description(
+    'Create a workspace and its first admin without starting the server (then `steward import` works on a fresh database)',
+  )
+  .option('--name <name>', 'workspace name', 'Steward')
+  .option('--base-currency <code>', 'base currency (default: STEWARD_BASE_CURRENCY)')
+  .option('--time-zone <zone>', 'IANA time zone (default: STEWARD_TIME_ZONE)')
+  .option('--admin-email <email>', 'the first admin (default: STEWARD_ADMIN_EMAIL)')
+  .option(
+    '--admin-password <password>',
+    'their password (default: STEWARD_ADMIN_PASSWORD, else generated and printed)',
+  )
+  .action(
+    async (opts: {
+      name: string;
+      baseCurrency?: string;
+      timeZone?: string;
+      adminEmail?: string;
+      adminPassword?: string;
+    }) =>
+      withDeps(async (deps) => {
+        const baseCurrency = (opts.baseCurrency ?? deps.config.baseCurrency).toUpperCase();
+        if (!/^[A-Z]{3}$/.test(baseCurrency))
+          throw new CliError('--base-currency must be an ISO code such as CNY');
+        const timeZone = opts.timeZone ?? deps.config.timeZone;
+        try {
+          new Intl.DateTimeFormat('en', { timeZone });
+        } catch {
+          throw new CliError(`--time-zone "${timeZone}" is not an IANA time zone such as Asia/Shanghai`);
+        }
+        const workspace = await createWorkspace(deps, { name: opts.name, baseCurrency, timeZone });
+        const email = opts.adminEmail ?? deps.config.adminEmail;
+        const password = opts.adminPassword ?? deps.config.adminPassword ?? generatePassword();
+        await createUser({
+          ctx: operatorCtx(deps, workspace, 'workspace create'),
+          input: { email, name: 'Admin', role: 'admin', locale: 'zh-CN', password },
+        });
+        console.log(`Created workspace ${workspace.slug} (${workspace.id}), ${baseCurrency}, ${timeZone}`);
+        console.log(
+          `Admin: ${email}${opts.adminPassword || deps.config.adminPassword ? '' : ` with password ${password}`}`,
+        );
+      }),
+  );
+workspaceCommand
+  .command('list')
+  .description('Every workspace: id, base currency, time zone')
+  .action(async () =>
+    withDeps(async (deps) => {
+      for (const w of await listWorkspaceRefs(deps)) console.log(`${w.id}\t${w.baseCurrency}\t${w.timeZone}`);
+    }),
   );
 
 program
@@ -388,7 +547,7 @@ rules
         const s = r.skipped;
         const state = report.dryRun ? 'would act on' : r.ran ? 'acted on' : 'already ran:';
         console.log(
-          `${r.name}: ${r.matched} matched, ${state} ${r.acted}; skipped dedupe ${s.dedupe ?? 0}, cooldown ${s.cooldown ?? 0}, limit ${s.limit ?? 0}${r.errors ? `; ${r.errors} errors` : ''}`,
+          `${r.name}: ${r.matched} matched, ${state} ${r.acted}; skipped held out ${s.holdout ?? 0}, dedupe ${s.dedupe ?? 0}, cooldown ${s.cooldown ?? 0}, limit ${s.limit ?? 0}${r.errors ? `; ${r.errors} errors` : ''}`,
         );
       }
       const acted = report.rules.reduce((n, r) => n + r.acted, 0);
@@ -411,57 +570,86 @@ churn
     'the outcome column and the value that means churned (Churn=Yes)',
   )
   .option('--folds <n>', 'cross-validation folds', int('--folds'), 5)
+  .addOption(
+    new Option(
+      '--model <kind>',
+      'logistic regression, random forest, or auto: the better by the cross-validated ROC-AUC',
+    )
+      .choices([...MODEL_KINDS, 'auto'])
+      .default('auto'),
+  )
   .option('--json', 'print the metrics as JSON')
-  .action((opts: { file: string; id: string; outcome: string; folds: number; json?: boolean }) => {
-    const eq = opts.outcome.indexOf('=');
-    if (eq <= 0 || eq === opts.outcome.length - 1) {
-      throw new CliError('--outcome must be COLUMN=VALUE, for example Churn=Yes');
-    }
-    let csv: string;
-    try {
-      csv = readFileSync(opts.file, 'utf8');
-    } catch (error) {
-      throw new CliError(`Cannot read ${opts.file}: ${(error as Error).message}`);
-    }
-    const started = Date.now();
-    const r = evaluateSnapshot(
-      {
-        csv,
-        idColumn: opts.id,
-        outcomeColumn: opts.outcome.slice(0, eq),
-        outcomeValue: opts.outcome.slice(eq + 1),
-      },
-      opts.folds,
-    );
-    if (opts.json) {
-      console.log(JSON.stringify(r));
-      return;
-    }
-    const f = (v: number | null) => (v === null ? 'n/a' : v.toFixed(3));
-    console.log(
-      `${r.n} rows, ${r.positives} with ${opts.outcome}, ${r.features} feature columns, ${r.folds}-fold cross-validation (grouped by ${opts.id}), ${((Date.now() - started) / 1000).toFixed(1)} s`,
-    );
-    console.log(`ROC-AUC  ${f(r.auc)}  (95% ${f(r.aucLow)} to ${f(r.aucHigh)})`);
-    console.log(
-      `PR-AUC   ${f(r.prAuc)}  (95% ${f(r.prAucLow)} to ${f(r.prAucHigh)}; base rate ${f(r.positives / r.n)})`,
-    );
-    console.log(`Brier    ${f(r.brier)}  (95% ${f(r.brierLow)} to ${f(r.brierHigh)})`);
-    console.log('Reliability (predicted -> observed, rows):');
-    for (const b of r.reliability) console.log(`  ${f(b.predicted)} -> ${f(b.observed)}  (${b.n})`);
-  });
+  .action(
+    (opts: {
+      file: string;
+      id: string;
+      outcome: string;
+      folds: number;
+      model: ModelKind | 'auto';
+      json?: boolean;
+    }) => {
+      const eq = opts.outcome.indexOf('=');
+      if (eq <= 0 || eq === opts.outcome.length - 1) {
+        throw new CliError('--outcome must be COLUMN=VALUE, for example Churn=Yes');
+      }
+      let csv: string;
+      try {
+        csv = readFileSync(opts.file, 'utf8');
+      } catch (error) {
+        throw new CliError(`Cannot read ${opts.file}: ${(error as Error).message}`);
+      }
+      const started = Date.now();
+      const r = evaluateSnapshot(
+        {
+          csv,
+          idColumn: opts.id,
+          outcomeColumn: opts.outcome.slice(0, eq),
+          outcomeValue: opts.outcome.slice(eq + 1),
+        },
+        opts.folds,
+        opts.model,
+      );
+      if (opts.json) {
+        console.log(JSON.stringify(r));
+        return;
+      }
+      const f = (v: number | null) => (v === null ? 'n/a' : v.toFixed(3));
+      console.log(
+        `${r.n} rows, ${r.positives} with ${opts.outcome}, ${r.features} feature columns, ${r.folds}-fold cross-validation (grouped by ${opts.id}), ${((Date.now() - started) / 1000).toFixed(1)} s`,
+      );
+      for (const c of r.candidates) {
+        console.log(
+          `${c.kind.padEnd(9)} ROC-AUC ${f(c.auc)} (95% ${f(c.aucLow)} to ${f(c.aucHigh)}), Brier ${f(c.brier)}${c.kind === r.model && r.candidates.length > 1 ? '  <- chosen' : ''}`,
+        );
+      }
+      console.log(`Model: ${r.model === 'forest' ? 'random forest' : 'logistic regression'}`);
+      console.log(`ROC-AUC  ${f(r.auc)}  (95% ${f(r.aucLow)} to ${f(r.aucHigh)})`);
+      console.log(
+        `PR-AUC   ${f(r.prAuc)}  (95% ${f(r.prAucLow)} to ${f(r.prAucHigh)}; base rate ${f(r.positives / r.n)})`,
+      );
+      console.log(`Brier    ${f(r.brier)}  (95% ${f(r.brierLow)} to ${f(r.brierHigh)})`);
+      console.log('Reliability (predicted -> observed, rows):');
+      for (const b of r.reliability) console.log(`  ${f(b.predicted)} -> ${f(b.observed)}  (${b.n})`);
+    },
+  );
 
 churn
   .command('train')
   .description('Train the churn model on the stored history (point in time) and store the version')
   .option('--folds <n>', 'cross-validation folds', int('--folds'), 5)
+  .addOption(
+    new Option('--model <kind>', 'logistic, forest, or auto: the better by the cross-validated ROC-AUC')
+      .choices([...MODEL_KINDS, 'auto'])
+      .default('auto'),
+  )
   .option('--workspace <id|slug>', 'workspace (default: the first)')
   .option('--json', 'print the model card as JSON')
-  .action(async (opts: { folds: number; workspace?: string; json?: boolean }) =>
+  .action(async (opts: { folds: number; model: ModelKind | 'auto'; workspace?: string; json?: boolean }) =>
     withDeps(async (deps) => {
       const workspace = await resolveWorkspace(deps, opts.workspace);
       const ctx = operatorCtx(deps, workspace, 'churn train');
       const started = Date.now();
-      const card = await trainChurnModel({ ctx, input: { folds: opts.folds } });
+      const card = await trainChurnModel({ ctx, input: { folds: opts.folds, model: opts.model } });
       if (opts.json) {
         console.log(JSON.stringify(card));
         return;
@@ -475,7 +663,14 @@ churn
         console.log(
           `${String(h.horizonDays).padStart(3)} days: ${h.outcomes.samples} samples, ${h.outcomes.churned} churned; ` +
             (m
-              ? `model AUC ${f(m.auc)} (${f(m.aucLow)}-${f(m.aucHigh)}), Brier ${f(m.brier)}; health AUC ${f(h.baselines?.health.auc)}, usage decline AUC ${f(h.baselines?.usageDecline.auc)}`
+              ? `${h.model ?? 'logistic'} AUC ${f(m.auc)} (${f(m.aucLow)}-${f(m.aucHigh)})${(
+                  h.candidates ?? []
+                )
+                  .filter((c) => c.kind !== h.model)
+                  .map((c) => ` [${c.kind} ${f(c.auc)}]`)
+                  .join(
+                    '',
+                  )}, Brier ${f(m.brier)}; health AUC ${f(h.baselines?.health.auc)}, usage decline AUC ${f(h.baselines?.usageDecline.auc)}`
               : 'no metrics') +
             (h.published ? '; published' : `; not published: ${render('en', h.reason!)}`),
         );

@@ -10,7 +10,7 @@ export async function resolveWorkspace(deps: Deps, idOrSlug?: string): Promise<W
     throw new CliError(
       idOrSlug
         ? `No workspace "${idOrSlug}"`
-        : 'The database has no workspace yet: run `npm start` once, or `steward demo`',
+        : 'The database has no workspace yet: run `steward workspace create` (or `npm start` once, or `steward demo`)',
     );
   }
   return workspaceRowToWorkspace(row);

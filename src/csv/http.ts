@@ -48,7 +48,13 @@ export function throwIfRejected<T extends Report>(report: T): T {
     const first = report.errors[0];
     throw new AppError(
       'validation_failed',
-      `${report.invalid} of ${report.rows} rows are invalid; nothing was imported (first: line ${first?.line}: ${first?.field ?? ''} ${first?.message ?? ''})`,
+      msg('imports.error.rejected', {
+        invalid: report.invalid,
+        rows: report.rows,
+        line: first?.line ?? null,
+        field: first?.field ?? '',
+        message: first?.message ?? '',
+      }),
       report,
     );
   }

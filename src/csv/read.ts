@@ -3,6 +3,7 @@
 import type { Readable } from 'node:stream';
 import { CsvError, parse } from 'csv-parse';
 import { AppError, invalid } from '../errors.ts';
+import { msg, render } from '../i18n/index.ts';
 import { badText } from '../text.ts';
 import { type DateFormat, parseBoolean, parseDate, parseList, parseNumber } from './values.ts';
 
@@ -52,9 +53,12 @@ export async function readMappedCsv(
       ...Object.keys(o.specs),
       ...(o.extra?.keys ? [...o.extra.keys].map((k) => `${prefix}${k}`) : prefix ? [`${prefix}<name>`] : []),
     ];
-    return invalid(`Unknown ${o.what} field "${field}" in ${where}; known fields: ${known.join(', ')}`, {
-      issues: [{ path: `${where}.${field}`, message: 'unknown field' }],
-    });
+    return invalid(
+      msg('imports.error.unknownField', { what: o.what, field, where, known: known.join(', ') }),
+      {
+        issues: [{ path: `${where}.${field}`, message: msg('csv.issue.unknownField') }],
+      },
+    );
   };
   for (const field of Object.keys(o.defaults)) if (!isField(field)) throw unknownField(field, 'defaults');
 
@@ -90,9 +94,12 @@ export async function readMappedCsv(
         headers = record;
         const badHeader = headers.findIndex((h) => badText(h));
         if (badHeader >= 0) {
-          throw invalid(`Column ${badHeader + 1} of the header row ${badText(headers[badHeader]!)}`, {
-            issues: [{ path: `line ${info.lines}`, message: badText(headers[badHeader]!)! }],
-          });
+          throw invalid(
+            msg('imports.error.badHeader', { column: badHeader + 1, reason: badText(headers[badHeader]!)! }),
+            {
+              issues: [{ path: `line ${info.lines}`, message: badText(headers[badHeader]!)! }],
+            },
+          );
         }
         columnToField = resolveMap(headers, o.map, o.specs, isField, (f) => unknownField(f, 'map'));
         const mapped = new Set([...columnToField.values(), ...Object.keys(o.defaults)]);
@@ -100,8 +107,8 @@ export async function readMappedCsv(
           .filter(([f, s]) => s.required && !mapped.has(f))
           .map(([f]) => f);
         if (missing.length) {
-          throw invalid(`The file maps no column to required field(s): ${missing.join(', ')}`, {
-            issues: missing.map((f) => ({ path: `map.${f}`, message: 'required field has no column' })),
+          throw invalid(msg('imports.error.requiredUnmapped', { fields: missing.join(', ') }), {
+            issues: missing.map((f) => ({ path: `map.${f}`, message: msg('csv.issue.requiredNoColumn') })),
             headers,
           });
         }
@@ -118,8 +125,9 @@ export async function readMappedCsv(
       });
       for (const [field, { value, column }] of raw) {
         const bad = badText(value);
+        // Row messages here are English words still, like the value checks' below.
         if (bad) {
-          rowErrors.push({ line: info.lines, field, column, message: bad });
+          rowErrors.push({ line: info.lines, field, column, message: render('en', bad) });
           continue;
         }
         if (isExtra(field) && !(field in o.specs)) {
@@ -150,7 +158,7 @@ export async function readMappedCsv(
     if (error instanceof CsvError) throw malformed(error, lastLine, headerRow ?? []);
     throw error;
   }
-  if (!columnToField) throw invalid('The CSV is empty: it needs a header row and at least one data row');
+  if (!columnToField) throw invalid(msg('imports.error.empty'));
   return { rows, errors, invalid: invalidRows };
 }
 
@@ -170,14 +178,17 @@ function malformed(e: CsvError, lastLine: number, headers: string[]): AppError {
   const index = QUOTE_ERRORS.has(e.code) && typeof context.column === 'number' ? context.column : undefined;
   const column =
     index === undefined ? undefined : `${index + 1}${headers[index] ? ` ("${headers[index]}")` : ''}`;
-  const message = unclosed
-    ? `a quoted field in the record after line ${lastLine} is never closed`
-    : e.message;
-  return invalid(`The CSV is malformed at line ${line}${column ? `, column ${column}` : ''}: ${message}`, {
-    issues: [{ path: `line ${line}`, message }],
-    line,
-    ...(index === undefined ? {} : { column: index + 1 }),
-  });
+  const message = unclosed ? msg('imports.error.unclosedQuote', { line: lastLine }) : e.message;
+  return invalid(
+    column
+      ? msg('imports.error.malformedAt', { line, column, reason: message })
+      : msg('imports.error.malformed', { line, reason: message }),
+    {
+      issues: [{ path: `line ${line}`, message }],
+      line,
+      ...(index === undefined ? {} : { column: index + 1 }),
+    },
+  );
 }
 
 function fromString(parser: ReturnType<typeof parse>, text: string) {
@@ -198,12 +209,9 @@ function resolveMap(
     for (const [column, field] of Object.entries(map)) {
       const index = headers.indexOf(column);
       if (index < 0) {
-        throw invalid(
-          `Column "${column}" in the map is not in the file; its columns are: ${headers.join(', ')}`,
-          {
-            issues: [{ path: `map.${column}`, message: 'no such column' }],
-          },
-        );
+        throw invalid(msg('imports.error.noColumn', { column, columns: headers.join(', ') }), {
+          issues: [{ path: `map.${column}`, message: msg('csv.issue.noColumn') }],
+        });
       }
       if (!isField(field)) throw unknown(field);
       result.set(index, field);
@@ -257,7 +265,9 @@ export function toPairs(
   for (const part of v.split(',').filter((p) => p.trim())) {
     const i = part.indexOf('=');
     if (i <= 0)
-      throw invalid(`"${part}" is not ${what}`, { issues: [{ path: what, message: 'expected name=value' }] });
+      throw invalid(`"${part}" is not ${what}`, {
+        issues: [{ path: what, message: msg('csv.issue.nameValue') }],
+      });
     out[part.slice(0, i).trim()] = part.slice(i + 1).trim();
   }
   return out;

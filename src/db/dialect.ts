@@ -178,6 +178,7 @@ export function greatest(engine: Engine, a: Expression<unknown>, b: Expression<u
  * PostgreSQL refuses to attach a range the default partition still holds. Returns created names.
  */
 export async function ensureMonthlyPartitions(
+  // biome-ignore lint/suspicious/noExplicitAny: the partitioned tables are named at run time
   db: Kysely<any>,
   engine: Engine,
   table: string,

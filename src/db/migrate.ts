@@ -21,6 +21,18 @@ import * as notificationPreferences from './migrations/2026_12_06_0500_notificat
 import * as writeKeyRenames from './migrations/2026_12_06_0700_write_key_renames.ts';
 import * as auditTokenId from './migrations/2026_12_06_0701_audit_token_id.ts';
 import * as churnModels from './migrations/2026_12_06_0800_churn_models.ts';
+import * as imports from './migrations/2026_12_07_0100_imports.ts';
+import * as eventCounts from './migrations/2026_12_07_0200_event_counts.ts';
+import * as eventsOut from './migrations/2026_12_07_0300_events_out.ts';
+import * as supportTickets from './migrations/2026_12_07_0301_support_tickets.ts';
+import * as successPlans from './migrations/2026_12_07_0600_success_plans.ts';
+import * as starterPlans from './migrations/2026_12_07_0601_starter_plans.ts';
+import * as surveys from './migrations/2026_12_07_0700_surveys.ts';
+import * as dirtyAccounts from './migrations/2026_12_07_0900_dirty_accounts.ts';
+import * as automationEligibleControl from './migrations/2026_12_07_1300_automation_eligible_control.ts';
+import * as importProgress from './migrations/2026_12_08_0500_import_progress_imports.ts';
+import * as botAlertsDigest from './migrations/2026_12_08_1100_bot_alerts_digest_bots.ts';
+import * as healthDefaultModel from './migrations/2026_12_08_1300_health_default_model_health.ts';
 
 // Listed explicitly (not read from disk) so the order is reviewed in code and works under any loader.
 const MIGRATIONS: Record<string, Migration> = {
@@ -45,6 +57,18 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026_12_06_0100_event_messages': eventMessages,
   '2026_12_06_0800_churn_models': churnModels,
   '2026_12_06_0200_bilingual_names': bilingualNames,
+  '2026_12_07_0100_imports': imports,
+  '2026_12_07_0200_event_counts': eventCounts,
+  '2026_12_07_0600_success_plans': successPlans,
+  '2026_12_07_0601_starter_plans': starterPlans,
+  '2026_12_07_0300_events_out': eventsOut,
+  '2026_12_07_0301_support_tickets': supportTickets,
+  '2026_12_07_0700_surveys': surveys,
+  '2026_12_07_0900_dirty_accounts': dirtyAccounts,
+  '2026_12_08_1100_bot_alerts_digest_bots': botAlertsDigest,
+  '2026_12_08_0500_import_progress_imports': importProgress,
+  '2026_12_07_1300_automation_eligible_control': automationEligibleControl,
+  '2026_12_08_1300_health_default_model_health': healthDefaultModel,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -8,6 +8,11 @@ import type {
   CustomFieldDefinitionsTable,
 } from '../modules/accounts/accounts.table.ts';
 import type {
+  ImportMappingsTable,
+  ImportRunsTable,
+  OwnerAliasesTable,
+} from '../modules/accounts/import.table.ts';
+import type {
   ApiTokensTable,
   AuditLogTable,
   LoginAttemptsTable,
@@ -18,13 +23,17 @@ import type {
 } from '../modules/auth/auth.table.ts';
 import type {
   AutomationActionsTable,
+  AutomationEligibleTable,
   AutomationRulesTable,
   AutomationRunsTable,
+  EventSubscriptionsTable,
   PlaybooksTable,
   WebhookDeliveriesTable,
 } from '../modules/automation/automation.table.ts';
 import type { ChurnModelsTable } from '../modules/churn/churn.table.ts';
+import type { OpportunitiesTable } from '../modules/expansion/expansion.table.ts';
 import type {
+  HealthDefaultModelsTable,
   HealthModelsTable,
   HealthScoresTable,
   HealthSentimentsTable,
@@ -48,10 +57,22 @@ import type {
   RollupRebuildsTable,
 } from '../modules/metrics/metrics.table.ts';
 import type {
+  ChannelDigestsTable,
   NotificationDigestsTable,
   NotificationSettingsTable,
   NotificationsTable,
 } from '../modules/notifications/notifications.table.ts';
+import type {
+  AccountMilestonesTable,
+  JourneyMilestonesTable,
+  PlanKpisTable,
+  PlanKpiValuesTable,
+  PlanObjectivesTable,
+  PlanStepsTable,
+  PlanTemplatesTable,
+  SuccessPlansTable,
+} from '../modules/plans/plans.table.ts';
+import type { DirtyAccountsTable } from '../modules/recompute/dirty.table.ts';
 import type { RenewalsTable } from '../modules/renewals/renewals.table.ts';
 import type {
   CustomerRequestsTable,
@@ -70,6 +91,12 @@ import type {
   StateChangesTable,
   StateOverridesTable,
 } from '../modules/state/state.table.ts';
+import type { SupportTicketsTable } from '../modules/support/support.table.ts';
+import type {
+  SurveyResponsesTable,
+  SurveySendsTable,
+  SurveySettingsTable,
+} from '../modules/surveys/surveys.table.ts';
 import type { TaskFollowUpsTable, TasksTable } from '../modules/tasks/tasks.table.ts';
 import type { CsmGroupMembersTable, CsmGroupsTable, TeamSettingsTable } from '../modules/team/team.table.ts';
 import type { TimelineEntriesTable } from '../modules/timeline/timeline.table.ts';
@@ -108,6 +135,7 @@ export interface Database {
   account_user_daily: AccountUserDailyTable;
   account_feature_daily: AccountFeatureDailyTable;
   health_models: HealthModelsTable;
+  health_default_models: HealthDefaultModelsTable;
   health_sentiments: HealthSentimentsTable;
   health_scores: HealthScoresTable;
   tiering_schemes: TieringSchemesTable;
@@ -122,12 +150,16 @@ export interface Database {
   playbooks: PlaybooksTable;
   automation_runs: AutomationRunsTable;
   automation_actions: AutomationActionsTable;
+  automation_eligible: AutomationEligibleTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  event_subscriptions: EventSubscriptionsTable;
+  support_tickets: SupportTicketsTable;
   tasks: TasksTable;
   task_follow_ups: TaskFollowUpsTable;
   notifications: NotificationsTable;
   notification_settings: NotificationSettingsTable;
   notification_digests: NotificationDigestsTable;
+  channel_digests: ChannelDigestsTable;
   customer_requests: CustomerRequestsTable;
   request_groups: RequestGroupsTable;
   request_grams: RequestGramsTable;
@@ -138,4 +170,20 @@ export interface Database {
   renewals: RenewalsTable;
   saved_views: SavedViewsTable;
   churn_models: ChurnModelsTable;
+  import_mappings: ImportMappingsTable;
+  import_runs: ImportRunsTable;
+  owner_aliases: OwnerAliasesTable;
+  plan_templates: PlanTemplatesTable;
+  success_plans: SuccessPlansTable;
+  plan_objectives: PlanObjectivesTable;
+  plan_kpis: PlanKpisTable;
+  plan_kpi_values: PlanKpiValuesTable;
+  plan_steps: PlanStepsTable;
+  journey_milestones: JourneyMilestonesTable;
+  account_milestones: AccountMilestonesTable;
+  opportunities: OpportunitiesTable;
+  survey_responses: SurveyResponsesTable;
+  survey_sends: SurveySendsTable;
+  survey_settings: SurveySettingsTable;
+  dirty_accounts: DirtyAccountsTable;
 }

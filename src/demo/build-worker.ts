@@ -3,9 +3,9 @@
 // instead of after the two-minute build. better-sqlite3 is synchronous: built in-process, the
 // usage import and the history recompute would hold the event loop for seconds at a time.
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import type { Config } from '../config.ts';
 import type { WorkspaceRef } from '../context.ts';
+import { runWorkerJob } from '../worker-job.ts';
 import type { DemoOptions } from './extension.ts';
 import type { DemoProgress } from './progress.ts';
 
@@ -17,11 +17,6 @@ export type DemoBuilt = {
   contacts: number;
   events: number;
 };
-export type DemoBuildMessage =
-  | { type: 'progress'; progress: DemoProgress }
-  | { type: 'done'; result: DemoBuilt }
-  | { type: 'error'; message: string; stack?: string };
-
 const ENTRY = fileURLToPath(new URL('./build-worker-entry.mjs', import.meta.url));
 
 /** Builds the demo into `workspace` in a worker thread; resolves with what it made. */
@@ -29,25 +24,5 @@ export function buildDemoInWorker(
   data: DemoBuildData,
   onProgress?: (p: DemoProgress) => void,
 ): Promise<DemoBuilt> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(ENTRY, { workerData: data });
-    let result: DemoBuilt | undefined;
-    let failure: Error | undefined;
-    worker.on('message', (m: DemoBuildMessage) => {
-      if (m.type === 'progress') onProgress?.(m.progress);
-      else if (m.type === 'done') result = m.result;
-      else {
-        failure = new Error(m.message);
-        if (m.stack) failure.stack = m.stack;
-      }
-    });
-    worker.on('error', (error) => {
-      failure ??= error;
-    });
-    worker.on('exit', (code) => {
-      if (failure) reject(failure);
-      else if (!result) reject(new Error(`the demo worker exited with code ${code}`));
-      else resolve(result);
-    });
-  });
+  return runWorkerJob(ENTRY, data, { what: 'demo', onProgress });
 }

@@ -17,9 +17,12 @@ import { type DemoPhase, type DemoProgress, demoProgress } from './progress.ts';
 import { type Random, seededRandom } from './random.ts';
 import { generateRequests } from './requests.ts';
 import { installDemoState } from './state.ts';
+import { surveysDemo } from './surveys.ts';
 import { tasksDemo } from './tasks.ts';
 import { teamDemo } from './team.ts';
+import { generateTickets } from './tickets.ts';
 import { generateUsage } from './usage.ts';
+import { valueDemo } from './value.ts';
 
 /**
  * The parts of the demo that run after accounts, usage and the state history exist, in order: each
@@ -34,6 +37,12 @@ demoExtensions.push({ phase: 'tasks', run: tasksDemo });
 // Rules and playbooks over the backfilled days (after the recompute history exists).
 demoExtensions.push({ phase: 'automation', run: automationDemo });
 demoExtensions.push({ phase: 'requests', run: generateRequests });
+// Success plans, KPIs over time, opportunities near renewal, milestones over the history.
+demoExtensions.push({ phase: 'value', run: valueDemo });
+// A help desk's last four months of tickets (after requests, with its own seeded source).
+demoExtensions.push({ phase: 'requests', run: generateTickets });
+// NPS waves and CSAT answers that follow each account's health (after the state history exists).
+demoExtensions.push({ phase: 'surveys', run: surveysDemo });
 
 const REGIONS = [
   ['华东', 30],
@@ -320,7 +329,8 @@ export async function generateDemo(
     progress.start(extension.phase);
     await extension.run({ ctx, accounts: made, days: options.days, random: r });
   }
-  progress.step('requests', 1, 1);
+  progress.step('value', 1, 1);
+  progress.step('surveys', 1, 1);
   const userCount =
     users.managers.length + users.aes.length + [...users.csms.values()].reduce((s, l) => s + l.length, 0);
   return { accounts: made.length, users: userCount, contracts, contacts, events: usage.events };

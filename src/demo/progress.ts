@@ -10,6 +10,8 @@ export const DEMO_PHASES = [
   'tasks',
   'automation',
   'requests',
+  'value',
+  'surveys',
 ] as const;
 export type DemoPhase = (typeof DEMO_PHASES)[number];
 
@@ -24,6 +26,9 @@ const WEIGHTS: Record<DemoPhase, number> = {
   tasks: 1,
   automation: 31,
   requests: 2,
+  value: 2,
+  // Not measured by bench:start yet: a few hundred answers through the verb, about as many as requests.
+  surveys: 2,
 };
 const TOTAL = DEMO_PHASES.reduce((s, p) => s + WEIGHTS[p], 0);
 

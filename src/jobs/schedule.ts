@@ -7,7 +7,7 @@ import { retrainChurnJob } from '../modules/churn/index.ts';
 import { attachPendingJob, ensureEventPartitionsJob, pruneRawEventsJob } from '../modules/ingest/index.ts';
 import { rebuildRollupsJob } from '../modules/metrics/index.ts';
 import { dailyDigestJob, renewalNoticesJob } from '../modules/notifications/index.ts';
-import { recomputeJob } from '../modules/recompute/index.ts';
+import { recomputeDirtyJob, recomputeJob } from '../modules/recompute/index.ts';
 import { wakeSnoozedTasksJob } from '../modules/tasks/index.ts';
 import { reassignInactiveOwnersJob } from '../modules/team/index.ts';
 import type { JobDefinition } from './runner.ts';
@@ -63,6 +63,14 @@ export const SCHEDULE: readonly JobDefinition[] = [
     cron: '10 * * * *',
     description: 'Facts -> health -> tier -> stage -> segments for every account, for today',
     handler: (deps) => recomputeJob(deps),
+  },
+  {
+    name: 'recompute-dirty',
+    // Every 15 s (seconds field): accounts changed by events, notes, sentiment or contracts get
+    // fresh facts, health, tier, stage, segments and rules within a minute; each slot runs once.
+    cron: '*/15 * * * * *',
+    description: 'Recompute, for today, the accounts marked dirty since the last pass (incremental)',
+    handler: (deps) => recomputeDirtyJob(deps),
   },
   {
     name: 'retrain-churn',

@@ -3,37 +3,53 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import type { Deps } from '../context.ts';
 import { AppError } from '../errors.ts';
+import type { FactUsers } from '../fact-users.ts';
 import { DEFAULT_LOCALE, localeFromHeader, msg, render } from '../i18n/index.ts';
 import { withRequestLocale } from '../i18n/request-locale.ts';
 import { accountsRoutes, importRoutes } from '../modules/accounts/index.ts';
 import { authRoutes, publicAuthRoutes } from '../modules/auth/index.ts';
-import { automationRoutes, INBOUND_WEBHOOK_PATH } from '../modules/automation/index.ts';
+import {
+  automationRoutes,
+  INBOUND_WEBHOOK_PATH,
+  rulesReadingFacts,
+  subscriptionsRoutes,
+} from '../modules/automation/index.ts';
 import { bulkRoutes } from '../modules/bulk/index.ts';
 import { churnRoutes } from '../modules/churn/index.ts';
+import { expansionRoutes } from '../modules/expansion/index.ts';
 import { factsRoutes } from '../modules/facts/index.ts';
-import { healthRoutes, loadHealthModels } from '../modules/health/index.ts';
+import { familiesRoutes } from '../modules/families/index.ts';
+import { healthModelsReadingFacts, healthRoutes, loadHealthModels } from '../modules/health/index.ts';
 import { ingestApiRoutes, ingestRoutes } from '../modules/ingest/index.ts';
-import { accountListState, lifecycleRoutes } from '../modules/lifecycle/index.ts';
+import { accountListState, lifecycleRoutes, stagesReadingFacts } from '../modules/lifecycle/index.ts';
 import { metricsRoutes } from '../modules/metrics/index.ts';
 import { notificationsRoutes } from '../modules/notifications/index.ts';
+import { plansRoutes } from '../modules/plans/index.ts';
+import { qbrRoutes } from '../modules/qbr/index.ts';
 import { recomputeDays, recomputeRoutes } from '../modules/recompute/index.ts';
 import { renewalsRoutes } from '../modules/renewals/index.ts';
 import { reportsRoutes } from '../modules/reports/index.ts';
 import { requestsRoutes } from '../modules/requests/index.ts';
 import { searchRoutes } from '../modules/search/index.ts';
-import { segmentsRoutes } from '../modules/segments/index.ts';
+import { segmentsReadingFacts, segmentsRoutes } from '../modules/segments/index.ts';
 import { stateRoutes } from '../modules/state/index.ts';
+import { supportRoutes, TICKET_WEBHOOK_PATH } from '../modules/support/index.ts';
+import { surveyPageRoutes, surveysRoutes } from '../modules/surveys/index.ts';
 import { tasksRoutes } from '../modules/tasks/index.ts';
 import { resolveReadAccess, teamRoutes } from '../modules/team/index.ts';
 import { viewsRoutes } from '../modules/views/index.ts';
 import { today } from '../time.ts';
 import { authenticate } from './auth-middleware.ts';
+import { compressResponses } from './compress.ts';
 import { demoStatusRoutes } from './demo-status.ts';
 import { mountDocs } from './docs.ts';
 import type { AppEnv } from './env.ts';
 import { errorBody, sendError, toAppError } from './errors.ts';
 import { fairLoad } from './fair-load.ts';
+import { heavyPool } from './heavy-pool.ts';
 import { rejectUnstorableText } from './input-text.ts';
+import { replicaReads } from './read-replica.ts';
+import { ALL_ROLES, type NodeRoles } from './roles.ts';
 import { securityHeaders } from './security-headers.ts';
 import { mountWeb } from './web.ts';
 
@@ -41,8 +57,16 @@ import { mountWeb } from './web.ts';
 export const API_BODY_LIMIT = 1024 * 1024;
 export const IMPORT_BODY_LIMIT = 50 * 1024 * 1024;
 
-/** Builds the whole HTTP app without listening, so tests call `app.request()` in-process. */
-export function createApp(deps: Deps) {
+/**
+ * Builds the HTTP app without listening, so tests call `app.request()` in-process. `roles` picks
+ * what this process answers (server/roles.ts): the API and web app, the tracking endpoints, or both;
+ * /healthz always. `inHeavyWorker`: the app inside a heavy-read worker (heavy-pool.ts), which
+ * answers what the main thread's fair-load limits already let through.
+ */
+export function createApp(
+  deps: Deps,
+  { inHeavyWorker = false, roles = ALL_ROLES }: { inHeavyWorker?: boolean; roles?: NodeRoles } = {},
+) {
   const app = new OpenAPIHono<AppEnv>();
   // Our own id for every request. A client's X-Request-Id is kept beside it (clientRequestId, in
   // the audit log), never used as ours: a client could reuse another request's id.
@@ -58,6 +82,9 @@ export function createApp(deps: Deps) {
     await withRequestLocale(locale, next);
   });
   app.use('*', securityHeaders());
+  // API answers (JSON, CSV exports, the docs) above 2 KB go out brotli or gzip; the tracking
+  // endpoints' small answers and the web app's files (the build's own copies, web.ts) are not here.
+  app.use('/api/*', compressResponses());
 
   app.onError((error, c) => sendError(c, toAppError(error, deps.logger, c.get('requestId'))));
   app.notFound((c) =>
@@ -76,13 +103,17 @@ export function createApp(deps: Deps) {
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   // Tracking endpoints at the root (/v1/batch, /batch/), with their own size limits and write keys.
-  app.route('/', ingestRoutes(deps));
+  if (roles.has('ingest')) app.route('/', ingestRoutes(deps));
+  if (!roles.has('api')) return app;
 
   const tooLarge = (limit: number) =>
     bodyLimit({
       maxSize: limit,
       onError: () => {
-        throw new AppError('payload_too_large', `Request body is larger than ${limit / 1024 / 1024} MB`);
+        throw new AppError(
+          'payload_too_large',
+          msg('ingest.error.bodyTooLarge', { size: `${limit / 1024 / 1024} MB` }),
+        );
       },
     });
   app.use('/api/v1/imports/*', tooLarge(IMPORT_BODY_LIMIT));
@@ -106,6 +137,13 @@ export function createApp(deps: Deps) {
     }
     // A rule's inbound webhook authenticates with the rule's secret, not a user (automation routes).
     if (c.req.method === 'POST' && INBOUND_WEBHOOK_PATH.test(path)) return next();
+    // The ticket webhook takes a tracking write key (the route checks it) or, as Bearer, an API token.
+    if (
+      c.req.method === 'POST' &&
+      path === TICKET_WEBHOOK_PATH &&
+      !/^Bearer\s/i.test(c.req.header('authorization') ?? '')
+    )
+      return next();
     return authenticate(deps)(c, next);
   });
   // Record-level read access, resolved once per request (accounts' readableAccounts applies it).
@@ -114,16 +152,31 @@ export function createApp(deps: Deps) {
     if (ctx) c.set('ctx', { ...ctx, readAccess: await resolveReadAccess(ctx) });
     await next();
   });
-  // After authentication: heavy reads are counted per user and workspace (429 beyond the limits).
-  api.use('*', fairLoad(deps.config));
+  // After authentication: heavy reads are counted per user and workspace (429 beyond the limits)
+  // and answered by the heavy-read workers.
+  if (!inHeavyWorker) api.use('*', fairLoad(deps.config, heavyPool(deps)));
+  // Lists, reports and analytics read the replica when there is one (DATABASE_READ_URL); a heavy
+  // one does so in its worker, whose deps open the same replica.
+  api.use('*', replicaReads(deps));
   api.route('/', authRoutes());
   // Before accountsRoutes: /accounts/bulk is not an account id.
   api.route('/', bulkRoutes());
-  api.route('/', accountsRoutes({ state: accountListState }));
+  // Metrics and custom fields read by a stored definition cannot be deleted: the modules that store
+  // conditions say who reads a fact.
+  const factUsers: FactUsers = async (ctx, reads) =>
+    (
+      await Promise.all(
+        [segmentsReadingFacts, stagesReadingFacts, rulesReadingFacts, healthModelsReadingFacts].map((find) =>
+          find(ctx, reads),
+        ),
+      )
+    ).flat();
+  api.route('/', accountsRoutes({ state: accountListState, factUsers }));
   // Before importRoutes: /imports/usage must win over /imports/{entity}.
   api.route('/', ingestApiRoutes());
+  api.route('/', supportRoutes(deps));
   api.route('/', importRoutes());
-  api.route('/', metricsRoutes());
+  api.route('/', metricsRoutes({ factUsers }));
   api.route('/', factsRoutes());
   api.route('/', recomputeRoutes());
   // The summary names each status band; the bands are health's, which reads state (not the reverse).
@@ -135,6 +188,7 @@ export function createApp(deps: Deps) {
   api.route('/', lifecycleRoutes());
   api.route('/', healthRoutes());
   api.route('/', automationRoutes(deps));
+  api.route('/', subscriptionsRoutes());
   api.route('/', tasksRoutes());
   api.route('/', notificationsRoutes());
   api.route('/', requestsRoutes());
@@ -143,7 +197,12 @@ export function createApp(deps: Deps) {
   api.route('/', churnRoutes());
   api.route('/', reportsRoutes());
   api.route('/', viewsRoutes());
+  api.route('/', plansRoutes());
+  api.route('/', expansionRoutes());
+  api.route('/', familiesRoutes());
   api.route('/', searchRoutes());
+  api.route('/', surveysRoutes());
+  api.route('/', qbrRoutes());
 
   api.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
@@ -169,6 +228,8 @@ export function createApp(deps: Deps) {
     security: [{ bearerAuth: [] }, { cookieAuth: [] }],
   });
   app.route('/api/v1', api);
+  // The survey page emailed links open: no sign-in, the single-use token is the credential.
+  app.route('/', surveyPageRoutes(deps));
 
   mountDocs(app as never);
   // The web app at `/` (SPA fallback to index.html); without a build, `/` redirects to the docs.

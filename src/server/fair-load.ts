@@ -3,6 +3,7 @@ import type { Config } from '../config.ts';
 import { AppError } from '../errors.ts';
 import { msg } from '../i18n/index.ts';
 import type { AppEnv } from './env.ts';
+import type { HeavyPool } from './heavy-pool.ts';
 
 /**
  * Heavy reads: whole-workspace reports, large list pages (the export pages 500 rows at a time),
@@ -14,7 +15,7 @@ import type { AppEnv } from './env.ts';
 const HEAVY: readonly { method: string; path: RegExp; when?: (q: URLSearchParams) => boolean }[] = [
   { method: 'GET', path: /^\/automation\/effectiveness$/ },
   { method: 'GET', path: /^\/revenue\/[a-z]+$/ },
-  { method: 'GET', path: /^\/reports\/scorecards$/ },
+  { method: 'GET', path: /^\/reports\/(scorecards|scorecards\/detail|team-overview)$/ },
   { method: 'GET', path: /^\/team\/(load|capacity)$/ },
   { method: 'GET', path: /^\/health\/calibration$/ },
   { method: 'GET', path: /^\/renewals(\/window)?$/ },
@@ -27,6 +28,9 @@ const HEAVY: readonly { method: string; path: RegExp; when?: (q: URLSearchParams
     when: (q) => Number(q.get('limit') ?? 0) > 100 || q.has('where') || q.get('includeTotal') === 'true',
   },
   { method: 'POST', path: /\/preview$/ },
+  // Imports: the file is parsed, checked and written in batches in a worker (an async import keeps
+  // running there after its 202).
+  { method: 'POST', path: /^\/imports\/(accounts|contacts|contracts|tickets)$/ },
   { method: 'POST', path: /^\/rules\/[^/]+\/dry-run$/ },
   { method: 'POST', path: /^\/team\/(capacity\/what-if|members\/[^/]+\/offboard\/preview)$/ },
 ];
@@ -48,6 +52,7 @@ const RETRY_AFTER_SECONDS = 2;
  */
 export function fairLoad(
   config: Pick<Config, 'heavyPerUser' | 'heavyPerWorkspace'>,
+  pool?: HeavyPool,
 ): MiddlewareHandler<AppEnv> {
   const byUser = new Map<string, number>();
   const byWorkspace = new Map<string, number>();
@@ -84,6 +89,11 @@ export function fairLoad(
     take(byUser, user);
     take(byWorkspace, workspace);
     try {
+      // In a worker when there are workers (the same app answers there), else here.
+      if (pool) {
+        const body = c.req.method === 'GET' || c.req.method === 'HEAD' ? null : await c.req.arrayBuffer();
+        return await pool.run(c.req.raw, body);
+      }
       await next();
     } finally {
       give(byUser, user);

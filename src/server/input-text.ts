@@ -2,21 +2,18 @@
 // any API request's JSON body, query string or path, so every schema need not repeat it and both
 // engines answer the same 400 (PostgreSQL would refuse a NUL with an error, SQLite would keep it).
 import type { MiddlewareHandler } from 'hono';
-import { AppError } from '../errors.ts';
+import { invalidField } from '../errors.ts';
+import { type Message, msg } from '../i18n/index.ts';
 import { findBadText } from '../text.ts';
 
 const JSON_TYPE = /^application\/([\w.-]+\+)?json/i;
 
-const refuse = (where: string, found: { path: string; message: string }) => {
-  const path = found.path || '(root)';
-  return new AppError('validation_failed', `Invalid ${where}: ${path}: ${found.message}`, {
-    issues: [{ path, message: found.message }],
-  });
-};
+const refuse = (where: 'path' | 'query' | 'body', found: { path: string; message: string | Message }) =>
+  invalidField(found.path || '(root)', found.message, where === 'path' ? msg('part.path') : where);
 
 export const rejectUnstorableText: MiddlewareHandler = async (c, next) => {
   if (/%00/.test(new URL(c.req.url).pathname)) {
-    throw refuse('path', { path: 'path', message: 'contains a NUL character' });
+    throw refuse('path', { path: 'path', message: msg('text.nul') });
   }
   const query = findBadText(c.req.queries());
   if (query) throw refuse('query', { ...query, path: query.path.replace(/\.\d+$/, '') });

@@ -2,6 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Hono } from 'hono';
+import { chooseEncoding, type Encoding } from './compress.ts';
 
 /** Where `npm run build` (vite build with web/vite.config.ts) writes the web app. */
 export const WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
@@ -18,8 +19,37 @@ const TYPES: Record<string, string> = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
+/** Types the build writes .br and .gz copies of (web/precompress.ts). */
+const COMPRESSIBLE = new Set(['.html', '.js', '.css', '.json', '.svg', '.txt', '.ico']);
+const SUFFIX: Record<Encoding, string> = { br: '.br', gzip: '.gz' };
+
+/**
+ * One file of the build: the build's brotli or gzip copy when the client accepts it (brotli first),
+ * else the file itself; Vary: Accept-Encoding on every compressible type, Content-Length always.
+ */
+function sendFile(acceptEncoding: string | undefined, file: string, cacheControl: string) {
+  const type = extname(file);
+  const headers: Record<string, string> = {
+    'content-type': TYPES[type] ?? 'application/octet-stream',
+    'cache-control': cacheControl,
+  };
+  let body: Buffer | undefined;
+  if (COMPRESSIBLE.has(type)) {
+    headers.vary = 'Accept-Encoding';
+    const offered = (['br', 'gzip'] as const).filter((e) => existsSync(file + SUFFIX[e]));
+    const encoding = chooseEncoding(acceptEncoding, offered);
+    if (encoding) {
+      body = readFileSync(file + SUFFIX[encoding]);
+      headers['content-encoding'] = encoding;
+    }
+  }
+  body ??= readFileSync(file);
+  headers['content-length'] = String(body.length);
+  return new Response(new Uint8Array(body), { status: 200, headers });
+}
+
 /** Paths the server answers itself: an unknown one there is a JSON 404, never the app's page. */
-const SERVER_PREFIXES = ['/api/', '/v1/', '/batch', '/capture', '/healthz'];
+const SERVER_PREFIXES = ['/api/', '/v1/', '/batch', '/capture', '/healthz', '/s/'];
 
 /**
  * Serves the built web app at `/`: files from the build output, and index.html for any other GET
@@ -44,17 +74,15 @@ export function mountWeb(app: Hono<never>, dist = WEB_DIST) {
     const file = normalize(join(dist, path));
     if (file.startsWith(dist + sep) && existsSync(file) && statSync(file).isFile()) {
       const immutable = path.startsWith('/assets/');
-      return c.body(readFileSync(file), 200, {
-        'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
-        'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
-      });
+      return sendFile(
+        c.req.header('accept-encoding'),
+        file,
+        immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
+      );
     }
     // A missing hashed asset is a real 404 (an old tab after a deploy), not the app's page; so is
     // an unknown path asked for by anything but a browser navigating (scripts get the JSON 404).
     if (path.startsWith('/assets/') || !(c.req.header('accept') ?? '').includes('text/html')) return next();
-    return c.body(readFileSync(index), 200, {
-      'content-type': TYPES['.html'],
-      'cache-control': 'no-cache',
-    });
+    return sendFile(c.req.header('accept-encoding'), index, 'no-cache');
   });
 }

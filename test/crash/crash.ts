@@ -17,13 +17,13 @@ import { systemCtx } from '../../src/context.ts';
 import { openDeps } from '../../src/deps.ts';
 import { createUser } from '../../src/modules/auth/index.ts';
 import { createWorkspace, toRef } from '../../src/modules/workspaces/index.ts';
+import { BATCH, deliver, login, makeBatch, newTotals, sleep, writeKeyAuth } from './ingest-load.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 const PG_URL = process.env.STEWARD_TEST_DATABASE_URL;
 const PORT = Number(process.env.CRASH_PORT ?? 38_917);
 const KILLS = Number(process.env.CRASH_KILLS ?? 6);
 const SENDERS = Number(process.env.CRASH_SENDERS ?? 4);
-const BATCH = 100;
 /** After the last restart the loader finishes what it started and stops making new batches. */
 const MAX_BATCHES = Number(process.env.CRASH_MAX_BATCHES ?? 1000);
 const DEADLINE_MS = 110_000;
@@ -35,7 +35,6 @@ const password = 'crash-test-password';
 const email = `${run}@example.com`;
 const log = (msg: string) =>
   process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(1)}s] ${msg}\n`);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 let dir: string | undefined;
 let databaseUrl = PG_URL;
@@ -118,105 +117,24 @@ async function prepareDatabase() {
   }
 }
 
-async function createWriteKey(): Promise<string> {
-  const login = await fetch(`${base}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email, password }),
-  });
-  if (login.status !== 200) throw new Error(`login failed: ${login.status} ${await login.text()}`);
-  const { csrfToken } = (await login.json()) as { csrfToken: string };
-  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
-  const res = await fetch(`${base}/api/v1/write-keys`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrfToken },
-    body: JSON.stringify({ name: 'crash test' }),
-  });
-  if (res.status !== 201) throw new Error(`write key: ${res.status} ${await res.text()}`);
-  return ((await res.json()) as { key: string }).key;
-}
-
-/** Batch i: 100 fixed messageIds; a group call (creates or updates an account), an identify, tracks. */
-function makeBatch(i: number) {
-  const events: Record<string, unknown>[] = [];
-  const at = new Date(Date.now() - 60_000).toISOString();
-  for (let j = 0; j < BATCH; j++) {
-    const messageId = `${run}-b${i}-e${j}`;
-    const userId = `user-${(i * 7 + j) % 50}`;
-    const groupId = `co-${(i + j) % 10}`;
-    if (j === 0)
-      events.push({ type: 'group', messageId, userId, groupId, traits: { name: `Company ${groupId}` } });
-    else if (j === 1)
-      events.push({ type: 'identify', messageId, userId, traits: { email: `${userId}@example.com` } });
-    else
-      events.push({
-        type: 'track',
-        messageId,
-        userId,
-        event: j % 3 === 0 ? 'Report Exported' : 'Page Opened',
-        properties: { i, j },
-        context: { groupId },
-        timestamp: at,
-      });
-  }
-  return { ids: events.map((e) => e.messageId as string), body: JSON.stringify({ batch: events }) };
-}
-
-type Totals = { requests: number; retries: number; statuses: Record<string, number> };
-
 async function main() {
   await prepareDatabase();
   await startServer();
-  const key = await createWriteKey();
-  const auth = `Basic ${Buffer.from(`${key}:`).toString('base64')}`;
+  const auth = await writeKeyAuth(base, await login(base, email, password), 'crash test');
   log(`${engine}: server up on ${base}, write key created`);
 
   const acked = new Set<string>();
-  const totals: Totals = { requests: 0, retries: 0, statuses: {} };
-  let inFlight = 0;
+  const totals = newTotals(1);
   let next = 0;
   let killing = true;
-
-  /** Posts one batch until it is acknowledged, as the clients retry 5xx, 429 and network errors. */
-  const deliver = async (batch: { ids: string[]; body: string }) => {
-    for (let attempt = 0; ; attempt++) {
-      if (Date.now() - started > DEADLINE_MS)
-        throw new Error('deadline passed with a batch still unacknowledged');
-      if (attempt > 0) totals.retries++;
-      totals.requests++;
-      inFlight++;
-      let status: string;
-      try {
-        const res = await fetch(`${base}/v1/batch`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: auth },
-          body: batch.body,
-          signal: AbortSignal.timeout(15_000),
-        });
-        await res.arrayBuffer();
-        status = String(res.status);
-      } catch (error) {
-        status = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
-      } finally {
-        inFlight--;
-      }
-      totals.statuses[status] = (totals.statuses[status] ?? 0) + 1;
-      if (status.startsWith('2')) {
-        for (const id of batch.ids) acked.add(id);
-        return;
-      }
-      if (status.startsWith('4') && status !== '408' && status !== '429') {
-        throw new Error(`a batch was answered ${status}, which the clients drop`);
-      }
-      await sleep(20 + Math.random() * 80);
-    }
-  };
+  const send = (batch: ReturnType<typeof makeBatch>) =>
+    deliver({ batch, bases: [base], pick: () => 0, auth, acked, totals, deadline: started + DEADLINE_MS });
 
   // Senders make new batches while the killer is at work, and finish the one they hold.
   let aborted = false;
   const sender = async () => {
     try {
-      while (killing && next < MAX_BATCHES) await deliver(makeBatch(next++));
+      while (killing && next < MAX_BATCHES) await send(makeBatch(run, next++));
     } catch (error) {
       aborted = true;
       throw error;
@@ -228,7 +146,7 @@ async function main() {
     try {
       for (let k = 0; k < KILLS && !aborted; k++) {
         await sleep(300 + Math.random() * 1200);
-        killedInFlight.push(inFlight);
+        killedInFlight.push(totals.inFlight[0]!);
         await killServer('SIGKILL');
         log(
           `kill ${k + 1}/${KILLS} (SIGKILL, ${killedInFlight.at(-1)} requests in flight, ${acked.size} acked)`,
@@ -246,12 +164,7 @@ async function main() {
   const batches = next;
 
   // Counters through the API, then the rows themselves.
-  const admin = await fetch(`${base}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email, password }),
-  });
-  const cookie = (admin.headers.get('set-cookie') ?? '').split(';')[0]!;
+  const { cookie } = await login(base, email, password);
   const stats = (await (await fetch(`${base}/api/v1/ingest/stats`, { headers: { cookie } })).json()) as {
     accepted: number;
     rejected: Record<string, number>;

@@ -27,6 +27,12 @@ async function pick(page: Page, scope: Locator, label: RegExp, text: string) {
     })
     .first()
     .click();
+  // The list fades out after the pick; a click on the dialog's button meanwhile meets the list.
+  const open = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)');
+  await open
+    .first()
+    .waitFor({ state: 'hidden', timeout: 5_000 })
+    .catch(() => page.keyboard.press('Escape'));
 }
 
 async function fillDate(scope: Locator, label: RegExp, value: string) {

@@ -3,11 +3,11 @@
 // that says how far the demo workspace is while a fresh server prepares it.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { freePort } from '../helpers/free-port.ts';
 import { apiSession, launchBrowser, screenshot, signIn } from './browser.ts';
 import { ADMIN_EMAIL, ADMIN_PASSWORD } from './global-setup.ts';
 
@@ -129,17 +129,6 @@ describe('renewals, segments and the demo banner in Chromium', () => {
     expect(errors).toEqual([]);
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 // Its own server on a fresh database: the shared one's demo is long finished.
 describe('the demo banner on a first start', () => {

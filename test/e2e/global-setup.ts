@@ -1,25 +1,14 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { freePort } from '../helpers/free-port.ts';
 
 export const ADMIN_EMAIL = 'admin@example.com';
 export const ADMIN_PASSWORD = 'e2e-admin-password';
 export const VIEWER_EMAIL = 'viewer@example.com';
 export const VIEWER_PASSWORD = 'e2e-viewer-password';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 async function waitForHealthz(base: string, child: ChildProcess, output: () => string) {
   const deadline = Date.now() + 150_000;
@@ -85,6 +74,8 @@ export default async function setup(project: TestProject) {
       STEWARD_ADMIN_PASSWORD: ADMIN_PASSWORD,
       STEWARD_DEMO: '1',
       STEWARD_DEMO_ACCOUNTS: '200',
+      // The integrations test delivers to a receiver on this machine.
+      STEWARD_OUTBOUND_ALLOW: '127.0.0.1',
       LOG_LEVEL: 'warn',
     },
     stdio: ['ignore', 'pipe', 'pipe'],

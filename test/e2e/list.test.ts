@@ -121,8 +121,8 @@ describe('accounts list pickers, sorting, saved views and global search in Chrom
       (a) => a.name,
     );
     await expect.poll(() => rowNames(page), { timeout: 20_000 }).toEqual(byHealth);
-    // The stage column's header sorts by stage. (The second click, descending, no longer reaches
-    // the URL since the merges of issue 12; left open in the session note.)
+    // The stage column's header sorts by stage; a second click, once the first has landed, the
+    // other way round.
     const stageHeader = page
       .locator('[data-testid="accounts-table"] thead th')
       .filter({ hasText: /^Stage$/ });
@@ -130,6 +130,12 @@ describe('accounts list pickers, sorting, saved views and global search in Chrom
     await page.waitForURL(/sort=stage/);
     const byStage = (await admin.get<AccountPage>('/accounts?sort=stage&limit=50')).items.map((a) => a.name);
     await expect.poll(() => rowNames(page), { timeout: 20_000 }).toEqual(byStage);
+    await stageHeader.click();
+    await page.waitForURL(/sort=-stage/);
+    const byStageDown = (await admin.get<AccountPage>('/accounts?sort=-stage&limit=50')).items.map(
+      (a) => a.name,
+    );
+    await expect.poll(() => rowNames(page), { timeout: 20_000 }).toEqual(byStageDown);
     expect(errors).toEqual([]);
     await page.context().close();
   });

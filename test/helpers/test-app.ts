@@ -30,7 +30,14 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     dir = mkdtempSync(join(tmpdir(), 'steward-test-'));
     url = join(dir, 'test.db');
   }
-  const config = loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'silent', STEWARD_DEMO: '0', ...env });
+  // Heavy reads in-process unless a test asks for the worker pool (heavy-pool.test.ts).
+  const config = loadConfig({
+    DATABASE_URL: url,
+    LOG_LEVEL: 'silent',
+    STEWARD_DEMO: '0',
+    STEWARD_HEAVY_WORKERS: '0',
+    ...env,
+  });
   const handle = openDatabase(config.database, { poolSize: 4 });
   if (!PG_URL) await migrateToLatest(handle.db);
   const deps: Deps = {

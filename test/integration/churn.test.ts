@@ -192,6 +192,11 @@ describe('churn model', () => {
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     const ninety = res.body.horizons.find((h: { horizonDays: number }) => h.horizonDays === 90);
     expect(ninety.published, ninety.reason).toBe(true);
+    // Both models were cross-validated on the same folds; the card names the one kept.
+    expect(ninety.candidates.map((c: { kind: string }) => c.kind).sort()).toEqual(['forest', 'logistic']);
+    const best = Math.max(...ninety.candidates.map((c: { auc: number }) => c.auc));
+    expect(ninety.metrics.auc).toBe(best);
+    expect(ninety.candidates.find((c: { kind: string }) => c.kind === ninety.model).auc).toBe(best);
     expect(ninety.metrics.auc).toBeGreaterThan(0.75);
     expect(ninety.metrics.aucLow).toBeGreaterThan(0.5);
     expect(ninety.baselines.health.auc).toBeCloseTo(0.5, 5); // no health scores: all tied
@@ -220,11 +225,24 @@ describe('churn model', () => {
     const facts = await admin.get(api(`/accounts/${a.id}/facts`));
     expect(facts.status).toBe(200);
     const f = facts.body.facts ?? facts.body;
-    expect(f.churn_risk).toBeCloseTo(risk.body.probability, 3);
+    // One function scores both paths (the fact inside buildFacts, the route on the evaluation
+    // batch, which also holds the family roll-ups and the state): they agree exactly.
+    expect(f.churn_risk).toBe(risk.body.probability);
     expect(f.churn_risk_drivers[0]).toBe('licensed_seats');
     const renewal = await admin.get(api(`/renewals/${live.id}`));
     expect(renewal.body).toMatchObject({ probabilitySource: 'model' });
     expect(renewal.body.probability).toBeCloseTo(1 - risk.body.probability, 2);
+    // Every account: the recompute's fact and the risk route agree exactly.
+    const { buildFacts } = await import('../../src/modules/facts/index.ts');
+    const all = await buildFacts(ws.ctx, null, T);
+    let compared = 0;
+    for (const [id, facts] of all) {
+      const r = await admin.get(api(`/accounts/${id}/risk`));
+      expect(r.status).toBe(200);
+      expect(facts.churn_risk).toBe(r.body.probability);
+      if (r.body.probability !== null) compared++;
+    }
+    expect(compared).toBeGreaterThan(10);
     const edited = await admin.patch(api(`/renewals/${live.id}`), {
       probability: 0.8,
       probabilityReason: 'Signed LOI',

@@ -149,21 +149,25 @@ describe.skipIf(PG_URL !== undefined)('steward CLI', () => {
     const dry = await runCli(['import', 'accounts', file, '--map', map, '--dry-run'], env());
     expect(dry.code).toBe(1);
     expect(dry.stderr.trim().split('\n')).toEqual([
-      `${file}:3: name: is required but empty`,
-      `${file}:4: goLiveDate (column signup): "31/02/2024" is not a date (expected YYYY-MM-DD or DD/MM/YYYY)`,
-      `${file}:6: licensedSeats (column seats): "lots" is not a whole number`,
+      `${file}:3: column "name" (name): is required but empty`,
+      `${file}:4: column "signup" (goLiveDate): "31/02/2024" is not a date (expected YYYY-MM-DD, YYYY/M/D, YYYY年M月D日, D/M/YYYY)`,
+      `${file}:6: column "seats" (licensedSeats): "lots" is not a whole number (expected e.g. 25 or 1,200)`,
     ]);
-    expect(dry.stdout.trim()).toBe('Dry run: 5 rows, 2 valid, 3 invalid; 2 to create, 0 to update');
+    expect(dry.stdout.trim().split('\n').at(-1)).toBe(
+      'Dry run: 5 rows, 2 valid, 3 invalid; 2 to create, 0 to update, 0 unchanged, 0 repeated rows merged; skipped 0 blank and 0 total rows',
+    );
     expect(count()).toBe(0);
 
     const refused = await runCli(['import', 'accounts', file, '--map', map], env());
     expect(refused.code).toBe(1);
-    expect(refused.stdout).toMatch(/^Nothing imported: 5 rows, 2 valid, 3 invalid/);
+    expect(refused.stdout).toMatch(/^Nothing imported: 5 rows, 2 valid, 3 invalid/m);
     expect(count()).toBe(0);
 
     const skipped = await runCli(['import', 'accounts', file, '--map', map, '--skip-invalid'], env());
     expect(skipped.code).toBe(0);
-    expect(skipped.stdout.trim()).toBe('Imported: 5 rows, 2 valid, 3 invalid; 2 created, 0 updated');
+    expect(skipped.stdout.trim().split('\n').at(-1)).toBe(
+      'Imported: 5 rows, 2 valid, 3 invalid; 2 created, 0 updated, 0 unchanged, 0 repeated rows merged; skipped 0 blank and 0 total rows',
+    );
     expect(count()).toBe(2);
 
     const missing = await runCli(['import', 'accounts', join(dir, 'nope.csv')], env());
@@ -175,7 +179,7 @@ describe.skipIf(PG_URL !== undefined)('steward CLI', () => {
     expect(unknown.stderr).toMatch(/^Error: Unknown accounts field "nmae" in map/);
   }, 90_000);
 
-  it('imports the RavenStack accounts file, then re-imports it as updates', async () => {
+  it('imports the RavenStack accounts file, then re-imports it changing nothing', async () => {
     const map = [
       'account_id=externalId',
       'account_name=name',
@@ -187,9 +191,16 @@ describe.skipIf(PG_URL !== undefined)('steward CLI', () => {
     const first = await runCli(['import', 'accounts', RAVENSTACK_ACCOUNTS, '--map', map], env());
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
-    expect(first.stdout.trim()).toBe('Imported: 500 rows, 500 valid, 0 invalid; 500 created, 0 updated');
+    const last = (out: string) => out.trim().split('\n').at(-1);
+    expect(last(first.stdout)).toBe(
+      'Imported: 500 rows, 500 valid, 0 invalid; 500 created, 0 updated, 0 unchanged, 0 repeated rows merged; skipped 0 blank and 0 total rows',
+    );
+    expect(first.stdout).toContain('File: UTF-8, comma-separated');
+    // The same file again changes nothing.
     const again = await runCli(['import', 'accounts', RAVENSTACK_ACCOUNTS, '--map', map], env());
-    expect(again.stdout.trim()).toBe('Imported: 500 rows, 500 valid, 0 invalid; 0 created, 500 updated');
+    expect(last(again.stdout)).toBe(
+      'Imported: 500 rows, 500 valid, 0 invalid; 0 created, 0 updated, 500 unchanged, 0 repeated rows merged; skipped 0 blank and 0 total rows',
+    );
     const [row] = query<{ go_live_date: string }>(
       "select go_live_date from accounts where external_id = 'A-2e4581'",
     );

@@ -111,7 +111,7 @@ describe('the CSV reader under random and mutated input', () => {
       const error = await read(source).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(AppError);
       expect((error as AppError).message).toMatch(
-        /^The CSV is malformed at line 3, column 1 \("name"\): Invalid Opening Quote/,
+        /^The file is malformed at line 3, column 1 \("name"\): Invalid Opening Quote/,
       );
       expect((error as AppError).details).toMatchObject({ line: 3, column: 1 });
     }

@@ -5,12 +5,18 @@
 // day reads nothing dated after that day.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Ctx, systemCtx } from '../../src/context.ts';
-import { createAccount, createContract, createCustomField } from '../../src/modules/accounts/index.ts';
+import {
+  createAccount,
+  createContract,
+  createCustomField,
+  updateContract,
+} from '../../src/modules/accounts/index.ts';
+import { FAMILY_FACT_KEYS } from '../../src/modules/facts/family-facts.ts';
 import { buildFacts, type Facts, loadCatalogue } from '../../src/modules/facts/index.ts';
 import { type CreateMetric, createFeature, createMetric } from '../../src/modules/metrics/index.ts';
 import { addNote } from '../../src/modules/timeline/index.ts';
 import { createWorkspace, toRef } from '../../src/modules/workspaces/index.ts';
-import { addDays } from '../../src/time.ts';
+import { addDays, dayInZone } from '../../src/time.ts';
 import { createTestApp, createTestWorkspace, type TestApp, type TestWorkspace } from '../helpers/test-app.ts';
 
 let t: TestApp;
@@ -306,6 +312,15 @@ const EXPECTED: Record<string, Expected> = {
       features_used_30d: 2,
       depth: 2 / 3,
       days_since_last_touch: 1,
+      tickets_open: 0,
+      tickets_30d: 0,
+      tickets_90d: 0,
+      ticket_resolution_hours_90d: null,
+      ticket_escalations_90d: 0,
+      ticket_satisfaction_90d: null,
+      nps: null,
+      nps_trend: null,
+      csat_90d: null,
       churn_risk: null,
       churn_risk_drivers: [],
     },
@@ -350,6 +365,15 @@ const EXPECTED: Record<string, Expected> = {
       features_used_30d: 1,
       depth: 1 / 3,
       days_since_last_touch: 10,
+      tickets_open: 0,
+      tickets_30d: 0,
+      tickets_90d: 0,
+      ticket_resolution_hours_90d: null,
+      ticket_escalations_90d: 0,
+      ticket_satisfaction_90d: null,
+      nps: null,
+      nps_trend: null,
+      csat_90d: null,
       churn_risk: null,
       churn_risk_drivers: [],
     },
@@ -387,6 +411,15 @@ const EXPECTED: Record<string, Expected> = {
       features_used_30d: 0,
       depth: 0,
       days_since_last_touch: null,
+      tickets_open: 0,
+      tickets_30d: 0,
+      tickets_90d: 0,
+      ticket_resolution_hours_90d: null,
+      ticket_escalations_90d: 0,
+      ticket_satisfaction_90d: null,
+      nps: null,
+      nps_trend: null,
+      csat_90d: null,
       churn_risk: null,
       churn_risk_drivers: [],
     },
@@ -424,6 +457,15 @@ const EXPECTED: Record<string, Expected> = {
       features_used_30d: 3,
       depth: 1,
       days_since_last_touch: 0,
+      tickets_open: 0,
+      tickets_30d: 0,
+      tickets_90d: 0,
+      ticket_resolution_hours_90d: null,
+      ticket_escalations_90d: 0,
+      ticket_satisfaction_90d: null,
+      nps: null,
+      nps_trend: null,
+      csat_90d: null,
       churn_risk: null,
       churn_risk_drivers: [],
     },
@@ -461,6 +503,15 @@ const EXPECTED: Record<string, Expected> = {
       features_used_30d: 0,
       depth: 0,
       days_since_last_touch: null,
+      tickets_open: 0,
+      tickets_30d: 0,
+      tickets_90d: 0,
+      ticket_resolution_hours_90d: null,
+      ticket_escalations_90d: 0,
+      ticket_satisfaction_90d: null,
+      nps: null,
+      nps_trend: null,
+      csat_90d: null,
       churn_risk: null,
       churn_risk_drivers: [],
     },
@@ -498,6 +549,15 @@ const EXPECTED: Record<string, Expected> = {
       features_used_30d: 0,
       depth: 0,
       days_since_last_touch: null,
+      tickets_open: 0,
+      tickets_30d: 0,
+      tickets_90d: 0,
+      ticket_resolution_hours_90d: null,
+      ticket_escalations_90d: 0,
+      ticket_satisfaction_90d: null,
+      nps: null,
+      nps_trend: null,
+      csat_90d: null,
       churn_risk: null,
       churn_risk_drivers: [],
     },
@@ -530,9 +590,22 @@ function expectedRecord({ ws, ids }: Seeded, name: string): Facts {
 
 function expectFixture(s: Seeded, facts: Map<string, Facts>, names: readonly string[]) {
   expect(facts.size).toBe(names.length);
-  for (const name of names) expect(facts.get(s.ids[name]!), name).toEqual(expectedRecord(s, name));
+  for (const name of names) {
+    const expected = expectedRecord(s, name);
+    const got = facts.get(s.ids[name]!)!;
+    // The fixture's providers' facts exactly; the value-realisation providers' (RFM, requests,
+    // expansion, plans, milestones) have their own tests (success-plans, expansion-families).
+    const own = Object.fromEntries(
+      Object.keys(got)
+        .filter((k) => !VALUE_FACT.test(k))
+        .map((k) => [k, got[k]]),
+    );
+    expect(own, name).toEqual(expected);
+  }
 }
 
+const VALUE_FACT =
+  /^(recency_days|frequency_30d|rfm_[rfm]|rfm_segment|usage_growth_30d|requests_shipped_30d|opportunities_.*|expansion_signals|plan_progress|kpis_on_track|active_plans|milestones?[._].*)$/;
 const NAMES = ['alpha', 'beta', 'gamma', 'delta', 'epsilon', 'zeta'];
 /** The state facts come from the stored state (loadStateFacts), not from buildFacts. */
 const STATE_FACTS = [
@@ -598,9 +671,37 @@ describe('facts composed from the providers', () => {
       'features_used_30d',
       'depth',
       'days_since_last_touch',
+      'tickets_open',
+      'tickets_30d',
+      'tickets_90d',
+      'ticket_resolution_hours_90d',
+      'ticket_escalations_90d',
+      'ticket_satisfaction_90d',
+      'nps',
+      'nps_trend',
+      'csat_90d',
       'churn_risk',
       'churn_risk_drivers',
+      'recency_days',
+      'frequency_30d',
+      'rfm_r',
+      'rfm_f',
+      'rfm_m',
+      'usage_growth_30d',
+      'rfm_segment',
+      'requests_shipped_30d',
+      'opportunities_open',
+      'opportunities_open_amount',
+      'opportunities_won',
+      'expansion_signals',
+      'plan_progress',
+      'kpis_on_track',
+      'active_plans',
+      'milestones_achieved',
+      'milestones_late',
+      'milestones_late_keys',
       ...STATE_FACTS,
+      ...FAMILY_FACT_KEYS,
       'cf.code',
       'cf.employees',
       'cf.modules',
@@ -608,9 +709,15 @@ describe('facts composed from the providers', () => {
       'cf.signed_on',
       'cf.vip',
       ...['peak', 'people', 'runs', 'spend'].flatMap((m) => METRIC_FACTS.map((f) => `metrics.${m}.${f}`)),
+      'milestone.setup_30',
+      'milestone.core_use_90',
+      'milestone.goals_180',
+      'milestone.expansion_365',
+      ...['peak', 'people', 'runs', 'spend'].map((m) => `family.metrics.${m}.total_30d`),
     ]);
     const record = (await buildFacts(seeded.ws.ctx, [seeded.ids.alpha!], DAY)).get(seeded.ids.alpha!)!;
-    expect(Object.keys(record).sort()).toEqual(catalogue.filter((k) => !STATE_FACTS.includes(k)).sort());
+    const derived = (k: string) => STATE_FACTS.includes(k) || k.startsWith('family.');
+    expect(Object.keys(record).sort()).toEqual(catalogue.filter((k) => !derived(k)).sort());
   });
 });
 
@@ -677,6 +784,26 @@ describe('facts as of a past day', () => {
       active_users_7d: 1,
       features_used_30d: 1,
       days_since_last_touch: 0,
+    });
+  });
+
+  it('see a contract marked churned after the day as in force on it (the mark is not known yet)', async () => {
+    const { ctx } = await createTestWorkspace(t.deps, 'Facts before a churn mark');
+    const account = await createAccount({ ctx, input: { name: 'Churns later', externalId: 'LATER' } });
+    const contract = await createContract({
+      ctx,
+      input: { accountId: account.id, startDate: d(-100), endDate: d(265), amount: 120_000 },
+    });
+    await updateContract({ ctx, id: contract.id, input: { status: 'churned' } });
+    const then = (await buildFacts(ctx, [account.id], DAY)).get(account.id)!;
+    expect(then).toMatchObject({ contract_status: 'active', is_churned: false, renewal_date: d(265) });
+    expect(then.arr).toBeGreaterThan(0);
+    // The day the mark was written (the test's clock, after DAY) sees the churn.
+    const today = dayInZone(new Date(), ctx.workspace.timeZone);
+    expect((await buildFacts(ctx, [account.id], today)).get(account.id)).toMatchObject({
+      contract_status: 'churned',
+      is_churned: true,
+      arr: 0,
     });
   });
 

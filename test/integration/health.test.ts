@@ -164,7 +164,7 @@ describe('health model CRUD', () => {
 
     const list = await as(ws, 'viewer').get(api('/health-models'));
     expect(list.status).toBe(200);
-    expect(list.body.items.map((m: { key: string }) => m.key)).toEqual(['seats', 'big']);
+    expect(list.body.items.map((m: { key: string }) => m.key)).toEqual(['seats', 'big', 'default']);
     const byKey = await as(ws, 'csm').get(api('/health-models/big'));
     expect(byKey.status).toBe(200);
     expect(byKey.body.id).toBe(created.body.id);
@@ -283,7 +283,9 @@ describe('health model CRUD', () => {
       expect((await b.patch(api(`/health-models/${ref}`), { name: 'Stolen' })).status).toBe(404);
       expect((await b.delete(api(`/health-models/${ref}`))).status).toBe(404);
     }
-    expect((await b.get(api('/health-models'))).body.items).toEqual([]);
+    expect((await b.get(api('/health-models'))).body.items.map((m: { key: string }) => m.key)).toEqual([
+      'default',
+    ]);
     for (const path of [`/accounts/${ids.acme}/health`, `/accounts/${ids.acme}/health/history`]) {
       const res = await b.get(api(path));
       expect(res.status).toBe(404);

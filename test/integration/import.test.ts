@@ -142,7 +142,10 @@ describe('the RavenStack sample through the API', () => {
     const csv = readFileSync(ACCOUNTS_FILE, 'utf8');
     const res = await postCsv(rs.users.manager.token, 'accounts', csv, { map: ACCOUNT_MAP });
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({
+    expect(res.body).toMatchObject({
+      unchanged: 0,
+      merged: 0,
+      file: { format: 'csv', encoding: 'utf-8' },
       entity: 'accounts',
       dryRun: false,
       committed: true,
@@ -266,7 +269,13 @@ describe('the RavenStack sample through the API', () => {
       map: ACCOUNT_MAP,
     });
     expect(again.status).toBe(200);
-    expect(again.body).toMatchObject({ committed: true, created: 0, updated: accounts.length, invalid: 0 });
+    expect(again.body).toMatchObject({
+      committed: true,
+      created: 0,
+      updated: 0,
+      unchanged: accounts.length,
+      invalid: 0,
+    });
 
     // The first 100 subscriptions, as a CRM delta export would send them.
     const head = readFileSync(SUBSCRIPTIONS_FILE, 'utf8').split('\n').slice(0, 101).join('\n');
@@ -275,7 +284,14 @@ describe('the RavenStack sample through the API', () => {
       defaults: SUBSCRIPTION_DEFAULTS,
     });
     expect(delta.status).toBe(200);
-    expect(delta.body).toMatchObject({ committed: true, rows: 100, created: 0, updated: 100, invalid: 0 });
+    expect(delta.body).toMatchObject({
+      committed: true,
+      rows: 100,
+      created: 0,
+      updated: 0,
+      unchanged: 100,
+      invalid: 0,
+    });
     expect(await counts(rs.workspace.id)).toEqual(before);
     expect((await accountByExternalId(rs.workspace.id, 'A-2e4581'))?.go_live_date).toBe('2024-10-16');
   });
@@ -401,7 +417,8 @@ describe('validation', () => {
     const changed = csv.replace('Upsert One', 'Upsert One Renamed');
     const second = await postCsv(ws.users.admin.token, 'accounts', changed);
     expect(second.status).toBe(200);
-    expect(second.body).toMatchObject({ committed: true, created: 0, updated: 2 });
+    // Only the renamed row is written; the other equals what is stored.
+    expect(second.body).toMatchObject({ committed: true, created: 0, updated: 1, unchanged: 1 });
     expect(await counts(ws.workspace.id)).toEqual(before);
     const one = await accountByExternalId(ws.workspace.id, 'U-1');
     expect(one).toMatchObject({ name: 'Upsert One Renamed', region: '华东' });
@@ -424,7 +441,13 @@ describe('validation', () => {
     const dry = await postCsv(ws.users.manager.token, 'accounts', csv, { map, dryRun: 'true' });
     expect(dry.body).toMatchObject({ valid: 2, invalid: 1 });
     expect(dry.body.errors).toEqual([
-      { line: 3, field: 'cf.segment', message: 'must be one of: SMB, Enterprise' },
+      {
+        line: 3,
+        field: 'cf.segment',
+        column: 'segment',
+        value: 'Gold',
+        message: 'must be one of: SMB, Enterprise',
+      },
     ]);
     const real = await postCsv(ws.users.manager.token, 'accounts', csv, { map });
     expect(real.status).toBe(400);
@@ -636,8 +659,20 @@ describe('links, formats and the other entities', () => {
     const dry = await postCsv(ws.users.manager.token, 'contracts', csv, { dryRun: 'true' });
     expect(dry.body).toMatchObject({ valid: 1, invalid: 2 });
     expect(dry.body.errors).toEqual([
-      { line: 2, field: 'renewsExternalId', message: 'contract K-1 belongs to another account' },
-      { line: 3, field: 'renewsExternalId', message: 'a contract cannot renew itself' },
+      {
+        line: 2,
+        field: 'renewsExternalId',
+        column: 'renewsExternalId',
+        value: 'K-1',
+        message: 'contract K-1 belongs to another account',
+      },
+      {
+        line: 3,
+        field: 'renewsExternalId',
+        column: 'renewsExternalId',
+        value: 'K-Y',
+        message: 'a contract cannot renew itself',
+      },
     ]);
     const skipped = await postCsv(ws.users.manager.token, 'contracts', csv, { skipInvalid: 'true' });
     expect(skipped.body).toMatchObject({ committed: true, created: 1, invalid: 2 });
@@ -667,7 +702,7 @@ describe('links, formats and the other entities', () => {
     const again = await postCsv(ws.users.manager.token, 'contacts', csv.replace('Wang Wei', 'Wang Wei Jr'), {
       map,
     });
-    expect(again.body).toMatchObject({ committed: true, created: 0, updated: 2 });
+    expect(again.body).toMatchObject({ committed: true, created: 0, updated: 1, unchanged: 1 });
     expect(await counts(ws.workspace.id)).toEqual(before);
 
     const bad = await postCsv(

@@ -277,7 +277,8 @@ describe('posthog-node', () => {
       ['identify', 'identify'],
       ['group', 'group'],
       ['track', 'report_exported'],
-      ['track', '$pageview'],
+      // $pageview is a page view, as Segment's page call.
+      ['page', 'page'],
     ]);
     for (const e of events) {
       expect(e.source).toBe('posthog');
@@ -321,5 +322,75 @@ describe('after all three clients', () => {
       .where('account_id', 'is', null)
       .execute();
     expect(pending).toEqual([]);
+  });
+});
+
+describe('timestamps, $groups and flags (issue 14)', () => {
+  it('rudder-sdk-node and analytics-node: an explicit timestamp wins (a backfill is stored when it happened)', async () => {
+    const errors: unknown[] = [];
+    const rudder = new RudderAnalytics(writeKey, {
+      dataPlaneUrl: host,
+      flushAt: 1,
+      retryCount: 0,
+      logLevel: 'error',
+      errorHandler: (e: unknown) => errors.push(e),
+    });
+    // rudder-sdk-node adds originalTimestamp (now) and sentAt; the explicit timestamp still wins.
+    await delivered((done) =>
+      rudder.track(
+        { userId: 'ts-u1', event: 'Backfilled', timestamp: new Date('2026-01-15T08:00:00.000Z') },
+        done as never,
+      ),
+    );
+    await rudder.flush();
+    const analytics = new SegmentAnalytics({ writeKey, host, flushAt: 1, maxRetries: 0 });
+    analytics.on('error', (e) => errors.push(e));
+    await delivered((done) =>
+      analytics.track({ userId: 'ts-u1', event: 'Imported', timestamp: '2026-01-16T09:30:00.000Z' }, done),
+    );
+    await analytics.closeAndFlush({ timeout: 10_000 });
+    expect(errors).toEqual([]);
+    const events = await eventsOf('ts-u1');
+    expect(events.map((e) => [e.event_name, e.timestamp])).toEqual([
+      ['Backfilled', '2026-01-15T08:00:00.000Z'],
+      ['Imported', '2026-01-16T09:30:00.000Z'],
+    ]);
+    // The rudder event still carries the client's originalTimestamp and sentAt beside it.
+    expect(events[0]!.original_timestamp).not.toBeNull();
+    expect(events[0]!.sent_at).not.toBeNull();
+  });
+
+  it('posthog-node: $groups on a capture links the person to the account; flags are answered (none)', async () => {
+    const posthog = new PostHog(writeKey, { host, flushAt: 1, flushInterval: 0, fetchRetryCount: 0 });
+    const errors: unknown[] = [];
+    posthog.on('error', (e) => errors.push(e));
+    // The account exists (from the CRM); this person never sends a $groupidentify.
+    const created = await api('POST', '/api/v1/accounts', { externalId: 'ph-hooli', name: 'Hooli' });
+    expect(created.status).toBe(201);
+    posthog.capture({ distinctId: 'ph-u2', event: 'dashboard_opened', groups: { company: 'ph-hooli' } });
+    await posthog.flush();
+    // Later events without $groups still land on the account: the person was linked.
+    posthog.capture({ distinctId: 'ph-u2', event: '$screen', properties: { $screen_name: 'Inbox' } });
+    await posthog.flush();
+    expect(await posthog.getAllFlags('ph-u2')).toEqual({});
+    expect(await posthog.isFeatureEnabled('anything', 'ph-u2')).toBeFalsy();
+    await posthog.shutdown();
+    expect(errors).toEqual([]);
+    const events = await eventsOf('ph-u2');
+    expect(events.map((e) => [e.type, e.event_name, e.account_id])).toEqual([
+      ['track', 'dashboard_opened', created.body.id],
+      ['screen', 'screen', created.body.id],
+      // posthog-node reports the flag check as an event of its own.
+      ['track', '$feature_flag_called', created.body.id],
+    ]);
+    const identity = await db()
+      .selectFrom('identities')
+      .select(['account_id', 'group_external_id'])
+      .where('workspace_id', '=', wsId())
+      .where('user_key', '=', 'ph-u2')
+      .executeTakeFirstOrThrow();
+    expect(identity).toEqual({ account_id: created.body.id, group_external_id: 'ph-hooli' });
+    // The account keeps its name: a $groups link carries no traits.
+    expect(await accountOf('ph-hooli')).toMatchObject({ name: 'Hooli' });
   });
 });

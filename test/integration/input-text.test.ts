@@ -60,6 +60,20 @@ describe('API requests', () => {
     expect(await accounts()).toBe(before);
   });
 
+  it("say what is wrong in the reader's language", async () => {
+    const zh = client(t.app, w.users.admin.token, { 'accept-language': 'zh-CN' });
+    const nul = await zh.post('/api/v1/accounts', { externalId: `text-${n++}`, name: 'Ac\u0000me' });
+    expect(nul.body.error.details.issues[0]).toMatchObject({ path: 'name', message: '包含 NUL 字符' });
+    const key = await zh.post('/api/v1/accounts', {
+      externalId: `text-${n++}`,
+      name: 'Fine',
+      customFields: { 't\uD800': 'x' },
+    });
+    expect(key.body.error.details.issues[0].message).toBe(
+      '名称包含不成对的 UTF-16 代理字符（不是有效的 Unicode）',
+    );
+  });
+
   it('keep paired surrogates (emoji) and other text', async () => {
     const res = await client(t.app, w.users.admin.token).post('/api/v1/accounts', {
       externalId: `text-${n++}`,

@@ -110,7 +110,9 @@ describe('renewal pipeline', () => {
       forecastCategory: 'probable',
     });
     const timeline = await viewer.get(api(`/accounts/${acc.alpha}/timeline?type=renewal.updated`));
-    expect(timeline.body.items[0].title).toMatch(/Budget approved/);
+    // The person's reason is the entry's body: the title is the server's, in the reader's language.
+    expect(timeline.body.items[0]).toMatchObject({ body: 'Budget approved' });
+    expect(timeline.body.items[0].title).toMatch(/^Renewal of .*: stage, probability, .* changed$/);
     expect((await csm.patch(api(`/renewals/${con.beta}`), { stage: 'committed' })).status).toBe(403);
     expect((await viewer.patch(api(`/renewals/${con.beta}`), { stage: 'committed' })).status).toBe(403);
     const reset = await manager.patch(api(`/renewals/${con.alpha}`), { probability: null });
@@ -136,6 +138,8 @@ describe('renewal pipeline', () => {
       startDate: addDays(T, 31),
       endDate: addDays(T, 31 + 365),
       amount: 120_000,
+      // The link records what it renews; no English note is written into the people's notes.
+      notes: null,
     });
     expect((await viewer.get(api(`/contracts/${con.alpha}`))).body.status).toBe('expanded');
     const again = await csm.post(api(`/renewals/${con.alpha}/outcome`), { outcome: 'renewed' });

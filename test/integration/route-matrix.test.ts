@@ -182,8 +182,72 @@ beforeAll(async () => {
   expect(group.status, JSON.stringify(group.body)).toBe(201);
   const savedView = await admin.post('/api/v1/saved-views', { name: 'Matrix view', visibility: 'shared' });
   expect(savedView.status, JSON.stringify(savedView.body)).toBe(201);
+  // Imports: a run in the history, a saved mapping and an owner alias.
+  const importer = client(t.app, a.users.admin.token, { 'content-type': 'text/csv' });
+  // The account as it is: the run is recorded, nothing changes.
+  const rerun = await importer.post(
+    '/api/v1/imports/accounts',
+    `externalId,name\n${account.body.externalId},Matrix\n`,
+  );
+  expect(rerun.status, JSON.stringify(rerun.body)).toBe(200);
+  const importRun = (await admin.get('/api/v1/imports/runs')).body.items[0];
+  const mapping = await admin.post('/api/v1/imports/mappings', {
+    entity: 'accounts',
+    name: 'Matrix',
+    map: { 客户编号: 'externalId', 客户名称: 'name' },
+  });
+  expect(mapping.status, JSON.stringify(mapping.body)).toBe(200);
+  const alias = await admin.post('/api/v1/imports/owner-aliases', { alias: '矩阵', userId: a.users.csm.id });
+  expect(alias.status, JSON.stringify(alias.body)).toBe(200);
+  const surveyResponse = await admin.post('/api/v1/surveys/responses', {
+    accountId: account.body.id,
+    kind: 'nps',
+    score: 9,
+  });
+  expect(surveyResponse.status, JSON.stringify(surveyResponse.body)).toBe(201);
+  // Value realisation: a plan from a starter template (objective, manual KPI, step), a milestone
+  // and an opportunity.
+  const template = (await admin.get('/api/v1/plan-templates')).body.items.find(
+    (x: { key: string }) => x.key === 'adoption',
+  );
+  const plan = await admin.post(`/api/v1/accounts/${account.body.id}/plans`, { templateId: template.id });
+  expect(plan.status, JSON.stringify(plan.body)).toBe(201);
+  const objective = plan.body.objectives[1];
+  const milestone = (await admin.get('/api/v1/milestones')).body.items[0];
+  const opportunity = await admin.post(`/api/v1/accounts/${account.body.id}/opportunities`, {
+    kind: 'seats',
+    title: 'Matrix seats',
+    amount: 1000,
+  });
+  expect(opportunity.status, JSON.stringify(opportunity.body)).toBe(201);
+  // A name that never resolves: a test send fails fast, without a network.
+  const subscription = await admin.post('/api/v1/subscriptions', {
+    name: 'Matrix',
+    kind: 'webhook',
+    url: 'https://hooks.invalid/steward',
+    events: ['task.created'],
+  });
+  expect(subscription.status, JSON.stringify(subscription.body)).toBe(201);
+  const channelDigest = await admin.post('/api/v1/channel-digests', {
+    name: 'Matrix digest',
+    destinationId: subscription.body.id,
+  });
+  expect(channelDigest.status, JSON.stringify(channelDigest.body)).toBe(201);
   adminToken = token.body.token;
   ids = {
+    '/plans': plan.body.id,
+    '/plan-objectives': objective.id,
+    '/plan-kpis': objective.kpis[0].id,
+    '/plan-steps': objective.steps[0].id,
+    '/plan-templates': template.id,
+    '/milestones': milestone.id,
+    '/opportunities': opportunity.body.id,
+    '/subscriptions': subscription.body.id,
+    '/channel-digests': channelDigest.body.id,
+    '/surveys/responses': surveyResponse.body.id,
+    '/imports/runs': importRun.id,
+    '/imports/mappings': mapping.body.id,
+    '/imports/owner-aliases': '矩阵',
     '/accounts': account.body.id,
     '/accounts/by-external-id': account.body.externalId,
     '/contacts': contact.body.id,
@@ -259,6 +323,7 @@ beforeAll(async () => {
     'GET /metrics/{metric}/percentile': { query: `?accountId=${account.body.id}` },
     'POST /health-models': { body: healthModelBody(`h_${Date.now()}_${n++}`) },
     'PATCH /health-models/{id}': { body: { name: 'Matrix renamed' } },
+    'POST /health-models/{id}/copy': { body: { key: `copy_${Date.now()}_${n++}` } },
     'DELETE /health-models/{id}': {},
     'POST /health-models/preview': { body: healthModelBody('matrix_preview') },
     'POST /accounts/{id}/sentiment': { body: { score: 3, reason: 'Matrix' } },
@@ -286,6 +351,31 @@ beforeAll(async () => {
     'POST /accounts/{id}/stage-override': { body: { stage: 'matrix_stage', reason: 'Matrix' } },
     'DELETE /accounts/{id}/stage-override': {},
     'POST /rules/run': { body: {} },
+    'POST /accounts/{id}/plans': { body: { name: 'Matrix plan' } },
+    'PATCH /plans/{id}': { body: { name: 'Matrix plan renamed' } },
+    'POST /plans/{id}/objectives': { body: { title: 'Matrix objective' } },
+    'PATCH /plan-objectives/{id}': { body: { status: 'in_progress' } },
+    'POST /plan-objectives/{id}/kpis': { body: { name: 'Matrix KPI', target: 10 } },
+    'POST /plan-objectives/{id}/steps': { body: { title: 'Matrix step' } },
+    'PATCH /plan-kpis/{id}': { body: { target: 40 } },
+    'POST /plan-kpis/{id}/values': { body: { value: 12 } },
+    'POST /plan-templates': {
+      body: { key: `t_${Date.now()}_${n++}`, name: 'Matrix template', objectives: [{ title: 'Goal' }] },
+    },
+    'PATCH /plan-templates/{id}': { body: { name: 'Matrix template renamed' } },
+    'POST /milestones': {
+      body: { key: `m_${Date.now()}_${n++}`, name: 'Matrix milestone', dueDay: 60, condition: 'arr > 1' },
+    },
+    'PATCH /milestones/{id}': { body: { name: 'Matrix milestone renamed' } },
+    'POST /accounts/{id}/opportunities': { body: { kind: 'up_sell', title: 'Matrix up-sell', amount: 5000 } },
+    'PATCH /opportunities/{id}': { body: { stage: 'qualified' } },
+    'DELETE /opportunities/{id}': {},
+    'DELETE /plans/{id}': {},
+    'DELETE /plan-objectives/{id}': {},
+    'DELETE /plan-kpis/{id}': {},
+    'DELETE /plan-templates/{id}': {},
+    'DELETE /milestones/{id}': {},
+    'POST /plan-steps/{id}/task': {},
     'POST /rules': {
       body: {
         key: `r_${Date.now()}_${n++}`,
@@ -300,12 +390,23 @@ beforeAll(async () => {
     'POST /rules/{id}/disable': {},
     'POST /rules/{id}/rotate-secret': {},
     'POST /rules/{id}/dry-run': { body: {} },
+    'POST /playbooks/{id}/dry-run': { body: {} },
     'POST /rules/{id}/webhook': { body: { accountId: account.body.id } },
     'POST /playbooks/defaults': { body: {} },
     'POST /playbooks': { body: { key: `p_${Date.now()}_${n++}`, name: 'Matrix 2' } },
     'PATCH /playbooks/{id}': { body: { name: 'Matrix renamed' } },
     'DELETE /playbooks/{id}': {},
     'POST /requests': { body: { accountId: account.body.id, title: 'Matrix request 2' } },
+    'POST /surveys/responses': { body: { accountId: account.body.id, kind: 'csat', score: 4 } },
+    // The contact has no email: a 200 that sends nothing (skipped), so the answer is about who asks.
+    'POST /surveys/send': {
+      body: { accountId: account.body.id, kind: 'csat', contactIds: [contact.body.id] },
+    },
+    'PATCH /surveys/settings': { body: { throttleDays: 60 } },
+    'POST /surveys/responses/import': {
+      body: `accountExternalId,kind,score\n${account.body.externalId},nps,8\n`,
+      headers: { 'content-type': 'text/csv' },
+    },
     'PATCH /requests/{id}': { body: { status: 'planned' } },
     'DELETE /requests/{id}': {},
     'GET /requests/similar': { query: `?text=${encodeURIComponent('Matrix 导出报表')}` },
@@ -344,6 +445,39 @@ beforeAll(async () => {
     'POST /saved-views': { body: { name: unique('view') } },
     'PATCH /saved-views/{id}': { body: { name: 'Matrix view renamed' } },
     'DELETE /saved-views/{id}': {},
+    'POST /subscriptions': {
+      body: {
+        name: unique('sub'),
+        kind: 'wecom',
+        url: 'https://hooks.invalid/wecom',
+        events: ['task.created'],
+      },
+    },
+    'PATCH /subscriptions/{id}': { body: { name: 'Matrix renamed' } },
+    'DELETE /subscriptions/{id}': {},
+    'POST /subscriptions/{id}/test': {},
+    'POST /channel-digests': { body: { name: unique('digest'), destinationId: subscription.body.id } },
+    'PATCH /channel-digests/{id}': { body: { name: 'Matrix digest renamed' } },
+    'DELETE /channel-digests/{id}': {},
+    'POST /channel-digests/{id}/send': {},
+    'POST /tickets/webhook': {
+      body: {
+        externalId: unique('ticket'),
+        accountExternalId: account.body.externalId,
+        subject: 'Matrix ticket',
+      },
+    },
+    'GET /reports/scorecards/detail': { query: `?kind=csm&id=${a.users.csm.id}` },
+    'POST /imports/mappings': {
+      body: { entity: 'contacts', name: unique('mapping'), map: { 邮箱: 'email' } },
+    },
+    'DELETE /imports/mappings/{id}': {},
+    'POST /imports/owner-aliases': { body: { alias: unique('alias'), userId: a.users.csm.id } },
+    'DELETE /imports/owner-aliases/{alias}': {},
+    'POST /imports/{entity}/preview': {
+      body: `externalId,name\n${unique('matrix-preview')},Previewed\n`,
+      headers: { 'content-type': 'text/csv' },
+    },
     'POST /imports/{entity}': {
       body: `externalId,name\n${unique('matrix-import')},Imported\n`,
       headers: { 'content-type': 'text/csv' },
@@ -380,6 +514,9 @@ async function expectWorkspaceAUntouched() {
   expect((await admin.get('/api/v1/accounts?includeTotal=true')).body.total).toBe(1);
   const timeline = (await admin.get(`/api/v1/accounts/${ids['/accounts']}/timeline`)).body.items;
   expect(timeline.map((e: { type: string }) => e.type)).toEqual([
+    'opportunity',
+    'success_plan',
+    'survey.response',
     'request.logged',
     'request.logged',
     'task.created',
@@ -517,7 +654,14 @@ describe('every operation in the OpenAPI document', () => {
   it('hides every row of an account outside a CSM’s or viewer’s read access: 404 by id, nothing in lists', async () => {
     // The account is unowned and on no one's team; the CSM's group (matrix_group) owns nothing, so
     // under the default "their group's accounts" neither the CSM nor the viewer may read it.
-    const hidden = [ids['/accounts'], ids['/contacts'], ids['/contracts'], ids['/tasks'], ids['/requests']];
+    const hidden = [
+      ids['/accounts'],
+      ids['/contacts'],
+      ids['/contracts'],
+      ids['/tasks'],
+      ids['/requests'],
+      ids['/surveys/responses'],
+    ];
     const byId = new Set([
       '/accounts',
       '/accounts/by-external-id',
@@ -526,6 +670,8 @@ describe('every operation in the OpenAPI document', () => {
       '/tasks',
       '/requests',
       '/renewals',
+      '/plans',
+      '/surveys/responses',
     ]);
     const reads = ops.filter((o) => o.method === 'GET');
     expect(reads.length).toBeGreaterThanOrEqual(60);

@@ -155,4 +155,58 @@ describe('scorecards', () => {
     expect(res.body.groups).toHaveLength(1);
     expect(res.body.groups[0].metrics).toMatchObject({ accounts: 3, touches: 2, renewalsClosed: 2 });
   });
+
+  it('drills a card down to the accounts and tasks behind its figures', async () => {
+    const cards = await manager.get(api(`/reports/scorecards?to=${addDays(T, 1)}`));
+    const card = cards.body.items.find((i: { id: string }) => i.id === ws.users.csm.id);
+    const res = await manager.get(
+      api(`/reports/scorecards/detail?kind=csm&id=${ws.users.csm.id}&to=${addDays(T, 1)}`),
+    );
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.accounts).toHaveLength(card.metrics.accounts);
+    const sum = (k: string) =>
+      res.body.accounts.reduce((s: number, a: Record<string, number>) => s + a[k]!, 0);
+    // The rows add up to the card.
+    expect(sum('touches')).toBe(card.metrics.touches);
+    expect(sum('renewalsDue')).toBe(card.metrics.renewalsDue);
+    expect(sum('renewalsClosed')).toBe(card.metrics.renewalsClosed);
+    expect(sum('renewalsWon') / sum('renewalsClosed')).toBeCloseTo(card.metrics.renewalRateCount, 3);
+    expect(sum('startArr')).toBe(card.metrics.startArr);
+    expect(res.body.tasksTotal).toBe(2);
+    expect(res.body.tasks.filter((x: { onTime: boolean }) => x.onTime)).toHaveLength(1);
+    expect(res.body.tasks[0]).toMatchObject({ title: 'QBR prep', assigneeId: ws.users.csm.id });
+    // A group's drill-down covers its members' accounts.
+    const group = (await manager.get(api('/reports/scorecards'))).body.groups[0];
+    const g = await manager.get(api(`/reports/scorecards/detail?kind=group&id=${group.id}`));
+    expect(g.body.accounts).toHaveLength(3);
+  });
+
+  it('lets a CSM drill into their own card only, and names a wrong id', async () => {
+    const own = await csm.get(api(`/reports/scorecards/detail?kind=csm&id=${ws.users.csm.id}`));
+    expect(own.status).toBe(200);
+    expect((await csm.get(api(`/reports/scorecards/detail?kind=csm&id=${other}`))).status).toBe(403);
+    const group = (await manager.get(api('/reports/scorecards'))).body.groups[0];
+    expect((await csm.get(api(`/reports/scorecards/detail?kind=group&id=${group.id}`))).status).toBe(403);
+    const bad = await manager.get(api('/reports/scorecards/detail?kind=csm&id=nobody'));
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toContain('id');
+  });
+
+  it('shows a manager their own groups side by side on the team overview', async () => {
+    const groups = (await admin.get(api('/team/groups'))).body.items;
+    const res = await admin.get(api('/reports/team-overview'));
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    // The admin is in no group: everyone.
+    expect(res.body.selected).toBe('all');
+    const mine = res.body.csms.find((c: { userId: string }) => c.userId === ws.users.csm.id);
+    expect(mine).toMatchObject({ accounts: 2, touches: 2, groupName: 'Everyone' });
+    expect(res.body.healthTrend.days).toHaveLength(12);
+    expect((await csm.get(api('/reports/team-overview'))).status).toBe(403);
+    const one = await admin.get(api(`/reports/team-overview?groupId=${groups[0].id}&weeks=4`));
+    expect(one.body.selected).toBe(groups[0].id);
+    expect(one.body.csms.map((c: { userId: string }) => c.userId).sort()).toEqual(
+      [ws.users.csm.id, other].sort(),
+    );
+    expect(one.body.healthTrend.days).toHaveLength(4);
+  });
 });

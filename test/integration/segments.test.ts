@@ -111,6 +111,7 @@ describe('tiering schemes', () => {
     expect(res.status).toBe(200);
     expect(res.body.items.map((s: { key: string }) => s.key)).toEqual([
       'strategic_growth_nurture',
+      'rfm',
       'arr_bands',
       'active_user_bands',
       'mixed',

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rebuildRollups } from '../../src/modules/metrics/index.ts';
 import { addDays, today } from '../../src/time.ts';
 import {
   client,
@@ -46,7 +47,7 @@ beforeAll(async () => {
 afterAll(async () => t?.close());
 
 describe('usage CSV import', () => {
-  it('imports daily counts joined through a contract, as that many events, and rolls them up', async () => {
+  it('imports daily counts joined through a contract, one aggregate per row, and rolls them up', async () => {
     const csv = `usage_id,subscription_id,usage_date,feature_name,usage_count,secs\nR1,S-1,${day(-3)},report,4,120\nR2,S-1,${day(-2)},report,2,30\n`;
     const res = await postCsv(
       ws.users.manager.token,
@@ -59,8 +60,10 @@ describe('usage CSV import', () => {
       committed: true,
       rows: 2,
       valid: 2,
-      events: 6,
+      events: 2,
+      occurrences: 6,
       duplicates: 0,
+      repeatedIds: [],
     });
     const rollups = await t.deps.db
       .selectFrom('metric_daily')
@@ -74,11 +77,15 @@ describe('usage CSV import', () => {
     ]);
     const stored = await t.deps.db
       .selectFrom('events')
-      .select(['properties', 'user_key'])
+      .select(['properties', 'user_key', 'count', 'day'])
       .where('account_id', '=', accountId)
+      .orderBy('day')
       .execute();
-    expect(stored).toHaveLength(6);
-    expect(JSON.parse(stored[0]!.properties)).toEqual({ secs: expect.any(Number) });
+    // One row per daily row, standing for its count, with the day's totals as they were.
+    expect(stored.map((e) => [e.day, Number(e.count), JSON.parse(e.properties)])).toEqual([
+      [day(-3), 4, { secs: 120 }],
+      [day(-2), 2, { secs: 30 }],
+    ]);
     expect(stored.every((e) => e.user_key === null)).toBe(true);
 
     const again = await postCsv(
@@ -86,7 +93,136 @@ describe('usage CSV import', () => {
       'map=usage_id=messageId,subscription_id=contractExternalId,usage_date=day,feature_name=event,usage_count=count',
       csv,
     );
-    expect(again.body).toMatchObject({ committed: true, events: 0, duplicates: 6 });
+    expect(again.body).toMatchObject({ committed: true, events: 0, duplicates: 2 });
+  });
+
+  it('keeps daily rows as counts: sums and counts equal the file, live and rebuilt; repeated ids reported', async () => {
+    const admin = client(t.app, ws.users.admin.token);
+    const acct = (await admin.post('/api/v1/accounts', { externalId: 'U-2', name: 'Usage Two' })).body.id;
+    await admin.post('/api/v1/contracts', {
+      accountId: acct,
+      externalId: 'S-2',
+      startDate: day(-400),
+      amount: 10,
+    });
+    const secs = (
+      await admin.post('/api/v1/metrics', {
+        key: 'feature_secs',
+        name: 'Feature seconds',
+        eventNames: ['feature_1', 'feature_2'],
+        aggregation: 'sum',
+        valueProperty: 'duration_secs',
+      })
+    ).body.id;
+    const uses = (
+      await admin.post('/api/v1/metrics', {
+        key: 'feature_uses',
+        name: 'Uses',
+        eventNames: ['feature_1', 'feature_2'],
+      })
+    ).body.id;
+    const feature = (
+      await admin.post('/api/v1/features', { key: 'f1', name: 'Feature 1', eventNames: ['feature_1'] })
+    ).body.id;
+    // RavenStack's shape: usage_count 9 with 5004 seconds that day is one row, not 9 rows of 5004.
+    // Line 4 repeats line 2's id with other values (RavenStack has 21 such ids); line 5 is a copy
+    // of line 3.
+    const csv = [
+      'usage_id,subscription_id,usage_date,feature_name,usage_count,usage_duration_secs',
+      `U-a,S-2,${day(-4)},feature_1,9,5004`,
+      `U-b,S-2,${day(-4)},feature_2,2,60`,
+      `U-a,S-2,${day(-3)},feature_1,3,300`,
+      `U-b,S-2,${day(-4)},feature_2,2,60`,
+      `U-c,S-2,${day(-3)},feature_2,0,0`,
+      '',
+    ].join('\n');
+    const q =
+      'map=usage_id=messageId,subscription_id=contractExternalId,usage_date=day,feature_name=event,usage_count=count,usage_duration_secs=prop.duration_secs';
+    const dry = await postCsv(ws.users.admin.token, `${q}&dryRun=true`, csv);
+    expect(dry.body).toMatchObject({ committed: false, rows: 5, invalid: 0, events: 3, occurrences: 14 });
+    expect(dry.body.repeatedIds.map((e: any) => [e.line, e.field])).toEqual([
+      [4, 'messageId'],
+      [5, 'messageId'],
+    ]);
+    expect(dry.body.repeatedIds[0].message).toMatch(/U-a repeats line 2 with different values/);
+    expect(dry.body.repeatedIds[1].message).toMatch(/U-b repeats line 3 with the same values/);
+    const res = await postCsv(ws.users.admin.token, q, csv);
+    expect(res.body).toMatchObject({ committed: true, events: 3, occurrences: 14, duplicates: 1 });
+
+    const live = async () =>
+      (
+        await t.deps.db
+          .selectFrom('metric_daily')
+          .select(['metric_id', 'day', 'value'])
+          .where('account_id', '=', acct)
+          .orderBy('metric_id')
+          .orderBy('day')
+          .execute()
+      ).map((r) => [
+        r.metric_id === secs ? 'secs' : r.metric_id === uses ? 'uses' : r.metric_id,
+        r.day,
+        Number(r.value),
+      ]);
+    const features = async () =>
+      (
+        await t.deps.db
+          .selectFrom('account_feature_daily')
+          .select(['day', 'events'])
+          .where('account_id', '=', acct)
+          .where('feature_id', '=', feature)
+          .orderBy('day')
+          .execute()
+      ).map((r) => [r.day, Number(r.events)]);
+    const expected = [
+      ['secs', day(-4), 5064],
+      ['secs', day(-3), 300],
+      ['uses', day(-4), 11],
+      ['uses', day(-3), 3],
+    ].sort((a, b) =>
+      String(a[0] === 'secs' ? secs : uses).localeCompare(String(b[0] === 'secs' ? secs : uses)),
+    );
+    // The sum of duration_secs is the file's (5004 + 60 + 300, the copy counted once).
+    expect(await live()).toEqual(expected);
+    expect(await features()).toEqual([
+      [day(-4), 9],
+      [day(-3), 3],
+    ]);
+    // Rebuilt from the raw events, the same numbers.
+    await rebuildRollups({ ...ws.ctx }, { from: day(-10) });
+    expect(await live()).toEqual(expected);
+    expect(await features()).toEqual([
+      [day(-4), 9],
+      [day(-3), 3],
+    ]);
+    // Importing the same file again changes nothing.
+    const again = await postCsv(ws.users.admin.token, q, csv);
+    expect(again.body).toMatchObject({ committed: true, events: 0, duplicates: 4 });
+    expect(await live()).toEqual(expected);
+  });
+
+  it('takes account-level rows without a user (tickets), and names the right field when a row is refused', async () => {
+    const csv = `ticket,account,submitted,priority\nT-1,U-1,${day(-2)}T08:00:00Z,high\nT-2,U-1,${day(-1)},low\nT-3,U-1,${day(-1)}T08:00:00Z,urgent\n`;
+    const q =
+      'mode=events&map=ticket=messageId,account=accountExternalId,submitted=timestamp,priority=prop.priority&defaults=event=ticket_opened';
+    const res = await postCsv(ws.users.admin.token, q, csv);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ committed: true, events: 3, invalid: 0 });
+    const tickets = await t.deps.db
+      .selectFrom('events')
+      .select(['user_key', 'account_id', 'event_name'])
+      .where('workspace_id', '=', ws.workspace.id)
+      .where('event_name', '=', 'ticket_opened')
+      .execute();
+    expect(tickets).toHaveLength(3);
+    expect(tickets.every((e) => e.user_key === null && e.account_id === accountId)).toBe(true);
+
+    const bad = `ticket,account,submitted,note\nT-9,U-1,${day(-1)}T08:00:00Z,\u0000x\n`;
+    const refused = await postCsv(
+      ws.users.admin.token,
+      'mode=events&map=ticket=messageId,account=accountExternalId,submitted=timestamp,note=prop.note&defaults=event=ticket_opened&dryRun=true',
+      bad,
+    );
+    expect(refused.body.errors.map((e: any) => e.field)).toEqual(['prop.note']);
   });
 
   it('imports raw events with users, counted as active users', async () => {

@@ -1,12 +1,20 @@
 import {
+  ApartmentOutlined,
+  ApiOutlined,
   AppstoreOutlined,
+  AuditOutlined,
   CalendarOutlined,
   CheckSquareOutlined,
   DashboardOutlined,
+  LineChartOutlined,
   LogoutOutlined,
   MessageOutlined,
+  ScheduleOutlined,
   SettingOutlined,
+  SmileOutlined,
   TeamOutlined,
+  TrophyOutlined,
+  UploadOutlined,
   WarningOutlined,
 } from '@ant-design/icons';
 import {
@@ -46,8 +54,16 @@ const ConfigPage = lazy(() => import('./features/config/ConfigPage.tsx'));
 const TasksPage = lazy(() => import('./features/tasks/TasksPage.tsx'));
 const RenewalsPage = lazy(() => import('./features/renewals/RenewalsPage.tsx'));
 const RiskPage = lazy(() => import('./features/risk/RiskPage.tsx'));
+const IntegrationsPage = lazy(() => import('./features/integrations/IntegrationsPage.tsx'));
 const RequestsPage = lazy(() => import('./features/requests/RequestsPage.tsx'));
+const RevenuePage = lazy(() => import('./features/revenue/RevenuePage.tsx'));
+const PlaybooksPage = lazy(() => import('./features/playbooks/PlaybooksPage.tsx'));
+const AdminPage = lazy(() => import('./features/admin/AdminPage.tsx'));
+const ImportsPage = lazy(() => import('./features/imports/ImportsPage.tsx'));
+const SurveysPage = lazy(() => import('./features/surveys/SurveysPage.tsx'));
 const NotificationCentre = lazy(() => import('./features/notifications/NotificationCentre.tsx'));
+const TeamPage = lazy(() => import('./features/team/TeamPage.tsx'));
+const ScorecardsPage = lazy(() => import('./features/scorecards/ScorecardsPage.tsx'));
 
 /** One error boundary per route, renewed on every navigation so a failed page recovers by leaving it. */
 function RouteBoundary({ what, children }: { what: MessageKey; children: React.ReactNode }) {
@@ -104,7 +120,7 @@ export function App() {
 
 function Shell() {
   const { t } = useI18n();
-  const { user, isManager } = useSession();
+  const { user, isManager, can } = useSession();
   const logout = useLogoutMutation();
   const updateMe = useUpdateMeMutation();
   const location = useLocation();
@@ -121,8 +137,38 @@ function Shell() {
     { key: 'renewals', icon: <CalendarOutlined />, label: <Link to="/renewals">{t('renewals')}</Link> },
     { key: 'risk', icon: <WarningOutlined />, label: <Link to="/risk">{t('riskMenu')}</Link> },
     { key: 'requests', icon: <MessageOutlined />, label: <Link to="/requests">{t('requests')}</Link> },
+    { key: 'revenue', icon: <LineChartOutlined />, label: <Link to="/revenue">{t('rev.menu')}</Link> },
+    { key: 'playbooks', icon: <ScheduleOutlined />, label: <Link to="/playbooks">{t('pb.menu')}</Link> },
+    ...(user.role === 'admin'
+      ? [{ key: 'admin', icon: <AuditOutlined />, label: <Link to="/admin">{t('adm.menu')}</Link> }]
+      : []),
+    { key: 'surveys', icon: <SmileOutlined />, label: <Link to="/surveys">{t('surveys')}</Link> },
     ...(isManager
-      ? [{ key: 'config', icon: <SettingOutlined />, label: <Link to="/config">{t('configuration')}</Link> }]
+      ? [{ key: 'team', icon: <ApartmentOutlined />, label: <Link to="/team">{t('teamTitle')}</Link> }]
+      : []),
+    ...(user.role !== 'viewer'
+      ? [
+          {
+            key: 'scorecards',
+            icon: <TrophyOutlined />,
+            label: <Link to="/scorecards">{t('scorecards')}</Link>,
+          },
+        ]
+      : []),
+    ...(isManager
+      ? [
+          { key: 'imports', icon: <UploadOutlined />, label: <Link to="/imports">{t('importsMenu')}</Link> },
+          { key: 'config', icon: <SettingOutlined />, label: <Link to="/config">{t('configuration')}</Link> },
+        ]
+      : []),
+    ...(can('keys:manage')
+      ? [
+          {
+            key: 'integrations',
+            icon: <ApiOutlined />,
+            label: <Link to="/integrations">{t('integrations')}</Link>,
+          },
+        ]
       : []),
   ];
   return (
@@ -248,11 +294,95 @@ function Shell() {
                   }
                 />
                 <Route
+                  path="/revenue"
+                  element={
+                    <RouteBoundary what="rev.title">
+                      <RevenuePage />
+                    </RouteBoundary>
+                  }
+                />
+                <Route
+                  path="/playbooks"
+                  element={
+                    <RouteBoundary what="pb.title">
+                      <PlaybooksPage />
+                    </RouteBoundary>
+                  }
+                />
+                <Route
+                  path="/admin"
+                  element={
+                    user.role === 'admin' ? (
+                      <RouteBoundary what="adm.title">
+                        <AdminPage />
+                      </RouteBoundary>
+                    ) : (
+                      <Navigate to="/" replace />
+                    )
+                  }
+                />
+                <Route
+                  path="/surveys"
+                  element={
+                    <RouteBoundary what="surveys">
+                      <SurveysPage />
+                    </RouteBoundary>
+                  }
+                />
+                <Route
                   path="/notifications"
                   element={
                     <RouteBoundary what="notificationCentre">
                       <NotificationCentre />
                     </RouteBoundary>
+                  }
+                />
+                <Route
+                  path="/imports"
+                  element={
+                    isManager ? (
+                      <RouteBoundary what="importsTitle">
+                        <ImportsPage />
+                      </RouteBoundary>
+                    ) : (
+                      <Navigate to="/" replace />
+                    )
+                  }
+                />
+                <Route
+                  path="/integrations"
+                  element={
+                    can('keys:manage') ? (
+                      <RouteBoundary what="integrations">
+                        <IntegrationsPage />
+                      </RouteBoundary>
+                    ) : (
+                      <Navigate to="/" replace />
+                    )
+                  }
+                />
+                <Route
+                  path="/team"
+                  element={
+                    isManager ? (
+                      <RouteBoundary what="teamTitle">
+                        <TeamPage />
+                      </RouteBoundary>
+                    ) : (
+                      <Navigate to="/" replace />
+                    )
+                  }
+                />
+                <Route
+                  path="/scorecards"
+                  element={
+                    user.role !== 'viewer' ? (
+                      <RouteBoundary what="scorecards">
+                        <ScorecardsPage />
+                      </RouteBoundary>
+                    ) : (
+                      <Navigate to="/" replace />
+                    )
                   }
                 />
                 <Route

@@ -78,4 +78,18 @@ export const errors = {
   ],
   'password.currentRequired': ['is required to change the password', '修改密码时必须填写'],
   'password.currentWrong': ['is incorrect', '不正确'],
+  'error.factUser': ['{kind} “{name}”', '{kind}“{name}”'],
+  'error.factInUse': [
+    '{what} “{name}” is read by {user}: change that first',
+    '{what}“{name}”正被{user}使用，请先修改后者',
+  ],
+  'error.factInUseMore': [
+    '{what} “{name}” is read by {user} and {more} more: change those first',
+    '{what}“{name}”正被{user}及另外 {more} 处定义使用，请先修改它们',
+  ],
+  'factUser.segment': ['segment', '分群'],
+  'factUser.tieringScheme': ['tiering scheme', '分层方案'],
+  'factUser.stage': ['lifecycle stage', '生命周期阶段'],
+  'factUser.rule': ['rule', '规则'],
+  'factUser.healthModel': ['health model', '健康度模型'],
 } as const satisfies Catalog;

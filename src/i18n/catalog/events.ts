@@ -63,6 +63,7 @@ export const events = {
   'event.requestStatus.shipped': ['shipped', '已上线'],
   'event.requestStatus.declined': ['declined', '已拒绝'],
   'event.renewalUpdated': ['Renewal of {date}: {fields} changed', '{date} 的续约：{fields} 已更改'],
+  // Timeline rows stored before the reason moved to the entry's body still name this key.
   'event.renewalUpdatedBecause': [
     'Renewal of {date}: {fields} changed ({reason})',
     '{date} 的续约：{fields} 已更改（{reason}）',

@@ -15,6 +15,7 @@ export const health = {
     '距上次记录、通话、会议或邮件的天数',
   ],
   'health.comp.activeUsers': ['Active users, last 30 days (percentile)', '近 30 天活跃用户数（百分位）'],
+  'health.comp.nps': ['NPS from survey answers, last 365 days', '近 365 天调查答复的 NPS'],
   'health.comp.sentiment': ['CSM sentiment', '客户成功经理评价的客户情绪'],
   'health.error.percentiles': ['needs {count} values for {bands} bands', '{bands} 个状态档需要 {count} 个值'],
   'health.error.percentilesOrder': [
@@ -37,5 +38,26 @@ export const health = {
   'health.error.reservedKey': [
     '"sentiment" is reserved for the sentiment component',
     '"sentiment" 保留给客户情绪部分',
+  ],
+  'health.error.defaultKey': [
+    '"default" is the built-in default model’s key; edit it or copy it under another key',
+    '"default" 是内置默认模型的标识；请直接编辑它，或以其他标识复制',
+  ],
+  'health.error.defaultSelector': [
+    'the default model scores every account no other model matches: it has no selector (copy it to give one)',
+    '默认模型为其他模型都不匹配的客户评分，不能设置适用条件（如需条件，请复制后再设置）',
+  ],
+  'health.error.defaultKeyChange': ['the default model’s key cannot change', '默认模型的标识不可更改'],
+  'health.fit.tooFew': [
+    'Too few outcomes to fit weights: {renewed} renewed and {churned} churned with a score of this model (at least {min} of each needed)',
+    '结果太少，无法拟合权重：有本模型评分的续约 {renewed} 个、流失 {churned} 个（各至少需要 {min} 个）',
+  ],
+  'health.fit.noSignal': [
+    'No component told renewals from churn in these outcomes: the current weights are kept',
+    '在这些结果中，没有任何组成部分能区分续约与流失：保留当前权重',
+  ],
+  'health.fit.noComponents': [
+    'None of this model’s components has a value in the stored scores before these outcomes',
+    '在这些结果之前存储的评分中，本模型的组成部分都没有数值',
   ],
 } as const satisfies Catalog;

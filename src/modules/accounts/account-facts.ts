@@ -2,7 +2,7 @@
 // is also the roster: it lists the accounts a build holds, so it loads first.
 import type { Ctx } from '../../context.ts';
 import { parseJson } from '../../db/dialect.ts';
-import { daysBetween } from '../../time.ts';
+import { dayInZone, daysBetween } from '../../time.ts';
 import type { FactDef } from '../facts/condition.ts';
 import type { FactBatch, FactProvider, FactRoster } from '../facts/provider.ts';
 import { fromMinor } from './contract-math.ts';
@@ -169,10 +169,19 @@ async function loadContracts(ctx: Ctx, batch: FactBatch) {
         'arr_minor',
         'mrr_minor',
         'renews_contract_id',
+        'updated_at',
       ])
       .where('workspace_id', '=', ctx.workspace.id)
       .$if(ids !== null, (q) => q.where('account_id', 'in', ids!)),
   );
+  // A churn mark is known once the contract has ended, or earlier from the day it was written
+  // (contracts keep no churn date; their last change is that mark): a past day inside the term
+  // sees the contract in force, as it was then, so the churn model's training rows and backfilled
+  // history do not learn the outcome before it happened.
+  const churnKnown = (c: { status: string; end_date: string | null; updated_at: string }) =>
+    c.status === 'churned' &&
+    ((c.end_date !== null && c.end_date < day) ||
+      dayInZone(new Date(c.updated_at), ctx.workspace.timeZone) <= day);
   const renewedIds = new Set(contracts.map((c) => c.renews_contract_id).filter(Boolean));
   const byAccount = new Map<string, typeof contracts>();
   for (const c of contracts) {
@@ -185,7 +194,7 @@ async function loadContracts(ctx: Ctx, batch: FactBatch) {
     if (at === undefined) continue;
     const f = batch.records[at]!;
     const inForce = list.filter(
-      (c) => c.start_date <= day && (c.end_date === null || c.end_date >= day) && c.status !== 'churned',
+      (c) => c.start_date <= day && (c.end_date === null || c.end_date >= day) && !churnKnown(c),
     );
     let arr = 0;
     let mrr = 0;
@@ -205,7 +214,7 @@ async function loadContracts(ctx: Ctx, batch: FactBatch) {
     const last = started.at(-1);
     if (inForce.length) f.contract_status = 'active';
     else if (list.some((c) => c.start_date > day)) f.contract_status = 'upcoming';
-    else if (last) f.contract_status = last.status === 'churned' ? 'churned' : 'ended';
+    else if (last) f.contract_status = churnKnown(last) ? 'churned' : 'ended';
     f.is_churned = f.contract_status === 'churned' || f.contract_status === 'ended';
     // Renewal confirmed (seed 004's expansion period starts here): the contract in force has a
     // successor (linked, or any contract starting later) or is marked renewed or expanded. The

@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { notFound } from '../../errors.ts';
+import type { FactUsers } from '../../fact-users.ts';
 import { crud } from '../../server/crud.ts';
 import {
   CONFLICT,
@@ -79,7 +80,8 @@ const AccountFacets = z.object({
 const AccountList = listOf(AccountListItem).extend({ total: z.number().optional() });
 
 /** `state` answers the list's state filters and free conditions (see AccountStateSource). */
-export function accountsRoutes({ state }: { state: AccountStateSource }) {
+/** `factUsers`: who reads a custom field's fact (composed in app.ts). */
+export function accountsRoutes({ state, factUsers }: { state: AccountStateSource; factUsers?: FactUsers }) {
   const app = createRouter();
   const tags = ['Accounts'];
 
@@ -324,7 +326,7 @@ export function accountsRoutes({ state }: { state: AccountStateSource }) {
       responses: { ...NO_CONTENT, ...ERRORS },
     }),
     async (c) => {
-      await deleteCustomField({ ctx: c.get('ctx'), id: c.req.valid('param').id });
+      await deleteCustomField({ ctx: c.get('ctx'), id: c.req.valid('param').id, factUsers });
       return c.body(null, 204);
     },
   );

@@ -1,6 +1,15 @@
+import { accountsChanged } from '../../account-changes.ts';
 import { type Ctx, inTransaction } from '../../context.ts';
 import { isUniqueViolation, parseJson } from '../../db/dialect.ts';
-import { AppError, conflict, invalid, invalidField, notFound } from '../../errors.ts';
+import {
+  AppError,
+  conflict,
+  type Issue,
+  invalid,
+  invalidField,
+  invalidIssues,
+  notFound,
+} from '../../errors.ts';
 import { msg } from '../../i18n/index.ts';
 import { newId } from '../../ids.ts';
 import { nowIso } from '../../time.ts';
@@ -113,13 +122,17 @@ async function checkUsers(ctx: Ctx, ownerId: string | null | undefined, team: Te
   const ids = [...new Set([...(ownerId ? [ownerId] : []), ...(team ?? []).map((m) => m.userId)])];
   if (ids.length === 0) return;
   const known = new Set([...(await userRefs(ctx, ids)).values()].filter((u) => u.active).map((u) => u.id));
-  const issues = [];
-  if (ownerId && !known.has(ownerId)) issues.push({ path: 'ownerId', message: `no active user ${ownerId}` });
+  const issues: Issue[] = [];
+  if (ownerId && !known.has(ownerId))
+    issues.push({ path: 'ownerId', message: msg('accounts.error.noActiveUser', { id: ownerId }) });
   (team ?? []).forEach((m, i) => {
     if (!known.has(m.userId))
-      issues.push({ path: `team.${i}.userId`, message: `no active user ${m.userId}` });
+      issues.push({
+        path: `team.${i}.userId`,
+        message: msg('accounts.error.noActiveUser', { id: m.userId }),
+      });
   });
-  if (issues.length) throw invalid(`Unknown user: ${issues[0]!.path}: ${issues[0]!.message}`, { issues });
+  if (issues.length) throw invalidIssues(issues);
 }
 
 /** A parent must exist in the workspace and must not be the account itself or one of its descendants. */
@@ -172,8 +185,8 @@ async function replaceTeam(ctx: Ctx, accountId: string, team: TeamMember[]) {
     .execute();
 }
 
-function rejectCustomFieldIssues(issues: { path: string; message: string }[]) {
-  if (issues.length) throw invalid(`Invalid ${issues[0]!.path}: ${issues[0]!.message}`, { issues });
+function rejectCustomFieldIssues(issues: Issue[]) {
+  if (issues.length) throw invalidIssues(issues);
 }
 
 const uniqueExternalId = (externalId: string) =>
@@ -302,6 +315,7 @@ async function applyAccountUpdate(
     before: editable(before),
     after: editable(after),
   });
+  await accountsChanged(ctx, [after.id], 'account');
   return after;
 }
 

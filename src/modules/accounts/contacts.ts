@@ -90,7 +90,7 @@ const editable = (c: Contact) => {
 };
 
 const duplicateUserId = (id: string | null | undefined) =>
-  conflict(`A contact with external user id ${id} already exists in this workspace`);
+  conflict(msg('contacts.error.externalUserIdTaken', { id: id ?? null }));
 
 export async function createContact({ ctx, input }: { ctx: Ctx; input: CreateContact }): Promise<Contact> {
   const data = CreateContact.parse(input);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { accountsChanged } from '../../account-changes.ts';
 import { type Ctx, type Deps, inTransaction, systemCtx } from '../../context.ts';
 import { isUniqueViolation } from '../../db/dialect.ts';
 import { conflict, invalid, invalidField, notFound } from '../../errors.ts';
@@ -261,6 +262,7 @@ export async function createContract({ ctx, input }: { ctx: Ctx; input: CreateCo
       throw error;
     }
     await refreshAccountFigures(tx, [data.accountId]);
+    await accountsChanged(tx, [data.accountId], 'contract');
     const contract = contractRowToContract(row, base);
     await recordAccountChange(tx, {
       accountId: data.accountId,
@@ -340,6 +342,7 @@ export async function updateContract({ ctx, id, input }: { ctx: Ctx; id: string;
       throw error;
     }
     await refreshAccountFigures(tx, [beforeRow.account_id]);
+    await accountsChanged(tx, [beforeRow.account_id], 'contract');
     const before = contractRowToContract(beforeRow, base);
     const after = contractRowToContract(afterRow, base);
     await recordAccountChange(tx, {
@@ -371,6 +374,7 @@ export async function deleteContract({ ctx, id }: { ctx: Ctx; id: string }) {
       .where('id', '=', id)
       .execute();
     await refreshAccountFigures(tx, [row.account_id]);
+    await accountsChanged(tx, [row.account_id], 'contract');
     const before = contractRowToContract(row, tx.workspace.baseCurrency);
     await recordAccountChange(tx, {
       accountId: row.account_id,

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { type Ctx, inTransaction } from '../../context.ts';
 import { isUniqueViolation } from '../../db/dialect.ts';
-import { duplicateKey, invalid, notFound } from '../../errors.ts';
+import { duplicateKey, invalidField, notFound } from '../../errors.ts';
+import { type FactUsers, factReads, refuseWhileRead } from '../../fact-users.ts';
+import { msg } from '../../i18n/index.ts';
 import { newId } from '../../ids.ts';
 import { isValidDay, nowIso } from '../../time.ts';
 import { authorize, writeAudit } from '../auth/index.ts';
@@ -142,9 +144,7 @@ export async function updateCustomField({
   return inTransaction(ctx, async (tx) => {
     const before = await getDefinitionRow(tx, id);
     if (data.options && !isSelect(before.type as CustomFieldType)) {
-      throw invalid('Only select fields have options', {
-        issues: [{ path: 'options', message: 'not a select field' }],
-      });
+      throw invalidField('options', msg('customFields.error.notSelect'));
     }
     const after = await tx.db
       .updateTable('custom_field_definitions')
@@ -171,10 +171,23 @@ export async function updateCustomField({
 }
 
 /** Deleting a definition leaves stored values in place but they are no longer returned or filterable. */
-export async function deleteCustomField({ ctx, id }: { ctx: Ctx; id: string }) {
+/** `factUsers`: who reads the field's fact; deleting a field still read answers 409 naming them. */
+export async function deleteCustomField({
+  ctx,
+  id,
+  factUsers,
+}: {
+  ctx: Ctx;
+  id: string;
+  factUsers?: FactUsers;
+}) {
   await authorize(ctx, 'settings:write');
   await inTransaction(ctx, async (tx) => {
     const before = await getDefinitionRow(tx, id);
+    await refuseWhileRead(tx, factUsers, factReads({ key: `cf.${before.key}` }), {
+      kind: msg('entity.customField'),
+      name: before.label,
+    });
     await tx.db
       .deleteFrom('custom_field_definitions')
       .where('workspace_id', '=', tx.workspace.id)

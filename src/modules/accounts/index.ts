@@ -35,8 +35,26 @@ export {
 } from './contracts.ts';
 export { createCustomField, loadDefinitions } from './custom-fields.ts';
 export { importRoutes } from './import.routes.ts';
-export type { ImportEntity, ImportOptions, ImportReport } from './import.ts';
-export { IMPORT_ENTITIES, IMPORT_FIELDS, importCsv } from './import.ts';
+export type { ImportEntity, ImportReport } from './import.ts';
+export {
+  IMPORT_ENTITIES,
+  IMPORT_FIELDS,
+  ImportOptions,
+  importCsv,
+  importFields,
+  importFile,
+  importProgress,
+  previewImport,
+  WRITE_BATCH,
+} from './import.ts';
+export type { FieldSpec, PreparedRow } from './import-rows.ts';
+export { listImportRuns, saveImportMapping, saveOwnerAlias } from './import-store.ts';
+export {
+  type ImportPlanHelpers,
+  type ImportTarget,
+  type PlannedRow,
+  registerImportTarget,
+} from './import-targets.ts';
 export { type AccountStateSource, listAccounts } from './list-accounts.ts';
 export { ReassignOwners, reassignAccountOwners } from './owners.ts';
 export { accountReadFilter, authorizeReadList, onAccountTeam } from './read-scope.ts';
@@ -46,6 +64,7 @@ export {
   accountIdsByExternalId,
   accountMemberIds,
   accountOwnersAmong,
+  accountParentLinks,
   accountRefs,
   accountsView,
   type ContactRef,

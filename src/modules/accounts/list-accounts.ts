@@ -8,7 +8,7 @@ import {
   jsonText,
 } from '../../db/dialect.ts';
 import type { Database } from '../../db/schema.ts';
-import { AppError, invalid } from '../../errors.ts';
+import { AppError, invalidField } from '../../errors.ts';
 import { msg } from '../../i18n/index.ts';
 import { decodeCursor, encodeCursor, type Page } from '../../pagination.ts';
 import { addDays, today } from '../../time.ts';
@@ -270,22 +270,16 @@ function buildConditions(
     for (const f of customFieldFilters) {
       const def = defs.get(f.key);
       const path = `cf.${f.key}${f.op === 'eq' ? '' : `.${f.op}`}`;
-      if (!def)
-        throw invalid(`Unknown custom field in filter ${path}`, {
-          issues: [{ path, message: 'no such custom field' }],
-        });
+      if (!def) throw invalidField(path, msg('list.error.unknownCustomField'), 'query');
       const op = f.op === 'eq' ? '=' : f.op === 'gte' ? '>=' : '<=';
       if (def.type === 'multi_select') {
         if (f.op !== 'eq') {
-          throw invalid(`${path}: multi-select fields only filter by equality`, {
-            issues: [{ path, message: 'multi-select fields only filter by equality' }],
-          });
+          throw invalidField(path, msg('list.error.multiSelectEquality'), 'query');
         }
         c.push((eb) => jsonKeyArrayContains(engine, eb.ref('custom_fields'), f.key, f.value) as never);
       } else if (def.type === 'number') {
         const n = Number(f.value);
-        if (!Number.isFinite(n))
-          throw invalid(`${path} must be a number`, { issues: [{ path, message: 'not a number' }] });
+        if (!Number.isFinite(n)) throw invalidField(path, msg('list.error.notANumber'), 'query');
         // Strict: a value stored under an earlier, non-number definition of the key is skipped
         // (a cast would fail on PostgreSQL; SQLite would compare text above every number).
         c.push((eb) => eb(jsonStrictNumber(engine, eb.ref('custom_fields'), f.key), op, n));

@@ -264,6 +264,7 @@ export function accountsView(ctx: Ctx) {
       'product_lines',
       'tags',
       'licensed_seats',
+      'go_live_date',
       'custom_fields',
       'arr_minor',
       'renewal_date',
@@ -285,6 +286,17 @@ export function contractsView(ctx: Ctx) {
     .selectFrom('contracts')
     .select(['id', 'account_id', 'external_id', 'start_date', 'end_date', 'arr_minor', 'mrr_minor', 'status'])
     .where('workspace_id', '=', ctx.workspace.id);
+}
+
+/** Every child -> parent link of the workspace (accounts with a parent only): families' roll-ups. */
+export async function accountParentLinks(ctx: Pick<Ctx, 'db' | 'workspace'>): Promise<Map<string, string>> {
+  const rows = await ctx.db
+    .selectFrom('accounts')
+    .select(['id', 'parent_id'])
+    .where('workspace_id', '=', ctx.workspace.id)
+    .where('parent_id', 'is not', null)
+    .execute();
+  return new Map(rows.map((r) => [r.id, r.parent_id!]));
 }
 
 /** How many accounts the workspace has, or one owner has. */

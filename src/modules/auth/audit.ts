@@ -1,8 +1,9 @@
+import { type SqlBool, sql } from 'kysely';
 import { z } from 'zod';
 import type { Ctx, Deps } from '../../context.ts';
 import { newId } from '../../ids.ts';
 import { Limit } from '../../pagination.ts';
-import { nowIso } from '../../time.ts';
+import { addDays, dayStart, isValidDay, nowIso } from '../../time.ts';
 import { authorize } from './authorize.ts';
 
 export type AuditRecord = {
@@ -76,6 +77,11 @@ export const AuditQuery = z.object({
   entityType: z.string().optional(),
   entityId: z.string().optional(),
   actorId: z.string().optional(),
+  /** One action (`playbook.updated`) or a family of them by its prefix (`playbook.`). */
+  action: z.string().max(200).optional(),
+  /** Changes on or after this day, and up to and including `to` (days in the workspace time zone). */
+  from: z.string().refine(isValidDay, 'must be a date as YYYY-MM-DD').optional(),
+  to: z.string().refine(isValidDay, 'must be a date as YYYY-MM-DD').optional(),
   cursor: z.string().optional(),
   limit: Limit,
 });
@@ -102,6 +108,16 @@ export async function listAudit({ ctx, input }: { ctx: Ctx; input: AuditQuery })
   if (input.entityType) q = q.where('entity_type', '=', input.entityType);
   if (input.entityId) q = q.where('entity_id', '=', input.entityId);
   if (input.actorId) q = q.where('actor_id', '=', input.actorId);
+  if (input.action) {
+    const prefix = `${input.action.replace(/[\\%_]/g, '\\$&')}%`;
+    q = input.action.endsWith('.')
+      ? q.where(sql<SqlBool>`action like ${prefix} escape '\\'`)
+      : q.where('action', '=', input.action);
+  }
+  // Instants are UTC; the days asked for are the workspace's.
+  const zone = ctx.workspace.timeZone;
+  if (input.from) q = q.where('created_at', '>=', dayStart(input.from, zone));
+  if (input.to) q = q.where('created_at', '<', dayStart(addDays(input.to, 1), zone));
   // UUIDv7 ids are time-ordered, so the id alone is a stable newest-first cursor.
   if (input.cursor) q = q.where('id', '<', input.cursor);
   const rows = await q
@@ -127,5 +143,20 @@ export async function listAudit({ ctx, input }: { ctx: Ctx; input: AuditQuery })
       }),
     ),
     nextCursor: rows.length > input.limit ? (page.at(-1)?.id ?? null) : null,
+  };
+}
+
+/** The actions and entity types the workspace's log holds, for the viewer's filters. */
+export async function auditFacets({ ctx }: { ctx: Ctx }) {
+  await authorize(ctx, 'audit:read');
+  const rows = await ctx.db
+    .selectFrom('audit_log')
+    .select(['action', 'entity_type'])
+    .where('workspace_id', '=', ctx.workspace.id)
+    .groupBy(['action', 'entity_type'])
+    .execute();
+  return {
+    actions: [...new Set(rows.map((r) => r.action))].sort(),
+    entityTypes: [...new Set(rows.map((r) => r.entity_type))].sort(),
   };
 }

@@ -15,7 +15,7 @@ import {
   listOf,
   NO_CONTENT,
 } from '../../server/env.ts';
-import { AuditQuery, listAudit } from './audit.ts';
+import { AuditQuery, auditFacets, listAudit } from './audit.ts';
 import { can } from './authorize.ts';
 import {
   ApiToken,
@@ -351,6 +351,22 @@ export function authRoutes() {
       },
     }),
     async (c) => c.json(await listAudit({ ctx: c.get('ctx'), input: c.req.valid('query') }), 200),
+  );
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/audit-log/facets',
+      tags: ['Audit'],
+      summary: 'The actions and entity types in the audit log, for filters (managers and admins)',
+      responses: {
+        200: json(
+          z.object({ actions: z.array(z.string()), entityTypes: z.array(z.string()) }),
+          'Distinct values, sorted',
+        ),
+        ...ERRORS,
+      },
+    }),
+    async (c) => c.json(await auditFacets({ ctx: c.get('ctx') }), 200),
   );
 
   return app;

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { actorId, type Ctx, inTransaction } from '../../context.ts';
 import { conflict, notFound } from '../../errors.ts';
+import { msg } from '../../i18n/index.ts';
 import { newId } from '../../ids.ts';
 import { addDays, nowIso } from '../../time.ts';
 import { writeAudit } from './audit.ts';
@@ -53,7 +54,7 @@ export async function createToken({ ctx, input }: { ctx: Ctx; input: CreateToken
   await authorize(ctx, 'keys:manage');
   const data = CreateToken.parse(input);
   const userId = data.userId ?? actorId(ctx);
-  if (!userId) throw conflict('A token created by the system must name the user it acts as (userId)');
+  if (!userId) throw conflict(msg('keys.error.systemNeedsUser'));
   // Counted before anything is written, per signed-in user (the CLI and jobs are not limited).
   if (ctx.actor.kind === 'user') await countTokenCreation(ctx, ctx.workspace.id, ctx.actor.userId);
   return inTransaction(ctx, async (tx) => {

@@ -22,7 +22,8 @@ export type Permission =
   | 'requests:delete'
   | 'team:manage'
   | 'renewals:write'
-  | 'scorecards:read';
+  | 'scorecards:read'
+  | 'tickets:write';
 
 /**
  * 'team' means only on accounts the user owns or is a team member of. The table is the whole
@@ -56,6 +57,8 @@ export const PERMISSION_TABLE: Record<Role, Record<Permission, Grant>> = {
     'team:manage': 'all',
     'renewals:write': 'all',
     'scorecards:read': 'all',
+    // Support tickets (the webhook with a user's API token, the import).
+    'tickets:write': 'all',
   },
   manager: {
     read: 'all',
@@ -79,6 +82,8 @@ export const PERMISSION_TABLE: Record<Role, Record<Permission, Grant>> = {
     'team:manage': 'all',
     'renewals:write': 'all',
     'scorecards:read': 'all',
+    // Support tickets (the webhook with a user's API token, the import).
+    'tickets:write': 'all',
   },
   csm: {
     read: 'all',
@@ -107,6 +112,8 @@ export const PERMISSION_TABLE: Record<Role, Record<Permission, Grant>> = {
     'renewals:write': 'team',
     // 'team' here: a CSM sees only their own scorecard.
     'scorecards:read': 'team',
+    // Support tickets (the webhook with a user's API token, the import).
+    'tickets:write': 'team',
   },
   viewer: {
     read: 'all',
@@ -130,6 +137,8 @@ export const PERMISSION_TABLE: Record<Role, Record<Permission, Grant>> = {
     'team:manage': 'none',
     'renewals:write': 'none',
     'scorecards:read': 'none',
+    // Support tickets (the webhook with a user's API token, the import).
+    'tickets:write': 'none',
   },
 };
 

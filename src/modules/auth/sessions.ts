@@ -152,24 +152,25 @@ export async function authenticateToken(deps: Deps, token: string): Promise<Auth
       'api_tokens.scopes',
       'api_tokens.revoked_at',
       'api_tokens.expires_at',
+      'api_tokens.last_used_at as token_last_used_at',
     ])
     .where('api_tokens.token_hash', '=', sha256(token))
     .executeTakeFirst();
   const now = deps.now().toISOString();
   if (!row || row.revoked_at !== null || row.active !== 1) return undefined;
   if (row.expires_at !== null && row.expires_at <= now) return undefined;
-  // last_used_at is advisory; only write it once a minute per token to keep reads read-only.
-  await deps.db
-    .updateTable('api_tokens')
-    .set({ last_used_at: now })
-    .where('id', '=', row.token_id)
-    .where((eb) =>
-      eb.or([
-        eb('last_used_at', 'is', null),
-        eb('last_used_at', '<', new Date(deps.now().getTime() - 60_000).toISOString()),
-      ]),
-    )
-    .execute();
+  // last_used_at is advisory; write it at most once a minute per token so reads stay read-only.
+  // Decided here, not in the UPDATE's WHERE: on SQLite even an UPDATE that matches nothing waits
+  // for the write lock, which an import's batch may hold for a while.
+  const stale = new Date(deps.now().getTime() - 60_000).toISOString();
+  if (row.token_last_used_at === null || row.token_last_used_at < stale) {
+    await deps.db
+      .updateTable('api_tokens')
+      .set({ last_used_at: now })
+      .where('id', '=', row.token_id)
+      .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', stale)]))
+      .execute();
+  }
   return {
     user: userRowToUser(row),
     workspaceId: row.workspace_id,

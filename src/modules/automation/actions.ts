@@ -21,8 +21,10 @@ import type { Facts } from '../facts/build-facts.ts';
 import { setStageOverride } from '../lifecycle/index.ts';
 import { setTierOverride } from '../segments/index.ts';
 import { createTask } from '../tasks/index.ts';
+import { workGroupRouter } from '../team/index.ts';
 import { valueParam, writeTimeline } from '../timeline/index.ts';
 import type { Action } from './automation.schemas.ts';
+import { findDestination, gatherRuleAlert } from './events-out.ts';
 import { renderTemplate, templateParam } from './template.ts';
 import type { RuleSpec } from './triggers.ts';
 import { queueWebhook } from './webhooks.ts';
@@ -85,6 +87,8 @@ export function describeAction(action: Action, facts: Facts): Message {
     }
     case 'timeline':
       return msg('automation.plan.timeline', { title: templateParam(action.title, facts) });
+    case 'alert':
+      return msg('automation.plan.alert', { destination: action.destinationId });
   }
 }
 
@@ -145,6 +149,9 @@ export async function runActions(
           const description = action.description
             ? msg('automation.paragraphs', { a: templateParam(action.description, vars), b: why })
             : why;
+          // A work-content group that owns the task type takes it (its lightest-loaded member),
+          // unless the action names a person.
+          const routed = 'role' in action.assignee ? (await workGroupRouter(tx))(action.taskType) : null;
           const task = await createTask({
             ctx: tx,
             messages: { title: typeof title === 'string' ? undefined : title, description },
@@ -153,7 +160,7 @@ export async function runActions(
               title: textOf('en', title).slice(0, 300),
               description: render('en', description).slice(0, 20_000),
               type: action.taskType,
-              assignee: action.assignee,
+              assignee: routed ? { userId: routed } : action.assignee,
               priority: action.priority,
               ...(action.dueInDays === undefined ? {} : { dueInDays: action.dueInDays }),
             },
@@ -248,6 +255,44 @@ export async function runActions(
             to,
             subject: renderTemplate(action.subject, vars, locale),
             text: renderTemplate(action.body, vars, locale),
+          });
+          break;
+        }
+        case 'alert': {
+          // To a chat group (or webhook) configured under Integrations: one message per run, in
+          // the destination's language, with this account's line added (events-out.ts).
+          const dest = await findDestination(tx, action.destinationId);
+          if (!dest?.enabled) {
+            results.push({
+              action: action.type,
+              status: 'noop',
+              detail: {
+                destination: dest?.name ?? action.destinationId,
+                reason: msg(dest ? 'automation.reason.destinationOff' : 'automation.reason.noDestination'),
+              },
+            });
+            break;
+          }
+          const at = dest.locale;
+          const ruleName = spec.nameMessage ? render(at, spec.nameMessage) : spec.name;
+          const name = typeof facts.name === 'string' ? facts.name : accountId;
+          const line = action.text
+            ? renderTemplate(action.text, { ...vars, reason: render(at, reason) }, at)
+            : render(at, msg('automation.alert.line', { account: name, reason }));
+          const gathered = await gatherRuleAlert(tx, dest, {
+            ruleId: spec.id,
+            ruleName,
+            runId,
+            key: spec.actions.indexOf(action),
+            accountId,
+            heading: render(at, msg('automation.alert.heading', { rule: ruleName })),
+            text: (count) => render(at, msg('automation.alert.count', { count })),
+            line,
+          });
+          results.push({
+            action: action.type,
+            status: 'done',
+            detail: { destination: dest.name, deliveryId: gathered.deliveryId, line },
           });
           break;
         }

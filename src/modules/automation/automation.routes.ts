@@ -26,6 +26,8 @@ import {
   ListPage,
   ListRules,
   Playbook,
+  PlaybookDryRun,
+  PlaybookDryRunInput,
   Rule,
   RuleWithSecret,
   Run,
@@ -38,6 +40,7 @@ import { getEffectiveness } from './effectiveness.ts';
 import {
   createPlaybook,
   deletePlaybook,
+  dryRunPlaybook,
   getPlaybook,
   installDefaultPlaybooks,
   listPlaybooks,
@@ -306,6 +309,18 @@ export function automationRoutes(deps: Deps) {
   });
   app.openapi(
     createRoute({
+      method: 'post',
+      path: '/playbooks/{id}/dry-run',
+      tags,
+      summary: 'What the playbook (or unsaved edits to it) would do on a day, play by play, changing nothing',
+      request: { params: IdParam, body: jsonBody(PlaybookDryRunInput) },
+      responses: { 200: json(PlaybookDryRun, 'Per play: accounts matched and what would happen'), ...ERRORS },
+    }),
+    async (c) =>
+      c.json(await dryRunPlaybook({ ctx: c.get('ctx'), id: id(c), input: c.req.valid('json') }), 200),
+  );
+  app.openapi(
+    createRoute({
       method: 'get',
       path: '/playbooks/{id}/runs',
       tags,
@@ -322,7 +337,7 @@ export function automationRoutes(deps: Deps) {
       path: '/automation/effectiveness',
       tags,
       summary:
-        'Per rule and playbook: accounts acted on and their health change after 30 and 90 days vs similar accounts not acted on',
+        'Per rule and playbook: health change after 30 and 90 days of the accounts acted on vs accounts eligible in the same run (same tier, stage, score band) not acted on (hold-out, cooldown, limit), with the lift and its 95% interval',
       request: { query: EffectivenessQuery },
       responses: {
         200: json(

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { OUTBOUND_OUTCOMES } from '../../outbound.ts';
 import { Limit } from '../../pagination.ts';
 import { isValidDay } from '../../time.ts';
 import { TEAM_ROLES } from '../accounts/index.ts';
@@ -86,6 +87,23 @@ export const Trigger = z.discriminatedUnion('type', [
   z
     .object({ type: z.literal('webhook') })
     .describe('POST /rules/{id}/webhook with the rule secret, for the account it names'),
+  z
+    .object({
+      type: z.literal('milestone_late'),
+      milestone: z
+        .string()
+        .regex(/^[a-z][a-z0-9_]{0,62}$/)
+        .optional(),
+    })
+    .describe('A journey milestone (or the one named by key) is past its due day, not achieved'),
+  z
+    .object({
+      type: z.literal('expansion_signal'),
+      signal: z.enum(['seats', 'usage_growth', 'feature_shipped']),
+    })
+    .describe(
+      'An expansion signal: seats (active users > 90% of licensed seats), usage_growth (events up 20%+ on the prior 30 days) or feature_shipped (a requested feature shipped in 30 days)',
+    ),
 ]);
 export type Trigger = z.infer<typeof Trigger>;
 export type TriggerInput = z.input<typeof Trigger>;
@@ -132,8 +150,22 @@ export const Action = z.discriminatedUnion('type', [
     body: Template(20_000),
   }),
   z.object({ type: z.literal('timeline'), title: Template(300), body: Template(5000).optional() }),
+  z
+    .object({
+      type: z.literal('alert'),
+      /** A subscription (WeCom / Feishu / DingTalk group bot, or webhook): GET /alert-destinations. */
+      destinationId: z.string().trim().min(1).max(100),
+      /** Each account's line in the message; default "<account>: <reason>". Facts by key, as in titles. */
+      text: Template(500).optional(),
+    })
+    .describe(
+      "Alert a chat group: one message per run listing the accounts, in the destination's format, language and signing",
+    ),
 ]);
 export type Action = z.infer<typeof Action>;
+
+/** A hold-out percentage: whole percent, 0 to 50 (more would leave most eligible accounts untreated). */
+export const HoldoutPct = z.int().min(0).max(50);
 
 const Limits = {
   /** Days after acting on an account before this rule may act on it again (0: no cooldown). */
@@ -142,6 +174,11 @@ const Limits = {
   maxActionsPerRun: z.int().min(1).max(100_000).default(200),
   /** Skip an account that still has an open task from this rule. */
   dedupe: z.boolean().default(true),
+  /**
+   * Percent of accounts held out at random (a fixed set per rule): eligible, never acted on, the
+   * control that measures the rule's effect. 0 = none; at most 50.
+   */
+  holdoutPct: HoldoutPct.default(0),
 };
 
 export const CreateRule = z.object({
@@ -166,6 +203,7 @@ export const UpdateRule = z
     cooldownDays: Limits.cooldownDays.unwrap(),
     maxActionsPerRun: Limits.maxActionsPerRun.unwrap(),
     dedupe: z.boolean(),
+    holdoutPct: HoldoutPct,
     enabled: z.boolean(),
   })
   .partial();
@@ -183,6 +221,7 @@ export const Rule = z.object({
   cooldownDays: z.number(),
   maxActionsPerRun: z.number(),
   dedupe: z.boolean(),
+  holdoutPct: z.number(),
   enabled: z.boolean(),
   createdAt: z.string(),
   updatedAt: z.string(),
@@ -216,8 +255,8 @@ export const DryRunAccount = z.object({
   accountId: z.string(),
   name: z.string(),
   reason: z.string(),
-  /** act, or why not: dedupe (an open task from this rule), cooldown, limit. */
-  outcome: z.enum(['act', 'dedupe', 'cooldown', 'limit']),
+  /** act, or why not: held out (the rule's random hold-out), dedupe (an open task from this rule), cooldown, limit. */
+  outcome: z.enum(['act', 'holdout', 'dedupe', 'cooldown', 'limit']),
   actions: z.array(PlannedAction),
 });
 export const DryRun = z.object({
@@ -225,7 +264,7 @@ export const DryRun = z.object({
   accounts: z.number(),
   matched: z.number(),
   wouldAct: z.number(),
-  skipped: z.object({ dedupe: z.number(), cooldown: z.number(), limit: z.number() }),
+  skipped: z.object({ holdout: z.number(), dedupe: z.number(), cooldown: z.number(), limit: z.number() }),
   items: z.array(DryRunAccount),
 });
 export type DryRun = z.infer<typeof DryRun>;
@@ -281,17 +320,9 @@ export const Delivery = z.object({
       statusCode: z.number().nullable(),
       // A category, never raw error text or timings (they would map the network behind the server).
       outcome: z
-        .enum([
-          'ok',
-          'blocked_address',
-          'redirect_refused',
-          'timeout',
-          'connection_failed',
-          'http_4xx',
-          'http_5xx',
-        ])
+        .enum(OUTBOUND_OUTCOMES)
         .describe(
-          'blocked_address: the URL or what its name resolves to is a loopback, private, link-local or other local address not in STEWARD_OUTBOUND_ALLOW; redirect_refused: the receiver answered 3xx (redirects are not followed)',
+          'rejected: the receiver answered 2xx with its own error code (a group bot refusing the message); blocked_address: the URL or what its name resolves to is a loopback, private, link-local or other local address not in STEWARD_OUTBOUND_ALLOW; redirect_refused: the receiver answered 3xx (redirects are not followed)',
         ),
     }),
   ),
@@ -340,6 +371,8 @@ export const CreatePlaybook = z.object({
   stages: z.array(Key).max(20).default([]),
   touchEveryDays: z.int().min(1).max(3650).nullable().optional(),
   plays: z.array(Play).max(20).default([]),
+  /** Percent of covered accounts held out of every play (a fixed set per playbook), 0-50. */
+  holdoutPct: HoldoutPct.default(0),
   enabled: z.boolean().default(true),
 });
 export type CreatePlaybook = z.input<typeof CreatePlaybook>;
@@ -353,10 +386,34 @@ export const UpdatePlaybook = z
     stages: z.array(Key).max(20),
     touchEveryDays: z.int().min(1).max(3650).nullable(),
     plays: z.array(Play).max(20),
+    holdoutPct: HoldoutPct,
     enabled: z.boolean(),
   })
   .partial();
 export type UpdatePlaybook = z.input<typeof UpdatePlaybook>;
+
+export const PlaybookDryRunInput = z.object({
+  /** Evaluate as of this day (default today); changes nothing either way. */
+  day: Day.optional(),
+  /** How many accounts to list per play (all are counted). */
+  limit: z.int().min(0).max(200).default(20),
+  /** Unsaved edits to try instead of the stored playbook (same fields as an update). */
+  draft: UpdatePlaybook.optional(),
+});
+export type PlaybookDryRunInput = z.input<typeof PlaybookDryRunInput>;
+export const PlaybookDryRun = z.object({
+  day: z.string(),
+  playbookId: z.string(),
+  /** Active accounts the playbook covers (its tier and stages) on the day. */
+  covered: z.number(),
+  plays: z.array(
+    DryRun.extend({
+      /** The play's key; `touch` is the touch cadence. */
+      play: z.string(),
+      name: z.string(),
+    }),
+  ),
+});
 
 export const Playbook = z.object({
   id: z.string(),
@@ -367,6 +424,7 @@ export const Playbook = z.object({
   stages: z.array(z.string()),
   touchEveryDays: z.number().nullable(),
   plays: z.array(z.record(z.string(), z.unknown())),
+  holdoutPct: z.number(),
   enabled: z.boolean(),
   createdAt: z.string(),
   updatedAt: z.string(),
@@ -374,28 +432,51 @@ export const Playbook = z.object({
 export type Playbook = z.infer<typeof Playbook>;
 
 export const EffectivenessQuery = z.object({
-  /** Actions on or after this day (default: 180 days ago). */
+  /** Runs on or after this day (default: 180 days ago). */
   from: Day.optional(),
-  /** Health within this many points counts as a similar starting score. */
-  band: z.coerce.number().min(1).max(50).default(5),
+  /** Width of a score band in points: accounts are compared within the same band (0-10, 10-20, ...). */
+  band: z.coerce.number().int().min(1).max(50).default(10),
 });
 export type EffectivenessQuery = z.infer<typeof EffectivenessQuery>;
 
 const Outcome = z.object({
-  /** Actions whose account has a snapshot at the start and `days` later. */
+  /** Acted-on accounts (per run) with a health snapshot on the run's day and `days` later. */
   n: z.number(),
-  /** Mean health change of the accounts acted on. */
+  /** Those with at least one control in their stratum (same run, tier, stage and score band). */
+  pairs: z.number(),
+  /** Mean health change of the paired acted-on accounts. */
   acted: z.number().nullable(),
-  /** Mean change of similar accounts (same tier, start score within the band) not acted on. */
+  /**
+   * Mean change of the control: accounts eligible for the same rule or playbook in the same run,
+   * same tier, stage and score band, not acted on (held out, cooldown, limit); each pair's stratum
+   * mean, averaged over the pairs.
+   */
   control: z.number().nullable(),
+  /** Control observations and distinct control accounts behind `control`. */
   controlN: z.number(),
-  /** acted - control. */
+  controlAccounts: z.number(),
+  /** The control observations by why they were not acted on. */
+  reasons: z.object({ holdout: z.number(), cooldown: z.number(), limit: z.number() }),
+  /** acted - control; null when withheld. */
   lift: z.number().nullable(),
+  /**
+   * The lift's 95% interval: a percentile bootstrap resampling accounts (seeded, 500 draws).
+   */
+  low: z.number().nullable(),
+  high: z.number().nullable(),
+  /**
+   * Why no lift is given: `no_control` (no eligible account went untreated beside an acted one),
+   * `few_controls` (fewer than 20 control accounts), `few_pairs` (fewer than 5 acted-on accounts
+   * with a control). Null when the lift is given.
+   */
+  withheld: z.enum(['no_control', 'few_controls', 'few_pairs']).nullable(),
 });
 export const EffectivenessRow = z.object({
   ruleId: z.string(),
   source: z.enum(['rule', 'playbook']),
   name: z.string(),
+  /** The rule's (or playbook's) hold-out percentage now. */
+  holdoutPct: z.number(),
   accounts: z.number(),
   actions: z.number(),
   after30: Outcome,

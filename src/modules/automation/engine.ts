@@ -19,6 +19,7 @@ import { loadDayInputs, loadRulesBatch } from './inputs.ts';
 import {
   applyLimits,
   type DayInputs,
+  hashOf,
   type Match,
   matchRule,
   type Outcome,
@@ -41,7 +42,91 @@ export type RunSummary = {
   errors: number;
 };
 
-const ZERO = () => ({ dedupe: 0, cooldown: 0, limit: 0 });
+const ZERO = () => ({ holdout: 0, dedupe: 0, cooldown: 0, limit: 0 });
+
+/** Eligible-but-not-acted outcomes that make a control (dedupe does not: an open task is treatment). */
+type ControlOutcome = 'holdout' | 'cooldown' | 'limit';
+const CONTROL_OUTCOMES: ReadonlySet<string> = new Set<ControlOutcome>(['holdout', 'cooldown', 'limit']);
+/**
+ * An account skipped for cooldown or the limit is recorded at most once a week per rule: a daily
+ * rule skips the same accounts day after day, and a control of 2,000 accounts x every day would
+ * grow without telling more. A held-out account is recorded at the rule's own rhythm (once per
+ * cooldown), as if it had been acted on: then it is compared exactly as often as a treated one.
+ */
+const SKIP_SPACING_DAYS = 7;
+/**
+ * At most this many control rows per run (or 10 per account acted on, if more): a rule over
+ * 100,000 accounts with a limit of 200 would otherwise write ~100,000 rows a run. The rows kept are
+ * a random sample (a hash of run and account), so the control stays fair, only smaller.
+ */
+const CONTROL_SAMPLE = 2000;
+const daysBetween = (a: string, b: string) => Math.round((Date.parse(b) - Date.parse(a)) / 86_400_000);
+
+/** The last day each account was recorded as eligible-not-acted for this rule. */
+async function lastSkipped(ctx: Ctx, ruleId: string, day: string): Promise<Map<string, string>> {
+  const rows = await ctx.db
+    .selectFrom('automation_eligible')
+    .select(['account_id', (eb) => eb.fn.max('day').as('last')])
+    .where('workspace_id', '=', ctx.workspace.id)
+    .where('rule_id', '=', ruleId)
+    .where('outcome', '!=', 'act')
+    .where('day', '<', day)
+    .groupBy('account_id')
+    .execute();
+  return new Map(rows.map((r) => [r.account_id, String(r.last)]));
+}
+
+/** The run's tier, stage and score of an account, as the report compares like with like. */
+function stratum(f: Facts | undefined) {
+  const score = f?.['health.score'];
+  return {
+    tier: typeof f?.tier === 'string' ? f.tier : null,
+    stage: typeof f?.stage === 'string' ? f.stage : null,
+    score: typeof score === 'number' && Number.isFinite(score) ? score : null,
+  };
+}
+
+/**
+ * Records the run's eligible-but-not-acted accounts (held out, cooldown, limit), spaced as above,
+ * in batches (a playbook play can skip thousands of accounts in one run).
+ */
+async function recordSkips(
+  ctx: Ctx,
+  spec: RuleSpec,
+  runId: string,
+  inputs: DayInputs,
+  skips: readonly { accountId: string; outcome: ControlOutcome }[],
+  acted: number,
+) {
+  if (!skips.length) return;
+  const last = await lastSkipped(ctx, spec.id, inputs.day);
+  const cap = Math.max(CONTROL_SAMPLE, 10 * acted);
+  const sample =
+    skips.length <= cap
+      ? skips
+      : [...skips].sort((a, b) => hashOf(runId, a.accountId) - hashOf(runId, b.accountId)).slice(0, cap);
+  const rows = [];
+  for (const s of sample) {
+    const prev = last.get(s.accountId);
+    const spacing = s.outcome === 'holdout' ? Math.max(1, spec.cooldownDays) : SKIP_SPACING_DAYS;
+    if (prev !== undefined && daysBetween(prev, inputs.day) < spacing) continue;
+    rows.push({
+      id: newId(),
+      workspace_id: ctx.workspace.id,
+      run_id: runId,
+      rule_id: spec.id,
+      account_id: s.accountId,
+      day: inputs.day,
+      outcome: s.outcome,
+      ...stratum(inputs.facts.get(s.accountId)),
+    });
+  }
+  for (let i = 0; i < rows.length; i += 500)
+    await ctx.db
+      .insertInto('automation_eligible')
+      .values(rows.slice(i, i + 500))
+      .execute();
+}
 
 /** Limits need the rule's open tasks (dedupe) and last action per account (cooldown). */
 async function limitState(ctx: Ctx, spec: RuleSpec, day: string, matches: readonly Match[]) {
@@ -170,11 +255,18 @@ export async function runSpec(
     const matches = matchRule(spec, inputs, options.env);
     summary.matched = matches.length;
     const decided = applyLimits(spec, matches, await limitState(ctx, spec, inputs.day, matches));
+    const skips: { accountId: string; outcome: ControlOutcome }[] = [];
     for (const { match, outcome } of decided) {
       if (outcome !== 'act') {
         summary.skipped[outcome]++;
-        continue;
+        if (CONTROL_OUTCOMES.has(outcome))
+          skips.push({ accountId: match.accountId, outcome: outcome as ControlOutcome });
       }
+    }
+    // Recorded before acting, so an action that fails half-way still leaves the run's control.
+    await recordSkips(ctx, spec, runId, inputs, skips, decided.filter((d) => d.outcome === 'act').length);
+    for (const { match, outcome } of decided) {
+      if (outcome !== 'act') continue;
       const facts = inputs.facts.get(match.accountId) as Facts;
       const log = async (action: string, status: string, detail: unknown) =>
         ctx.db
@@ -196,7 +288,7 @@ export async function runSpec(
         const { results, mails } = await runActions(ctx, spec, runId, match.accountId, facts, match.reason);
         for (const r of results) {
           await log(r.action, r.status, { ...(r.detail as object), reason: match.reason });
-          if (r.action === 'webhook') hasWebhooks = true;
+          if (r.action === 'webhook' || r.action === 'alert') hasWebhooks = true;
         }
         for (const m of mails) {
           try {
@@ -216,6 +308,19 @@ export async function runSpec(
             });
           }
         }
+        await ctx.db
+          .insertInto('automation_eligible')
+          .values({
+            id: newId(),
+            workspace_id: ws,
+            run_id: runId,
+            rule_id: spec.id,
+            account_id: match.accountId,
+            day: inputs.day,
+            outcome: 'act',
+            ...stratum(facts),
+          })
+          .execute();
         summary.acted++;
       } catch (error) {
         summary.errors++;

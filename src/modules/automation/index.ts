@@ -12,8 +12,19 @@ export {
   UpdatePlaybook,
   UpdateRule,
 } from './automation.schemas.ts';
+export {
+  botBody,
+  botRefused,
+  dingtalkSign,
+  feishuSign,
+  SUBSCRIPTION_KINDS,
+  type SubscriptionKind,
+  signedBotRequest,
+} from './bot-formats.ts';
 export { getEffectiveness } from './effectiveness.ts';
 export { dryRunSpec, type RunSummary, runDailySpecs, runSpec } from './engine.ts';
+export { emitEvent, emitEvents, OUT_EVENT_TYPES, type OutEvent, type OutEventType } from './events-out.ts';
+export { rulesReadingFacts } from './fact-users.ts';
 export { loadDayInputs, loadRulesBatch } from './inputs.ts';
 export {
   createPlaybook,
@@ -48,6 +59,20 @@ export {
   runRules,
   runRulesAfterRecompute,
 } from './run-rules.ts';
+export { subscriptionsRoutes } from './subscriptions.routes.ts';
+export {
+  CreateSubscription,
+  createSubscription,
+  deleteSubscription,
+  getSubscription,
+  listSubscriptionDeliveries,
+  listSubscriptions,
+  Subscription,
+  SubscriptionDelivery,
+  testSubscription,
+  UpdateSubscription,
+  updateSubscription,
+} from './subscriptions.ts';
 export { renderTemplate } from './template.ts';
 export {
   applyLimits,

@@ -9,21 +9,25 @@ import { isUniqueViolation, parseJson } from '../../db/dialect.ts';
 import { AppError } from '../../errors.ts';
 import { msg } from '../../i18n/index.ts';
 import { newId } from '../../ids.ts';
-import { nowIso } from '../../time.ts';
+import { nowIso, today } from '../../time.ts';
 import { authorize, writeAudit } from '../auth/index.ts';
 import type { Condition } from '../facts/condition.ts';
+import { conditionToText } from '../facts/condition-text.ts';
 import {
   type Action,
   CreatePlaybook,
   type ListPage,
   type Play,
   type Playbook,
+  PlaybookDryRunInput,
   UpdatePlaybook,
 } from './automation.schemas.ts';
 import type { PlaybooksTable } from './automation.table.ts';
+import { dryRunSpec } from './engine.ts';
+import { loadDayInputs, loadRulesBatch } from './inputs.ts';
 import { checkRuleParts, listRunsOf } from './rules.ts';
 import { nameParam, TOUCH_TITLE, touchDescription } from './template.ts';
-import type { RuleSpec } from './triggers.ts';
+import { matchRule, type RuleSpec } from './triggers.ts';
 
 /** A conditional play without a cadence waits this long before acting on the same account again. */
 export const CONDITIONAL_PLAY_COOLDOWN = 30;
@@ -38,7 +42,12 @@ export const playbookRowToPlaybook = (r: PlaybooksTable): Playbook => ({
   tier: r.tier,
   stages: JSON.parse(r.stages),
   touchEveryDays: r.touch_every_days,
-  plays: JSON.parse(r.plays),
+  // Each conditional play with its condition as text too (`whenText`), for editors; an update
+  // takes either form back.
+  plays: (JSON.parse(r.plays) as StoredPlay[]).map((p) =>
+    p.when ? { ...p, whenText: conditionToText(p.when) } : p,
+  ),
+  holdoutPct: r.holdout_pct,
   enabled: r.enabled === 1,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
@@ -58,6 +67,8 @@ function coverage(p: Pick<PlaybooksTable, 'tier' | 'stages'>): Condition[] {
 /** The rules a playbook runs as: one per play, plus the touch cadence. */
 export function playbookSpecs(r: PlaybooksTable): RuleSpec[] {
   const base = coverage(r);
+  // One hold-out for the whole playbook: an account held out of it gets none of its plays.
+  const holdout = { holdoutPct: r.holdout_pct, holdoutKey: r.id };
   const specs: RuleSpec[] = [];
   if (r.touch_every_days) {
     const n = r.touch_every_days;
@@ -94,6 +105,7 @@ export function playbookSpecs(r: PlaybooksTable): RuleSpec[] {
       cooldownDays: n,
       maxActionsPerRun: PLAYBOOK_MAX_ACTIONS,
       dedupe: true,
+      ...holdout,
     });
   }
   for (const play of JSON.parse(r.plays) as StoredPlay[]) {
@@ -108,6 +120,7 @@ export function playbookSpecs(r: PlaybooksTable): RuleSpec[] {
       cooldownDays: play.everyDays ?? CONDITIONAL_PLAY_COOLDOWN,
       maxActionsPerRun: PLAYBOOK_MAX_ACTIONS,
       dedupe: true,
+      ...holdout,
     });
   }
   return specs;
@@ -214,6 +227,7 @@ export async function createPlaybook({ ctx, input }: { ctx: Ctx; input: CreatePl
       stages: JSON.stringify(data.stages),
       touch_every_days: data.touchEveryDays ?? null,
       plays: JSON.stringify(plays),
+      holdout_pct: data.holdoutPct,
       enabled: data.enabled ? 1 : 0,
       created_at: now,
       updated_at: now,
@@ -252,6 +266,7 @@ export async function updatePlaybook({ ctx, id, input }: { ctx: Ctx; id: string;
         stages: data.stages ? JSON.stringify(data.stages) : undefined,
         touch_every_days: data.touchEveryDays,
         plays: plays ? JSON.stringify(plays) : undefined,
+        holdout_pct: data.holdoutPct,
         enabled: data.enabled === undefined ? undefined : data.enabled ? 1 : 0,
         updated_at: nowIso(tx),
       })
@@ -425,4 +440,67 @@ export async function playbookRuns({ ctx, id, input }: { ctx: Ctx; id: string; i
     playbookSpecs({ ...row, enabled: 1 }).map((s) => s.id),
     input,
   );
+}
+
+/**
+ * What the playbook would do on a day (default today), play by play, changing nothing: the stored
+ * playbook, or `draft` (unsaved edits) over it, so a manager sees the effect before saving. Plays
+ * keep their ids, so cooldowns and open tasks from earlier runs count as they would.
+ */
+export async function dryRunPlaybook({
+  ctx,
+  id,
+  input,
+}: {
+  ctx: Ctx;
+  id: string;
+  input: PlaybookDryRunInput;
+}) {
+  // Evaluating every account is for those who edit playbooks, as with rule dry runs.
+  await authorize(ctx, 'settings:write');
+  const data = PlaybookDryRunInput.parse(input);
+  const day = data.day ?? today(ctx);
+  if (day > today(ctx))
+    throw new AppError('validation_failed', msg('automation.error.futureDay'), {
+      issues: [{ path: 'day', message: 'after today' }],
+    });
+  const row = await getPlaybookRow(ctx, id);
+  const draft = data.draft;
+  const plays = draft?.plays === undefined ? undefined : await checkPlays(ctx, draft.plays);
+  const tried: PlaybooksTable = {
+    ...row,
+    name: draft?.name ?? row.name,
+    tier: draft?.tier === undefined ? row.tier : draft.tier,
+    stages: draft?.stages === undefined ? row.stages : JSON.stringify(draft.stages),
+    touch_every_days: draft?.touchEveryDays === undefined ? row.touch_every_days : draft.touchEveryDays,
+    plays: plays === undefined ? row.plays : JSON.stringify(plays),
+    holdout_pct: draft?.holdoutPct ?? row.holdout_pct,
+    enabled: 1,
+  };
+  const specs = playbookSpecs(tried);
+  const cover: RuleSpec = {
+    id: `${row.id}#coverage`,
+    source: 'playbook',
+    name: tried.name,
+    trigger: { type: 'daily' },
+    condition: { and: coverage(tried) },
+    actions: [],
+    cooldownDays: 0,
+    maxActionsPerRun: PLAYBOOK_MAX_ACTIONS,
+    dedupe: false,
+  };
+  const batch = await loadRulesBatch(ctx, day, [cover, ...specs]);
+  const inputs = await loadDayInputs(ctx, day, batch.facts, [cover, ...specs]);
+  const out = [];
+  for (const spec of specs) {
+    const r = await dryRunSpec(ctx, spec, inputs, data.limit, batch.env);
+    const play = spec.id.slice(row.id.length + 1);
+    out.push({ ...r, play, name: spec.name });
+  }
+  return {
+    day,
+    playbookId: row.id,
+    covered: matchRule(cover, inputs, batch.env).length,
+    plays: out,
+  };
 }

@@ -34,6 +34,7 @@ import {
 } from './automation.schemas.ts';
 import type { AutomationRulesTable, AutomationRunsTable } from './automation.table.ts';
 import { dryRunSpec, runSpec } from './engine.ts';
+import { findDestination } from './events-out.ts';
 import { loadDayInputs, loadRulesBatch } from './inputs.ts';
 import { actionName, detailReason, summarizeAction } from './run-details.ts';
 import { templateProblems } from './template.ts';
@@ -54,6 +55,7 @@ export const ruleRowToRule = (r: AutomationRulesTable): Rule => {
     cooldownDays: r.cooldown_days,
     maxActionsPerRun: r.max_actions_per_run,
     dedupe: r.dedupe === 1,
+    holdoutPct: r.holdout_pct,
     enabled: r.enabled === 1,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
@@ -70,6 +72,7 @@ export const ruleRowToSpec = (r: AutomationRulesTable): RuleSpec => ({
   cooldownDays: r.cooldown_days,
   maxActionsPerRun: r.max_actions_per_run,
   dedupe: r.dedupe === 1,
+  holdoutPct: r.holdout_pct,
 });
 
 /**
@@ -94,7 +97,10 @@ export async function checkRuleParts(
     if (!metrics.has(t.metric)) {
       checker.fail(
         `${prefix}trigger.metric`,
-        `unknown metric "${t.metric}" (known: ${[...metrics].join(', ') || 'none'})`,
+        msg('automation.error.unknownMetric', {
+          metric: t.metric,
+          known: [...metrics].join(', ') || msg('automation.error.noMetrics'),
+        }),
       );
     }
   }
@@ -102,7 +108,10 @@ export async function checkRuleParts(
     try {
       new Cron(t.cron, { paused: true, timezone: ctx.workspace.timeZone }).stop();
     } catch (error) {
-      checker.fail(`${prefix}trigger.cron`, `not a cron pattern: ${(error as Error).message}`);
+      checker.fail(
+        `${prefix}trigger.cron`,
+        msg('automation.error.notCron', { reason: (error as Error).message }),
+      );
     }
   }
   const known = new Set([...catalogue.keys(), ...TEMPLATE_EXTRA_KEYS]);
@@ -124,32 +133,35 @@ export async function checkRuleParts(
                 ['title', a.title],
                 ['body', a.body],
               ]
-            : [];
+            : a.type === 'alert'
+              ? [['text', a.text]]
+              : [];
     for (const [field, text] of texts) {
       for (const p of text ? templateProblems(text, known) : []) {
         // An inbound webhook's payload fields are read as webhook.<key>: they are not in the catalogue.
-        if (t?.type === 'webhook' && p.startsWith('unknown fact "webhook.')) continue;
-        checker.fail(`${prefix}actions.${i}.${field}`, p);
+        if (t?.type === 'webhook' && p.fact?.startsWith('webhook.')) continue;
+        checker.fail(`${prefix}actions.${i}.${field}`, p.message);
       }
     }
     if (a.type === 'webhook') {
       // Names are checked when they resolve (at every attempt); an address is refused right away.
       const why = literalBlockedReason(a.url, ctx.config.outboundAllow);
-      if (why)
-        checker.fail(
-          `${prefix}actions.${i}.url`,
-          `refused: ${why} address (allow on-premise receivers with STEWARD_OUTBOUND_ALLOW)`,
-        );
+      if (why) checker.fail(`${prefix}actions.${i}.url`, msg('automation.error.addressRefused', { why }));
     }
+    if (a.type === 'alert' && !(await findDestination(ctx, a.destinationId)))
+      checker.fail(
+        `${prefix}actions.${i}.destinationId`,
+        'no such destination (subscription) in this workspace',
+      );
     if (a.type === 'set_stage') {
       stages ??= new Set((await loadStages(ctx)).map((s) => s.key));
       if (!stages.has(a.stage))
-        checker.fail(`${prefix}actions.${i}.stage`, `unknown lifecycle stage "${a.stage}"`);
+        checker.fail(`${prefix}actions.${i}.stage`, msg('automation.error.unknownStage', { stage: a.stage }));
     }
     if (a.type === 'create_task' && 'userId' in a.assignee) {
       const users = await userRefs(ctx, [a.assignee.userId]);
       if (!users.has(a.assignee.userId))
-        checker.fail(`${prefix}actions.${i}.assignee.userId`, 'no such user in this workspace');
+        checker.fail(`${prefix}actions.${i}.assignee.userId`, msg('automation.error.noSuchUser'));
     }
   }
   checker.done();
@@ -214,6 +226,7 @@ export async function createRule({ ctx, input }: { ctx: Ctx; input: CreateRule }
       cooldown_days: data.cooldownDays,
       max_actions_per_run: data.maxActionsPerRun,
       dedupe: data.dedupe ? 1 : 0,
+      holdout_pct: data.holdoutPct,
       enabled: data.enabled ? 1 : 0,
       secret,
       created_by: actorId(tx),
@@ -255,6 +268,7 @@ export async function updateRule({ ctx, id, input }: { ctx: Ctx; id: string; inp
         cooldown_days: data.cooldownDays,
         max_actions_per_run: data.maxActionsPerRun,
         dedupe: data.dedupe === undefined ? undefined : data.dedupe ? 1 : 0,
+        holdout_pct: data.holdoutPct,
         enabled: data.enabled === undefined ? undefined : data.enabled ? 1 : 0,
         updated_at: nowIso(tx),
       })
@@ -463,9 +477,9 @@ export async function listRuleDeliveries({ ctx, id, input }: { ctx: Ctx; id: str
     items: page.map(
       (d): Delivery => ({
         id: d.id,
-        ruleId: d.rule_id,
-        runId: d.run_id,
-        accountId: d.account_id,
+        ruleId: rule.id,
+        runId: d.run_id ?? '',
+        accountId: d.account_id ?? '',
         url: d.url,
         status: d.status as Delivery['status'],
         attempts: d.attempts,

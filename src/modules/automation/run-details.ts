@@ -62,6 +62,13 @@ export function summarizeAction(
     }
     case 'timeline':
       return render(locale, msg('automation.done.timeline', { account, title: text(d.title) }));
+    case 'alert':
+      return render(
+        locale,
+        a.status === 'noop'
+          ? msg('automation.done.alertNoop', { account, destination: text(d.destination) })
+          : msg('automation.done.alert', { account, destination: text(d.destination) }),
+      );
     default:
       return render(locale, msg('automation.done.other', { account, action: actionName(locale, a.action) }));
   }

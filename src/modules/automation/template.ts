@@ -141,13 +141,22 @@ export const templateParam = (template: string, facts: Readonly<Facts>): string 
   builtinMessage(template, facts) ?? fillTemplate(template, facts);
 
 /** Keys and filters a template names that do not exist: checked when a rule is saved. */
-export function templateProblems(template: string, known: ReadonlySet<string>): string[] {
-  const problems: string[] = [];
+export function templateProblems(
+  template: string,
+  known: ReadonlySet<string>,
+): { fact?: string; message: Message }[] {
+  const problems: { fact?: string; message: Message }[] = [];
   for (const m of template.matchAll(TEMPLATE_FIELD)) {
     const [, key, filter] = m;
-    if (!known.has(key!)) problems.push(`unknown fact "${key}" in {{${key}}}`);
+    if (!known.has(key!))
+      problems.push({ fact: key!, message: msg('automation.error.unknownTemplateFact', { fact: key! }) });
     if (filter && !FILTERS[filter])
-      problems.push(`unknown filter "${filter}" (use ${TEMPLATE_FILTERS.join(', ')})`);
+      problems.push({
+        message: msg('automation.error.unknownTemplateFilter', {
+          filter,
+          filters: TEMPLATE_FILTERS.join(', '),
+        }),
+      });
   }
   return problems;
 }

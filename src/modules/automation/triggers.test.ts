@@ -9,7 +9,7 @@ import {
   templateProblems,
   touchDescription,
 } from './template.ts';
-import { applyLimits, type DayInputs, matchRule, rankWithin, triggerMatches } from './triggers.ts';
+import { applyLimits, type DayInputs, heldOut, matchRule, rankWithin, triggerMatches } from './triggers.ts';
 
 const facts = (records: Record<string, Facts>) => new Map(Object.entries(records));
 
@@ -277,9 +277,66 @@ describe('templates', () => {
   });
 
   it('names unknown facts and filters', () => {
-    expect(templateProblems('{{name}} {{nmae}} {{arr | pct}}', new Set(['name', 'arr']))).toEqual([
+    const problems = templateProblems('{{name}} {{nmae}} {{arr | pct}}', new Set(['name', 'arr']));
+    expect(problems.map((p) => render('en', p.message))).toEqual([
       'unknown fact "nmae" in {{nmae}}',
       'unknown filter "pct" (use percent, round, money)',
     ]);
+    expect(problems.map((p) => render('zh-CN', p.message))).toEqual([
+      '{{nmae}} 中的字段 "nmae" 不存在',
+      '未知的格式 "pct"（可用：percent, round, money）',
+    ]);
+  });
+});
+
+describe('hold-out', () => {
+  const ids = Array.from(
+    { length: 4000 },
+    (_, i) => `01900000-0000-7000-8000-${String(i).padStart(12, '0')}`,
+  );
+
+  it('holds out about the percentage asked, the same accounts every time, and none at 0', () => {
+    const held = ids.filter((id) => heldOut('rule-1', id, 30));
+    expect(held.length / ids.length).toBeGreaterThan(0.27);
+    expect(held.length / ids.length).toBeLessThan(0.33);
+    expect(ids.filter((id) => heldOut('rule-1', id, 30))).toEqual(held);
+    expect(ids.some((id) => heldOut('rule-1', id, 0))).toBe(false);
+  });
+
+  it('draws a different set per rule, and a larger percentage only adds accounts', () => {
+    const a = new Set(ids.filter((id) => heldOut('rule-1', id, 20)));
+    const b = new Set(ids.filter((id) => heldOut('rule-2', id, 20)));
+    const overlap = [...a].filter((id) => b.has(id)).length;
+    // Independent draws overlap by about 20% of 20%: far from all of them.
+    expect(overlap / a.size).toBeLessThan(0.3);
+    const wider = ids.filter((id) => heldOut('rule-1', id, 50));
+    expect([...a].every((id) => wider.includes(id))).toBe(true);
+  });
+
+  it('puts held-out accounts first: they are never acted on and do not use up the maximum', () => {
+    const matches = ids
+      .slice(0, 40)
+      .map((accountId) => ({ accountId, reason: msg('automation.reason.daily') }));
+    const out = applyLimits(
+      { id: 'r', cooldownDays: 0, maxActionsPerRun: 5, dedupe: false, actions: [task], holdoutPct: 50 },
+      matches,
+      { day: '2026-06-30', openTasks: new Set(), lastActed: new Map() },
+    );
+    const held = out.filter((o) => o.outcome === 'holdout');
+    expect(held.length).toBeGreaterThan(5);
+    expect(held.every((o) => heldOut('r', o.match.accountId, 50))).toBe(true);
+    expect(out.filter((o) => o.outcome === 'act')).toHaveLength(5);
+    expect(out.filter((o) => o.outcome === 'limit')).toHaveLength(40 - held.length - 5);
+  });
+
+  it('draws a playbook’s hold-out by its key, the same for every play', () => {
+    const base = { cooldownDays: 0, maxActionsPerRun: 100, dedupe: false, actions: [task], holdoutPct: 40 };
+    const matches = ids
+      .slice(0, 50)
+      .map((accountId) => ({ accountId, reason: msg('automation.reason.daily') }));
+    const state = { day: '2026-06-30', openTasks: new Set<string>(), lastActed: new Map<string, string>() };
+    const p1 = applyLimits({ ...base, id: 'pb#qbr', holdoutKey: 'pb' }, matches, state);
+    const p2 = applyLimits({ ...base, id: 'pb#touch', holdoutKey: 'pb' }, matches, state);
+    expect(p1.map((o) => o.outcome)).toEqual(p2.map((o) => o.outcome));
   });
 });

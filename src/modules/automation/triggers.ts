@@ -130,6 +130,39 @@ export function triggerMatches(trigger: Trigger, inputs: DayInputs): Map<string,
       }
       break;
     }
+    case 'milestone_late':
+      for (const [id, f] of facts) {
+        const late = f.milestones_late_keys;
+        if (!Array.isArray(late) || !late.length) continue;
+        const hit =
+          trigger.milestone === undefined
+            ? late[0]
+            : late.includes(trigger.milestone)
+              ? trigger.milestone
+              : undefined;
+        if (hit !== undefined) out.set(id, msg('automation.reason.milestoneLate', { name: String(hit) }));
+      }
+      break;
+    case 'expansion_signal':
+      for (const [id, f] of facts) {
+        const signals = f.expansion_signals;
+        if (!Array.isArray(signals) || !signals.includes(trigger.signal)) continue;
+        if (trigger.signal === 'seats')
+          out.set(
+            id,
+            msg('automation.reason.expansionSeats', {
+              used: Number(f.active_users_30d ?? 0),
+              licensed: Number(f.licensed_seats ?? 0),
+            }),
+          );
+        else if (trigger.signal === 'usage_growth')
+          out.set(
+            id,
+            msg('automation.reason.expansionUsage', { change: pct(Number(f.usage_growth_30d ?? 0)) }),
+          );
+        else out.set(id, msg('automation.reason.expansionFeature'));
+      }
+      break;
     case 'sentiment':
       for (const [id, score] of inputs.sentiments) {
         if (score <= trigger.atMost && facts.has(id))
@@ -194,6 +227,13 @@ export type RuleSpec = {
   cooldownDays: number;
   maxActionsPerRun: number;
   dedupe: boolean;
+  /** Percent (0-50) of accounts never acted on, the control of a true experiment. */
+  holdoutPct?: number;
+  /**
+   * What the hold-out is drawn for: the rule id, or the playbook id for every play of a playbook,
+   * so an account held out of a playbook is held out of all its plays.
+   */
+  holdoutKey?: string;
 };
 
 export type Match = { accountId: string; reason: Message };
@@ -247,22 +287,55 @@ export type LimitState = {
   /** The last day this rule acted on each account. */
   lastActed: ReadonlyMap<string, string>;
 };
-export type Outcome = 'act' | 'dedupe' | 'cooldown' | 'limit';
+export type Outcome = 'act' | 'holdout' | 'dedupe' | 'cooldown' | 'limit';
 
 /**
- * Applies dedupe, then cooldown, then the per-run maximum, in the matches' order. Dedupe only
- * concerns rules that create tasks: there is nothing to duplicate otherwise.
+ * Whether an account is in the hold-out of `key` at `pct` percent: a hash of key and account, so
+ * the same accounts stay held out run after run (a held-out account never gets the treatment,
+ * which is what makes it a control), no state is stored, and raising the percentage only adds
+ * accounts to the held-out set.
+ */
+export function heldOut(key: string, accountId: string, pct: number): boolean {
+  if (!(pct > 0)) return false;
+  return (hashOf(key, accountId) % 10_000) / 100 < pct;
+}
+
+/** A well-spread 32-bit hash of "key:account" (a fixed random draw per pair). */
+export function hashOf(key: string, accountId: string): number {
+  // FNV-1a (32 bit) over "key:account", then a final avalanche so close ids spread evenly.
+  let h = 0x811c9dc5;
+  const text = `${key}:${accountId}`;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/**
+ * Applies the hold-out, dedupe, then cooldown, then the per-run maximum, in the matches' order.
+ * Dedupe only concerns rules that create tasks: there is nothing to duplicate otherwise. Held-out
+ * accounts come first so they never count against the maximum.
  */
 export function applyLimits(
-  spec: Pick<RuleSpec, 'cooldownDays' | 'maxActionsPerRun' | 'dedupe' | 'actions'>,
+  spec: Pick<RuleSpec, 'cooldownDays' | 'maxActionsPerRun' | 'dedupe' | 'actions'> &
+    Partial<Pick<RuleSpec, 'id' | 'holdoutPct' | 'holdoutKey'>>,
   matches: readonly Match[],
   state: LimitState,
 ): { match: Match; outcome: Outcome }[] {
   const createsTasks = spec.actions.some((a) => a.type === 'create_task');
+  const pct = spec.holdoutPct ?? 0;
+  const key = spec.holdoutKey ?? spec.id ?? '';
   let acting = 0;
   return matches.map((match) => {
     let outcome: Outcome = 'act';
-    if (spec.dedupe && createsTasks && state.openTasks.has(match.accountId)) outcome = 'dedupe';
+    if (pct > 0 && heldOut(key, match.accountId, pct)) outcome = 'holdout';
+    else if (spec.dedupe && createsTasks && state.openTasks.has(match.accountId)) outcome = 'dedupe';
     else if (
       spec.cooldownDays > 0 &&
       withinCooldown(state.lastActed.get(match.accountId), state.day, spec.cooldownDays)

@@ -8,6 +8,7 @@ import type { Ctx, Deps } from '../../context.ts';
 import { newId } from '../../ids.ts';
 import { type OutboundOutcome, postOutbound } from '../../outbound.ts';
 import type { WebhookDeliveriesTable } from './automation.table.ts';
+import { botRefused, type SubscriptionKind, signedBotRequest } from './bot-formats.ts';
 
 export const SIGNATURE_HEADER = 'x-steward-signature';
 export const TIMESTAMP_HEADER = 'x-steward-timestamp';
@@ -100,26 +101,62 @@ export async function queueWebhook(
   return id;
 }
 
-/** One attempt: POST the payload signed with the rule's secret, then record the outcome. */
-async function attempt(
-  deps: Pick<Deps, 'db' | 'now' | 'logger' | 'config'>,
-  d: WebhookDeliveriesTable,
-  secret: string,
-) {
-  const started = deps.now();
-  const timestamp = String(Math.floor(started.getTime() / 1000));
-  const { outcome, statusCode, detail } = await postOutbound(d.url, {
-    headers: {
+export const EVENT_HEADER = 'x-steward-event';
+/** How much of a receiver's answer a subscription's delivery log keeps. */
+export const RESPONSE_CHARS = 1000;
+
+/** Who a delivery is for: a rule's webhook, or a subscription (webhook or group bot). */
+type Target = { kind: SubscriptionKind | 'rule'; secret: string | null };
+
+/**
+ * The request of one attempt. Webhooks (a rule's or a subscription's) are signed with
+ * x-steward-signature over "<timestamp>.<body>"; bots get their platform's signature.
+ */
+function requestOf(d: WebhookDeliveriesTable, target: Target, now: Date) {
+  const timestamp = String(Math.floor(now.getTime() / 1000));
+  if (target.kind === 'rule' || target.kind === 'webhook') {
+    const headers: Record<string, string> = {
       'content-type': 'application/json',
       'user-agent': 'Steward-Webhooks/1',
       [TIMESTAMP_HEADER]: timestamp,
-      [SIGNATURE_HEADER]: signWebhook(secret, timestamp, d.payload),
       [DELIVERY_HEADER]: d.id,
-    },
-    body: d.payload,
+    };
+    if (target.secret) headers[SIGNATURE_HEADER] = signWebhook(target.secret, timestamp, d.payload);
+    if (d.event_type) headers[EVENT_HEADER] = d.event_type;
+    return { url: d.url, body: d.payload, headers };
+  }
+  const signed = signedBotRequest(target.kind, d.url, d.payload, target.secret, now);
+  return {
+    ...signed,
+    headers: { 'content-type': 'application/json; charset=utf-8', 'user-agent': 'Steward-Webhooks/1' },
+  };
+}
+
+/** One attempt: POST the payload, signed as its receiver expects, then record the outcome. */
+export async function attemptDelivery(
+  deps: Pick<Deps, 'db' | 'now' | 'logger' | 'config'>,
+  d: WebhookDeliveriesTable,
+  target: Target,
+) {
+  const started = deps.now();
+  const req = requestOf(d, target, started);
+  const result = await postOutbound(req.url, {
+    headers: req.headers,
+    body: req.body,
     timeoutMs: TIMEOUT_MS,
     allow: deps.config.outboundAllow,
+    // A rule's log keeps categories only; a subscription's also the answer (bots refuse with 200).
+    keepResponse: target.kind === 'rule' ? 0 : RESPONSE_CHARS,
   });
+  const { statusCode, detail } = result;
+  const response = result.response ?? null;
+  const outcome =
+    result.outcome === 'ok' &&
+    target.kind !== 'rule' &&
+    target.kind !== 'webhook' &&
+    botRefused(response ?? '')
+      ? 'rejected'
+      : result.outcome;
   const ok = outcome === 'ok';
   const attempts = d.attempts + 1;
   const log: AttemptLog[] = [
@@ -134,6 +171,7 @@ async function attempt(
       attempts,
       log: JSON.stringify(log),
       last_status_code: statusCode,
+      last_response: target.kind === 'rule' ? null : response,
       next_attempt_at:
         status === 'pending' ? new Date(started.getTime() + backoffMs(attempts)).toISOString() : null,
       delivered_at: ok ? deps.now().toISOString() : null,
@@ -148,25 +186,62 @@ async function attempt(
 }
 
 /**
- * Attempts every pending delivery that is due (optionally only one run's), in bounded batches.
- * Claims each by bumping next_attempt_at first, so concurrent callers do not post twice.
+ * Attempts every pending delivery that is due (optionally only one run's or subscription's), in
+ * bounded batches. Claims each by bumping next_attempt_at first, so concurrent callers do not post
+ * twice. A disabled or deleted subscription's deliveries wait (they are cancelled when it is).
  */
 export async function deliverDueWebhooks(
   deps: Pick<Deps, 'db' | 'now' | 'logger' | 'config'>,
-  options: { runId?: string; workspaceId?: string; limit?: number } = {},
+  options: {
+    runId?: string;
+    workspaceId?: string;
+    subscriptionId?: string;
+    deliveryId?: string;
+    limit?: number;
+  } = {},
 ): Promise<{ attempted: number; delivered: number; failed: number }> {
   const now = deps.now().toISOString();
   let q = deps.db
     .selectFrom('webhook_deliveries as d')
-    .innerJoin('automation_rules as r', (j) =>
+    .leftJoin('automation_rules as r', (j) =>
       j.onRef('r.id', '=', 'd.rule_id').onRef('r.workspace_id', '=', 'd.workspace_id'),
     )
+    .leftJoin('event_subscriptions as s', (j) =>
+      j.onRef('s.id', '=', 'd.subscription_id').onRef('s.workspace_id', '=', 'd.workspace_id'),
+    )
+    .leftJoin('automation_runs as run', (j) =>
+      j.onRef('run.id', '=', 'd.run_id').onRef('run.workspace_id', '=', 'd.workspace_id'),
+    )
     .selectAll('d')
-    .select('r.secret')
+    .select([
+      'r.secret as rule_secret',
+      's.secret as sub_secret',
+      's.kind as sub_kind',
+      's.enabled as sub_enabled',
+    ])
     .where('d.status', '=', 'pending')
-    .where('d.next_attempt_at', '<=', now);
+    .where('d.next_attempt_at', '<=', now)
+    // A subscription's delivery (an event, a rule alert, a digest) goes while the subscription is
+    // enabled; a rule's webhook while the rule exists.
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('d.subscription_id', 'is', null), eb('r.id', 'is not', null)]),
+        eb('s.enabled', '=', 1),
+      ]),
+    )
+    // A rule alert gathers its run's accounts into one message: held while the run is running
+    // (a run dead for an hour lets it go), so the minute job never sends half a list.
+    .where((eb) =>
+      eb.or([
+        eb('run.id', 'is', null),
+        eb('run.status', '!=', 'running'),
+        eb('run.started_at', '<', new Date(deps.now().getTime() - 3600_000).toISOString()),
+      ]),
+    );
   if (options.runId) q = q.where('d.run_id', '=', options.runId);
   if (options.workspaceId) q = q.where('d.workspace_id', '=', options.workspaceId);
+  if (options.subscriptionId) q = q.where('d.subscription_id', '=', options.subscriptionId);
+  if (options.deliveryId) q = q.where('d.id', '=', options.deliveryId);
   const due = await q
     .orderBy('d.next_attempt_at')
     .limit(options.limit ?? 100)
@@ -182,8 +257,12 @@ export async function deliverDueWebhooks(
       .where('next_attempt_at', '=', row.next_attempt_at)
       .executeTakeFirst();
     if (Number(claimed.numUpdatedRows) === 0) continue;
-    const { secret, ...d } = row;
-    const status = await attempt(deps, d as WebhookDeliveriesTable, secret);
+    const { rule_secret, sub_secret, sub_kind, sub_enabled: _, ...d } = row;
+    // A rule alert has its rule and its destination: it is sent as the destination's.
+    const target: Target = d.subscription_id
+      ? { kind: sub_kind as SubscriptionKind, secret: sub_secret }
+      : { kind: 'rule', secret: rule_secret };
+    const status = await attemptDelivery(deps, d as WebhookDeliveriesTable, target);
     out.attempted++;
     if (status === 'delivered') out.delivered++;
     if (status === 'failed') out.failed++;

@@ -5,7 +5,7 @@
 // audit row; one more audit row records the request as a whole.
 import { z } from '@hono/zod-openapi';
 import { type Ctx, inTransaction } from '../../context.ts';
-import { AppError } from '../../errors.ts';
+import { AppError, invalidIssues } from '../../errors.ts';
 import { msg, render } from '../../i18n/index.ts';
 import { newId } from '../../ids.ts';
 import { isValidDay } from '../../time.ts';
@@ -111,10 +111,10 @@ async function selectedIds(ctx: Ctx, data: z.output<typeof BulkAccounts>): Promi
   const { cursor: _c, limit: _l, includeTotal: _t, ...filter } = data.filter;
   const query = ListAccounts.safeParse({ ...filter, limit: 500, includeTotal: 'true' });
   if (!query.success) {
-    const issue = query.error.issues[0];
-    throw new AppError('validation_failed', `Invalid filter: ${issue?.path.join('.')}: ${issue?.message}`, {
-      issues: query.error.issues.map((i) => ({ path: `filter.${i.path.join('.')}`, message: i.message })),
-    });
+    throw invalidIssues(
+      query.error.issues.map((i) => ({ path: `filter.${i.path.join('.')}`, message: i.message })),
+      msg('part.filter'),
+    );
   }
   const customFieldFilters = parseCustomFieldFilters(filter);
   const ids: string[] = [];

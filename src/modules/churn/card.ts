@@ -9,6 +9,8 @@ import { factLabel, metricNames, riskOf } from './risk.ts';
 
 const renderHorizon = (locale: 'en' | 'zh-CN', h: HorizonCard, label: (k: string) => string) => ({
   ...h,
+  model: h.model ?? 'logistic',
+  candidates: h.candidates ?? [],
   reason: h.reason ? render(locale, h.reason) : null,
   drivers: h.drivers.map((d) => ({ ...d, label: label(d.fact) })),
 });
@@ -46,6 +48,8 @@ export async function getModelCard({ ctx }: { ctx: Ctx }) {
     metrics: null,
     baselines: null,
     drivers: [],
+    model: null,
+    candidates: [],
     horizons: [],
   };
 }

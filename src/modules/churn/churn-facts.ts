@@ -4,9 +4,9 @@
 // facts catalogue: it imports nothing that reads facts (no import cycle through buildFacts).
 import type { FactDef } from '../facts/condition.ts';
 import type { FactProvider, Facts } from '../facts/provider.ts';
-import { HORIZONS } from './horizons.ts';
-import { explainRow, predict } from './model.ts';
-import { type CurrentModel, loadCurrentModel, pickHorizon } from './model-store.ts';
+import { explainRow } from './model.ts';
+import { type CurrentModel, loadCurrentModel } from './model-store.ts';
+import { scoreFacts } from './score.ts';
 
 const DEFINITIONS: readonly FactDef[] = [
   {
@@ -24,17 +24,13 @@ const DEFINITIONS: readonly FactDef[] = [
 
 /** Assigns both facts from the model; every record gets them (null / [] without a model). */
 export function assignChurnFacts(model: CurrentModel | null, records: readonly Facts[]) {
-  const published = model ? HORIZONS.filter((h) => model.models.has(h)) : [];
   for (const f of records) {
     f.churn_risk = null;
     f.churn_risk_drivers = [];
-    if (!model || published.length === 0) continue;
-    const days = typeof f.days_to_renewal === 'number' ? f.days_to_renewal : null;
-    const h = pickHorizon(days, published);
-    const m = h === null ? undefined : model.models.get(h);
-    if (!m) continue;
-    f.churn_risk = Math.round(predict(m, [f])[0] * 10_000) / 10_000;
-    f.churn_risk_drivers = explainRow(m, f)
+    const score = scoreFacts(model, f);
+    if (!score) continue;
+    f.churn_risk = score.probability;
+    f.churn_risk_drivers = explainRow(score.model, f)
       .drivers.filter((d) => d.contribution > 0)
       .slice(0, 3)
       .map((d) => d.fact);

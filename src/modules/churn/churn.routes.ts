@@ -17,7 +17,7 @@ export function churnRoutes() {
       summary:
         'Train the churn model now on the stored history (point in time), store the version, return its card',
       description:
-        'For every contract that ended at least 30 days ago (renewed, expanded, downgraded, churned, or still active after the term) and each horizon (30, 60, 90, 180 days before the end), the account facts as of that day. L2 logistic regression with Platt calibration, cross-validated in time order and grouped by account, beside the health score and usage decline on the same samples. A horizon is not published when it has too few outcomes or its AUC interval includes 0.5.',
+        'For every contract that ended at least 30 days ago (renewed, expanded, downgraded, churned, or still active after the term) and each horizon (30, 60, 90, 180 days before the end), the account facts as of that day. L2 logistic regression and a random forest, each with Platt calibration, cross-validated in time order and grouped by account (the better ROC-AUC is kept unless `model` names one), beside the health score and usage decline on the same samples. A horizon is not published when it has too few outcomes or its AUC interval includes 0.5.',
       request: { body: jsonBody(TrainChurn) },
       responses: { 200: json(ChurnModelCard, 'The new model card'), ...ERRORS },
     }),
@@ -56,7 +56,7 @@ export function churnRoutes() {
       tags,
       summary: "An account's churn probability by the model's horizon and its top drivers",
       description:
-        'Drivers are exact for the linear model: each is the fact’s share of the calibrated log-odds against the average account, so they add up with the base rate to the probability. Null probability with a reason when no model is published.',
+        'Drivers are exact: each is the fact’s share of the calibrated log-odds (the linear model’s own terms against the average account; TreeSHAP for the forest), so they add up with the base rate to the probability. Null probability with a reason when no model is published.',
       request: { params: IdParam },
       responses: { 200: json(AccountRisk, 'The risk'), ...ERRORS },
     }),

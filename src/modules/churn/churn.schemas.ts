@@ -58,6 +58,22 @@ const Outcomes = z
   })
   .openapi('ChurnOutcomes');
 
+export const ModelKindSchema = z
+  .enum(['logistic', 'forest'])
+  .openapi('ChurnModelKind', { description: 'L2 logistic regression, or a random forest' });
+
+export const ChurnCandidate = z
+  .object({
+    kind: ModelKindSchema,
+    auc: Num,
+    aucLow: Num,
+    aucHigh: Num,
+    brier: Num,
+  })
+  .openapi('ChurnCandidate', {
+    description: "A candidate model's cross-validated scores (same folds for each)",
+  });
+
 export const Horizon = z.union([z.literal(30), z.literal(60), z.literal(90), z.literal(180)]);
 
 export const HorizonCard = z
@@ -69,6 +85,8 @@ export const HorizonCard = z
     metrics: ChurnMetrics.nullable(),
     baselines: ChurnBaselines.nullable(),
     drivers: z.array(GlobalDriver),
+    model: ModelKindSchema.openapi({ description: 'The model the cross-validation chose' }),
+    candidates: z.array(ChurnCandidate),
   })
   .openapi('ChurnHorizonCard');
 
@@ -88,6 +106,10 @@ export const ChurnModelCard = z
     metrics: ChurnMetrics.nullable(),
     baselines: ChurnBaselines.nullable(),
     drivers: z.array(GlobalDriver),
+    model: ModelKindSchema.nullable().openapi({
+      description: "The top-level horizon's model (null before training)",
+    }),
+    candidates: z.array(ChurnCandidate),
     horizons: z.array(HorizonCard),
   })
   .openapi('ChurnModelCard');
@@ -116,6 +138,10 @@ export const AccountRisk = z
 export const TrainChurn = z
   .object({
     folds: z.number().int().min(2).max(10).optional(),
+    model: z
+      .enum(['logistic', 'forest', 'auto'])
+      .optional()
+      .openapi({ description: 'The model to fit; auto (the default) keeps the better by cross-validation' }),
   })
   .openapi('TrainChurn');
 

@@ -3,6 +3,7 @@ export { churnRoutes } from './churn.routes.ts';
 export { type EncodedColumn, type Encoder, encodeRows, type FeatureRow, fitEncoder } from './encode.ts';
 export { type Fold, groupedFolds } from './folds.ts';
 export { retrainChurnJob } from './jobs.ts';
+export { bootstrap } from './metrics.ts';
 export {
   crossValidate,
   type Dataset,
@@ -11,8 +12,11 @@ export {
   type GlobalDriver,
   globalDrivers,
   type Metrics,
+  MODEL_KINDS,
+  type ModelKind,
   predict,
   scoreMetrics,
+  selectModel,
   type TrainedModel,
   trainModel,
 } from './model.ts';

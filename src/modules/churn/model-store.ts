@@ -4,10 +4,11 @@ import type { Ctx } from '../../context.ts';
 import { parseJson } from '../../db/dialect.ts';
 import { type Message, msg } from '../../i18n/index.ts';
 import type { Encoder } from './encode.ts';
+import type { Forest } from './forest.ts';
 import { HORIZONS, type Horizon, type OutcomeKind } from './horizons.ts';
 import type { Platt } from './logistic.ts';
 import type { ReliabilityBin } from './metrics.ts';
-import type { GlobalDriver, TrainedModel } from './model.ts';
+import type { GlobalDriver, ModelKind, TrainedModel } from './model.ts';
 
 export type MetricsCard = {
   n: number;
@@ -26,6 +27,15 @@ export type MetricsCard = {
 
 export type Baseline = { auc: number | null; aucLow: number | null; aucHigh: number | null };
 
+/** One candidate model's cross-validated scores on the horizon's samples (same folds for each). */
+export type Candidate = {
+  kind: ModelKind;
+  auc: number | null;
+  aucLow: number | null;
+  aucHigh: number | null;
+  brier: number | null;
+};
+
 export type HorizonCard = {
   horizonDays: Horizon;
   published: boolean;
@@ -34,12 +44,47 @@ export type HorizonCard = {
   metrics: MetricsCard | null;
   baselines: { health: Baseline; usageDecline: Baseline } | null;
   drivers: GlobalDriver[];
+  /** The model the cross-validation chose (cards stored before the forest: the linear one). */
+  model?: ModelKind;
+  /** Every candidate's scores, the chosen one's among them (empty before the forest). */
+  candidates?: Candidate[];
 };
 
 export type StoredCard = { synthetic: boolean; from: string; features: number; horizons: HorizonCard[] };
-export type StoredParams = Partial<
-  Record<Horizon, { encoder: Encoder; intercept: number; weights: number[]; platt: Platt; lambda: number }>
->;
+type StoredModel =
+  | {
+      kind?: 'logistic';
+      encoder: Encoder;
+      intercept: number;
+      weights: number[];
+      platt: Platt;
+      lambda: number;
+    }
+  | { kind: 'forest'; encoder: Encoder; forest: Forest; platt: Platt };
+export type StoredParams = Partial<Record<Horizon, StoredModel>>;
+
+export function storeModel(m: TrainedModel): StoredModel {
+  if (m.kind === 'forest') return { kind: 'forest', encoder: m.encoder, forest: m.forest, platt: m.platt };
+  return {
+    kind: 'logistic',
+    encoder: m.encoder,
+    intercept: m.logistic.intercept,
+    weights: [...m.logistic.weights],
+    platt: m.platt,
+    lambda: m.lambda,
+  };
+}
+
+export function restoreModel(p: StoredModel): TrainedModel {
+  if (p.kind === 'forest') return { kind: 'forest', encoder: p.encoder, forest: p.forest, platt: p.platt };
+  return {
+    kind: 'logistic',
+    encoder: p.encoder,
+    logistic: { intercept: p.intercept, weights: Float64Array.from(p.weights) },
+    platt: p.platt,
+    lambda: p.lambda,
+  };
+}
 
 export type ChurnModelCard = {
   id: string;
@@ -54,6 +99,9 @@ export type ChurnModelCard = {
   metrics: MetricsCard | null;
   baselines: HorizonCard['baselines'];
   drivers: GlobalDriver[];
+  /** The top-level horizon's model: which the cross-validation chose, and every candidate's scores. */
+  model: ModelKind;
+  candidates: Candidate[];
   /** The horizon the top-level fields describe (90 days when published, else the best published). */
   horizonDays: Horizon;
   horizons: HorizonCard[];
@@ -78,8 +126,14 @@ export function toCard(r: { id: string; trainedAt: string; asOf: string; card: S
     metrics: main.metrics,
     baselines: main.baselines,
     drivers: main.drivers,
+    model: main.model ?? 'logistic',
+    candidates: main.candidates ?? [],
     horizonDays: main.horizonDays,
-    horizons: r.card.horizons,
+    horizons: r.card.horizons.map((h) => ({
+      ...h,
+      model: h.model ?? 'logistic',
+      candidates: h.candidates ?? [],
+    })),
   };
 }
 
@@ -110,12 +164,7 @@ export async function loadCurrentModel(ctx: Ctx): Promise<CurrentModel | null> {
   for (const h of HORIZONS) {
     const p = params[h];
     if (!p) continue;
-    models.set(h, {
-      encoder: p.encoder,
-      logistic: { intercept: p.intercept, weights: Float64Array.from(p.weights) },
-      platt: p.platt,
-      lambda: p.lambda,
-    });
+    models.set(h, restoreModel(p));
   }
   return { card, models };
 }

@@ -1,8 +1,10 @@
-// The churn model as a whole: encoder + L2 logistic regression + Platt calibration, its
-// cross-validated evaluation (grouped, time-ordered folds; calibration fitted inside each training
-// fold), and exact per-row drivers.
+// The churn model as a whole: encoder + L2 logistic regression (or a random forest) + Platt
+// calibration, its cross-validated evaluation (grouped, time-ordered folds; calibration fitted
+// inside each training fold), the choice between the two by that cross-validation, and exact
+// per-row drivers (the linear model's own terms; TreeSHAP for the forest).
 import { type Encoder, encodeRows, type FeatureRow, fitEncoder } from './encode.ts';
 import { type Fold, groupedFolds } from './folds.ts';
+import { type Forest, type ForestOptions, fitForest, predictForest } from './forest.ts';
 import { applyPlatt, fitLogistic, fitPlatt, type LogisticModel, type Platt, scoreRows } from './logistic.ts';
 import {
   bootstrap,
@@ -11,6 +13,7 @@ import {
   type ReliabilityBin,
   reliabilityCurve,
 } from './metrics.ts';
+import { forestShap } from './treeshap.ts';
 
 export type Dataset = {
   rows: readonly FeatureRow[];
@@ -23,14 +26,27 @@ export type Dataset = {
   features: readonly string[];
 };
 
-export type TrainedModel = {
+export type ModelKind = 'logistic' | 'forest';
+export const MODEL_KINDS: readonly ModelKind[] = ['logistic', 'forest'];
+
+export type LogisticTrained = {
+  kind: 'logistic';
   encoder: Encoder;
   logistic: LogisticModel;
   platt: Platt;
   lambda: number;
 };
+/** The forest's score is its mean leaf value; Platt's sigmoid maps it to a probability. */
+export type ForestTrained = { kind: 'forest'; encoder: Encoder; forest: Forest; platt: Platt };
+export type TrainedModel = LogisticTrained | ForestTrained;
 
-export type TrainOptions = { lambda?: number; calibrationFolds?: number; seed?: number };
+export type TrainOptions = {
+  kind?: ModelKind;
+  lambda?: number;
+  calibrationFolds?: number;
+  seed?: number;
+  forest?: ForestOptions;
+};
 
 /** Default penalty on standardised columns: mild, and enough to keep separable data finite. */
 export const DEFAULT_LAMBDA = 1;
@@ -53,10 +69,57 @@ function fitRaw(
 }
 
 function rawScores(
-  m: { encoder: Encoder; logistic: LogisticModel },
+  m: TrainedModel | { encoder: Encoder; logistic: LogisticModel },
   rows: readonly FeatureRow[],
-): Float64Array {
-  return scoreRows(m.logistic, encodeRows(m.encoder, rows), rows.length);
+) {
+  const x = encodeRows(m.encoder, rows);
+  if ('forest' in m) return predictForest(m.forest, x, rows.length, m.encoder.columns.length);
+  return scoreRows(m.logistic, x, rows.length);
+}
+
+/** Small integers for the accounts of the rows, in order of first appearance. */
+function groupIndex(groups: readonly string[]): Int32Array {
+  const ids = new Map<string, number>();
+  return Int32Array.from(groups, (g) => {
+    let v = ids.get(g);
+    if (v === undefined) {
+      v = ids.size;
+      ids.set(g, v);
+    }
+    return v;
+  });
+}
+
+/**
+ * The forest on the rows; Platt's sigmoid is fitted on the out-of-bag scores (each row scored only
+ * by trees grown without its account), so calibration needs no inner folds.
+ */
+function trainForest(
+  rows: readonly FeatureRow[],
+  y: Uint8Array,
+  groups: readonly string[],
+  features: readonly string[],
+  options: TrainOptions,
+): ForestTrained {
+  const encoder = fitEncoder(rows, features);
+  const d = encoder.columns.length;
+  const x = encodeRows(encoder, rows);
+  const { forest, oob } = fitForest(x, y, rows.length, d, groupIndex(groups), {
+    seed: options.seed ?? 1,
+    ...options.forest,
+  });
+  const s: number[] = [];
+  const t: number[] = [];
+  let pos = 0;
+  for (let i = 0; i < oob.length; i++) {
+    if (Number.isNaN(oob[i])) continue;
+    s.push(oob[i]);
+    t.push(y[i]);
+    pos += y[i];
+  }
+  const platt =
+    pos > 0 && pos < s.length ? fitPlatt(s, t) : fitPlatt(predictForest(forest, x, rows.length, d), y);
+  return { kind: 'forest', encoder, forest, platt };
 }
 
 /**
@@ -68,6 +131,7 @@ export function trainModel(data: Dataset, idx: readonly number[], options: Train
   const rows = subset(data.rows, idx);
   const y = Uint8Array.from(idx, (i) => data.y[i]);
   const groups = subset(data.groups, idx);
+  if (options.kind === 'forest') return trainForest(rows, y, groups, data.features, options);
   const k = options.calibrationFolds ?? 3;
   const oof = new Float64Array(idx.length);
   const distinct = new Set(groups).size;
@@ -83,7 +147,7 @@ export function trainModel(data: Dataset, idx: readonly number[], options: Train
     platt = fitPlatt(oof, y);
   }
   const { encoder, logistic } = fitRaw(rows, y, data.features, lambda);
-  return { encoder, logistic, platt, lambda };
+  return { kind: 'logistic', encoder, logistic, platt, lambda };
 }
 
 /** Calibrated probabilities of the rows. */
@@ -95,21 +159,37 @@ export function predict(model: TrainedModel, rows: readonly FeatureRow[]): Float
 export type Driver = { fact: string; value: unknown; contribution: number };
 
 /**
- * Exact drivers of one row: each feature's share of the calibrated log-odds against the average
- * training row (a·wⱼ·xⱼ summed over the feature's encoded columns). base + Σ contributions is the
- * calibrated logit, so σ of it is the probability.
+ * Each encoded column's exact share of the calibrated log-odds of one encoded row, and the base
+ * they start from. Linear model: a·wⱼ·xⱼ against the average training row (base a·intercept + b).
+ * Forest: a·φⱼ, φ the TreeSHAP values of the forest's score (the calibrated logit a·score + b is
+ * linear in the score, so the Shapley values carry over; base a·E[score] + b).
+ */
+function columnContributions(model: TrainedModel, x: Float64Array): { base: number; terms: Float64Array } {
+  const a = model.platt.a;
+  const d = model.encoder.columns.length;
+  if (model.kind === 'forest') {
+    const { base, phi } = forestShap(model.forest, x, d);
+    return { base: a * base + model.platt.b, terms: phi.map((v) => a * v) };
+  }
+  const terms = new Float64Array(d);
+  for (let j = 0; j < d; j++) terms[j] = a * model.logistic.weights[j] * x[j];
+  return { base: a * model.logistic.intercept + model.platt.b, terms };
+}
+
+/**
+ * Exact drivers of one row: each feature's share of the calibrated log-odds (its encoded columns'
+ * terms summed). base + Σ contributions is the calibrated logit, so σ of it is the probability.
  */
 export function explainRow(
   model: TrainedModel,
   row: FeatureRow,
 ): { base: number; logit: number; drivers: Driver[] } {
   const x = encodeRows(model.encoder, [row]);
-  const a = model.platt.a;
+  const { base, terms } = columnContributions(model, x);
   const byFeature = new Map<string, number>();
   model.encoder.columns.forEach((c, j) => {
-    byFeature.set(c.feature, (byFeature.get(c.feature) ?? 0) + a * model.logistic.weights[j] * x[j]);
+    byFeature.set(c.feature, (byFeature.get(c.feature) ?? 0) + terms[j]);
   });
-  const base = a * model.logistic.intercept + model.platt.b;
   let logit = base;
   const drivers: Driver[] = [];
   for (const [fact, contribution] of byFeature) {
@@ -126,16 +206,26 @@ export type GlobalDriver = { fact: string; importance: number; direction: 'raise
  * Each feature's mean absolute contribution (calibrated log-odds) over the rows, and whether a
  * higher value raises or lowers the risk (numbers; categoricals are "mixed").
  */
-export function globalDrivers(model: TrainedModel, rows: readonly FeatureRow[]): GlobalDriver[] {
+/** Rows TreeSHAP explains for a forest's global drivers (an even spread of the training rows). */
+export const FOREST_DRIVER_ROWS = 400;
+
+export function globalDrivers(model: TrainedModel, allRows: readonly FeatureRow[]): GlobalDriver[] {
   const d = model.encoder.columns.length;
+  const step = model.kind === 'forest' ? Math.max(1, Math.ceil(allRows.length / FOREST_DRIVER_ROWS)) : 1;
+  const rows = step === 1 ? allRows : allRows.filter((_, i) => i % step === 0);
   const x = encodeRows(model.encoder, rows);
   const sums = new Map<string, number>();
-  const a = model.platt.a;
+  // For the forest, the direction of a numeric fact: the sign of the covariance between its
+  // standardised value and its contribution.
+  const cov = new Float64Array(d);
   for (let i = 0; i < rows.length; i++) {
+    const xi = x.subarray(i * d, (i + 1) * d);
+    const { terms } = columnContributions(model, xi);
     const per = new Map<string, number>();
     for (let j = 0; j < d; j++) {
       const c = model.encoder.columns[j];
-      per.set(c.feature, (per.get(c.feature) ?? 0) + a * model.logistic.weights[j] * x[i * d + j]);
+      per.set(c.feature, (per.get(c.feature) ?? 0) + terms[j]);
+      cov[j] += xi[j] * terms[j];
     }
     for (const [f, v] of per) sums.set(f, (sums.get(f) ?? 0) + Math.abs(v));
   }
@@ -144,7 +234,7 @@ export function globalDrivers(model: TrainedModel, rows: readonly FeatureRow[]):
       let direction: GlobalDriver['direction'] = 'mixed';
       if (f.kind === 'numeric') {
         const j = model.encoder.columns.findIndex((c) => c.feature === f.name && c.part === 'value');
-        const w = a * model.logistic.weights[j];
+        const w = model.kind === 'logistic' ? model.platt.a * model.logistic.weights[j] : cov[j];
         direction = w > 0 ? 'raises' : w < 0 ? 'lowers' : 'mixed';
       }
       return { fact: f.name, importance: (sums.get(f.name) ?? 0) / Math.max(1, rows.length), direction };
@@ -207,4 +297,31 @@ export function crossValidate(data: Dataset, k: number, options: TrainOptions = 
     tested.map((i) => data.y[i]),
   );
   return { folds, tested, probability, metrics };
+}
+
+export type Selection = {
+  /** The kind chosen: the higher cross-validated ROC-AUC (the linear model on a tie). */
+  chosen: ModelKind;
+  results: Partial<Record<ModelKind, CrossValidation>>;
+};
+
+/**
+ * Cross-validates each candidate on the same folds and keeps the better by ROC-AUC. `kind`
+ * 'auto' tries both; a named kind is the only candidate.
+ */
+export function selectModel(
+  data: Dataset,
+  k: number,
+  kind: ModelKind | 'auto' = 'auto',
+  options: TrainOptions = {},
+): Selection {
+  const candidates = kind === 'auto' ? MODEL_KINDS : [kind];
+  const results: Partial<Record<ModelKind, CrossValidation>> = {};
+  let chosen = candidates[0];
+  for (const c of candidates) {
+    results[c] = crossValidate(data, k, { ...options, kind: c });
+    const best = results[chosen]!.metrics.auc.value ?? -1;
+    if ((results[c]!.metrics.auc.value ?? -1) > best) chosen = c;
+  }
+  return { chosen, results };
 }

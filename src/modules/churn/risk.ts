@@ -6,9 +6,10 @@ import { today } from '../../time.ts';
 import { getAccountRef } from '../accounts/index.ts';
 import { buildFacts, type Facts, loadEvaluationBatch } from '../facts/index.ts';
 import { loadMetrics } from '../metrics/index.ts';
-import { HORIZONS, type Horizon } from './horizons.ts';
-import { explainRow, predict, type TrainedModel } from './model.ts';
-import { type CurrentModel, loadCurrentModel, pickHorizon } from './model-store.ts';
+import type { Horizon } from './horizons.ts';
+import { explainRow } from './model.ts';
+import { type CurrentModel, loadCurrentModel } from './model-store.ts';
+import { scoreFacts } from './score.ts';
 
 export type RiskDriver = { fact: string; label: string; value: unknown; contribution: number };
 export type AccountRisk = {
@@ -71,8 +72,6 @@ export async function metricNames(ctx: Ctx): Promise<Map<string, string>> {
   return new Map((await loadMetrics(ctx)).map((m) => [m.key, m.name]));
 }
 
-const published = (model: CurrentModel) => HORIZONS.filter((h) => model.models.has(h));
-
 /** One account's risk with its drivers, from facts already loaded. */
 export function riskOf(
   model: CurrentModel,
@@ -80,12 +79,9 @@ export function riskOf(
   label: (key: string) => string,
   top = TOP_DRIVERS,
 ): { probability: number; horizonDays: Horizon; drivers: RiskDriver[] } | null {
-  const days = typeof facts.days_to_renewal === 'number' ? facts.days_to_renewal : null;
-  const horizon = pickHorizon(days, published(model));
-  if (horizon === null) return null;
-  const m = model.models.get(horizon) as TrainedModel;
-  const probability = predict(m, [facts])[0];
-  const drivers = explainRow(m, facts)
+  const score = scoreFacts(model, facts);
+  if (!score) return null;
+  const drivers = explainRow(score.model, facts)
     .drivers.slice(0, top)
     .map((d) => ({
       fact: d.fact,
@@ -93,7 +89,7 @@ export function riskOf(
       value: d.value ?? null,
       contribution: d.contribution,
     }));
-  return { probability, horizonDays: horizon, drivers };
+  return { probability: score.probability, horizonDays: score.horizonDays, drivers };
 }
 
 /** GET /accounts/{id}/risk. */
@@ -140,12 +136,9 @@ export async function churnRisks(
   const model = await loadCurrentModel(ctx);
   if (!model?.card.published) return out;
   const facts = await buildFacts(ctx, accountIds, today(ctx));
-  const horizons = published(model);
   for (const [id, f] of facts) {
-    const days = typeof f.days_to_renewal === 'number' ? f.days_to_renewal : null;
-    const h = pickHorizon(days, horizons);
-    if (h === null) continue;
-    out.set(id, { probability: predict(model.models.get(h)!, [f])[0], horizonDays: h });
+    const score = scoreFacts(model, f);
+    if (score) out.set(id, { probability: score.probability, horizonDays: score.horizonDays });
   }
   return out;
 }

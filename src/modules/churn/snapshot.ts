@@ -3,7 +3,7 @@
 import { parse } from 'csv-parse/sync';
 import { invalid } from '../../errors.ts';
 import type { FeatureRow } from './encode.ts';
-import { type CrossValidation, crossValidate, type Dataset } from './model.ts';
+import { type CrossValidation, type Dataset, type ModelKind, selectModel } from './model.ts';
 
 export type SnapshotInput = {
   csv: string;
@@ -60,9 +60,23 @@ export type SnapshotEvaluation = {
   folds: number;
   features: number;
   reliability: CrossValidation['metrics']['reliability'];
+  /** The model the metrics are of: the one asked for, or the cross-validation's choice. */
+  model: ModelKind;
+  /** Each model tried, on the same folds. */
+  candidates: {
+    kind: ModelKind;
+    auc: number | null;
+    aucLow: number | null;
+    aucHigh: number | null;
+    brier: number | null;
+  }[];
 };
 
-export function evaluateSnapshot(input: SnapshotInput, folds = 5): SnapshotEvaluation {
+export function evaluateSnapshot(
+  input: SnapshotInput,
+  folds = 5,
+  model: ModelKind | 'auto' = 'auto',
+): SnapshotEvaluation {
   const data = snapshotDataset(input);
   let positives = 0;
   for (const v of data.y) positives += v;
@@ -74,7 +88,8 @@ export function evaluateSnapshot(input: SnapshotInput, folds = 5): SnapshotEvalu
   if (folds < 2 || folds > Math.min(20, data.y.length)) {
     throw invalid('--folds must be between 2 and 20 (and at most the number of rows)');
   }
-  const cv = crossValidate(data, folds);
+  const selection = selectModel(data, folds, model);
+  const cv = selection.results[selection.chosen]!;
   const m = cv.metrics;
   return {
     auc: m.auc.value,
@@ -91,5 +106,13 @@ export function evaluateSnapshot(input: SnapshotInput, folds = 5): SnapshotEvalu
     folds: cv.folds.length,
     features: data.features.length,
     reliability: m.reliability,
+    model: selection.chosen,
+    candidates: Object.entries(selection.results).map(([kind, r]) => ({
+      kind: kind as ModelKind,
+      auc: r.metrics.auc.value,
+      aucLow: r.metrics.auc.low,
+      aucHigh: r.metrics.auc.high,
+      brier: r.metrics.brier.value,
+    })),
   };
 }

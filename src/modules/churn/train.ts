@@ -6,18 +6,27 @@ import { type Message, msg } from '../../i18n/index.ts';
 import { newId } from '../../ids.ts';
 import { addDays, nowIso, today } from '../../time.ts';
 import { authorize, writeAudit } from '../auth/index.ts';
-import { type FactDef, loadCatalogue } from '../facts/index.ts';
+import { FACT_PROVIDERS, type FactDef, loadCatalogue, ROSTER_PROVIDER } from '../facts/index.ts';
 import { firstStateDay } from '../state/index.ts';
 import { getWorkspace } from '../workspaces/index.ts';
 import { bootstrap, type Interval, metricFunctions } from './metrics.ts';
-import { crossValidate, type Dataset, globalDrivers, type TrainedModel, trainModel } from './model.ts';
+import {
+  type Dataset,
+  globalDrivers,
+  type ModelKind,
+  selectModel,
+  type TrainedModel,
+  trainModel,
+} from './model.ts';
 import {
   type Baseline,
+  type Candidate,
   type ChurnModelCard,
   type HorizonCard,
   type MetricsCard,
   type StoredCard,
   type StoredParams,
+  storeModel,
   toCard,
 } from './model-store.ts';
 import { buildTrainingSet, GRACE_DAYS, HORIZONS, type Horizon, type Sample } from './training-set.ts';
@@ -69,6 +78,20 @@ export function featureKeys(catalogue: readonly FactDef[]): string[] {
   );
 }
 
+/**
+ * The facts an account's record holds when the churn provider scores it inside buildFacts: the
+ * roster's and those of the providers loaded before it. Later facts (RFM, expansion, plans, the
+ * family roll-ups and the state, added after buildFacts) would be blank there but filled in the
+ * evaluation batch the training set and the risk route read: a model that learned from them would
+ * score one account two ways.
+ */
+export async function churnInputKeys(ctx: Ctx): Promise<Set<string>> {
+  const at = FACT_PROVIDERS.findIndex((p) => p.definitions.some((d) => d.key === 'churn_risk'));
+  const before = [ROSTER_PROVIDER, ...FACT_PROVIDERS.slice(0, at < 0 ? FACT_PROVIDERS.length : at)];
+  const opened = await Promise.all(before.map((p) => p.open(ctx)));
+  return new Set([...before, ...opened].flatMap((p) => p.definitions).map((d) => d.key));
+}
+
 const intervalOf = (i: Interval) => ({ value: i.value, low: i.low, high: i.high });
 
 /** A baseline's ROC-AUC on the same tested samples (higher risk score = more likely to churn). */
@@ -113,7 +136,7 @@ export function trainHorizon(
   horizon: Horizon,
   samples: readonly Sample[],
   features: readonly string[],
-  options: { folds?: number; minOutcomes?: number } = {},
+  options: { folds?: number; minOutcomes?: number; model?: ModelKind | 'auto' } = {},
 ): HorizonResult {
   const churned = samples.reduce((s, x) => s + x.churned, 0);
   const stayed = samples.length - churned;
@@ -148,7 +171,15 @@ export function trainHorizon(
     times: samples.map((s) => epochDay(s.endDay)),
     features,
   };
-  const cv = crossValidate(data, options.folds ?? 5);
+  const selection = selectModel(data, options.folds ?? 5, options.model ?? 'auto');
+  const cv = selection.results[selection.chosen]!;
+  const candidates: Candidate[] = Object.entries(selection.results).map(([kind, r]) => ({
+    kind: kind as ModelKind,
+    auc: r.metrics.auc.value,
+    aucLow: r.metrics.auc.low,
+    aucHigh: r.metrics.auc.high,
+    brier: r.metrics.brier.value,
+  }));
   const m = cv.metrics;
   const metrics: MetricsCard = {
     n: m.n,
@@ -172,7 +203,7 @@ export function trainHorizon(
     usageDecline: baseline(usageDeclineRisk(tested, metricKeys), y),
   };
   const all = samples.map((_, i) => i);
-  const model = trainModel(data, all);
+  const model = trainModel(data, all, { kind: selection.chosen });
   const drivers = globalDrivers(model, data.rows).slice(0, 15);
   let reason: Message | null = null;
   if (m.auc.value === null || m.auc.low === null || m.auc.low <= 0.5) {
@@ -181,12 +212,29 @@ export function trainHorizon(
     reason = msg('churn.reason.tooFewOutcomes', { churned: m.positives, stayed: m.n - m.positives, minimum });
   }
   return {
-    card: { horizonDays: horizon, published: reason === null, reason, outcomes, metrics, baselines, drivers },
+    card: {
+      horizonDays: horizon,
+      published: reason === null,
+      reason,
+      outcomes,
+      metrics,
+      baselines,
+      drivers,
+      model: selection.chosen,
+      candidates,
+    },
     model: reason === null ? model : null,
   };
 }
 
-export type TrainInput = { day?: string; from?: string; folds?: number; minOutcomes?: number };
+export type TrainInput = {
+  day?: string;
+  from?: string;
+  folds?: number;
+  minOutcomes?: number;
+  /** The model to fit: chosen by cross-validation ('auto', the default) or one kind. */
+  model?: ModelKind | 'auto';
+};
 
 /** Builds the training set known today, trains every horizon, stores the version; returns its card. */
 export async function trainChurnModel({
@@ -201,7 +249,8 @@ export async function trainChurnModel({
   const stateFrom = await firstStateDay(ctx);
   const from = input.from ?? (stateFrom && stateFrom > addDays(day, -730) ? stateFrom : addDays(day, -730));
   const catalogue = await loadCatalogue(ctx);
-  const features = featureKeys(catalogue);
+  const known = await churnInputKeys(ctx);
+  const features = featureKeys(catalogue).filter((k) => known.has(k));
   const samples = await buildTrainingSet(ctx, { day, from });
   const horizons: HorizonCard[] = [];
   const params: StoredParams = {};
@@ -213,15 +262,7 @@ export async function trainChurnModel({
       input,
     );
     horizons.push(r.card);
-    if (r.model) {
-      params[h] = {
-        encoder: r.model.encoder,
-        intercept: r.model.logistic.intercept,
-        weights: [...r.model.logistic.weights],
-        platt: r.model.platt,
-        lambda: r.model.lambda,
-      };
-    }
+    if (r.model) params[h] = storeModel(r.model);
   }
   const workspace = await getWorkspace(ctx, ctx.workspace.id);
   const stored: StoredCard = { synthetic: workspace.isDemo, from, features: features.length, horizons };

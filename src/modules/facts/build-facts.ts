@@ -4,6 +4,7 @@
 import type { Ctx } from '../../context.ts';
 import { openReadWorker } from '../../db/read-worker.ts';
 import { FACT_PROVIDERS, ROSTER_PROVIDER } from './catalogue.ts';
+import { FAMILY_FACT_KEYS } from './family-facts.ts';
 import type { FactBatch, Facts, ScopedQuery } from './provider.ts';
 import { stateFacts } from './state-facts.ts';
 
@@ -52,7 +53,8 @@ export async function buildFacts(
   const roster = await ROSTER_PROVIDER.open(ctx);
   const loaders = await Promise.all(FACT_PROVIDERS.map((p) => p.open(ctx)));
   // Every record gets every key of the catalogue but the state facts, in catalogue order.
-  const state = new Set(stateFacts.definitions.map((d) => d.key));
+  // ... and but the family roll-ups, which the evaluation batch adds after the state.
+  const state = new Set([...stateFacts.definitions.map((d) => d.key), ...FAMILY_FACT_KEYS]);
   const keys = [ROSTER_PROVIDER, ...FACT_PROVIDERS, roster, ...loaders]
     .flatMap((p) => p.definitions)
     .map((d) => d.key)

@@ -3,8 +3,10 @@
 // name the fact or value and say where: line and column for conditions that came from text, the
 // JSON path (`and.1.value`) for trees.
 import type { z } from 'zod';
+import { type Message, type MessageKey, msg, type Param } from '../../i18n/index.ts';
 import { isValidDay } from '../../time.ts';
 import {
+  atPosition,
   type Catalogue,
   type Comparison,
   Condition,
@@ -12,6 +14,7 @@ import {
   type FactDef,
   type FactOp,
   type FactType,
+  located,
   MAX_DEPTH,
   sourcePositionOf,
 } from './condition.ts';
@@ -40,12 +43,12 @@ export const OPS_BY_TYPE: Record<FactType, readonly FactOp[]> = {
   'string[]': ['contains', 'not contains', 'is empty', 'is not empty'],
 };
 
-const TYPE_NAMES: Record<FactType, string> = {
-  number: 'a number',
-  string: 'a string',
-  boolean: 'true or false',
-  date: 'a date "YYYY-MM-DD"',
-  'string[]': 'a string',
+const TYPE_NAMES: Record<FactType, MessageKey> = {
+  number: 'cond.kind.number',
+  string: 'cond.kind.string',
+  boolean: 'cond.typeName.boolean',
+  date: 'cond.typeName.date',
+  'string[]': 'cond.kind.string',
 };
 
 /**
@@ -58,7 +61,7 @@ export function compileCondition(input: unknown, catalogue: Catalogue): Conditio
     try {
       tree = JSON.parse(input);
     } catch (error) {
-      throw new ConditionError(`Condition is not valid JSON: ${(error as Error).message}`);
+      throw new ConditionError(msg('cond.badJson', { detail: (error as Error).message }));
     }
     return checkCondition(tree, catalogue);
   }
@@ -87,7 +90,7 @@ const MAX_JSON_DEPTH = 2 * MAX_DEPTH + 2;
 function assertShallow(value: unknown, depth: number): void {
   if (typeof value !== 'object' || value === null) return;
   if (depth > MAX_JSON_DEPTH) {
-    throw new ConditionError(`Condition is nested more than ${MAX_DEPTH} levels deep`);
+    throw new ConditionError(msg('cond.nested', { max: String(MAX_DEPTH) }));
   }
   for (const child of Object.values(value)) assertShallow(child, depth + 1);
 }
@@ -102,35 +105,33 @@ const BRANCH = { and: 0, or: 1, not: 2, percentile: 3, fact: 4, op: 4 } as const
 function issueToError(issue: z.core.$ZodIssue, input: unknown, base: PropertyKey[]): ConditionError {
   const path = [...base, ...issue.path];
   const at = path.length > 0 ? path.join('.') : '';
-  const where = at ? `at ${at}` : 'at the top level';
+  const where = at ? msg('cond.atPath', { path: at }) : msg('cond.atTop');
   const node = valueAt(input, path);
   if (issue.code === 'invalid_union') {
     if (issue.discriminator === 'op') {
       const problem =
         node === undefined
-          ? 'is missing'
+          ? msg('cond.opMissing', { where, ops: OPERATOR_LIST })
           : typeof node === 'string'
-            ? `"${node}" is unknown`
-            : 'must be a string';
-      return new ConditionError(`Operator ${problem} ${where} (use one of ${OPERATOR_LIST})`, { path: at });
+            ? msg('cond.opUnknown', { op: node, where, ops: OPERATOR_LIST })
+            : msg('cond.opNotString', { where, ops: OPERATOR_LIST });
+      return new ConditionError(problem, { path: at });
     }
     if (isConditionPlace(path)) {
       const branch = branchOf(node);
       const first = branch === undefined ? undefined : issue.errors[branch]?.[0];
       if (first) return issueToError(first, input, path);
-      return new ConditionError(
-        `Expected a condition ${where}: an object with and, or, not, fact or percentile`,
-        { path: at },
-      );
+      return new ConditionError(msg('cond.expectedCondition', { where }), { path: at });
     }
   }
   if (issue.code === 'unrecognized_keys') {
     const keys = issue.keys.map((k) => `"${k}"`).join(', ');
-    return new ConditionError(`Unexpected ${issue.keys.length > 1 ? 'keys' : 'key'} ${keys} ${where}`, {
-      path: at,
-    });
+    return new ConditionError(
+      msg(issue.keys.length > 1 ? 'cond.unexpectedKeys' : 'cond.unexpectedKey', { keys, where }),
+      { path: at },
+    );
   }
-  return new ConditionError(`Invalid condition ${where}: ${issue.message}`, { path: at });
+  return new ConditionError(msg('cond.invalid', { where, detail: issue.message }), { path: at });
 }
 
 const OPERATOR_LIST =
@@ -166,13 +167,13 @@ const join = (path: string, key: string | number) => (path ? `${path}.${key}` : 
 
 function checkNode(node: Condition, path: string, depth: number, catalogue: Catalogue): void {
   if (depth > MAX_DEPTH) {
-    throw new ConditionError(`Condition is nested more than ${MAX_DEPTH} levels deep at ${path}`, { path });
+    throw new ConditionError(msg('cond.nestedAt', { max: String(MAX_DEPTH), path }), { path });
   }
   if ('and' in node || 'or' in node) {
     const [items, word] = 'and' in node ? [node.and, 'and'] : [node.or, 'or'];
     const itemsPath = join(path, word);
     if (items.length === 0) {
-      throw new ConditionError(`An "${word}" needs at least one condition at ${itemsPath}`, {
+      throw new ConditionError(msg('cond.emptyGroupAt', { word, path: itemsPath }), {
         path: itemsPath,
       });
     }
@@ -185,25 +186,25 @@ function checkNode(node: Condition, path: string, depth: number, catalogue: Cata
     const fail = failer(node, path);
     const def = lookUp(node.percentile, catalogue, fail, 'percentile');
     if (def.type !== 'number') {
-      fail(`percentile needs a number fact, but ${def.key} is ${describeType(def.type)}`, 'percentile');
+      fail(msg('cond.percentileNeedsNumber', { key: def.key, kind: describeType(def.type) }), 'percentile');
     }
     if (!(node.value >= 0 && node.value <= 100)) {
-      fail(`Percentile ${node.value} for ${def.key} is outside 0 to 100`, 'value');
+      fail(msg('cond.percentileRange', { value: String(node.value), key: def.key }), 'value');
     }
   } else {
     checkComparison(node, path, catalogue);
   }
 }
 
-type Fail = (message: string, field: string, hint?: string) => never;
+type Fail = (message: Message, field: string, hint?: Param) => never;
 
 /** Errors about one node point at its fact token when it came from text, else at the field's path. */
 function failer(node: Condition, path: string): Fail {
   const position = sourcePositionOf(node);
   return (message, field, hint) => {
     const fieldPath = join(path, field);
-    const where = position ? `line ${position.line}, column ${position.column}` : fieldPath;
-    throw new ConditionError(`${message} at ${where}${hint ? ` (${hint})` : ''}`, {
+    const where = position ? atPosition(position) : fieldPath;
+    throw new ConditionError(located(message, where, hint), {
       ...(position ? { position } : {}),
       path: fieldPath,
     });
@@ -214,7 +215,11 @@ function lookUp(key: string, catalogue: Catalogue, fail: Fail, field: string): F
   const def = catalogue.get(key);
   if (def) return def;
   const near = closestKeys(key, [...catalogue.keys()]);
-  fail(`Unknown fact "${key}"`, field, near.length > 0 ? `did you mean ${orList(near)}?` : undefined);
+  fail(
+    msg('cond.unknownFact', { key }),
+    field,
+    near.length > 0 ? msg('cond.hint.didYouMean', { keys: orList(near) }) : undefined,
+  );
 }
 
 function checkComparison(node: Comparison, path: string, catalogue: Catalogue): void {
@@ -223,9 +228,9 @@ function checkComparison(node: Comparison, path: string, catalogue: Catalogue): 
   const allowed = OPS_BY_TYPE[def.type];
   if (!allowed.includes(node.op)) {
     fail(
-      `Operator "${node.op}" does not apply to ${def.key}, which is ${describeType(def.type)}`,
+      msg('cond.opNotForType', { op: node.op, key: def.key, kind: describeType(def.type) }),
       'op',
-      `use ${orList(allowed)}`,
+      msg('cond.hint.use', { what: orList(allowed) }),
     );
   }
   const checkValue = (value: unknown, field: string) => checkValueType(value, def, fail, field);
@@ -242,9 +247,9 @@ function checkComparison(node: Comparison, path: string, catalogue: Catalogue): 
       checkValue(hi, 'value.1');
       if (lo > hi) {
         fail(
-          `Range ${show(lo)} to ${show(hi)} for ${def.key} is empty`,
+          msg('cond.emptyRange', { lo: show(lo), hi: show(hi), key: def.key }),
           'value',
-          'write the lower bound first',
+          msg('cond.hint.lowerFirst'),
         );
       }
       break;
@@ -274,23 +279,33 @@ function checkValueType(value: unknown, def: FactDef, fail: Fail, field: string)
         : typeof value === 'string';
   if (!ok) {
     const hint =
-      def.type === 'string' && typeof value === 'number' ? `write it in quotes: "${value}"` : undefined;
-    fail(`Value ${show(value)} for ${def.key} is not ${TYPE_NAMES[def.type]}`, field, hint);
+      def.type === 'string' && typeof value === 'number'
+        ? msg('cond.hint.quote', { value: String(value) })
+        : undefined;
+    fail(
+      msg('cond.valueType', { value: show(value), key: def.key, type: msg(TYPE_NAMES[def.type]) }),
+      field,
+      hint,
+    );
   }
   if (def.type === 'date' && !isValidDay(value as string)) {
-    fail(`Value ${show(value)} for ${def.key} is not a valid date`, field, 'write dates as "YYYY-MM-DD"');
+    fail(msg('cond.valueDate', { value: show(value), key: def.key }), field, msg('cond.hint.dateForm'));
   }
   if (def.type === 'string') checkOption(value as string, def, fail, field);
 }
 
 function checkOption(value: string, def: FactDef, fail: Fail, field: string): void {
   if (def.options && !def.options.includes(value)) {
-    fail(`Value ${show(value)} is not an option of ${def.key}`, field, `options: ${def.options.join(', ')}`);
+    fail(
+      msg('cond.valueOption', { value: show(value), key: def.key }),
+      field,
+      msg('cond.hint.options', { options: def.options.join(', ') }),
+    );
   }
 }
 
-function describeType(type: FactType): string {
-  return type === 'string[]' ? 'a list of strings' : `a ${type}`;
+function describeType(type: FactType): Message {
+  return msg(type === 'string[]' ? 'cond.kind.list' : `cond.kind.${type}`);
 }
 
 function show(value: unknown): string {
@@ -299,8 +314,10 @@ function show(value: unknown): string {
   return text.length > 60 ? `${text.slice(0, 59)}…"` : text;
 }
 
-function orList(items: readonly string[]): string {
-  return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} or ${items.at(-1)}`;
+function orList(items: readonly string[]): Param {
+  return items.length <= 1
+    ? items.join('')
+    : msg('cond.orList', { items: items.slice(0, -1).join(', '), last: items.at(-1)! });
 }
 
 // --- suggestions ----------------------------------------------------------------------------------------

@@ -21,7 +21,9 @@
 //
 // A small hand-written lexer and recursive-descent parser: the grammar is tiny, and writing it out
 // keeps error messages precise (every error names the token and its line and column).
+import { type Message, msg } from '../../i18n/index.ts';
 import {
+  atPosition,
   CMP_OPS,
   type Cmp,
   type CompareOp,
@@ -29,6 +31,7 @@ import {
   ConditionError,
   FACT_KEY_PATTERN,
   KEYWORDS,
+  located,
   MAX_CHANGE_DAYS,
   MAX_DEPTH,
   MAX_FACT_KEY_LENGTH,
@@ -98,8 +101,6 @@ class PositionIndex {
 
 const isHighSurrogate = (code: number) => code >= 0xd800 && code <= 0xdbff;
 
-const describePosition = (p: SourcePosition) => `line ${p.line}, column ${p.column}`;
-
 const WHITESPACE = /\s+/y;
 const WORD = /[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*/y;
 const NUMBER = /[+-]?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
@@ -125,11 +126,9 @@ class Lexer {
     return token;
   }
 
-  fail(message: string, offset: number, hint?: string): never {
+  fail(message: Message, offset: number, hint?: Message): never {
     const position = this.positions.at(offset);
-    throw new ConditionError(`${message} at ${describePosition(position)}${hint ? ` (${hint})` : ''}`, {
-      position,
-    });
+    throw new ConditionError(located(message, atPosition(position), hint), { position });
   }
 
   private match(pattern: RegExp): string | undefined {
@@ -147,7 +146,7 @@ class Lexer {
     const word = this.match(WORD);
     if (word !== undefined) {
       this.pos += word.length;
-      if (source[this.pos] === '.') this.fail('Unexpected "."', this.pos, 'a fact key cannot end with "."');
+      if (source[this.pos] === '.') this.fail(unexpected('"."'), this.pos, msg('cond.hint.keyEndsWithDot'));
       return { kind: 'word', text: word, offset };
     }
     const number = this.match(NUMBER);
@@ -159,8 +158,8 @@ class Lexer {
       this.pos += 2;
       return { kind: 'op', text: two, offset };
     }
-    if (two === '==') this.fail('Unexpected "=="', offset, 'use = to compare');
-    if (two === '<>') this.fail('Unexpected "<>"', offset, 'use != for "not equal"');
+    if (two === '==') this.fail(unexpected('"=="'), offset, msg('cond.hint.useEquals'));
+    if (two === '<>') this.fail(unexpected('"<>"'), offset, msg('cond.hint.useNotEqual'));
     if (ch === '=' || ch === '<' || ch === '>') {
       this.pos += 1;
       return { kind: 'op', text: ch, offset };
@@ -171,7 +170,11 @@ class Lexer {
     }
     const char = String.fromCodePoint(source.codePointAt(offset)!);
     const meant = LOOKALIKES[char];
-    this.fail(`Unexpected character ${JSON.stringify(char)}`, offset, meant ? `use ${meant}` : undefined);
+    this.fail(
+      msg('cond.unexpectedChar', { char: JSON.stringify(char) }),
+      offset,
+      meant ? msg('cond.hint.use', { what: meant }) : undefined,
+    );
   }
 
   private readNumber(raw: string, offset: number): Token {
@@ -183,7 +186,7 @@ class Lexer {
       if (!isDays) {
         let stop = end;
         while (WORD_CHAR.test(source[stop] ?? '')) stop++;
-        this.fail(`Invalid number "${source.slice(offset, stop)}"`, offset);
+        this.fail(msg('cond.invalidNumber', { text: source.slice(offset, stop) }), offset);
       }
       this.pos = end + 1;
       return { kind: 'duration', text: source.slice(offset, end + 1), offset, value: Number(raw) };
@@ -191,7 +194,7 @@ class Lexer {
     const percent = source[end] === '%';
     if (percent) end++;
     const value = percent ? Number(shiftDecimal(raw, -2)) : Number(raw);
-    if (!Number.isFinite(value)) this.fail(`Number ${raw} is out of range`, offset);
+    if (!Number.isFinite(value)) this.fail(msg('cond.numberOutOfRange', { text: raw }), offset);
     this.pos = end;
     // -0 reads back as 0: the two compare equal anyway, and a tree should not depend on the sign.
     return {
@@ -220,7 +223,7 @@ class Lexer {
         if (i + 1 >= source.length) break;
         const escaped = String.fromCodePoint(source.codePointAt(i + 1)!);
         if (escaped !== '"' && escaped !== '\\') {
-          this.fail(`Unknown escape "\\${escaped}"`, i, 'inside quotes only \\" and \\\\ are escapes');
+          this.fail(msg('cond.unknownEscape', { text: escaped }), i, msg('cond.hint.escapes'));
         }
         value += source.slice(chunk, i) + escaped;
         i += 2;
@@ -229,12 +232,12 @@ class Lexer {
         i++;
       }
     }
-    this.fail('Unterminated string', offset, 'close it with "');
+    this.fail(msg('cond.unterminated'), offset, msg('cond.hint.closeQuote'));
   }
 }
 
-const OPERATOR_HINT =
-  'expected an operator: =, !=, <, <=, >, >=, in, not in, between, is empty, is not empty, contains, not contains or changed by';
+const OPERATOR_HINT = msg('cond.hint.operator');
+const unexpected = (text: string) => msg('cond.unexpected', { text });
 
 class Parser {
   private depth = 0;
@@ -243,18 +246,14 @@ class Parser {
 
   parse(): Condition {
     if (this.lexer.peek().kind === 'eof') {
-      this.lexer.fail(
-        'Empty condition',
-        this.lexer.peek().offset,
-        'write a comparison such as arr >= 100000',
-      );
+      this.lexer.fail(msg('cond.empty'), this.lexer.peek().offset, msg('cond.hint.writeComparison'));
     }
     const condition = this.parseOr();
     const rest = this.lexer.peek();
     if (rest.kind !== 'eof') {
       this.unexpected(
         rest,
-        rest.kind === 'punct' && rest.text === ')' ? 'no "(" to close' : 'expected and, or or the end',
+        rest.kind === 'punct' && rest.text === ')' ? msg('cond.hint.noOpenParen') : msg('cond.hint.andOrEnd'),
       );
     }
     return condition;
@@ -279,8 +278,8 @@ class Parser {
       return this.nested(token, () => {
         const inner = this.parseOr();
         if (!this.acceptPunct(')')) {
-          const open = describePosition(this.lexer.positions.at(token.offset));
-          this.unexpected(this.lexer.peek(), `expected ) to close the ( at ${open}`);
+          const open = atPosition(this.lexer.positions.at(token.offset));
+          this.unexpected(this.lexer.peek(), msg('cond.hint.closeParen', { at: open }));
         }
         return inner;
       });
@@ -289,12 +288,12 @@ class Parser {
     if (token.kind === 'word' && !KEYWORDS.has(token.text.toLowerCase())) {
       return this.parseComparison(this.lexer.next());
     }
-    this.unexpected(token, 'expected a fact, not, percentile or (');
+    this.unexpected(token, msg('cond.hint.atomStart'));
   }
 
   private nested(token: Token, parse: () => Condition): Condition {
     if (++this.depth > MAX_DEPTH) {
-      this.lexer.fail(`Condition nested more than ${MAX_DEPTH} levels deep`, token.offset);
+      this.lexer.fail(msg('cond.nestedText', { max: String(MAX_DEPTH) }), token.offset);
     }
     const result = parse();
     this.depth--;
@@ -302,17 +301,17 @@ class Parser {
   }
 
   private parsePercentile(): Condition {
-    this.expectPunct('(', 'expected ( after percentile, as in percentile(arr within tier) <= 10');
+    this.expectPunct('(', msg('cond.hint.percentileParen'));
     const factToken = this.lexer.next();
     const percentile = this.factKey(factToken);
     let within: 'all' | 'tier' = 'all';
     if (this.acceptKeyword('within')) {
       const scope = this.lexer.next();
       const word = scope.kind === 'word' ? scope.text.toLowerCase() : '';
-      if (word !== 'all' && word !== 'tier') this.unexpected(scope, 'expected all or tier after within');
+      if (word !== 'all' && word !== 'tier') this.unexpected(scope, msg('cond.hint.withinScope'));
       within = word;
     }
-    this.expectPunct(')', 'expected ) or within');
+    this.expectPunct(')', msg('cond.hint.closeOrWithin'));
     const cmp = this.expectCmp();
     const value = this.expectNumber(false);
     const node: Condition = { percentile, within, cmp, value };
@@ -337,16 +336,16 @@ class Parser {
       case 'not': {
         if (this.acceptKeyword('in')) return { fact, op: 'not in', value: this.parseList() };
         if (this.acceptKeyword('contains')) return { fact, op: 'not contains', value: this.expectString() };
-        return this.unexpected(this.lexer.peek(), 'expected in or contains after not');
+        return this.unexpected(this.lexer.peek(), msg('cond.hint.afterNot'));
       }
       case 'between': {
         const lo = this.parseItem();
-        this.expectKeyword('and', 'expected and between the two bounds, as in arr between 1 and 10');
+        this.expectKeyword('and', msg('cond.hint.betweenAnd'));
         return { fact, op: 'between', value: [lo, this.parseItem()] };
       }
       case 'is': {
         const negated = this.acceptKeyword('not');
-        this.expectKeyword('empty', negated ? 'expected empty' : 'expected empty or not empty');
+        this.expectKeyword('empty', negated ? msg('cond.hint.empty') : msg('cond.hint.emptyOrNotEmpty'));
         return { fact, op: negated ? 'is not empty' : 'is empty' };
       }
       case 'contains':
@@ -358,19 +357,19 @@ class Parser {
   }
 
   private parseChange(fact: string): Condition {
-    this.expectKeyword('by', 'expected by, as in health.score changed by <= -10 in 7d');
+    this.expectKeyword('by', msg('cond.hint.changedBy'));
     const cmp = this.expectCmp();
     const valueToken = this.lexer.peek();
     const value = this.expectNumber(true);
-    this.expectKeyword('in', 'expected in and a number of days, as in changed by <= -10 in 7d');
+    this.expectKeyword('in', msg('cond.hint.changedIn'));
     const daysToken = this.lexer.next();
-    if (daysToken.kind !== 'duration') this.unexpected(daysToken, 'expected a number of days such as 7d');
+    if (daysToken.kind !== 'duration') this.unexpected(daysToken, msg('cond.hint.days'));
     const days = daysToken.value as number;
     if (days < 1 || days > MAX_CHANGE_DAYS) {
       this.lexer.fail(
-        `${daysToken.text} is not a usable window`,
+        msg('cond.badWindow', { text: daysToken.text }),
         daysToken.offset,
-        `use 1d to ${MAX_CHANGE_DAYS}d`,
+        msg('cond.hint.windowRange', { max: String(MAX_CHANGE_DAYS) }),
       );
     }
     return valueToken.percent
@@ -380,16 +379,16 @@ class Parser {
 
   private factKey(token: Token): string {
     if (token.kind !== 'word' || KEYWORDS.has(token.text.toLowerCase()))
-      this.unexpected(token, 'expected a fact');
+      this.unexpected(token, msg('cond.hint.fact'));
     const key = token.text;
     if (key.length > MAX_FACT_KEY_LENGTH) {
-      this.lexer.fail(`Fact key is longer than ${MAX_FACT_KEY_LENGTH} characters`, token.offset);
+      this.lexer.fail(msg('cond.keyTooLong', { max: String(MAX_FACT_KEY_LENGTH) }), token.offset);
     }
     if (!FACT_KEY_PATTERN.test(key)) {
       this.lexer.fail(
-        `Invalid fact key "${key}"`,
+        msg('cond.invalidKey', { key }),
         token.offset,
-        `fact keys are lower case: ${key.toLowerCase()}`,
+        msg('cond.hint.lowerCase', { key: key.toLowerCase() }),
       );
     }
     return key;
@@ -400,7 +399,7 @@ class Parser {
     if (this.acceptKeyword('true')) return true;
     if (this.acceptKeyword('false')) return false;
     if (token.kind === 'word' && token.text.toLowerCase() === 'null') {
-      this.unexpected(token, 'use is empty or is not empty to test for a missing value');
+      this.unexpected(token, msg('cond.hint.isEmpty'));
     }
     return this.parseItem();
   }
@@ -409,36 +408,37 @@ class Parser {
     const token = this.lexer.next();
     if (token.kind === 'string') return token.value as string;
     if (token.kind === 'number' && !token.percent) return token.value as number;
-    this.unexpected(token, 'expected a number or a "string"');
+    this.unexpected(token, msg('cond.hint.value'));
   }
 
   private parseList(): (string | number)[] {
     const open = this.lexer.peek();
-    this.expectPunct('[', 'expected a list such as ["a", "b"]');
-    if (this.acceptPunct(']')) this.lexer.fail('Empty list', open.offset, 'a list needs at least one value');
+    this.expectPunct('[', msg('cond.hint.list'));
+    if (this.acceptPunct(']'))
+      this.lexer.fail(msg('cond.emptyList'), open.offset, msg('cond.hint.listValue'));
     const items = [this.parseItem()];
     while (this.acceptPunct(',')) items.push(this.parseItem());
-    this.expectPunct(']', 'expected , or ] in the list');
+    this.expectPunct(']', msg('cond.hint.listNext'));
     return items;
   }
 
   private expectString(): string {
     const token = this.lexer.next();
-    if (token.kind !== 'string') this.unexpected(token, 'expected a "string"');
+    if (token.kind !== 'string') this.unexpected(token, msg('cond.hint.string'));
     return token.value as string;
   }
 
   private expectNumber(allowPercent: boolean): number {
     const token = this.lexer.next();
     if (token.kind !== 'number' || (token.percent && !allowPercent))
-      this.unexpected(token, 'expected a number');
+      this.unexpected(token, msg('cond.hint.number'));
     return token.value as number;
   }
 
   private expectCmp(): Cmp {
     const token = this.lexer.next();
     if (token.kind !== 'op' || !(CMP_OPS as readonly string[]).includes(token.text)) {
-      this.unexpected(token, 'expected <, <=, > or >=');
+      this.unexpected(token, msg('cond.hint.comparison'));
     }
     return token.text as Cmp;
   }
@@ -450,7 +450,7 @@ class Parser {
     return true;
   }
 
-  private expectKeyword(keyword: string, hint: string): void {
+  private expectKeyword(keyword: string, hint: Message): void {
     if (!this.acceptKeyword(keyword)) this.unexpected(this.lexer.peek(), hint);
   }
 
@@ -461,20 +461,20 @@ class Parser {
     return true;
   }
 
-  private expectPunct(text: string, hint: string): void {
+  private expectPunct(text: string, hint: Message): void {
     if (!this.acceptPunct(text)) this.unexpected(this.lexer.peek(), hint);
   }
 
-  private unexpected(token: Token, hint: string): never {
-    if (token.kind === 'eof') this.lexer.fail('Unexpected end of condition', token.offset, hint);
+  private unexpected(token: Token, hint: Message): never {
+    if (token.kind === 'eof') this.lexer.fail(msg('cond.unexpectedEnd'), token.offset, hint);
     const shown = token.text.length > 40 ? `${token.text.slice(0, 40)}…` : token.text;
-    this.lexer.fail(`Unexpected ${token.kind === 'string' ? shown : `"${shown}"`}`, token.offset, hint);
+    this.lexer.fail(unexpected(token.kind === 'string' ? shown : `"${shown}"`), token.offset, hint);
   }
 }
 
 /** Text -> tree. Checks syntax only; `checkCondition` checks the facts and types against a catalogue. */
 export function parseCondition(text: string): Condition {
-  if (typeof text !== 'string') throw new ConditionError('A condition in text form must be a string');
+  if (typeof text !== 'string') throw new ConditionError(msg('cond.notText'));
   return new Parser(new Lexer(text, new PositionIndex(text))).parse();
 }
 
@@ -502,7 +502,7 @@ function write(c: Condition, minimum: number): string {
 function render(c: Condition): [string, number] {
   if ('and' in c || 'or' in c) {
     const [items, word, strength] = 'and' in c ? [c.and, 'and', AND] : [c.or, 'or', OR];
-    if (items.length === 0) throw new ConditionError(`An "${word}" needs at least one condition`);
+    if (items.length === 0) throw new ConditionError(msg('cond.emptyGroup', { word }));
     if (items.length === 1) return render(items[0]);
     // A nested list of the same kind keeps its parentheses: `a and (b and c)` is its own tree.
     return [items.map((item) => write(item, strength + 1)).join(` ${word} `), strength];
@@ -539,7 +539,7 @@ function formatValue(value: string | number | boolean): string {
 }
 
 function formatNumber(n: number): string {
-  if (!Number.isFinite(n)) throw new ConditionError(`${n} cannot be written in a condition`);
+  if (!Number.isFinite(n)) throw new ConditionError(msg('cond.unwritable', { value: String(n) }));
   // String() is the shortest text that reads back as the same double; -0 reads back as 0 anyway.
   return Object.is(n, -0) ? '0' : String(n);
 }
@@ -552,7 +552,7 @@ const quote = (s: string) => `"${s.replace(/[\\"]/g, '\\$&')}"`;
  */
 export function shiftDecimal(text: string, places: number): string {
   const match = /^([+-]?)(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/.exec(text);
-  if (!match) throw new ConditionError(`Not a number: ${text}`);
+  if (!match) throw new ConditionError(msg('cond.notANumber', { text }));
   const [, sign, whole, fraction = '', exponent] = match;
   if (exponent !== undefined) {
     // Exponent notation (1e-7, 1e+21) stays exponent notation; only the exponent moves.

@@ -4,7 +4,7 @@
 // condition-text.ts, the type check in condition-check.ts, evaluation in condition-eval.ts; they
 // are separate files so that none of them imports another in a cycle.
 import { z } from 'zod';
-import { type Message, render } from '../../i18n/index.ts';
+import { type Message, msg, type Param, render } from '../../i18n/index.ts';
 
 export type FactType = 'number' | 'string' | 'boolean' | 'date' | 'string[]';
 /** What the catalogue says about one fact; dates are 'YYYY-MM-DD' strings. */
@@ -90,17 +90,25 @@ export class ConditionError extends Error {
   /** Where in the JSON tree the problem is, e.g. `and.1.value`. */
   readonly path?: string;
 
-  /** The message as a key and parameters when it has one (rendered in the reader's locale). */
-  readonly text: string | Message;
+  /** The message as a key and parameters, rendered in the reader's locale (`message` is English). */
+  readonly text: Message;
 
-  constructor(message: string | Message, where: { position?: SourcePosition; path?: string } = {}) {
-    super(typeof message === 'string' ? message : render('en', message));
+  constructor(message: Message, where: { position?: SourcePosition; path?: string } = {}) {
+    super(render('en', message));
     this.text = message;
     this.name = 'ConditionError';
     if (where.position) this.position = where.position;
     if (where.path !== undefined) this.path = where.path;
   }
 }
+
+/** "line 3, column 7" (numbers as written, without grouping). */
+export const atPosition = (p: SourcePosition): Message =>
+  msg('cond.lineColumn', { line: String(p.line), column: String(p.column) });
+
+/** A message with where it happened and, when there is one, a hint: "… at line 1, column 5 (use =)". */
+export const located = (message: Message, where: Param, hint?: Param): Message =>
+  hint === undefined ? msg('cond.at', { message, where }) : msg('cond.atHint', { message, where, hint });
 
 // Positions of the fact token of each comparison parsed from text. A WeakMap rather than a property
 // keeps the tree plain JSON (deep-equal to the same condition built by hand or sent to the API) and

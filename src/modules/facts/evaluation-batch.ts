@@ -4,6 +4,7 @@
 // loadEvaluationBatch, so a preview says what the recompute then writes.
 import type { Ctx } from '../../context.ts';
 import { addDays } from '../../time.ts';
+import { accountParentLinks } from '../accounts/refs.ts';
 import { loadSentiments } from '../health/sentiments.ts';
 import { loadScoreValuesAsOf } from '../health/snapshots.ts';
 import {
@@ -17,6 +18,10 @@ import {
 import { buildFacts, type Facts } from './build-facts.ts';
 import type { Condition } from './condition.ts';
 import type { ConditionEnv } from './condition-eval.ts';
+import { familyClosure, rollUpFamilies } from './family-facts.ts';
+
+const METRIC_TOTAL_KEY = /^metrics\.[^.]+\.total_30d$/;
+
 import { EMPTY_STATE, loadStateFacts, STATE_FACT_KEYS } from './state-facts.ts';
 
 export type EvaluationBatch = {
@@ -54,14 +59,24 @@ export async function loadEvaluationBatch(
   options: EvaluationBatchOptions = {},
 ): Promise<EvaluationBatch> {
   const ids = options.accountIds ?? null;
-  const facts = await buildFacts(ctx, ids, day);
-  const state = await loadStateFacts(ctx, ids, day);
+  // A parent's family facts need its descendants: a batch of some accounts builds those too and
+  // drops them after the roll-up.
+  const links = ids ? await accountParentLinks(ctx) : null;
+  const buildIds = ids && links?.size ? familyClosure(ids, links) : ids;
+  const facts = await buildFacts(ctx, buildIds, day);
+  const state = await loadStateFacts(ctx, buildIds, day);
   const sentiments = await loadSentiments(ctx, day, ids && ids.length <= 500 ? ids : undefined);
   for (const [id, f] of facts) {
     const s = state.get(id) ?? EMPTY_STATE;
     // Every record gets the same keys in the same order, so records keep sharing one layout.
     for (const key of STATE_FACT_KEYS) f[key] = key === 'segments' ? [...s.segments] : s[key];
     f['health.sentiment'] = sentiments.get(id)?.score ?? null;
+  }
+  const first = facts.values().next().value;
+  rollUpFamilies(facts, first ? Object.keys(first).filter((k) => METRIC_TOTAL_KEY.test(k)) : []);
+  if (ids && buildIds !== ids) {
+    const asked = new Set(ids);
+    for (const id of [...facts.keys()]) if (!asked.has(id)) facts.delete(id);
   }
   const history = await loadHistory(
     ctx,

@@ -9,6 +9,7 @@ import { getAccountRef } from '../accounts/index.ts';
 import { authorize } from '../auth/index.ts';
 import { lookbackToleranceDays } from '../facts/batch-env.ts';
 import { loadEvaluationBatch } from '../facts/evaluation-batch.ts';
+import { loadCurrentStates } from '../state/index.ts';
 import { SENTIMENT_KEY, StatusBand } from './health-model.schemas.ts';
 import { findScoringModel, loadCatalogueMap, loadHealthModels, type ScoringModel } from './health-models.ts';
 import { scoreAll } from './score-batch.ts';
@@ -28,6 +29,11 @@ export const AccountHealth = z.object({
   day: z.string(),
   /** `stored`: the last recompute's snapshot; `live`: none recent, computed now from today's facts. */
   source: z.enum(['stored', 'live']),
+  /**
+   * When this score was computed: the recompute's last write of the account's current state (full
+   * or incremental pass) when the score is that state's day, now when live, else null (unknown).
+   */
+  computedAt: z.string().nullable(),
   score: z.number().nullable(),
   status: z.string().nullable(),
   band: StatusBand.nullable(),
@@ -107,8 +113,13 @@ export async function getAccountHealth({
   ).get(accountId);
   let source: AccountHealth['source'] = 'stored';
   let model: ScoringModel | null = null;
-  if (current) model = await findScoringModel(ctx, current.modelId);
-  else {
+  let computedAt: string | null = null;
+  if (current) {
+    model = await findScoringModel(ctx, current.modelId);
+    const state = (await loadCurrentStates(ctx, [accountId])).get(accountId);
+    if (state && state.day === current.day) computedAt = state.updatedAt;
+  } else {
+    computedAt = nowIso(ctx);
     source = 'live';
     // Scored among every account (percentile components rank among the model's peers), on the
     // evaluation batch the recompute would load.
@@ -185,6 +196,7 @@ export async function getAccountHealth({
     accountId,
     day: current?.day ?? day,
     source,
+    computedAt,
     score: current?.score ?? null,
     status: current?.status ?? null,
     band: (current?.status && model?.bands.find((b) => b.key === current.status)) || null,

@@ -2,6 +2,7 @@
 // that loads the samples; the maths is in calibration-maths.ts.
 import { z } from 'zod';
 import type { Ctx } from '../../context.ts';
+import { parseJson } from '../../db/dialect.ts';
 import { invalidField, notFound } from '../../errors.ts';
 import { msg } from '../../i18n/index.ts';
 import { addDays, today } from '../../time.ts';
@@ -11,6 +12,7 @@ import { ModelRef } from './account-health.ts';
 import { backtest, defaultPercentiles, type OutcomeSample, proposeBands } from './calibration-maths.ts';
 import { StatusBand } from './health-model.schemas.ts';
 import { loadHealthModels } from './health-models.ts';
+import type { StoredScore } from './snapshots.ts';
 
 export const CalibrationQuery = z.object({
   daysBefore: z.coerce.number().int().min(1).max(730).default(90),
@@ -72,6 +74,63 @@ export type Calibration = z.infer<typeof Calibration>;
 
 const RENEWED = ['renewed', 'expanded', 'downgraded'];
 
+export type StoredOutcome = OutcomeSample &
+  Calibration['samples'][number] & { components: StoredScore['components'] };
+
+/**
+ * Every contract that ended before today renewed (expanded, downgraded) or churned, with the
+ * account's stored snapshot of this model `daysBefore` days before the end (the nearest on or
+ * before that day within `windowDays`): the score and components as they were computed then, so
+ * nothing after that day is read. Contracts without such a snapshot are counted in `total` only.
+ * One indexed lookup per outcome: an on-demand report, not a hot path.
+ */
+export async function loadOutcomeSamples(
+  ctx: Ctx,
+  modelId: string,
+  daysBefore: number,
+  windowDays: number,
+): Promise<{ total: number; samples: StoredOutcome[] }> {
+  const contracts = await ctx.db
+    .selectFrom(contractsView(ctx).as('c'))
+    .select(['id', 'account_id', 'end_date', 'status'])
+    .where('end_date', 'is not', null)
+    .where('end_date', '<', today(ctx))
+    .where('status', 'in', [...RENEWED, 'churned'])
+    .where(readableAccount(ctx, 'c.account_id'))
+    .orderBy('end_date')
+    .orderBy('id')
+    .execute();
+  const samples: StoredOutcome[] = [];
+  for (const c of contracts) {
+    const target = addDays(c.end_date!, -daysBefore);
+    const snap = await ctx.db
+      .selectFrom('health_scores')
+      .select(['day', 'score', 'components'])
+      .where('workspace_id', '=', ctx.workspace.id)
+      .where('account_id', '=', c.account_id)
+      .where('day', '<=', target)
+      .where('day', '>=', addDays(target, -windowDays))
+      .where('model_id', '=', modelId)
+      .where('score', 'is not', null)
+      .orderBy('day', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    if (!snap || snap.score === null) continue;
+    const renewed = RENEWED.includes(c.status);
+    samples.push({
+      contractId: c.id,
+      accountId: c.account_id,
+      endDate: c.end_date!,
+      outcome: renewed ? 'renewed' : 'churned',
+      renewed,
+      day: snap.day,
+      score: Number(snap.score),
+      components: parseJson<StoredScore['components']>(snap.components, []),
+    });
+  }
+  return { total: contracts.length, samples };
+}
+
 /**
  * Seed 004's thresholds from the accounts that renewed. For every contract that has ended with an
  * outcome, the account's stored score `daysBefore` days before the end (the nearest snapshot of
@@ -103,43 +162,7 @@ export async function getHealthCalibration({
   if (problem) throw invalidField('percentiles', problem, 'query');
 
   const asOf = today(ctx);
-  const contracts = await ctx.db
-    .selectFrom(contractsView(ctx).as('c'))
-    .select(['id', 'account_id', 'end_date', 'status'])
-    .where('end_date', 'is not', null)
-    .where('end_date', '<', asOf)
-    .where('status', 'in', [...RENEWED, 'churned'])
-    .where(readableAccount(ctx, 'c.account_id'))
-    .orderBy('end_date')
-    .orderBy('id')
-    .execute();
-  const samples: (OutcomeSample & Calibration['samples'][number])[] = [];
-  for (const c of contracts) {
-    const target = addDays(c.end_date!, -q.daysBefore);
-    const snap = await ctx.db
-      .selectFrom('health_scores')
-      .select(['day', 'score'])
-      .where('workspace_id', '=', ctx.workspace.id)
-      .where('account_id', '=', c.account_id)
-      .where('day', '<=', target)
-      .where('day', '>=', addDays(target, -q.windowDays))
-      .where('model_id', '=', model.id)
-      .where('score', 'is not', null)
-      .orderBy('day', 'desc')
-      .limit(1)
-      .executeTakeFirst();
-    if (!snap || snap.score === null) continue;
-    const renewed = RENEWED.includes(c.status);
-    samples.push({
-      contractId: c.id,
-      accountId: c.account_id,
-      endDate: c.end_date!,
-      outcome: renewed ? 'renewed' : 'churned',
-      renewed,
-      day: snap.day,
-      score: Number(snap.score),
-    });
-  }
+  const { total, samples } = await loadOutcomeSamples(ctx, model.id, q.daysBefore, q.windowDays);
   const proposedBands = proposeBands(
     model.bands,
     samples.filter((s) => s.renewed).map((s) => s.score),
@@ -151,10 +174,10 @@ export async function getHealthCalibration({
     daysBefore: q.daysBefore,
     windowDays: q.windowDays,
     percentiles,
-    outcomes: { total: contracts.length, withoutScore: contracts.length - samples.length },
+    outcomes: { total, withoutScore: total - samples.length },
     currentBands: model.bands,
     proposedBands,
     backtest: backtest(samples, model.bands, proposedBands),
-    samples: samples.map(({ renewed: _, ...s }) => s),
+    samples: samples.map(({ renewed: _, components: __, ...s }) => s),
   };
 }

@@ -124,6 +124,13 @@ export const StatusBands = z
     });
   });
 
+/**
+ * Score points by which an account must pass a band's boundary before its status leaves the band
+ * it had (0: none). Against the previous status only: a first score takes its band as it falls.
+ */
+export const Hysteresis = z.number().min(0).max(20);
+export const DEFAULT_HYSTERESIS = 3;
+
 /** What scoring needs: a model without its identity and timestamps (the default model is one). */
 export type HealthModelSpec = {
   key: string;
@@ -133,7 +140,12 @@ export type HealthModelSpec = {
   dimensions: Dimension[];
   sentiment: SentimentConfig | null;
   bands: StatusBand[];
+  /** Absent: no hysteresis (the status is the score's band). */
+  hysteresis?: number;
 };
+
+/** The key and id of the built-in default model: the catch-all tried after every stored model. */
+export const DEFAULT_MODEL_KEY = 'default';
 
 export const HealthModel = z.object({
   id: z.string(),
@@ -145,8 +157,14 @@ export const HealthModel = z.object({
   dimensions: z.array(Dimension),
   sentiment: SentimentConfig.nullable(),
   bands: z.array(StatusBand),
-  createdAt: z.string(),
-  updatedAt: z.string(),
+  hysteresis: z.number(),
+  /** The built-in default: the catch-all (selector null) tried after every stored model. */
+  builtin: z.boolean(),
+  /** The built-in default as this workspace edited it (false: built from its metrics on each read). */
+  customised: z.boolean(),
+  /** null for the built-in default the workspace never edited. */
+  createdAt: z.string().nullable(),
+  updatedAt: z.string().nullable(),
 });
 export type HealthModel = Omit<z.output<typeof HealthModel>, 'selector'> & { selector: Condition | null };
 
@@ -163,18 +181,29 @@ const modelFields = {
     .superRefine((ds, ctx) => uniqueKeys(ds, [], ctx)),
   sentiment: SentimentConfig.nullable(),
   bands: StatusBands,
+  hysteresis: Hysteresis,
 };
 
 export const CreateHealthModel = z.object({
   ...modelFields,
+  key: Key.refine((k) => k !== DEFAULT_MODEL_KEY, { error: () => zodText('health.error.defaultKey') }),
   position: modelFields.position.optional(),
   selector: modelFields.selector.optional(),
   sentiment: modelFields.sentiment.optional(),
   bands: modelFields.bands.optional(),
+  hysteresis: modelFields.hysteresis.optional(),
 });
 export type CreateHealthModel = z.input<typeof CreateHealthModel>;
 export const UpdateHealthModel = z.object(modelFields).omit({ key: true }).partial();
 export type UpdateHealthModel = z.input<typeof UpdateHealthModel>;
+/** A stored copy of a model (the built-in default included), to edit as a model of its own. */
+export const CopyHealthModel = z.object({
+  key: CreateHealthModel.shape.key,
+  name: Name.optional(),
+  selector: modelFields.selector.optional(),
+  position: modelFields.position.optional(),
+});
+export type CopyHealthModel = z.input<typeof CopyHealthModel>;
 
 function uniqueKeys(items: readonly { key: string }[], path: (string | number)[], ctx: z.RefinementCtx) {
   const seen = new Set<string>();

@@ -3,9 +3,16 @@ import { crud } from '../../server/crud.ts';
 import { createRouter, ERRORS, IdParam, json, jsonBody } from '../../server/env.ts';
 import { AccountHealth, getAccountHealth } from './account-health.ts';
 import { Calibration, CalibrationQuery, getHealthCalibration } from './calibration.ts';
+import { FitWeights, FitWeightsQuery, fitHealthWeights } from './fit-weights.ts';
 import { getAccountHealthHistory, HealthHistory, HealthHistoryQuery } from './health-history.ts';
-import { CreateHealthModel, HealthModel, UpdateHealthModel } from './health-model.schemas.ts';
 import {
+  CopyHealthModel,
+  CreateHealthModel,
+  HealthModel,
+  UpdateHealthModel,
+} from './health-model.schemas.ts';
+import {
+  copyHealthModel,
   createHealthModel,
   deleteHealthModel,
   getHealthModel,
@@ -37,8 +44,26 @@ export function healthRoutes() {
       update: updateHealthModel,
       remove: deleteHealthModel,
     },
-    what: 'health model by id or key (changes: managers and admins; models are tried by position, the first whose selector matches scores the account; every component must read a numeric fact)',
+    what: 'health model by id or key (changes: managers and admins; models are tried by position, the first whose selector matches scores the account, and the built-in default `default` scores every account none matches; every component must read a numeric fact. Editing `default` stores the workspace’s edit of it, deleting it returns to the model built from the metrics)',
   });
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/health-models/{id}/copy',
+      tags,
+      summary: 'Copy a model (the built-in default included) into a new stored model',
+      description:
+        'Same dimensions, bands, sentiment and hysteresis under a new key; placed before the built-in default unless a position is given, with no selector unless one is given. Managers and admins.',
+      request: { params: IdParam, body: jsonBody(CopyHealthModel) },
+      responses: { 201: json(HealthModel, 'The copy'), ...ERRORS },
+    }),
+    async (c) =>
+      c.json(
+        await copyHealthModel({ ctx: c.get('ctx'), id: c.req.valid('param').id, input: c.req.valid('json') }),
+        201,
+      ),
+  );
 
   app.openapi(
     createRoute({
@@ -126,6 +151,20 @@ export function healthRoutes() {
       responses: { 200: json(Calibration, 'The calibration'), ...ERRORS },
     }),
     async (c) => c.json(await getHealthCalibration({ ctx: c.get('ctx'), input: c.req.valid('query') }), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/health/fit-weights',
+      tags,
+      summary: 'Component weights proposed from renewal outcomes, with the backtest before and after',
+      description:
+        'For each contract that ended renewed/expanded/downgraded or churned, the stored snapshot of the model `daysBefore` days before its end (point in time). An L2 logistic regression of churn on the components’ 0-100 values gives each component a share in proportion to how much it protects against churn. Reports ROC-AUC and the lowest band’s precision and recall with the current and proposed weights on the same outcomes, and a cross-validated AUC (grouped by account, ordered in time). Apply by sending `proposed.dimensions` to PATCH /health-models/{id}.',
+      request: { query: FitWeightsQuery },
+      responses: { 200: json(FitWeights, 'The proposal'), ...ERRORS },
+    }),
+    async (c) => c.json(await fitHealthWeights({ ctx: c.get('ctx'), input: c.req.valid('query') }), 200),
   );
   return app;
 }

@@ -8,6 +8,20 @@ export interface HealthModelsTable {
   dimensions: string;
   bands: string;
   sentiment: string | null;
+  /** Score points a status must be passed by before it moves (see statusWithHysteresis). */
+  hysteresis: number;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A workspace's edit of the built-in default model (no row: built from its metrics on each call). */
+export interface HealthDefaultModelsTable {
+  workspace_id: string;
+  name: string;
+  dimensions: string;
+  bands: string;
+  sentiment: string | null;
+  hysteresis: number;
   created_at: string;
   updated_at: string;
 }

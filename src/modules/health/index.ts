@@ -10,10 +10,13 @@ export {
   rocAuc,
 } from './calibration-maths.ts';
 export { DEFAULT_MODEL_ID, defaultHealthModel } from './default-model.ts';
+export { healthModelsReadingFacts } from './fact-users.ts';
+export { FitWeights, FitWeightsQuery, fitHealthWeights } from './fit-weights.ts';
 export { healthRoutes } from './health.routes.ts';
 export { getAccountHealthHistory, HealthHistoryQuery } from './health-history.ts';
 export type { HealthModelSpec } from './health-model.schemas.ts';
 export {
+  CopyHealthModel,
   CreateHealthModel,
   DEFAULT_BANDS,
   Dimension,
@@ -24,6 +27,7 @@ export {
 } from './health-model.schemas.ts';
 export type { ScoringModel } from './health-models.ts';
 export {
+  copyHealthModel,
   createHealthModel,
   deleteHealthModel,
   getHealthModel,
@@ -45,7 +49,14 @@ export type {
   ScoredComponent,
   SentimentInput,
 } from './score-maths.ts';
-export { explain, normalise, populationOf, scoreAccount, statusOf } from './score-maths.ts';
+export {
+  explain,
+  normalise,
+  populationOf,
+  scoreAccount,
+  statusOf,
+  statusWithHysteresis,
+} from './score-maths.ts';
 export { scoredSnapshotsSince } from './score-series.ts';
 export type { LoadedSentiment, Sentiment } from './sentiments.ts';
 export { loadSentiments, sentimentsRecordedBetween } from './sentiments.ts';

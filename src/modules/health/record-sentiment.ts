@@ -1,6 +1,7 @@
 // A CSM recording their read of an account (1-5, with why).
 
 import { z } from 'zod';
+import { accountsChanged } from '../../account-changes.ts';
 import { type Ctx, inTransaction } from '../../context.ts';
 import { msg } from '../../i18n/index.ts';
 import { newId } from '../../ids.ts';
@@ -66,6 +67,7 @@ export async function recordSentiment({
         expires_at: sentiment.expiresAt,
       })
       .execute();
+    await accountsChanged(tx, [accountId], 'sentiment');
     await writeAudit(tx, {
       action: 'health_sentiment.created',
       entityType: 'health_sentiment',

@@ -9,6 +9,7 @@ import { type ConditionEnv, evaluateCondition } from '../facts/condition-eval.ts
 import type { Facts } from '../facts/provider.ts';
 import type { HealthModelSpec } from './health-model.schemas.ts';
 import {
+  factsWithoutData,
   type HealthScore,
   percentileFacts,
   populationOf,
@@ -29,6 +30,12 @@ export type ScoreAllOptions = {
    * (batchEnv, the same ranks the batch gives), no history.
    */
   envFor?: (accountId: string) => ConditionEnv;
+  /**
+   * Each account's status before this scoring, for the models' hysteresis. Default: the record's
+   * `health.status` (the evaluation batch's state at the end of the day before the recompute writes
+   * it), read once when the scoring is prepared.
+   */
+  previousStatus?: ReadonlyMap<string, string | null>;
 };
 
 /**
@@ -99,13 +106,33 @@ export function prepareScoring(
       ),
     ]),
   );
+  const noData = new Map(
+    [...assigned].map(([model, accountIds]) => [
+      model,
+      factsWithoutData(
+        model,
+        accountIds.map((id) => factsByAccount.get(id)!),
+      ),
+    ]),
+  );
+  // Read before any step writes the new status into the records (runSteps does).
+  const previous = new Map<string, string | null>();
+  for (const id of modelOf.keys()) {
+    const p = options.previousStatus
+      ? options.previousStatus.get(id)
+      : factsByAccount.get(id)?.['health.status'];
+    previous.set(id, typeof p === 'string' ? p : null);
+  }
   return {
     accountIds: [...assigned.values()].flat(),
     score: (accountId) => {
       const model = modelOf.get(accountId);
       const facts = factsByAccount.get(accountId);
       if (!model || !facts) throw new Error(`Account ${accountId} was not prepared for scoring`);
-      const score = scoreAccount(model, facts, populations.get(model)!, options.sentiments?.get(accountId));
+      const score = scoreAccount(model, facts, populations.get(model)!, options.sentiments?.get(accountId), {
+        noData: noData.get(model),
+        previousStatus: previous.get(accountId),
+      });
       return { ...score, modelId: model.id };
     },
   };

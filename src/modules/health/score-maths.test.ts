@@ -11,6 +11,7 @@ import {
   type HealthModelSpec,
   type Normalisation,
   type StatusBand,
+  UpdateHealthModel,
 } from './health-model.schemas.ts';
 import { scoreAll } from './score-batch.ts';
 import { explain, normalise, populationOf, scoreAccount, sentimentToScore, statusOf } from './score-maths.ts';
@@ -444,13 +445,20 @@ describe('defaultHealthModel', () => {
     expect(m.dimensions[1]!.components.find((c) => c.fact === 'days_since_last_touch')?.direction).toBe(
       'lower_better',
     );
+    expect(m.dimensions[1]!.components.find((c) => c.fact === 'nps')?.normalisation).toEqual({
+      kind: 'linear',
+      min: -100,
+      max: 100,
+    });
     expect(m.sentiment).toEqual({ weight: 15, expiresAfterDays: 90 });
     expect(m.bands.map((b) => [b.key, b.label['zh-CN'], b.min])).toEqual([
       ['excellent', '优秀', 70],
       ['fair', '一般', 40],
       ['danger', '危险', 0],
     ]);
-    expect(CreateHealthModel.safeParse(m).success).toBe(true);
+    expect(UpdateHealthModel.safeParse(m).success).toBe(true);
+    // Its key is reserved: a stored model cannot take it.
+    expect(CreateHealthModel.safeParse(m).success).toBe(false);
     expect(checkComponentFacts(m.dimensions, catalogue)).toEqual([]);
   });
 

@@ -33,8 +33,11 @@ export type HealthScore = {
   score: number | null;
   status: string | null;
   components: ScoredComponent[];
-  /** Components left out because their fact had no value (or no population to rank it in). */
-  missing: { dimension: string; key: string; fact: string }[];
+  /**
+   * Components left out because their fact had no value (or no population to rank it in), or,
+   * with `reason: 'no_data'`, because no account the model scores has any data for it.
+   */
+  missing: { dimension: string; key: string; fact: string; reason?: 'no_data' }[];
 };
 
 const round = (n: number, places: number) => {
@@ -78,6 +81,30 @@ export function statusOf(bands: readonly StatusBand[], score: number | null): St
   return bands.find((b) => score >= b.min) ?? bands[bands.length - 1]!;
 }
 
+/**
+ * The status with hysteresis: an account keeps its previous band while its score stays within
+ * `margin` points of that band's range (below its min or above the next band's min), so a score
+ * wobbling around a boundary does not flip the status each day. Only a real move (past the
+ * boundary by more than the margin) changes it. Without a previous status in these bands, or with
+ * margin 0, it is the score's band. A fixed point: applied again against its own result it
+ * returns the same status, so rerunning a day changes nothing.
+ */
+export function statusWithHysteresis(
+  bands: readonly StatusBand[],
+  score: number | null,
+  previous: string | null | undefined,
+  margin: number | undefined,
+): StatusBand | null {
+  const plain = statusOf(bands, score);
+  if (score === null || !plain || !previous || !margin || plain.key === previous) return plain;
+  const i = bands.findIndex((b) => b.key === previous);
+  if (i < 0) return plain;
+  const last = i === bands.length - 1;
+  const low = last ? Number.NEGATIVE_INFINITY : bands[i]!.min - margin;
+  const high = i === 0 ? Number.POSITIVE_INFINITY : bands[i - 1]!.min + margin;
+  return score >= low && score < high ? bands[i]! : plain;
+}
+
 /** 1 -> 0, 3 -> 50, 5 -> 100. */
 export const sentimentToScore = (s: number) => (clamp(s, 1, 5) - 1) * 25;
 
@@ -92,6 +119,12 @@ export function scoreAccount(
   facts: Facts,
   population?: Population,
   sentiment?: SentimentInput | null,
+  options: {
+    /** Facts no account the model scores has data for: their components are left out for all. */
+    noData?: ReadonlySet<string>;
+    /** The account's status before this score, for the model's hysteresis. */
+    previousStatus?: string | null;
+  } = {},
 ): HealthScore {
   type Part = { dimension: string; key: string; fact: string; raw: number; normalised: number; w: number };
   const groups: { weight: number; parts: Part[] }[] = [];
@@ -99,6 +132,10 @@ export function scoreAccount(
   for (const d of model.dimensions) {
     const parts: Part[] = [];
     for (const c of d.components) {
+      if (options.noData?.has(c.fact)) {
+        missing.push({ dimension: d.key, key: c.key, fact: c.fact, reason: 'no_data' });
+        continue;
+      }
       const raw = numericFact(facts, c.fact);
       const normalised =
         raw === null ? null : normalise(c.normalisation, c.direction, c.fact, raw, population);
@@ -144,7 +181,8 @@ export function scoreAccount(
     components.reduce((s, c) => s + c.contribution, 0),
     2,
   );
-  return { score, status: statusOf(model.bands, score)?.key ?? null, components, missing };
+  const status = statusWithHysteresis(model.bands, score, options.previousStatus, model.hysteresis);
+  return { score, status: status?.key ?? null, components, missing };
 }
 
 /**
@@ -189,6 +227,34 @@ function bound(values: readonly number[], v: number, after: boolean): number {
     else hi = mid;
   }
   return lo;
+}
+
+/**
+ * The facts of a model's components that carry no data among the accounts it scores: no account
+ * has a value, or (among two or more) none other than 0. A count or total nothing feeds (no tickets connected, no events of a
+ * metric) is 0 everywhere; scored, it would give every account the same 0, 50 (a percentile of
+ * ties) or 100 and drag or prop every score alike. Left out, its weight goes to what is known.
+ */
+export function factsWithoutData(model: HealthModelSpec, accounts: readonly Facts[]): Set<string> {
+  if (accounts.length === 0) return new Set();
+  const facts = new Set(model.dimensions.flatMap((d) => d.components.map((c) => c.fact)));
+  const without = (counts: (v: number) => boolean) =>
+    new Set(
+      [...facts].filter(
+        (fact) =>
+          !accounts.some((f) => {
+            const v = numericFact(f, fact);
+            return v !== null && counts(v);
+          }),
+      ),
+    );
+  // Zeros everywhere look like a source that feeds nothing, but a lone account's 0 cannot be told
+  // from one, and when every component is all zeros (a quiet workspace, or its first days) the
+  // zeros are what there is to score: leaving everything out would leave the accounts unscored.
+  const empty = without(() => true);
+  if (accounts.length === 1) return empty;
+  const zeros = without((v) => v !== 0);
+  return zeros.size === facts.size ? empty : zeros;
 }
 
 /** The facts a model ranks by percentile: what populationOf must collect. */

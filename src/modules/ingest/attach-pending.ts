@@ -7,24 +7,40 @@ import { applyRollups, type RollupEvent } from '../metrics/index.ts';
 import { bumpCounters } from './counters.ts';
 import type { ValidEvent } from './steps/validate.ts';
 
-const RETURNED = ['id', 'account_id', 'day', 'type', 'event_name', 'user_key', 'properties'] as const;
+const RETURNED = [
+  'id',
+  'account_id',
+  'day',
+  'type',
+  'event_name',
+  'user_key',
+  'properties',
+  'count',
+] as const;
 
 type AttachedRow = {
+  id: string;
   account_id: string | null;
   day: string;
   type: string;
   event_name: string;
   user_key: string | null;
   properties: string;
+  count: number;
 };
 
-const toRollupEvent = (r: AttachedRow): RollupEvent => ({
+/** A pending event now attached: its row id (so a batch can tell its own events apart) and rollup. */
+export type AttachedEvent = RollupEvent & { id: string };
+
+const toRollupEvent = (r: AttachedRow): AttachedEvent => ({
+  id: r.id,
   accountId: r.account_id!,
   day: r.day,
   type: r.type,
   eventName: r.event_name,
   userKey: r.user_key,
   properties: JSON.parse(r.properties),
+  count: Number(r.count),
 });
 
 /**
@@ -33,8 +49,8 @@ const toRollupEvent = (r: AttachedRow): RollupEvent => ({
  */
 export async function attachPendingEvents(
   ctx: Ctx,
-  events: readonly Pick<ValidEvent, 'type' | 'groupExternalId' | 'userKey'>[] | 'all',
-): Promise<RollupEvent[]> {
+  events: readonly Pick<ValidEvent, 'type' | 'groupExternalId' | 'userKey' | 'linksGroup'>[] | 'all',
+): Promise<AttachedEvent[]> {
   const ws = ctx.workspace.id;
   let groupIds: string[];
   let userKeys: string[];
@@ -64,13 +80,15 @@ export async function attachPendingEvents(
       .execute();
     userKeys = users.map((u) => u.user_key!);
   } else {
-    const linking = events.filter((e) => e.type === 'group' || e.type === 'alias');
+    // Group calls, aliases, PostHog events whose $groups link their person, identifies that merged
+    // an anonymous id (previousId) into the person.
+    const linking = events.filter((e) => e.type === 'group' || e.type === 'alias' || e.linksGroup);
     groupIds = [...new Set(linking.map((e) => e.groupExternalId).filter((g): g is string => !!g))];
     userKeys = [...new Set(linking.map((e) => e.userKey).filter((u): u is string => !!u))];
   }
   if (groupIds.length === 0 && userKeys.length === 0) return [];
 
-  const attached: RollupEvent[] = [];
+  const attached: AttachedEvent[] = [];
   const accounts = await accountIdsByExternalId(ctx, groupIds);
   for (const [groupId, accountId] of accounts) {
     const rows = await ctx.db

@@ -1,5 +1,6 @@
 // The ingest pipeline as built: authenticate (per request, in the route, before the body is read),
 // then the batch steps below, run in this order by runSteps over the events of one transaction.
+import { accountsChanged } from '../../account-changes.ts';
 import { type Ctx, inTransaction } from '../../context.ts';
 import { bumpCounters } from './counters.ts';
 import type { Candidate } from './normalize.ts';
@@ -69,6 +70,8 @@ async function runSteps<In, Out>(
 
 export type BatchResult = {
   accepted: number;
+  /** Occurrences the accepted events stand for (a daily usage aggregate counts its count). */
+  occurrences: number;
   duplicates: number;
   pending: number;
   rejected: { index: number; reason: DropReason; detail: string }[];
@@ -99,13 +102,18 @@ async function ingestBatchesOfWorkspace(ctx: Ctx, batches: Incoming[]): Promise<
     );
     const stored = await runSteps(BATCH_STEPS, env, events);
     await bumpCounters(tx, env.counts);
+    await accountsChanged(
+      tx,
+      stored.flatMap((e) => (e.value.accountId ? [e.value.accountId] : [])),
+      'events',
+    );
     return batches.map((_, b) => resultOf(b, stored, env.dropped));
   });
 }
 
 function resultOf(
   batch: number,
-  stored: Tagged<{ accountId: string | null }>[],
+  stored: Tagged<{ accountId: string | null; count: number }>[],
   dropped: Dropped[],
 ): BatchResult {
   const mine = stored.filter((e) => e.tag.batch === batch);
@@ -113,6 +121,7 @@ function resultOf(
   const byIndex = (a: { tag: EventTag }, b: { tag: EventTag }) => a.tag.index - b.tag.index;
   return {
     accepted: mine.length,
+    occurrences: mine.reduce((n, e) => n + e.value.count, 0),
     duplicates: drops.filter((d) => d.reason === 'duplicate').length,
     pending: mine.filter((e) => e.value.accountId === null).length,
     rejected: drops

@@ -1,3 +1,5 @@
+import type { ColumnType } from 'kysely';
+
 export interface EventIdsTable {
   workspace_id: string;
   message_id: string;
@@ -24,6 +26,8 @@ export interface EventsTable {
   sent_at: string | null;
   received_at: string;
   day: string;
+  /** Occurrences this row stands for: 1 for a tracked event, N for a daily usage aggregate. */
+  count: ColumnType<number, number | undefined, number>;
 }
 
 export interface IdentitiesTable {

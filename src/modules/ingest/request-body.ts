@@ -1,7 +1,10 @@
 // Reading a tracking request's body as a stream, so that the write key can be checked before the
 // body is kept or parsed. Parsing a 19 MB PostHog body into objects took the server from 306 to
 // 610 MB RSS; an unauthenticated caller must not be able to make it do that.
+import type { Context } from 'hono';
 import { AppError } from '../../errors.ts';
+import { msg } from '../../i18n/index.ts';
+import { setRequestLocale } from '../../i18n/request-locale.ts';
 import { isObject } from './normalize.ts';
 
 /**
@@ -123,6 +126,8 @@ export type ReadBodyOptions = {
   limit: number;
   /** Refusal for a body over the limit (400 for Segment's clients, 413 for posthog-node). */
   tooLarge: () => AppError;
+  /** The body is gzip though no Content-Encoding says so (posthog-js's `compression=gzip-js`). */
+  gzip?: boolean;
   /**
    * Called once with the first write key found in the body, before the rest is read; throwing
    * stops the read (the rest of the body is never received into memory nor parsed). Omitted when
@@ -131,19 +136,23 @@ export type ReadBodyOptions = {
   onKey?: { fields: readonly string[]; check: (key: string) => Promise<void>; missing: () => AppError };
 };
 
+/** Requests whose body was read to its end: the others' connections are closed after the answer. */
+const fullyRead = new WeakSet<Request>();
+export const bodyWasRead = (request: Request) => fullyRead.has(request);
+
 /**
- * Reads a JSON object body (gzip inflated as it streams), enforcing the limit while reading.
- * With `onKey`, a body without a key is refused before it is parsed.
+ * The body's bytes as a stream, bounded by the limit before and after inflating; gzip is
+ * recognised by Content-Encoding, by `options.gzip`, or by its magic bytes (1f 8b), since
+ * posthog-js sends gzip as text/plain without a header.
  */
-export async function readJsonBody(
-  request: Request,
-  options: ReadBodyOptions,
-): Promise<Record<string, unknown>> {
+async function bodyStream(request: Request, options: ReadBodyOptions) {
   const declared = Number(request.headers.get('content-length') ?? Number.NaN);
   if (Number.isFinite(declared) && declared > options.limit) throw options.tooLarge();
-  const gzip = (request.headers.get('content-encoding') ?? '').toLowerCase().includes('gzip');
   const source = request.body;
-  if (!source) throw new AppError('bad_request', 'Malformed JSON in request body');
+  if (!source) {
+    fullyRead.add(request);
+    throw new AppError('bad_request', msg('error.malformedJson'));
+  }
   // The compressed size is bounded too, so a body cannot stream without end into the inflater.
   let raw = 0;
   const counted = source.pipeThrough(
@@ -153,9 +162,53 @@ export async function readJsonBody(
         if (raw > options.limit) controller.error(options.tooLarge());
         else controller.enqueue(chunk);
       },
+      flush() {
+        fullyRead.add(request);
+      },
     }),
   );
-  const stream = gzip ? counted.pipeThrough(new DecompressionStream('gzip')) : counted;
+  const rawReader = counted.getReader();
+  const first = await rawReader.read();
+  const head = first.done ? new Uint8Array(0) : first.value;
+  const declaredGzip = (request.headers.get('content-encoding') ?? '').toLowerCase().includes('gzip');
+  const gzip = declaredGzip || options.gzip === true || (head[0] === 0x1f && head[1] === 0x8b);
+  const replay = new ReadableStream<Uint8Array>({
+    start(controller) {
+      if (head.byteLength) controller.enqueue(head);
+      if (first.done) controller.close();
+    },
+    async pull(controller) {
+      try {
+        const next = await rawReader.read();
+        if (next.done) controller.close();
+        else controller.enqueue(next.value);
+      } catch (error) {
+        controller.error(error);
+      }
+    },
+    cancel(reason) {
+      return rawReader.cancel(reason);
+    },
+  });
+  return { stream: gzip ? replay.pipeThrough(new DecompressionStream('gzip')) : replay, gzip };
+}
+
+/**
+ * Reads a JSON object body (gzip inflated as it streams), enforcing the limit while reading.
+ * With `onKey`, a body without a key is refused before it is parsed.
+ */
+export async function readJsonBody(
+  request: Request,
+  options: ReadBodyOptions,
+): Promise<Record<string, unknown>> {
+  const body = parseJsonBody(await readBodyBytes(request, options));
+  if (!isObject(body)) throw new AppError('bad_request', msg('ingest.error.notObject'));
+  return body;
+}
+
+/** The body's bytes (inflated), read under the limit; with `onKey` as readJsonBody. */
+export async function readBodyBytes(request: Request, options: ReadBodyOptions): Promise<Buffer> {
+  const { stream, gzip } = await bodyStream(request, options);
   const reader = stream.getReader();
   const scanner = options.onKey ? new TopLevelKeyScanner(options.onKey.fields) : null;
   let keyChecked = false;
@@ -168,8 +221,7 @@ export async function readJsonBody(
         next = await reader.read();
       } catch (error) {
         if (error instanceof AppError) throw error;
-        if (gzip)
-          throw new AppError('bad_request', 'Content-Encoding is gzip but the body is not valid gzip');
+        if (gzip) throw new AppError('bad_request', msg('ingest.error.badGzip'));
         throw error;
       }
       if (next.done) break;
@@ -185,17 +237,77 @@ export async function readJsonBody(
       }
     }
   } catch (error) {
-    // Stop receiving: the rest of the body is discarded by the HTTP server, never buffered here.
+    // Stop receiving: the rest of the body is discarded, never buffered here; the connection is
+    // closed after the answer (the route sees bodyWasRead false), so no half-read request is left
+    // on a keep-alive socket.
     reader.cancel().catch(() => {});
     throw error;
   }
   if (options.onKey && !keyChecked) throw options.onKey.missing();
-  let body: unknown;
+  return Buffer.concat(chunks, size);
+}
+
+export function parseJsonBody(bytes: Buffer): unknown {
   try {
-    body = JSON.parse(Buffer.concat(chunks, size).toString('utf8'));
+    return JSON.parse(bytes.toString('utf8'));
   } catch {
-    throw new AppError('bad_request', 'Malformed JSON in request body');
+    throw new AppError('bad_request', msg('error.malformedJson'));
   }
-  if (!isObject(body)) throw new AppError('bad_request', 'The body must be a JSON object');
-  return body;
+}
+
+/**
+ * A posthog-js body: JSON, gzip (inflated by readBodyBytes), base64 (`compression=base64`), or a
+ * form with the payload in `data=` (sendBeacon and older clients), the form's value itself JSON
+ * or base64.
+ */
+export function decodePosthogBody(bytes: Buffer, compression: string | undefined): unknown {
+  let text = bytes.toString('utf8').trim();
+  if (text.startsWith('data=') || text.includes('&data=')) {
+    const data = new URLSearchParams(text).get('data') ?? '';
+    text = data.trim();
+  }
+  const looksJson = text.startsWith('{') || text.startsWith('[');
+  if (!looksJson && (compression === 'base64' || /^[A-Za-z0-9+/=\s]+$/.test(text))) {
+    text = Buffer.from(text, 'base64').toString('utf8');
+  }
+  return parseJsonBody(Buffer.from(text, 'utf8'));
+}
+
+/**
+ * Reads and discards a body the route ignores (posthog-js's /s/ recordings, analytics.js's /v1/m
+ * metrics), so the keep-alive connection stays usable; past `cap` the read stops and the
+ * connection is closed after the answer instead.
+ */
+export async function drainBody(request: Request, cap: number): Promise<void> {
+  const body = request.body;
+  if (!body) {
+    fullyRead.add(request);
+    return;
+  }
+  const reader = body.getReader();
+  let size = 0;
+  try {
+    for (;;) {
+      const next = await reader.read();
+      if (next.done) break;
+      size += next.value.byteLength;
+      if (size > cap) {
+        reader.cancel().catch(() => {});
+        return;
+      }
+    }
+    fullyRead.add(request);
+  } catch {
+    reader.cancel().catch(() => {});
+  }
+}
+
+/**
+ * The tracking endpoints answer SDKs, which send no Accept-Language: their errors read in English,
+ * as every SDK's own messages do, unless the caller asks for a language.
+ */
+export function sdkLocale(c: Context): void {
+  if (c.req.header('accept-language')) return;
+  (c as Context<{ Variables: { locale: 'en' | 'zh-CN' } }>).set('locale', 'en');
+  setRequestLocale('en');
 }

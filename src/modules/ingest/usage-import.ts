@@ -16,6 +16,7 @@ import { authorize } from '../auth/index.ts';
 import { ingestBatch } from './ingest-batch.ts';
 import { type Candidate, fromSegment } from './normalize.ts';
 import { loadIngestSettings } from './settings.ts';
+import type { DropReason } from './steps/result.ts';
 import { validate } from './steps/validate.ts';
 
 export const USAGE_MODES = ['events', 'daily'] as const;
@@ -69,10 +70,19 @@ export type UsageImportReport = {
   rows: number;
   valid: number;
   invalid: number;
-  /** Events written (a daily row of count N is N events). */
+  /** Events stored (a daily row is one aggregate event, whatever its count). */
   events: number;
+  /** Occurrences they stand for: the sum of the daily rows' counts (events mode: = events). */
+  occurrences: number;
+  /** Rows already stored by an earlier import (same id): not stored again. */
   duplicates: number;
   errors: RowError[];
+  /**
+   * Rows whose id repeats an earlier row of the file: identical rows are stored once, rows with
+   * different values are stored too (under the id and their own account, day and event); each is
+   * reported here with the line it repeats.
+   */
+  repeatedIds: RowError[];
 };
 
 const BATCH = 1000;
@@ -129,6 +139,10 @@ export async function importUsageCsv({
     timeZone: ctx.workspace.timeZone,
   };
   const planned: { line: number; candidates: Candidate[] }[] = [];
+  /** Each row id seen: its first line, and what the row said (to tell a copy from a clash). */
+  const seenIds = new Map<string, { line: number; content: string }>();
+  const repeatedIds: RowError[] = [];
+  let identicalRepeats = 0;
   for (const row of read.rows) {
     const f = row.fields;
     const fail = (field: string | undefined, message: string) => {
@@ -158,33 +172,61 @@ export async function importUsageCsv({
       properties[k] = v.trim() !== '' && Number.isFinite(n) ? n : v;
     }
     const candidates: Candidate[] = [];
-    if (mode === 'daily') {
-      const count = f.count as number;
-      if (count < 0 || count > 100_000) {
-        fail('count', 'must be between 0 and 100000');
+    // A row's id: the mapped messageId, else derived from what the row is about. An id that
+    // repeats an earlier row's: an identical row is the same record (stored once); a different
+    // row is another record (stored under the id and its own key). Both are reported.
+    const subject = `${f.contractExternalId ?? account}|${mode === 'daily' ? f.day : f.timestamp}|${f.event}`;
+    const content = JSON.stringify([f, row.extra]);
+    let id =
+      mode === 'daily'
+        ? String(f.messageId ?? subject)
+        : String(
+            f.messageId ??
+              `${account}|${f.userId ?? f.anonymousId ?? ''}|${f.event}|${f.timestamp}|${row.line}`,
+          );
+    const earlier = seenIds.get(id);
+    if (earlier) {
+      const same = earlier.content === content;
+      if (repeatedIds.length < MAX_ERRORS)
+        repeatedIds.push({
+          line: row.line,
+          field: 'messageId',
+          message: same
+            ? `id ${id} repeats line ${earlier.line} with the same values: stored once`
+            : `id ${id} repeats line ${earlier.line} with different values: stored as its own row`,
+        });
+      if (same) {
+        identicalRepeats++;
         continue;
       }
-      const base = String(f.messageId ?? `${f.contractExternalId ?? account}|${f.day}|${f.event}`);
-      const timestamp = localNoon(String(f.day), ctx.workspace.timeZone);
-      for (let i = 0; i < count; i++) {
+      id = `${id}|${subject}`;
+    } else seenIds.set(id, { line: row.line, content });
+    if (mode === 'daily') {
+      const count = f.count as number;
+      if (count < 0 || count > 100_000_000) {
+        fail('count', 'must be between 0 and 100000000');
+        continue;
+      }
+      // One aggregate per row: the day's count and its property totals, stored once (a count of 0
+      // stores nothing: no occurrence, and no feature use either).
+      if (count > 0)
         candidates.push({
           ...fromSegment({
             type: 'track',
             event: f.event,
             properties,
-            timestamp,
+            timestamp: localNoon(String(f.day), ctx.workspace.timeZone),
             context: { groupId: account },
-            messageId: `csv:${base}#${i}`,
+            messageId: `csv:${id}`,
           }),
           source: 'csv',
           aggregate: true,
+          count,
         });
-      }
     } else {
       const raw = String(f.timestamp);
       const at = /^\d{4}-\d{2}-\d{2}$/.test(raw) ? localNoon(raw, ctx.workspace.timeZone) : raw;
-      const base =
-        f.messageId ?? `${account}|${f.userId ?? f.anonymousId ?? ''}|${f.event}|${raw}|${row.line}`;
+      // A row without userId or anonymousId is an account-level event (a ticket, a job run).
       candidates.push({
         ...fromSegment({
           type: 'track',
@@ -194,7 +236,7 @@ export async function importUsageCsv({
           properties,
           timestamp: at,
           context: { groupId: account },
-          messageId: `csv:${base}`,
+          messageId: `csv:${id}`,
         }),
         source: 'csv',
       });
@@ -202,7 +244,7 @@ export async function importUsageCsv({
     // The pipeline's own validation, run now so a dry run reports what a real run would drop.
     const dropped = candidates.map((c) => validate(c, env)).find((r) => !r.ok);
     if (dropped && !dropped.ok) {
-      fail(mode === 'daily' ? 'day' : 'timestamp', `${dropped.reason}: ${dropped.detail}`);
+      fail(fieldOf(dropped.reason, mode, dropped.detail), `${dropped.reason}: ${dropped.detail}`);
       continue;
     }
     planned.push({ line: row.line, candidates });
@@ -218,19 +260,27 @@ export async function importUsageCsv({
     valid: planned.length,
     invalid: invalidRows,
     events: planned.reduce((s, p) => s + p.candidates.length, 0),
-    duplicates: 0,
+    occurrences: planned.reduce((s, p) => s + p.candidates.reduce((n, c) => n + (c.count ?? 1), 0), 0),
+    duplicates: identicalRepeats,
     errors: errors.slice(0, MAX_ERRORS).sort((a, b) => a.line - b.line),
+    repeatedIds,
   };
   if (opts.dryRun || (invalidRows > 0 && !opts.skipInvalid) || planned.length === 0) return report;
 
   let events = 0;
-  let duplicates = 0;
+  let occurrences = 0;
+  let duplicates = identicalRepeats;
   await inTransaction(ctx, async (tx) => {
     let batch: Candidate[] = [];
     const flush = async () => {
       if (batch.length === 0) return;
       const r = await ingestBatch(tx, batch, tx.now());
+      if (r.rejected.length) {
+        // validate ran on every row above, so only a changed setting could get here.
+        throw new Error(`usage import: ${r.rejected.length} rows rejected while writing`);
+      }
       events += r.accepted;
+      occurrences += r.occurrences;
       duplicates += r.duplicates;
       batch = [];
       onProgress?.({ phase: 'write', done: events + duplicates, total: report.events });
@@ -243,5 +293,27 @@ export async function importUsageCsv({
     }
     await flush();
   });
-  return { ...report, events, duplicates, committed: true };
+  return { ...report, events, occurrences, duplicates, committed: true };
+}
+
+/** The column a pipeline rejection is about, so a row error names the right field. */
+function fieldOf(reason: DropReason, mode: UsageMode, detail: string): string {
+  switch (reason) {
+    case 'missing_identity':
+      return 'userId';
+    case 'missing_event_name':
+      return 'event';
+    case 'invalid_timestamp':
+    case 'future_timestamp':
+      return mode === 'daily' ? 'day' : 'timestamp';
+    case 'invalid_message_id':
+      return 'messageId';
+    case 'invalid_text':
+      // "properties.x ..." names a prop.<x> column; otherwise the field itself.
+      return (
+        /^properties\.(\S+)/.exec(detail)?.[1]?.replace(/^/, 'prop.') ?? detail.split(/[ .]/)[0] ?? 'event'
+      );
+    default:
+      return mode === 'daily' ? 'count' : 'event';
+  }
 }

@@ -1,7 +1,8 @@
 import { AppError } from '../../errors.ts';
+import { msg } from '../../i18n/index.ts';
 
 const overloaded = () =>
-  new AppError('rate_limited', 'Ingest is overloaded; retry after the Retry-After delay', undefined, {
+  new AppError('rate_limited', msg('ingest.error.overloaded'), undefined, {
     'Retry-After': '1',
     'X-RateLimit-Reset': String(Date.now() + 1000),
   });

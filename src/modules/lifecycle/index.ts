@@ -1,4 +1,5 @@
 export { accountListState } from './account-list-state.ts';
+export { stagesReadingFacts } from './fact-users.ts';
 export { lifecycleRoutes } from './lifecycle.routes.ts';
 export type { LoadedStage } from './lifecycle.ts';
 export {

@@ -110,12 +110,7 @@ export const stageRowToStage = (r: LifecycleStagesTable, locale: Locale): Lifecy
 const AFTER_STAGE = ['stage', 'days_in_stage', 'segments'];
 export async function checkStageCondition(ctx: Ctx, input: unknown, path = 'condition'): Promise<Condition> {
   const checker = new BodyChecker(await loadCatalogueMap(ctx));
-  const condition = checker.condition(
-    input,
-    path,
-    AFTER_STAGE,
-    'Stage conditions run before segments are assigned and cannot read them or the stage itself',
-  );
+  const condition = checker.condition(input, path, AFTER_STAGE, msg('cond.why.stage'));
   checker.done();
   return condition!;
 }

@@ -3,7 +3,8 @@
 // so the preview says what the recompute then writes.
 import { z } from 'zod';
 import type { Ctx } from '../../context.ts';
-import { invalid } from '../../errors.ts';
+import { invalidField } from '../../errors.ts';
+import { msg } from '../../i18n/index.ts';
 import { today } from '../../time.ts';
 import { authorize } from '../auth/index.ts';
 import { loadEvaluationBatch } from '../facts/evaluation-batch.ts';
@@ -59,10 +60,7 @@ export async function previewLifecycleStages({
   const seen = new Set<string>();
   const stages: StageRule[] = [];
   for (const [i, s] of data.stages.entries()) {
-    if (seen.has(s.key))
-      throw invalid(`Invalid body: stages.${i}.key: ${s.key} appears twice`, {
-        issues: [{ path: `stages.${i}.key`, message: 'appears twice' }],
-      });
+    if (seen.has(s.key)) throw invalidField(`stages.${i}.key`, msg('stages.error.keyTwice', { key: s.key }));
     seen.add(s.key);
     stages.push({
       key: s.key,

@@ -6,7 +6,7 @@ import { type Expression, type SqlBool, sql } from 'kysely';
 import { z } from 'zod';
 import type { Ctx } from '../../context.ts';
 import { jsonArrayContains, weekStart } from '../../db/dialect.ts';
-import { invalid, invalidField } from '../../errors.ts';
+import { invalidField } from '../../errors.ts';
 import { msg } from '../../i18n/index.ts';
 import { addDays, daysBetween, isValidDay, today } from '../../time.ts';
 import {
@@ -211,8 +211,7 @@ function seriesRange(ctx: Ctx, input: { from?: string; to?: string }): DayRange 
   const from = input.from ?? addDays(to, -29);
   if (from > to) throw invalidField('from', msg('error.mustNotBeAfterTo'), 'query');
   if (daysBetween(from, to) + 1 > MAX_SERIES_DAYS) {
-    const message = `a series covers at most ${MAX_SERIES_DAYS} days`;
-    throw invalid(`Invalid query: from: ${message}`, { issues: [{ path: 'from', message }] });
+    throw invalidField('from', msg('metrics.error.seriesTooLong', { days: MAX_SERIES_DAYS }), 'query');
   }
   return { from, to };
 }

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { type Ctx, inTransaction } from '../../context.ts';
 import { isUniqueViolation, parseJson } from '../../db/dialect.ts';
-import { duplicateKey, invalid, notFound } from '../../errors.ts';
+import { duplicateKey, invalidField, notFound, zodText } from '../../errors.ts';
+import { type FactUsers, factReads, refuseWhileRead } from '../../fact-users.ts';
+import { msg } from '../../i18n/index.ts';
 import { newId } from '../../ids.ts';
 import { nowIso } from '../../time.ts';
 import { authorize, writeAudit } from '../auth/index.ts';
@@ -79,7 +81,7 @@ const metricFields = {
 };
 const needsValue = (m: { aggregation?: Aggregation; valueProperty?: string | null }) =>
   !(m.aggregation === 'sum' || m.aggregation === 'max') || !!m.valueProperty;
-const valueMessage = { message: 'sum and max need valueProperty', path: ['valueProperty'] };
+const valueMessage = { error: () => zodText('metrics.error.needsValue'), path: ['valueProperty'] };
 
 // Defaults only on create: an update must not reset fields it does not mention (a rename would
 // otherwise turn a sum back into a count and drop its filters).
@@ -239,9 +241,7 @@ export async function updateMetric({
     const before = metricRowToMetric(await getMetricRow(tx, id));
     const merged = { ...before, ...data };
     if (!needsValue(merged)) {
-      throw invalid('Invalid body: valueProperty: sum and max need valueProperty', {
-        issues: [{ path: 'valueProperty', message: valueMessage.message }],
-      });
+      throw invalidField('valueProperty', msg('metrics.error.needsValue'));
     }
     const after = await tx.db
       .updateTable('metric_definitions')
@@ -291,10 +291,15 @@ const countsDiffer = (a: MetricDefinition, b: MetricDefinition) =>
   JSON.stringify(a.eventNames) !== JSON.stringify(b.eventNames) ||
   JSON.stringify(a.propertyFilters) !== JSON.stringify(b.propertyFilters);
 
-export async function deleteMetric({ ctx, id }: { ctx: Ctx; id: string }) {
+/** `factUsers`: who reads the metric's facts; deleting a metric still read answers 409 naming them. */
+export async function deleteMetric({ ctx, id, factUsers }: { ctx: Ctx; id: string; factUsers?: FactUsers }) {
   await authorize(ctx, 'settings:write');
   await inTransaction(ctx, async (tx) => {
     const before = metricRowToMetric(await getMetricRow(tx, id));
+    await refuseWhileRead(tx, factUsers, factReads({ prefix: `metrics.${before.key}.` }), {
+      kind: msg('entity.metric'),
+      name: before.name,
+    });
     for (const table of ['metric_daily', 'metric_user_days'] as const) {
       await tx.db
         .deleteFrom(table)

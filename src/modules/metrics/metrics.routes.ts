@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import type { FactUsers } from '../../fact-users.ts';
 import { crud } from '../../server/crud.ts';
 import { createRouter, ERRORS, IdParam, json } from '../../server/env.ts';
 import {
@@ -49,7 +50,8 @@ const AccountMetricParams = z.object({
 });
 
 /** Metric and feature definitions (settings) and the usage analytics read from their rollups. */
-export function metricsRoutes() {
+/** `factUsers`: who reads a metric's facts (composed in app.ts from the modules that store conditions). */
+export function metricsRoutes({ factUsers }: { factUsers?: FactUsers } = {}) {
   const app = createRouter();
   const tags = ['Metrics'];
 
@@ -67,7 +69,7 @@ export function metricsRoutes() {
       create: createMetric,
       get: getMetric,
       update: updateMetric,
-      remove: deleteMetric,
+      remove: ({ ctx, id }) => deleteMetric({ ctx, id, factUsers }),
     },
     what: 'metric by id or key (changes: managers and admins; count, distinct_users, sum or max of named events, filtered by properties)',
   });

@@ -1,3 +1,14 @@
+export {
+  ChannelDigest,
+  CreateChannelDigest,
+  createChannelDigest,
+  deleteChannelDigest,
+  listChannelDigests,
+  sendChannelDigestNow,
+  sendChannelDigests,
+  UpdateChannelDigest,
+  updateChannelDigest,
+} from './channel-digest.ts';
 export type { DigestContent, MailSender, SendDigestsResult } from './digest.ts';
 export { buildDigest, sendDigests } from './digest.ts';
 export { dailyDigestJob, renewalNoticesJob } from './jobs.ts';

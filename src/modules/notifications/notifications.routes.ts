@@ -1,5 +1,15 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { createRouter, ERRORS, IdParam, json, jsonBody, listOf } from '../../server/env.ts';
+import { createRouter, ERRORS, IdParam, json, jsonBody, listOf, NO_CONTENT } from '../../server/env.ts';
+import {
+  ChannelDigest,
+  CreateChannelDigest,
+  createChannelDigest,
+  deleteChannelDigest,
+  listChannelDigests,
+  sendChannelDigestNow,
+  UpdateChannelDigest,
+  updateChannelDigest,
+} from './channel-digest.ts';
 import {
   getNotificationSettings,
   ListNotifications,
@@ -86,6 +96,88 @@ export function notificationsRoutes() {
     }),
     async (c) =>
       c.json(await updateNotificationSettings({ ctx: c.get('ctx'), input: c.req.valid('json') }), 200),
+  );
+
+  // Team digests to chat groups (managers and admins).
+  const dtags = ['Notifications'];
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/channel-digests',
+      tags: dtags,
+      summary: 'Team digests sent to chat groups daily (managers and admins)',
+      responses: { 200: json(listOf(ChannelDigest), 'Every team digest'), ...ERRORS },
+    }),
+    async (c) => c.json(await listChannelDigests({ ctx: c.get('ctx') }), 200),
+  );
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/channel-digests',
+      tags: dtags,
+      summary: 'Send a daily team digest to a chat group (a destination from /alert-destinations)',
+      description:
+        'Every morning (07:30, workspace time) one message to the destination, in its format, language and signing: the at-risk accounts (each health model’s last band), overdue tasks and renewals due within `renewalDays`, for the whole workspace or the accounts and tasks of `ownerIds`.',
+      request: { body: jsonBody(CreateChannelDigest) },
+      responses: { 201: json(ChannelDigest, 'Created'), ...ERRORS },
+    }),
+    async (c) => c.json(await createChannelDigest({ ctx: c.get('ctx'), input: c.req.valid('json') }), 201),
+  );
+  app.openapi(
+    createRoute({
+      method: 'patch',
+      path: '/channel-digests/{id}',
+      tags: dtags,
+      summary: 'Change a team digest',
+      request: { params: IdParam, body: jsonBody(UpdateChannelDigest) },
+      responses: { 200: json(ChannelDigest, 'The team digest'), ...ERRORS },
+    }),
+    async (c) =>
+      c.json(
+        await updateChannelDigest({
+          ctx: c.get('ctx'),
+          id: c.req.valid('param').id,
+          input: c.req.valid('json'),
+        }),
+        200,
+      ),
+  );
+  app.openapi(
+    createRoute({
+      method: 'delete',
+      path: '/channel-digests/{id}',
+      tags: dtags,
+      summary: 'Delete a team digest',
+      request: { params: IdParam },
+      responses: { ...NO_CONTENT, ...ERRORS },
+    }),
+    async (c) => {
+      await deleteChannelDigest({ ctx: c.get('ctx'), id: c.req.valid('param').id });
+      return c.body(null, 204);
+    },
+  );
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/channel-digests/{id}/send',
+      tags: dtags,
+      summary:
+        'Send today’s team digest now (also after the morning’s) and return the delivery’s first attempt',
+      request: { params: IdParam },
+      responses: {
+        200: json(
+          z.object({
+            deliveryId: z.string(),
+            status: z.string(),
+            statusCode: z.number().nullable(),
+            attempts: z.number(),
+          }),
+          'The delivery',
+        ),
+        ...ERRORS,
+      },
+    }),
+    async (c) => c.json(await sendChannelDigestNow({ ctx: c.get('ctx'), id: c.req.valid('param').id }), 200),
   );
 
   return app;

@@ -37,3 +37,19 @@ export interface NotificationDigestsTable {
   tasks: number;
   created_at: string;
 }
+
+/** A team digest sent to a chat group (a subscription), daily. */
+export interface ChannelDigestsTable {
+  id: string;
+  workspace_id: string;
+  name: string;
+  subscription_id: string;
+  /** JSON array of user ids, or null for the whole workspace. */
+  owner_ids: string | null;
+  renewal_days: number;
+  enabled: number;
+  last_sent_day: string | null;
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+}

@@ -1,3 +1,12 @@
+export {
+  accountsChanged,
+  clearDirtyMarks,
+  INCREMENTAL_BATCH,
+  incrementalRecomputeEnabled,
+  markAccountsDirty,
+  recomputeDirty,
+  recomputeDirtyJob,
+} from './dirty.ts';
 export { recomputeJob } from './jobs.ts';
 export { recomputeRoutes } from './recompute.routes.ts';
 export {

@@ -9,6 +9,7 @@ import { loadCatalogue, loadEvaluationBatch } from '../facts/index.ts';
 import { loadHealthModels, loadSentiments, writeHealthScores } from '../health/index.ts';
 import { loadStages } from '../lifecycle/index.ts';
 import { notifyEnteredDanger } from '../notifications/index.ts';
+import { recordMilestones } from '../plans/index.ts';
 import { loadActiveScheme, loadSegments, updateSegmentMembership } from '../segments/index.ts';
 import { applyStateChanges, loadOverrides } from '../state/index.ts';
 import type { RecomputeResult } from './result.ts';
@@ -38,10 +39,16 @@ async function loadStepConfig(ctx: Ctx, day: string): Promise<StepConfig> {
  * accounts at a time) and the states (state's applyStateChanges). Running the same day again changes nothing.
  * Rules run after the commit, in recomputeDays, never here (this runs inside the worker thread).
  *
+ * With `only`, the same pass writes just those accounts (the incremental recompute, dirty.ts).
+ *
  * Health-model selectors and tier rules may read `tier`, `stage` and `segments`: they see the
  * values the batch loaded (the last run's), as the pipeline computes them after health.
  */
-export async function recomputeDay(ctx: Ctx, day: string): Promise<RecomputeResult> {
+export async function recomputeDay(
+  ctx: Ctx,
+  day: string,
+  only?: ReadonlySet<string>,
+): Promise<RecomputeResult> {
   const config = await loadStepConfig(ctx, day);
   const batch = await loadEvaluationBatch(
     ctx,
@@ -54,7 +61,12 @@ export async function recomputeDay(ctx: Ctx, day: string): Promise<RecomputeResu
     ],
     { lookbacks: TREND_LOOKBACKS },
   );
-  const { states, snapshot } = runSteps(batch, config);
+  const computed = runSteps(batch, config);
+  const { snapshot } = computed;
+  // `only` (the incremental pass): every account was scored, so percentiles and the other
+  // workspace-wide facts rank among the whole workspace exactly as in the full pass, but only these
+  // accounts are written: the others keep the state of the last pass, and no state is deleted.
+  const states = only ? new Map([...computed.states].filter(([id]) => only.has(id))) : computed.states;
 
   return inTransaction(ctx, async (tx) => {
     // Scored again with components a slice at a time for the snapshot rows: an account's
@@ -65,7 +77,7 @@ export async function recomputeDay(ctx: Ctx, day: string): Promise<RecomputeResu
     for (let i = 0; i < scored.length; i += WRITE_SLICE) {
       written += await writeHealthScores(tx, day, snapshot(scored.slice(i, i + WRITE_SLICE)));
     }
-    const { current, changes } = await applyStateChanges(tx, day, states);
+    const { current, changes } = await applyStateChanges(tx, day, states, { partial: only !== undefined });
     // The current members move with the current state only: a backfilled day leaves them.
     if (current) {
       const members = new Map([...states].map(([id, s]) => [id, s.segments]));
@@ -128,7 +140,7 @@ export async function recompute({
 }
 
 /**
- * recomputeDay for each day in order: in a worker thread (see worker.ts) unless ctx cannot. Once
+ * recomputeDay for each day in order (writing only `only`'s accounts when given): in a worker thread (see worker.ts) unless ctx cannot. Once
  * the days are committed, the rules of the current day run here, in the caller (runRulesAfterRecompute
  * decides whether the day and hour call for them): the worker only computes and writes state.
  */
@@ -136,18 +148,27 @@ export async function recomputeDays(
   ctx: Ctx,
   days: readonly string[],
   onDay?: (r: RecomputeResult) => void,
+  only?: ReadonlySet<string>,
 ): Promise<RecomputeResult[]> {
   let results: RecomputeResult[];
-  if (canUseWorker(ctx)) results = await recomputeInWorker(ctx, days, onDay);
+  if (canUseWorker(ctx)) results = await recomputeInWorker(ctx, days, onDay, only);
   else {
     results = [];
     for (const day of days) {
-      const r = await recomputeDay(ctx, day);
+      const r = await recomputeDay(ctx, day, only);
       results.push(r);
       onDay?.(r);
     }
   }
   const last = days[days.length - 1];
-  if (last !== undefined) await runRulesAfterRecompute(ctx, last);
+  if (last !== undefined) {
+    // Milestones first, so the day's rules see a milestone that went late today.
+    try {
+      await recordMilestones(ctx, last);
+    } catch (error) {
+      ctx.logger.error({ err: error, day: last }, 'milestones after recompute failed');
+    }
+    await runRulesAfterRecompute(ctx, last);
+  }
   return results;
 }

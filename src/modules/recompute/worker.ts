@@ -6,9 +6,9 @@
 // several GB), so a recompute whose live set is ~350 MB reached 1.3 GB RSS in-process; under a
 // 1 GB limit V8 grows it at most ~1.5x (see README, bench:recompute, for the measured peak).
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import type { Config } from '../../config.ts';
 import type { Actor, Ctx, WorkspaceRef } from '../../context.ts';
+import { runWorkerJob } from '../../worker-job.ts';
 import type { RecomputeResult } from './result.ts';
 
 export type RecomputeJobData = {
@@ -16,14 +16,12 @@ export type RecomputeJobData = {
   workspace: WorkspaceRef;
   actor: Actor;
   days: string[];
+  /** Write only these accounts (the incremental pass); absent: every account. */
+  only?: string[];
   /** The caller's clock relative to the real one (tests and the demo run at other instants). */
   clockOffsetMs: number;
   requestId?: string;
 };
-
-export type WorkerMessage =
-  | { type: 'day'; result: RecomputeResult }
-  | { type: 'error'; message: string; stack?: string };
 
 const ENTRY = fileURLToPath(new URL('./worker-entry.mjs', import.meta.url));
 
@@ -40,8 +38,10 @@ export function recomputeInWorker(
   ctx: Ctx,
   days: readonly string[],
   onDay?: (r: RecomputeResult) => void,
+  only?: ReadonlySet<string>,
 ): Promise<RecomputeResult[]> {
   const data: RecomputeJobData = {
+    ...(only ? { only: [...only] } : {}),
     config: ctx.config,
     workspace: ctx.workspace,
     actor: ctx.actor,
@@ -49,30 +49,14 @@ export function recomputeInWorker(
     clockOffsetMs: ctx.now().getTime() - Date.now(),
     requestId: ctx.requestId,
   };
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(ENTRY, {
-      workerData: data,
-      resourceLimits: { maxOldGenerationSizeMb: ctx.config.recomputeHeapMb },
-    });
-    const results: RecomputeResult[] = [];
-    let failure: Error | undefined;
-    worker.on('message', (m: WorkerMessage) => {
-      if (m.type === 'day') {
-        results.push(m.result);
-        onDay?.(m.result);
-      } else {
-        failure = new Error(`recompute failed in its worker: ${m.message}`);
-        if (m.stack) failure.stack = m.stack;
-      }
-    });
-    // Out of memory (ERR_WORKER_OUT_OF_MEMORY) and uncaught errors end the worker here.
-    worker.on('error', (error) => {
-      failure ??= error;
-    });
-    worker.on('exit', (code) => {
-      if (failure) reject(failure);
-      else if (code !== 0) reject(new Error(`recompute worker exited with code ${code}`));
-      else resolve(results);
-    });
-  });
+  const results: RecomputeResult[] = [];
+  return runWorkerJob<RecomputeResult, void>(ENTRY, data, {
+    what: 'recompute',
+    onProgress: (r) => {
+      results.push(r);
+      onDay?.(r);
+    },
+    resourceLimits: { maxOldGenerationSizeMb: ctx.config.recomputeHeapMb },
+    revive: (f) => new Error(`recompute failed in its worker: ${f.message}`),
+  }).then(() => results);
 }

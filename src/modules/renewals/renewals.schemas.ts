@@ -255,6 +255,11 @@ export const ForecastOut = z.object({
       arr: z.number(),
       expectedArr: z.number(),
       weightedArr: z.number(),
+      /** Open and won expansion opportunities closing in the month (ownerId filters by their owner). */
+      expansionOpportunities: z.number(),
+      /** The ARR they add, and weighted by stage probability (identified 0.1 ... negotiation 0.75, won 1). */
+      expansionArr: z.number(),
+      expansionWeightedArr: z.number(),
       byRisk: z.array(
         z.object({ risk: z.string(), contracts: z.number(), arr: z.number(), weightedArr: z.number() }),
       ),

@@ -359,9 +359,7 @@ export async function updateRenewal({ ctx, id, input }: { ctx: Ctx; id: string; 
     const before = await getLoaded(tx, id);
     await authorize(tx, 'renewals:write', before.renewal.accountId);
     if (before.renewal.closed) {
-      throw conflict(
-        `The renewal of contract ${id} is closed (${before.renewal.stage}); it can no longer change`,
-      );
+      throw conflict(msg('renewals.error.closed', { id }));
     }
     const set: Partial<RenewalsTable> = {};
     if (data.stage) set.stage = data.stage;
@@ -386,8 +384,8 @@ export async function updateRenewal({ ctx, id, input }: { ctx: Ctx; id: string; 
           today(tx),
         );
         if (minor === undefined) {
-          throw invalid(`No exchange rate from ${currency} to ${base}`, {
-            issues: [{ path: 'expectedCurrency', message: `no rate for ${currency}` }],
+          throw invalid(msg('renewals.error.noRate', { from: currency, to: base }), {
+            issues: [{ path: 'expectedCurrency', message: msg('accounts.error.noRateIssue', { currency }) }],
           });
         }
         set.expected_arr_minor = minor;
@@ -397,8 +395,8 @@ export async function updateRenewal({ ctx, id, input }: { ctx: Ctx; id: string; 
       if (data.ownerId !== null) {
         const user = (await userRefs(tx, [data.ownerId])).get(data.ownerId);
         if (!user?.active)
-          throw invalid(`No active user ${data.ownerId}`, {
-            issues: [{ path: 'ownerId', message: 'no such active user' }],
+          throw invalid(msg('renewals.error.noActiveUser', { id: data.ownerId }), {
+            issues: [{ path: 'ownerId', message: msg('renewals.error.noSuchActiveUser') }],
           });
       }
       set.owner_id = data.ownerId;
@@ -412,11 +410,12 @@ export async function updateRenewal({ ctx, id, input }: { ctx: Ctx; id: string; 
       await writeTimeline(tx, {
         accountId: after.renewal.accountId,
         type: 'renewal.updated',
-        title: msg(reason ? 'event.renewalUpdatedBecause' : 'event.renewalUpdated', {
+        title: msg('event.renewalUpdated', {
           date: { date: after.renewal.endDate },
           fields: listParam('renewalField', Object.keys(changes)),
-          ...(reason ? { reason } : {}),
         }),
+        // The reason is a person's words, in their language: the body, as a note's would be.
+        body: reason ?? null,
         entityType: 'contract',
         entityId: id,
         data: { changes, ...(reason ? { reason } : {}) },
@@ -448,7 +447,7 @@ export async function recordOutcome({ ctx, id, input }: { ctx: Ctx; id: string; 
     const before = await getLoaded(tx, id);
     const r = before.renewal;
     await authorize(tx, 'renewals:write', r.accountId);
-    if (r.closed) throw conflict(`The renewal of contract ${id} is already closed (${r.stage})`);
+    if (r.closed) throw conflict(msg('renewals.error.alreadyClosed', { id }));
     const contract = await getContract({ ctx: tx, id });
     const who = tx.actor.kind === 'user' ? tx.actor.userId : tx.actor.name;
     const asModule: Ctx = { ...tx, actor: { kind: 'system', name: `renewals (for ${who})` } };
@@ -465,19 +464,24 @@ export async function recordOutcome({ ctx, id, input }: { ctx: Ctx; id: string; 
           amount: data.amount ?? contract.amount,
           currency: data.currency ?? contract.currency,
           billingPeriod: data.billingPeriod ?? contract.billingPeriod,
+          // The link says what it renews (the contracts tab shows it in the reader's language);
+          // notes stay the people's own.
           renewsContractId: id,
-          notes: `Renewal of ${contract.externalId ?? id} (${data.outcome})`,
         },
       });
       const nextMinor = toMinor(next.arr, tx.workspace.baseCurrency);
       if (data.outcome === 'expanded' && nextMinor <= before.arrMinor) {
-        throw invalid('An expansion needs more ARR than the contract it renews', {
-          issues: [{ path: 'amount', message: `ARR ${next.arr} is not above ${r.arr}` }],
+        throw invalid(msg('renewals.error.expansionNeedsMore'), {
+          issues: [
+            { path: 'amount', message: msg('renewals.error.notAbove', { next: next.arr, previous: r.arr }) },
+          ],
         });
       }
       if (data.outcome === 'downgraded' && nextMinor >= before.arrMinor) {
-        throw invalid('A downgrade needs less ARR than the contract it renews', {
-          issues: [{ path: 'amount', message: `ARR ${next.arr} is not below ${r.arr}` }],
+        throw invalid(msg('renewals.error.downgradeNeedsLess'), {
+          issues: [
+            { path: 'amount', message: msg('renewals.error.notBelow', { next: next.arr, previous: r.arr }) },
+          ],
         });
       }
       nextId = next.id;

@@ -6,6 +6,7 @@ import { msg } from '../../i18n/index.ts';
 import { addDays, today } from '../../time.ts';
 import { fromMinor, loadContractSpans, readableAccountsView } from '../accounts/index.ts';
 import { authorize, userNames } from '../auth/index.ts';
+import { opportunitiesClosing } from '../expansion/index.ts';
 import { type CurrentState, loadCurrentStates } from '../state/index.ts';
 import { ArrQuery, ChurnQuery, ForecastQuery, MovementQuery, RetentionQuery } from './renewals.schemas.ts';
 import { filterRenewals, loadRenewals } from './renewals.ts';
@@ -175,10 +176,16 @@ export async function forecastReport({ ctx, input }: { ctx: Ctx; input: Forecast
   const loaded = filterRenewals(await loadRenewals(ctx, { from: day, to: last }), q, day);
   const base = ctx.workspace.baseCurrency;
   const money = (x: number) => fromMinor(x, base);
+  const expansion = await opportunitiesClosing(ctx, {
+    from: day,
+    to: last,
+    ...(q.ownerId ? { ownerId: q.ownerId } : {}),
+  });
   const items = [];
   for (let i = 0; i < q.months; i++) {
     const month = addMonths(day.slice(0, 7), i);
     const mine = loaded.filter((l) => l.renewal.endDate.startsWith(month));
+    const opportunities = expansion.filter((o) => o.closeDate.startsWith(month));
     const byRisk = new Map<string, { contracts: number; arr: number; weighted: number }>();
     const byCategory = new Map<string, { contracts: number; arr: number }>();
     for (const l of mine) {
@@ -199,6 +206,11 @@ export async function forecastReport({ ctx, input }: { ctx: Ctx; input: Forecast
       arr: money(mine.reduce((s, l) => s + l.arrMinor, 0)),
       expectedArr: money(mine.reduce((s, l) => s + l.expectedMinor, 0)),
       weightedArr: money(mine.reduce((s, l) => s + l.weightedMinor, 0)),
+      expansionOpportunities: opportunities.length,
+      expansionArr: money(opportunities.reduce((s, o) => s + o.amountMinor, 0)),
+      expansionWeightedArr: money(
+        Math.round(opportunities.reduce((s, o) => s + o.amountMinor * o.probability, 0)),
+      ),
       byRisk: [...byRisk]
         .sort(([a], [b]) => (a < b ? -1 : 1))
         .map(([risk, r]) => ({

@@ -8,6 +8,23 @@ export type TaskMeasure = (
   assigneeIds: readonly string[],
 ) => { onTime: number | null; dangerWithPlan: number | null };
 
+export type DueTask = Awaited<ReturnType<typeof assignedTasksDue>>[number] & { onTime: boolean };
+
+/** The tasks due in a period (with whether each was done on time) and the accounts with an open save plan. */
+export async function taskFacts(
+  ctx: Ctx,
+  range: { from: string; to: string },
+): Promise<{ due: DueTask[]; withPlan: Set<string> }> {
+  const due = (await assignedTasksDue(ctx, range)).map((t) => ({
+    ...t,
+    onTime:
+      t.status === 'done' &&
+      t.completedAt !== null &&
+      dayInZone(new Date(t.completedAt), ctx.workspace.timeZone) <= t.dueDate,
+  }));
+  return { due, withPlan: await accountsWithOpenTask(ctx, 'risk') };
+}
+
 /**
  * Task-based process metrics for a period. Tasks done on time: of the tasks assigned to the
  * people measured that were due in the period, the share completed on or before their due day
@@ -15,15 +32,17 @@ export type TaskMeasure = (
  * the share of accounts in danger health with an open `risk` task (a save plan).
  */
 export async function taskMetrics(ctx: Ctx, range: { from: string; to: string }): Promise<TaskMeasure> {
+  return taskMeasure(await taskFacts(ctx, range));
+}
+
+export function taskMeasure({ due, withPlan }: { due: DueTask[]; withPlan: Set<string> }): TaskMeasure {
   const byAssignee = new Map<string, { due: number; onTime: number }>();
-  for (const t of await assignedTasksDue(ctx, range)) {
+  for (const t of due) {
     const c = byAssignee.get(t.assigneeId) ?? { due: 0, onTime: 0 };
     c.due++;
-    const done = t.status === 'done' && t.completedAt !== null;
-    if (done && dayInZone(new Date(t.completedAt!), ctx.workspace.timeZone) <= t.dueDate) c.onTime++;
+    if (t.onTime) c.onTime++;
     byAssignee.set(t.assigneeId, c);
   }
-  const withPlan = await accountsWithOpenTask(ctx, 'risk');
   return (_accountIds, dangerIds, assigneeIds) => {
     let dueN = 0;
     let onTime = 0;

@@ -179,10 +179,11 @@ async function loadRequestRows(ctx: Ctx, ids: readonly string[], path: string) {
         .execute()),
     );
   }
-  const found = new Set(rows.map((r) => r.id));
-  const missing = unique.filter((id) => !found.has(id));
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const missing = unique.filter((id) => !byId.has(id));
   if (missing.length) throw badRequestIds(path, missing, msg('requests.error.noSuchRequests'));
-  return rows;
+  // In the order asked: the database's order is its own (PostgreSQL's differs from SQLite's).
+  return unique.map((id) => byId.get(id)!);
 }
 
 /**

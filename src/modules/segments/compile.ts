@@ -1,5 +1,6 @@
 import type { Ctx } from '../../context.ts';
-import { type Issue, invalid } from '../../errors.ts';
+import { type Issue, invalidIssues } from '../../errors.ts';
+import { type Message, msg } from '../../i18n/index.ts';
 import { loadCatalogue } from '../facts/catalogue.ts';
 import { type Catalogue, type Condition, ConditionError } from '../facts/condition.ts';
 import { compileCondition } from '../facts/condition-check.ts';
@@ -21,31 +22,32 @@ export class BodyChecker {
     input: unknown,
     path: string,
     forbidden: readonly string[] = [],
-    why = '',
+    why?: Message,
   ): Condition | undefined {
     try {
       const c = compileCondition(input, this.catalogue);
       for (const key of readsOf(c)) {
-        if (forbidden.includes(key)) this.fail(path, `${why || `cannot read ${key}`} (it reads ${key})`);
+        if (forbidden.includes(key)) {
+          this.fail(path, msg('cond.cannotRead', { why: why ?? msg('cond.cannotReadKey', { key }), key }));
+        }
       }
       return c;
     } catch (error) {
       if (!(error instanceof ConditionError)) throw error;
       // Trees say where inside them the problem is; text says line and column in the message.
       const inner = typeof input !== 'string' && error.path ? `.${error.path}` : '';
-      this.fail(`${path}${inner}`, error.message);
+      this.fail(`${path}${inner}`, error.text);
       return undefined;
     }
   }
 
-  fail(path: string, message: string): void {
+  fail(path: string, message: string | Message): void {
     this.issues.push({ path, message });
   }
 
   /** Throws the collected issues as one 400 naming the first. */
   done(): void {
-    const first = this.issues[0];
-    if (first) throw invalid(`Invalid body: ${first.path}: ${first.message}`, { issues: this.issues });
+    if (this.issues.length) throw invalidIssues(this.issues);
   }
 }
 

@@ -1,5 +1,6 @@
 export { accountListBase, accountsMatching, tierOrder } from './account-matching.ts';
 export { BodyChecker, loadCatalogueMap } from './compile.ts';
+export { segmentsReadingFacts } from './fact-users.ts';
 export { Label, labelOf, namesOnWrite, tierLabel } from './labels.ts';
 export type { Band, SegmentRule, TieringRules, TierRule } from './rules.ts';
 export { assignTier, compareText, evaluateSegments, schemeTiers } from './rules.ts';

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { textOf } from '../../i18n/index.ts';
 import { BASE_FACTS } from '../facts/catalogue.ts';
 import { BodyChecker } from './compile.ts';
 import {
@@ -213,7 +214,9 @@ describe('templates', () => {
       'rules.3.composite.0.fact',
       'rules.4.when.fact',
     ]);
-    expect(checker.issues[0]!.message).toMatch(/cannot read .*\(it reads tier\)/);
-    expect(checker.issues[3]!.message).toMatch(/^Unknown fact "arrr"/);
+    const [first, , , fourth] = checker.issues.map((i) => textOf('en', i.message));
+    expect(first).toMatch(/cannot read .*\(it reads tier\)/);
+    expect(fourth).toMatch(/^Unknown fact "arrr"/);
+    expect(textOf('zh-CN', checker.issues[0]!.message)).toMatch(/不能读取.*（它读取了 tier）/);
   });
 });

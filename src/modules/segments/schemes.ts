@@ -83,12 +83,7 @@ export function compileRules(
     const when =
       r.when === undefined
         ? undefined
-        : checker.condition(
-            r.when,
-            `${path}.when`,
-            AFTER_TIER,
-            'Tier rules run before stage and segments are assigned and cannot read them or the tier itself',
-          );
+        : checker.condition(r.when, `${path}.when`, AFTER_TIER, msg('cond.why.tier'));
     if (r.composite === undefined) return { tier: r.tier!, when: when! };
     r.composite.forEach((part, j) => {
       const key = typeof part === 'string' ? part : part.fact;
@@ -96,16 +91,28 @@ export function compileRules(
       const def = checker.catalogue.get(key);
       if (!def) {
         const near = closestKeys(key, [...checker.catalogue.keys()]);
-        checker.fail(at, `Unknown fact "${key}"${near.length ? ` (did you mean ${near.join(', ')}?)` : ''}`);
-      } else if (AFTER_TIER.includes(key)) {
+        const unknown = msg('cond.unknownFact', { key });
         checker.fail(
           at,
-          `Tier rules run before stage and segments are assigned and cannot read them or the tier itself (it reads ${key})`,
+          near.length
+            ? msg('cond.withHint', {
+                message: unknown,
+                hint: msg('cond.hint.didYouMean', { keys: near.join(', ') }),
+              })
+            : unknown,
         );
+      } else if (AFTER_TIER.includes(key)) {
+        checker.fail(at, msg('cond.cannotRead', { why: msg('cond.why.tier'), key }));
       } else if (typeof part !== 'string' && def.type !== 'number') {
-        checker.fail(at, `Bands need a number fact, but ${key} is a ${def.type}`);
+        checker.fail(
+          at,
+          msg('cond.bandsNeedNumber', {
+            key,
+            kind: msg(def.type === 'string[]' ? 'cond.kind.list' : `cond.kind.${def.type}`),
+          }),
+        );
       } else if (def.type === 'string[]') {
-        checker.fail(at, `A composite part needs a single value, but ${key} is a list`);
+        checker.fail(at, msg('cond.compositeList', { key }));
       }
     });
     return {

@@ -2,6 +2,7 @@ import { type Ctx, inTransaction } from '../../context.ts';
 import { isUniqueViolation, parseJson } from '../../db/dialect.ts';
 import { duplicateKey, notFound } from '../../errors.ts';
 import type { Locale } from '../../i18n/index.ts';
+import { msg } from '../../i18n/index.ts';
 import { localeOf } from '../../i18n/request-locale.ts';
 import { newId } from '../../ids.ts';
 import { decodeCursor, encodeCursor } from '../../pagination.ts';
@@ -50,12 +51,7 @@ export const segmentRowToSegment = (r: SegmentsTable, locale: Locale): SegmentDe
 // both; `segments` itself would be yesterday's membership, a loop rather than a rule.
 async function checkSegmentCondition(ctx: Ctx, input: unknown, path = 'condition'): Promise<Condition> {
   const checker = new BodyChecker(await loadCatalogueMap(ctx));
-  const condition = checker.condition(
-    input,
-    path,
-    ['segments'],
-    'A segment cannot be defined by segment membership',
-  );
+  const condition = checker.condition(input, path, ['segments'], msg('cond.why.segment'));
   checker.done();
   return condition!;
 }

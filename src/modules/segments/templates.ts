@@ -34,6 +34,11 @@ export const TIER_LABELS: Readonly<Record<string, { zh: string; en: string }>> =
   large: { zh: '大型客户', en: 'Large' },
   very_large: { zh: '超大型客户', en: 'Very large' },
   unassigned: { zh: '未分层', en: 'Unassigned' },
+  // RFM segments (seed 003), the same names the rfm_segment fact uses (metrics/rfm.ts).
+  high_value_active: { zh: '高价值活跃客户', en: 'High-value active' },
+  high_value_at_risk: { zh: '高价值流失预警客户', en: 'High-value, slipping' },
+  low_value_churn_risk: { zh: '低价值流失风险客户', en: 'Low-value churn risk' },
+  general: { zh: '一般维持客户', en: 'Maintain' },
 };
 
 type Bilingual = { en: string; 'zh-CN': string };
@@ -77,6 +82,56 @@ export const DEFAULT_SCHEME: SchemeTemplate = {
 
 export const SCHEME_TEMPLATES: readonly SchemeTemplate[] = [
   DEFAULT_SCHEME,
+  {
+    key: 'rfm',
+    name: 'RFM 客户分群',
+    label: { en: 'RFM segments', 'zh-CN': 'RFM 客户分群' },
+    description: {
+      en: 'Seed 003: last value behaviour under 30 days ago and more than 5 active days in 30: high-value active. Idle over 90 days (or never) with ARR in the bottom two quintiles: low-value churn risk. Top-two-quintile ARR idle over 30 days: high-value, slipping. Everyone else: maintain.',
+      'zh-CN':
+        '种子 003：最近一次价值行为在 30 天内且近 30 天活跃超过 5 天为高价值活跃客户；超过 90 天（或从未）有价值行为且 ARR 处于后两个五分位为低价值流失风险客户；ARR 处于前两个五分位但超过 30 天无价值行为为高价值流失预警客户；其余为一般维持客户。',
+    },
+    rules: [
+      {
+        tier: 'high_value_active',
+        when: {
+          and: [
+            { fact: 'recency_days', op: '<', value: 30 },
+            { fact: 'frequency_30d', op: '>', value: 5 },
+          ],
+        },
+      },
+      {
+        tier: 'low_value_churn_risk',
+        when: {
+          and: [
+            {
+              or: [
+                { fact: 'recency_days', op: '>', value: 90 },
+                { fact: 'recency_days', op: 'is empty' },
+              ],
+            },
+            { fact: 'rfm_m', op: '<=', value: 2 },
+          ],
+        },
+      },
+      {
+        tier: 'high_value_at_risk',
+        when: {
+          and: [
+            {
+              or: [
+                { fact: 'recency_days', op: '>', value: 30 },
+                { fact: 'recency_days', op: 'is empty' },
+              ],
+            },
+            { fact: 'rfm_m', op: '>=', value: 4 },
+          ],
+        },
+      },
+    ],
+    defaultTier: 'general',
+  },
   {
     key: 'arr_bands',
     name: '按 ARR 分级',

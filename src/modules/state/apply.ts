@@ -46,11 +46,13 @@ export async function applyStateChanges(
   tx: Ctx,
   day: string,
   results: ReadonlyMap<string, DayState>,
+  /** `partial`: results hold some accounts only (the incremental recompute); the others keep their state. */
+  options: { partial?: boolean } = {},
 ): Promise<AppliedStateChanges> {
   const ws = tx.workspace.id;
   const latest = await latestComputedDay(tx);
   const current = latest === null || day >= latest;
-  const before = await loadStatesAsOf(tx, null, addDays(day, -1));
+  const before = await loadStatesAsOf(tx, options.partial ? [...results.keys()] : null, addDays(day, -1));
   const recorded = new Map<string, DayChange[]>();
   const recordedRows = await tx.db
     .selectFrom('state_changes')
@@ -146,7 +148,7 @@ export async function applyStateChanges(
   }
   await insertChanges(tx, changeRows);
   await upsertDays(tx, dayRows);
-  if (current) {
+  if (current && !options.partial) {
     await upsertStates(tx, stateRows);
     // Accounts deleted since the last run leave no current state behind (their history stays).
     const have = await tx.db
@@ -162,7 +164,7 @@ export async function applyStateChanges(
         .where('account_id', 'in', gone.slice(i, i + 200))
         .execute();
     }
-  }
+  } else if (current) await upsertStates(tx, stateRows);
   return { current, changes: counts };
 }
 

@@ -16,6 +16,8 @@ export type CurrentState = {
   stage: string | null;
   stageSince: string | null;
   segments: string[];
+  /** When the recompute last wrote this state (the full pass or the incremental one). */
+  updatedAt: string;
 };
 
 const BATCH = 500;
@@ -47,6 +49,7 @@ export async function loadCurrentStates(
         stage: r.stage,
         stageSince: r.stage_since,
         segments: parseJson<string[]>(r.segments, []),
+        updatedAt: r.updated_at,
       });
     }
   }

@@ -1,5 +1,6 @@
 // What other modules read about tasks: team (offboarding, the load view) and reports (scorecards).
 import type { Ctx } from '../../context.ts';
+import { readText } from '../../i18n/index.ts';
 import { today } from '../../time.ts';
 import { accountExists } from '../accounts/index.ts';
 import { OPEN_STATUSES } from './status.ts';
@@ -45,10 +46,29 @@ export async function openTaskCounts(ctx: Ctx): Promise<Map<string, { open: numb
 export async function assignedTasksDue(
   ctx: Ctx,
   range: { from: string; to: string },
-): Promise<{ assigneeId: string; status: string; dueDate: string; completedAt: string | null }[]> {
+): Promise<
+  {
+    id: string;
+    title: string;
+    accountId: string | null;
+    assigneeId: string;
+    status: string;
+    dueDate: string;
+    completedAt: string | null;
+  }[]
+> {
   const rows = await ctx.db
     .selectFrom('tasks')
-    .select(['assignee_id', 'status', 'due_date', 'completed_at'])
+    .select([
+      'id',
+      'title',
+      'title_message',
+      'account_id',
+      'assignee_id',
+      'status',
+      'due_date',
+      'completed_at',
+    ])
     .where('workspace_id', '=', ctx.workspace.id)
     .where('due_date', '>=', range.from)
     .where('due_date', '<=', range.to)
@@ -56,6 +76,9 @@ export async function assignedTasksDue(
     .where('assignee_id', 'is not', null)
     .execute();
   return rows.map((r) => ({
+    id: r.id,
+    title: readText(ctx.locale, r.title, r.title_message),
+    accountId: r.account_id,
     assigneeId: r.assignee_id!,
     status: r.status,
     dueDate: r.due_date!,

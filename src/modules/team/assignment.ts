@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { type Ctx, inTransaction } from '../../context.ts';
 import { conflict, notFound } from '../../errors.ts';
+import { msg } from '../../i18n/index.ts';
 import { today } from '../../time.ts';
 import { reassignAccountOwners } from '../accounts/index.ts';
 import { authorize, updateUser } from '../auth/index.ts';
@@ -87,7 +88,7 @@ export async function applyAssignment({ ctx, input }: { ctx: Ctx; input: Assignm
     const { book, team, result } = await plan(tx, data);
     const fingerprint = fingerprintOf(result.moves);
     if (data.fingerprint && data.fingerprint !== fingerprint) {
-      throw conflict('The assignment plan changed since the preview; preview again and apply the new plan', {
+      throw conflict(msg('team.error.assignmentChanged'), {
         expected: data.fingerprint,
         actual: fingerprint,
       });
@@ -164,13 +165,10 @@ export async function offboardCsm({
     let tasks = { open: null as number | null, reassigned: null as number | null };
     if (apply) {
       if (stuck.length) {
-        throw conflict(
-          `${stuck.length} accounts have no teammate with room and no group lead to take them; add a lead or CSMs first`,
-          { accounts: stuck.slice(0, 50) },
-        );
+        throw conflict(msg('team.error.stuck', { count: stuck.length }), { accounts: stuck.slice(0, 50) });
       }
       if (data.fingerprint && data.fingerprint !== fingerprint) {
-        throw conflict('The offboarding plan changed since the preview; preview again', {
+        throw conflict(msg('team.error.offboardingChanged'), {
           expected: data.fingerprint,
           actual: fingerprint,
         });

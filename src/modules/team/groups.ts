@@ -1,11 +1,13 @@
 import { type Ctx, inTransaction } from '../../context.ts';
 import { isUniqueViolation, parseJson } from '../../db/dialect.ts';
-import { conflict, duplicateKey, invalid, notFound } from '../../errors.ts';
+import { conflict, duplicateKey, type Issue, invalidField, invalidIssues, notFound } from '../../errors.ts';
+import { msg } from '../../i18n/index.ts';
 import { newId } from '../../ids.ts';
 import { nowIso } from '../../time.ts';
 import { authorize, userRefs, writeAudit } from '../auth/index.ts';
 import { type Condition, ConditionError, compileCondition, conditionToText } from '../facts/index.ts';
 import { loadCatalogueMap } from '../segments/index.ts';
+import { openTaskCounts } from '../tasks/index.ts';
 import { CreateGroup, type Group, UpdateGroup } from './team.schemas.ts';
 import type { CsmGroupsTable } from './team.table.ts';
 
@@ -36,8 +38,7 @@ export async function compileScope(ctx: Ctx, input: unknown, path = 'scope'): Pr
     return compileCondition(input, allowed);
   } catch (error) {
     if (!(error instanceof ConditionError)) throw error;
-    const message = `${error.message} (a group scope may read ${SCOPE_FACTS.join(', ')})`;
-    throw invalid(`Invalid body: ${path}: ${message}`, { issues: [{ path, message }] });
+    throw invalidField(path, msg('team.error.scope', { problem: error.text, facts: SCOPE_FACTS.join(', ') }));
   }
 }
 
@@ -79,6 +80,7 @@ function toGroup(row: CsmGroupsTable, members: MemberRow[]): Group {
     scope: scope as Group['scope'],
     scopeText: scope ? conditionToText(scope) : null,
     position: row.position,
+    taskTypes: parseJson<string[] | null>(row.task_types, null) ?? [],
     members: members.map((m) => ({
       userId: m.user_id,
       name: m.name,
@@ -87,6 +89,74 @@ function toGroup(row: CsmGroupsTable, members: MemberRow[]): Group {
     })),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+  };
+}
+
+/** A task type is owned by one work-content group at most: routing must know where a task goes. */
+async function checkTaskTypes(ctx: Ctx, groupId: string, types: readonly string[] | null | undefined) {
+  if (!types?.length) return;
+  const others = await ctx.db
+    .selectFrom('csm_groups')
+    .select(['id', 'key', 'task_types'])
+    .where('workspace_id', '=', ctx.workspace.id)
+    .where('id', '!=', groupId)
+    .where('task_types', 'is not', null)
+    .execute();
+  for (const o of others) {
+    const owned = parseJson<string[]>(o.task_types, []);
+    const clash = types.find((t) => owned.includes(t));
+    if (clash)
+      throw invalidField(
+        `taskTypes.${types.indexOf(clash)}`,
+        msg('team.taskTypeOwned', { type: clash, group: o.key }),
+      );
+  }
+}
+
+/**
+ * Work-content routing (seed 002 method 6): for each task type a group owns, the member who should
+ * take the next task of that type: the active member with the fewest open tasks per unit of
+ * capacity (ties: larger capacity, then user id). The returned function counts each task it
+ * routes, so a run that makes many tasks spreads them. Null: no group owns the type, or it has no
+ * active member.
+ */
+export async function workGroupRouter(ctx: Ctx): Promise<(taskType: string) => string | null> {
+  const groups = await ctx.db
+    .selectFrom('csm_groups')
+    .select(['id', 'task_types'])
+    .where('workspace_id', '=', ctx.workspace.id)
+    .where('task_types', 'is not', null)
+    .orderBy('position')
+    .execute();
+  if (!groups.length) return () => null;
+  const owner = new Map<string, string>();
+  for (const g of groups)
+    for (const t of parseJson<string[]>(g.task_types, [])) if (!owner.has(t)) owner.set(t, g.id);
+  const members = await loadMembers(
+    ctx,
+    groups.map((g) => g.id),
+  );
+  const counts = await openTaskCounts(ctx);
+  const load = new Map<string, number>();
+  return (taskType) => {
+    const groupId = owner.get(taskType);
+    if (!groupId) return null;
+    let best: { id: string; score: number; factor: number } | null = null;
+    for (const m of members.get(groupId) ?? []) {
+      if (m.active !== 1 || m.capacity_factor <= 0) continue;
+      const open = load.get(m.user_id) ?? counts.get(m.user_id)?.open ?? 0;
+      const score = open / m.capacity_factor;
+      if (
+        !best ||
+        score < best.score ||
+        (score === best.score &&
+          (m.capacity_factor > best.factor || (m.capacity_factor === best.factor && m.user_id < best.id)))
+      )
+        best = { id: m.user_id, score, factor: m.capacity_factor };
+    }
+    if (!best) return null;
+    load.set(best.id, (load.get(best.id) ?? counts.get(best.id)?.open ?? 0) + 1);
+    return best.id;
   };
 }
 
@@ -137,17 +207,19 @@ async function checkPeople(
   const ids = [...new Set([...(leadId ? [leadId] : []), ...(members ?? []).map((m) => m.userId)])];
   if (!ids.length) return;
   const known = new Set([...(await userRefs(ctx, ids)).values()].filter((u) => u.active).map((u) => u.id));
-  const issues: { path: string; message: string }[] = [];
-  if (leadId && !known.has(leadId)) issues.push({ path: 'leadId', message: `no active user ${leadId}` });
+  const issues: Issue[] = [];
+  if (leadId && !known.has(leadId))
+    issues.push({ path: 'leadId', message: msg('accounts.error.noActiveUser', { id: leadId }) });
   (members ?? []).forEach((m, i) => {
     if (!known.has(m.userId))
-      issues.push({ path: `members.${i}.userId`, message: `no active user ${m.userId}` });
+      issues.push({
+        path: `members.${i}.userId`,
+        message: msg('accounts.error.noActiveUser', { id: m.userId }),
+      });
   });
-  if (issues.length) throw invalid(`Invalid body: ${issues[0]!.path}: ${issues[0]!.message}`, { issues });
+  if (issues.length) throw invalidIssues(issues);
   if (new Set((members ?? []).map((m) => m.userId)).size !== (members ?? []).length) {
-    throw invalid('Invalid body: members: a user is listed twice', {
-      issues: [{ path: 'members', message: 'a user is listed twice' }],
-    });
+    throw invalidField('members', msg('team.error.listedTwice'));
   }
   const elsewhere = await ctx.db
     .selectFrom('csm_group_members as m')
@@ -160,7 +232,7 @@ async function checkPeople(
     .where('m.user_id', 'in', (members ?? []).map((m) => m.userId).concat(['']))
     .executeTakeFirst();
   if (elsewhere) {
-    throw conflict(`User ${elsewhere.user_id} is already in group ${elsewhere.key}; remove them there first`);
+    throw conflict(msg('team.error.inOtherGroup', { user: elsewhere.user_id, group: elsewhere.key }));
   }
 }
 
@@ -197,6 +269,7 @@ export async function createGroup({ ctx, input }: { ctx: Ctx; input: CreateGroup
   return inTransaction(ctx, async (tx) => {
     const id = newId();
     await checkPeople(tx, id, data.leadId, data.members);
+    await checkTaskTypes(tx, id, data.taskTypes);
     const last = await tx.db
       .selectFrom('csm_groups')
       .select((eb) => eb.fn.max('position').as('p'))
@@ -210,6 +283,7 @@ export async function createGroup({ ctx, input }: { ctx: Ctx; input: CreateGroup
       name: data.name,
       lead_id: data.leadId ?? null,
       scope: scope ? JSON.stringify(scope) : null,
+      task_types: data.taskTypes?.length ? JSON.stringify(data.taskTypes) : null,
       position: data.position ?? (last?.p == null ? 0 : Number(last.p) + 1),
       created_at: now,
       updated_at: now,
@@ -241,12 +315,19 @@ export async function updateGroup({ ctx, id, input }: { ctx: Ctx; id: string; in
     const beforeRow = await getGroupRow(tx, id);
     const before = toGroup(beforeRow, (await loadMembers(tx, [beforeRow.id])).get(beforeRow.id) ?? []);
     await checkPeople(tx, beforeRow.id, data.leadId, data.members);
+    await checkTaskTypes(tx, beforeRow.id, data.taskTypes);
     const row = await tx.db
       .updateTable('csm_groups')
       .set({
         name: data.name,
         lead_id: data.leadId,
         scope: scope === undefined ? undefined : scope === null ? null : JSON.stringify(scope),
+        task_types:
+          data.taskTypes === undefined
+            ? undefined
+            : data.taskTypes?.length
+              ? JSON.stringify(data.taskTypes)
+              : null,
         position: data.position,
         updated_at: nowIso(tx),
       })

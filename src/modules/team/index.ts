@@ -9,7 +9,7 @@ export {
   planHeadcount,
   SEED_002_CAPACITIES,
 } from './capacity.ts';
-export { createGroup, deleteGroup, getGroup, listGroups, updateGroup } from './groups.ts';
+export { createGroup, deleteGroup, getGroup, listGroups, updateGroup, workGroupRouter } from './groups.ts';
 export { reassignInactiveOwnersJob } from './jobs.ts';
 export { getLoadView } from './load.ts';
 export { getCapacity, whatIfCapacity } from './planner.ts';

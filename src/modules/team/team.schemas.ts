@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { ConditionInput, Key, Name } from '../segments/index.ts';
+import { TASK_TYPES } from '../tasks/index.ts';
 import { MOVE_REASONS, UNPLACED_REASONS } from './assign.ts';
 import { WEIGHTINGS } from './capacity.ts';
 
@@ -61,6 +62,11 @@ const groupFields = {
   /** Accounts go to the first group, by position, whose scope matches; default: last. */
   position: z.number().int().min(0).max(100_000).optional(),
   members: z.array(GroupMember).max(500).optional(),
+  /**
+   * Work-content group (seed 002 method 6): task types it owns across accounts. Rule and playbook
+   * tasks of these types go to its member with the lightest load instead of the account's owner.
+   */
+  taskTypes: z.array(z.enum(TASK_TYPES)).max(TASK_TYPES.length).nullable().optional(),
 };
 export const CreateGroup = z.object(groupFields);
 export type CreateGroup = z.input<typeof CreateGroup>;
@@ -75,6 +81,7 @@ export const Group = z.object({
   scope: z.record(z.string(), z.unknown()).nullable(),
   scopeText: z.string().nullable(),
   position: z.number(),
+  taskTypes: z.array(z.string()),
   members: z.array(
     z.object({ userId: z.string(), name: z.string(), active: z.boolean(), capacityFactor: z.number() }),
   ),

@@ -5,6 +5,8 @@ export interface CsmGroupsTable {
   name: string;
   lead_id: string | null;
   scope: string | null;
+  /** Work-content group: JSON array of task types it owns across accounts (null: none). */
+  task_types: string | null;
   position: number;
   created_at: string;
   updated_at: string;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { accountsChanged } from '../../account-changes.ts';
 import { actorId, type Ctx, inTransaction } from '../../context.ts';
 import { type Message, readText, StoredMessage, storedMessage, storeText } from '../../i18n/index.ts';
 import { newId } from '../../ids.ts';
@@ -8,6 +9,8 @@ import { nowIso } from '../../time.ts';
 // imports no module.
 import { getAccountRef } from '../accounts/refs.ts';
 import { authorize, writeAudit } from '../auth/index.ts';
+// A leaf: events out are queued in the transaction of the entry that records them.
+import { emitTimelineEvents } from '../automation/events-out.ts';
 import type { TimelineEntriesTable } from './timeline.table.ts';
 
 export const NOTE_TYPES = ['note', 'call', 'meeting', 'email'] as const;
@@ -75,6 +78,7 @@ export async function writeTimeline(ctx: Ctx, entry: TimelineWrite): Promise<Tim
     created_at: now,
   };
   await ctx.db.insertInto('timeline_entries').values(row).execute();
+  await emitTimelineEvents(ctx, [row]);
   return rowToEntry(ctx, row);
 }
 
@@ -159,6 +163,7 @@ export async function addNote({ ctx, accountId, input }: { ctx: Ctx; accountId: 
       body: data.body,
       occurredAt: data.occurredAt ? new Date(data.occurredAt).toISOString() : undefined,
     });
+    await accountsChanged(tx, [accountId], 'note');
     await writeAudit(tx, {
       action: 'note.created',
       entityType: 'timeline_entry',
@@ -247,6 +252,7 @@ export async function writeTimelineEntries(ctx: Ctx, entries: readonly TimelineW
       created_at: now,
     }));
     await ctx.db.insertInto('timeline_entries').values(rows).execute();
+    await emitTimelineEvents(ctx, rows);
   }
 }
 

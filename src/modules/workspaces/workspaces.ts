@@ -5,6 +5,8 @@ import { newId } from '../../ids.ts';
 // Not through accounts/index.ts: accounts' jobs list workspaces through this module, and
 // starter-rates.ts imports no module.
 import { insertStarterRates } from '../accounts/starter-rates.ts';
+// starters.ts imports no module either: plan templates and journey milestones for a new tenant.
+import { insertStarterPlans } from '../plans/starters.ts';
 import type { WorkspacesTable } from './workspaces.table.ts';
 
 export const Workspace = z.object({
@@ -58,6 +60,7 @@ export async function createWorkspace(deps: Deps, input: CreateWorkspace): Promi
   await deps.db.transaction().execute(async (trx) => {
     await trx.insertInto('workspaces').values(row).execute();
     await insertStarterRates(trx, { id, baseCurrency: input.baseCurrency }, now);
+    await insertStarterPlans(trx, id, now);
   });
   return workspaceRowToWorkspace(row);
 }

@@ -1,3 +1,4 @@
+import { messages } from '../i18n/messages.ts';
 import type { paths } from './schema.gen.ts';
 import type { QueryOf, ResponseOf } from './types.ts';
 
@@ -60,7 +61,7 @@ export async function api<T>(
     });
   } catch (error) {
     if (error instanceof DOMException && error.name === 'AbortError') throw error;
-    throw new ApiError(0, 'network', 'The server cannot be reached');
+    throw new ApiError(0, 'network', messages.serverUnreachable[locale === 'en' ? 0 : 1]);
   }
   if (res.status === 204) return undefined as T;
   const text = await res.text();
@@ -102,4 +103,36 @@ export function apiGet<P extends GetPath>(
     query: options.query as Query | undefined,
     signal: options.signal,
   });
+}
+
+/**
+ * POST of a file as the request body (imports): its own content type, the CSRF header, the
+ * answer or our error shape as ApiError.
+ */
+export async function apiUpload<T>(path: string, file: Blob, query?: Query): Promise<T> {
+  const headers: Record<string, string> = {
+    accept: 'application/json',
+    'content-type': file.type || 'application/octet-stream',
+  };
+  if (locale) headers['accept-language'] = locale;
+  if (csrfToken) headers['x-csrf-token'] = csrfToken;
+  let res: Response;
+  try {
+    res = await fetch(withQuery(`/api/v1${path}`, query), {
+      method: 'POST',
+      headers,
+      credentials: 'same-origin',
+      body: file,
+    });
+  } catch {
+    throw new ApiError(0, 'network', 'The server cannot be reached');
+  }
+  const data = (await res.json().catch(() => undefined)) as
+    | { error?: { code?: string; message?: string; details?: unknown } }
+    | undefined;
+  if (!res.ok) {
+    const e = data?.error;
+    throw new ApiError(res.status, e?.code ?? 'http_error', e?.message ?? `HTTP ${res.status}`, e?.details);
+  }
+  return data as T;
 }

@@ -242,6 +242,14 @@ export function useCalibrationQuery(query: { model?: string } = {}) {
     staleTime: 10 * 60_000,
   });
 }
+/** Component weights proposed from renewal outcomes, with the backtest before and after. */
+export function useFitWeightsQuery(query: { model?: string; daysBefore?: number }) {
+  return useQuery({
+    queryKey: ['health/fit-weights', query],
+    queryFn: ({ signal }) => apiGet('/health/fit-weights', { query, signal }),
+    staleTime: 10 * 60_000,
+  });
+}
 export function useHealthModelsQuery() {
   return useQuery({
     queryKey: ['health-models'],
@@ -250,7 +258,12 @@ export function useHealthModelsQuery() {
 }
 export function useHealthModelMutations() {
   const qc = useQueryClient();
-  const done = () => qc.invalidateQueries({ queryKey: ['health-models'] });
+  const done = () =>
+    Promise.all([
+      qc.invalidateQueries({ queryKey: ['health-models'] }),
+      qc.invalidateQueries({ queryKey: ['health/calibration'] }),
+      qc.invalidateQueries({ queryKey: ['health/fit-weights'] }),
+    ]);
   return {
     preview: useMutation({
       mutationFn: (model: unknown) => api<HealthPreview>('POST', '/health-models/preview', { body: model }),
@@ -264,6 +277,11 @@ export function useHealthModelMutations() {
     }),
     remove: useMutation({
       mutationFn: (id: string) => api<void>('DELETE', `/health-models/${id}`),
+      onSuccess: done,
+    }),
+    copy: useMutation({
+      mutationFn: ({ id, key, name }: { id: string; key: string; name?: string }) =>
+        api<HealthModel>('POST', `/health-models/${id}/copy`, { body: { key, name } }),
       onSuccess: done,
     }),
   };

@@ -1236,6 +1236,9 @@ export interface paths {
                     entityType?: string;
                     entityId?: string;
                     actorId?: string;
+                    action?: string;
+                    from?: string;
+                    to?: string;
                     cursor?: string;
                     limit?: number;
                 };
@@ -1268,6 +1271,81 @@ export interface paths {
                                 createdAt: string;
                             }[];
                             nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Invalid input; details.issues names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is unknown, revoked or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role or token scope does not allow this, or the CSRF token is missing */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found in this workspace */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/audit-log/facets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The actions and entity types in the audit log, for filters (managers and admins) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Distinct values, sorted */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            actions: string[];
+                            entityTypes: string[];
                         };
                     };
                 };
@@ -4191,7 +4269,7 @@ export interface paths {
         put?: never;
         /**
          * Import usage from CSV: raw events, or daily counts per account and event (managers and admins)
-         * @description mode=daily (or a column mapped to count): day, event, count per account (accountExternalId, or contractExternalId joined to its account); mode=events: one row per event with timestamp and userId. Columns mapped to prop.<name> become event properties. Rows go through the tracking pipeline; re-importing the same file stores nothing twice. All rows or none unless skipInvalid=true; dryRun=true reports without writing.
+         * @description mode=daily (or a column mapped to count): day, event, count per account (accountExternalId, or contractExternalId joined to its account), each row stored as one aggregate event (its count and its property totals); mode=events: one row per event with timestamp, and userId or anonymousId (without them, an account-level event). Columns mapped to prop.<name> become event properties. Rows go through the tracking pipeline; re-importing the same file stores nothing twice. All rows or none unless skipInvalid=true; dryRun=true reports without writing.
          */
         post: {
             parameters: {
@@ -4229,7 +4307,10 @@ export interface paths {
                             rows: number;
                             valid: number;
                             invalid: number;
+                            /** @description Events stored: a daily row is one aggregate */
                             events: number;
+                            /** @description The sum of the daily rows' counts */
+                            occurrences: number;
                             duplicates: number;
                             errors: {
                                 line: number;
@@ -4237,7 +4318,955 @@ export interface paths {
                                 column?: string;
                                 message: string;
                             }[];
+                            /** @description Rows whose id repeats an earlier row of the file, with the line repeated */
+                            repeatedIds: {
+                                line: number;
+                                field?: string;
+                                column?: string;
+                                message: string;
+                            }[];
                         };
+                    };
+                };
+                /** @description Invalid input; details.issues names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is unknown, revoked or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role or token scope does not allow this, or the CSRF token is missing */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found in this workspace */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tickets/webhook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create or update support tickets by the help desk’s id (one, or `{ tickets: [...] }` up to 500)
+         * @description Authenticated with a write key (the Basic auth username, as the tracking API, or the `x-steward-write-key` header) or an API token (Bearer, a user who may write tickets). Fields left out keep their stored value; a solved or closed status without `solvedAt` is solved now. Times are ISO 8601 with an offset. Openings, solutions, escalations and ratings of 2/5 or less go on the account’s timeline, dated when they happened.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        externalId?: string;
+                        accountExternalId?: string;
+                        accountId?: string;
+                        subject?: string;
+                        status?: components["schemas"]["TicketStatus"];
+                        priority?: components["schemas"]["TicketPriority"];
+                        channel?: components["schemas"]["TicketChannel"];
+                        requesterEmail?: string | null;
+                        requesterName?: string | null;
+                        /** @description When the customer opened it (default: now) */
+                        createdAt?: string;
+                        firstResponseAt?: string | null;
+                        /** @description Default: now when the status becomes solved or closed */
+                        solvedAt?: string | null;
+                        satisfaction?: number | ("good" | "bad") | null;
+                        escalated?: boolean;
+                        tickets?: {
+                            externalId: string;
+                            accountExternalId?: string;
+                            accountId?: string;
+                            subject?: string;
+                            status?: components["schemas"]["TicketStatus"];
+                            priority?: components["schemas"]["TicketPriority"];
+                            channel?: components["schemas"]["TicketChannel"];
+                            requesterEmail?: string | null;
+                            requesterName?: string | null;
+                            /** @description When the customer opened it (default: now) */
+                            createdAt?: string;
+                            firstResponseAt?: string | null;
+                            /** @description Default: now when the status becomes solved or closed */
+                            solvedAt?: string | null;
+                            satisfaction?: number | ("good" | "bad") | null;
+                            escalated?: boolean;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description The tickets as stored */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            created: number;
+                            updated: number;
+                            tickets: components["schemas"]["Ticket"][];
+                        };
+                    };
+                };
+                /** @description Invalid input; details.issues names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is unknown, revoked or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role or token scope does not allow this, or the CSRF token is missing */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found in this workspace */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/accounts/{id}/tickets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The account’s support tickets, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    limit?: number;
+                    status?: "open" | "solved" | "all";
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["Ticket"][];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Invalid input; details.issues names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is unknown, revoked or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role or token scope does not allow this, or the CSRF token is missing */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found in this workspace */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/accounts/{id}/tickets/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The account’s ticket figures today (the same windows as the ticket facts) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Figures */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            open: number;
+                            last30d: number;
+                            last90d: number;
+                            medianResolutionHours90d: number | null;
+                            escalations90d: number;
+                            satisfaction90d: number | null;
+                        };
+                    };
+                };
+                /** @description Invalid input; details.issues names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is unknown, revoked or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role or token scope does not allow this, or the CSRF token is missing */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found in this workspace */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/imports/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The import history, newest first (managers and admins) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Recent imports and dry runs */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["ImportRun"][];
+                        };
+                    };
+                };
+                /** @description Invalid input; details.issues names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is unknown, revoked or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role or token scope does not allow this, or the CSRF token is missing */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found in this workspace */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/imports/runs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One import: its progress while it runs, its report when done */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The import */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ImportRun"];
+                    };
+                };
+                /** @description Invalid input; details.issues names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is unknown, revoked or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role or token scope does not allow this, or the CSRF token is missing */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found in this workspace */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/imports/mappings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The workspace's saved column mappings */
+        get: {
+            parameters: {
+                query?: {
+                    entity?: "accounts" | "contacts" | "contracts" | "tickets";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Saved mappings */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["ImportMapping"][];
+                        };
+                    };
+                };
+                /** @description Invalid input; details.issues names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is unknown, revoked or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role or token scope does not allow this, or the CSRF token is missing */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found in this workspace */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Save a column mapping under a name (replaces one of that name) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        entity: "accounts" | "contacts" | "contracts" | "tickets";
+                        name: string;
+                        map: {
+                            [key: string]: string;
+                        };
+                        /** @default {} */
+                        defaults?: {
+                            [key: string]: string;
+                        };
+                        /** @enum {string} */
+                        dateFormat?: "DMY" | "MDY";
+                    };
+                };
+            };
+            responses: {
+                /** @description Saved */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ImportMapping"];
+                    };
+                };
+                /** @description Invalid input; details.issues names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is unknown, revoked or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role or token scope does not allow this, or the CSRF token is missing */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found in this workspace */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/imports/mappings/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a saved mapping */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Done */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Invalid input; details.issues names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is unknown, revoked or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role or token scope does not allow this, or the CSRF token is missing */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found in this workspace */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/imports/owner-aliases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What an owner column may say for a user besides email or name */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Owner aliases */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["OwnerAlias"][];
+                        };
+                    };
+                };
+                /** @description Invalid input; details.issues names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is unknown, revoked or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role or token scope does not allow this, or the CSRF token is missing */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found in this workspace */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Save an owner alias (e.g. 张总 for a user); compared in lower case */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        alias: string;
+                        userId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Saved */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OwnerAlias"];
+                    };
+                };
+                /** @description Invalid input; details.issues names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is unknown, revoked or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role or token scope does not allow this, or the CSRF token is missing */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found in this workspace */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/imports/owner-aliases/{alias}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete an owner alias */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    alias: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Done */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Invalid input; details.issues names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is unknown, revoked or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role or token scope does not allow this, or the CSRF token is missing */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found in this workspace */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/imports/{entity}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * An import file's columns, sample values and suggested fields (the guided import's first step)
+         * @description The body is the file: .xlsx, or CSV/TSV in UTF-8 (with or without BOM), GB18030/GBK or UTF-16 (Excel "Unicode text"); the encoding is detected.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    entity: "accounts" | "contacts" | "contracts" | "tickets";
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "application/octet-stream": string;
+                };
+            };
+            responses: {
+                /** @description The columns and suggestions */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ImportPreview"];
                     };
                 };
                 /** @description Invalid input; details.issues names each field */
@@ -4294,27 +5323,34 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Import accounts, contacts or contracts from CSV (upsert by external id; managers and admins)
-         * @description The body is the CSV file (text/csv, first row headers, up to 50 MB). All rows are validated first; any invalid row aborts the import with a 400 listing every bad row by line, unless skipInvalid=true. dryRun=true validates and reports without writing.
+         * Import accounts, contacts, contracts or support tickets from .xlsx or CSV (managers and admins)
+         * @description The body is the file (.xlsx, or CSV/TSV in a detected encoding; up to 50 MB). Accounts upsert by external id; contracts by external id, else by account, start, end, amount and currency; contacts by external user id, else within the account by email, phone, WeChat id or name. Tickets upsert by the help desk’s ticket id (times without an offset are in the workspace time zone). Rows equal to what is stored are left alone, so the same file twice changes nothing. All rows are validated first; any invalid row aborts the import with a 400 listing every bad row by line, column, value and expected form, unless skipInvalid=true. dryRun=true validates and reports without writing. The import runs in a worker thread and writes in batches of 500 rows, each its own transaction, storing its progress on the run after each. async=true answers 202 with the run id at once.
          */
         post: {
             parameters: {
                 query?: {
                     map?: string;
                     defaults?: string;
+                    /** @description the name of a saved mapping */
+                    mapping?: string;
                     dryRun?: "true" | "false";
                     skipInvalid?: "true" | "false";
                     dateFormat?: "DMY" | "MDY";
+                    fileName?: string;
+                    /** @description true: answer 202 with the run id at once; GET /imports/runs/{id} has the progress and report */
+                    async?: "true" | "false";
                 };
                 header?: never;
                 path: {
-                    entity: "accounts" | "contacts" | "contracts";
+                    entity: "accounts" | "contacts" | "contracts" | "tickets";
                 };
                 cookie?: never;
             };
             requestBody: {
                 content: {
                     "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "application/octet-stream": string;
                 };
             };
             responses: {
@@ -4324,22 +5360,17 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        "application/json": components["schemas"]["ImportReport"];
+                    };
+                };
+                /** @description Started; poll GET /imports/runs/{id} */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
                         "application/json": {
-                            /** @enum {string} */
-                            entity: "accounts" | "contacts" | "contracts";
-                            dryRun: boolean;
-                            committed: boolean;
-                            rows: number;
-                            valid: number;
-                            invalid: number;
-                            created: number;
-                            updated: number;
-                            errors: {
-                                line: number;
-                                field?: string;
-                                column?: string;
-                                message: string;
-                            }[];
+                            runId: string;
                         };
                     };
                 };
@@ -9181,8 +10212,11 @@ export interface paths {
                                     color: string;
                                     min: number;
                                 }[];
-                                createdAt: string;
-                                updatedAt: string;
+                                hysteresis: number;
+                                builtin: boolean;
+                                customised: boolean;
+                                createdAt: string | null;
+                                updatedAt: string | null;
                             }[];
                             nextCursor: string | null;
                         };
@@ -9227,7 +10261,7 @@ export interface paths {
             };
         };
         put?: never;
-        /** Create a health model by id or key (changes: managers and admins; models are tried by position, the first whose selector matches scores the account; every component must read a numeric fact) */
+        /** Create a health model by id or key (changes: managers and admins; models are tried by position, the first whose selector matches scores the account, and the built-in default `default` scores every account none matches; every component must read a numeric fact. Editing `default` stores the workspace’s edit of it, deleting it returns to the model built from the metrics) */
         post: {
             parameters: {
                 query?: never;
@@ -9288,6 +10322,7 @@ export interface paths {
                             color: string;
                             min: number;
                         }[];
+                        hysteresis?: number;
                     };
                 };
             };
@@ -9350,8 +10385,11 @@ export interface paths {
                                 color: string;
                                 min: number;
                             }[];
-                            createdAt: string;
-                            updatedAt: string;
+                            hysteresis: number;
+                            builtin: boolean;
+                            customised: boolean;
+                            createdAt: string | null;
+                            updatedAt: string | null;
                         };
                     };
                 };
@@ -9485,8 +10523,11 @@ export interface paths {
                                 color: string;
                                 min: number;
                             }[];
-                            createdAt: string;
-                            updatedAt: string;
+                            hysteresis: number;
+                            builtin: boolean;
+                            customised: boolean;
+                            createdAt: string | null;
+                            updatedAt: string | null;
                         };
                     };
                 };
@@ -9530,7 +10571,7 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        /** Delete a health model by id or key (changes: managers and admins; models are tried by position, the first whose selector matches scores the account; every component must read a numeric fact) */
+        /** Delete a health model by id or key (changes: managers and admins; models are tried by position, the first whose selector matches scores the account, and the built-in default `default` scores every account none matches; every component must read a numeric fact. Editing `default` stores the workspace’s edit of it, deleting it returns to the model built from the metrics) */
         delete: {
             parameters: {
                 query?: never;
@@ -9589,7 +10630,7 @@ export interface paths {
         };
         options?: never;
         head?: never;
-        /** Change a health model by id or key (changes: managers and admins; models are tried by position, the first whose selector matches scores the account; every component must read a numeric fact) */
+        /** Change a health model by id or key (changes: managers and admins; models are tried by position, the first whose selector matches scores the account, and the built-in default `default` scores every account none matches; every component must read a numeric fact. Editing `default` stores the workspace’s edit of it, deleting it returns to the model built from the metrics) */
         patch: {
             parameters: {
                 query?: never;
@@ -9651,6 +10692,7 @@ export interface paths {
                             color: string;
                             min: number;
                         }[];
+                        hysteresis?: number;
                     };
                 };
             };
@@ -9713,8 +10755,11 @@ export interface paths {
                                 color: string;
                                 min: number;
                             }[];
-                            createdAt: string;
-                            updatedAt: string;
+                            hysteresis: number;
+                            builtin: boolean;
+                            customised: boolean;
+                            createdAt: string | null;
+                            updatedAt: string | null;
                         };
                     };
                 };
@@ -9765,6 +10810,149 @@ export interface paths {
                 };
             };
         };
+        trace?: never;
+    };
+    "/health-models/{id}/copy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Copy a model (the built-in default included) into a new stored model
+         * @description Same dimensions, bands, sentiment and hysteresis under a new key; placed before the built-in default unless a position is given, with no selector unless one is given. Managers and admins.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        key: string;
+                        name?: string;
+                        selector?: unknown;
+                        position?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description The copy */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            key: string;
+                            name: string;
+                            position: number;
+                            selector?: unknown;
+                            dimensions: {
+                                key: string;
+                                name: string;
+                                weight: number;
+                                components: {
+                                    key: string;
+                                    name: string;
+                                    fact: string;
+                                    weight: number;
+                                    /**
+                                     * @default higher_better
+                                     * @enum {string}
+                                     */
+                                    direction?: "higher_better" | "lower_better";
+                                    normalisation: {
+                                        /** @enum {string} */
+                                        kind: "bands";
+                                        bands: {
+                                            upTo: number | null;
+                                            score: number;
+                                        }[];
+                                    } | {
+                                        /** @enum {string} */
+                                        kind: "linear";
+                                        min: number;
+                                        max: number;
+                                    } | {
+                                        /** @enum {string} */
+                                        kind: "percentile";
+                                    };
+                                }[];
+                            }[];
+                            sentiment: {
+                                weight: number;
+                                /** @default 90 */
+                                expiresAfterDays?: number;
+                            } | null;
+                            bands: {
+                                key: string;
+                                label: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                color: string;
+                                min: number;
+                            }[];
+                            hysteresis: number;
+                            builtin: boolean;
+                            customised: boolean;
+                            createdAt: string | null;
+                            updatedAt: string | null;
+                        };
+                    };
+                };
+                /** @description Invalid input; details.issues names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is unknown, revoked or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role or token scope does not allow this, or the CSRF token is missing */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found in this workspace */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/health-models/preview": {
@@ -9840,6 +11028,7 @@ export interface paths {
                             color: string;
                             min: number;
                         }[];
+                        hysteresis?: number;
                     };
                 };
             };
@@ -9958,6 +11147,7 @@ export interface paths {
                             day: string;
                             /** @enum {string} */
                             source: "stored" | "live";
+                            computedAt: string | null;
                             score: number | null;
                             status: string | null;
                             band: {
@@ -10393,6 +11583,163 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/health/fit-weights": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Component weights proposed from renewal outcomes, with the backtest before and after
+         * @description For each contract that ended renewed/expanded/downgraded or churned, the stored snapshot of the model `daysBefore` days before its end (point in time). An L2 logistic regression of churn on the components’ 0-100 values gives each component a share in proportion to how much it protects against churn. Reports ROC-AUC and the lowest band’s precision and recall with the current and proposed weights on the same outcomes, and a cross-validated AUC (grouped by account, ordered in time). Apply by sending `proposed.dimensions` to PATCH /health-models/{id}.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    daysBefore?: number;
+                    windowDays?: number | null;
+                    model?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The proposal */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            model: {
+                                id: string;
+                                key: string;
+                                name: string;
+                            };
+                            daysBefore: number;
+                            windowDays: number;
+                            outcomes: {
+                                total: number;
+                                renewed: number;
+                                churned: number;
+                            };
+                            reason: string | null;
+                            components: {
+                                dimension: string;
+                                key: string;
+                                name: string;
+                                observed: number;
+                                currentShare: number;
+                                proposedShare: number | null;
+                                coefficient: number | null;
+                            }[];
+                            proposed: {
+                                dimensions: {
+                                    key: string;
+                                    name: string;
+                                    weight: number;
+                                    components: {
+                                        key: string;
+                                        name: string;
+                                        fact: string;
+                                        weight: number;
+                                        /**
+                                         * @default higher_better
+                                         * @enum {string}
+                                         */
+                                        direction?: "higher_better" | "lower_better";
+                                        normalisation: {
+                                            /** @enum {string} */
+                                            kind: "bands";
+                                            bands: {
+                                                upTo: number | null;
+                                                score: number;
+                                            }[];
+                                        } | {
+                                            /** @enum {string} */
+                                            kind: "linear";
+                                            min: number;
+                                            max: number;
+                                        } | {
+                                            /** @enum {string} */
+                                            kind: "percentile";
+                                        };
+                                    }[];
+                                }[];
+                            } | null;
+                            backtest: {
+                                before: {
+                                    auc: number | null;
+                                    flagged: number;
+                                    truePositives: number;
+                                    precision: number | null;
+                                    recall: number | null;
+                                };
+                                after: {
+                                    auc: number | null;
+                                    flagged: number;
+                                    truePositives: number;
+                                    precision: number | null;
+                                    recall: number | null;
+                                } | null;
+                                crossValidated: {
+                                    n: number;
+                                    before: number | null;
+                                    after: number | null;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Invalid input; details.issues names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is unknown, revoked or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role or token scope does not allow this, or the CSRF token is missing */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found in this workspace */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/rules/run": {
         parameters: {
             query?: never;
@@ -10538,6 +11885,7 @@ export interface paths {
                                 cooldownDays: number;
                                 maxActionsPerRun: number;
                                 dedupe: boolean;
+                                holdoutPct: number;
                                 enabled: boolean;
                                 createdAt: string;
                                 updatedAt: string;
@@ -10657,6 +12005,15 @@ export interface paths {
                         } | {
                             /** @enum {string} */
                             type: "webhook";
+                        } | {
+                            /** @enum {string} */
+                            type: "milestone_late";
+                            milestone?: string;
+                        } | {
+                            /** @enum {string} */
+                            type: "expansion_signal";
+                            /** @enum {string} */
+                            signal: "seats" | "usage_growth" | "feature_shipped";
                         };
                         /** @description Text such as `tier = "strategic" and days_to_renewal <= 90`, or the JSON tree */
                         condition?: string | {
@@ -10730,6 +12087,11 @@ export interface paths {
                             type: "timeline";
                             title: string;
                             body?: string;
+                        } | {
+                            /** @enum {string} */
+                            type: "alert";
+                            destinationId: string;
+                            text?: string;
                         })[];
                         /** @default 7 */
                         cooldownDays?: number;
@@ -10737,6 +12099,8 @@ export interface paths {
                         maxActionsPerRun?: number;
                         /** @default true */
                         dedupe?: boolean;
+                        /** @default 0 */
+                        holdoutPct?: number;
                         /** @default true */
                         enabled?: boolean;
                     };
@@ -10767,6 +12131,7 @@ export interface paths {
                             cooldownDays: number;
                             maxActionsPerRun: number;
                             dedupe: boolean;
+                            holdoutPct: number;
                             enabled: boolean;
                             createdAt: string;
                             updatedAt: string;
@@ -10871,6 +12236,7 @@ export interface paths {
                             cooldownDays: number;
                             maxActionsPerRun: number;
                             dedupe: boolean;
+                            holdoutPct: number;
                             enabled: boolean;
                             createdAt: string;
                             updatedAt: string;
@@ -11046,6 +12412,15 @@ export interface paths {
                         } | {
                             /** @enum {string} */
                             type: "webhook";
+                        } | {
+                            /** @enum {string} */
+                            type: "milestone_late";
+                            milestone?: string;
+                        } | {
+                            /** @enum {string} */
+                            type: "expansion_signal";
+                            /** @enum {string} */
+                            signal: "seats" | "usage_growth" | "feature_shipped";
                         };
                         /** @description Text such as `tier = "strategic" and days_to_renewal <= 90`, or the JSON tree */
                         condition?: string | {
@@ -11119,10 +12494,16 @@ export interface paths {
                             type: "timeline";
                             title: string;
                             body?: string;
+                        } | {
+                            /** @enum {string} */
+                            type: "alert";
+                            destinationId: string;
+                            text?: string;
                         })[];
                         cooldownDays?: number;
                         maxActionsPerRun?: number;
                         dedupe?: boolean;
+                        holdoutPct?: number;
                         enabled?: boolean;
                     };
                 };
@@ -11152,6 +12533,7 @@ export interface paths {
                             cooldownDays: number;
                             maxActionsPerRun: number;
                             dedupe: boolean;
+                            holdoutPct: number;
                             enabled: boolean;
                             createdAt: string;
                             updatedAt: string;
@@ -11243,6 +12625,7 @@ export interface paths {
                             cooldownDays: number;
                             maxActionsPerRun: number;
                             dedupe: boolean;
+                            holdoutPct: number;
                             enabled: boolean;
                             createdAt: string;
                             updatedAt: string;
@@ -11338,6 +12721,7 @@ export interface paths {
                             cooldownDays: number;
                             maxActionsPerRun: number;
                             dedupe: boolean;
+                            holdoutPct: number;
                             enabled: boolean;
                             createdAt: string;
                             updatedAt: string;
@@ -11433,6 +12817,7 @@ export interface paths {
                             cooldownDays: number;
                             maxActionsPerRun: number;
                             dedupe: boolean;
+                            holdoutPct: number;
                             enabled: boolean;
                             createdAt: string;
                             updatedAt: string;
@@ -11527,6 +12912,7 @@ export interface paths {
                             matched: number;
                             wouldAct: number;
                             skipped: {
+                                holdout: number;
                                 dedupe: number;
                                 cooldown: number;
                                 limit: number;
@@ -11536,7 +12922,7 @@ export interface paths {
                                 name: string;
                                 reason: string;
                                 /** @enum {string} */
-                                outcome: "act" | "dedupe" | "cooldown" | "limit";
+                                outcome: "act" | "holdout" | "dedupe" | "cooldown" | "limit";
                                 actions: {
                                     type: string;
                                     summary: string;
@@ -11834,10 +13220,10 @@ export interface paths {
                                     at: string;
                                     statusCode: number | null;
                                     /**
-                                     * @description blocked_address: the URL or what its name resolves to is a loopback, private, link-local or other local address not in STEWARD_OUTBOUND_ALLOW; redirect_refused: the receiver answered 3xx (redirects are not followed)
+                                     * @description rejected: the receiver answered 2xx with its own error code (a group bot refusing the message); blocked_address: the URL or what its name resolves to is a loopback, private, link-local or other local address not in STEWARD_OUTBOUND_ALLOW; redirect_refused: the receiver answered 3xx (redirects are not followed)
                                      * @enum {string}
                                      */
-                                    outcome: "ok" | "blocked_address" | "redirect_refused" | "timeout" | "connection_failed" | "http_4xx" | "http_5xx";
+                                    outcome: "ok" | "blocked_address" | "redirect_refused" | "timeout" | "connection_failed" | "http_4xx" | "http_5xx" | "rejected";
                                 }[];
                                 createdAt: string;
                                 deliveredAt: string | null;
@@ -12043,6 +13429,7 @@ export interface paths {
                                 plays: {
                                     [key: string]: unknown;
                                 }[];
+                                holdoutPct: number;
                                 enabled: boolean;
                                 createdAt: string;
                                 updatedAt: string;
@@ -12130,6 +13517,7 @@ export interface paths {
                                 plays: {
                                     [key: string]: unknown;
                                 }[];
+                                holdoutPct: number;
                                 enabled: boolean;
                                 createdAt: string;
                                 updatedAt: string;
@@ -12272,8 +13660,15 @@ export interface paths {
                                 type: "timeline";
                                 title: string;
                                 body?: string;
+                            } | {
+                                /** @enum {string} */
+                                type: "alert";
+                                destinationId: string;
+                                text?: string;
                             };
                         }[];
+                        /** @default 0 */
+                        holdoutPct?: number;
                         /** @default true */
                         enabled?: boolean;
                     };
@@ -12297,6 +13692,7 @@ export interface paths {
                             plays: {
                                 [key: string]: unknown;
                             }[];
+                            holdoutPct: number;
                             enabled: boolean;
                             createdAt: string;
                             updatedAt: string;
@@ -12392,6 +13788,7 @@ export interface paths {
                             plays: {
                                 [key: string]: unknown;
                             }[];
+                            holdoutPct: number;
                             enabled: boolean;
                             createdAt: string;
                             updatedAt: string;
@@ -12591,8 +13988,14 @@ export interface paths {
                                 type: "timeline";
                                 title: string;
                                 body?: string;
+                            } | {
+                                /** @enum {string} */
+                                type: "alert";
+                                destinationId: string;
+                                text?: string;
                             };
                         }[];
+                        holdoutPct?: number;
                         enabled?: boolean;
                     };
                 };
@@ -12615,6 +14018,7 @@ export interface paths {
                             plays: {
                                 [key: string]: unknown;
                             }[];
+                            holdoutPct: number;
                             enabled: boolean;
                             createdAt: string;
                             updatedAt: string;
@@ -12668,6 +14072,209 @@ export interface paths {
                 };
             };
         };
+        trace?: never;
+    };
+    "/playbooks/{id}/dry-run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** What the playbook (or unsaved edits to it) would do on a day, play by play, changing nothing */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        day?: string;
+                        /** @default 20 */
+                        limit?: number;
+                        draft?: {
+                            name?: string;
+                            description?: string | null;
+                            tier?: string | null;
+                            stages?: string[];
+                            touchEveryDays?: number | null;
+                            plays?: {
+                                key: string;
+                                name: string;
+                                everyDays?: number;
+                                /** @description Text such as `tier = "strategic" and days_to_renewal <= 90`, or the JSON tree */
+                                when?: string | {
+                                    [key: string]: unknown;
+                                };
+                                action: {
+                                    /** @enum {string} */
+                                    type: "create_task";
+                                    title: string;
+                                    description?: string;
+                                    /**
+                                     * @default other
+                                     * @enum {string}
+                                     */
+                                    taskType?: "call" | "qbr" | "onboarding" | "risk" | "renewal" | "expansion" | "support" | "adoption" | "other";
+                                    /**
+                                     * @default {
+                                     *       "role": "owner"
+                                     *     }
+                                     */
+                                    assignee?: {
+                                        /** @enum {string} */
+                                        role: "owner" | "csm" | "ae" | "support" | "analyst" | "executive_sponsor";
+                                    } | {
+                                        userId: string;
+                                    };
+                                    /**
+                                     * @default P2
+                                     * @enum {string}
+                                     */
+                                    priority?: "P0" | "P1" | "P2" | "P3";
+                                    dueInDays?: number;
+                                } | {
+                                    /** @enum {string} */
+                                    type: "add_tag";
+                                    tag: string;
+                                } | {
+                                    /** @enum {string} */
+                                    type: "remove_tag";
+                                    tag: string;
+                                } | {
+                                    /** @enum {string} */
+                                    type: "set_tier";
+                                    tier: string;
+                                    days?: number;
+                                } | {
+                                    /** @enum {string} */
+                                    type: "set_stage";
+                                    stage: string;
+                                    days?: number;
+                                } | {
+                                    /** @enum {string} */
+                                    type: "webhook";
+                                    /** Format: uri */
+                                    url: string;
+                                } | {
+                                    /** @enum {string} */
+                                    type: "email";
+                                    to: {
+                                        /** @enum {string} */
+                                        role: "owner" | "csm" | "ae" | "support" | "analyst" | "executive_sponsor";
+                                    } | {
+                                        emails: string[];
+                                    } | {
+                                        contacts: string;
+                                    };
+                                    subject: string;
+                                    body: string;
+                                } | {
+                                    /** @enum {string} */
+                                    type: "timeline";
+                                    title: string;
+                                    body?: string;
+                                } | {
+                                    /** @enum {string} */
+                                    type: "alert";
+                                    destinationId: string;
+                                    text?: string;
+                                };
+                            }[];
+                            holdoutPct?: number;
+                            enabled?: boolean;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Per play: accounts matched and what would happen */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            day: string;
+                            playbookId: string;
+                            covered: number;
+                            plays: {
+                                day: string;
+                                accounts: number;
+                                matched: number;
+                                wouldAct: number;
+                                skipped: {
+                                    holdout: number;
+                                    dedupe: number;
+                                    cooldown: number;
+                                    limit: number;
+                                };
+                                items: {
+                                    accountId: string;
+                                    name: string;
+                                    reason: string;
+                                    /** @enum {string} */
+                                    outcome: "act" | "holdout" | "dedupe" | "cooldown" | "limit";
+                                    actions: {
+                                        type: string;
+                                        summary: string;
+                                    }[];
+                                }[];
+                                play: string;
+                                name: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Invalid input; details.issues names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is unknown, revoked or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role or token scope does not allow this, or the CSRF token is missing */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found in this workspace */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/playbooks/{id}/runs": {
@@ -12774,7 +14381,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Per rule and playbook: accounts acted on and their health change after 30 and 90 days vs similar accounts not acted on */
+        /** Per rule and playbook: health change after 30 and 90 days of the accounts acted on vs accounts eligible in the same run (same tier, stage, score band) not acted on (hold-out, cooldown, limit), with the lift and its 95% interval */
         get: {
             parameters: {
                 query?: {
@@ -12800,24 +14407,625 @@ export interface paths {
                                 /** @enum {string} */
                                 source: "rule" | "playbook";
                                 name: string;
+                                holdoutPct: number;
                                 accounts: number;
                                 actions: number;
                                 after30: {
                                     n: number;
+                                    pairs: number;
                                     acted: number | null;
                                     control: number | null;
                                     controlN: number;
+                                    controlAccounts: number;
+                                    reasons: {
+                                        holdout: number;
+                                        cooldown: number;
+                                        limit: number;
+                                    };
                                     lift: number | null;
+                                    low: number | null;
+                                    high: number | null;
+                                    /** @enum {string|null} */
+                                    withheld: "no_control" | "few_controls" | "few_pairs" | null;
                                 };
                                 after90: {
                                     n: number;
+                                    pairs: number;
                                     acted: number | null;
                                     control: number | null;
                                     controlN: number;
+                                    controlAccounts: number;
+                                    reasons: {
+                                        holdout: number;
+                                        cooldown: number;
+                                        limit: number;
+                                    };
                                     lift: number | null;
+                                    low: number | null;
+                                    high: number | null;
+                                    /** @enum {string|null} */
+                                    withheld: "no_control" | "few_controls" | "few_pairs" | null;
                                 };
                             }[];
                             nextCursor: null;
+                        };
+                    };
+                };
+                /** @description Invalid input; details.issues names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is unknown, revoked or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role or token scope does not allow this, or the CSRF token is missing */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found in this workspace */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/subscriptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Where Steward’s events are sent: webhooks and group bots */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Every subscription */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["Subscription"][];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Invalid input; details.issues names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is unknown, revoked or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role or token scope does not allow this, or the CSRF token is missing */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found in this workspace */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Subscribe a webhook or a WeCom / Feishu / DingTalk group bot to events
+         * @description A webhook gets JSON signed with `x-steward-signature: sha256=HMAC-SHA256(secret, "<x-steward-timestamp>.<body>")` (the secret is returned here). Bots get their platform’s message format; Feishu and DingTalk bots with 加签 get `secret` and are signed as their platform expects. Texts are written in `locale` (default: yours).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        kind: components["schemas"]["SubscriptionKind"];
+                        url: string;
+                        events: components["schemas"]["OutEventType"][];
+                        secret?: string | null;
+                        /** @enum {string} */
+                        locale?: "zh-CN" | "en";
+                        /** @default true */
+                        enabled?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Subscription"];
+                    };
+                };
+                /** @description Invalid input; details.issues names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is unknown, revoked or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role or token scope does not allow this, or the CSRF token is missing */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found in this workspace */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/subscriptions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One subscription */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The subscription */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Subscription"];
+                    };
+                };
+                /** @description Invalid input; details.issues names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is unknown, revoked or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role or token scope does not allow this, or the CSRF token is missing */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found in this workspace */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete a subscription (its delivery log goes with it from the list) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Done */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Invalid input; details.issues names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is unknown, revoked or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role or token scope does not allow this, or the CSRF token is missing */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found in this workspace */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change a subscription; disabling it cancels its pending deliveries */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string;
+                        url?: string;
+                        events?: components["schemas"]["OutEventType"][];
+                        secret?: string | null;
+                        /** @enum {string} */
+                        locale?: "zh-CN" | "en";
+                        enabled?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description The subscription */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Subscription"];
+                    };
+                };
+                /** @description Invalid input; details.issues names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is unknown, revoked or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role or token scope does not allow this, or the CSRF token is missing */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found in this workspace */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/subscriptions/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a test message now and return its delivery (status code, outcome, the answer) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The test delivery after its first attempt */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SubscriptionDelivery"];
+                    };
+                };
+                /** @description Invalid input; details.issues names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is unknown, revoked or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role or token scope does not allow this, or the CSRF token is missing */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found in this workspace */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/subscriptions/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The delivery log: each event sent, every attempt’s status code and outcome, the last answer */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    limit?: number;
+                    status?: "pending" | "delivered" | "failed" | "cancelled";
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page, newest first */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["SubscriptionDelivery"][];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Invalid input; details.issues names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is unknown, revoked or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role or token scope does not allow this, or the CSRF token is missing */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found in this workspace */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/alert-destinations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Where rule alerts and team digests can go: subscriptions by name and kind (managers) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Every subscription, without URL or secret */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["Destination"][];
+                            nextCursor: string | null;
                         };
                     };
                 };
@@ -14147,6 +16355,372 @@ export interface paths {
             };
         };
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/channel-digests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Team digests sent to chat groups daily (managers and admins) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Every team digest */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["ChannelDigest"][];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Invalid input; details.issues names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is unknown, revoked or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role or token scope does not allow this, or the CSRF token is missing */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found in this workspace */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Send a daily team digest to a chat group (a destination from /alert-destinations)
+         * @description Every morning (07:30, workspace time) one message to the destination, in its format, language and signing: the at-risk accounts (each health model’s last band), overdue tasks and renewals due within `renewalDays`, for the whole workspace or the accounts and tasks of `ownerIds`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        destinationId: string;
+                        /** @default [] */
+                        ownerIds?: string[];
+                        /** @default 30 */
+                        renewalDays?: number;
+                        /** @default true */
+                        enabled?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ChannelDigest"];
+                    };
+                };
+                /** @description Invalid input; details.issues names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is unknown, revoked or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role or token scope does not allow this, or the CSRF token is missing */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found in this workspace */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/channel-digests/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a team digest */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Done */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Invalid input; details.issues names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is unknown, revoked or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role or token scope does not allow this, or the CSRF token is missing */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found in this workspace */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change a team digest */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string;
+                        destinationId?: string;
+                        ownerIds?: string[];
+                        renewalDays?: number;
+                        enabled?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description The team digest */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ChannelDigest"];
+                    };
+                };
+                /** @description Invalid input; details.issues names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is unknown, revoked or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role or token scope does not allow this, or the CSRF token is missing */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found in this workspace */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/channel-digests/{id}/send": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send today’s team digest now (also after the morning’s) and return the delivery’s first attempt */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The delivery */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            deliveryId: string;
+                            status: string;
+                            statusCode: number | null;
+                            attempts: number;
+                        };
+                    };
+                };
+                /** @description Invalid input; details.issues names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is unknown, revoked or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role or token scope does not allow this, or the CSRF token is missing */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found in this workspace */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -15713,6 +18287,7 @@ export interface paths {
                                 } | null;
                                 scopeText: string | null;
                                 position: number;
+                                taskTypes: string[];
                                 members: {
                                     userId: string;
                                     name: string;
@@ -15789,6 +18364,7 @@ export interface paths {
                             /** @default 1 */
                             capacityFactor?: number;
                         }[];
+                        taskTypes?: ("call" | "qbr" | "onboarding" | "risk" | "renewal" | "expansion" | "support" | "adoption" | "other")[] | null;
                     };
                 };
             };
@@ -15809,6 +18385,7 @@ export interface paths {
                             } | null;
                             scopeText: string | null;
                             position: number;
+                            taskTypes: string[];
                             members: {
                                 userId: string;
                                 name: string;
@@ -15908,6 +18485,7 @@ export interface paths {
                             } | null;
                             scopeText: string | null;
                             position: number;
+                            taskTypes: string[];
                             members: {
                                 userId: string;
                                 name: string;
@@ -16043,6 +18621,7 @@ export interface paths {
                             /** @default 1 */
                             capacityFactor?: number;
                         }[];
+                        taskTypes?: ("call" | "qbr" | "onboarding" | "risk" | "renewal" | "expansion" | "support" | "adoption" | "other")[] | null;
                     };
                 };
             };
@@ -16063,6 +18642,7 @@ export interface paths {
                             } | null;
                             scopeText: string | null;
                             position: number;
+                            taskTypes: string[];
                             members: {
                                 userId: string;
                                 name: string;
@@ -17636,6 +20216,9 @@ export interface paths {
                                 arr: number;
                                 expectedArr: number;
                                 weightedArr: number;
+                                expansionOpportunities: number;
+                                expansionArr: number;
+                                expansionWeightedArr: number;
                                 byRisk: {
                                     risk: string;
                                     contracts: number;
@@ -17800,7 +20383,7 @@ export interface paths {
         put?: never;
         /**
          * Train the churn model now on the stored history (point in time), store the version, return its card
-         * @description For every contract that ended at least 30 days ago (renewed, expanded, downgraded, churned, or still active after the term) and each horizon (30, 60, 90, 180 days before the end), the account facts as of that day. L2 logistic regression with Platt calibration, cross-validated in time order and grouped by account, beside the health score and usage decline on the same samples. A horizon is not published when it has too few outcomes or its AUC interval includes 0.5.
+         * @description For every contract that ended at least 30 days ago (renewed, expanded, downgraded, churned, or still active after the term) and each horizon (30, 60, 90, 180 days before the end), the account facts as of that day. L2 logistic regression and a random forest, each with Platt calibration, cross-validated in time order and grouped by account (the better ROC-AUC is kept unless `model` names one), beside the health score and usage decline on the same samples. A horizon is not published when it has too few outcomes or its AUC interval includes 0.5.
          */
         post: {
             parameters: {
@@ -18023,7 +20606,7 @@ export interface paths {
         };
         /**
          * An account's churn probability by the model's horizon and its top drivers
-         * @description Drivers are exact for the linear model: each is the fact’s share of the calibrated log-odds against the average account, so they add up with the base rate to the probability. Null probability with a reason when no model is published.
+         * @description Drivers are exact: each is the fact’s share of the calibrated log-odds (the linear model’s own terms against the average account; TreeSHAP for the forest), so they add up with the base rate to the probability. Null probability with a reason when no model is published.
          */
         get: {
             parameters: {
@@ -18100,7 +20683,7 @@ export interface paths {
         };
         /**
          * CSM and group scorecards for a period: outcome and process metrics and a weighted score
-         * @description Seed 003: outcome (renewal rate by count and ARR, NRR, NPS when an `nps` account field exists, expansion ARR) and process (touches per account vs the tier cadence in team settings, tasks done on time, danger accounts with an open plan, health held or improved), each turned into a 0-1 part; score = outcomeWeight x outcome + (1 - outcomeWeight) x process (default 60/40). Managers and admins see every CSM and group; a CSM sees only their own card; viewers none.
+         * @description Seed 003: outcome (renewal rate by count and ARR, NRR, NPS of the period’s survey answers, expansion ARR) and process (touches per account vs the tier cadence in team settings, tasks done on time, danger accounts with an open plan, health held or improved), each turned into a 0-1 part; score = outcomeWeight x outcome + (1 - outcomeWeight) x process (default 60/40). Managers and admins see every CSM and group; a CSM sees only their own card; viewers none.
          */
         get: {
             parameters: {
@@ -18212,6 +20795,248 @@ export interface paths {
                                 score: number | null;
                             }[];
                             nextCursor: null;
+                        };
+                    };
+                };
+                /** @description Invalid input; details.issues names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is unknown, revoked or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role or token scope does not allow this, or the CSRF token is missing */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found in this workspace */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/reports/scorecards/detail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The accounts and tasks behind one CSM’s or group’s scorecard for a period (drill-down)
+         * @description Per account: renewals due, closed and won (count and ARR), ARR at the start and end of the period, expansion, touches against the cadence, health at both ends, danger and an open save plan. Tasks: those assigned to the people measured and due in the period, with whether each was done on time (the latest 1,000; `tasksTotal` counts all). Scoped as the cards: a CSM only their own, a manager the people of the groups they may read.
+         */
+        get: {
+            parameters: {
+                query: {
+                    kind: "csm" | "group";
+                    id: string;
+                    from?: string;
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The accounts and tasks */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            kind: "csm" | "group";
+                            id: string;
+                            name: string;
+                            from: string;
+                            to: string;
+                            currency: string;
+                            accounts: {
+                                accountId: string;
+                                name: string;
+                                ownerId: string | null;
+                                ownerName: string | null;
+                                tier: string | null;
+                                health: string | null;
+                                renewalsDue: number;
+                                renewalsClosed: number;
+                                renewalsWon: number;
+                                renewalArrClosed: number;
+                                renewalArrWon: number;
+                                startArr: number;
+                                endArr: number;
+                                expansionArr: number;
+                                nps: number | null;
+                                touches: number;
+                                expectedTouches: number;
+                                healthFrom: number | null;
+                                healthTo: number | null;
+                                danger: boolean;
+                                openPlan: boolean;
+                            }[];
+                            tasks: {
+                                taskId: string;
+                                title: string;
+                                accountId: string | null;
+                                accountName: string | null;
+                                assigneeId: string;
+                                assigneeName: string;
+                                dueDate: string;
+                                status: string;
+                                completedAt: string | null;
+                                onTime: boolean;
+                            }[];
+                            tasksTotal: number;
+                        };
+                    };
+                };
+                /** @description Invalid input; details.issues names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is unknown, revoked or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role or token scope does not allow this, or the CSRF token is missing */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found in this workspace */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/reports/team-overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The manager’s workbench: CSMs side by side (health mix, renewals at risk, tasks, touches vs cadence) and health over time by tier
+         * @description `groupId`: a group, `mine` (the groups the caller leads or belongs to; the default when there are any) or `all`. Renewals: open ones ending in the next 90 days (or overdue up to 90 days); at risk: forecast category `at_risk`. Health over time: the mean score per tier (today’s tier) at weekly points. Managers and admins; every figure from the accounts the caller may read.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    groupId?: string;
+                    weeks?: number;
+                    touchDays?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The overview */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            day: string;
+                            currency: string;
+                            groups: {
+                                id: string;
+                                name: string;
+                                leadId: string | null;
+                                mine: boolean;
+                            }[];
+                            selected: string;
+                            touchDays: number;
+                            csms: {
+                                userId: string;
+                                name: string;
+                                groupId: string | null;
+                                groupName: string | null;
+                                accounts: number;
+                                arr: number;
+                                health: {
+                                    status: string;
+                                    count: number;
+                                }[];
+                                renewalsOpen: number;
+                                renewalsAtRisk: number;
+                                renewalsAtRiskArr: number;
+                                openTasks: number;
+                                overdueTasks: number;
+                                touches: number;
+                                expectedTouches: number;
+                                cadenceAttainment: number | null;
+                            }[];
+                            healthTrend: {
+                                days: string[];
+                                tiers: {
+                                    tier: string;
+                                    scores: (number | null)[];
+                                    accounts: number[];
+                                }[];
+                            };
                         };
                     };
                 };
@@ -18801,6 +21626,2288 @@ export interface paths {
         };
         trace?: never;
     };
+    "/accounts/{id}/plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The account's success plans with progress and KPIs */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Plans, oldest first */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["SuccessPlan"][];
+                        };
+                    };
+                };
+                /** @description Invalid input; details.issues names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is unknown, revoked or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role or token scope does not allow this, or the CSRF token is missing */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found in this workspace */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Create a success plan (from a template, or blank)
+         * @description Account owners and team members (CSMs), managers and admins.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        templateId?: string;
+                        name?: string;
+                        kind?: components["schemas"]["PlanKind"];
+                        startDate?: string;
+                        /** @default false */
+                        createTasks?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SuccessPlan"];
+                    };
+                };
+                /** @description Invalid input; details.issues names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is unknown, revoked or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role or token scope does not allow this, or the CSRF token is missing */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found in this workspace */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/plans/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One success plan */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The plan */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SuccessPlan"];
+                    };
+                };
+                /** @description Invalid input; details.issues names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is unknown, revoked or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role or token scope does not allow this, or the CSRF token is missing */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found in this workspace */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete a plan with its objectives, KPIs, values and steps (tasks made from steps stay) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Done */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Invalid input; details.issues names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is unknown, revoked or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role or token scope does not allow this, or the CSRF token is missing */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found in this workspace */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /**
+         * Rename a plan or change its status
+         * @description Account owners and team members (CSMs), managers and admins.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string;
+                        status?: components["schemas"]["PlanStatus"];
+                    };
+                };
+            };
+            responses: {
+                /** @description Updated */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SuccessPlan"];
+                    };
+                };
+                /** @description Invalid input; details.issues names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is unknown, revoked or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role or token scope does not allow this, or the CSRF token is missing */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found in this workspace */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/plans/{id}/objectives": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add an objective */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        title: string;
+                        ownerId?: string | null;
+                        dueDate?: string | null;
+                        status?: components["schemas"]["ObjectiveStatus"];
+                    };
+                };
+            };
+            responses: {
+                /** @description The plan */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SuccessPlan"];
+                    };
+                };
+                /** @description Invalid input; details.issues names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is unknown, revoked or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role or token scope does not allow this, or the CSRF token is missing */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found in this workspace */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/plan-objectives/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete an objective with its KPIs and steps */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The plan */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SuccessPlan"];
+                    };
+                };
+                /** @description Invalid input; details.issues names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is unknown, revoked or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role or token scope does not allow this, or the CSRF token is missing */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found in this workspace */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change an objective's title, owner, due date or status */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        title?: string;
+                        ownerId?: string | null;
+                        dueDate?: string | null;
+                        status?: components["schemas"]["ObjectiveStatus"];
+                    };
+                };
+            };
+            responses: {
+                /** @description The plan */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SuccessPlan"];
+                    };
+                };
+                /** @description Invalid input; details.issues names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is unknown, revoked or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role or token scope does not allow this, or the CSRF token is missing */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found in this workspace */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/plan-objectives/{id}/kpis": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add a customer KPI (entered by hand, or read from a numeric fact) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        /** @default  */
+                        unit?: string;
+                        direction?: components["schemas"]["KpiDirection"];
+                        /** @default null */
+                        baseline?: number | null;
+                        target: number;
+                        source?: components["schemas"]["KpiSource"];
+                        metricFact?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description The plan */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SuccessPlan"];
+                    };
+                };
+                /** @description Invalid input; details.issues names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is unknown, revoked or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role or token scope does not allow this, or the CSRF token is missing */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found in this workspace */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/plan-objectives/{id}/steps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add a step (it becomes a task when asked) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        title: string;
+                        taskType?: components["schemas"]["PlanStepTaskType"];
+                        dueDate?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description The plan */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SuccessPlan"];
+                    };
+                };
+                /** @description Invalid input; details.issues names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is unknown, revoked or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role or token scope does not allow this, or the CSRF token is missing */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found in this workspace */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/plan-steps/{id}/task": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create the step's task (once) through the tasks module */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The task */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            stepId: string;
+                            taskId: string;
+                            created: boolean;
+                        };
+                    };
+                };
+                /** @description Invalid input; details.issues names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is unknown, revoked or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role or token scope does not allow this, or the CSRF token is missing */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found in this workspace */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/plan-kpis/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a KPI and its values */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The plan */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SuccessPlan"];
+                    };
+                };
+                /** @description Invalid input; details.issues names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is unknown, revoked or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role or token scope does not allow this, or the CSRF token is missing */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found in this workspace */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change a KPI's name, unit, direction, baseline or target */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string;
+                        unit?: string;
+                        direction?: components["schemas"]["KpiDirection"];
+                        baseline?: number | null;
+                        target?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description The plan */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SuccessPlan"];
+                    };
+                };
+                /** @description Invalid input; details.issues names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is unknown, revoked or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role or token scope does not allow this, or the CSRF token is missing */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found in this workspace */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/plan-kpis/{id}/values": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record a KPI's value measured on a day (earlier values are kept) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        value: number;
+                        day?: string;
+                        note?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description The plan */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SuccessPlan"];
+                    };
+                };
+                /** @description Invalid input; details.issues names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is unknown, revoked or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role or token scope does not allow this, or the CSRF token is missing */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found in this workspace */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/plan-templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Plan templates (onboarding, adoption, renewal and your own) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Templates */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                key: string;
+                                name: string;
+                                kind: components["schemas"]["PlanKind"];
+                                tier: string | null;
+                                stage: string | null;
+                                objectives: {
+                                    title: string;
+                                    dueInDays: number | null;
+                                    kpis: {
+                                        name: string;
+                                        unit: string;
+                                        direction: components["schemas"]["KpiDirection"];
+                                        baseline: number | null;
+                                        target: number;
+                                        metricFact?: string;
+                                    }[];
+                                    steps: {
+                                        title: string;
+                                        taskType: components["schemas"]["PlanStepTaskType"];
+                                        dueInDays: number;
+                                    }[];
+                                }[];
+                                createdAt: string;
+                                updatedAt: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Invalid input; details.issues names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is unknown, revoked or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role or token scope does not allow this, or the CSRF token is missing */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found in this workspace */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a plan template (managers and admins) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        key: string;
+                        name: string;
+                        kind?: components["schemas"]["PlanKind"];
+                        /** @default null */
+                        tier?: string | null;
+                        /** @default null */
+                        stage?: string | null;
+                        objectives: {
+                            title: string;
+                            /** @default null */
+                            dueInDays?: number | null;
+                            /** @default [] */
+                            kpis?: {
+                                name: string;
+                                /** @default  */
+                                unit?: string;
+                                direction?: components["schemas"]["KpiDirection"];
+                                /** @default null */
+                                baseline?: number | null;
+                                target: number;
+                                metricFact?: string;
+                            }[];
+                            /** @default [] */
+                            steps?: {
+                                title: string;
+                                taskType?: components["schemas"]["PlanStepTaskType"];
+                                dueInDays: number;
+                            }[];
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            key: string;
+                            name: string;
+                            kind: components["schemas"]["PlanKind"];
+                            tier: string | null;
+                            stage: string | null;
+                            objectives: {
+                                title: string;
+                                dueInDays: number | null;
+                                kpis: {
+                                    name: string;
+                                    unit: string;
+                                    direction: components["schemas"]["KpiDirection"];
+                                    baseline: number | null;
+                                    target: number;
+                                    metricFact?: string;
+                                }[];
+                                steps: {
+                                    title: string;
+                                    taskType: components["schemas"]["PlanStepTaskType"];
+                                    dueInDays: number;
+                                }[];
+                            }[];
+                            createdAt: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description Invalid input; details.issues names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is unknown, revoked or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role or token scope does not allow this, or the CSRF token is missing */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found in this workspace */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflicts with existing data */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/plan-templates/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a plan template (plans made from it stay) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Done */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Invalid input; details.issues names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is unknown, revoked or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role or token scope does not allow this, or the CSRF token is missing */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found in this workspace */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change a plan template (managers and admins) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string;
+                        kind?: components["schemas"]["PlanKind"];
+                        /** @default null */
+                        tier?: string | null;
+                        /** @default null */
+                        stage?: string | null;
+                        objectives?: {
+                            title: string;
+                            /** @default null */
+                            dueInDays?: number | null;
+                            /** @default [] */
+                            kpis?: {
+                                name: string;
+                                /** @default  */
+                                unit?: string;
+                                direction?: components["schemas"]["KpiDirection"];
+                                /** @default null */
+                                baseline?: number | null;
+                                target: number;
+                                metricFact?: string;
+                            }[];
+                            /** @default [] */
+                            steps?: {
+                                title: string;
+                                taskType?: components["schemas"]["PlanStepTaskType"];
+                                dueInDays: number;
+                            }[];
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Updated */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            key: string;
+                            name: string;
+                            kind: components["schemas"]["PlanKind"];
+                            tier: string | null;
+                            stage: string | null;
+                            objectives: {
+                                title: string;
+                                dueInDays: number | null;
+                                kpis: {
+                                    name: string;
+                                    unit: string;
+                                    direction: components["schemas"]["KpiDirection"];
+                                    baseline: number | null;
+                                    target: number;
+                                    metricFact?: string;
+                                }[];
+                                steps: {
+                                    title: string;
+                                    taskType: components["schemas"]["PlanStepTaskType"];
+                                    dueInDays: number;
+                                }[];
+                            }[];
+                            createdAt: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description Invalid input; details.issues names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is unknown, revoked or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role or token scope does not allow this, or the CSRF token is missing */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found in this workspace */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/milestones": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Journey milestones, in order (seed 003: days 30 / 90 / 180 / 365 after go-live) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Milestones */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["JourneyMilestone"][];
+                        };
+                    };
+                };
+                /** @description Invalid input; details.issues names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is unknown, revoked or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role or token scope does not allow this, or the CSRF token is missing */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found in this workspace */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Add a milestone (managers and admins) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        key: string;
+                        name: string;
+                        dueDay: number;
+                        position?: number;
+                        /** @description Text such as `arr >= 300000 and region = "华东"`, or the JSON tree */
+                        condition: string | {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["JourneyMilestone"];
+                    };
+                };
+                /** @description Invalid input; details.issues names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is unknown, revoked or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role or token scope does not allow this, or the CSRF token is missing */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found in this workspace */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflicts with existing data */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/milestones/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a milestone and what accounts reached of it */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Done */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Invalid input; details.issues names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is unknown, revoked or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role or token scope does not allow this, or the CSRF token is missing */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found in this workspace */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change a milestone (managers and admins) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string;
+                        dueDay?: number;
+                        position?: number;
+                        /** @description Text such as `arr >= 300000 and region = "华东"`, or the JSON tree */
+                        condition?: string | {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Updated */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["JourneyMilestone"];
+                    };
+                };
+                /** @description Invalid input; details.issues names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is unknown, revoked or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role or token scope does not allow this, or the CSRF token is missing */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found in this workspace */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/accounts/{id}/milestones": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The account's journey milestones: achieved, late, due or upcoming */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Milestones in order */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                milestoneId: string;
+                                key: string;
+                                name: string;
+                                position: number;
+                                dueDay: number;
+                                dueDate: string | null;
+                                status: components["schemas"]["MilestoneStatus"];
+                                achievedOn: string | null;
+                                lateOn: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Invalid input; details.issues names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is unknown, revoked or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role or token scope does not allow this, or the CSRF token is missing */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found in this workspace */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/accounts/{id}/opportunities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The account's expansion opportunities (open first) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Opportunities */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["Opportunity"][];
+                        };
+                    };
+                };
+                /** @description Invalid input; details.issues names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is unknown, revoked or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role or token scope does not allow this, or the CSRF token is missing */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found in this workspace */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Record an expansion opportunity
+         * @description AEs' and managers' work, and the account's CSM (renewals:write).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        kind: components["schemas"]["OpportunityKind"];
+                        title: string;
+                        amount: number;
+                        stage?: components["schemas"]["OpportunityStage"];
+                        closeDate?: string | null;
+                        ownerId?: string | null;
+                        note?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Opportunity"];
+                    };
+                };
+                /** @description Invalid input; details.issues names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is unknown, revoked or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role or token scope does not allow this, or the CSRF token is missing */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found in this workspace */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/opportunities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Expansion opportunities on readable accounts (stage, or `open`; close date range) */
+        get: {
+            parameters: {
+                query?: {
+                    stage?: "identified" | "qualified" | "proposal" | "negotiation" | "won" | "lost" | "open";
+                    closeFrom?: string;
+                    closeTo?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Opportunities by close date */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["Opportunity"][];
+                        };
+                    };
+                };
+                /** @description Invalid input; details.issues names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is unknown, revoked or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role or token scope does not allow this, or the CSRF token is missing */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found in this workspace */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/opportunities/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete an opportunity */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Done */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Invalid input; details.issues names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is unknown, revoked or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role or token scope does not allow this, or the CSRF token is missing */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found in this workspace */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /**
+         * Change an opportunity (stage won or lost closes it)
+         * @description AEs' and managers' work, and the account's CSM (renewals:write).
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        kind?: components["schemas"]["OpportunityKind"];
+                        title?: string;
+                        amount?: number;
+                        stage?: components["schemas"]["OpportunityStage"];
+                        closeDate?: string | null;
+                        ownerId?: string | null;
+                        note?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Updated */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Opportunity"];
+                    };
+                };
+                /** @description Invalid input; details.issues names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is unknown, revoked or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role or token scope does not allow this, or the CSRF token is missing */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found in this workspace */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/accounts/{id}/family": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The account's family (from its top ancestor): each account's figures and the rolled-up totals */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The family tree */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AccountFamily"];
+                    };
+                };
+                /** @description Invalid input; details.issues names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is unknown, revoked or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role or token scope does not allow this, or the CSRF token is missing */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found in this workspace */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/search": {
         parameters: {
             query?: never;
@@ -18913,6 +24020,739 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/surveys/responses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Answers, newest first (of the accounts the caller may read) */
+        get: {
+            parameters: {
+                query?: {
+                    accountId?: string;
+                    kind?: components["schemas"]["SurveyKind"];
+                    from?: string;
+                    to?: string;
+                    detractors?: "true" | "false";
+                    cursor?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of answers */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["SurveyResponse"][];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Invalid input; details.issues names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is unknown, revoked or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role or token scope does not allow this, or the CSRF token is missing */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found in this workspace */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Record an NPS (0-10) or CSAT (1-5) answer collected elsewhere
+         * @description Name the account by `accountId` or `accountExternalId`. The answer goes on the account’s timeline; an NPS detractor (0-6) creates a follow-up task for the account’s CSM (the owner) unless the survey settings turn that off. `answeredAt` defaults to now and may not be in the future.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        accountId?: string;
+                        accountExternalId?: string;
+                        /** Format: email */
+                        contactEmail?: string;
+                        kind: components["schemas"]["SurveyKind"];
+                        score: number;
+                        comment?: string | null;
+                        /** Format: date-time */
+                        answeredAt?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description The answer as stored */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SurveyResponse"];
+                    };
+                };
+                /** @description Invalid input; details.issues names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is unknown, revoked or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role or token scope does not allow this, or the CSRF token is missing */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found in this workspace */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/surveys/responses/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import NPS/CSAT answers from CSV (managers and admins)
+         * @description Columns (or map=column=field): accountExternalId, kind (nps | csat), score (required), contactEmail, comment, answeredOn. Each row is recorded as through the API (timeline, detractor task). All rows or none unless skipInvalid=true; dryRun=true reports without writing. Bodies up to 1 MB.
+         */
+        post: {
+            parameters: {
+                query?: {
+                    map?: string;
+                    defaults?: string;
+                    dryRun?: "true" | "false";
+                    skipInvalid?: "true" | "false";
+                    dateFormat?: "DMY" | "MDY";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "text/csv": string;
+                };
+            };
+            responses: {
+                /** @description The import report */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            entity: "survey_responses";
+                            dryRun: boolean;
+                            committed: boolean;
+                            rows: number;
+                            valid: number;
+                            invalid: number;
+                            created: number;
+                            errors: {
+                                line: number;
+                                field?: string;
+                                column?: string;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Invalid input; details.issues names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is unknown, revoked or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role or token scope does not allow this, or the CSRF token is missing */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found in this workspace */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/surveys/responses/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One answer */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The answer */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SurveyResponse"];
+                    };
+                };
+                /** @description Invalid input; details.issues names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is unknown, revoked or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role or token scope does not allow this, or the CSRF token is missing */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found in this workspace */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/surveys/send": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Email an NPS or CSAT survey to contacts of an account
+         * @description Each contact gets a single-use link to the survey page (/s/<token>, no sign-in, in `locale` or the caller’s language), valid for the settings’ linkValidDays. Contacts asked or answering within throttleDays are skipped with the time they may be asked again; contacts without an email are skipped. Without STEWARD_SMTP_URL the sends are recorded with delivered=false.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        accountId: string;
+                        kind: components["schemas"]["SurveyKind"];
+                        contactIds?: string[];
+                        /** @enum {string} */
+                        locale?: "en" | "zh-CN";
+                    };
+                };
+            };
+            responses: {
+                /** @description What was sent and skipped */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            sent: {
+                                sendId: string;
+                                contactId: string | null;
+                                email: string;
+                                delivered: boolean;
+                            }[];
+                            skipped: {
+                                contactId: string;
+                                email: string | null;
+                                /** @enum {string} */
+                                reason: "throttled" | "no_email";
+                                nextAskAt: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Invalid input; details.issues names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is unknown, revoked or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role or token scope does not allow this, or the CSRF token is missing */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found in this workspace */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/surveys/results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * NPS or CSAT for a period, per account, tier or CSM, with the trend per month or quarter
+         * @description NPS = % promoters (9-10) - % detractors (0-6); CSAT = % of answers 4-5. `previous` is the same-length period just before `from`; each group’s `change` compares the two. Default period: the 365 days up to today.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    kind?: components["schemas"]["SurveyKind"];
+                    from?: string;
+                    to?: string;
+                    groupBy?: components["schemas"]["SurveyGroupBy"];
+                    interval?: components["schemas"]["SurveyInterval"];
+                    accountId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The results */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SurveyResults"];
+                    };
+                };
+                /** @description Invalid input; details.issues names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is unknown, revoked or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role or token scope does not allow this, or the CSRF token is missing */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found in this workspace */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/surveys/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Survey settings: throttle days, link lifetime, detractor tasks */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The settings */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SurveySettings"];
+                    };
+                };
+                /** @description Invalid input; details.issues names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is unknown, revoked or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role or token scope does not allow this, or the CSRF token is missing */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found in this workspace */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change survey settings (managers and admins) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        throttleDays?: number;
+                        linkValidDays?: number;
+                        detractorTask?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description The settings now */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SurveySettings"];
+                    };
+                };
+                /** @description Invalid input; details.issues names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is unknown, revoked or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role or token scope does not allow this, or the CSRF token is missing */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found in this workspace */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/accounts/{id}/reports/qbr": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Quarterly business review of an account for a period, as HTML or PDF (zh-CN or en)
+         * @description Seed 001’s QBR: account summary; success-plan KPIs against baseline and target (value at the period’s start and end, on track or behind); ROI computed from the KPIs (a KPI measured in money, e.g. CNY/month or 万元, or in working time, e.g. hours/month, is valued by its improvement on the baseline, annualised when its unit has a period; hours are valued at `hourlyCost` when given; the total set against ARR, with every step of the arithmetic; in words when nothing can be valued); value behaviours over time against the period before; breadth and depth at the start and end; health history with what holds it up and pulls it down; journey milestones (achieved, due, late); support tickets (opened, solved, open at the end, median time to solve, open ones first); the account’s requests (shipped first); NPS and CSAT with the monthly trend and comments; next quarter’s plan (open objectives of active plans and the steps due in the 90 days after `to`, with their tasks’ status). Templates per tier: strategic accounts get `strategic` (every section, longest lists), nurture accounts `light` (summary, KPIs, ROI, usage, health, NPS, next quarter), others `standard`; `template` or `sections` override. The PDF embeds Noto Sans SC (subset), so Chinese renders without fonts on the reader’s machine.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    from?: string;
+                    to?: string;
+                    format?: "html" | "pdf";
+                    locale?: "zh-CN" | "en";
+                    template?: "strategic" | "standard" | "light";
+                    sections?: string;
+                    hourlyCost?: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The report */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/html": string;
+                        "application/pdf": string;
+                    };
+                };
+                /** @description Invalid input; details.issues names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is unknown, revoked or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role or token scope does not allow this, or the CSRF token is missing */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found in this workspace */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -18960,6 +24800,7 @@ export interface components {
             "team:manage": components["schemas"]["Grant"];
             "renewals:write": components["schemas"]["Grant"];
             "scorecards:read": components["schemas"]["Grant"];
+            "tickets:write": components["schemas"]["Grant"];
         };
         /**
          * @description `team`: only on accounts the user owns or is a team member of
@@ -19021,6 +24862,186 @@ export interface components {
         AssigneeRole: "owner" | "csm" | "ae" | "support" | "analyst" | "executive_sponsor";
         /** @enum {string} */
         TeamRole: "csm" | "ae" | "support" | "analyst" | "executive_sponsor";
+        Ticket: {
+            id: string;
+            externalId: string;
+            accountId: string;
+            subject: string;
+            status: components["schemas"]["TicketStatus"];
+            priority: components["schemas"]["TicketPriority"];
+            channel: components["schemas"]["TicketChannel"];
+            requesterEmail: string | null;
+            requesterName: string | null;
+            openedAt: string;
+            firstResponseAt: string | null;
+            solvedAt: string | null;
+            satisfaction: number | null;
+            escalated: boolean;
+            updatedAt: string;
+        };
+        /** @enum {string} */
+        TicketStatus: "new" | "open" | "pending" | "on_hold" | "solved" | "closed";
+        /** @enum {string} */
+        TicketPriority: "low" | "normal" | "high" | "urgent";
+        /** @enum {string|null} */
+        TicketChannel: "email" | "chat" | "phone" | "web" | "wechat" | "api" | "other" | null;
+        ImportRun: {
+            id: string;
+            /** @enum {string} */
+            entity: "accounts" | "contacts" | "contracts" | "tickets";
+            fileName: string | null;
+            format: string | null;
+            encoding: string | null;
+            dryRun: boolean;
+            /** @enum {string} */
+            status: "running" | "done" | "rejected" | "failed";
+            createdBy: string | null;
+            createdAt: string;
+            finishedAt: string | null;
+            report: components["schemas"]["ImportReport"];
+            error: {
+                code: string;
+                message: string;
+            } | null;
+            progress?: {
+                /** @enum {string} */
+                phase: "read" | "validate" | "write";
+                done: number;
+                total?: number;
+            } | null;
+        };
+        ImportReport: {
+            /** @enum {string} */
+            entity: "accounts" | "contacts" | "contracts" | "tickets";
+            runId: string;
+            dryRun: boolean;
+            committed: boolean;
+            file: {
+                /** @enum {string} */
+                format: "csv" | "xlsx";
+                /** @enum {string} */
+                encoding?: "utf-8" | "utf-8-bom" | "gb18030" | "utf-16le" | "utf-16be";
+                delimiter?: string;
+            };
+            mapping: {
+                [key: string]: string;
+            };
+            dateOrder: {
+                /** @enum {string} */
+                order: "DMY" | "MDY";
+                /** @enum {string} */
+                source: "option" | "file" | "default";
+                ambiguous: number;
+                example?: string;
+                dayFirst: number;
+                monthFirst: number;
+            };
+            rows: number;
+            valid: number;
+            invalid: number;
+            created: number;
+            updated: number;
+            unchanged: number;
+            merged: number;
+            skipped: {
+                blank: number;
+                total: number;
+            };
+            errors: {
+                line: number;
+                field?: string;
+                column?: string;
+                value?: string;
+                message: string;
+            }[];
+        } | null;
+        ImportMapping: {
+            id: string;
+            /** @enum {string} */
+            entity: "accounts" | "contacts" | "contracts" | "tickets";
+            name: string;
+            map: {
+                [key: string]: string;
+            };
+            defaults: {
+                [key: string]: string;
+            };
+            /** @enum {string} */
+            dateFormat?: "DMY" | "MDY";
+            createdAt: string;
+            updatedAt: string;
+        };
+        OwnerAlias: {
+            alias: string;
+            userId: string;
+            createdAt: string;
+        };
+        ImportPreview: {
+            file: {
+                /** @enum {string} */
+                format: "csv" | "xlsx";
+                /** @enum {string} */
+                encoding?: "utf-8" | "utf-8-bom" | "gb18030" | "utf-16le" | "utf-16be";
+                delimiter?: string;
+            };
+            headers: {
+                column: string;
+                samples: string[];
+                suggested: string | null;
+            }[];
+            rows: number;
+            fields: {
+                field: string;
+                kind: string;
+                required: boolean;
+                help: string;
+            }[];
+        };
+        Subscription: {
+            id: string;
+            name: string;
+            kind: components["schemas"]["SubscriptionKind"];
+            url: string;
+            events: components["schemas"]["OutEventType"][];
+            /** @enum {string} */
+            locale: "zh-CN" | "en";
+            enabled: boolean;
+            secret: string | null;
+            hasSecret: boolean;
+            createdAt: string;
+            updatedAt: string;
+        };
+        /** @enum {string} */
+        SubscriptionKind: "webhook" | "wecom" | "feishu" | "dingtalk";
+        /** @enum {string} */
+        OutEventType: "account.health_status_changed" | "account.tier_changed" | "account.stage_changed" | "task.created" | "task.completed" | "renewal.closed" | "request.logged" | "ticket.created" | "ticket.solved" | "ticket.escalated" | "ticket.low_satisfaction";
+        SubscriptionDelivery: {
+            id: string;
+            subscriptionId: string;
+            eventType: string;
+            accountId: string | null;
+            /** @enum {string} */
+            status: "pending" | "delivered" | "failed" | "cancelled";
+            attempts: number;
+            lastStatusCode: number | null;
+            lastResponse: string | null;
+            nextAttemptAt: string | null;
+            log: {
+                at: string;
+                statusCode: number | null;
+                /** @enum {string} */
+                outcome: "ok" | "blocked_address" | "redirect_refused" | "timeout" | "connection_failed" | "http_4xx" | "http_5xx" | "rejected";
+            }[];
+            payload: string;
+            createdAt: string;
+            deliveredAt: string | null;
+        };
+        Destination: {
+            id: string;
+            name: string;
+            kind: components["schemas"]["SubscriptionKind"];
+            enabled: boolean;
+        };
         /** @enum {string} */
         TaskType: "call" | "qbr" | "onboarding" | "risk" | "renewal" | "expansion" | "support" | "adoption" | "other";
         /** @enum {string} */
@@ -19036,6 +25057,17 @@ export interface components {
         DigestFrequency: "daily" | "weekly";
         /** @enum {string} */
         NotificationKind: "task_assigned" | "account_danger" | "renewal_upcoming";
+        ChannelDigest: {
+            id: string;
+            name: string;
+            destinationId: string;
+            ownerIds: string[];
+            renewalDays: number;
+            enabled: boolean;
+            lastSentDay: string | null;
+            createdAt: string;
+            updatedAt: string;
+        };
         RankedRequestItem: {
             /** @enum {string} */
             kind: "group" | "request";
@@ -19259,6 +25291,8 @@ export interface components {
             metrics: components["schemas"]["ChurnMetrics"];
             baselines: components["schemas"]["ChurnBaselines"];
             drivers: components["schemas"]["ChurnGlobalDriver"][];
+            model: components["schemas"]["ChurnModelKind"];
+            candidates: components["schemas"]["ChurnCandidate"][];
             horizons: components["schemas"]["ChurnHorizonCard"][];
         };
         ChurnOutcomes: {
@@ -19315,6 +25349,19 @@ export interface components {
         };
         /** @enum {string} */
         DriverDirection: "raises" | "lowers" | "mixed";
+        /**
+         * @description The top-level horizon's model (null before training)
+         * @enum {string|null}
+         */
+        ChurnModelKind: "logistic" | "forest" | null;
+        /** @description A candidate model's cross-validated scores (same folds for each) */
+        ChurnCandidate: {
+            kind: components["schemas"]["ChurnModelKind"] & unknown;
+            auc: number | null;
+            aucLow: number | null;
+            aucHigh: number | null;
+            brier: number | null;
+        };
         ChurnHorizonCard: {
             horizonDays: 30 | 60 | 90 | 180;
             published: boolean;
@@ -19323,9 +25370,16 @@ export interface components {
             metrics: components["schemas"]["ChurnMetrics"];
             baselines: components["schemas"]["ChurnBaselines"];
             drivers: components["schemas"]["ChurnGlobalDriver"][];
+            model: components["schemas"]["ChurnModelKind"] & unknown;
+            candidates: components["schemas"]["ChurnCandidate"][];
         };
         TrainChurn: {
             folds?: number;
+            /**
+             * @description The model to fit; auto (the default) keeps the better by cross-validation
+             * @enum {string}
+             */
+            model?: "logistic" | "forest" | "auto";
         };
         RankedRisks: {
             items: components["schemas"]["RankedRisk"][];
@@ -19355,6 +25409,222 @@ export interface components {
             drivers: components["schemas"]["RiskDriver"][];
             reason: string | null;
         };
+        SuccessPlan: {
+            id: string;
+            accountId: string;
+            templateId: string | null;
+            name: string;
+            kind: components["schemas"]["PlanKind"];
+            status: components["schemas"]["PlanStatus"];
+            startDate: string;
+            progress: number | null;
+            kpisTotal: number;
+            kpisOnTrack: number;
+            objectives: {
+                id: string;
+                planId: string;
+                position: number;
+                title: string;
+                ownerId: string | null;
+                ownerName: string | null;
+                dueDate: string | null;
+                status: components["schemas"]["ObjectiveStatus"];
+                progress: number | null;
+                kpis: {
+                    id: string;
+                    objectiveId: string;
+                    name: string;
+                    unit: string;
+                    direction: components["schemas"]["KpiDirection"];
+                    baseline: number | null;
+                    target: number;
+                    source: components["schemas"]["KpiSource"];
+                    metricFact: string | null;
+                    current: number | null;
+                    currentDay: string | null;
+                    progress: number | null;
+                    onTrack: boolean;
+                    history: {
+                        id: string;
+                        day: string;
+                        value: number;
+                        note: string | null;
+                        recordedBy: string | null;
+                        createdAt: string;
+                    }[];
+                }[];
+                steps: {
+                    id: string;
+                    objectiveId: string;
+                    title: string;
+                    taskType: components["schemas"]["PlanStepTaskType"];
+                    dueDate: string | null;
+                    taskId: string | null;
+                }[];
+            }[];
+            createdBy: string | null;
+            createdAt: string;
+            updatedAt: string;
+        };
+        /** @enum {string} */
+        PlanKind: "onboarding" | "adoption" | "renewal" | "custom";
+        /** @enum {string} */
+        PlanStatus: "active" | "completed" | "archived";
+        /** @enum {string} */
+        ObjectiveStatus: "not_started" | "in_progress" | "at_risk" | "done" | "cancelled";
+        /** @enum {string} */
+        KpiDirection: "increase" | "decrease";
+        /** @enum {string} */
+        KpiSource: "manual" | "metric";
+        /** @enum {string} */
+        PlanStepTaskType: "onboarding" | "adoption" | "qbr" | "renewal" | "expansion" | "support" | "call" | "other";
+        JourneyMilestone: {
+            id: string;
+            key: string;
+            name: string;
+            position: number;
+            dueDay: number;
+            condition: {
+                [key: string]: unknown;
+            };
+            conditionText: string;
+            createdAt: string;
+            updatedAt: string;
+        };
+        /** @enum {string|null} */
+        MilestoneStatus: "achieved" | "late" | "due" | "upcoming" | null;
+        Opportunity: {
+            id: string;
+            accountId: string;
+            accountName: string;
+            kind: components["schemas"]["OpportunityKind"];
+            title: string;
+            amount: number;
+            currency: string;
+            stage: components["schemas"]["OpportunityStage"];
+            probability: number;
+            closeDate: string | null;
+            ownerId: string | null;
+            ownerName: string | null;
+            note: string | null;
+            closedAt: string | null;
+            createdAt: string;
+            updatedAt: string;
+        };
+        /** @enum {string} */
+        OpportunityKind: "cross_sell" | "up_sell" | "seats";
+        /** @enum {string} */
+        OpportunityStage: "identified" | "qualified" | "proposal" | "negotiation" | "won" | "lost";
+        AccountFamily: {
+            rootId: string;
+            accounts: {
+                id: string;
+                name: string;
+                parentId: string | null;
+                depth: number;
+                arr: number | null;
+                licensedSeats: number | null;
+                activeUsers30d: number | null;
+                healthScore: number | null;
+                healthStatus: string | null;
+                renewalDate: string | null;
+                daysToRenewal: number | null;
+            }[];
+            totals: {
+                accounts: number;
+                arr: number;
+                licensedSeats: number;
+                activeUsers30d: number;
+                healthWorst: number | null;
+                healthWeighted: number | null;
+                renewals90d: number;
+                renewalArr90d: number;
+            };
+            currency: string;
+        };
+        SurveyResponse: {
+            id: string;
+            accountId: string;
+            accountName: string;
+            contactId: string | null;
+            contactEmail: string | null;
+            kind: components["schemas"]["SurveyKind"];
+            score: number;
+            /** @enum {string|null} */
+            category: "promoter" | "passive" | "detractor" | null;
+            comment: string | null;
+            answeredAt: string;
+            answeredDay: string;
+            source: components["schemas"]["SurveySource"];
+            taskId: string | null;
+            createdAt: string;
+        };
+        /** @enum {string} */
+        SurveyKind: "nps" | "csat";
+        /** @enum {string} */
+        SurveySource: "email" | "api" | "import";
+        SurveyResults: {
+            kind: components["schemas"]["SurveyKind"];
+            from: string;
+            to: string;
+            /** @enum {string} */
+            interval: "month" | "quarter";
+            overall: {
+                responses: number;
+                score: number | null;
+                promoters: number;
+                passives: number;
+                detractors: number;
+                satisfied: number;
+                mean: number | null;
+            };
+            previous: {
+                responses: number;
+                score: number | null;
+                promoters: number;
+                passives: number;
+                detractors: number;
+                satisfied: number;
+                mean: number | null;
+            };
+            trend: {
+                responses: number;
+                score: number | null;
+                promoters: number;
+                passives: number;
+                detractors: number;
+                satisfied: number;
+                mean: number | null;
+                period: string;
+            }[];
+            groups: {
+                responses: number;
+                score: number | null;
+                promoters: number;
+                passives: number;
+                detractors: number;
+                satisfied: number;
+                mean: number | null;
+                key: string;
+                name: string;
+                change: number | null;
+            }[];
+        };
+        /**
+         * @default none
+         * @enum {string}
+         */
+        SurveyGroupBy: "none" | "account" | "tier" | "csm";
+        /**
+         * @default month
+         * @enum {string}
+         */
+        SurveyInterval: "month" | "quarter";
+        SurveySettings: {
+            throttleDays: number;
+            linkValidDays: number;
+            detractorTask: boolean;
+        };
     };
     responses: never;
     parameters: never;
@@ -19370,6 +25640,11 @@ export const roleValues = ["admin","manager","csm","viewer"] as const satisfies 
 export const grantValues = ["all","team","none"] as const satisfies readonly components['schemas']['Grant'][];
 export const assigneeRoleValues = ["owner","csm","ae","support","analyst","executive_sponsor"] as const satisfies readonly components['schemas']['AssigneeRole'][];
 export const teamRoleValues = ["csm","ae","support","analyst","executive_sponsor"] as const satisfies readonly components['schemas']['TeamRole'][];
+export const ticketStatusValues = ["new","open","pending","on_hold","solved","closed"] as const satisfies readonly components['schemas']['TicketStatus'][];
+export const ticketPriorityValues = ["low","normal","high","urgent"] as const satisfies readonly components['schemas']['TicketPriority'][];
+export const ticketChannelValues = ["email","chat","phone","web","wechat","api","other",null] as const satisfies readonly components['schemas']['TicketChannel'][];
+export const subscriptionKindValues = ["webhook","wecom","feishu","dingtalk"] as const satisfies readonly components['schemas']['SubscriptionKind'][];
+export const outEventTypeValues = ["account.health_status_changed","account.tier_changed","account.stage_changed","task.created","task.completed","renewal.closed","request.logged","ticket.created","ticket.solved","ticket.escalated","ticket.low_satisfaction"] as const satisfies readonly components['schemas']['OutEventType'][];
 export const taskTypeValues = ["call","qbr","onboarding","risk","renewal","expansion","support","adoption","other"] as const satisfies readonly components['schemas']['TaskType'][];
 export const taskPriorityValues = ["P0","P1","P2","P3"] as const satisfies readonly components['schemas']['TaskPriority'][];
 export const taskStatusValues = ["open","in_progress","done","cancelled","snoozed"] as const satisfies readonly components['schemas']['TaskStatus'][];
@@ -19386,3 +25661,17 @@ export const openRenewalStageValues = ["not_started","in_negotiation","committed
 export const editableForecastCategoryValues = ["commit","probable","at_risk"] as const satisfies readonly components['schemas']['EditableForecastCategory'][];
 export const renewalOutcomeValues = ["renewed","expanded","downgraded","churned"] as const satisfies readonly components['schemas']['RenewalOutcome'][];
 export const driverDirectionValues = ["raises","lowers","mixed"] as const satisfies readonly components['schemas']['DriverDirection'][];
+export const churnModelKindValues = ["logistic","forest",null] as const satisfies readonly components['schemas']['ChurnModelKind'][];
+export const planKindValues = ["onboarding","adoption","renewal","custom"] as const satisfies readonly components['schemas']['PlanKind'][];
+export const planStatusValues = ["active","completed","archived"] as const satisfies readonly components['schemas']['PlanStatus'][];
+export const objectiveStatusValues = ["not_started","in_progress","at_risk","done","cancelled"] as const satisfies readonly components['schemas']['ObjectiveStatus'][];
+export const kpiDirectionValues = ["increase","decrease"] as const satisfies readonly components['schemas']['KpiDirection'][];
+export const kpiSourceValues = ["manual","metric"] as const satisfies readonly components['schemas']['KpiSource'][];
+export const planStepTaskTypeValues = ["onboarding","adoption","qbr","renewal","expansion","support","call","other"] as const satisfies readonly components['schemas']['PlanStepTaskType'][];
+export const milestoneStatusValues = ["achieved","late","due","upcoming",null] as const satisfies readonly components['schemas']['MilestoneStatus'][];
+export const opportunityKindValues = ["cross_sell","up_sell","seats"] as const satisfies readonly components['schemas']['OpportunityKind'][];
+export const opportunityStageValues = ["identified","qualified","proposal","negotiation","won","lost"] as const satisfies readonly components['schemas']['OpportunityStage'][];
+export const surveyKindValues = ["nps","csat"] as const satisfies readonly components['schemas']['SurveyKind'][];
+export const surveySourceValues = ["email","api","import"] as const satisfies readonly components['schemas']['SurveySource'][];
+export const surveyGroupByValues = ["none","account","tier","csm"] as const satisfies readonly components['schemas']['SurveyGroupBy'][];
+export const surveyIntervalValues = ["month","quarter"] as const satisfies readonly components['schemas']['SurveyInterval'][];

@@ -68,6 +68,7 @@ export type HealthHistory = ResponseOf<'/accounts/{id}/health/history', 'get'>;
 export type Calibration = ResponseOf<'/health/calibration', 'get'>;
 export type HealthModel = ItemOf<'/health-models'>;
 export type HealthPreview = ResponseOf<'/health-models/preview', 'post'>;
+export type FitWeights = ResponseOf<'/health/fit-weights', 'get'>;
 
 export type AccountMetrics = ResponseOf<'/accounts/{id}/metrics', 'get'>;
 export type MetricRef = AccountMetrics['metrics'][number]['metric'];

@@ -14,7 +14,24 @@ export type EnumGroup =
   | 'option'
   | 'aggregation'
   | 'fieldType'
-  | 'scope';
+  | 'scope'
+  | 'planKind'
+  | 'planStatus'
+  | 'objectiveStatus'
+  | 'milestoneStatus'
+  | 'opportunityKind'
+  | 'opportunityStage'
+  | 'rfmSegment'
+  | 'ticketStatus'
+  | 'ticketPriority'
+  | 'ticketChannel'
+  | 'subscriptionKind'
+  | 'outEvent'
+  | 'deliveryStatus'
+  | 'outcome'
+  | 'surveyKind'
+  | 'surveySource'
+  | 'npsCategory';
 
 /**
  * An enum key in words (`tier`, `strategic` → 战略型 / Strategic). A key the workspace made up

@@ -51,11 +51,13 @@ export function I18nProvider({ children }: { children: ReactNode }) {
   const current = useRef(locale);
   const setLocale = useCallback(
     (l: Locale) => {
+      // Stored even when it is already on screen: picking the browser's own language on the
+      // sign-in page is still a choice, which must win over the profile's at login.
+      localStorage.setItem(STORAGE_KEY, l);
       if (l === current.current) return;
       current.current = l;
       applyLocale(l);
       setLocaleState(l);
-      localStorage.setItem(STORAGE_KEY, l);
       // Server texts (health labels, timeline titles, errors) came rendered in the old language:
       // fetch them again in the new one.
       void queryClient.invalidateQueries();

@@ -1,15 +1,37 @@
+import { access } from './messages/access.ts';
 import { actions } from './messages/actions.ts';
+import { admin } from './messages/admin.ts';
 import { churn } from './messages/churn.ts';
+import { exportTexts } from './messages/export.ts';
 // Every user-facing string, in English and Simplified Chinese: [en, zh-CN].
 import { flows } from './messages/flows.ts';
+import { health } from './messages/health.ts';
+import { imports } from './messages/imports.ts';
+import { integrations } from './messages/integrations.ts';
 import { list } from './messages/list.ts';
+import { playbooks } from './messages/playbooks.ts';
+import { revenue } from './messages/revenue.ts';
+import { team } from './messages/team.ts';
+import { value } from './messages/value.ts';
+import { voice } from './messages/voice.ts';
 import { web } from './messages/web.ts';
 
 export const messages = {
+  ...access,
   ...actions,
   ...churn,
+  ...exportTexts,
+  ...team,
   ...flows,
+  ...health,
+  ...imports,
+  ...integrations,
+  ...voice,
   ...web,
+  ...revenue,
+  ...playbooks,
+  ...admin,
+  ...value,
   appName: ['Steward', 'Steward'],
   signIn: ['Sign in', '登录'],
   signOut: ['Sign out', '退出登录'],
@@ -283,9 +305,19 @@ export const messages = {
   dedupe: ['Skip accounts with an open task from this rule', '已有本规则未完成任务的客户跳过'],
   dryRun: ['Dry run', '试运行'],
   dryRunResult: [
-    'As of {day}: {matched} match, {act} would be acted on; skipped: {dedupe} open task, {cooldown} cooldown, {limit} over the limit',
-    '{day}：{matched} 个匹配，{act} 个将执行；跳过：{dedupe} 个有未完成任务，{cooldown} 个冷却期内，{limit} 个超出上限',
+    'As of {day}: {matched} match, {act} would be acted on; skipped: {holdout} held out, {dedupe} open task, {cooldown} cooldown, {limit} over the limit',
+    '{day}：{matched} 个匹配，{act} 个将执行；跳过：{holdout} 个留作对照，{dedupe} 个有未完成任务，{cooldown} 个冷却期内，{limit} 个超出上限',
   ],
+  holdoutPct: ['Hold-out (%)', '留出对照（%）'],
+  holdoutHelp: [
+    'Share of eligible accounts never acted on, picked at random and the same ones every run: the control that measures this rule’s effect. 0 = none, at most 50.',
+    '符合条件的客户中随机留出、始终不执行的比例（每次运行都是同一批），作为衡量本规则效果的对照组。0 表示不留出，最多 50。',
+  ],
+  'ruleOutcome.act': ['Act', '执行'],
+  'ruleOutcome.holdout': ['Held out', '留作对照'],
+  'ruleOutcome.dedupe': ['Open task', '已有任务'],
+  'ruleOutcome.cooldown': ['Cooldown', '冷却期内'],
+  'ruleOutcome.limit': ['Over the limit', '超出上限'],
   reason: ['Why', '原因'],
   runLog: ['Run log', '运行记录'],
   day: ['Day', '日期'],

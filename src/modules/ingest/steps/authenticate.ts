@@ -4,6 +4,7 @@
 // as the streaming read reaches it (request-body.ts), so a bad key stops the read there.
 import type { Deps, WorkspaceRef } from '../../../context.ts';
 import { AppError } from '../../../errors.ts';
+import { msg } from '../../../i18n/index.ts';
 import { findWorkspaceByWriteKey } from '../../auth/index.ts';
 import { getWorkspace, toRef } from '../../workspaces/index.ts';
 import { drop, ok, type StepResult } from './result.ts';
@@ -47,8 +48,12 @@ export function createAuthenticator(deps: Deps) {
   };
 }
 
+/** The 401's message in the caller's language (the drop's detail is the counted reason's English). */
+export const authFailureMessage = (reason: AuthFailure) =>
+  reason === 'unknown_write_key' ? msg('ticket.error.unknownKey') : msg('ingest.error.missingWriteKey');
+
 /** The HTTP answer to a failed authentication: 401, nothing read further, nothing stored. */
 export function authenticated<T>(result: StepResult<T, AuthFailure>): T {
-  if (!result.ok) throw new AppError('unauthenticated', result.detail);
+  if (!result.ok) throw new AppError('unauthenticated', authFailureMessage(result.reason));
   return result.value;
 }

@@ -18,7 +18,11 @@ import type { ValidEvent } from './validate.ts';
 
 const CHUNK = 400;
 
-export type ResolvedEvent = ValidEvent & { accountId: string | null };
+export type ResolvedEvent = ValidEvent & {
+  accountId: string | null;
+  /** The stored row's id, once the write step has stored it. */
+  eventId?: string;
+};
 
 export const resolveIdentityStep: BatchStep<ValidEvent, ResolvedEvent> = {
   name: 'resolve-identity',
@@ -91,26 +95,39 @@ async function resolveIdentity(
     return t;
   };
 
+  /** People a PostHog $groups link moved to an account in this batch (their contact follows). */
+  const linkedNow = new Set<string>();
   // Events are applied in time order so a group call earlier in the batch links later events.
   const ordered = [...events].sort((a, b) => a.timestamp.localeCompare(b.timestamp));
   for (const e of ordered) {
     const person = e.userKey ? touch(e.userKey, e.timestamp) : undefined;
-    if (e.type === 'group' && e.groupExternalId) {
+    if ((e.type === 'group' || e.linksGroup) && e.groupExternalId) {
       let accountId = accounts.get(e.groupExternalId);
-      accountId = await upsertGroupAccount(ctx, e, accountId, settings);
+      // A $groups link carries person traits, never the account's: it only creates a new account.
+      if (e.type === 'group' || !accountId)
+        accountId = await upsertGroupAccount(
+          ctx,
+          e.type === 'group' ? e : { ...e, traits: null },
+          accountId,
+          settings,
+        );
       accounts.set(e.groupExternalId, accountId);
+      if (person && person.account_id !== accountId && e.userId && e.linksGroup) linkedNow.add(e.userId);
       if (person) {
         person.account_id = accountId;
         person.group_external_id = e.groupExternalId;
       }
     }
-    if (e.type === 'alias' && e.previousId && person) {
+    // alias, and posthog-js's $identify carrying the anonymous id it used before ($anon_distinct_id).
+    if ((e.type === 'alias' || e.type === 'identify') && e.previousId && person) {
       const previous = touch(e.previousId, e.timestamp);
       person.account_id ??= previous.account_id;
       person.group_external_id ??= previous.group_external_id;
       person.traits = { ...previous.traits, ...person.traits };
     }
-    if (e.type === 'identify' && person && e.traits) person.traits = { ...person.traits, ...e.traits };
+    // PostHog's $set / $set_once ride on any event of the person.
+    const personTraits = e.type === 'identify' || (e.source === 'posthog' && e.type !== 'group');
+    if (personTraits && person && e.traits) person.traits = { ...person.traits, ...e.traits };
     const accountId = e.groupExternalId
       ? (accounts.get(e.groupExternalId) ?? null)
       : (person?.account_id ?? null);
@@ -162,13 +179,21 @@ async function resolveIdentity(
   }
   // Contacts follow people who identified themselves (have traits) and belong to a known account;
   // once per person per batch, after all their calls in it are applied.
-  const people = new Set(
-    ordered.filter((e) => (e.type === 'identify' || e.type === 'group') && e.userId).map((e) => e.userId!),
-  );
+  const people = new Set([
+    ...ordered.filter((e) => (e.type === 'identify' || e.type === 'group') && e.userId).map((e) => e.userId!),
+    ...linkedNow,
+  ]);
   for (const userId of people) {
     const t = touched.get(userId);
-    if (t?.account_id && Object.keys(t.traits).length > 0)
+    if (!t?.account_id || Object.keys(t.traits).length === 0) continue;
+    try {
       await upsertContact(ctx, userId, t.account_id, t.traits);
+    } catch (error) {
+      // Traits a contact cannot take (an address the contact rules refuse) must not fail the
+      // batch: the events and the person's traits are stored, the contact is left as it was.
+      if (!(error instanceof AppError && error.code === 'validation_failed')) throw error;
+      ctx.logger.warn({ err: error, userId }, 'person traits not applied to the contact');
+    }
   }
   return resolved;
 }

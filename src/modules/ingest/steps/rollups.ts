@@ -13,6 +13,9 @@ export const rollupsStep: BatchStep<ResolvedEvent, ResolvedEvent> = {
     const accepted = events.map((e) => e.value);
     const attached = await attachPendingEvents(tx, accepted);
     const rollup: RollupEvent[] = [...attached];
+    // The batch's own events a later group call in it attached are no longer pending: the answer's
+    // `pending` counts what is still pending after the batch (the counters count them as attached).
+    const attachedNow = new Map(attached.map((a) => [a.id, a.accountId]));
     for (const e of accepted) {
       if (e.accountId)
         rollup.push({
@@ -22,12 +25,17 @@ export const rollupsStep: BatchStep<ResolvedEvent, ResolvedEvent> = {
           eventName: e.eventName,
           userKey: e.userKey,
           properties: e.properties,
+          count: e.count,
         });
     }
     if (rollup.length) {
       await applyRollups(tx, rollup, { metrics: await loadMetrics(tx), features: await loadFeatures(tx) });
     }
     if (attached.length) counts.attached = (counts.attached ?? 0) + attached.length;
-    return accepted.map((e) => ok(e));
+    return accepted.map((e) => {
+      const now = e.accountId === null && e.eventId ? attachedNow.get(e.eventId) : undefined;
+      if (!now) return ok(e);
+      return ok({ ...e, accountId: now });
+    });
   },
 };

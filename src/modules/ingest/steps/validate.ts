@@ -1,4 +1,5 @@
 // validate: one event's shape, identity, size and timestamps, judged on its own.
+import { render } from '../../../i18n/index.ts';
 import { findBadText } from '../../../text.ts';
 import { dayInZone } from '../../../time.ts';
 import { assignMessageId, type Candidate, EVENT_TYPES, type EventType, isObject } from '../normalize.ts';
@@ -25,6 +26,10 @@ export type ValidEvent = {
   sentAt: string | null;
   receivedAt: string;
   day: string;
+  /** Occurrences (a daily usage aggregate); 1 for a tracked event. */
+  count: number;
+  /** PostHog $groups on a person's event: the person joins the account (resolve-identity). */
+  linksGroup: boolean;
 };
 
 export type ValidateEnv = { receivedAt: Date; maxFutureMs: number; timeZone: string };
@@ -54,12 +59,20 @@ export function validate(c: Candidate, env: ValidateEnv): StepResult<ValidEvent>
 
   const userId = str(c.userId);
   const anonymousId = str(c.anonymousId);
-  if (!userId && !anonymousId && !c.aggregate)
-    return drop('missing_identity', 'userId or anonymousId is required');
+  const groupExternalId = str(c.groupId);
+  // An account-level event (a ticket, a daily count, a server job) names only its account.
+  const accountLevel = type !== 'identify' && type !== 'alias' && !!groupExternalId;
+  if (!userId && !anonymousId && !accountLevel && !c.aggregate) {
+    return drop(
+      'missing_identity',
+      type === 'identify' || type === 'alias'
+        ? `userId or anonymousId is required for ${type}`
+        : 'userId or anonymousId is required, or an account: context.groupId (or accountExternalId)',
+    );
+  }
   const eventName = type === 'track' ? str(c.eventName) : type;
   if (!eventName || eventName.length > 200)
     return drop('missing_event_name', 'track needs an event name (1-200 characters)');
-  const groupExternalId = str(c.groupId);
   if (type === 'group' && !groupExternalId) return drop('missing_group_id', 'group needs a groupId');
   const previousId = str(c.previousId);
   if (type === 'alias' && !previousId) return drop('missing_previous_id', 'alias needs a previousId');
@@ -81,7 +94,8 @@ export function validate(c: Candidate, env: ValidateEnv): StepResult<ValidEvent>
     traits: c.traits,
     context: c.context,
   });
-  if (bad) return drop('invalid_text', `${bad.path} ${bad.message}`);
+  // Drop reasons are the ingest API's own English words, like the others here.
+  if (bad) return drop('invalid_text', `${bad.path} ${render('en', bad.message)}`);
 
   const timestamp = parseInstant(c.timestamp);
   const original = parseInstant(c.originalTimestamp);
@@ -89,10 +103,14 @@ export function validate(c: Candidate, env: ValidateEnv): StepResult<ValidEvent>
   if (timestamp === 'invalid' || original === 'invalid' || sentAt === 'invalid') {
     return drop('invalid_timestamp', 'timestamp, originalTimestamp and sentAt must be ISO-8601 instants');
   }
-  // Segment's rule: timestamp = receivedAt - (sentAt - originalTimestamp) when the client sent both.
+  // One rule for every client. An explicit timestamp wins, except from a client-side library
+  // (browser, app), whose clock may be off: there, and for a clock reading sent as
+  // originalTimestamp, stored = timestamp + (receivedAt - sentAt) when sentAt came along.
+  const skew = sentAt ? env.receivedAt.getTime() - sentAt.getTime() : 0;
   let at: Date;
-  if (original && sentAt) at = new Date(env.receivedAt.getTime() - (sentAt.getTime() - original.getTime()));
-  else at = timestamp ?? original ?? env.receivedAt;
+  if (timestamp) at = c.clientSide ? new Date(timestamp.getTime() + skew) : timestamp;
+  else if (original) at = new Date(original.getTime() + skew);
+  else at = env.receivedAt;
   if (at.getTime() > env.receivedAt.getTime() + env.maxFutureMs) {
     return drop(
       'future_timestamp',
@@ -117,6 +135,8 @@ export function validate(c: Candidate, env: ValidateEnv): StepResult<ValidEvent>
     sentAt: sentAt ? sentAt.toISOString() : null,
     receivedAt: env.receivedAt.toISOString(),
     day: dayInZone(at, env.timeZone),
+    count: c.count ?? 1,
+    linksGroup: !!c.linksGroup && !!groupExternalId && !!(userId ?? anonymousId),
   });
 }
 

@@ -9,8 +9,9 @@ export const writeStep: BatchStep<ResolvedEvent, ResolvedEvent> = {
   name: 'write',
   run: async ({ tx, dropped, counts }, events) => {
     const ws = tx.workspace.id;
-    const rows = events.map(({ value: e }) => ({
-      id: newId(),
+    const ids = events.map(() => newId());
+    const rows = events.map(({ value: e }, i) => ({
+      id: ids[i]!,
       workspace_id: ws,
       message_id: e.messageId,
       source: e.source,
@@ -28,6 +29,7 @@ export const writeStep: BatchStep<ResolvedEvent, ResolvedEvent> = {
       sent_at: e.sentAt,
       received_at: e.receivedAt,
       day: e.day,
+      count: e.count,
     }));
     for (let i = 0; i < rows.length; i += CHUNK)
       await tx.db
@@ -55,7 +57,7 @@ export const writeStep: BatchStep<ResolvedEvent, ResolvedEvent> = {
     add(counts, 'pending', events.filter((e) => e.value.accountId === null).length);
     add(counts, 'duplicate', dropped.length - rejected.length);
     for (const d of rejected) add(counts, `rejected:${d.reason}`, 1);
-    return events.map((e) => ok(e.value));
+    return events.map((e, i) => ok({ ...e.value, eventId: ids[i] }));
   },
 };
 

@@ -36,9 +36,14 @@ import { AccountActions, OverrideTags } from './AccountActions.tsx';
 import { ContactsTab } from './ContactsTab.tsx';
 import { ContractsTab } from './ContractsTab.tsx';
 import { EditAccountButton } from './EditAccount.tsx';
+import { FamilyTab } from './FamilyTab.tsx';
+import { OpportunitiesTab } from './OpportunitiesTab.tsx';
 import { RiskCard } from './RiskCard.tsx';
 import { MissingInputs } from './SentimentForm.tsx';
+import { SuccessPlanTab } from './SuccessPlanTab.tsx';
+import { TicketsTab } from './TicketsTab.tsx';
 import { TimelinePanel } from './TimelinePanel.tsx';
+import { QbrButton, VoiceCard } from './VoiceCard.tsx';
 
 export default function Account360() {
   const { id } = useParams();
@@ -78,6 +83,11 @@ export default function Account360() {
         </Col>
         <RiskCard accountId={a.id} />
         <Col xs={24}>
+          <ErrorBoundary what="voiceCard">
+            <VoiceCard account={a} />
+          </ErrorBoundary>
+        </Col>
+        <Col xs={24}>
           <Card>
             <Tabs
               items={[
@@ -105,6 +115,42 @@ export default function Account360() {
                   children: (
                     <ErrorBoundary what="requests">
                       <AccountRequests account={a} />
+                    </ErrorBoundary>
+                  ),
+                },
+                {
+                  key: 'plans',
+                  label: t('tabPlans'),
+                  children: (
+                    <ErrorBoundary what="plansWidget">
+                      <SuccessPlanTab account={a} />
+                    </ErrorBoundary>
+                  ),
+                },
+                {
+                  key: 'opportunities',
+                  label: t('tabOpportunities'),
+                  children: (
+                    <ErrorBoundary what="opportunitiesWidget">
+                      <OpportunitiesTab account={a} />
+                    </ErrorBoundary>
+                  ),
+                },
+                {
+                  key: 'family',
+                  label: t('tabFamily'),
+                  children: (
+                    <ErrorBoundary what="familyWidget">
+                      <FamilyTab account={a} />
+                    </ErrorBoundary>
+                  ),
+                },
+                {
+                  key: 'tickets',
+                  label: t('tickets'),
+                  children: (
+                    <ErrorBoundary what="tickets">
+                      <TicketsTab account={a} />
                     </ErrorBoundary>
                   ),
                 },
@@ -184,6 +230,7 @@ function Header({ account }: { account: Account }) {
         </div>
         <div style={{ display: 'flex', flexWrap: 'wrap', gap: '12px 24px', maxWidth: '100%' }}>
           <AccountActions account={account} />
+          <QbrButton account={account} />
           {/* Short in the card (¥353万), the full figure on hover. */}
           <Statistic
             title={t('arr')}

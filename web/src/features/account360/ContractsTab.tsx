@@ -1,5 +1,18 @@
 import { PlusOutlined } from '@ant-design/icons';
-import { App, Button, DatePicker, Form, Input, InputNumber, Modal, Select, Space, Table, Tag } from 'antd';
+import {
+  App,
+  Button,
+  DatePicker,
+  Form,
+  Input,
+  InputNumber,
+  Modal,
+  Select,
+  Space,
+  Table,
+  Tag,
+  Typography,
+} from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { type ContractInput, useContractMutations } from '../../api/actions.ts';
@@ -64,7 +77,23 @@ export function ContractsTab({ account }: { account: Account }) {
             dataSource={d.items}
             data-testid="contracts-table"
             columns={[
-              { title: t('actContractId'), dataIndex: 'externalId', render: (v: string | null) => v ?? '—' },
+              {
+                title: t('actContractId'),
+                dataIndex: 'externalId',
+                render: (v: string | null, c) => {
+                  const renewed = c.renewsContractId && d.items.find((x) => x.id === c.renewsContractId);
+                  return (
+                    <>
+                      {v ?? '—'}
+                      {renewed && (
+                        <Typography.Text type="secondary" style={{ display: 'block', fontSize: 12 }}>
+                          {t('actRenews', { contract: renewed.externalId ?? renewed.startDate })}
+                        </Typography.Text>
+                      )}
+                    </>
+                  );
+                },
+              },
               { title: t('start'), dataIndex: 'startDate' },
               { title: t('end'), dataIndex: 'endDate', render: (v: string | null) => v ?? '—' },
               {

@@ -158,7 +158,7 @@ export function FiltersBar({
           aria-label={t('factCondition')}
           placeholder={t('factCondition')}
           title={t('factConditionHelp')}
-          style={{ width: 360 }}
+          style={{ width: 'min(360px, calc(100vw - 120px))' }}
           value={whereDraft}
           onChange={(e) => setWhereDraft(e.target.value)}
           onSearch={(v) => setFilter({ where: v })}

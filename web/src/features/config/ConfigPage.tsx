@@ -1,8 +1,9 @@
-import { Menu, Typography } from 'antd';
+import { Grid, Menu, Typography } from 'antd';
 import { Link, Navigate, Route, Routes, useLocation } from 'react-router-dom';
 import { useI18n } from '../../i18n/i18n.tsx';
 import type { MessageKey } from '../../i18n/messages.ts';
 import { useSession } from '../../session.tsx';
+import { AccessPanel } from './AccessPanel.tsx';
 import { TokensPanel, UsersPanel, WriteKeysPanel } from './AdminPanels.tsx';
 import { CustomFieldsPanel, MetricsPanel } from './DataPanels.tsx';
 import { HealthModelsPanel } from './HealthModels.tsx';
@@ -20,6 +21,7 @@ const SECTIONS: { key: string; label: MessageKey; admin?: boolean; element: Reac
   { key: 'users', label: 'usersRoles', admin: true, element: <UsersPanel /> },
   { key: 'tokens', label: 'apiTokens', admin: true, element: <TokensPanel /> },
   { key: 'write-keys', label: 'writeKeys', admin: true, element: <WriteKeysPanel /> },
+  { key: 'access', label: 'accessSettings', admin: true, element: <AccessPanel /> },
 ];
 
 export default function ConfigPage() {
@@ -28,12 +30,21 @@ export default function ConfigPage() {
   const location = useLocation();
   const sections = SECTIONS.filter((s) => !s.admin || user.role === 'admin');
   const current = location.pathname.split('/')[2] ?? sections[0]!.key;
+  // On a phone the sections sit above the panel as a horizontal menu, so the panel keeps the full width.
+  const narrow = !Grid.useBreakpoint().md;
   return (
-    <div style={{ display: 'flex', gap: 24, alignItems: 'flex-start' }}>
-      <nav aria-label={t('configuration')} style={{ width: 200, flex: 'none' }}>
+    <div
+      style={{
+        display: 'flex',
+        flexDirection: narrow ? 'column' : 'row',
+        gap: narrow ? 8 : 24,
+        alignItems: narrow ? 'stretch' : 'flex-start',
+      }}
+    >
+      <nav aria-label={t('configuration')} style={narrow ? { minWidth: 0 } : { width: 200, flex: 'none' }}>
         <Typography.Title level={4}>{t('configuration')}</Typography.Title>
         <Menu
-          mode="inline"
+          mode={narrow ? 'horizontal' : 'inline'}
           selectedKeys={[current]}
           items={sections.map((s) => ({
             key: s.key,

@@ -9,6 +9,7 @@ import {
   Form,
   Input,
   InputNumber,
+  Modal,
   Popconfirm,
   Row,
   Select,
@@ -21,15 +22,17 @@ import { useState } from 'react';
 import {
   useCalibrationQuery,
   useCatalogueQuery,
+  useFitWeightsQuery,
   useHealthModelMutations,
   useHealthModelsQuery,
 } from '../../api/hooks.ts';
-import type { Band, HealthModel } from '../../api/types.ts';
+import type { Band, HealthModel, HealthPreview } from '../../api/types.ts';
 import { Chart, statusColor } from '../../components/Chart.tsx';
 import { DataKey } from '../../components/DataKey.tsx';
 import { ErrorState, QueryView } from '../../components/States.tsx';
 import { formatNumber, formatPercent } from '../../format.ts';
 import { useI18n, useLabel } from '../../i18n/i18n.tsx';
+import type { MessageKey } from '../../i18n/messages.ts';
 
 interface ComponentForm {
   key: string;
@@ -37,13 +40,16 @@ interface ComponentForm {
   fact: string;
   weight: number;
   direction: 'higher_better' | 'lower_better';
-  kind: 'percentile' | 'linear';
+  kind: 'percentile' | 'linear' | 'bands';
   min?: number;
   max?: number;
+  /** A bands normalisation (the default model's last touch, tickets) is kept as it is. */
+  bands?: { upTo: number | null; score: number }[];
 }
 interface ModelForm {
   key: string;
   name: string;
+  hysteresis: number;
   dimensions: { key: string; name: string; weight: number; components: ComponentForm[] }[];
   bands: { key: string; zh: string; en: string; color: string; min: number }[];
 }
@@ -52,21 +58,28 @@ function toForm(m: HealthModel): ModelForm {
   return {
     key: m.key,
     name: m.name,
+    hysteresis: m.hysteresis,
     dimensions: m.dimensions.map((d) => ({
       key: d.key,
       name: d.name,
       weight: d.weight,
       components: d.components.map((c) => {
-        const n = c.normalisation as { kind: string; min?: number; max?: number };
+        const n = c.normalisation as {
+          kind: string;
+          min?: number;
+          max?: number;
+          bands?: ComponentForm['bands'];
+        };
         return {
           key: c.key,
           name: c.name,
           fact: c.fact,
           weight: c.weight,
           direction: (c.direction as ComponentForm['direction']) ?? 'higher_better',
-          kind: n.kind === 'linear' ? 'linear' : 'percentile',
+          kind: n.kind === 'linear' ? 'linear' : n.kind === 'bands' ? 'bands' : 'percentile',
           min: n.min,
           max: n.max,
+          bands: n.bands,
         };
       }),
     })),
@@ -85,6 +98,7 @@ function starter(bands: Band[]): ModelForm {
   return {
     key: 'custom',
     name: 'Custom health model',
+    hysteresis: 3,
     dimensions: [
       {
         key: 'usage',
@@ -116,6 +130,7 @@ function toBody(v: ModelForm) {
   return {
     key: v.key,
     name: v.name,
+    hysteresis: v.hysteresis,
     dimensions: v.dimensions.map((d) => ({
       key: d.key,
       name: d.name,
@@ -127,7 +142,11 @@ function toBody(v: ModelForm) {
         weight: c.weight,
         direction: c.direction,
         normalisation:
-          c.kind === 'linear' ? { kind: 'linear', min: c.min ?? 0, max: c.max ?? 1 } : { kind: 'percentile' },
+          c.kind === 'linear'
+            ? { kind: 'linear', min: c.min ?? 0, max: c.max ?? 1 }
+            : c.kind === 'bands' && c.bands
+              ? { kind: 'bands', bands: c.bands }
+              : { kind: 'percentile' },
       })),
     })),
     bands: v.bands.map((b) => ({
@@ -141,9 +160,19 @@ function toBody(v: ModelForm) {
 
 export function HealthModelsPanel() {
   const { t } = useI18n();
+  const { message } = App.useApp();
   const models = useHealthModelsQuery();
   const calibration = useCalibrationQuery();
+  const { copy, remove } = useHealthModelMutations();
   const [editing, setEditing] = useState<HealthModel | 'new' | null>(null);
+  const [copying, setCopying] = useState<HealthModel | null>(null);
+  const [copyForm] = Form.useForm<{ key: string; name: string }>();
+  // The backtest and fit-weights cards follow the model being edited (as the list has it now, so an
+  // applied proposal shows at once), else the first model.
+  const selected =
+    editing && editing !== 'new'
+      ? (models.data?.items.find((m) => m.id === editing.id) ?? editing)
+      : models.data?.items[0];
   return (
     <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
       <Card
@@ -155,18 +184,28 @@ export function HealthModelsPanel() {
         }
       >
         <QueryView query={models}>
-          {(d) =>
-            d.items.length === 0 ? (
-              <Alert type="info" showIcon title={t('builtInModel')} />
-            ) : (
+          {(d) => (
+            <>
+              <Alert type="info" showIcon title={t('hmCatchAll')} style={{ marginBottom: 12 }} />
               <Table<HealthModel>
                 size="small"
+                scroll={{ x: 'max-content' }}
                 rowKey="id"
                 pagination={false}
                 dataSource={d.items}
+                data-testid="health-models"
                 columns={[
                   { title: t('position'), dataIndex: 'position', width: 70 },
-                  { title: t('name'), dataIndex: 'name' },
+                  {
+                    title: t('name'),
+                    render: (_, m) => (
+                      <Space size={4}>
+                        {m.name}
+                        {m.builtin && <Tag color="blue">{t('hmBuiltIn')}</Tag>}
+                        {m.customised && <Tag color="gold">{t('hmCustomised')}</Tag>}
+                      </Space>
+                    ),
+                  },
                   { title: t('key'), dataIndex: 'key', render: (k: string) => <DataKey value={k} /> },
                   {
                     title: t('dimensions'),
@@ -174,35 +213,99 @@ export function HealthModelsPanel() {
                   },
                   {
                     title: '',
-                    width: 80,
+                    width: 260,
                     render: (_, m) => (
-                      <Button size="small" onClick={() => setEditing(m)}>
-                        {t('edit')}
-                      </Button>
+                      <Space size={4}>
+                        <Button size="small" onClick={() => setEditing(m)} data-testid={`edit-${m.key}`}>
+                          {t('edit')}
+                        </Button>
+                        <Button
+                          size="small"
+                          data-testid={`copy-${m.key}`}
+                          onClick={() => {
+                            copyForm.setFieldsValue({ key: `${m.key}_copy`, name: m.name });
+                            setCopying(m);
+                          }}
+                        >
+                          {t('hmCopy')}
+                        </Button>
+                        {m.builtin && m.customised && (
+                          <Popconfirm
+                            title={t('hmResetConfirm')}
+                            onConfirm={() =>
+                              remove.mutate(m.id, {
+                                onSuccess: () => {
+                                  void message.success(t('hmResetDone'));
+                                  setEditing(null);
+                                },
+                              })
+                            }
+                          >
+                            <Button size="small" data-testid="reset-default">
+                              {t('hmReset')}
+                            </Button>
+                          </Popconfirm>
+                        )}
+                      </Space>
                     ),
                   },
                 ]}
               />
-            )
-          }
+            </>
+          )}
         </QueryView>
       </Card>
+      <Modal
+        open={!!copying}
+        forceRender
+        title={copying ? t('hmCopyTitle', { name: copying.name }) : ''}
+        okText={t('hmCopy')}
+        confirmLoading={copy.isPending}
+        onCancel={() => setCopying(null)}
+        onOk={() =>
+          copyForm.validateFields().then((v) =>
+            copy.mutate(
+              { id: copying!.id, key: v.key, name: v.name },
+              {
+                onSuccess: () => {
+                  void message.success(t('hmCopied'));
+                  setCopying(null);
+                },
+                onError: (e) => void message.error(e.message),
+              },
+            ),
+          )
+        }
+      >
+        <Form form={copyForm} layout="vertical" name="copy-model">
+          <Form.Item
+            name="key"
+            label={t('key')}
+            rules={[{ required: true, pattern: /^[a-z][a-z0-9_]{0,62}$/ }]}
+          >
+            <Input />
+          </Form.Item>
+          <Form.Item name="name" label={t('name')} rules={[{ required: true }]}>
+            <Input />
+          </Form.Item>
+        </Form>
+      </Modal>
       {editing && calibration.data && (
         <ModelEditor
-          key={editing === 'new' ? 'new' : editing.id}
+          key={editing === 'new' ? 'new' : `${editing.id}-${editing.updatedAt}`}
           model={editing === 'new' ? undefined : editing}
           bands={calibration.data.currentBands}
           onClose={() => setEditing(null)}
         />
       )}
-      <Backtest model={editing && editing !== 'new' ? editing.key : undefined} />
+      {selected && <Backtest model={selected} />}
+      {selected && <FitWeightsCard model={selected} />}
     </Space>
   );
 }
 
 function ModelEditor({ model, bands, onClose }: { model?: HealthModel; bands: Band[]; onClose: () => void }) {
-  const { t, locale } = useI18n();
-  const label = useLabel();
+  const { t } = useI18n();
   const { message } = App.useApp();
   const [form] = Form.useForm<ModelForm>();
   const catalogue = useCatalogueQuery();
@@ -210,7 +313,9 @@ function ModelEditor({ model, bands, onClose }: { model?: HealthModel; bands: Ba
   const factOptions = (catalogue.data ?? [])
     .filter((f) => f.type === 'number' && !f.key.startsWith('health.'))
     .map((f) => ({ value: f.key, label: `${f.key} — ${f.description}` }));
-  const run = () => form.validateFields().then((v) => preview.mutate(toBody(v)));
+  // getFieldsValue(true): also the values no field shows (a bands normalisation kept as it is).
+  const values = () => form.validateFields().then(() => toBody(form.getFieldsValue(true) as ModelForm));
+  const run = () => values().then((body) => preview.mutate({ ...body, sentiment: model?.sentiment }));
   return (
     <Card title={model ? model.name : t('create')} extra={<Button onClick={onClose}>{t('close')}</Button>}>
       <Form
@@ -229,12 +334,27 @@ function ModelEditor({ model, bands, onClose }: { model?: HealthModel; bands: Ba
               <Input disabled={!!model} />
             </Form.Item>
           </Col>
-          <Col span={16}>
+          <Col span={10}>
             <Form.Item name="name" label={t('name')} rules={[{ required: true }]}>
               <Input />
             </Form.Item>
           </Col>
+          <Col span={6}>
+            <Form.Item
+              name="hysteresis"
+              label={t('hmHysteresis')}
+              tooltip={t('hmHysteresisHint')}
+              rules={[{ required: true }]}
+            >
+              <InputNumber min={0} max={20} step={0.5} style={{ width: '100%' }} />
+            </Form.Item>
+          </Col>
         </Row>
+        {model?.builtin && (
+          <Typography.Paragraph type="secondary">
+            {t('condition')}: {t('hmSelectorLocked')}
+          </Typography.Paragraph>
+        )}
         <Typography.Title level={5}>{t('dimensions')}</Typography.Title>
         <Form.List name="dimensions">
           {(dims, { add: addDim, remove: removeDim }) => (
@@ -308,6 +428,15 @@ function ModelEditor({ model, bands, onClose }: { model?: HealthModel; bands: Ba
                                   options={[
                                     { value: 'percentile', label: 'percentile' },
                                     { value: 'linear', label: 'linear' },
+                                    ...(form.getFieldValue([
+                                      'dimensions',
+                                      d.name,
+                                      'components',
+                                      c.name,
+                                      'bands',
+                                    ])
+                                      ? [{ value: 'bands', label: t('hmNormBands') }]
+                                      : []),
                                   ]}
                                 />
                               </Form.Item>
@@ -411,10 +540,11 @@ function ModelEditor({ model, bands, onClose }: { model?: HealthModel; bands: Ba
           <Button
             type="primary"
             loading={save.isPending}
+            data-testid="save-model"
             onClick={() =>
-              form.validateFields().then((v) =>
+              values().then((body) =>
                 save.mutate(
-                  { id: model?.id, model: toBody(v) },
+                  { id: model?.id, model: body },
                   {
                     onSuccess: () => {
                       void message.success(t('saved'));
@@ -428,7 +558,7 @@ function ModelEditor({ model, bands, onClose }: { model?: HealthModel; bands: Ba
           >
             {t('save')}
           </Button>
-          {model && (
+          {model && !model.builtin && (
             <Popconfirm
               title={t('confirmDelete')}
               onConfirm={() => remove.mutate(model.id, { onSuccess: onClose })}
@@ -439,117 +569,307 @@ function ModelEditor({ model, bands, onClose }: { model?: HealthModel; bands: Ba
         </Space>
       </Form>
       {preview.error && <ErrorState error={preview.error} />}
-      {preview.data && (
-        <Row gutter={16} style={{ marginTop: 16 }}>
-          <Col span={12}>
-            <Typography.Text strong>{t('distribution')}</Typography.Text>
-            <Chart
-              label={t('distribution')}
-              style={{ height: 220 }}
-              option={{
-                tooltip: {},
-                grid: { left: 40, right: 16, top: 16, bottom: 24 },
-                xAxis: {
-                  type: 'category',
-                  data: preview.data.distribution.map((d) => label(d.label, d.status ?? t('noStatus'))),
-                },
-                yAxis: { type: 'value', minInterval: 1 },
-                series: [
-                  {
-                    type: 'bar',
-                    label: { show: true, position: 'top' },
-                    data: preview.data.distribution.map((d) => ({
-                      value: d.count,
-                      itemStyle: { color: statusColor(d.color) },
-                    })),
-                  },
-                ],
-              }}
-            />
-          </Col>
-          <Col span={12}>
-            <Typography.Text strong>
-              {t('movers')}: {formatNumber(preview.data.changes.total, locale)}
-            </Typography.Text>
-            <Table
-              size="small"
-              rowKey="accountId"
-              pagination={{ pageSize: 6 }}
-              dataSource={preview.data.changes.items}
-              columns={[
-                { title: t('name'), dataIndex: 'name' },
-                {
-                  title: t('from'),
-                  render: (_, r) => `${r.before.status ?? '—'} ${formatNumber(r.before.score, locale)}`,
-                },
-                {
-                  title: t('to'),
-                  render: (_, r) => `${r.after.status ?? '—'} ${formatNumber(r.after.score, locale)}`,
-                },
-              ]}
-            />
-          </Col>
-        </Row>
-      )}
+      {preview.data && <PreviewResult preview={preview.data} />}
     </Card>
   );
 }
 
-function Backtest({ model }: { model?: string }) {
+/** A preview's status distribution and the accounts whose status would change. */
+function PreviewResult({ preview }: { preview: HealthPreview }) {
   const { t, locale } = useI18n();
   const label = useLabel();
-  const calibration = useCalibrationQuery(model ? { model } : {});
+  return (
+    <Row gutter={16} style={{ marginTop: 16 }} data-testid="model-preview">
+      <Col span={12}>
+        <Typography.Text strong>{t('distribution')}</Typography.Text>
+        <Chart
+          label={t('distribution')}
+          style={{ height: 220 }}
+          option={{
+            tooltip: {},
+            grid: { left: 40, right: 16, top: 16, bottom: 24 },
+            xAxis: {
+              type: 'category',
+              data: preview.distribution.map((d) => label(d.label, d.status ?? t('noStatus'))),
+            },
+            yAxis: { type: 'value', minInterval: 1 },
+            series: [
+              {
+                type: 'bar',
+                label: { show: true, position: 'top' },
+                data: preview.distribution.map((d) => ({
+                  value: d.count,
+                  itemStyle: { color: statusColor(d.color) },
+                })),
+              },
+            ],
+          }}
+        />
+      </Col>
+      <Col span={12}>
+        <Typography.Text strong>
+          {t('movers')}: {formatNumber(preview.changes.total, locale)}
+        </Typography.Text>
+        <Table
+          size="small"
+          scroll={{ x: 'max-content' }}
+          rowKey="accountId"
+          pagination={{ pageSize: 6 }}
+          dataSource={preview.changes.items}
+          columns={[
+            { title: t('name'), dataIndex: 'name' },
+            {
+              title: t('from'),
+              render: (_, r) => `${r.before.status ?? '—'} ${formatNumber(r.before.score, locale)}`,
+            },
+            {
+              title: t('to'),
+              render: (_, r) => `${r.after.status ?? '—'} ${formatNumber(r.after.score, locale)}`,
+            },
+          ]}
+        />
+      </Col>
+    </Row>
+  );
+}
+
+/** The model as a preview body with some parts replaced (proposed bands or dimensions). */
+const previewBody = (m: HealthModel, over: Partial<Pick<HealthModel, 'bands' | 'dimensions'>>) => ({
+  key: m.key,
+  name: m.name,
+  selector: m.selector,
+  dimensions: over.dimensions ?? m.dimensions,
+  bands: over.bands ?? m.bands,
+  sentiment: m.sentiment,
+  hysteresis: m.hysteresis,
+});
+
+/** A proposed change to the model: preview who would move, then apply it. */
+function PreviewThenApply({
+  model,
+  change,
+  what,
+  labels: [previewLabel, applyLabel, appliedLabel],
+}: {
+  model: HealthModel;
+  change: Partial<Pick<HealthModel, 'bands' | 'dimensions'>>;
+  what: 'thresholds' | 'weights';
+  labels: [MessageKey, MessageKey, MessageKey];
+}) {
+  const { t } = useI18n();
+  const { message } = App.useApp();
+  const { preview, save } = useHealthModelMutations();
+  return (
+    <>
+      <Space wrap style={{ marginTop: 12 }}>
+        <Button
+          data-testid={`preview-${what}`}
+          loading={preview.isPending}
+          onClick={() => preview.mutate(previewBody(model, change))}
+        >
+          {t(previewLabel)}
+        </Button>
+        <Button
+          type="primary"
+          data-testid={`apply-${what}`}
+          disabled={!preview.data}
+          loading={save.isPending}
+          onClick={() =>
+            save.mutate(
+              { id: model.id, model: change },
+              {
+                onSuccess: () => {
+                  preview.reset();
+                  void message.success(t(appliedLabel));
+                },
+                onError: (e) => void message.error(e.message),
+              },
+            )
+          }
+        >
+          {t(applyLabel)}
+        </Button>
+      </Space>
+      {preview.error && <ErrorState error={preview.error} />}
+      {preview.data && <PreviewResult preview={preview.data} />}
+    </>
+  );
+}
+
+function Backtest({ model }: { model: HealthModel }) {
+  const { t, locale } = useI18n();
+  const label = useLabel();
+  const calibration = useCalibrationQuery({ model: model.id });
   return (
     <Card title={t('backtest')} data-testid="backtest">
       <QueryView query={calibration}>
         {(c) => (
-          <Row gutter={16}>
-            <Col span={10}>
-              <Descriptions size="small" column={1}>
-                <Descriptions.Item label={t('healthModels')}>{c.model.name}</Descriptions.Item>
-                <Descriptions.Item label={t('renewed')}>{c.backtest.renewed}</Descriptions.Item>
-                <Descriptions.Item label={t('churned')}>{c.backtest.churned}</Descriptions.Item>
-                <Descriptions.Item label="AUC">{formatNumber(c.backtest.auc, locale, 2)}</Descriptions.Item>
-              </Descriptions>
-            </Col>
-            <Col span={14}>
-              <Table
-                size="small"
-                pagination={false}
-                rowKey="k"
-                dataSource={[
-                  { k: 'current', name: t('currentBands'), bands: c.currentBands, ...c.backtest.current },
-                  { k: 'proposed', name: t('proposedBands'), bands: c.proposedBands, ...c.backtest.proposed },
-                ]}
-                columns={[
-                  { title: '', dataIndex: 'name' },
-                  {
-                    title: t('bands'),
-                    // No proposal without enough renewal outcomes.
-                    render: (_, r) =>
-                      (r.bands ?? []).map((b: Band) => (
-                        <Tag key={b.key} color={statusColor(b.color)}>
-                          {label(b.label, b.key)} ≥ {b.min}
-                        </Tag>
-                      )),
-                  },
-                  { title: t('flagged'), dataIndex: 'flagged', align: 'right' },
-                  {
-                    title: t('precision'),
-                    dataIndex: 'precision',
-                    align: 'right',
-                    render: (v: number | null) => formatPercent(v, locale),
-                  },
-                  {
-                    title: t('recall'),
-                    dataIndex: 'recall',
-                    align: 'right',
-                    render: (v: number | null) => formatPercent(v, locale),
-                  },
-                ]}
+          <>
+            <Row gutter={16}>
+              <Col xs={24} md={10}>
+                <Descriptions size="small" column={1}>
+                  <Descriptions.Item label={t('hmModel')}>{c.model.name}</Descriptions.Item>
+                  <Descriptions.Item label={t('renewed')}>{c.backtest.renewed}</Descriptions.Item>
+                  <Descriptions.Item label={t('churned')}>{c.backtest.churned}</Descriptions.Item>
+                  <Descriptions.Item label="AUC">{formatNumber(c.backtest.auc, locale, 2)}</Descriptions.Item>
+                </Descriptions>
+              </Col>
+              <Col xs={24} md={14}>
+                <Table
+                  size="small"
+                  scroll={{ x: 'max-content' }}
+                  pagination={false}
+                  rowKey="k"
+                  dataSource={[
+                    { k: 'current', name: t('currentBands'), bands: c.currentBands, ...c.backtest.current },
+                    {
+                      k: 'proposed',
+                      name: t('proposedBands'),
+                      bands: c.proposedBands,
+                      ...c.backtest.proposed,
+                    },
+                  ]}
+                  columns={[
+                    { title: '', dataIndex: 'name' },
+                    {
+                      title: t('bands'),
+                      // No proposal without enough renewal outcomes.
+                      render: (_, r) =>
+                        (r.bands ?? []).map((b: Band) => (
+                          <Tag key={b.key} color={statusColor(b.color)}>
+                            {label(b.label, b.key)} ≥ {b.min}
+                          </Tag>
+                        )),
+                    },
+                    { title: t('flagged'), dataIndex: 'flagged', align: 'right' },
+                    {
+                      title: t('precision'),
+                      dataIndex: 'precision',
+                      align: 'right',
+                      render: (v: number | null) => formatPercent(v, locale),
+                    },
+                    {
+                      title: t('recall'),
+                      dataIndex: 'recall',
+                      align: 'right',
+                      render: (v: number | null) => formatPercent(v, locale),
+                    },
+                  ]}
+                />
+              </Col>
+            </Row>
+            {c.proposedBands && (
+              <PreviewThenApply
+                model={model}
+                change={{ bands: c.proposedBands }}
+                what="thresholds"
+                labels={['hmPreviewThresholds', 'hmApplyThresholds', 'hmThresholdsApplied']}
               />
-            </Col>
-          </Row>
+            )}
+          </>
+        )}
+      </QueryView>
+    </Card>
+  );
+}
+
+function FitWeightsCard({ model }: { model: HealthModel }) {
+  const { t, locale } = useI18n();
+  const [daysBefore, setDaysBefore] = useState(90);
+  const fit = useFitWeightsQuery({ model: model.id, daysBefore });
+  const pct = (v: number | null) => formatPercent(v, locale);
+  return (
+    <Card
+      title={t('hmFitWeights')}
+      data-testid="fit-weights"
+      extra={
+        <Space>
+          {t('hmDaysBefore')}
+          <Select
+            size="small"
+            value={daysBefore}
+            onChange={setDaysBefore}
+            options={[30, 60, 90, 180].map((d) => ({ value: d, label: d }))}
+          />
+        </Space>
+      }
+    >
+      <Typography.Paragraph type="secondary">{t('hmFitWeightsHint')}</Typography.Paragraph>
+      <QueryView query={fit}>
+        {(f) => (
+          <>
+            {f.reason && <Alert type="warning" showIcon title={f.reason} data-testid="fit-reason" />}
+            <Table
+              size="small"
+              scroll={{ x: 'max-content' }}
+              pagination={false}
+              rowKey={(r) => `${r.dimension}/${r.key}`}
+              dataSource={f.components}
+              style={{ marginTop: 8 }}
+              columns={[
+                { title: t('hmComponent'), dataIndex: 'name' },
+                { title: t('hmObserved'), dataIndex: 'observed', align: 'right' },
+                { title: t('hmCurrentShare'), dataIndex: 'currentShare', align: 'right', render: pct },
+                { title: t('hmProposedShare'), dataIndex: 'proposedShare', align: 'right', render: pct },
+                {
+                  title: t('hmCoefficient'),
+                  dataIndex: 'coefficient',
+                  align: 'right',
+                  render: (v: number | null) => formatNumber(v, locale, 4),
+                },
+              ]}
+            />
+            <Table
+              size="small"
+              scroll={{ x: 'max-content' }}
+              pagination={false}
+              rowKey="k"
+              style={{ marginTop: 12 }}
+              data-testid="fit-backtest"
+              dataSource={[
+                {
+                  k: 'before',
+                  name: t('hmBefore'),
+                  cv: f.backtest.crossValidated.before,
+                  ...f.backtest.before,
+                },
+                ...(f.backtest.after
+                  ? [
+                      {
+                        k: 'after',
+                        name: t('hmAfter'),
+                        cv: f.backtest.crossValidated.after,
+                        ...f.backtest.after,
+                      },
+                    ]
+                  : []),
+              ]}
+              columns={[
+                {
+                  title: `${t('hmOutcomes')}: ${f.outcomes.renewed} / ${f.outcomes.churned}`,
+                  dataIndex: 'name',
+                },
+                { title: 'AUC', dataIndex: 'auc', align: 'right', render: (v) => formatNumber(v, locale, 3) },
+                {
+                  title: t('hmAucCv'),
+                  dataIndex: 'cv',
+                  align: 'right',
+                  render: (v) => formatNumber(v, locale, 3),
+                },
+                { title: t('flagged'), dataIndex: 'flagged', align: 'right' },
+                { title: t('precision'), dataIndex: 'precision', align: 'right', render: pct },
+                { title: t('recall'), dataIndex: 'recall', align: 'right', render: pct },
+              ]}
+            />
+            {f.proposed && (
+              <PreviewThenApply
+                model={model}
+                change={{ dimensions: f.proposed.dimensions }}
+                what="weights"
+                labels={['hmPreviewWeights', 'hmApplyWeights', 'hmWeightsApplied']}
+              />
+            )}
+          </>
         )}
       </QueryView>
     </Card>

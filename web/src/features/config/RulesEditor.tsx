@@ -35,9 +35,14 @@ import { ErrorState, QueryView } from '../../components/States.tsx';
 import { formatDateTime } from '../../format.ts';
 import { type EnumGroup, useEnumLabel } from '../../i18n/enums.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
+import { DestinationSelect } from '../integrations/DestinationSelect.tsx';
 import { ConditionInput } from './ConditionInput.tsx';
 
-type Field = [name: string, kind: 'text' | 'number' | 'select' | 'textarea', options?: readonly string[]];
+type Field = [
+  name: string,
+  kind: 'text' | 'number' | 'select' | 'textarea' | 'destination',
+  options?: readonly string[],
+];
 const ROLES = assigneeRoleValues;
 
 // Each trigger and action type with the fields it takes (the API's schemas; it checks them again).
@@ -69,6 +74,8 @@ const TRIGGERS: Record<RuleTriggerType, Field[]> = {
   no_value: [['days', 'number']],
   sentiment: [['atMost', 'number']],
   webhook: [],
+  milestone_late: [['milestone', 'text']],
+  expansion_signal: [['signal', 'select', ['seats', 'usage_growth', 'feature_shipped']]],
 };
 const ACTIONS: Record<RuleActionType, Field[]> = {
   create_task: [
@@ -98,6 +105,11 @@ const ACTIONS: Record<RuleActionType, Field[]> = {
   timeline: [
     ['title', 'text'],
     ['body', 'textarea'],
+  ],
+  // A chat group (or webhook) set up under Integrations: one message per run listing the accounts.
+  alert: [
+    ['destinationId', 'destination'],
+    ['text', 'textarea'],
   ],
 };
 
@@ -152,6 +164,7 @@ function FieldInput({
         {...props}
       />
     );
+  if (kind === 'destination') return <DestinationSelect {...props} />;
   if (kind === 'textarea') return <Input.TextArea autoSize={{ minRows: 1, maxRows: 4 }} {...props} />;
   return <Input {...props} />;
 }
@@ -247,6 +260,7 @@ function RuleEditor({ rule, onClose }: { rule?: Rule; onClose: () => void }) {
         cooldownDays: 7,
         maxActionsPerRun: 200,
         dedupe: true,
+        holdoutPct: 0,
         enabled: true,
       };
   // Fields that depend on a type are rendered from the first paint (with the initial type), so they
@@ -274,6 +288,7 @@ function RuleEditor({ rule, onClose }: { rule?: Rule; onClose: () => void }) {
             cooldownDays: v.cooldownDays,
             maxActionsPerRun: v.maxActionsPerRun,
             dedupe: v.dedupe,
+            holdoutPct: v.holdoutPct ?? 0,
             enabled: v.enabled,
           });
           if (body.condition === undefined) body.condition = null;
@@ -357,7 +372,14 @@ function RuleEditor({ rule, onClose }: { rule?: Rule; onClose: () => void }) {
                           </Col>
                           {(type ? ACTIONS[type] : []).map(([name, kind, options]) => (
                             <Col
-                              span={kind === 'textarea' || name === 'title' || name === 'subject' ? 9 : 4}
+                              span={
+                                kind === 'textarea' ||
+                                kind === 'destination' ||
+                                name === 'title' ||
+                                name === 'subject'
+                                  ? 9
+                                  : 4
+                              }
                               key={name}
                             >
                               <Form.Item name={[f.name, name]} label={enumLabel('field', name)}>
@@ -407,6 +429,25 @@ function RuleEditor({ rule, onClose }: { rule?: Rule; onClose: () => void }) {
             </Form.Item>
           </Col>
         </Row>
+        <Row gutter={8}>
+          <Col xs={24} md={12}>
+            <Form.Item
+              name="holdoutPct"
+              label={t('holdoutPct')}
+              extra={t('holdoutHelp')}
+              rules={[{ type: 'integer', min: 0, max: 50 }]}
+            >
+              <InputNumber
+                data-testid="rule-holdout"
+                aria-label={t('holdoutPct')}
+                min={0}
+                max={50}
+                precision={0}
+                style={{ width: 160 }}
+              />
+            </Form.Item>
+          </Col>
+        </Row>
         <Space>
           <Button type="primary" htmlType="submit" loading={save.isPending}>
             {t('save')}
@@ -449,6 +490,7 @@ function RuleEditor({ rule, onClose }: { rule?: Rule; onClose: () => void }) {
               day: dryRun.data.day,
               matched: dryRun.data.matched,
               act: dryRun.data.wouldAct,
+              holdout: dryRun.data.skipped.holdout,
               dedupe: dryRun.data.skipped.dedupe,
               cooldown: dryRun.data.skipped.cooldown,
               limit: dryRun.data.skipped.limit,
@@ -465,7 +507,11 @@ function RuleEditor({ rule, onClose }: { rule?: Rule; onClose: () => void }) {
               {
                 title: t('outcome'),
                 dataIndex: 'outcome',
-                render: (v: string) => <Tag color={v === 'act' ? 'green' : 'default'}>{v}</Tag>,
+                render: (v: 'act' | 'holdout' | 'dedupe' | 'cooldown' | 'limit') => (
+                  <Tag color={v === 'act' ? 'green' : v === 'holdout' ? 'purple' : 'default'}>
+                    {t(`ruleOutcome.${v}`)}
+                  </Tag>
+                ),
               },
               { title: t('ruleActions'), render: (_, r) => r.actions.map((a) => a.summary).join('; ') },
             ]}

@@ -32,7 +32,9 @@ import { ErrorBoundary } from '../../components/ErrorBoundary.tsx';
 import { ErrorState, QueryView } from '../../components/States.tsx';
 import { formatDateTime, formatNumber } from '../../format.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
+import { useSession } from '../../session.tsx';
 import { enumLabel } from '../account360/labels.ts';
+import { TeamDigestsCard } from './TeamDigests.tsx';
 
 const PAGE = 20;
 type Filters = { unread: boolean; kinds: string[]; range: [Dayjs, Dayjs] | null };
@@ -40,6 +42,7 @@ type Filters = { unread: boolean; kinds: string[]; range: [Dayjs, Dayjs] | null 
 /** Every notification of the signed-in user, paged and filtered, and their notification settings. */
 export default function NotificationCentre() {
   const { t } = useI18n();
+  const { can } = useSession();
   return (
     <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
       <Typography.Title level={2} style={{ margin: 0 }}>
@@ -52,9 +55,16 @@ export default function NotificationCentre() {
           </ErrorBoundary>
         </Col>
         <Col xs={24} xl={8}>
-          <ErrorBoundary what="notifications">
-            <SettingsCard />
-          </ErrorBoundary>
+          <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
+            <ErrorBoundary what="notifications">
+              <SettingsCard />
+            </ErrorBoundary>
+            {can('settings:write') && (
+              <ErrorBoundary what="notifications">
+                <TeamDigestsCard />
+              </ErrorBoundary>
+            )}
+          </Space>
         </Col>
       </Row>
     </Space>

@@ -184,6 +184,29 @@ function ModelCard({ card }: { card: ChurnModelCard }) {
                   ),
               },
               {
+                title: t('riskModel'),
+                key: 'model',
+                render: (_v, h) => {
+                  if (!h.metrics) return '—';
+                  const name = (k: string | null) =>
+                    k === 'forest' ? t('riskModelForest') : t('riskModelLogistic');
+                  const others = h.candidates.filter((c) => c.kind !== h.model);
+                  return (
+                    <Space orientation="vertical" size={0} data-testid={`risk-model-${h.horizonDays}`}>
+                      <span>{name(h.model)}</span>
+                      {others.map((c) => (
+                        <Typography.Text key={c.kind} type="secondary" style={{ fontSize: 12 }}>
+                          {t('riskModelBeat', {
+                            other: name(c.kind),
+                            auc: c.auc === null ? '—' : num(c.auc),
+                          })}
+                        </Typography.Text>
+                      ))}
+                    </Space>
+                  );
+                },
+              },
+              {
                 title: t('riskSamples'),
                 key: 'n',
                 align: 'right',

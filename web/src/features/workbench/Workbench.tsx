@@ -21,6 +21,7 @@ import { useSession } from '../../session.tsx';
 import { tiersOf } from '../accounts/conditions.ts';
 import { NotificationsCard } from '../notifications/Notifications.tsx';
 import { MyTasksCard } from '../tasks/MyTasksCard.tsx';
+import { TeamOverviewSection } from './TeamOverview.tsx';
 
 /** A health drop this large over 7 days puts the account on the workbench. */
 const DROP_POINTS = 5;
@@ -69,6 +70,15 @@ export default function Workbench() {
           </Space>
         )}
       </div>
+      {isManager && !ownerId && (
+        <ErrorBoundary what="wbTeamTitle">
+          <TeamOverviewSection
+            group={params.get('group') ?? undefined}
+            onGroup={(g) => setParams({ group: g })}
+            bands={summary.data?.bands ?? []}
+          />
+        </ErrorBoundary>
+      )}
       <Row gutter={[16, 16]}>
         <Col xs={24} xl={12}>
           <ErrorBoundary what="healthDistribution">

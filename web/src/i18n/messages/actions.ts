@@ -55,6 +55,7 @@ export const actions = {
   contactRole_user: ['User', '使用者'],
   contactRole_other: ['Other', '其他'],
   actContractId: ['Contract number', '合同编号'],
+  actRenews: ['Renews {contract}', '续约自 {contract}'],
   actStartDate: ['Start', '开始日期'],
   actEndDate: ['End', '结束日期'],
   actAmount: ['Amount per billing period', '每个计费周期金额'],

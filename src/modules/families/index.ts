@@ -1,0 +1,2 @@
+export { familiesRoutes } from './families.routes.ts';
+export { AccountFamily, getAccountFamily } from './families.ts';

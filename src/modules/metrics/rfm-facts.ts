@@ -1,0 +1,136 @@
+// RFM facts (seed 003): recency_days (days since the last value behaviour), frequency_30d (active
+// days in the last 30), and their quintile scores within the workspace with monetary (ARR), plus
+// the seed's segment. Scores rank every account of the workspace: a whole-workspace build ranks
+// the batch's own records; a build of some accounts reads the same two grouped queries for every
+// account (and the stored ARR of those outside the batch) so one account's scores match the
+// recompute's.
+import { sql } from 'kysely';
+import { addDays, daysBetween } from '../../time.ts';
+import { fromMinor } from '../accounts/contract-math.ts';
+import { accountsView } from '../accounts/refs.ts';
+import type { FactBatch, FactProvider } from '../facts/provider.ts';
+import { loadMetrics } from './definitions.ts';
+import { quintileScores, RFM_SEGMENTS, rfmSegment } from './rfm.ts';
+
+export const rfmFacts: FactProvider = {
+  definitions: [
+    {
+      key: 'recency_days',
+      type: 'number',
+      description: 'Days since the last value behaviour (empty: none yet)',
+    },
+    { key: 'frequency_30d', type: 'number', description: 'Days with any activity in the last 30 days' },
+    {
+      key: 'rfm_r',
+      type: 'number',
+      description: 'Recency score 1-5 (quintile within the workspace, 5 = most recent)',
+    },
+    { key: 'rfm_f', type: 'number', description: 'Frequency score 1-5 (quintile within the workspace)' },
+    { key: 'rfm_m', type: 'number', description: 'Monetary score 1-5 (ARR quintile within the workspace)' },
+    {
+      key: 'usage_growth_30d',
+      type: 'number',
+      description: 'Events in the last 30 days vs the 30 before, as a fraction (0.2 = up 20%)',
+    },
+    {
+      key: 'rfm_segment',
+      type: 'string',
+      description:
+        'RFM segment (seed 003): high_value_active, high_value_at_risk, low_value_churn_risk, general',
+      options: RFM_SEGMENTS,
+    },
+  ],
+  open: async (ctx) => {
+    const valueMetricIds = (await loadMetrics(ctx)).filter((m) => m.behaviour === 'value').map((m) => m.id);
+    return {
+      definitions: [],
+      load: async (batch: FactBatch) => {
+        const day = batch.day;
+        const recencyQuery = (ids: readonly string[] | null) =>
+          ctx.db
+            .selectFrom('metric_daily')
+            .select(['account_id', sql<string>`max(day)`.as('last')])
+            .where('workspace_id', '=', ctx.workspace.id)
+            .where('metric_id', 'in', valueMetricIds.length ? valueMetricIds : [''])
+            .where('value', '>', 0)
+            .where('day', '<=', day)
+            .$if(ids !== null, (q) => q.where('account_id', 'in', ids!))
+            .groupBy('account_id');
+        const frequencyQuery = (ids: readonly string[] | null) =>
+          ctx.db
+            .selectFrom('account_user_daily')
+            .select(['account_id', sql<number>`count(distinct day)`.as('days')])
+            .where('workspace_id', '=', ctx.workspace.id)
+            .where('day', '>', addDays(day, -30))
+            .where('day', '<=', day)
+            .$if(ids !== null, (q) => q.where('account_id', 'in', ids!))
+            .groupBy('account_id');
+        // Whole workspace either way: scores are ranks among all accounts.
+        const recencyRows = batch.whole
+          ? await batch.select(recencyQuery)
+          : await recencyQuery(null).execute();
+        const frequencyRows = batch.whole
+          ? await batch.select(frequencyQuery)
+          : await frequencyQuery(null).execute();
+        const all = batch.whole ? batch.ids : await batch.allAccountIds();
+        const recency = new Map<string, number | null>(all.map((id) => [id, null]));
+        for (const r of recencyRows)
+          if (recency.has(r.account_id)) recency.set(r.account_id, daysBetween(String(r.last), day));
+        const frequency = new Map<string, number | null>(all.map((id) => [id, 0]));
+        for (const r of frequencyRows)
+          if (frequency.has(r.account_id)) frequency.set(r.account_id, Number(r.days));
+        const monetary = new Map<string, number | null>();
+        if (batch.whole) {
+          for (let i = 0; i < batch.ids.length; i++) {
+            const arr = batch.records[i]!.arr;
+            monetary.set(batch.ids[i]!, typeof arr === 'number' ? arr : 0);
+          }
+        } else {
+          // Outside the batch: the stored (current) ARR; inside it, the ARR as of the day.
+          const rows = await accountsView(ctx).execute();
+          for (const r of rows)
+            monetary.set(r.id, fromMinor(Number(r.arr_minor), ctx.workspace.baseCurrency));
+          for (let i = 0; i < batch.ids.length; i++) {
+            const arr = batch.records[i]!.arr;
+            monetary.set(batch.ids[i]!, typeof arr === 'number' ? arr : 0);
+          }
+        }
+        const growthRows = await batch.select((ids) =>
+          ctx.db
+            .selectFrom('account_user_daily')
+            .select([
+              'account_id',
+              sql<number>`sum(case when day > ${addDays(day, -30)} then events else 0 end)`.as('last30'),
+              sql<number>`sum(case when day <= ${addDays(day, -30)} then events else 0 end)`.as('prior30'),
+            ])
+            .where('workspace_id', '=', ctx.workspace.id)
+            .where('day', '>', addDays(day, -60))
+            .where('day', '<=', day)
+            .$if(ids !== null, (q) => q.where('account_id', 'in', ids!))
+            .groupBy('account_id'),
+        );
+        for (const g of growthRows) {
+          const at = batch.position.get(g.account_id);
+          const prior = Number(g.prior30);
+          if (at !== undefined)
+            batch.records[at]!.usage_growth_30d = prior > 0 ? (Number(g.last30) - prior) / prior : null;
+        }
+        const r = quintileScores(recency, true);
+        const f = quintileScores(frequency);
+        const m = quintileScores(monetary);
+        for (let i = 0; i < batch.ids.length; i++) {
+          const id = batch.ids[i]!;
+          const rec = batch.records[i]!;
+          const recencyDays = recency.get(id) ?? null;
+          const frequency30d = frequency.get(id) ?? 0;
+          rec.recency_days = recencyDays;
+          rec.frequency_30d = frequency30d;
+          rec.rfm_r = r.get(id) ?? 1;
+          rec.rfm_f = f.get(id) ?? 1;
+          rec.rfm_m = m.get(id) ?? 1;
+          rec.rfm_segment = rfmSegment({ recencyDays, frequency30d, m: rec.rfm_m as number });
+        }
+      },
+    };
+  },
+};

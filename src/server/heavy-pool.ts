@@ -1,0 +1,109 @@
+// Heavy reads (server/fair-load.ts says which) answered in worker threads. Each worker runs the
+// same app on its own database connection, so a report that takes seconds of SQLite scans and
+// JavaScript (effectiveness with its bootstrap, revenue movement, a 500-row list) holds a worker's
+// thread, never the event loop every other request is answered on: better-sqlite3 runs queries
+// synchronously on its caller's thread, and PostgreSQL reports still spend their JavaScript there.
+// The request is passed whole (method, URL, headers, body) and authenticated again in the worker,
+// so a handler cannot tell where it runs.
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { Deps } from '../context.ts';
+
+export type HeavyRequest = {
+  id: number;
+  method: string;
+  url: string;
+  headers: [string, string][];
+  body: ArrayBuffer | null;
+  /** The main thread's clock relative to the real one (tests and the demo run at other instants). */
+  clockOffsetMs: number;
+};
+export type HeavyResponse =
+  | { id: number; status: number; headers: [string, string][]; body: ArrayBuffer }
+  | { id: number; error: string };
+export type HeavyWorkerData = { config: Deps['config'] };
+
+const ENTRY = fileURLToPath(new URL('./heavy-worker-entry.mjs', import.meta.url));
+/** A report's working set is a few hundred MB at 100,000 accounts; the bound keeps V8 collecting. */
+const HEAP_MB = 768;
+
+let answered = 0;
+/** Requests the workers of every pool in this process have answered (tests and benchmarks read it). */
+export const answeredInWorkers = () => answered;
+
+type Slot = {
+  worker: Worker;
+  busy: number;
+  waiting: Map<number, { resolve: (r: Response) => void; reject: (e: Error) => void }>;
+};
+
+export type HeavyPool = {
+  /** Answers the request (its body already read, since middleware may have parsed it) in the least busy worker. */
+  run: (request: Request, body: ArrayBuffer | null) => Promise<Response>;
+  close: () => Promise<void>;
+};
+
+/**
+ * Undefined where workers cannot help: none configured, or an in-memory SQLite database that
+ * another connection cannot open. Workers start on the first heavy request, and one that stops is
+ * replaced on the next.
+ */
+export function heavyPool(deps: Deps): HeavyPool | undefined {
+  const { config } = deps;
+  if (config.heavyWorkers === 0) return undefined;
+  if (config.database.kind === 'sqlite' && config.database.file === ':memory:') return undefined;
+  const slots: (Slot | undefined)[] = Array.from({ length: config.heavyWorkers }, () => undefined);
+  let next = 0;
+
+  const start = (index: number): Slot => {
+    const worker = new Worker(ENTRY, {
+      workerData: { config } satisfies HeavyWorkerData,
+      resourceLimits: { maxOldGenerationSizeMb: HEAP_MB },
+    });
+    worker.unref();
+    const slot: Slot = { worker, busy: 0, waiting: new Map() };
+    worker.on('message', (m: HeavyResponse) => {
+      const w = slot.waiting.get(m.id);
+      slot.waiting.delete(m.id);
+      slot.busy--;
+      if (!w) return;
+      if ('error' in m) return w.reject(new Error(m.error));
+      answered++;
+      w.resolve(new Response(m.body.byteLength ? m.body : null, { status: m.status, headers: m.headers }));
+    });
+    const fail = (error: Error) => {
+      if (slots[index] === slot) slots[index] = undefined;
+      for (const w of slot.waiting.values()) w.reject(error);
+      slot.waiting.clear();
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`a heavy-read worker stopped (exit code ${code})`)));
+    slots[index] = slot;
+    return slot;
+  };
+
+  return {
+    run: (request, body) => {
+      let index = 0;
+      for (let i = 1; i < slots.length; i++) if ((slots[i]?.busy ?? 0) < (slots[index]?.busy ?? 0)) index = i;
+      const slot = slots[index] ?? start(index);
+      const message: HeavyRequest = {
+        id: next++,
+        method: request.method,
+        url: request.url,
+        // The body is passed as bytes: its length and framing are the worker's Request's to set.
+        headers: [...request.headers].filter(([k]) => k !== 'content-length' && k !== 'transfer-encoding'),
+        body,
+        clockOffsetMs: deps.now().getTime() - Date.now(),
+      };
+      return new Promise<Response>((resolve, reject) => {
+        slot.waiting.set(message.id, { resolve, reject });
+        slot.busy++;
+        slot.worker.postMessage(message, body ? [body] : []);
+      });
+    },
+    close: async () => {
+      await Promise.all(slots.map((s) => s?.worker.terminate()));
+    },
+  };
+}

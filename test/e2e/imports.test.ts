@@ -1,0 +1,93 @@
+import ExcelJS from 'exceljs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { apiSession, launchBrowser, overflowing, screenshot, signIn } from './browser.ts';
+import { ADMIN_EMAIL, ADMIN_PASSWORD } from './global-setup.ts';
+
+// The guided import (issue 14) as a Chinese-speaking manager uses it: upload an xlsx, check the
+// suggested columns, dry run (an error row shows line, column, value and problem), import, summary.
+describe('the guided import in Chromium (zh-CN)', () => {
+  const base = inject('baseUrl');
+  const stamp = Date.now();
+  const manager = { email: `imp.manager.${stamp}@example.com`, password: 'e2e-import-manager-pw' };
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    browser = await launchBrowser();
+    const root = await apiSession(base, ADMIN_EMAIL, ADMIN_PASSWORD);
+    await root.post('/users', { ...manager, name: '导入经理', role: 'manager', locale: 'zh-CN' });
+    page = await (
+      await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' })
+    ).newPage();
+    await signIn(page, base, manager.email, manager.password);
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('uploads an xlsx, maps, dry-runs with an error row, imports the valid rows and shows the summary', async () => {
+    const wb = new ExcelJS.Workbook();
+    wb.addWorksheet('客户').addRows([
+      ['客户编号', '客户名称', '行业', '上线日期'],
+      [`E2E-${stamp}-1`, '苏州工业园智造', '制造', new Date(Date.UTC(2024, 2, 5))],
+      [`E2E-${stamp}-2`, '无锡太湖物联', '物联网', '2024-13-45'],
+      ['合计', '', '', ''],
+    ]);
+    const buffer = Buffer.from(await wb.xlsx.writeBuffer());
+
+    await page.goto(`${base}/imports`);
+    await page.getByText('点击或拖拽 .xlsx 或 CSV 文件到此处').waitFor();
+    await page.locator('input[type=file]').setInputFiles({
+      name: '客户导入.xlsx',
+      mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      buffer,
+    });
+    // The map step: the header dictionary's suggestions, in Chinese.
+    await page.getByText('Excel 工作簿 (.xlsx) · 2 行数据').waitFor();
+    const idSelect = page.getByRole('row', { name: /客户编号/ }).first();
+    await expect.poll(() => idSelect.textContent()).toContain('客户编号 (必填)');
+    await expect
+      .poll(() =>
+        page
+          .getByRole('row', { name: /上线日期/ })
+          .first()
+          .textContent(),
+      )
+      .toContain('上线日期');
+    await screenshot(page, 'imports-map-zh-1440');
+    await page.getByRole('button', { name: /^试运行$/ }).click();
+
+    // The dry run: one valid row, one error row naming line, column, value and the expected form.
+    const errors = page.locator('.ant-table').filter({ hasText: '有错误的行' });
+    await errors.waitFor();
+    const row = errors.getByRole('row', { name: /2024-13-45/ });
+    expect(await row.textContent()).toMatch(/^3上线日期2024-13-45"2024-13-45" 不是日期（应为 YYYY-MM-DD/);
+    expect(await page.getByText('0 个空行，1 个合计行').count()).toBe(1);
+    await screenshot(page, 'imports-dry-run-zh-1440');
+    const importButton = page.getByRole('button', { name: /^开始导入$/ });
+    expect(await importButton.isDisabled()).toBe(true);
+    await page.getByText('导入有效行，跳过无效行').click();
+    await importButton.click();
+
+    // Progress, then the summary.
+    await page.getByText('导入完成').waitFor({ timeout: 30_000 });
+    const summary = page.locator('.ant-descriptions').filter({ hasText: '已新建' });
+    expect(await summary.textContent()).toMatch(/已新建1/);
+    await screenshot(page, 'imports-summary-zh-1440');
+    const api = await apiSession(base, manager.email, manager.password);
+    const found = await api.get<{ items: { externalId: string; industry: string; goLiveDate: string }[] }>(
+      `/accounts?q=${encodeURIComponent(`E2E-${stamp}`)}`,
+    );
+    expect(found.items.map((a) => [a.externalId, a.industry, a.goLiveDate])).toEqual([
+      [`E2E-${stamp}-1`, '制造', '2024-03-05'],
+    ]);
+
+    // The history lists it; the page also works on a phone.
+    await page.getByRole('tab', { name: '导入记录' }).click();
+    await page.getByRole('cell', { name: '客户导入.xlsx' }).first().waitFor();
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(await overflowing(page)).toEqual([]);
+    await screenshot(page, 'imports-history-zh-390');
+  });
+});
