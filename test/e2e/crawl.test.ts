@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { apiSession, launchBrowser, overflowing } from './browser.ts';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, VIEWER_EMAIL, VIEWER_PASSWORD } from './global-setup.ts';
@@ -254,7 +254,10 @@ async function crawl(
   let where = 'sign-in';
   // Data values: every string the API sent this page (names, emails, notes...) may be in either script.
   const data = new Set<string>();
-  let inflight = 0;
+  // API requests not yet answered and read. A set, not a count: a request the page aborts after its
+  // answer began reports both a response and a failure, and a count would then run one short for
+  // the rest of the crawl, letting a page be read before the data it shows was collected.
+  const inflight = new Set<Request>();
   let lastActivity = Date.now();
   page.on('pageerror', (e) => findings.errors.push(`${where}: uncaught ${e.message}`));
   page.on('console', (m) => {
@@ -265,17 +268,17 @@ async function crawl(
   });
   page.on('request', (r) => {
     if (new URL(r.url()).pathname.startsWith('/api/')) {
-      inflight++;
+      inflight.add(r);
       lastActivity = Date.now();
     }
   });
-  const done = () => {
-    inflight = Math.max(0, inflight - 1);
+  const done = (r: Request) => {
+    inflight.delete(r);
     lastActivity = Date.now();
   };
   page.on('requestfailed', (r) => {
     if (!new URL(r.url()).pathname.startsWith('/api/')) return;
-    done();
+    done(r);
     // A request the page cancelled itself (a newer query replaced it) is not a failure.
     if (!/ERR_ABORTED/.test(r.failure()?.errorText ?? '')) {
       findings.errors.push(`${where}: ${r.method()} ${r.url()} failed: ${r.failure()?.errorText}`);
@@ -300,7 +303,7 @@ async function crawl(
     } catch {
       // The page navigated away before the body arrived.
     } finally {
-      done();
+      done(res.request());
     }
   });
 
@@ -309,7 +312,7 @@ async function crawl(
     const deadline = Date.now() + 30_000;
     while (Date.now() < deadline) {
       await page.waitForTimeout(50);
-      if (inflight > 0 || Date.now() - lastActivity < 200) continue;
+      if (inflight.size > 0 || Date.now() - lastActivity < 200) continue;
       const busy = await page
         .locator('.ant-skeleton, .ant-spin-spinning, .ant-table-placeholder .ant-spin')
         .count();
