@@ -3,12 +3,13 @@
 import type { Readable } from 'node:stream';
 import { CsvError, parse } from 'csv-parse';
 import { AppError, invalid } from '../errors.ts';
-import { msg, render } from '../i18n/index.ts';
+import { type Locale, msg, render } from '../i18n/index.ts';
 import { badText } from '../text.ts';
-import { type DateFormat, parseBoolean, parseDate, parseList, parseNumber } from './values.ts';
+import { convert, type FieldSpec } from './convert.ts';
+import type { DateFormat } from './values.ts';
 
-export type Kind = 'text' | 'date' | 'number' | 'int' | 'bool' | 'list';
-export type FieldSpec = { kind: Kind; required?: boolean; help: string };
+export type { FieldSpec };
+/** A row's problem, in the words of `ReadOptions.locale` (the report goes straight to its reader). */
 export type RowError = { line: number; field?: string; column?: string; message: string };
 export type CsvRow = { line: number; fields: Record<string, unknown>; extra: Record<string, string> };
 
@@ -35,6 +36,8 @@ export type ReadOptions = {
   /** field -> value used where a row has no value. */
   defaults: Record<string, string>;
   dateFormat: DateFormat;
+  /** The language of the row messages. */
+  locale: Locale;
   onProgress?: (rowsRead: number) => void;
 };
 
@@ -125,22 +128,26 @@ export async function readMappedCsv(
       });
       for (const [field, { value, column }] of raw) {
         const bad = badText(value);
-        // Row messages here are English words still, like the value checks' below.
         if (bad) {
-          rowErrors.push({ line: info.lines, field, column, message: render('en', bad) });
+          rowErrors.push({ line: info.lines, field, column, message: render(o.locale, bad) });
           continue;
         }
         if (isExtra(field) && !(field in o.specs)) {
           extra[field.slice(prefix!.length)] = value;
           continue;
         }
-        const converted = convert(o.specs[field]!.kind, value, o.dateFormat);
-        if (converted.error) rowErrors.push({ line: info.lines, field, column, message: converted.error });
-        else fields[field] = converted.value;
+        const converted = convert(o.specs[field]!, value, o.dateFormat);
+        if ('error' in converted) {
+          rowErrors.push({ line: info.lines, field, column, message: render(o.locale, converted.error) });
+        } else fields[field] = converted.value;
       }
       for (const [f, s] of Object.entries(o.specs)) {
         if (s.required && fields[f] === undefined && !rowErrors.some((e) => e.field === f)) {
-          rowErrors.push({ line: info.lines, field: f, message: 'is required but empty' });
+          rowErrors.push({
+            line: info.lines,
+            field: f,
+            message: render(o.locale, msg('imports.row.required')),
+          });
         }
       }
       if (rowErrors.length) {
@@ -226,34 +233,6 @@ function resolveMap(
   return result;
 }
 
-function convert(kind: Kind, value: string, dateFormat: DateFormat): { value?: unknown; error?: string } {
-  switch (kind) {
-    case 'text':
-      return { value };
-    case 'list':
-      return { value: parseList(value) };
-    case 'date': {
-      const d = parseDate(value, dateFormat);
-      const hint = dateFormat === 'DMY' ? 'DD/MM/YYYY' : 'MM/DD/YYYY';
-      return d ? { value: d } : { error: `"${value}" is not a date (expected YYYY-MM-DD or ${hint})` };
-    }
-    case 'number': {
-      const n = parseNumber(value);
-      return n === undefined ? { error: `"${value}" is not a number` } : { value: n };
-    }
-    case 'int': {
-      const n = parseNumber(value);
-      return n === undefined || !Number.isInteger(n)
-        ? { error: `"${value}" is not a whole number` }
-        : { value: n };
-    }
-    case 'bool': {
-      const b = parseBoolean(value);
-      return b === undefined ? { error: `"${value}" is not true or false` } : { value: b };
-    }
-  }
-}
-
 /** `name=value,name=value` (the CLI's --map and --defaults, the API's map=) as an object. */
 export function toPairs(
   v: string | Record<string, string> | undefined,
@@ -265,7 +244,7 @@ export function toPairs(
   for (const part of v.split(',').filter((p) => p.trim())) {
     const i = part.indexOf('=');
     if (i <= 0)
-      throw invalid(`"${part}" is not ${what}`, {
+      throw invalid(msg('csv.error.notPair', { part, what }), {
         issues: [{ path: what, message: msg('csv.issue.nameValue') }],
       });
     out[part.slice(0, i).trim()] = part.slice(i + 1).trim();

@@ -31,6 +31,7 @@ const read = (source: string | Readable) =>
     map: {},
     defaults: {},
     dateFormat: 'DMY',
+    locale: 'en',
   });
 
 function rng(seed: number) {

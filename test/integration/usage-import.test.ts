@@ -17,10 +17,10 @@ let accountId: string;
 const day = (n: number) =>
   addDays(today({ now: () => new Date(), workspace: { timeZone: 'Asia/Shanghai' } } as never), n);
 
-async function postCsv(token: string, query: string, csv: string) {
+async function postCsv(token: string, query: string, csv: string, language = 'en') {
   const res = await t.app.request(`/api/v1/imports/usage?${query}`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv', 'accept-language': language },
     body: csv,
   });
   return { status: res.status, body: (await res.json()) as any, headers: res.headers };
@@ -259,6 +259,14 @@ describe('usage CSV import', () => {
       [6, 'count'],
     ]);
     expect(dry.body.errors[2].message).toMatch(/future_timestamp/);
+    // The same rows for a reader of Chinese: the row messages are in Chinese.
+    const zh = await postCsv(ws.users.admin.token, `${q}&dryRun=true`, csv, 'zh-CN');
+    expect(zh.body.errors.map((e: any) => e.message)).toEqual([
+      '没有外部 ID 为 S-404 的合同',
+      '"not-a-day" 不是日期（应为 YYYY-MM-DD, YYYY/M/D, YYYY年M月D日, D/M/YYYY）',
+      expect.stringMatching(/future_timestamp/), // the ingest protocol's own reason words
+      '应在 0 到 100,000,000 之间',
+    ]);
     const real = await postCsv(ws.users.admin.token, q, csv);
     expect(real.status).toBe(400);
     expect(errorCode(real)).toBe('validation_failed');

@@ -2,6 +2,24 @@ import type { Catalog } from './catalog.ts';
 
 /** The churn model: why a model is not published, what the card says, and driver labels. */
 export const churn = {
+  'churn.snapshot.unreadable': ['The file is not a readable CSV: {reason}', '文件不是可读取的 CSV：{reason}'],
+  'churn.snapshot.noRows': ['The file has no rows', '文件没有数据行'],
+  'churn.snapshot.noColumn': [
+    '{option}: no column "{column}" (columns: {columns})',
+    '{option}：没有"{column}"列（文件的列为：{columns}）',
+  ],
+  'churn.snapshot.noPositive': [
+    '--outcome: no row is "{value}" in {column}; both outcomes are needed',
+    '--outcome：{column} 列中没有一行是"{value}"；两种结果都需要有',
+  ],
+  'churn.snapshot.allPositive': [
+    '--outcome: every row is "{value}" in {column}; both outcomes are needed',
+    '--outcome：{column} 列中每一行都是"{value}"；两种结果都需要有',
+  ],
+  'churn.snapshot.folds': [
+    '--folds must be between 2 and 20 (and at most the number of rows)',
+    '--folds 应在 2 到 20 之间（且不超过行数）',
+  ],
   'churn.reason.noHistory': [
     'No contract has ended long enough ago to know its outcome ({graceDays} days after the term).',
     '还没有合同结束满 {graceDays} 天，无法得知续约结果。',

@@ -136,6 +136,7 @@ export const errorsModules = {
   'csv.issue.requiredNoColumn': ['required field has no column', '必填字段没有对应的列'],
   'csv.issue.noColumn': ['no such column', '没有这一列'],
   'csv.issue.nameValue': ['expected name=value', '应为 name=value 格式'],
+  'csv.error.notPair': ['"{part}" in {what} is not name=value', '{what} 中的"{part}"不是 name=value 格式'],
 
   // Text Steward will not store (src/text.ts).
   'text.nul': ['contains a NUL character', '包含 NUL 字符'],

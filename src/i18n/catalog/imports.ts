@@ -113,6 +113,24 @@ export const imports = {
     '没有外部 ID 为 {value} 的客户（应先导入该客户）',
   ],
   'imports.row.noContract': ['no contract with external id {value}', '没有外部 ID 为 {value} 的合同'],
+  'imports.row.noContact': [
+    'no contact with email {email} on account {account}',
+    '客户 {account} 下没有邮箱为 {email} 的联系人',
+  ],
+  'imports.row.needsAccount': [
+    'each row needs accountExternalId or contractExternalId',
+    '每行都需要 accountExternalId 或 contractExternalId',
+  ],
+  'imports.row.future': ['must not be in the future', '不能是将来的日期'],
+  'imports.row.countRange': ['must be between 0 and {max}', '应在 0 到 {max} 之间'],
+  'imports.row.repeatSame': [
+    'id {id} repeats line {line} with the same values: stored once',
+    'ID {id} 与第 {line} 行重复且取值相同：只存一次',
+  ],
+  'imports.row.repeatDifferent': [
+    'id {id} repeats line {line} with different values: stored as its own row',
+    'ID {id} 与第 {line} 行重复但取值不同：作为单独一行存储',
+  ],
   'imports.row.renewsItself': ['a contract cannot renew itself', '合同不能续约自身'],
   'imports.row.renewsOtherAccount': [
     'contract {value} belongs to another account',

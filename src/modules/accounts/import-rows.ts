@@ -1,26 +1,14 @@
 // The pure half of an import: from the file's records (import-source.ts) to typed rows, with every
 // problem named by the record's first line, the column as the file writes it, the value and the form
 // expected. No database access, so a worker thread can run it over a parsed row stream.
-import { normalizeCurrency, parseAmount } from '../../csv/money.ts';
-import { type DateFormat, dateOrderEvidence, parseBoolean, parseDate, parseList } from '../../csv/values.ts';
+import { type Converted, convert, type FieldSpec, type Kind } from '../../csv/convert.ts';
+import { type DateFormat, dateOrderEvidence } from '../../csv/values.ts';
 import { type AppError, invalid } from '../../errors.ts';
 import { type Message, msg } from '../../i18n/index.ts';
 import { badText } from '../../text.ts';
 import type { SourceRecord } from './import-source.ts';
 
-/**
- * `datetime`: a time of day kept as text for the owning import to read in the workspace's zone
- * (help desks export local times without an offset); an xlsx time cell (no zone: a wall-clock
- * time) becomes "YYYY-MM-DD HH:mm:ss".
- */
-export type Kind = 'text' | 'date' | 'datetime' | 'number' | 'int' | 'bool' | 'list' | 'amount' | 'currency';
-export type FieldSpec = {
-  kind: Kind;
-  required?: boolean;
-  help: string;
-  /** Spellings (lower case) a CRM writes for the field's values: 年付 -> annual. */
-  values?: Record<string, string>;
-};
+export type { FieldSpec, Kind };
 
 export type RowIssue = { line: number; field?: string; column?: string; value?: string; message: Message };
 
@@ -80,8 +68,6 @@ export const isTotalRow = (cells: string[]) => {
   const first = cells.find((c) => c !== '');
   return first !== undefined && TOTAL.test(first);
 };
-
-export const DATE_EXPECTED = 'YYYY-MM-DD, YYYY/M/D, YYYY年M月D日';
 
 export async function prepareRows(
   records: AsyncIterable<SourceRecord>,
@@ -292,94 +278,17 @@ export function decideDateOrder(
   return { order: 'DMY', source: 'default', ...counts };
 }
 
-type Converted = { value: unknown } | { error: Message };
-
-function convert(spec: FieldSpec, raw: string, order: DateFormat, excelSerials: boolean): Converted {
-  const value = spec.values?.[raw.toLowerCase()] ?? raw;
-  switch (spec.kind) {
-    case 'text':
-      return { value };
-    case 'list':
-      return { value: parseList(value) };
-    case 'date':
-      return convertDate(value, order, excelSerials);
-    case 'datetime':
-      return { value: excelSerials ? wallClock(value) : value };
-    case 'number': {
-      const n = parseAmount(value);
-      return n === undefined || n.currency
-        ? { error: msg('imports.row.notNumber', { value }) }
-        : { value: n.amount };
-    }
-    case 'int': {
-      const n = parseAmount(value);
-      return n === undefined || n.currency || !Number.isInteger(n.amount)
-        ? { error: msg('imports.row.notWholeNumber', { value }) }
-        : { value: n.amount };
-    }
-    case 'bool': {
-      const b = parseBoolean(value);
-      return b === undefined ? { error: msg('imports.row.notBool', { value }) } : { value: b };
-    }
-    case 'amount': {
-      const a = parseAmount(value);
-      return a === undefined ? { error: msg('imports.row.notAmount', { value }) } : { value: a };
-    }
-    case 'currency': {
-      const c = normalizeCurrency(value);
-      return c === undefined ? { error: msg('imports.row.notCurrency', { value }) } : { value: c };
-    }
-  }
-}
-
-const pad = (n: number) => String(n).padStart(2, '0');
-
-/** An xlsx time (ExcelJS reads it as that wall-clock time in UTC, or a bare serial number) as "YYYY-MM-DD HH:mm:ss". */
-function wallClock(value: string): string {
-  const iso = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})(?:\.\d+)?Z$/.exec(value);
-  if (iso) return `${iso[1]} ${iso[2]}`;
-  if (/^\d{4,6}(\.\d+)?$/.test(value)) {
-    const d = new Date(Math.round((Number(value) - 25569) * 86400) * 1000);
-    return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
-  }
-  return value;
-}
-
-function convertDate(value: string, order: DateFormat, excelSerials: boolean): Converted {
-  const d = parseDate(value, order, { excelSerial: excelSerials });
-  return d
-    ? { value: d }
-    : {
-        error: msg('imports.row.notDate', {
-          value,
-          expected: `${DATE_EXPECTED}, ${order === 'DMY' ? 'D/M/YYYY' : 'M/D/YYYY'}`,
-        }),
-      };
-}
-
 /** Custom field cells by their definition's type: the same date, number and yes/no parsers as built-in fields. */
 function convertCustom(type: string, value: string, order: DateFormat, excelSerials: boolean): Converted {
-  switch (type) {
-    case 'date':
-      return convertDate(value, order, excelSerials);
-    case 'number': {
-      const n = parseAmount(value);
-      return n === undefined || n.currency
-        ? { error: msg('imports.row.notNumber', { value }) }
-        : { value: n.amount };
-    }
-    case 'boolean': {
-      const b = parseBoolean(value);
-      return b === undefined ? { error: msg('imports.row.notBool', { value }) } : { value: b };
-    }
-    case 'multi_select':
-      return {
-        value: value
-          .split(/[|;；、]/)
-          .map((s) => s.trim())
-          .filter(Boolean),
-      };
-    default:
-      return { value };
+  if (type === 'multi_select') {
+    return {
+      value: value
+        .split(/[|;；、]/)
+        .map((s) => s.trim())
+        .filter(Boolean),
+    };
   }
+  const kind = CUSTOM_KINDS[type] ?? 'text';
+  return convert({ kind }, value, order, excelSerials);
 }
+const CUSTOM_KINDS: Record<string, Kind> = { date: 'date', number: 'number', boolean: 'bool' };

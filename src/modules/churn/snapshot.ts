@@ -2,6 +2,7 @@
 // column) turned into a dataset: one sample per row, grouped by its id, no times.
 import { parse } from 'csv-parse/sync';
 import { invalid } from '../../errors.ts';
+import { msg } from '../../i18n/index.ts';
 import type { FeatureRow } from './encode.ts';
 import { type CrossValidation, type Dataset, type ModelKind, selectModel } from './model.ts';
 
@@ -18,16 +19,18 @@ export function snapshotDataset(input: SnapshotInput): Dataset {
   try {
     records = parse(input.csv, { columns: true, skip_empty_lines: true, bom: true, trim: false });
   } catch (error) {
-    throw invalid(`The file is not a readable CSV: ${(error as Error).message}`);
+    throw invalid(msg('churn.snapshot.unreadable', { reason: (error as Error).message }));
   }
-  if (records.length === 0) throw invalid('The file has no rows');
+  if (records.length === 0) throw invalid(msg('churn.snapshot.noRows'));
   const header = Object.keys(records[0]);
   for (const [what, col] of [
     ['--id', input.idColumn],
     ['--outcome', input.outcomeColumn],
   ] as const) {
     if (!header.includes(col)) {
-      throw invalid(`${what}: no column "${col}" (columns: ${header.join(', ')})`);
+      throw invalid(
+        msg('churn.snapshot.noColumn', { option: what, column: col, columns: header.join(', ') }),
+      );
     }
   }
   const want = input.outcomeValue.trim().toLowerCase();
@@ -82,11 +85,14 @@ export function evaluateSnapshot(
   for (const v of data.y) positives += v;
   if (positives === 0 || positives === data.y.length) {
     throw invalid(
-      `--outcome: ${positives === 0 ? 'no row is' : 'every row is'} "${input.outcomeValue}" in ${input.outcomeColumn}; both outcomes are needed`,
+      msg(positives === 0 ? 'churn.snapshot.noPositive' : 'churn.snapshot.allPositive', {
+        value: input.outcomeValue,
+        column: input.outcomeColumn,
+      }),
     );
   }
   if (folds < 2 || folds > Math.min(20, data.y.length)) {
-    throw invalid('--folds must be between 2 and 20 (and at most the number of rows)');
+    throw invalid(msg('churn.snapshot.folds'));
   }
   const selection = selectModel(data, folds, model);
   const cv = selection.results[selection.chosen]!;

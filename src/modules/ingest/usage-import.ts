@@ -10,6 +10,7 @@ import {
   toPairs,
 } from '../../csv/read.ts';
 import { DATE_FORMATS } from '../../csv/values.ts';
+import { type Message, msg, render } from '../../i18n/index.ts';
 import { localNoon } from '../../time.ts';
 import { accountIdsByExternalId, contractAccountExternalIds } from '../accounts/index.ts';
 import { authorize } from '../auth/index.ts';
@@ -110,6 +111,7 @@ export async function importUsageCsv({
   const defaults = toPairs(opts.defaults, 'defaults');
   const mode: UsageMode =
     opts.mode ?? (Object.values(map).includes('count') || 'count' in defaults ? 'daily' : 'events');
+  const locale = ctx.locale ?? 'en';
   const read = await readMappedCsv({
     source,
     specs: USAGE_FIELDS[mode],
@@ -118,6 +120,7 @@ export async function importUsageCsv({
     map,
     defaults,
     dateFormat: opts.dateFormat,
+    locale,
     onProgress: (done) => onProgress?.({ phase: 'validate', done }),
   });
   const errors = read.errors;
@@ -145,25 +148,27 @@ export async function importUsageCsv({
   let identicalRepeats = 0;
   for (const row of read.rows) {
     const f = row.fields;
-    const fail = (field: string | undefined, message: string) => {
+    const fail = (field: string | undefined, message: Message | string) => {
       invalidRows++;
-      pushErrors(errors, [{ line: row.line, field, message }]);
+      pushErrors(errors, [
+        { line: row.line, field, message: typeof message === 'string' ? message : render(locale, message) },
+      ]);
     };
     let account: string | undefined;
     if (f.accountExternalId !== undefined) {
       account = accounts.get(String(f.accountExternalId));
       if (!account) {
-        fail('accountExternalId', `no account with external id ${f.accountExternalId}`);
+        fail('accountExternalId', msg('imports.row.noAccount', { value: String(f.accountExternalId) }));
         continue;
       }
     } else if (f.contractExternalId !== undefined) {
       account = contractAccounts.get(String(f.contractExternalId));
       if (!account) {
-        fail('contractExternalId', `no contract with external id ${f.contractExternalId}`);
+        fail('contractExternalId', msg('imports.row.noContract', { value: String(f.contractExternalId) }));
         continue;
       }
     } else {
-      fail('accountExternalId', 'each row needs accountExternalId or contractExternalId');
+      fail('accountExternalId', msg('imports.row.needsAccount'));
       continue;
     }
     const properties: Record<string, unknown> = {};
@@ -191,9 +196,10 @@ export async function importUsageCsv({
         repeatedIds.push({
           line: row.line,
           field: 'messageId',
-          message: same
-            ? `id ${id} repeats line ${earlier.line} with the same values: stored once`
-            : `id ${id} repeats line ${earlier.line} with different values: stored as its own row`,
+          message: render(
+            locale,
+            msg(same ? 'imports.row.repeatSame' : 'imports.row.repeatDifferent', { id, line: earlier.line }),
+          ),
         });
       if (same) {
         identicalRepeats++;
@@ -204,7 +210,7 @@ export async function importUsageCsv({
     if (mode === 'daily') {
       const count = f.count as number;
       if (count < 0 || count > 100_000_000) {
-        fail('count', 'must be between 0 and 100000000');
+        fail('count', msg('imports.row.countRange', { max: 100_000_000 }));
         continue;
       }
       // One aggregate per row: the day's count and its property totals, stored once (a count of 0

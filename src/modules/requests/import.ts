@@ -8,6 +8,7 @@ import { type Ctx, inTransaction } from '../../context.ts';
 import { type FieldSpec, pushErrors, type RowError, readMappedCsv, toPairs } from '../../csv/read.ts';
 import { DATE_FORMATS } from '../../csv/values.ts';
 import { zodIssues } from '../../errors.ts';
+import { type Message, msg, render } from '../../i18n/index.ts';
 import { localNoon } from '../../time.ts';
 import { accountIdsByExternalId, contactRefsOf } from '../accounts/index.ts';
 import { authorize } from '../auth/index.ts';
@@ -70,6 +71,7 @@ export async function importRequestsCsv({
 }): Promise<RequestImportReport> {
   await authorize(ctx, 'imports:run');
   const opts = RequestImportOptions.parse(options);
+  const locale = ctx.locale ?? 'en';
   const read = await readMappedCsv({
     source,
     specs: REQUEST_IMPORT_FIELDS,
@@ -77,6 +79,7 @@ export async function importRequestsCsv({
     map: toPairs(opts.map, 'map'),
     defaults: toPairs(opts.defaults, 'defaults'),
     dateFormat: opts.dateFormat,
+    locale,
   });
   const errors = read.errors;
   let invalidRows = read.invalid;
@@ -103,20 +106,26 @@ export async function importRequestsCsv({
   let skipped = 0;
   for (const row of read.rows) {
     const f = row.fields;
-    const fail = (field: string | undefined, message: string) => {
+    const fail = (field: string | undefined, message: Message) => {
       invalidRows++;
-      pushErrors(errors, [{ line: row.line, field, message }]);
+      pushErrors(errors, [{ line: row.line, field, message: render(locale, message) }]);
     };
     const accountId = accounts.get(String(f.accountExternalId));
     if (!accountId) {
-      fail('accountExternalId', `no account with external id ${f.accountExternalId}`);
+      fail('accountExternalId', msg('imports.row.noAccount', { value: String(f.accountExternalId) }));
       continue;
     }
     let contactId: string | undefined;
     if (f.contactEmail !== undefined) {
       contactId = contacts.get(`${accountId}|${String(f.contactEmail).toLowerCase()}`);
       if (!contactId) {
-        fail('contactEmail', `no contact with email ${f.contactEmail} on account ${f.accountExternalId}`);
+        fail(
+          'contactEmail',
+          msg('imports.row.noContact', {
+            email: String(f.contactEmail),
+            account: String(f.accountExternalId),
+          }),
+        );
         continue;
       }
     }

@@ -7,6 +7,7 @@ import { type Ctx, inTransaction } from '../../context.ts';
 import { type FieldSpec, pushErrors, type RowError, readMappedCsv, toPairs } from '../../csv/read.ts';
 import { DATE_FORMATS } from '../../csv/values.ts';
 import { zodIssues } from '../../errors.ts';
+import { type Message, msg, render } from '../../i18n/index.ts';
 import { localNoon } from '../../time.ts';
 import { accountIdsByExternalId, accountRefs, contactRefsOf } from '../accounts/index.ts';
 import { authorize } from '../auth/index.ts';
@@ -57,6 +58,7 @@ export async function importSurveyResponsesCsv({
 }): Promise<SurveyImportReport> {
   await authorize(ctx, 'imports:run');
   const opts = SurveyImportOptions.parse(options);
+  const locale = ctx.locale ?? 'en';
   const read = await readMappedCsv({
     source,
     specs: SURVEY_IMPORT_FIELDS,
@@ -64,6 +66,7 @@ export async function importSurveyResponsesCsv({
     map: toPairs(opts.map, 'map'),
     defaults: toPairs(opts.defaults, 'defaults'),
     dateFormat: opts.dateFormat,
+    locale,
   });
   const errors = read.errors;
   let invalidRows = read.invalid;
@@ -80,13 +83,13 @@ export async function importSurveyResponsesCsv({
     [];
   for (const row of read.rows) {
     const f = row.fields;
-    const fail = (field: string | undefined, message: string) => {
+    const fail = (field: string | undefined, message: Message) => {
       invalidRows++;
-      pushErrors(errors, [{ line: row.line, field, message }]);
+      pushErrors(errors, [{ line: row.line, field, message: render(locale, message) }]);
     };
     const accountId = accounts.get(String(f.accountExternalId));
     if (!accountId) {
-      fail('accountExternalId', `no account with external id ${f.accountExternalId}`);
+      fail('accountExternalId', msg('imports.row.noAccount', { value: String(f.accountExternalId) }));
       continue;
     }
     let answeredAt = today;
@@ -94,7 +97,7 @@ export async function importSurveyResponsesCsv({
       const at = localNoon(String(f.answeredOn), ctx.workspace.timeZone);
       answeredAt = at > today ? today : at;
       if (String(f.answeredOn) > today.slice(0, 10)) {
-        fail('answeredOn', 'must not be in the future');
+        fail('answeredOn', msg('imports.row.future'));
         continue;
       }
     }
