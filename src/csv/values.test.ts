@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseBoolean, parseDate, parseList, parseNumber } from './values.ts';
+import { convert } from './convert.ts';
+import { parseBoolean, parseDate, parseList } from './values.ts';
 
 describe('CSV cell parsing', () => {
   it('reads ISO, slashed, compact and Chinese dates', () => {
@@ -29,8 +30,11 @@ describe('CSV cell parsing', () => {
     expect(parseBoolean('False')).toBe(false);
     expect(parseBoolean('是')).toBe(true);
     expect(parseBoolean('maybe')).toBeUndefined();
-    expect(parseNumber('¥1,200.50')).toBe(1200.5);
-    expect(parseNumber('12abc')).toBeUndefined();
+    expect(convert({ kind: 'number' }, '1,200.50', 'DMY')).toEqual({ value: 1200.5 });
+    expect(convert({ kind: 'number' }, '8.8万', 'DMY')).toEqual({ value: 88000 });
+    expect(convert({ kind: 'number' }, '12abc', 'DMY')).toEqual({
+      error: { key: 'imports.row.notNumber', params: { value: '12abc' } },
+    });
     expect(parseList('a| b ;c')).toEqual(['a', 'b', 'c']);
   });
 });

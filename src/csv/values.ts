@@ -80,16 +80,6 @@ export function parseBoolean(value: string): boolean | undefined {
   return undefined;
 }
 
-/** Numbers with optional thousands separators, currency symbols or spaces: "¥1,200.50" -> 1200.5. */
-export function parseNumber(value: string): number | undefined {
-  const v = value
-    .trim()
-    .replace(/[,\s¥$€£]/g, '')
-    .replace(/^CNY|^USD/i, '');
-  if (v === '' || !/^-?\d+(\.\d+)?$/.test(v)) return undefined;
-  return Number(v);
-}
-
 /** Multi-valued cells: "a|b|c" or "a;b;c". */
 export function parseList(value: string): string[] {
   return value
