@@ -254,11 +254,34 @@ async function crawl(
   let where = 'sign-in';
   // Data values: every string the API sent this page (names, emails, notes...) may be in either script.
   const data = new Set<string>();
-  // API requests not yet answered and read. A set, not a count: a request the page aborts after its
-  // answer began reports both a response and a failure, and a count would then run one short for
-  // the rest of the crawl, letting a page be read before the data it shows was collected.
+  // API requests not yet answered. A set, not a count: a request the page aborts after its answer
+  // began reports both a response and a failure, and a count would then run one short for the rest
+  // of the crawl, letting a page be read while it still waits for data.
   const inflight = new Set<Request>();
   let lastActivity = Date.now();
+  // The page's fetch hands each JSON answer to the test and waits until it is read, so no text can
+  // be on screen before its data values are known. (A response listener reads a body only after the
+  // app has it, and Chromium cannot give some bodies back at all: CI failed on data values missed.)
+  await page.exposeFunction('__stewardCollect', (path: string, body: string) => {
+    try {
+      collectDataValues(JSON.parse(body), data, '', path);
+    } catch {
+      // Not JSON after all.
+    }
+  });
+  await page.addInitScript(`(() => {
+    const original = window.fetch;
+    window.fetch = async (...args) => {
+      const res = await original(...args);
+      try {
+        const path = new URL(res.url, location.href).pathname;
+        if (path.startsWith('/api/') && (res.headers.get('content-type') || '').includes('json')) {
+          await window.__stewardCollect(path, await res.clone().text());
+        }
+      } catch {}
+      return res;
+    };
+  })()`);
   page.on('pageerror', (e) => findings.errors.push(`${where}: uncaught ${e.message}`));
   page.on('console', (m) => {
     // A failed request is also logged by Chromium as "Failed to load resource": judged below, by its URL.
@@ -297,8 +320,6 @@ async function crawl(
         findings.errors.push(
           `${where}: ${res.request().method()} ${url.pathname}${url.search} answered ${status} ${(await res.text().catch(() => '')).slice(0, 200)}`,
         );
-      } else if ((res.headers()['content-type'] ?? '').includes('json')) {
-        collectDataValues(await res.json(), data, '', url.pathname);
       }
     } catch {
       // The page navigated away before the body arrived.

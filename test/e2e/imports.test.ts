@@ -1,4 +1,5 @@
 import ExcelJS from 'exceljs';
+import iconv from 'iconv-lite';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { apiSession, launchBrowser, overflowing, screenshot, signIn } from './browser.ts';
@@ -89,5 +90,98 @@ describe('the guided import in Chromium (zh-CN)', () => {
     await page.setViewportSize({ width: 390, height: 844 });
     expect(await overflowing(page)).toEqual([]);
     await screenshot(page, 'imports-history-zh-390');
+  });
+});
+
+// A help desk's export as Chinese help desks write it (GBK, CRLF, Chinese headers and values),
+// imported by an English-speaking manager: the ticket columns are suggested, a row with an
+// unreadable time is named, and the imported tickets show on the account's Tickets tab.
+describe('the guided ticket import in Chromium (en)', () => {
+  const base = inject('baseUrl');
+  const stamp = Date.now();
+  const manager = { email: `tix.manager.${stamp}@example.com`, password: 'e2e-ticket-manager-pw' };
+  const account = `TK-${stamp}`;
+  let browser: Browser;
+  let page: Page;
+  let accountId: string;
+
+  beforeAll(async () => {
+    browser = await launchBrowser();
+    const root = await apiSession(base, ADMIN_EMAIL, ADMIN_PASSWORD);
+    await root.post('/users', { ...manager, name: 'Ticket Manager', role: 'manager', locale: 'en' });
+    accountId = (await root.post<{ id: string }>('/accounts', { externalId: account, name: '杭州云帆科技' }))
+      .id;
+    page = await (
+      await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-US' })
+    ).newPage();
+    await signIn(page, base, manager.email, manager.password);
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('imports a GBK help-desk export: suggested columns, an error row, the valid rows, then the Tickets tab', async () => {
+    const csv = [
+      '工单编号,客户编号,主题,状态,优先级,渠道,创建时间,解决时间,满意度,是否升级',
+      `T-${stamp}-1,${account},报表导出失败,已解决,高,邮件,2026-11-20 09:30,2026-11-20 15:30,满意,否`,
+      `T-${stamp}-2,${account},单点登录无法使用,处理中,紧急,电话,2026-12-01 10:00,,,是`,
+      `T-${stamp}-3,${account},发票抬头修改,待处理,低,微信,明天,,,否`,
+      '',
+    ].join('\r\n');
+    const buffer = iconv.encode(csv, 'gbk');
+
+    await page.goto(`${base}/imports`);
+    await page.getByText('Click or drop an .xlsx or CSV file here').waitFor();
+    await page.getByRole('combobox', { name: 'What the file holds' }).click();
+    await page
+      .locator('.ant-select-item-option')
+      .filter({ hasText: /^Support tickets$/ })
+      .click();
+    await page
+      .locator('input[type=file]')
+      .setInputFiles({ name: '工单导出.csv', mimeType: 'text/csv', buffer });
+
+    // The map step: the encoding named, the Chinese headers matched to ticket fields.
+    await page.getByText('CSV · GB18030/GBK · comma-separated · 3 data rows').waitFor();
+    for (const [column, field] of [
+      ['工单编号', 'Ticket ID'],
+      ['客户编号', 'Account ID'],
+      ['创建时间', 'Created at'],
+      ['满意度', 'Satisfaction'],
+    ]) {
+      await expect
+        .poll(() =>
+          page
+            .getByRole('row', { name: new RegExp(column) })
+            .first()
+            .textContent(),
+        )
+        .toContain(field);
+    }
+    await screenshot(page, 'imports-tickets-map-en-1440');
+    await page.getByRole('button', { name: /^Dry run$/ }).click();
+
+    // The dry run names the row with the unreadable time: line, column, value and the forms expected.
+    const errors = page.locator('.ant-table').filter({ hasText: 'Rows with errors' });
+    await errors.waitFor();
+    const row = errors.getByRole('row', { name: /明天/ });
+    expect(await row.textContent()).toMatch(/^4创建时间明天"明天" is not a time \(expected YYYY-MM-DD HH:mm/);
+    await page.getByText('Import the valid rows and skip the invalid ones').click();
+    await page.getByRole('button', { name: /^Import$/ }).click();
+    await page.getByText('Import finished').waitFor({ timeout: 30_000 });
+    const summary = page.locator('.ant-descriptions').filter({ hasText: 'Created' });
+    expect(await summary.textContent()).toMatch(/Created2/);
+
+    // The account's Tickets tab: both tickets in the reader's language, the escalation marked.
+    await page.goto(`${base}/accounts/${accountId}`);
+    await page.getByRole('tab', { name: 'Tickets', exact: true }).click();
+    const tickets = page.getByTestId('account-tickets');
+    await tickets.waitFor();
+    const solved = tickets.getByRole('row', { name: /报表导出失败/ });
+    expect(await solved.textContent()).toMatch(/Solved.*High.*Email.*5\/5/);
+    const open = tickets.getByRole('row', { name: /单点登录无法使用/ });
+    expect(await open.textContent()).toMatch(/Escalated.*Urgent.*Phone/);
+    expect(await page.getByTestId('ticket-summary').textContent()).toMatch(/Open1/);
+    await screenshot(page, 'imports-tickets-tab-en-1440');
   });
 });
