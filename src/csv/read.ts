@@ -3,7 +3,7 @@
 import type { Readable } from 'node:stream';
 import { CsvError, parse } from 'csv-parse';
 import { AppError, invalid } from '../errors.ts';
-import { type Locale, msg, render } from '../i18n/index.ts';
+import { type Locale, type Message, msg, render } from '../i18n/index.ts';
 import { badText } from '../text.ts';
 import { convert, type FieldSpec } from './convert.ts';
 import type { DateFormat } from './values.ts';
@@ -30,7 +30,8 @@ export type ReadOptions = {
    * listed keys) or `prop.<name>` event properties (any name, keys undefined).
    */
   extra?: { prefix: string; keys?: Set<string> };
-  what: string;
+  /** What a row is, for messages: `imports.what.*`. */
+  what: Message;
   /** column -> field; empty means columns named like fields map to themselves. */
   map: Record<string, string>;
   /** field -> value used where a row has no value. */

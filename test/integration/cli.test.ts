@@ -176,7 +176,7 @@ describe.skipIf(PG_URL !== undefined)('steward CLI', () => {
 
     const unknown = await runCli(['import', 'accounts', file, '--map', 'id=externalId,name=nmae'], env());
     expect(unknown.code).toBe(1);
-    expect(unknown.stderr).toMatch(/^Error: Unknown accounts field "nmae" in map/);
+    expect(unknown.stderr).toMatch(/^Error: Unknown account field "nmae" in map/);
   }, 90_000);
 
   it('imports the RavenStack accounts file, then re-imports it changing nothing', async () => {

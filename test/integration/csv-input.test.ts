@@ -5,6 +5,7 @@ import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FieldSpec, readMappedCsv } from '../../src/csv/read.ts';
 import { AppError } from '../../src/errors.ts';
+import { msg } from '../../src/i18n/index.ts';
 import { badText } from '../../src/text.ts';
 import {
   client,
@@ -27,7 +28,7 @@ const read = (source: string | Readable) =>
     source,
     specs: SPECS,
     extra: { prefix: 'prop.' },
-    what: 'account',
+    what: msg('imports.what.accounts'),
     map: {},
     defaults: {},
     dateFormat: 'DMY',

@@ -501,7 +501,7 @@ describe('validation', () => {
   it('rejects an unknown field in the map or the defaults, naming it', async () => {
     const map = await postCsv(ws.users.manager.token, 'accounts', MIXED, { map: 'id=externalId,name=nmae' });
     expect(map.status).toBe(400);
-    expect(map.body.error.message).toMatch(/Unknown accounts field "nmae" in map/);
+    expect(map.body.error.message).toMatch(/Unknown account field "nmae" in map/);
     expect(map.body.error.details.issues[0].path).toBe('map.nmae');
 
     const custom = await postCsv(ws.users.manager.token, 'accounts', MIXED, {
@@ -515,7 +515,7 @@ describe('validation', () => {
       defaults: 'colour=red',
     });
     expect(defaults.status).toBe(400);
-    expect(defaults.body.error.message).toMatch(/Unknown contracts field "colour" in defaults/);
+    expect(defaults.body.error.message).toMatch(/Unknown contract field "colour" in defaults/);
 
     const malformedMap = await postCsv(ws.users.manager.token, 'accounts', MIXED, { map: 'id' });
     expect(malformedMap.status).toBe(400);

@@ -267,6 +267,13 @@ describe('usage CSV import', () => {
       expect.stringMatching(/future_timestamp/), // the ingest protocol's own reason words
       '应在 0 到 100,000,000 之间',
     ]);
+    const unknown = await postCsv(
+      ws.users.admin.token,
+      'map=sub=contractExternalId,d=day,f=event,n=cnt',
+      csv,
+      'zh-CN',
+    );
+    expect(unknown.body.error.message).toMatch(/^map 中有未知的用量事件字段"day"；可用字段：accountExternalId/);
     const real = await postCsv(ws.users.admin.token, q, csv);
     expect(real.status).toBe(400);
     expect(errorCode(real)).toBe('validation_failed');

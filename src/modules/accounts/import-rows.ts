@@ -50,7 +50,8 @@ export type CustomDef = { key: string; type: string };
 export type PrepareOptions = {
   specs: Record<string, FieldSpec>;
   customDefs: CustomDef[];
-  what: string;
+  /** What a row is, for messages: `imports.what.*`. */
+  what: Message;
   /** column -> field; empty: the columns the header dictionary (or the field names) recognise. */
   map: Record<string, string>;
   defaults: Record<string, string>;

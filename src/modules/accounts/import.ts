@@ -464,7 +464,7 @@ async function run(
   const prepared = await prepareRows(file.records(), {
     specs,
     customDefs: definitions.map((d) => ({ key: d.key, type: d.type })),
-    what: entity,
+    what: msg(`imports.what.${entity}`),
     map,
     defaults: { ...(saved?.defaults ?? {}), ...opts.defaults },
     dateFormat: opts.dateFormat ?? saved?.dateFormat,

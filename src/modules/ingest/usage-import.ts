@@ -116,7 +116,7 @@ export async function importUsageCsv({
     source,
     specs: USAGE_FIELDS[mode],
     extra: { prefix: 'prop.' },
-    what: `usage (${mode})`,
+    what: msg(mode === 'daily' ? 'imports.what.usageDaily' : 'imports.what.usageEvents'),
     map,
     defaults,
     dateFormat: opts.dateFormat,

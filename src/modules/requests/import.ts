@@ -75,7 +75,7 @@ export async function importRequestsCsv({
   const read = await readMappedCsv({
     source,
     specs: REQUEST_IMPORT_FIELDS,
-    what: 'request',
+    what: msg('imports.what.requests'),
     map: toPairs(opts.map, 'map'),
     defaults: toPairs(opts.defaults, 'defaults'),
     dateFormat: opts.dateFormat,

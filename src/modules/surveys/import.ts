@@ -62,7 +62,7 @@ export async function importSurveyResponsesCsv({
   const read = await readMappedCsv({
     source,
     specs: SURVEY_IMPORT_FIELDS,
-    what: 'survey response',
+    what: msg('imports.what.surveyResponses'),
     map: toPairs(opts.map, 'map'),
     defaults: toPairs(opts.defaults, 'defaults'),
     dateFormat: opts.dateFormat,
