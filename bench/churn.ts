@@ -25,7 +25,7 @@ import { openDeps } from '../src/deps.ts';
 import { render } from '../src/i18n/index.ts';
 import { newId } from '../src/ids.ts';
 import { HORIZONS } from '../src/modules/churn/horizons.ts';
-import { churnInputKeys, featureKeys, trainHorizon } from '../src/modules/churn/train.ts';
+import { churnInputKeys, featureKeys, sampleKeys, trainHorizon } from '../src/modules/churn/train.ts';
 import { buildTrainingSet } from '../src/modules/churn/training-set.ts';
 import { loadCatalogue } from '../src/modules/facts/index.ts';
 import { createWorkspace, toRef } from '../src/modules/workspaces/index.ts';
@@ -210,7 +210,9 @@ if (isMain) {
   const sampler = rssSampler();
 
   log('facts: the point-in-time training set');
-  const facts = await measure(sampler, () => buildTrainingSet(ctx, { day, from: addDays(day, -730) }));
+  const facts = await measure(sampler, () =>
+    buildTrainingSet(ctx, { day, from: addDays(day, -730), keys: sampleKeys(features) }),
+  );
   const samples = facts.value;
   log(`training: ${fmt(samples.length)} samples, ${features.length} features`);
   const training = await measure(sampler, async () =>

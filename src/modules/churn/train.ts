@@ -101,6 +101,9 @@ function baseline(risk: number[], y: number[]): Baseline {
   return { auc: i.value, aucLow: i.low, aucHigh: i.high };
 }
 
+/** The facts a sample must keep for trainHorizon: the features and the health baseline's score. */
+export const sampleKeys = (features: readonly string[]) => [...features, 'health.score'];
+
 const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
 /** Health as a churn score: lower health, higher risk; an unscored account sits at the median. */
@@ -251,7 +254,7 @@ export async function trainChurnModel({
   const catalogue = await loadCatalogue(ctx);
   const known = await churnInputKeys(ctx);
   const features = featureKeys(catalogue).filter((k) => known.has(k));
-  const samples = await buildTrainingSet(ctx, { day, from });
+  const samples = await buildTrainingSet(ctx, { day, from, keys: sampleKeys(features) });
   const horizons: HorizonCard[] = [];
   const params: StoredParams = {};
   for (const h of HORIZONS) {

@@ -121,11 +121,12 @@ export function asOfDay(day: string, end: string, horizon: number): string {
 
 /**
  * The training samples known on `day`, with facts as of each sample's day. Samples before `from`
- * (the start of stored history) or before their contract started are left out.
+ * (the start of stored history) or before their contract started are left out. With `keys`, a
+ * sample keeps only those facts (and `arr`): 400,000 samples of every fact do not fit in memory.
  */
 export async function buildTrainingSet(
   ctx: Ctx,
-  options: { day: string; from: string; horizons?: readonly Horizon[] },
+  options: { day: string; from: string; horizons?: readonly Horizon[]; keys?: readonly string[] },
 ): Promise<Sample[]> {
   const contracts = await loadContractRows(ctx);
   const decisions = await loadDecisions(ctx, options.day, contracts);
@@ -156,12 +157,15 @@ export async function buildTrainingSet(
     for (const { decision, horizon } of items) {
       const facts = batch.facts.get(decision.accountId);
       if (!facts) continue; // the account did not exist yet on that day
+      const kept: Facts = options.keys ? {} : { ...facts };
+      if (options.keys) for (const k of options.keys) kept[k] = facts[k];
+      kept.arr = arrAsOf(decision.accountId, asOf);
       samples.push({
         ...decision,
         horizon,
         asOf,
         churned: decision.outcome === 'churned' ? 1 : 0,
-        facts: { ...facts, arr: arrAsOf(decision.accountId, asOf) },
+        facts: kept,
       });
     }
   }
