@@ -5,6 +5,7 @@
 // account (and the stored ARR of those outside the batch) so one account's scores match the
 // recompute's.
 import { sql } from 'kysely';
+import { engineOf } from '../../db/dialect.ts';
 import { addDays, daysBetween } from '../../time.ts';
 import { fromMinor } from '../accounts/contract-math.ts';
 import { accountsView } from '../accounts/refs.ts';
@@ -42,29 +43,41 @@ export const rfmFacts: FactProvider = {
   ],
   open: async (ctx) => {
     const valueMetricIds = (await loadMetrics(ctx)).filter((m) => m.behaviour === 'value').map((m) => m.id);
+    const metricIds = valueMetricIds.length ? valueMetricIds : ['']; // `in ()` is not SQL
     return {
       definitions: [],
       load: async (batch: FactBatch) => {
         const day = batch.day;
-        // Per account, a lookup of its last active day on the (workspace, metric, account, day)
-        // key, not one grouped scan of the whole history: 67 ms instead of 992 ms on 5,000
-        // accounts with a year of weekly rows (the churn training set asks this once per day).
+        // The last active day of each account. SQLite groups a whole history slowly (a temporary
+        // b-tree), so there it looks each account up on the (workspace, metric, account, day) key:
+        // 67 ms instead of 992 ms on 5,000 accounts with a year of weekly rows. PostgreSQL scans in
+        // parallel and is faster grouped (461 ms vs 932 ms on 750,000 rows).
         const recencyQuery = (ids: readonly string[] | null) =>
-          ctx.db
-            .selectFrom(accountsView(ctx).as('a'))
-            .select((eb) => [
-              'a.id as account_id',
-              eb
-                .selectFrom('metric_daily as m')
-                .select(sql<string>`max(m.day)`.as('d'))
-                .where('m.workspace_id', '=', ctx.workspace.id)
-                .where('m.metric_id', 'in', valueMetricIds.length ? valueMetricIds : [''])
-                .whereRef('m.account_id', '=', 'a.id')
-                .where('m.day', '<=', day)
-                .where('m.value', '>', 0)
-                .as('last'),
-            ])
-            .$if(ids !== null, (q) => q.where('a.id', 'in', ids!));
+          engineOf(ctx.db) === 'sqlite'
+            ? ctx.db
+                .selectFrom(accountsView(ctx).as('a'))
+                .select((eb) => [
+                  'a.id as account_id',
+                  eb
+                    .selectFrom('metric_daily as m')
+                    .select(sql<string>`max(m.day)`.as('d'))
+                    .where('m.workspace_id', '=', ctx.workspace.id)
+                    .where('m.metric_id', 'in', metricIds)
+                    .whereRef('m.account_id', '=', 'a.id')
+                    .where('m.day', '<=', day)
+                    .where('m.value', '>', 0)
+                    .as('last'),
+                ])
+                .$if(ids !== null, (q) => q.where('a.id', 'in', ids!))
+            : ctx.db
+                .selectFrom('metric_daily')
+                .select(['account_id', sql<string>`max(day)`.as('last')])
+                .where('workspace_id', '=', ctx.workspace.id)
+                .where('metric_id', 'in', metricIds)
+                .where('value', '>', 0)
+                .where('day', '<=', day)
+                .$if(ids !== null, (q) => q.where('account_id', 'in', ids!))
+                .groupBy('account_id');
         const frequencyQuery = (ids: readonly string[] | null) =>
           ctx.db
             .selectFrom('account_user_daily')
