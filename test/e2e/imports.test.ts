@@ -16,12 +16,7 @@ describe('the guided import in Chromium (zh-CN)', () => {
 
   beforeAll(async () => {
     browser = await launchBrowser();
-    const root = await apiSession(base, ADMIN_EMAIL, ADMIN_PASSWORD);
-    await root.post('/users', { ...manager, name: '导入经理', role: 'manager', locale: 'zh-CN' });
-    page = await (
-      await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' })
-    ).newPage();
-    await signIn(page, base, manager.email, manager.password);
+    page = await managerPage(browser, base, { ...manager, name: '导入经理', locale: 'zh-CN' });
   });
   afterAll(async () => {
     await browser?.close();
@@ -108,13 +103,9 @@ describe('the guided ticket import in Chromium (en)', () => {
   beforeAll(async () => {
     browser = await launchBrowser();
     const root = await apiSession(base, ADMIN_EMAIL, ADMIN_PASSWORD);
-    await root.post('/users', { ...manager, name: 'Ticket Manager', role: 'manager', locale: 'en' });
     accountId = (await root.post<{ id: string }>('/accounts', { externalId: account, name: '杭州云帆科技' }))
       .id;
-    page = await (
-      await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-US' })
-    ).newPage();
-    await signIn(page, base, manager.email, manager.password);
+    page = await managerPage(browser, base, { ...manager, name: 'Ticket Manager', locale: 'en' });
   });
   afterAll(async () => {
     await browser?.close();
@@ -185,3 +176,20 @@ describe('the guided ticket import in Chromium (en)', () => {
     await screenshot(page, 'imports-tickets-tab-en-1440');
   });
 });
+
+/** A new manager, signed in at 1440 px in a browser set to their language. */
+async function managerPage(
+  browser: Browser,
+  base: string,
+  manager: { email: string; password: string; name: string; locale: 'en' | 'zh-CN' },
+): Promise<Page> {
+  const root = await apiSession(base, ADMIN_EMAIL, ADMIN_PASSWORD);
+  await root.post('/users', { ...manager, role: 'manager' });
+  const context = await browser.newContext({
+    viewport: { width: 1440, height: 900 },
+    locale: manager.locale === 'en' ? 'en-US' : 'zh-CN',
+  });
+  const page = await context.newPage();
+  await signIn(page, base, manager.email, manager.password);
+  return page;
+}
