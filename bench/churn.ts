@@ -8,10 +8,11 @@
 // Churn is caused, noisily, by usage falling over the last months and by few seats; the churned
 // contracts are marked churned, the rest renewed.
 //
-// Then, in this process:
+// Then, in this process, one horizon at a time as the retrain runs it (so only one horizon's
+// samples are held):
 //   1. facts: buildTrainingSet (the point-in-time training set the retrain builds: the facts of
 //      every sample as of its day, through loadEvaluationBatch), timed, with its peak RSS;
-//   2. training: trainHorizon for each of the 4 horizons on those samples, as the retrain runs it
+//   2. training: trainHorizon on that horizon's samples, as the retrain runs it
 //      (model 'auto': logistic regression and the random forest cross-validated on the same
 //      grouped, time-ordered folds, the better refitted, its global drivers), timed, with its peak RSS.
 // Prints training / facts (target <= 3x) and the peak RSS (target < 1 GB).
@@ -25,6 +26,7 @@ import { openDeps } from '../src/deps.ts';
 import { render } from '../src/i18n/index.ts';
 import { newId } from '../src/ids.ts';
 import { HORIZONS } from '../src/modules/churn/horizons.ts';
+import type { HorizonCard } from '../src/modules/churn/model-store.ts';
 import { churnInputKeys, featureKeys, sampleKeys, trainHorizon } from '../src/modules/churn/train.ts';
 import { buildTrainingSet } from '../src/modules/churn/training-set.ts';
 import { loadCatalogue } from '../src/modules/facts/index.ts';
@@ -209,25 +211,35 @@ if (isMain) {
   const features = featureKeys(await loadCatalogue(ctx)).filter((k) => known.has(k));
   const sampler = rssSampler();
 
-  log('facts: the point-in-time training set');
-  const facts = await measure(sampler, () =>
-    buildTrainingSet(ctx, { day, from: addDays(day, -730), keys: sampleKeys(features) }),
-  );
-  const samples = facts.value;
-  log(`training: ${fmt(samples.length)} samples, ${features.length} features`);
-  const training = await measure(sampler, async () =>
-    HORIZONS.map((h) => {
-      const t0 = performance.now();
-      const r = trainHorizon(
-        h,
-        samples.filter((s) => s.horizon === h),
-        features,
-        { model: 'auto' },
-      );
-      log(`  ${h} days: ${seconds(performance.now() - t0)}, ${r.card.model ?? 'no model'}`);
-      return r.card;
-    }),
-  );
+  // As the retrain runs it: one horizon at a time, its samples built, then trained on and dropped.
+  type Phase = { ms: number; peak: number; before: number };
+  const facts: Phase = { ms: 0, peak: 0, before: Number.POSITIVE_INFINITY };
+  const training: Phase & { value: HorizonCard[] } = {
+    ms: 0,
+    peak: 0,
+    before: Number.POSITIVE_INFINITY,
+    value: [],
+  };
+  let sampleCount = 0;
+  const add = (into: Phase, m: Phase) => {
+    into.ms += m.ms;
+    into.peak = Math.max(into.peak, m.peak);
+    into.before = Math.min(into.before, m.before);
+  };
+  for (const h of HORIZONS) {
+    const built = await measure(sampler, () =>
+      buildTrainingSet(ctx, { day, from: addDays(day, -730), horizons: [h], keys: sampleKeys(features) }),
+    );
+    add(facts, built);
+    sampleCount += built.value.length;
+    log(`  ${h} days: facts of ${fmt(built.value.length)} samples in ${seconds(built.ms)}`);
+    const trained = await measure(sampler, async () =>
+      trainHorizon(h, built.value, features, { model: 'auto' }),
+    );
+    add(training, trained);
+    training.value.push(trained.value.card);
+    log(`  ${h} days: trained in ${seconds(trained.ms)}, ${trained.value.card.model ?? 'no model'}`);
+  }
   await sampler.stop();
   const maxRss = process.resourceUsage().maxRSS * 1024;
   await close();
@@ -235,7 +247,7 @@ if (isMain) {
   const f = (v: number | null | undefined) => (v === null || v === undefined ? 'n/a' : v.toFixed(3));
   console.log(`\nSteward churn training benchmark: sqlite, day ${day}`);
   console.log(
-    `accounts ${fmt(ACCOUNTS)}, samples ${fmt(samples.length)} (${HORIZONS.length} horizons), features ${features.length}`,
+    `accounts ${fmt(ACCOUNTS)}, samples ${fmt(sampleCount)} (${HORIZONS.length} horizons), features ${features.length}`,
   );
   console.log(`generation: ${generatedMs === null ? 'reused' : seconds(generatedMs)}`);
   console.log(
