@@ -273,7 +273,9 @@ describe('usage CSV import', () => {
       csv,
       'zh-CN',
     );
-    expect(unknown.body.error.message).toMatch(/^map 中有未知的用量事件字段"day"；可用字段：accountExternalId/);
+    expect(unknown.body.error.message).toMatch(
+      /^map 中有未知的用量事件字段"day"；可用字段：accountExternalId/,
+    );
     const real = await postCsv(ws.users.admin.token, q, csv);
     expect(real.status).toBe(400);
     expect(errorCode(real)).toBe('validation_failed');
