@@ -2,16 +2,29 @@
 // streaming, column-to-field mapping, per-cell conversion, and errors that name line and field.
 import type { Readable } from 'node:stream';
 import { CsvError, parse } from 'csv-parse';
+import { z } from 'zod';
 import { AppError, invalid } from '../errors.ts';
 import { type Locale, type Message, msg, render } from '../i18n/index.ts';
 import { badText } from '../text.ts';
 import { convert, type FieldSpec } from './convert.ts';
-import type { DateFormat } from './values.ts';
+import { DATE_FORMATS, type DateFormat } from './values.ts';
 
 export type { FieldSpec };
 /** A row's problem, in the words of `ReadOptions.locale` (the report goes straight to its reader). */
 export type RowError = { line: number; field?: string; column?: string; message: string };
 export type CsvRow = { line: number; fields: Record<string, unknown>; extra: Record<string, string> };
+
+const pairs = z.union([z.string(), z.record(z.string(), z.string())]).optional();
+const flag = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]).default(false);
+
+/** The options every reader-based CSV import takes (usage adds its mode). */
+export const CsvImportOptions = z.object({
+  map: pairs,
+  defaults: pairs,
+  dryRun: flag,
+  skipInvalid: flag,
+  dateFormat: z.enum(DATE_FORMATS).default('DMY'),
+});
 
 /** At most this many errors are kept; the invalid-row count still counts them all. */
 export const MAX_ERRORS = 1000;

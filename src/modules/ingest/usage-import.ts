@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import { z } from 'zod';
 import { type Ctx, inTransaction } from '../../context.ts';
 import {
+  CsvImportOptions,
   type FieldSpec,
   MAX_ERRORS,
   pushErrors,
@@ -9,7 +10,6 @@ import {
   readMappedCsv,
   toPairs,
 } from '../../csv/read.ts';
-import { DATE_FORMATS } from '../../csv/values.ts';
 import { type Message, msg, render } from '../../i18n/index.ts';
 import { localNoon } from '../../time.ts';
 import { accountIdsByExternalId, contractAccountExternalIds } from '../accounts/index.ts';
@@ -50,17 +50,7 @@ export const USAGE_FIELDS: Record<UsageMode, Record<string, FieldSpec>> = {
   },
 };
 
-const pairs = z.union([z.string(), z.record(z.string(), z.string())]).optional();
-const flag = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]).default(false);
-
-export const UsageImportOptions = z.object({
-  mode: z.enum(USAGE_MODES).optional(),
-  map: pairs,
-  defaults: pairs,
-  dryRun: flag,
-  skipInvalid: flag,
-  dateFormat: z.enum(DATE_FORMATS).default('DMY'),
-});
+export const UsageImportOptions = CsvImportOptions.extend({ mode: z.enum(USAGE_MODES).optional() });
 export type UsageImportOptions = z.input<typeof UsageImportOptions>;
 
 export type UsageImportReport = {

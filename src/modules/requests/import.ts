@@ -3,10 +3,16 @@
 // createRequest, so grouping, numbers, timeline entries and audit rows are the same as for one
 // logged by hand.
 import type { Readable } from 'node:stream';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { type Ctx, inTransaction } from '../../context.ts';
-import { type FieldSpec, pushErrors, type RowError, readMappedCsv, toPairs } from '../../csv/read.ts';
-import { DATE_FORMATS } from '../../csv/values.ts';
+import {
+  CsvImportOptions,
+  type FieldSpec,
+  pushErrors,
+  type RowError,
+  readMappedCsv,
+  toPairs,
+} from '../../csv/read.ts';
 import { zodIssues } from '../../errors.ts';
 import { type Message, msg, render } from '../../i18n/index.ts';
 import { localNoon } from '../../time.ts';
@@ -28,16 +34,7 @@ export const REQUEST_IMPORT_FIELDS: Record<string, FieldSpec> = {
   loggedOn: { kind: 'date', help: 'the day it was asked (default: today)' },
 };
 
-const pairs = z.union([z.string(), z.record(z.string(), z.string())]).optional();
-const flag = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]).default(false);
-
-export const RequestImportOptions = z.object({
-  map: pairs,
-  defaults: pairs,
-  dryRun: flag,
-  skipInvalid: flag,
-  dateFormat: z.enum(DATE_FORMATS).default('DMY'),
-});
+export const RequestImportOptions = CsvImportOptions;
 export type RequestImportOptions = z.input<typeof RequestImportOptions>;
 
 export type RequestImportReport = {

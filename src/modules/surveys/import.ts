@@ -2,10 +2,16 @@
 // goes through writeResponse, so timeline entries, audit rows and detractor tasks are the same as
 // for one recorded through the API. All valid rows or none, unless skipInvalid.
 import type { Readable } from 'node:stream';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { type Ctx, inTransaction } from '../../context.ts';
-import { type FieldSpec, pushErrors, type RowError, readMappedCsv, toPairs } from '../../csv/read.ts';
-import { DATE_FORMATS } from '../../csv/values.ts';
+import {
+  CsvImportOptions,
+  type FieldSpec,
+  pushErrors,
+  type RowError,
+  readMappedCsv,
+  toPairs,
+} from '../../csv/read.ts';
 import { zodIssues } from '../../errors.ts';
 import { type Message, msg, render } from '../../i18n/index.ts';
 import { localNoon } from '../../time.ts';
@@ -24,16 +30,7 @@ export const SURVEY_IMPORT_FIELDS: Record<string, FieldSpec> = {
   answeredOn: { kind: 'date', help: 'the day it was answered (default: today)' },
 };
 
-const pairs = z.union([z.string(), z.record(z.string(), z.string())]).optional();
-const flag = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]).default(false);
-
-export const SurveyImportOptions = z.object({
-  map: pairs,
-  defaults: pairs,
-  dryRun: flag,
-  skipInvalid: flag,
-  dateFormat: z.enum(DATE_FORMATS).default('DMY'),
-});
+export const SurveyImportOptions = CsvImportOptions;
 export type SurveyImportOptions = z.input<typeof SurveyImportOptions>;
 
 export type SurveyImportReport = {
