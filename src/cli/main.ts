@@ -207,6 +207,11 @@ program
       console.log(
         `Workspace ${workspace.slug}: ${made.accounts} accounts, ${made.contracts} contracts, ${made.contacts} contacts, ${made.users} staff in ${((Date.now() - started) / 1000).toFixed(1)} s`,
       );
+      console.log(
+        `Phases: ${Object.entries(made.phases)
+          .map(([phase, s]) => `${phase} ${s.toFixed(1)} s`)
+          .join(', ')}`,
+      );
       console.log(`Sign in as ${email} with password ${password}`);
     }),
   );

@@ -203,7 +203,15 @@ export async function generateDemo(
   ctx: Ctx,
   options: DemoOptions,
   onProgress?: (p: DemoProgress) => void,
-): Promise<{ accounts: number; users: number; contracts: number; contacts: number; events: number }> {
+): Promise<{
+  accounts: number;
+  users: number;
+  contracts: number;
+  contacts: number;
+  events: number;
+  /** Seconds each phase took. */
+  phases: Partial<Record<DemoPhase, number>>;
+}> {
   const progress = demoProgress(onProgress);
   progress.start('staff');
   const r = seededRandom(options.seed);
@@ -320,20 +328,22 @@ export async function generateDemo(
     // Let the event loop breathe between batches (a server answering beside the build).
     await new Promise((done) => setImmediate(done));
   }
+  progress.start('usage');
   const usage =
     options.days > 0
       ? await generateUsage(ctx, made, options.days, r, (d, t) => progress.step('usage', d, t))
       : { events: 0 };
+  progress.start('history');
   await installDemoState(ctx, options.days, (d, t) => progress.step('history', d, t));
   for (const extension of demoExtensions) {
     progress.start(extension.phase);
     await extension.run({ ctx, accounts: made, days: options.days, random: r });
   }
-  progress.step('value', 1, 1);
   progress.step('surveys', 1, 1);
+  const phases = progress.finish();
   const userCount =
     users.managers.length + users.aes.length + [...users.csms.values()].reduce((s, l) => s + l.length, 0);
-  return { accounts: made.length, users: userCount, contracts, contacts, events: usage.events };
+  return { accounts: made.length, users: userCount, contracts, contacts, events: usage.events, phases };
 }
 
 async function demoAccount(

@@ -34,9 +34,19 @@ const TOTAL = DEMO_PHASES.reduce((s, p) => s + WEIGHTS[p], 0);
 
 export type DemoProgress = { phase: DemoPhase; percent: number };
 
-/** Turns "phase P is done/total" into overall percentages for `onProgress`, never going back. */
+/**
+ * Turns "phase P is done/total" into overall percentages for `onProgress`, never going back, and
+ * keeps how long each phase took (a phase named twice adds up).
+ */
 export function demoProgress(onProgress?: (p: DemoProgress) => void) {
   let last = -1;
+  const seconds: Partial<Record<DemoPhase, number>> = {};
+  let current: { phase: DemoPhase; since: number } | null = null;
+  const close = () => {
+    if (current)
+      seconds[current.phase] = (seconds[current.phase] ?? 0) + (performance.now() - current.since) / 1000;
+    current = null;
+  };
   const report = (phase: DemoPhase, fraction: number) => {
     const before = DEMO_PHASES.slice(0, DEMO_PHASES.indexOf(phase)).reduce((s, p) => s + WEIGHTS[p], 0);
     const share = Math.min(1, Math.max(0, fraction));
@@ -48,6 +58,15 @@ export function demoProgress(onProgress?: (p: DemoProgress) => void) {
   return {
     /** `done` of `total` steps of `phase` are done. */
     step: (phase: DemoPhase, done: number, total: number) => report(phase, total > 0 ? done / total : 1),
-    start: (phase: DemoPhase) => report(phase, 0),
+    start: (phase: DemoPhase) => {
+      close();
+      current = { phase, since: performance.now() };
+      report(phase, 0);
+    },
+    /** Seconds each phase took, in order. */
+    finish: (): Partial<Record<DemoPhase, number>> => {
+      close();
+      return seconds;
+    },
   };
 }
