@@ -638,6 +638,47 @@ describe('facts composed from the providers', () => {
     expectFixture(seeded, facts, ['gamma', 'alpha']);
   });
 
+  it('builds only what the named facts need, with the same values for them', async () => {
+    const { ids, ws } = seeded;
+    const full = (await buildFacts(ws.ctx, [ids.alpha!], DAY)).get(ids.alpha!)!;
+    // A KPI's read: the metric provider's windows, no rank among every account, no later provider.
+    const kpi = (await buildFacts(ws.ctx, [ids.alpha!], DAY, { only: ['metrics.runs.total_30d'] })).get(
+      ids.alpha!,
+    )!;
+    expect(kpi['metrics.runs.total_30d']).toBe(full['metrics.runs.total_30d']);
+    expect(kpi['metrics.runs.mom']).toBe(full['metrics.runs.mom']);
+    expect(kpi.arr).toBe(full.arr);
+    expect(kpi['metrics.runs.percentile']).toBeNull();
+    expect(full['metrics.runs.percentile']).not.toBeNull();
+    expect(kpi.days_since_last_touch).toBeNull();
+    expect(kpi.frequency_30d).toBeNull();
+    // A rank named is a rank among the whole workspace, as in the full build.
+    const ranked = (
+      await buildFacts(ws.ctx, [ids.alpha!], DAY, { only: ['metrics.runs.percentile', 'rfm_f'] })
+    ).get(ids.alpha!)!;
+    expect(ranked['metrics.runs.percentile']).toBe(full['metrics.runs.percentile']);
+    expect(ranked.rfm_f).toBe(full.rfm_f);
+    expect(ranked.frequency_30d).toBe(full.frequency_30d);
+    // Facts of two providers (a success plan's KPIs): neither ranks, the providers between are skipped.
+    const two = (
+      await buildFacts(ws.ctx, [ids.alpha!], DAY, { only: ['metrics.runs.total_30d', 'frequency_30d'] })
+    ).get(ids.alpha!)!;
+    expect(two['metrics.runs.total_30d']).toBe(full['metrics.runs.total_30d']);
+    expect(two.frequency_30d).toBe(full.frequency_30d);
+    expect(two['metrics.runs.percentile']).toBeNull();
+    expect(two.days_since_last_touch).toBeNull();
+    // A fact made from every fact before it (the churn model's) builds them all.
+    const risk = (await buildFacts(ws.ctx, [ids.alpha!], DAY, { only: ['churn_risk'] })).get(ids.alpha!)!;
+    expect(risk['metrics.runs.percentile']).toBe(full['metrics.runs.percentile']);
+    expect(risk.days_since_last_touch).toBe(full.days_since_last_touch);
+    // Frequency without its score: the same count, no score.
+    const frequency = (await buildFacts(ws.ctx, [ids.alpha!], DAY, { only: ['frequency_30d'] })).get(
+      ids.alpha!,
+    )!;
+    expect(frequency.frequency_30d).toBe(full.frequency_30d);
+    expect(frequency.rfm_f).toBeNull();
+  });
+
   it('builds the same facts with the metric scans split over two connections', async () => {
     expectFixture(seeded, await buildFacts(seeded.ws.ctx, null, DAY, { parallelScansFrom: 0 }), NAMES);
   });

@@ -38,6 +38,8 @@ export function assignChurnFacts(model: CurrentModel | null, records: readonly F
 }
 
 export const churnFacts: FactProvider = {
+  // The model reads every fact before it.
+  readsEarlierFacts: true,
   definitions: DEFINITIONS,
   open: async (ctx) => {
     const model = await loadCurrentModel(ctx);

@@ -24,6 +24,8 @@ export function expansionSignals(f: Record<string, unknown>): ExpansionSignal[] 
 }
 
 export const expansionFacts: FactProvider = {
+  // Its signals read seats, usage growth and shipped requests.
+  readsEarlierFacts: true,
   definitions: [
     { key: 'opportunities_open', type: 'number', description: 'Open expansion opportunities' },
     {

@@ -5,7 +5,7 @@ import type { Ctx } from '../../context.ts';
 import { openReadWorker } from '../../db/read-worker.ts';
 import { FACT_PROVIDERS, ROSTER_PROVIDER } from './catalogue.ts';
 import { FAMILY_FACT_KEYS } from './family-facts.ts';
-import type { FactBatch, Facts, ScopedQuery } from './provider.ts';
+import type { FactBatch, FactLoader, FactProvider, Facts, ScopedQuery } from './provider.ts';
 import { stateFacts } from './state-facts.ts';
 
 export { monthsBetween } from '../accounts/index.ts';
@@ -31,6 +31,33 @@ function recordMaker(keys: readonly string[]): () => Facts {
   return () => new Blank(keys);
 }
 
+/**
+ * Which providers a build loads, in order, and what each must give. Without `only`, all of them and
+ * every fact. With it, a provider is loaded when it defines a named fact or a later loaded provider
+ * reads every fact before it (readsEarlierFacts: the churn model, expansion signals, plan KPIs);
+ * such a reader's predecessors give every fact, the others only the named ones. The roster always
+ * loads.
+ */
+function loadPlan(
+  providers: readonly FactProvider[],
+  loaders: readonly FactLoader[],
+  only: readonly string[] | undefined,
+): { loader: FactLoader; wants: (key: string) => boolean }[] {
+  const every = () => true;
+  if (!only) return loaders.map((loader) => ({ loader, wants: every }));
+  const named = new Set(only);
+  const wants = (key: string) => named.has(key);
+  const plan: { loader: FactLoader; wants: (key: string) => boolean }[] = [];
+  let readAll = false;
+  for (let i = loaders.length - 1; i >= 0; i--) {
+    const defines = [providers[i]!, loaders[i]!].some((p) => p.definitions.some((d) => named.has(d.key)));
+    if (i > 0 && !readAll && !defines) continue;
+    plan.unshift({ loader: loaders[i]!, wants: readAll ? every : wants });
+    if (providers[i]!.readsEarlierFacts) readAll = true;
+  }
+  return plan;
+}
+
 /** Runs a provider's query over `ids` in IN lists of BATCH ids, or once over the workspace for null. */
 async function select<R>(query: ScopedQuery<R>, ids: readonly string[] | null): Promise<R[]> {
   if (ids === null) return query(null).execute();
@@ -43,19 +70,24 @@ async function select<R>(query: ScopedQuery<R>, ids: readonly string[] | null): 
  * The facts of many accounts as of `day`, in bulk: a handful of grouped queries per table, never
  * one per account. `accountIds` null means every account of the workspace. Percentiles always
  * rank against the whole workspace.
+ *
+ * `only` names the facts the caller reads (one account's KPIs): providers none of them needs are
+ * not loaded and the rest may skip work no named fact needs (loadPlan, FactBatch.wants), so one
+ * account's build ranks nothing across the workspace unless a rank is named. Other keys stay null.
  */
 export async function buildFacts(
   ctx: Ctx,
   accountIds: readonly string[] | null,
   day: string,
-  options: { parallelScansFrom?: number } = {},
+  options: { parallelScansFrom?: number; only?: readonly string[] } = {},
 ): Promise<Map<string, Facts>> {
   const roster = await ROSTER_PROVIDER.open(ctx);
-  const loaders = await Promise.all(FACT_PROVIDERS.map((p) => p.open(ctx)));
+  const opened = await Promise.all(FACT_PROVIDERS.map((p) => p.open(ctx)));
+  const plan = loadPlan([ROSTER_PROVIDER, ...FACT_PROVIDERS], [roster, ...opened], options.only);
   // Every record gets every key of the catalogue but the state facts, in catalogue order.
   // ... and but the family roll-ups, which the evaluation batch adds after the state.
   const state = new Set([...stateFacts.definitions.map((d) => d.key), ...FAMILY_FACT_KEYS]);
-  const keys = [ROSTER_PROVIDER, ...FACT_PROVIDERS, roster, ...loaders]
+  const keys = [ROSTER_PROVIDER, ...FACT_PROVIDERS, roster, ...opened]
     .flatMap((p) => p.definitions)
     .map((d) => d.key)
     .filter((k) => !state.has(k));
@@ -67,6 +99,7 @@ export async function buildFacts(
   const whole = accountIds === null;
   const scoped = whole ? null : ids;
   let everyId: Promise<readonly string[]> | undefined;
+  let loading = 0; // index in `plan` of the provider loading
   const batch: FactBatch = {
     day,
     ids,
@@ -79,8 +112,9 @@ export async function buildFacts(
       everyId ??= whole ? Promise.resolve(ids) : roster.allAccountIds();
       return everyId;
     },
+    wants: (key) => plan[loading]!.wants(key),
   };
-  for (const loader of [roster, ...loaders]) await loader.load(batch);
+  for (; loading < plan.length; loading++) await plan[loading]!.loader.load(batch);
   return facts;
 }
 

@@ -47,6 +47,12 @@ export type FactBatch = {
   ) => AsyncIterable<Float64Array>;
   /** Every account id of the workspace, whatever the batch holds (to rank against all of them). */
   allAccountIds: () => Promise<readonly string[]>;
+  /**
+   * Whether the caller needs this fact. True for every key unless the build was asked for some
+   * facts only: then a provider may leave out work that only an unwanted fact needs (a rank among
+   * every account of the workspace, for one account's KPI).
+   */
+  wants: (key: string) => boolean;
 };
 
 /** A provider opened for one workspace: what its own definitions add, and a loader bound to them. */
@@ -64,6 +70,11 @@ export type FactLoader = {
 export type FactProvider<L extends FactLoader = FactLoader> = {
   /** Facts every account has whatever the workspace defines (BASE_FACTS is their union). */
   definitions: readonly FactDef[];
+  /**
+   * True when its facts are made from facts of the providers before it beyond the roster's (the
+   * churn model reads every one): a build that needs this provider then builds them all.
+   */
+  readsEarlierFacts?: boolean;
   /** Reads the workspace's definitions once per build or catalogue. */
   open: (ctx: Ctx) => Promise<L>;
 };

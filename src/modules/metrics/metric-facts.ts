@@ -110,8 +110,10 @@ async function loadMetricWindows(ctx: Ctx, batch: FactBatch, metrics: readonly M
       const last30 = new Float64Array(records.length);
       for (let i = 0; i < records.length; i++) last30[i] = totals[i * 6 + 2]!;
       ranks = percentileRankArray(last30);
-    } else {
+    } else if (batch.wants(`metrics.${m.key}.percentile`)) {
       ranks = await ranksInWorkspace(ctx, batch, m, w.last30);
+    } else {
+      ranks = new Float64Array(records.length).fill(Number.NaN);
     }
     // The keys once per metric, not once per account.
     const p = `metrics.${m.key}.`;

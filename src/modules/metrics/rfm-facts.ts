@@ -13,6 +13,9 @@ import type { FactBatch, FactProvider } from '../facts/provider.ts';
 import { loadMetrics } from './definitions.ts';
 import { quintileScores, RFM_SEGMENTS, rfmSegment } from './rfm.ts';
 
+/** The facts that rank an account among every account of the workspace. */
+const SCORES = ['rfm_r', 'rfm_f', 'rfm_m', 'rfm_segment'];
+
 export const rfmFacts: FactProvider = {
   definitions: [
     {
@@ -87,14 +90,17 @@ export const rfmFacts: FactProvider = {
             .where('day', '<=', day)
             .$if(ids !== null, (q) => q.where('account_id', 'in', ids!))
             .groupBy('account_id');
-        // Whole workspace either way: scores are ranks among all accounts.
-        const recencyRows = batch.whole
-          ? await batch.select(recencyQuery)
-          : await recencyQuery(null).execute();
-        const frequencyRows = batch.whole
-          ? await batch.select(frequencyQuery)
-          : await frequencyQuery(null).execute();
-        const all = batch.whole ? batch.ids : await batch.allAccountIds();
+        // Whole workspace either way when a score is wanted: scores are ranks among all accounts.
+        // A build of some accounts asked for no score (one account's KPIs) reads only its accounts.
+        const scored = SCORES.some((k) => batch.wants(k));
+        const workspaceWide = scored && !batch.whole;
+        const recencyRows = workspaceWide
+          ? await recencyQuery(null).execute()
+          : await batch.select(recencyQuery);
+        const frequencyRows = workspaceWide
+          ? await frequencyQuery(null).execute()
+          : await batch.select(frequencyQuery);
+        const all = workspaceWide ? await batch.allAccountIds() : batch.ids;
         const recency = new Map<string, number | null>(all.map((id) => [id, null]));
         for (const r of recencyRows)
           if (r.last !== null && recency.has(r.account_id))
@@ -103,7 +109,7 @@ export const rfmFacts: FactProvider = {
         for (const r of frequencyRows)
           if (frequency.has(r.account_id)) frequency.set(r.account_id, Number(r.days));
         const monetary = new Map<string, number | null>();
-        if (batch.whole) {
+        if (!workspaceWide) {
           for (let i = 0; i < batch.ids.length; i++) {
             const arr = batch.records[i]!.arr;
             monetary.set(batch.ids[i]!, typeof arr === 'number' ? arr : 0);
@@ -148,6 +154,7 @@ export const rfmFacts: FactProvider = {
           const frequency30d = frequency.get(id) ?? 0;
           rec.recency_days = recencyDays;
           rec.frequency_30d = frequency30d;
+          if (!scored) continue;
           rec.rfm_r = r.get(id) ?? 1;
           rec.rfm_f = f.get(id) ?? 1;
           rec.rfm_m = m.get(id) ?? 1;

@@ -7,6 +7,8 @@ import { MILESTONE_STATUSES, milestoneStatus } from './milestone-maths.ts';
 import { assemblePlans, loadPlanRows } from './plan-model.ts';
 
 export const planFacts: FactProvider = {
+  // Metric KPIs read any numeric fact.
+  readsEarlierFacts: true,
   definitions: [
     {
       key: 'plan_progress',

@@ -50,8 +50,11 @@ async function assembleFor(
   rows: Awaited<ReturnType<typeof loadPlanRows>>,
   day: string,
 ) {
-  const needsFacts = rows.kpis.some((k) => k.source === 'metric');
-  const facts = needsFacts ? (await buildFacts(ctx, [accountId], day)).get(accountId) : undefined;
+  const read = rows.kpis.flatMap((k) => (k.source === 'metric' && k.metric_fact ? [k.metric_fact] : []));
+  // Only the facts the KPIs read: one account's build then ranks nothing across the workspace.
+  const facts = read.length
+    ? (await buildFacts(ctx, [accountId], day, { only: read })).get(accountId)
+    : undefined;
   const owners = await userNames(
     ctx,
     rows.objectives.map((o) => o.owner_id).filter((x): x is string => !!x),
