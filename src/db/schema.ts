@@ -72,6 +72,7 @@ import type {
   PlanTemplatesTable,
   SuccessPlansTable,
 } from '../modules/plans/plans.table.ts';
+import type { QbrSettingsTable } from '../modules/qbr/qbr.table.ts';
 import type { DirtyAccountsTable } from '../modules/recompute/dirty.table.ts';
 import type { RenewalsTable } from '../modules/renewals/renewals.table.ts';
 import type {
@@ -186,4 +187,5 @@ export interface Database {
   survey_sends: SurveySendsTable;
   survey_settings: SurveySettingsTable;
   dirty_accounts: DirtyAccountsTable;
+  qbr_settings: QbrSettingsTable;
 }

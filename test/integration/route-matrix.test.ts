@@ -403,6 +403,9 @@ beforeAll(async () => {
       body: { accountId: account.body.id, kind: 'csat', contactIds: [contact.body.id] },
     },
     'PATCH /surveys/settings': { body: { throttleDays: 60 } },
+    'PUT /qbr/settings': {
+      body: { tierTemplates: { nurture: 'standard' }, defaultTemplate: 'standard', hourlyCost: 200 },
+    },
     'POST /surveys/responses/import': {
       body: `accountExternalId,kind,score\n${account.body.externalId},nps,8\n`,
       headers: { 'content-type': 'text/csv' },

@@ -169,4 +169,8 @@ export const qbr = {
   'qbr.taskStatus.snoozed': ['snoozed', '已推迟'],
   'qbr.none': ['No data for this period', '本期无数据'],
   'qbr.noValue': ['–', '–'],
+  'permission.qbr:configure': [
+    'configure QBR reports (template per tier, hourly cost)',
+    '配置 QBR 报告（各分层模板、每小时人力成本）',
+  ],
 } as const satisfies Catalog;

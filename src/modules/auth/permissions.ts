@@ -23,7 +23,8 @@ export type Permission =
   | 'team:manage'
   | 'renewals:write'
   | 'scorecards:read'
-  | 'tickets:write';
+  | 'tickets:write'
+  | 'qbr:configure';
 
 /**
  * 'team' means only on accounts the user owns or is a team member of. The table is the whole
@@ -59,6 +60,8 @@ export const PERMISSION_TABLE: Record<Role, Record<Permission, Grant>> = {
     'scorecards:read': 'all',
     // Support tickets (the webhook with a user's API token, the import).
     'tickets:write': 'all',
+    // The workspace's QBR settings (tier -> template, hourly cost): what every customer's report says.
+    'qbr:configure': 'all',
   },
   manager: {
     read: 'all',
@@ -84,6 +87,8 @@ export const PERMISSION_TABLE: Record<Role, Record<Permission, Grant>> = {
     'scorecards:read': 'all',
     // Support tickets (the webhook with a user's API token, the import).
     'tickets:write': 'all',
+    // An admin's decision; a manager reads the settings and can still pick a template or cost per report.
+    'qbr:configure': 'none',
   },
   csm: {
     read: 'all',
@@ -114,6 +119,7 @@ export const PERMISSION_TABLE: Record<Role, Record<Permission, Grant>> = {
     'scorecards:read': 'team',
     // Support tickets (the webhook with a user's API token, the import).
     'tickets:write': 'team',
+    'qbr:configure': 'none',
   },
   viewer: {
     read: 'all',
@@ -139,6 +145,7 @@ export const PERMISSION_TABLE: Record<Role, Record<Permission, Grant>> = {
     'scorecards:read': 'none',
     // Support tickets (the webhook with a user's API token, the import).
     'tickets:write': 'none',
+    'qbr:configure': 'none',
   },
 };
 

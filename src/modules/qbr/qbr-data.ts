@@ -16,6 +16,7 @@ import { ListRequests, listRequests } from '../requests/index.ts';
 import { listAccountTickets, OPEN_TICKET_STATUSES, type Ticket } from '../support/index.ts';
 import { listResponses, surveyResults } from '../surveys/index.ts';
 import { getTask } from '../tasks/index.ts';
+import { loadQbrSettings } from './qbr-settings.ts';
 import { computeRoi, type Roi } from './roi.ts';
 import {
   QBR_SECTIONS,
@@ -30,10 +31,11 @@ export type QbrInput = {
   from?: string;
   to?: string;
   locale?: Locale;
+  /** Default: the workspace's QBR settings for the account's tier. */
   template?: QbrTemplate;
   /** The sections to include instead of the template's (the summary is always first). */
   sections?: readonly QbrSection[];
-  /** The cost of one working hour in the base currency: values the time KPIs in the ROI. */
+  /** The cost of one working hour in the base currency: values the time KPIs in the ROI (default: the settings'). */
   hourlyCost?: number;
 };
 
@@ -205,7 +207,9 @@ export async function assembleQbr({
     (await loadEvaluationBatch(rctx, day, [], { accountIds: [accountId] })).facts.get(accountId) ?? {};
   const [start, end] = [await factsAt(addDays(from, -1)), await factsAt(to)];
   const tier = (end.tier as string | null) ?? null;
-  const template = input.template ?? templateForTier(tier);
+  // The workspace's settings fill in what the request leaves out; a request's own value wins.
+  const settings = await loadQbrSettings(ctx);
+  const template = input.template ?? templateForTier(tier, settings);
   const spec = TEMPLATE_SPECS[template];
   const sections: readonly QbrSection[] = input.sections
     ? QBR_SECTIONS.filter((s) => s === 'summary' || input.sections!.includes(s))
@@ -254,7 +258,7 @@ export async function assembleQbr({
     roi: computeRoi(kpis.all, {
       baseCurrency: ctx.workspace.baseCurrency,
       arr,
-      hourlyCost: input.hourlyCost ?? null,
+      hourlyCost: input.hourlyCost ?? settings.hourlyCost,
     }),
     milestones: has('milestones')
       ? await milestonesSection(rctx, accountId, to)

@@ -2,8 +2,9 @@
 // the full review (seed 001's QBR: goals and KPIs, value and ROI, health, support, the customer's
 // voice, milestones, next quarter's plan); growth accounts the standard one (the same sections,
 // shorter lists); tech-touch (nurture) accounts a short summary (KPIs, ROI, usage, health, NPS,
-// next quarter). The account's tier picks the template (templateForTier); a request may name another
-// (`template=`) or its own list of sections (`sections=`), so a CSM can shorten or lengthen one report.
+// next quarter). The account's tier picks the template through the workspace's QBR settings
+// (templateForTier; qbr-settings.ts, defaults as above); a request may name another (`template=`) or
+// its own list of sections (`sections=`), so a CSM can shorten or lengthen one report.
 
 export const QBR_SECTIONS = [
   'summary',
@@ -74,9 +75,25 @@ export const TEMPLATE_SPECS: Record<QbrTemplate, TemplateSpec> = {
   },
 };
 
-/** The template for a tier key: the default scheme's strategic / growth / nurture, else standard. */
-export function templateForTier(tier: string | null): QbrTemplate {
-  if (tier === 'strategic') return 'strategic';
-  if (tier === 'nurture') return 'light';
-  return 'standard';
+/** A tier -> template mapping: a workspace's QBR settings (qbr-settings.ts) carry one. */
+export type TierTemplates = {
+  tierTemplates: Readonly<Record<string, QbrTemplate>>;
+  /** For a tier not listed, and an account with no tier. */
+  defaultTemplate: QbrTemplate;
+};
+
+/** The mapping a workspace starts with: the default scheme's strategic / growth / nurture. */
+export const DEFAULT_TIER_TEMPLATES: TierTemplates = {
+  tierTemplates: { strategic: 'strategic', nurture: 'light' },
+  defaultTemplate: 'standard',
+};
+
+/** The template for a tier key under a mapping (by default: strategic, nurture -> light, else standard). */
+export function templateForTier(
+  tier: string | null,
+  map: TierTemplates = DEFAULT_TIER_TEMPLATES,
+): QbrTemplate {
+  // Own keys only: a tier named "constructor" must not find Object.prototype's.
+  if (tier !== null && Object.hasOwn(map.tierTemplates, tier)) return map.tierTemplates[tier]!;
+  return map.defaultTemplate;
 }

@@ -24676,7 +24676,7 @@ export interface paths {
         };
         /**
          * Quarterly business review of an account for a period, as HTML or PDF (zh-CN or en)
-         * @description Seed 001’s QBR: account summary; success-plan KPIs against baseline and target (value at the period’s start and end, on track or behind); ROI computed from the KPIs (a KPI measured in money, e.g. CNY/month or 万元, or in working time, e.g. hours/month, is valued by its improvement on the baseline, annualised when its unit has a period; hours are valued at `hourlyCost` when given; the total set against ARR, with every step of the arithmetic; in words when nothing can be valued); value behaviours over time against the period before; breadth and depth at the start and end; health history with what holds it up and pulls it down; journey milestones (achieved, due, late); support tickets (opened, solved, open at the end, median time to solve, open ones first); the account’s requests (shipped first); NPS and CSAT with the monthly trend and comments; next quarter’s plan (open objectives of active plans and the steps due in the 90 days after `to`, with their tasks’ status). Templates per tier: strategic accounts get `strategic` (every section, longest lists), nurture accounts `light` (summary, KPIs, ROI, usage, health, NPS, next quarter), others `standard`; `template` or `sections` override. The PDF embeds Noto Sans SC (subset), so Chinese renders without fonts on the reader’s machine.
+         * @description Seed 001’s QBR: account summary; success-plan KPIs against baseline and target (value at the period’s start and end, on track or behind); ROI computed from the KPIs (a KPI measured in money, e.g. CNY/month or 万元, or in working time, e.g. hours/month, is valued by its improvement on the baseline, annualised when its unit has a period; hours are valued at `hourlyCost`, else at the workspace’s QBR settings’ hourly cost when one is set; the total set against ARR, with every step of the arithmetic; in words when nothing can be valued); value behaviours over time against the period before; breadth and depth at the start and end; health history with what holds it up and pulls it down; journey milestones (achieved, due, late); support tickets (opened, solved, open at the end, median time to solve, open ones first); the account’s requests (shipped first); NPS and CSAT with the monthly trend and comments; next quarter’s plan (open objectives of active plans and the steps due in the 90 days after `to`, with their tasks’ status). Templates: `strategic` (every section, longest lists), `standard` (every section, shorter lists), `light` (summary, KPIs, ROI, usage, health, NPS, next quarter); the account’s tier picks one through the workspace’s QBR settings (`GET /qbr/settings`; by default strategic accounts get `strategic`, nurture accounts `light`, others and accounts with no tier `standard`); `template` or `sections` override. The PDF embeds Noto Sans SC (subset), so Chinese renders without fonts on the reader’s machine.
          */
         get: {
             parameters: {
@@ -24753,6 +24753,144 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/qbr/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * QBR settings: the template per tier and the hourly cost the ROI values hours at
+         * @description What the QBR report uses when a request gives no `template` or `hourlyCost`. `tierTemplates` maps tier keys to templates; a tier not listed, and an account with no tier, gets `defaultTemplate`. `hourlyCost` is in the workspace’s base currency, null when hours are not valued. Until an admin saves them: `{ strategic: strategic, nurture: light }`, `standard`, null. Any signed-in role may read them.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The settings */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["QbrSettings"];
+                    };
+                };
+                /** @description Invalid input; details.issues names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is unknown, revoked or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role or token scope does not allow this, or the CSRF token is missing */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found in this workspace */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /**
+         * Replace the QBR settings (admins)
+         * @description The whole document: every field is required and the mapping is replaced, not merged. Tier keys must be tiers the active tiering scheme assigns (400 naming `tierTemplates.<key>`); a scheme with composite tiers, or none active, accepts any key. Templates are `strategic`, `standard` or `light`; `hourlyCost` is a number > 0 or null. Audited as `qbr_settings.updated`.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["QbrSettings"];
+                };
+            };
+            responses: {
+                /** @description The settings now */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["QbrSettings"];
+                    };
+                };
+                /** @description Invalid input; details.issues names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is unknown, revoked or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role or token scope does not allow this, or the CSRF token is missing */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found in this workspace */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -24801,6 +24939,7 @@ export interface components {
             "renewals:write": components["schemas"]["Grant"];
             "scorecards:read": components["schemas"]["Grant"];
             "tickets:write": components["schemas"]["Grant"];
+            "qbr:configure": components["schemas"]["Grant"];
         };
         /**
          * @description `team`: only on accounts the user owns or is a team member of
@@ -25625,6 +25764,15 @@ export interface components {
             linkValidDays: number;
             detractorTask: boolean;
         };
+        QbrSettings: {
+            tierTemplates: {
+                [key: string]: components["schemas"]["QbrTemplate"];
+            };
+            defaultTemplate: components["schemas"]["QbrTemplate"];
+            hourlyCost: number | null;
+        };
+        /** @enum {string} */
+        QbrTemplate: "strategic" | "standard" | "light";
     };
     responses: never;
     parameters: never;
@@ -25675,3 +25823,4 @@ export const surveyKindValues = ["nps","csat"] as const satisfies readonly compo
 export const surveySourceValues = ["email","api","import"] as const satisfies readonly components['schemas']['SurveySource'][];
 export const surveyGroupByValues = ["none","account","tier","csm"] as const satisfies readonly components['schemas']['SurveyGroupBy'][];
 export const surveyIntervalValues = ["month","quarter"] as const satisfies readonly components['schemas']['SurveyInterval'][];
+export const qbrTemplateValues = ["strategic","standard","light"] as const satisfies readonly components['schemas']['QbrTemplate'][];

@@ -15,6 +15,7 @@ import {
 } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
+import { useQbrSettingsQuery } from '../../api/qbr.ts';
 import { useSurveyResponsesQuery, useSurveyResultsQuery } from '../../api/surveys.ts';
 import type { Account } from '../../api/types.ts';
 import { Sparkline } from '../../components/Chart.tsx';
@@ -153,14 +154,7 @@ export function QbrButton({ account }: { account: Pick<Account, 'id'> }) {
             />
           </Form.Item>
           <Form.Item label={t('qbrHourlyCost')}>
-            <InputNumber
-              min={0}
-              max={1_000_000}
-              value={hourlyCost}
-              onChange={(v) => setHourlyCost(typeof v === 'number' ? v : null)}
-              style={{ width: 160 }}
-              data-testid="qbr-hourly-cost"
-            />
+            <HourlyCostInput value={hourlyCost} onChange={setHourlyCost} />
           </Form.Item>
           <Space wrap>
             <Button href={href('html')} target="_blank" rel="noopener" icon={<FileTextOutlined />}>
@@ -179,5 +173,32 @@ export function QbrButton({ account }: { account: Pick<Account, 'id'> }) {
         </Form>
       </Modal>
     </>
+  );
+}
+
+/** The report's hourly cost; empty uses the workspace's QBR settings, whose cost shows as the placeholder. */
+function HourlyCostInput({
+  value,
+  onChange,
+}: {
+  value: number | null;
+  onChange: (v: number | null) => void;
+}) {
+  const { t, locale } = useI18n();
+  // Mounted with the modal's content only: the settings are read when someone opens the QBR dialog.
+  const settings = useQbrSettingsQuery();
+  const fallback = settings.data?.hourlyCost;
+  return (
+    <InputNumber
+      min={0}
+      max={1_000_000}
+      value={value}
+      placeholder={
+        fallback ? t('qbrHourlyCostDefault', { cost: formatNumber(fallback, locale, 2) }) : undefined
+      }
+      onChange={(v) => onChange(typeof v === 'number' ? v : null)}
+      style={{ width: 160 }}
+      data-testid="qbr-hourly-cost"
+    />
   );
 }

@@ -7,6 +7,7 @@ import { AccessPanel } from './AccessPanel.tsx';
 import { TokensPanel, UsersPanel, WriteKeysPanel } from './AdminPanels.tsx';
 import { CustomFieldsPanel, MetricsPanel } from './DataPanels.tsx';
 import { HealthModelsPanel } from './HealthModels.tsx';
+import { QbrSettingsPanel } from './QbrSettingsPanel.tsx';
 import { RulesPanel } from './RulesEditor.tsx';
 import { SegmentsPanel, StagesPanel, TieringPanel } from './RulesPanels.tsx';
 
@@ -18,6 +19,8 @@ const SECTIONS: { key: string; label: MessageKey; admin?: boolean; element: Reac
   { key: 'rules', label: 'automationRules', element: <RulesPanel /> },
   { key: 'metrics', label: 'metricDefinitions', element: <MetricsPanel /> },
   { key: 'custom-fields', label: 'customFields', element: <CustomFieldsPanel /> },
+  // Managers see it read-only: only admins change what every customer's QBR says.
+  { key: 'qbr', label: 'qbrSettings', element: <QbrSettingsPanel /> },
   { key: 'users', label: 'usersRoles', admin: true, element: <UsersPanel /> },
   { key: 'tokens', label: 'apiTokens', admin: true, element: <TokensPanel /> },
   { key: 'write-keys', label: 'writeKeys', admin: true, element: <WriteKeysPanel /> },

@@ -82,12 +82,37 @@ export const voice = {
   qbrFrom: ['From', '开始'],
   qbrTo: ['To', '结束'],
   qbrTemplate: ['Template', '模板'],
-  qbrTemplateAuto: ["By the account's tier", '按客户分层'],
+  qbrTemplateAuto: ["By the account's tier (QBR settings)", '按客户分层（QBR 设置）'],
   qbrTemplateStrategic: ['Strategic review (full)', '战略客户回顾（完整）'],
   qbrTemplateStandard: ['Standard review', '标准回顾'],
   qbrTemplateLight: ['Summary review (short)', '简要回顾（精简）'],
   qbrHourlyCost: [
     'Cost of one working hour (values the hours saved in the ROI)',
     '每小时人力成本（用于将节省工时折算为 ROI 金额）',
+  ],
+  qbrHourlyCostDefault: ['Default: {cost}', '默认：{cost}'],
+  // The admin's QBR settings (config): the template per tier and the default hourly cost.
+  qbrSettings: ['QBR reports', 'QBR 报告'],
+  qbrSettingsHelp: [
+    'The template each tier’s QBR report gets, and the cost of a working hour that values the hours a KPI saved in the ROI. A report opened with its own template or hourly cost uses those instead.',
+    '设置各分层客户的 QBR 报告模板，以及将 KPI 节省的工时折算为 ROI 金额时使用的每小时人力成本。打开报告时若另选模板或成本，则以所选为准。',
+  ],
+  qbrSettingsReadOnly: ['Only admins change these settings.', '仅管理员可修改这些设置。'],
+  qbrSettingsTiers: ['Template per tier', '各分层的报告模板'],
+  qbrSettingsTier: ['Tier', '分层'],
+  qbrSettingsUseDefault: ['Default template', '使用默认模板'],
+  qbrSettingsDefaultTemplate: ['Default template', '默认模板'],
+  qbrSettingsDefaultHelp: [
+    'For tiers set to the default template and accounts without a tier.',
+    '用于设为“使用默认模板”的分层及未分层的客户。',
+  ],
+  qbrSettingsNoTiers: [
+    'The active tiering scheme does not list its tiers (none is active, or its tiers are built from account values): every account gets the default template unless its tier is listed here.',
+    '当前分层方案未列出其分层（没有启用的方案，或分层由客户属性组合而成）：除此处列出的分层外，所有客户都使用默认模板。',
+  ],
+  qbrSettingsHourlyCost: ['Cost of one working hour ({currency})', '每小时人力成本（{currency}）'],
+  qbrSettingsHourlyCostHelp: [
+    'Values the hours a KPI saved in the ROI. Empty: the hours are shown but not valued.',
+    '用于将 KPI 节省的工时折算为 ROI 金额。留空则只显示工时，不折算金额。',
   ],
 } as const;
