@@ -8,11 +8,20 @@ const PERIODS_PER_YEAR: Record<BillingPeriod, number> = { monthly: 12, quarterly
 export const CONTRACT_STATUSES = ['active', 'renewed', 'churned', 'expanded', 'downgraded'] as const;
 export type ContractStatus = (typeof CONTRACT_STATUSES)[number];
 
+const MINOR_DIGITS = new Map<string, number>();
+
 /** Digits after the decimal point in a currency's minor unit (CNY 2, JPY 0, KWD 3). */
 export function minorDigits(currency: string): number {
-  return (
-    new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2
-  );
+  let digits = MINOR_DIGITS.get(currency);
+  if (digits === undefined) {
+    // A formatter costs ~13 µs to make: once per currency, not once per amount (every list row,
+    // every account's facts). Only codes Intl accepts are kept (it throws on others).
+    digits =
+      new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ??
+      2;
+    MINOR_DIGITS.set(currency, digits);
+  }
+  return digits;
 }
 
 export function isCurrency(code: string): boolean {
