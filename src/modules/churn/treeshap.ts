@@ -6,40 +6,17 @@
 // minus its expected value (the cover-weighted mean of its leaves).
 import type { Forest, Tree } from './forest.ts';
 
-type PathElement = { d: number; z: number; o: number; w: number };
-
-function extend(path: PathElement[], pz: number, po: number, pi: number): PathElement[] {
-  const m = path.map((e) => ({ ...e }));
-  const l = m.length;
-  m.push({ d: pi, z: pz, o: po, w: l === 0 ? 1 : 0 });
-  for (let i = l - 1; i >= 0; i--) {
-    m[i + 1].w += (po * m[i].w * (i + 1)) / (l + 1);
-    m[i].w = (pz * m[i].w * (l - i)) / (l + 1);
+/** How deep a tree goes (edges from the root to its deepest leaf), kept per tree. */
+const DEPTHS = new WeakMap<Tree, number>();
+function depthOf(tree: Tree): number {
+  let depth = DEPTHS.get(tree);
+  if (depth === undefined) {
+    const down = (j: number): number =>
+      tree.feature[j] < 0 ? 0 : 1 + Math.max(down(tree.left[j]), down(tree.right[j]));
+    depth = down(0);
+    DEPTHS.set(tree, depth);
   }
-  return m;
-}
-
-function unwind(path: PathElement[], i: number): PathElement[] {
-  const l = path.length - 1;
-  const { o, z } = path[i];
-  const m = path.map((e) => ({ ...e }));
-  let next = m[l].w;
-  for (let j = l - 1; j >= 0; j--) {
-    if (o !== 0) {
-      const t = m[j].w;
-      m[j].w = (next * (l + 1)) / ((j + 1) * o);
-      next = t - (m[j].w * z * (l - j)) / (l + 1);
-    } else {
-      m[j].w = (m[j].w * (l + 1)) / (z * (l - j));
-    }
-  }
-  for (let j = i; j < l; j++) {
-    m[j].d = m[j + 1].d;
-    m[j].z = m[j + 1].z;
-    m[j].o = m[j + 1].o;
-  }
-  m.pop();
-  return m;
+  return depth;
 }
 
 /** The expected output of the tree: its leaves' values weighted by cover. */
@@ -49,18 +26,80 @@ export function expectedValue(tree: Tree): number {
   return s / tree.cover[0];
 }
 
-/** Adds the row's Shapley values for `tree`, times `scale`, to phi (one entry per column). */
+/**
+ * Adds the row's Shapley values for `tree`, times `scale`, to phi (one entry per column). The
+ * paths live in four preallocated arrays as in the reference implementation (element i of the path
+ * at offset `at`: feature D, zero fraction Z, one fraction O, weight W), each level's path in its own
+ * region after its parent's, so nothing is allocated per node or leaf.
+ */
 export function treeShap(tree: Tree, x: ArrayLike<number>, phi: Float64Array, scale = 1): void {
-  const recurse = (j: number, path: PathElement[], pz: number, po: number, pi: number) => {
-    const m = extend(path, pz, po, pi);
+  const depth = depthOf(tree);
+  const size = ((depth + 2) * (depth + 3)) / 2;
+  const D = new Int32Array(size);
+  const Z = new Float64Array(size);
+  const O = new Float64Array(size);
+  const W = new Float64Array(size);
+
+  // Adds an element to the path of `l` elements at `at`.
+  const extend = (at: number, l: number, pz: number, po: number, pi: number) => {
+    D[at + l] = pi;
+    Z[at + l] = pz;
+    O[at + l] = po;
+    W[at + l] = l === 0 ? 1 : 0;
+    for (let i = l - 1; i >= 0; i--) {
+      W[at + i + 1] += (po * W[at + i] * (i + 1)) / (l + 1);
+      W[at + i] = (pz * W[at + i] * (l - i)) / (l + 1);
+    }
+  };
+  // Removes element i from the path of l + 1 elements at `at`, undoing its extension.
+  const unwind = (at: number, l: number, i: number) => {
+    const o = O[at + i];
+    const z = Z[at + i];
+    let next = W[at + l];
+    for (let j = l - 1; j >= 0; j--) {
+      if (o !== 0) {
+        const t = W[at + j];
+        W[at + j] = (next * (l + 1)) / ((j + 1) * o);
+        next = t - (W[at + j] * z * (l - j)) / (l + 1);
+      } else {
+        W[at + j] = (W[at + j] * (l + 1)) / (z * (l - j));
+      }
+    }
+    for (let j = i; j < l; j++) {
+      D[at + j] = D[at + j + 1];
+      Z[at + j] = Z[at + j + 1];
+      O[at + j] = O[at + j + 1];
+    }
+  };
+  // The sum of the weights unwind(at, l, i) would leave, without changing the path.
+  const unwoundSum = (at: number, l: number, i: number) => {
+    const o = O[at + i];
+    const z = Z[at + i];
+    let next = W[at + l];
+    let total = 0;
+    for (let j = l - 1; j >= 0; j--) {
+      if (o !== 0) {
+        const w = (next * (l + 1)) / ((j + 1) * o);
+        total += w;
+        next = W[at + j] - (w * z * (l - j)) / (l + 1);
+      } else {
+        total += (W[at + j] * (l + 1)) / (z * (l - j));
+      }
+    }
+    return total;
+  };
+  // Node j, its path copied from the parent's (`len` elements at `from`) into `at`, then extended.
+  const recurse = (j: number, from: number, len: number, at: number, pz: number, po: number, pi: number) => {
+    D.copyWithin(at, from, from + len);
+    Z.copyWithin(at, from, from + len);
+    O.copyWithin(at, from, from + len);
+    W.copyWithin(at, from, from + len);
+    extend(at, len, pz, po, pi);
+    let l = len; // the path now has l + 1 elements
     const f = tree.feature[j];
     if (f < 0) {
-      for (let i = 1; i < m.length; i++) {
-        const u = unwind(m, i);
-        let w = 0;
-        for (const e of u) w += e.w;
-        phi[m[i].d] += scale * w * (m[i].o - m[i].z) * tree.value[j];
-      }
+      for (let i = 1; i <= l; i++)
+        phi[D[at + i]] += scale * unwoundSum(at, l, i) * (O[at + i] - Z[at + i]) * tree.value[j];
       return;
     }
     const goesLeft = x[f] <= tree.threshold[j];
@@ -68,18 +107,20 @@ export function treeShap(tree: Tree, x: ArrayLike<number>, phi: Float64Array, sc
     const cold = goesLeft ? tree.right[j] : tree.left[j];
     let iz = 1;
     let io = 1;
-    let rest = m;
-    const k = m.findIndex((e, at) => at > 0 && e.d === f);
-    if (k > 0) {
-      iz = m[k].z;
-      io = m[k].o;
-      rest = unwind(m, k);
+    let k = 1;
+    while (k <= l && D[at + k] !== f) k++;
+    if (k <= l) {
+      iz = Z[at + k];
+      io = O[at + k];
+      unwind(at, l, k);
+      l--;
     }
     const cover = tree.cover[j];
-    recurse(hot, rest, (iz * tree.cover[hot]) / cover, io, f);
-    recurse(cold, rest, (iz * tree.cover[cold]) / cover, 0, f);
+    const child = at + len + 1;
+    recurse(hot, at, l + 1, child, (iz * tree.cover[hot]) / cover, io, f);
+    recurse(cold, at, l + 1, child, (iz * tree.cover[cold]) / cover, 0, f);
   };
-  recurse(0, [], 1, 1, -1);
+  recurse(0, 0, 0, 0, 1, 1, -1);
 }
 
 /**
