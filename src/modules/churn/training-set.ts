@@ -6,7 +6,7 @@
 import type { Ctx } from '../../context.ts';
 import { addDays, daysBetween } from '../../time.ts';
 import { contractsView, fromMinor, successorContracts } from '../accounts/index.ts';
-import { type Facts, loadEvaluationBatch } from '../facts/index.ts';
+import { type Facts, loadEvaluationBatch, recordMaker } from '../facts/index.ts';
 
 import { HORIZONS, type Horizon, type OutcomeKind } from './horizons.ts';
 
@@ -150,14 +150,17 @@ export async function buildTrainingSet(
     }
   }
   const samples: Sample[] = [];
+  // Kept facts share one layout: a record given a hundred keys one by one falls into dictionary
+  // mode, 6.8 KB a sample instead of 1.4 KB (100 keys; see recordMaker).
+  const keep = options.keys ? recordMaker([...new Set([...options.keys, 'arr'])]) : null;
   for (const asOf of [...pending.keys()].sort()) {
     const items = pending.get(asOf)!;
     const ids = [...new Set(items.map((i) => i.decision.accountId))];
-    const batch = await loadEvaluationBatch(ctx, asOf, [], { accountIds: ids });
+    const batch = await loadEvaluationBatch(ctx, asOf, [], { accountIds: ids, only: options.keys });
     for (const { decision, horizon } of items) {
       const facts = batch.facts.get(decision.accountId);
       if (!facts) continue; // the account did not exist yet on that day
-      const kept: Facts = options.keys ? {} : { ...facts };
+      const kept: Facts = keep ? keep() : { ...facts };
       if (options.keys) for (const k of options.keys) kept[k] = facts[k];
       kept.arr = arrAsOf(decision.accountId, asOf);
       samples.push({

@@ -23,7 +23,7 @@ const PARALLEL_SCANS_FROM = 2000;
  * every key on `this` share one in-object layout, ~2.3 KB a record. The generated code holds no key
  * (`this[keys[i]] = null`). Records stay plain objects: Object.prototype, own enumerable keys.
  */
-function recordMaker(keys: readonly string[]): () => Facts {
+export function recordMaker(keys: readonly string[]): () => Facts {
   const Blank = new Function('keys', keys.map((_, i) => `this[keys[${i}]] = null;`).join('\n')) as new (
     keys: readonly string[],
   ) => Facts;

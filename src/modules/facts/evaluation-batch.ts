@@ -45,6 +45,11 @@ export type EvaluationBatchOptions = {
   accountIds?: readonly string[];
   /** Look-backs to load beyond the conditions' own (the recompute's health trends). */
   lookbacks?: Lookbacks;
+  /**
+   * Only these facts are read (a churn training set's features): buildFacts skips what none of them
+   * needs, and the other keys are null. The state facts are always there.
+   */
+  only?: readonly string[];
 };
 
 /**
@@ -63,7 +68,7 @@ export async function loadEvaluationBatch(
   // drops them after the roll-up.
   const links = ids ? await accountParentLinks(ctx) : null;
   const buildIds = ids && links?.size ? familyClosure(ids, links) : ids;
-  const facts = await buildFacts(ctx, buildIds, day);
+  const facts = await buildFacts(ctx, buildIds, day, { only: options.only });
   const state = await loadStateFacts(ctx, buildIds, day);
   const sentiments = await loadSentiments(ctx, day, ids && ids.length <= 500 ? ids : undefined);
   for (const [id, f] of facts) {
@@ -115,7 +120,7 @@ export async function loadHistory(
       values.set('health.score', scores);
     }
     if (rest.length) {
-      const facts = await buildFacts(ctx, accountIds, past);
+      const facts = await buildFacts(ctx, accountIds, past, { only: rest });
       for (const key of rest) {
         const column = new Map<string, number>();
         for (const [id, f] of facts) {

@@ -7,7 +7,7 @@ export {
   lookbackToleranceDays,
   mergeLookbacks,
 } from './batch-env.ts';
-export { buildFacts, monthsBetween } from './build-facts.ts';
+export { buildFacts, monthsBetween, recordMaker } from './build-facts.ts';
 export { BASE_FACTS, FACT_PROVIDERS, loadCatalogue, ROSTER_PROVIDER } from './catalogue.ts';
 export {
   type Catalogue,
