@@ -75,6 +75,17 @@ function RouteBoundary({ what, children }: { what: MessageKey; children: React.R
   );
 }
 
+/**
+ * Where option lists, calendars and menus are rendered: inside the dialog their field is in, else
+ * in the body. A list in the body is placed by page coordinates, so when the page behind a dialog
+ * scrolled (it can, by script, though the dialog locks the wheel) the list stayed where it was
+ * drawn, away from its field, until the next mouse-down put it back under the field: a click on an
+ * option then chose nothing and the list stayed open (seen on the tier and owner pickers).
+ */
+function popupContainer(trigger?: HTMLElement): HTMLElement {
+  return trigger?.closest<HTMLElement>('.ant-modal-body') ?? document.body;
+}
+
 export function App() {
   const { locale, setLocale } = useI18n();
   const me = useMeQuery();
@@ -109,7 +120,11 @@ export function App() {
       </SessionProvider>
     );
   return (
-    <ConfigProvider locale={locale === 'en' ? enUS : zhCN} theme={{ token: { colorPrimary: '#1677ff' } }}>
+    <ConfigProvider
+      locale={locale === 'en' ? enUS : zhCN}
+      theme={{ token: { colorPrimary: '#1677ff' } }}
+      getPopupContainer={popupContainer}
+    >
       <AntApp>
         <DemoBanner />
         {body}
