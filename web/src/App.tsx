@@ -80,7 +80,7 @@ function RouteBoundary({ what, children }: { what: MessageKey; children: React.R
  * in the body. A list in the body is placed by page coordinates, so when the page behind a dialog
  * scrolled (it can, by script, though the dialog locks the wheel) the list stayed where it was
  * drawn, away from its field, until the next mouse-down put it back under the field: a click on an
- * option then chose nothing and the list stayed open (seen on the tier and owner pickers).
+ * option then chose nothing and the list stayed open (seen on the tier picker, reported on the owner one).
  */
 function popupContainer(trigger?: HTMLElement): HTMLElement {
   return trigger?.closest<HTMLElement>('.ant-modal-body') ?? document.body;
