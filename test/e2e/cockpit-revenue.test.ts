@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { admin as adminTexts } from '../../web/src/i18n/messages/admin.ts';
 import { playbooks as playbookTexts } from '../../web/src/i18n/messages/playbooks.ts';
 import { revenue as revenueTexts } from '../../web/src/i18n/messages/revenue.ts';
-import { apiSession, launchBrowser, screenshot, signIn } from './browser.ts';
+import { apiSession, launchBrowser, openTab, screenshot, signIn } from './browser.ts';
 import { ADMIN_EMAIL, ADMIN_PASSWORD } from './global-setup.ts';
 
 type Arr = { total: { accounts: number; arr: number }; items: { key: string | null; accounts: number }[] };
@@ -100,6 +100,34 @@ describe('the manager’s cockpit in Chromium', () => {
     await noKeys(page);
     await page.context().close();
   }, 120_000);
+
+  // Each tab opened as soon as the bar shows, in a new browser (the route's chunk and the charts'
+  // load meanwhile), at 1440 px and at 390 px, where three tabs sit past the bar's edge and open
+  // through its "more" menu. The bar is the same element throughout: it is never swapped for a
+  // loading state, so a tab seen a moment before is still there to click.
+  for (const width of [1440, 390]) {
+    it(`opens every revenue tab right after navigating there, the tab bar staying mounted (manager, en, ${width} px)`, async () => {
+      const page = await open(manager, 'en', width);
+      await page.getByRole('navigation', { name: 'main' }).getByRole('link', { name: 'Revenue' }).click();
+      const bar = page.locator('main [data-testid="revenue-page"] .ant-tabs-nav').first();
+      const handle = await bar.elementHandle({ timeout: 20_000 });
+      const tables = {
+        retention: 'retention-table',
+        movement: 'movement-table',
+        churn: 'churn-table',
+        forecast: 'forecast-table',
+        arr: 'arr-table',
+      };
+      for (const [key, table] of Object.entries(tables)) {
+        await openTab(page, bar.locator(`.ant-tabs-tab[data-node-key="${key}"]`));
+        await expect.poll(() => new URL(page.url()).searchParams.get('tab') ?? 'arr').toBe(key);
+        await page.getByTestId(table).waitFor({ timeout: 20_000 });
+        expect(await handle!.evaluate((el) => el.isConnected), `the tab bar after opening ${key}`).toBe(true);
+      }
+      await noKeys(page);
+      await page.context().close();
+    });
+  }
 
   it('edits a playbook’s cadence, dry-runs the edit, saves it, and reads the effect (manager, en)', async () => {
     const page = await open(manager, 'en');

@@ -31,7 +31,7 @@ import {
 } from 'antd';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
-import { lazy, Suspense, useEffect, useRef, useState } from 'react';
+import { lazy, memo, Suspense, useEffect, useRef } from 'react';
 import { Link, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
 import { useLogoutMutation, useMeQuery, useUpdateMeMutation } from './api/hooks.ts';
 import { DemoBanner } from './components/DemoBanner.tsx';
@@ -75,6 +75,17 @@ function RouteBoundary({ what, children }: { what: MessageKey; children: React.R
   );
 }
 
+/**
+ * Where option lists, calendars and menus are rendered: inside the dialog their field is in, else
+ * in the body. A list in the body is placed by page coordinates, so when the page behind a dialog
+ * scrolled (it can, by script, though the dialog locks the wheel) the list stayed where it was
+ * drawn, away from its field, until the next mouse-down put it back under the field: a click on an
+ * option then chose nothing and the list stayed open (seen on the tier picker, reported on the owner one).
+ */
+function popupContainer(trigger?: HTMLElement): HTMLElement {
+  return trigger?.closest<HTMLElement>('.ant-modal-body') ?? document.body;
+}
+
 export function App() {
   const { locale, setLocale } = useI18n();
   const me = useMeQuery();
@@ -109,7 +120,11 @@ export function App() {
       </SessionProvider>
     );
   return (
-    <ConfigProvider locale={locale === 'en' ? enUS : zhCN} theme={{ token: { colorPrimary: '#1677ff' } }}>
+    <ConfigProvider
+      locale={locale === 'en' ? enUS : zhCN}
+      theme={{ token: { colorPrimary: '#1677ff' } }}
+      getPopupContainer={popupContainer}
+    >
       <AntApp>
         <DemoBanner />
         {body}
@@ -126,9 +141,14 @@ function Shell() {
   const location = useLocation();
   const navigate = useNavigate();
   const section = location.pathname.split('/')[1] || 'workbench';
-  // Below 768 px (a phone): an icon rail, a header of icons, less padding around the page.
-  const narrow = !Grid.useBreakpoint().md;
-  const [collapsed, setCollapsed] = useState(false);
+  // Below 992 px the menu is a rail of icons; below 768 px (a phone) the header is icons too and
+  // the page has less padding. Both read one breakpoint observer, so a resize changes them in the
+  // same render: the rail used to follow its own matchMedia listener (Sider `breakpoint`), set in an
+  // effect after the first paint, and then eased its width from 200 to 48 px over 0.2 s, during
+  // which the header, already laid out for the new width, was pushed past the window's edge.
+  const screens = Grid.useBreakpoint();
+  const narrow = !screens.md;
+  const collapsed = !screens.lg;
   const roleName = t(`role${user.role[0]!.toUpperCase()}${user.role.slice(1)}` as 'roleAdmin');
   const items = [
     { key: 'workbench', icon: <DashboardOutlined />, label: <Link to="/workbench">{t('workbench')}</Link> },
@@ -174,12 +194,14 @@ function Shell() {
   return (
     <Layout style={{ minHeight: '100vh' }}>
       <Layout.Sider
-        breakpoint="lg"
+        collapsed={collapsed}
         collapsedWidth={narrow ? 48 : 56}
         theme="light"
         width={200}
         trigger={null}
-        onCollapse={setCollapsed}
+        // No easing of the rail's width: it changes only with the window's, and the page beside it
+        // must fit the window in the frame the window changes, not 0.2 s later.
+        style={{ transition: 'none' }}
       >
         <div
           style={{
@@ -234,184 +256,193 @@ function Shell() {
         </Layout.Header>
         <Layout.Content style={{ padding: narrow ? 12 : 24, minWidth: 0 }}>
           <main>
-            <Suspense fallback={<Loading rows={8} />}>
-              <Routes>
-                <Route path="/" element={<Navigate to="/workbench" replace />} />
-                <Route
-                  path="/workbench"
-                  element={
-                    <RouteBoundary what="workbench">
-                      <Workbench />
-                    </RouteBoundary>
-                  }
-                />
-                <Route
-                  path="/accounts"
-                  element={
-                    <RouteBoundary what="accounts">
-                      <AccountsPage />
-                    </RouteBoundary>
-                  }
-                />
-                <Route
-                  path="/accounts/:id"
-                  element={
-                    <RouteBoundary what="thisPage">
-                      <Account360 />
-                    </RouteBoundary>
-                  }
-                />
-                <Route
-                  path="/tasks"
-                  element={
-                    <RouteBoundary what="tasks">
-                      <TasksPage />
-                    </RouteBoundary>
-                  }
-                />
-                <Route
-                  path="/renewals"
-                  element={
-                    <RouteBoundary what="renewals">
-                      <RenewalsPage />
-                    </RouteBoundary>
-                  }
-                />
-                <Route
-                  path="/risk"
-                  element={
-                    <RouteBoundary what="riskTitle">
-                      <RiskPage />
-                    </RouteBoundary>
-                  }
-                />
-                <Route
-                  path="/requests"
-                  element={
-                    <RouteBoundary what="requests">
-                      <RequestsPage />
-                    </RouteBoundary>
-                  }
-                />
-                <Route
-                  path="/revenue"
-                  element={
-                    <RouteBoundary what="rev.title">
-                      <RevenuePage />
-                    </RouteBoundary>
-                  }
-                />
-                <Route
-                  path="/playbooks"
-                  element={
-                    <RouteBoundary what="pb.title">
-                      <PlaybooksPage />
-                    </RouteBoundary>
-                  }
-                />
-                <Route
-                  path="/admin"
-                  element={
-                    user.role === 'admin' ? (
-                      <RouteBoundary what="adm.title">
-                        <AdminPage />
-                      </RouteBoundary>
-                    ) : (
-                      <Navigate to="/" replace />
-                    )
-                  }
-                />
-                <Route
-                  path="/surveys"
-                  element={
-                    <RouteBoundary what="surveys">
-                      <SurveysPage />
-                    </RouteBoundary>
-                  }
-                />
-                <Route
-                  path="/notifications"
-                  element={
-                    <RouteBoundary what="notificationCentre">
-                      <NotificationCentre />
-                    </RouteBoundary>
-                  }
-                />
-                <Route
-                  path="/imports"
-                  element={
-                    isManager ? (
-                      <RouteBoundary what="importsTitle">
-                        <ImportsPage />
-                      </RouteBoundary>
-                    ) : (
-                      <Navigate to="/" replace />
-                    )
-                  }
-                />
-                <Route
-                  path="/integrations"
-                  element={
-                    can('keys:manage') ? (
-                      <RouteBoundary what="integrations">
-                        <IntegrationsPage />
-                      </RouteBoundary>
-                    ) : (
-                      <Navigate to="/" replace />
-                    )
-                  }
-                />
-                <Route
-                  path="/team"
-                  element={
-                    isManager ? (
-                      <RouteBoundary what="teamTitle">
-                        <TeamPage />
-                      </RouteBoundary>
-                    ) : (
-                      <Navigate to="/" replace />
-                    )
-                  }
-                />
-                <Route
-                  path="/scorecards"
-                  element={
-                    user.role !== 'viewer' ? (
-                      <RouteBoundary what="scorecards">
-                        <ScorecardsPage />
-                      </RouteBoundary>
-                    ) : (
-                      <Navigate to="/" replace />
-                    )
-                  }
-                />
-                <Route
-                  path="/config/*"
-                  element={
-                    isManager ? (
-                      <RouteBoundary what="configuration">
-                        <ConfigPage />
-                      </RouteBoundary>
-                    ) : (
-                      <Navigate to="/" replace />
-                    )
-                  }
-                />
-                <Route
-                  path="*"
-                  element={
-                    <Result
-                      status="404"
-                      title={t('notFound')}
-                      extra={<Link to="/workbench">{t('backHome')}</Link>}
-                    />
-                  }
-                />
-              </Routes>
-            </Suspense>
+            <AppRoutes />
           </main>
         </Layout.Content>
       </Layout>
     </Layout>
   );
 }
+
+/**
+ * The routes, memoised: a resize changes the shell (rail, header, padding) and must not re-render
+ * the page inside it, which took ~100 ms on the imports page and held the first frame at the new
+ * width back by as long (more on a busy machine).
+ */
+const AppRoutes = memo(function AppRoutes() {
+  const { t } = useI18n();
+  const { user, isManager, can } = useSession();
+  return (
+    <Suspense fallback={<Loading rows={8} />}>
+      <Routes>
+        <Route path="/" element={<Navigate to="/workbench" replace />} />
+        <Route
+          path="/workbench"
+          element={
+            <RouteBoundary what="workbench">
+              <Workbench />
+            </RouteBoundary>
+          }
+        />
+        <Route
+          path="/accounts"
+          element={
+            <RouteBoundary what="accounts">
+              <AccountsPage />
+            </RouteBoundary>
+          }
+        />
+        <Route
+          path="/accounts/:id"
+          element={
+            <RouteBoundary what="thisPage">
+              <Account360 />
+            </RouteBoundary>
+          }
+        />
+        <Route
+          path="/tasks"
+          element={
+            <RouteBoundary what="tasks">
+              <TasksPage />
+            </RouteBoundary>
+          }
+        />
+        <Route
+          path="/renewals"
+          element={
+            <RouteBoundary what="renewals">
+              <RenewalsPage />
+            </RouteBoundary>
+          }
+        />
+        <Route
+          path="/risk"
+          element={
+            <RouteBoundary what="riskTitle">
+              <RiskPage />
+            </RouteBoundary>
+          }
+        />
+        <Route
+          path="/requests"
+          element={
+            <RouteBoundary what="requests">
+              <RequestsPage />
+            </RouteBoundary>
+          }
+        />
+        <Route
+          path="/revenue"
+          element={
+            <RouteBoundary what="rev.title">
+              <RevenuePage />
+            </RouteBoundary>
+          }
+        />
+        <Route
+          path="/playbooks"
+          element={
+            <RouteBoundary what="pb.title">
+              <PlaybooksPage />
+            </RouteBoundary>
+          }
+        />
+        <Route
+          path="/admin"
+          element={
+            user.role === 'admin' ? (
+              <RouteBoundary what="adm.title">
+                <AdminPage />
+              </RouteBoundary>
+            ) : (
+              <Navigate to="/" replace />
+            )
+          }
+        />
+        <Route
+          path="/surveys"
+          element={
+            <RouteBoundary what="surveys">
+              <SurveysPage />
+            </RouteBoundary>
+          }
+        />
+        <Route
+          path="/notifications"
+          element={
+            <RouteBoundary what="notificationCentre">
+              <NotificationCentre />
+            </RouteBoundary>
+          }
+        />
+        <Route
+          path="/imports"
+          element={
+            isManager ? (
+              <RouteBoundary what="importsTitle">
+                <ImportsPage />
+              </RouteBoundary>
+            ) : (
+              <Navigate to="/" replace />
+            )
+          }
+        />
+        <Route
+          path="/integrations"
+          element={
+            can('keys:manage') ? (
+              <RouteBoundary what="integrations">
+                <IntegrationsPage />
+              </RouteBoundary>
+            ) : (
+              <Navigate to="/" replace />
+            )
+          }
+        />
+        <Route
+          path="/team"
+          element={
+            isManager ? (
+              <RouteBoundary what="teamTitle">
+                <TeamPage />
+              </RouteBoundary>
+            ) : (
+              <Navigate to="/" replace />
+            )
+          }
+        />
+        <Route
+          path="/scorecards"
+          element={
+            user.role !== 'viewer' ? (
+              <RouteBoundary what="scorecards">
+                <ScorecardsPage />
+              </RouteBoundary>
+            ) : (
+              <Navigate to="/" replace />
+            )
+          }
+        />
+        <Route
+          path="/config/*"
+          element={
+            isManager ? (
+              <RouteBoundary what="configuration">
+                <ConfigPage />
+              </RouteBoundary>
+            ) : (
+              <Navigate to="/" replace />
+            )
+          }
+        />
+        <Route
+          path="*"
+          element={
+            <Result status="404" title={t('notFound')} extra={<Link to="/workbench">{t('backHome')}</Link>} />
+          }
+        />
+      </Routes>
+    </Suspense>
+  );
+});
