@@ -68,6 +68,22 @@ export function formatRelative(iso: string | null | undefined, locale: Locale, n
   }
   return rtf.format(seconds, 'second');
 }
+const DAY_FORMATS = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * The day (YYYY-MM-DD) an instant falls on in a time zone: the workspace's today is this with its
+ * zone (useSession().today), which a browser in another zone, or past midnight in Shanghai while it
+ * is still yesterday in UTC, would get wrong with its own clock's date.
+ */
+export function dayInZone(timeZone: string, at = new Date()): string {
+  let f = DAY_FORMATS.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    DAY_FORMATS.set(timeZone, f);
+  }
+  return f.format(at);
+}
+
 /** Today, or `offset` days from it, as YYYY-MM-DD in the browser's zone. */
 export function day(offset = 0, from = new Date()): string {
   const d = new Date(from.getFullYear(), from.getMonth(), from.getDate() + offset);

@@ -1,5 +1,6 @@
 import { createContext, type ReactNode, useContext } from 'react';
 import type { Account, Me, Permission } from './api/types.ts';
+import { dayInZone } from './format.ts';
 
 // The user's row of the permission table comes with GET /auth/me (server: auth/permissions.ts);
 // it decides what the UI offers, the API still decides what happens.
@@ -19,5 +20,7 @@ export function useSession() {
     return account.ownerId === me.user.id || account.team.some((m) => m.userId === me.user.id);
   };
   const isManager = me.user.role === 'admin' || me.user.role === 'manager';
-  return { me, user: me.user, can, isManager };
+  // Today in the workspace's zone: the day the server's windows, due dates and reports count by.
+  const today = dayInZone(me.workspace.timeZone);
+  return { me, user: me.user, can, isManager, today };
 }

@@ -19,7 +19,6 @@ import { ErrorBoundary } from '../../components/ErrorBoundary.tsx';
 import { ErrorState, Loading, QueryView } from '../../components/States.tsx';
 import {
   addDays,
-  day,
   daysBetween,
   formatDay,
   formatMoney,
@@ -182,6 +181,7 @@ export default function Account360() {
 }
 
 function Header({ account }: { account: Account }) {
+  const { today } = useSession();
   const { t, locale } = useI18n();
   const label = useLabel();
   const enumLabel = useEnumLabel();
@@ -190,7 +190,7 @@ function Header({ account }: { account: Account }) {
   const stages = useStagesQuery();
   const state = states.data?.items[0];
   const stageKey = state?.stage ?? undefined;
-  const daysInStage = state?.stageSince ? daysBetween(state.stageSince, day()) : undefined;
+  const daysInStage = state?.stageSince ? daysBetween(state.stageSince, today) : undefined;
   const stageName = stages.data?.items.find((s) => s.key === stageKey)?.name ?? stageKey;
   const band = health.data?.band;
   return (
@@ -318,9 +318,10 @@ function ProfileCard({ account }: { account: Account }) {
 }
 
 function HealthCard({ accountId }: { accountId: string }) {
+  const { today } = useSession();
   const { t } = useI18n();
   const health = useAccountHealthQuery(accountId);
-  const history = useHealthHistoryQuery(accountId, addDays(day(), -89), day());
+  const history = useHealthHistoryQuery(accountId, addDays(today, -89), today);
   return (
     <Card title={t('health')} style={{ height: '100%' }}>
       <QueryView query={health} isEmpty={(h) => h.score === null} empty={t('noHealth')}>
@@ -448,7 +449,8 @@ function Change({ v }: { v: number | null }) {
 }
 
 function MetricSpark({ accountId, metric }: { accountId: string; metric: string }) {
-  const series = useMetricSeriesQuery(accountId, metric, addDays(day(), -29), day());
+  const { today } = useSession();
+  const series = useMetricSeriesQuery(accountId, metric, addDays(today, -29), today);
   if (!series.data) return <span>…</span>;
   return <Sparkline label={metric} values={series.data.points.map((p) => p.value)} />;
 }

@@ -28,12 +28,12 @@ import { ResponsesTable } from '../surveys/SurveysPage.tsx';
 /** The account's NPS (12 months, by quarter) and CSAT (90 days), its latest answers, and survey actions. */
 export function VoiceCard({ account }: { account: Account }) {
   const { t, locale } = useI18n();
-  const { can } = useSession();
+  const { can, today } = useSession();
   const nps = useSurveyResultsQuery({ kind: 'nps', accountId: account.id, interval: 'quarter' });
   const csat = useSurveyResultsQuery({
     kind: 'csat',
     accountId: account.id,
-    from: dayjs().subtract(89, 'day').format('YYYY-MM-DD'),
+    from: dayjs(today).subtract(89, 'day').format('YYYY-MM-DD'),
   });
   const answers = useSurveyResponsesQuery({ accountId: account.id, limit: 5 });
   const [modal, setModal] = useState<'record' | 'send' | null>(null);
@@ -100,7 +100,9 @@ export function VoiceCard({ account }: { account: Account }) {
 export function QbrButton({ account }: { account: Pick<Account, 'id'> }) {
   const { t, locale } = useI18n();
   const [open, setOpen] = useState(false);
-  const [range, setRange] = useState<[Dayjs, Dayjs]>([dayjs().subtract(89, 'day'), dayjs()]);
+  // The workspace's today: the browser's own date may already be another day (or not yet).
+  const { today } = useSession();
+  const [range, setRange] = useState<[Dayjs, Dayjs]>([dayjs(today).subtract(89, 'day'), dayjs(today)]);
   const [lang, setLang] = useState<'zh-CN' | 'en'>(locale);
   // Empty: the server picks the template by the account's tier.
   const [template, setTemplate] = useState<'' | 'strategic' | 'standard' | 'light'>('');

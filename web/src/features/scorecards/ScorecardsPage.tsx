@@ -63,10 +63,10 @@ export const MEASURES: Measure[] = [
 /** CSM and group scorecards for a period: outcome and process side by side with their weights. */
 export default function ScorecardsPage() {
   const { t, locale } = useI18n();
-  const { me, isManager } = useSession();
+  const { me, isManager, today } = useSession();
   const currency = me.workspace.baseCurrency;
   const [params, setParams] = useSearchParams();
-  const to = params.get('to') ?? dayjs().format('YYYY-MM-DD');
+  const to = params.get('to') ?? today;
   const from = params.get('from') ?? dayjs(to).subtract(89, 'day').format('YYYY-MM-DD');
   const view = isManager && params.get('view') === 'groups' ? 'groups' : 'csms';
   const groupId = params.get('group') ?? undefined;

@@ -34,11 +34,11 @@ const scoreColor = (kind: Kind, s: number) =>
 export default function SurveysPage() {
   const { t, locale } = useI18n();
   const enumLabel = useEnumLabel();
-  const { me } = useSession();
+  const { me, today } = useSession();
   const [kind, setKind] = useState<Kind>('nps');
   const [groupBy, setGroupBy] = useState<GroupBy>('csm');
   const [interval, setInterval] = useState<'month' | 'quarter'>('month');
-  const [range, setRange] = useState<[Dayjs, Dayjs]>([dayjs().subtract(364, 'day'), dayjs()]);
+  const [range, setRange] = useState<[Dayjs, Dayjs]>([dayjs(today).subtract(364, 'day'), dayjs(today)]);
   const [modal, setModal] = useState<'record' | 'send' | null>(null);
   const from = range[0].format('YYYY-MM-DD');
   const to = range[1].format('YYYY-MM-DD');

@@ -3,7 +3,6 @@ import { useState } from 'react';
 import { type Task, useTasksQuery } from '../../api/tasks.ts';
 import type { Account } from '../../api/types.ts';
 import { QueryView } from '../../components/States.tsx';
-import { day } from '../../format.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { useSession } from '../../session.tsx';
 import { CreateTaskButton, statusLabel } from './TaskActions.tsx';
@@ -12,7 +11,7 @@ import { TaskTable } from './TaskTable.tsx';
 /** The account 360's tasks: open ones by due date, or the closed ones; create, complete, follow up. */
 export function AccountTasks({ account }: { account: Account }) {
   const { t } = useI18n();
-  const { can } = useSession();
+  const { can, today } = useSession();
   const [view, setView] = useState<'open' | 'closed'>('open');
   const tasks = useTasksQuery({
     accountId: account.id,
@@ -40,7 +39,7 @@ export function AccountTasks({ account }: { account: Account }) {
             tasks={d.items as Task[]}
             showAccount={false}
             canWrite={canWrite}
-            today={day()}
+            today={today}
             testId="account-tasks"
           />
         )}

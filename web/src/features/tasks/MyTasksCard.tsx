@@ -3,7 +3,6 @@ import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { useTaskSummaryQuery, useTasksQuery } from '../../api/tasks.ts';
 import { QueryView } from '../../components/States.tsx';
-import { day } from '../../format.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { useSession } from '../../session.tsx';
 import { TaskTable } from './TaskTable.tsx';
@@ -11,7 +10,7 @@ import { TaskTable } from './TaskTable.tsx';
 /** The workbench's "my tasks": overdue, due today and the next 7 days, with the tasks of each. */
 export function MyTasksCard({ assigneeId, ready }: { assigneeId: string; ready: boolean }) {
   const { t } = useI18n();
-  const { can } = useSession();
+  const { can, today } = useSession();
   const [due, setDue] = useState<'overdue' | 'today' | 'upcoming'>('overdue');
   const summary = useTaskSummaryQuery(assigneeId, ready);
   const tasks = useTasksQuery({ assigneeId, due, sort: 'due', limit: 20 }, ready);
@@ -53,7 +52,7 @@ export function MyTasksCard({ assigneeId, ready }: { assigneeId: string; ready: 
             />
             <QueryView query={tasks} isEmpty={(d) => d.items.length === 0} empty={t('noTasks')}>
               {(d) => (
-                <TaskTable tasks={d.items} canWrite={can('notes:write')} today={day()} testId="my-tasks" />
+                <TaskTable tasks={d.items} canWrite={can('notes:write')} today={today} testId="my-tasks" />
               )}
             </QueryView>
           </Space>

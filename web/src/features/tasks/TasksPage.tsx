@@ -10,7 +10,6 @@ import {
   useTasksQuery,
 } from '../../api/tasks.ts';
 import { ErrorState, QueryView } from '../../components/States.tsx';
-import { day } from '../../format.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { useSession } from '../../session.tsx';
 import { PRIORITY_COLORS, statusLabel, TaskRowActions } from './TaskActions.tsx';
@@ -21,7 +20,7 @@ const BOARD: TaskStatus[] = ['open', 'in_progress', 'snoozed', 'done'];
 /** Tasks: mine or the team's (one assignee, unassigned, or everyone), as a list or a board by status. */
 export default function TasksPage() {
   const { t } = useI18n();
-  const { user, isManager, can } = useSession();
+  const { user, isManager, can, today } = useSession();
   const users = useUsersQuery({ active: 'true' });
   const [assignee, setAssignee] = useState<string>('me');
   const [view, setView] = useState<'list' | 'board'>('list');
@@ -109,7 +108,7 @@ export default function TasksPage() {
                 tasks={d.items}
                 loading={tasks.isFetching}
                 canWrite={canWrite}
-                today={day()}
+                today={today}
                 testId="tasks-table"
               />
             )}
