@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDay, formatMoney, formatMoneyCompact, formatRelative } from './format.ts';
+import { dayInZone, formatDay, formatMoney, formatMoneyCompact, formatRelative } from './format.ts';
 
 describe('money and dates as each reader reads them', () => {
   it('writes large sums in 万 and 亿 in Chinese, K and M in English, and keeps the full figure for tables', () => {
@@ -16,5 +16,14 @@ describe('money and dates as each reader reads them', () => {
     const now = Date.parse('2026-12-05T12:00:00Z');
     expect(formatRelative('2026-12-02T12:00:00Z', 'zh-CN', now)).toBe('3天前');
     expect(formatRelative('2026-12-02T12:00:00Z', 'en', now)).toBe('3 days ago');
+  });
+});
+
+describe('dayInZone', () => {
+  it("gives the workspace's day, not the browser's: past midnight in Shanghai is still yesterday in UTC", () => {
+    const at = new Date('2026-12-06T17:30:00Z');
+    expect(dayInZone('Asia/Shanghai', at)).toBe('2026-12-07');
+    expect(dayInZone('UTC', at)).toBe('2026-12-06');
+    expect(dayInZone('America/Los_Angeles', at)).toBe('2026-12-06');
   });
 });
