@@ -27,13 +27,20 @@ export async function screenshot(page: Page, name: string) {
 }
 
 /**
- * What sticks out past the window's right edge, two frames from now: a resize re-renders the shell
- * (rail, header) in the first frame at the new width (resize.test.ts holds it to that). Returns the
- * outermost elements past the edge (tag, class, right edge, text), so a failing test says what is
- * too wide; empty when the page fits.
+ * What sticks out past the window's right edge once the page has laid itself out: antd's horizontal
+ * menus render every item, measure, and fold those that do not fit into "…" some frames later (more
+ * under CI load: the config menu at 390 px, stop 23), so this waits up to 3 s for the page to fit
+ * and reports what still sticks out. A shell that flaps after a resize is resize.test.ts's to catch
+ * (it samples every frame). Returns the outermost elements past the edge (tag, class, right edge,
+ * text), so a failing test says what is too wide; empty when the page fits.
  */
 export async function overflowing(page: Page): Promise<string[]> {
-  await page.evaluate('new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))');
+  await page
+    .waitForFunction('document.documentElement.scrollWidth <= window.innerWidth', undefined, {
+      timeout: 3_000,
+      polling: 'raf',
+    })
+    .catch(() => undefined);
   return page.evaluate<string[]>(STICKING_OUT);
 }
 
