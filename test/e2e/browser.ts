@@ -35,13 +35,24 @@ export async function screenshot(page: Page, name: string) {
  * text), so a failing test says what is too wide; empty when the page fits.
  */
 export async function overflowing(page: Page): Promise<string[]> {
-  await page
-    .waitForFunction('document.documentElement.scrollWidth <= window.innerWidth', undefined, {
-      timeout: 3_000,
-      polling: 'raf',
-    })
-    .catch(() => undefined);
+  await until(page, 'document.documentElement.scrollWidth <= window.innerWidth', 3_000);
   return page.evaluate<string[]>(STICKING_OUT);
+}
+
+/**
+ * Whether the page expression came true within `ms`, asked every 50 ms from here. Not
+ * page.waitForFunction: it evals a string predicate in the page again on every poll, which the app's
+ * Content-Security-Policy (no 'unsafe-eval') refuses, so such a wait ended at its first poll with an
+ * EvalError and the page was measured mid-fold (stop-23 CI); a function predicate needs DOM types
+ * this project's Node-side tsconfig does not have.
+ */
+export async function until(page: Page, expression: string, ms: number): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (!(await page.evaluate<boolean>(expression))) {
+    if (Date.now() >= end) return false;
+    await page.waitForTimeout(50);
+  }
+  return true;
 }
 
 /**

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { apiSession, launchBrowser, openTab, overflowing } from './browser.ts';
+import { apiSession, launchBrowser, openTab, overflowing, until } from './browser.ts';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, VIEWER_EMAIL, VIEWER_PASSWORD } from './global-setup.ts';
 import { COMPOSED_OF_DATA, collectDataValues, findWrongScript, type TextProblem } from './script-check.ts';
 
@@ -328,16 +328,25 @@ async function crawl(
     }
   });
 
-  /** Waits until no API call has been in flight for a moment and nothing is loading on screen. */
+  /**
+   * Waits until no API call has been in flight for a moment, nothing is loading on screen, and the
+   * page on screen was rendered for the address in the bar (`main[data-path]`, App.tsx): React
+   * Router renders a navigation in a transition, so the previous page can stay on screen a while,
+   * and a route a role may not open sends it home only once rendered. Checked before the home
+   * redirect landed, a viewer's crawl moved on, and the late redirect replaced the next address
+   * (an Account 360 page) with the workbench (stop-23 CI).
+   */
   const settle = async () => {
     const deadline = Date.now() + 30_000;
     while (Date.now() < deadline) {
       await page.waitForTimeout(50);
       if (inflight.size > 0 || Date.now() - lastActivity < 200) continue;
-      const busy = await page
-        .locator('.ant-skeleton, .ant-spin-spinning, .ant-table-placeholder .ant-spin')
-        .count();
-      if (busy === 0) return;
+      const busy = await page.evaluate(`(() => {
+        const main = document.querySelector('main[data-path]');
+        if (main && main.getAttribute('data-path') !== location.pathname) return true;
+        return document.querySelector('.ant-skeleton, .ant-spin-spinning, .ant-table-placeholder .ant-spin') !== null;
+      })()`);
+      if (!busy) return;
     }
     findings.errors.push(`${where}: still loading after 30 s`);
   };
@@ -374,11 +383,7 @@ async function crawl(
   where = '/workbench';
   await settle();
   // The chosen language is saved on the user as the session starts: give that a moment.
-  await page
-    .waitForFunction(`document.documentElement.lang === ${JSON.stringify(locale)}`, undefined, {
-      timeout: 10_000,
-    })
-    .catch(() => undefined);
+  await until(page, `document.documentElement.lang === ${JSON.stringify(locale)}`, 10_000);
   expect(await page.evaluate('document.documentElement.lang'), 'the language chosen at sign-in').toBe(locale);
   await page
     .getByRole('navigation', { name: 'main' })

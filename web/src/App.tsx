@@ -255,7 +255,10 @@ function Shell() {
           </Space>
         </Layout.Header>
         <Layout.Content style={{ padding: narrow ? 12 : 24, minWidth: 0 }}>
-          <main>
+          {/* The address this page was rendered for: React Router renders a navigation in a
+              transition, so for a moment (a lazy page's code, a busy machine) the page on screen is
+              still the previous address's; the browser tests wait for the two to agree. */}
+          <main data-path={location.pathname}>
             <AppRoutes />
           </main>
         </Layout.Content>
