@@ -192,4 +192,38 @@ describe('accounts list and error boundaries in Chromium', () => {
     }
     await page.context().close();
   });
+
+  // The edit and survey dialogs' code loads on the first click (Account 360's initial JavaScript
+  // budget): the dialog still opens with the account's values and saves.
+  it('edits the profile and records an NPS answer from Account 360 through dialogs loaded on click', async () => {
+    const stamp = Date.now().toString(36);
+    const [account] = (await admin.get<AccountPage>('/accounts?limit=1&sort=name')).items;
+    const page = await newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await signIn(page, base, ADMIN_EMAIL, ADMIN_PASSWORD);
+    await page.goto(`${base}/accounts/${account!.id}`);
+    await page.getByTestId('account-name').waitFor();
+
+    await page.getByTestId('edit-account').click();
+    const edit = page.getByRole('dialog');
+    await expect.poll(() => edit.getByLabel(/^(Name|名称)$/).inputValue()).toBe(account!.name);
+    await edit.getByLabel(/^(Region|区域)$/).fill(`E2E region ${stamp}`);
+    await edit.getByRole('button', { name: /^(Save|保 ?存)$/ }).click();
+    await edit.waitFor({ state: 'hidden' });
+    await page.getByText(`E2E region ${stamp}`).waitFor();
+    expect((await admin.get<{ region: string }>(`/accounts/${account!.id}`)).region).toBe(
+      `E2E region ${stamp}`,
+    );
+
+    await page.getByRole('button', { name: /^(Record an answer|记录答复)$/ }).click();
+    const record = page.getByRole('dialog');
+    await record.getByLabel(/^(Score|得分)/).fill('9');
+    await record.getByLabel(/^(Comment|留言)$/).fill(`E2E answer ${stamp}`);
+    await record.getByRole('button', { name: /^(Save|保 ?存)$/ }).click();
+    await record.waitFor({ state: 'hidden' });
+    await page.getByTestId('account-voice').getByText(`E2E answer ${stamp}`).waitFor();
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
 });

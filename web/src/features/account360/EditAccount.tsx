@@ -1,9 +1,8 @@
-import { EditOutlined } from '@ant-design/icons';
-import { App, Button, DatePicker, Form, Input, InputNumber, Modal, Select, Switch } from 'antd';
+import { App, DatePicker, Form, Input, InputNumber, Modal, Select, Switch } from 'antd';
 import dayjs from 'dayjs';
-import { useState } from 'react';
 import { useCustomFieldsQuery, useUpdateAccountMutation, useUsersQuery } from '../../api/hooks.ts';
 import type { Account, CustomField } from '../../api/types.ts';
+import { Loading } from '../../components/States.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 
 function fieldInput(f: CustomField) {
@@ -23,11 +22,13 @@ function fieldInput(f: CustomField) {
   }
 }
 
-/** Edits the profile and custom fields; shown only where the role may change the account. */
-export function EditAccountButton({ account }: { account: Account }) {
+/**
+ * The profile and custom fields in a dialog, open while mounted (Account 360's edit button mounts it
+ * on click, so this code loads then).
+ */
+export function EditAccountDialog({ account, onClose }: { account: Account; onClose: () => void }) {
   const { t } = useI18n();
   const { message } = App.useApp();
-  const [open, setOpen] = useState(false);
   const [form] = Form.useForm();
   const update = useUpdateAccountMutation(account.id);
   const users = useUsersQuery({ active: 'true' });
@@ -39,20 +40,18 @@ export function EditAccountButton({ account }: { account: Account }) {
     }),
   );
   return (
-    <>
-      <Button icon={<EditOutlined />} onClick={() => setOpen(true)} data-testid="edit-account">
-        {t('editProfile')}
-      </Button>
-      <Modal
-        open={open}
-        title={t('editProfile')}
-        okText={t('save')}
-        cancelText={t('cancel')}
-        confirmLoading={update.isPending}
-        onCancel={() => setOpen(false)}
-        onOk={() => form.submit()}
-        destroyOnHidden
-      >
+    <Modal
+      open
+      title={t('editProfile')}
+      okText={t('save')}
+      cancelText={t('cancel')}
+      confirmLoading={update.isPending}
+      onCancel={onClose}
+      onOk={() => form.submit()}
+      destroyOnHidden
+    >
+      {/* The form reads its initial values once: it waits for the custom fields. */}
+      {fields.data ? (
         <Form
           name="account"
           form={form}
@@ -95,7 +94,7 @@ export function EditAccountButton({ account }: { account: Account }) {
               {
                 onSuccess: () => {
                   void message.success(t('saved'));
-                  setOpen(false);
+                  onClose();
                 },
                 onError: (e) => void message.error(e.message),
               },
@@ -136,7 +135,9 @@ export function EditAccountButton({ account }: { account: Account }) {
             </Form.Item>
           ))}
         </Form>
-      </Modal>
-    </>
+      ) : (
+        <Loading rows={6} />
+      )}
+    </Modal>
   );
 }

@@ -14,21 +14,19 @@ import {
 import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
-import { type SurveyResponse, useSurveyResponsesQuery, useSurveyResultsQuery } from '../../api/surveys.ts';
+import { useSurveyResponsesQuery, useSurveyResultsQuery } from '../../api/surveys.ts';
 import { Chart } from '../../components/Chart.tsx';
 import { ErrorBoundary } from '../../components/ErrorBoundary.tsx';
 import { QueryView } from '../../components/States.tsx';
-import { formatDay, formatNumber } from '../../format.ts';
+import { formatNumber } from '../../format.ts';
 import { useEnumLabel } from '../../i18n/enums.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { useSession } from '../../session.tsx';
+import { ResponsesTable } from './ResponsesTable.tsx';
 import { RecordAnswerModal, SendSurveyModal } from './SurveyForms.tsx';
 
 type Kind = 'nps' | 'csat';
 type GroupBy = 'none' | 'account' | 'tier' | 'csm';
-
-const scoreColor = (kind: Kind, s: number) =>
-  kind === 'nps' ? (s >= 9 ? 'green' : s >= 7 ? 'gold' : 'red') : s >= 4 ? 'green' : s === 3 ? 'gold' : 'red';
 
 /** NPS and CSAT: the workspace's score with its trend, per account / tier / CSM, and the latest answers. */
 export default function SurveysPage() {
@@ -232,53 +230,5 @@ export default function SurveysPage() {
       <RecordAnswerModal open={modal === 'record'} onClose={() => setModal(null)} />
       <SendSurveyModal open={modal === 'send'} onClose={() => setModal(null)} />
     </Space>
-  );
-}
-
-export function ResponsesTable({ items, showAccount }: { items: SurveyResponse[]; showAccount?: boolean }) {
-  const { t, locale } = useI18n();
-  const enumLabel = useEnumLabel();
-  return (
-    <Table
-      size="small"
-      rowKey="id"
-      dataSource={items}
-      pagination={false}
-      scroll={{ x: 640 }}
-      locale={{ emptyText: t('surveyNoAnswers') }}
-      columns={[
-        { title: t('surveyAnsweredAt'), render: (_, r) => formatDay(r.answeredDay, locale), width: 110 },
-        ...(showAccount
-          ? [
-              {
-                title: t('surveyAccount'),
-                render: (_: unknown, r: SurveyResponse) => (
-                  <Link to={`/accounts/${r.accountId}`}>{r.accountName}</Link>
-                ),
-              },
-            ]
-          : []),
-        {
-          title: t('surveyScore'),
-          width: 150,
-          render: (_, r) => (
-            <Space size={4} wrap>
-              <Tag color={scoreColor(r.kind, r.score)}>
-                {enumLabel('surveyKind', r.kind)} {r.score}
-              </Tag>
-              {r.category && <span>{enumLabel('npsCategory', r.category)}</span>}
-            </Space>
-          ),
-        },
-        { title: t('surveyContact'), render: (_, r) => r.contactEmail ?? '–' },
-        { title: t('surveyComment'), dataIndex: 'comment', render: (c: string | null) => c ?? '' },
-        { title: t('surveySource'), render: (_, r) => enumLabel('surveySource', r.source), width: 100 },
-        {
-          title: t('surveyFollowUp'),
-          width: 100,
-          render: (_, r) => (r.taskId ? <Tag color="blue">{t('surveyFollowUp')}</Tag> : ''),
-        },
-      ]}
-    />
   );
 }
