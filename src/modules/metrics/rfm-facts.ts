@@ -108,22 +108,6 @@ export const rfmFacts: FactProvider = {
         const frequency = new Map<string, number | null>(all.map((id) => [id, 0]));
         for (const r of frequencyRows)
           if (frequency.has(r.account_id)) frequency.set(r.account_id, Number(r.days));
-        const monetary = new Map<string, number | null>();
-        if (!workspaceWide) {
-          for (let i = 0; i < batch.ids.length; i++) {
-            const arr = batch.records[i]!.arr;
-            monetary.set(batch.ids[i]!, typeof arr === 'number' ? arr : 0);
-          }
-        } else {
-          // Outside the batch: the stored (current) ARR; inside it, the ARR as of the day.
-          const rows = await accountsView(ctx).execute();
-          for (const r of rows)
-            monetary.set(r.id, fromMinor(Number(r.arr_minor), ctx.workspace.baseCurrency));
-          for (let i = 0; i < batch.ids.length; i++) {
-            const arr = batch.records[i]!.arr;
-            monetary.set(batch.ids[i]!, typeof arr === 'number' ? arr : 0);
-          }
-        }
         const growthRows = await batch.select((ids) =>
           ctx.db
             .selectFrom('account_user_daily')
@@ -144,17 +128,30 @@ export const rfmFacts: FactProvider = {
           if (at !== undefined)
             batch.records[at]!.usage_growth_30d = prior > 0 ? (Number(g.last30) - prior) / prior : null;
         }
+        for (let i = 0; i < batch.ids.length; i++) {
+          const id = batch.ids[i]!;
+          batch.records[i]!.recency_days = recency.get(id) ?? null;
+          batch.records[i]!.frequency_30d = frequency.get(id) ?? 0;
+        }
+        if (!scored) return;
+        // A workspace-wide rank reads the stored (current) ARR of accounts outside the batch; the
+        // batch's own accounts have their ARR as of the day.
+        const monetary = new Map<string, number | null>();
+        if (workspaceWide)
+          for (const r of await accountsView(ctx).execute())
+            monetary.set(r.id, fromMinor(Number(r.arr_minor), ctx.workspace.baseCurrency));
+        for (let i = 0; i < batch.ids.length; i++) {
+          const arr = batch.records[i]!.arr;
+          monetary.set(batch.ids[i]!, typeof arr === 'number' ? arr : 0);
+        }
         const r = quintileScores(recency, true);
         const f = quintileScores(frequency);
         const m = quintileScores(monetary);
         for (let i = 0; i < batch.ids.length; i++) {
           const id = batch.ids[i]!;
           const rec = batch.records[i]!;
-          const recencyDays = recency.get(id) ?? null;
-          const frequency30d = frequency.get(id) ?? 0;
-          rec.recency_days = recencyDays;
-          rec.frequency_30d = frequency30d;
-          if (!scored) continue;
+          const recencyDays = rec.recency_days as number | null;
+          const frequency30d = rec.frequency_30d as number;
           rec.rfm_r = r.get(id) ?? 1;
           rec.rfm_f = f.get(id) ?? 1;
           rec.rfm_m = m.get(id) ?? 1;
