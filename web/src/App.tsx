@@ -31,7 +31,7 @@ import {
 } from 'antd';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
-import { lazy, memo, Suspense, useEffect, useRef } from 'react';
+import { type ComponentType, lazy, memo, type ReactNode, Suspense, useEffect, useRef } from 'react';
 import { Link, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
 import { useLogoutMutation, useMeQuery, useUpdateMeMutation } from './api/hooks.ts';
 import { DemoBanner } from './components/DemoBanner.tsx';
@@ -64,6 +64,115 @@ const SurveysPage = lazy(() => import('./features/surveys/SurveysPage.tsx'));
 const NotificationCentre = lazy(() => import('./features/notifications/NotificationCentre.tsx'));
 const TeamPage = lazy(() => import('./features/team/TeamPage.tsx'));
 const ScorecardsPage = lazy(() => import('./features/scorecards/ScorecardsPage.tsx'));
+
+type Session = ReturnType<typeof useSession>;
+
+/**
+ * Every page: its address, what its error boundary calls it, who may open it (anyone signed in when
+ * unsaid; others are sent home), and its entry in the menu, in menu order. The menu and the routes
+ * both read this, so a page a role may not open is neither listed nor reachable by its address.
+ */
+const PAGES: {
+  path: string;
+  what: MessageKey;
+  Page: ComponentType;
+  may?: (s: Session) => boolean;
+  menu?: { label: MessageKey; icon: ReactNode };
+}[] = [
+  {
+    path: '/workbench',
+    what: 'workbench',
+    Page: Workbench,
+    menu: { label: 'workbench', icon: <DashboardOutlined /> },
+  },
+  {
+    path: '/accounts',
+    what: 'accounts',
+    Page: AccountsPage,
+    menu: { label: 'accounts', icon: <TeamOutlined /> },
+  },
+  { path: '/accounts/:id', what: 'thisPage', Page: Account360 },
+  { path: '/tasks', what: 'tasks', Page: TasksPage, menu: { label: 'tasks', icon: <CheckSquareOutlined /> } },
+  {
+    path: '/renewals',
+    what: 'renewals',
+    Page: RenewalsPage,
+    menu: { label: 'renewals', icon: <CalendarOutlined /> },
+  },
+  {
+    path: '/risk',
+    what: 'riskTitle',
+    Page: RiskPage,
+    menu: { label: 'riskMenu', icon: <WarningOutlined /> },
+  },
+  {
+    path: '/requests',
+    what: 'requests',
+    Page: RequestsPage,
+    menu: { label: 'requests', icon: <MessageOutlined /> },
+  },
+  {
+    path: '/revenue',
+    what: 'rev.title',
+    Page: RevenuePage,
+    menu: { label: 'rev.menu', icon: <LineChartOutlined /> },
+  },
+  {
+    path: '/playbooks',
+    what: 'pb.title',
+    Page: PlaybooksPage,
+    menu: { label: 'pb.menu', icon: <ScheduleOutlined /> },
+  },
+  {
+    path: '/admin',
+    what: 'adm.title',
+    Page: AdminPage,
+    may: (s) => s.user.role === 'admin',
+    menu: { label: 'adm.menu', icon: <AuditOutlined /> },
+  },
+  {
+    path: '/surveys',
+    what: 'surveys',
+    Page: SurveysPage,
+    menu: { label: 'surveys', icon: <SmileOutlined /> },
+  },
+  { path: '/notifications', what: 'notificationCentre', Page: NotificationCentre },
+  {
+    path: '/team',
+    what: 'teamTitle',
+    Page: TeamPage,
+    may: (s) => s.isManager,
+    menu: { label: 'teamTitle', icon: <ApartmentOutlined /> },
+  },
+  {
+    path: '/scorecards',
+    what: 'scorecards',
+    Page: ScorecardsPage,
+    may: (s) => s.user.role !== 'viewer',
+    menu: { label: 'scorecards', icon: <TrophyOutlined /> },
+  },
+  {
+    path: '/imports',
+    what: 'importsTitle',
+    Page: ImportsPage,
+    may: (s) => s.isManager,
+    menu: { label: 'importsMenu', icon: <UploadOutlined /> },
+  },
+  {
+    path: '/config/*',
+    what: 'configuration',
+    Page: ConfigPage,
+    may: (s) => s.isManager,
+    menu: { label: 'configuration', icon: <SettingOutlined /> },
+  },
+  {
+    path: '/integrations',
+    what: 'integrations',
+    Page: IntegrationsPage,
+    may: (s) => s.can('keys:manage'),
+    menu: { label: 'integrations', icon: <ApiOutlined /> },
+  },
+];
 
 /** One error boundary per route, renewed on every navigation so a failed page recovers by leaving it. */
 function RouteBoundary({ what, children }: { what: MessageKey; children: React.ReactNode }) {
@@ -135,7 +244,8 @@ export function App() {
 
 function Shell() {
   const { t } = useI18n();
-  const { user, isManager, can } = useSession();
+  const session = useSession();
+  const { user } = session;
   const logout = useLogoutMutation();
   const updateMe = useUpdateMeMutation();
   const location = useLocation();
@@ -150,47 +260,10 @@ function Shell() {
   const narrow = !screens.md;
   const collapsed = !screens.lg;
   const roleName = t(`role${user.role[0]!.toUpperCase()}${user.role.slice(1)}` as 'roleAdmin');
-  const items = [
-    { key: 'workbench', icon: <DashboardOutlined />, label: <Link to="/workbench">{t('workbench')}</Link> },
-    { key: 'accounts', icon: <TeamOutlined />, label: <Link to="/accounts">{t('accounts')}</Link> },
-    { key: 'tasks', icon: <CheckSquareOutlined />, label: <Link to="/tasks">{t('tasks')}</Link> },
-    { key: 'renewals', icon: <CalendarOutlined />, label: <Link to="/renewals">{t('renewals')}</Link> },
-    { key: 'risk', icon: <WarningOutlined />, label: <Link to="/risk">{t('riskMenu')}</Link> },
-    { key: 'requests', icon: <MessageOutlined />, label: <Link to="/requests">{t('requests')}</Link> },
-    { key: 'revenue', icon: <LineChartOutlined />, label: <Link to="/revenue">{t('rev.menu')}</Link> },
-    { key: 'playbooks', icon: <ScheduleOutlined />, label: <Link to="/playbooks">{t('pb.menu')}</Link> },
-    ...(user.role === 'admin'
-      ? [{ key: 'admin', icon: <AuditOutlined />, label: <Link to="/admin">{t('adm.menu')}</Link> }]
-      : []),
-    { key: 'surveys', icon: <SmileOutlined />, label: <Link to="/surveys">{t('surveys')}</Link> },
-    ...(isManager
-      ? [{ key: 'team', icon: <ApartmentOutlined />, label: <Link to="/team">{t('teamTitle')}</Link> }]
-      : []),
-    ...(user.role !== 'viewer'
-      ? [
-          {
-            key: 'scorecards',
-            icon: <TrophyOutlined />,
-            label: <Link to="/scorecards">{t('scorecards')}</Link>,
-          },
-        ]
-      : []),
-    ...(isManager
-      ? [
-          { key: 'imports', icon: <UploadOutlined />, label: <Link to="/imports">{t('importsMenu')}</Link> },
-          { key: 'config', icon: <SettingOutlined />, label: <Link to="/config">{t('configuration')}</Link> },
-        ]
-      : []),
-    ...(can('keys:manage')
-      ? [
-          {
-            key: 'integrations',
-            icon: <ApiOutlined />,
-            label: <Link to="/integrations">{t('integrations')}</Link>,
-          },
-        ]
-      : []),
-  ];
+  const items = PAGES.filter((p) => p.menu && (!p.may || p.may(session))).map(({ path, menu }) => {
+    const key = path.split('/')[1]!;
+    return { key, icon: menu!.icon, label: <Link to={`/${key}`}>{t(menu!.label)}</Link> };
+  });
   return (
     <Layout style={{ minHeight: '100vh' }}>
       <Layout.Sider
@@ -274,171 +347,26 @@ function Shell() {
  */
 const AppRoutes = memo(function AppRoutes() {
   const { t } = useI18n();
-  const { user, isManager, can } = useSession();
+  const session = useSession();
   return (
     <Suspense fallback={<Loading rows={8} />}>
       <Routes>
         <Route path="/" element={<Navigate to="/workbench" replace />} />
-        <Route
-          path="/workbench"
-          element={
-            <RouteBoundary what="workbench">
-              <Workbench />
-            </RouteBoundary>
-          }
-        />
-        <Route
-          path="/accounts"
-          element={
-            <RouteBoundary what="accounts">
-              <AccountsPage />
-            </RouteBoundary>
-          }
-        />
-        <Route
-          path="/accounts/:id"
-          element={
-            <RouteBoundary what="thisPage">
-              <Account360 />
-            </RouteBoundary>
-          }
-        />
-        <Route
-          path="/tasks"
-          element={
-            <RouteBoundary what="tasks">
-              <TasksPage />
-            </RouteBoundary>
-          }
-        />
-        <Route
-          path="/renewals"
-          element={
-            <RouteBoundary what="renewals">
-              <RenewalsPage />
-            </RouteBoundary>
-          }
-        />
-        <Route
-          path="/risk"
-          element={
-            <RouteBoundary what="riskTitle">
-              <RiskPage />
-            </RouteBoundary>
-          }
-        />
-        <Route
-          path="/requests"
-          element={
-            <RouteBoundary what="requests">
-              <RequestsPage />
-            </RouteBoundary>
-          }
-        />
-        <Route
-          path="/revenue"
-          element={
-            <RouteBoundary what="rev.title">
-              <RevenuePage />
-            </RouteBoundary>
-          }
-        />
-        <Route
-          path="/playbooks"
-          element={
-            <RouteBoundary what="pb.title">
-              <PlaybooksPage />
-            </RouteBoundary>
-          }
-        />
-        <Route
-          path="/admin"
-          element={
-            user.role === 'admin' ? (
-              <RouteBoundary what="adm.title">
-                <AdminPage />
-              </RouteBoundary>
-            ) : (
-              <Navigate to="/" replace />
-            )
-          }
-        />
-        <Route
-          path="/surveys"
-          element={
-            <RouteBoundary what="surveys">
-              <SurveysPage />
-            </RouteBoundary>
-          }
-        />
-        <Route
-          path="/notifications"
-          element={
-            <RouteBoundary what="notificationCentre">
-              <NotificationCentre />
-            </RouteBoundary>
-          }
-        />
-        <Route
-          path="/imports"
-          element={
-            isManager ? (
-              <RouteBoundary what="importsTitle">
-                <ImportsPage />
-              </RouteBoundary>
-            ) : (
-              <Navigate to="/" replace />
-            )
-          }
-        />
-        <Route
-          path="/integrations"
-          element={
-            can('keys:manage') ? (
-              <RouteBoundary what="integrations">
-                <IntegrationsPage />
-              </RouteBoundary>
-            ) : (
-              <Navigate to="/" replace />
-            )
-          }
-        />
-        <Route
-          path="/team"
-          element={
-            isManager ? (
-              <RouteBoundary what="teamTitle">
-                <TeamPage />
-              </RouteBoundary>
-            ) : (
-              <Navigate to="/" replace />
-            )
-          }
-        />
-        <Route
-          path="/scorecards"
-          element={
-            user.role !== 'viewer' ? (
-              <RouteBoundary what="scorecards">
-                <ScorecardsPage />
-              </RouteBoundary>
-            ) : (
-              <Navigate to="/" replace />
-            )
-          }
-        />
-        <Route
-          path="/config/*"
-          element={
-            isManager ? (
-              <RouteBoundary what="configuration">
-                <ConfigPage />
-              </RouteBoundary>
-            ) : (
-              <Navigate to="/" replace />
-            )
-          }
-        />
+        {PAGES.map(({ path, what, Page, may }) => (
+          <Route
+            key={path}
+            path={path}
+            element={
+              !may || may(session) ? (
+                <RouteBoundary what={what}>
+                  <Page />
+                </RouteBoundary>
+              ) : (
+                <Navigate to="/" replace />
+              )
+            }
+          />
+        ))}
         <Route
           path="*"
           element={
