@@ -116,6 +116,9 @@ export function createApp(
         );
       },
     });
+  // Heavy reads of a credential already refused are refused again before authentication (fair-load.ts).
+  const fair = inHeavyWorker ? undefined : fairLoad(deps.config, heavyPool(deps));
+  if (fair) app.use('/api/v1/*', fair.early);
   app.use('/api/v1/imports/*', tooLarge(IMPORT_BODY_LIMIT));
   app.use('/api/v1/*', async (c, next) =>
     c.req.path.startsWith('/api/v1/imports/') ? next() : tooLarge(API_BODY_LIMIT)(c, next),
@@ -154,7 +157,7 @@ export function createApp(
   });
   // After authentication: heavy reads are counted per user and workspace (429 beyond the limits)
   // and answered by the heavy-read workers.
-  if (!inHeavyWorker) api.use('*', fairLoad(deps.config, heavyPool(deps)));
+  if (fair) api.use('*', fair.limit);
   // Lists, reports and analytics read the replica when there is one (DATABASE_READ_URL); a heavy
   // one does so in its worker, whose deps open the same replica.
   api.use('*', replicaReads(deps));
