@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Ctx } from '../../src/context.ts';
 import {
   loadHealthModels,
+  loadScoresAsOf,
+  loadScoreValuesAsOf,
   loadSentiments,
   type ScoringModel,
   scoreAll,
@@ -742,5 +744,42 @@ describe('calibration', () => {
     // Workspace A calibrates its own models and sees none of these outcomes.
     const a = await as(ws, 'viewer').get(api('/health/calibration?model=seats'));
     expect(a.body).toMatchObject({ model: { key: 'seats' }, outcomes: { total: 0, withoutScore: 0 } });
+  });
+});
+
+// What every trend, fact and report reads a past day's health through: each account's latest
+// score within the tolerance, none past it.
+describe('scores as of a day', () => {
+  it('gives each account its latest score within the tolerance and none past it', async () => {
+    const make = async (name: string) =>
+      (await as(ws, 'admin').post(api('/accounts'), { name, externalId: `ASOF-${name}` })).body.id as string;
+    const [recent, stale] = [await make('As-of recent'), await make('As-of stale')];
+    const row = (accountId: string, day: string, score: number) => ({
+      workspace_id: ws.workspace.id,
+      account_id: accountId,
+      day,
+      model_id: seats.id,
+      score,
+      status: score >= 50 ? 'fair' : 'danger',
+      components: '[]',
+    });
+    await t.deps.db
+      .insertInto('health_scores')
+      .values([row(recent, d(5), 20), row(recent, d(3), 40), row(recent, d(1), 60), row(stale, d(9), 10)])
+      .execute();
+    const ids = [recent, stale];
+    const today = await loadScoreValuesAsOf(ws.ctx, T, 6, ids);
+    expect(today.get(recent)).toEqual({ score: 60, status: 'fair' });
+    expect(today.has(stale)).toBe(false);
+    // Two days ago the latest was three days ago's; a week back the stale one is within reach.
+    expect(
+      (await loadScoresAsOf(ws.ctx, d(2), { accountIds: ids, toleranceDays: 6 })).get(recent),
+    ).toMatchObject({
+      day: d(3),
+      score: 40,
+    });
+    const weekAgo = await loadScoreValuesAsOf(ws.ctx, d(7), 6, ids);
+    expect(weekAgo.get(stale)?.score).toBe(10);
+    expect(weekAgo.has(recent)).toBe(false);
   });
 });
