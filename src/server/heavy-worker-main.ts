@@ -5,6 +5,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { openDeps } from '../deps.ts';
 import { createApp } from './app.ts';
 import type { HeavyRequest, HeavyResponse, HeavyWorkerData } from './heavy-pool.ts';
+import { takingTurns } from './taking-turns.ts';
 
 /** The lowest (19): the main thread first whenever both want a core. */
 const WORKER_NICE = 19;
@@ -22,7 +23,18 @@ try {
 }
 let clockOffsetMs = 0;
 const { deps } = await openDeps(config, { migrate: false });
-const app = createApp({ ...deps, now: () => new Date(Date.now() + clockOffsetMs) }, { inHeavyWorker: true });
+
+// Requests answered here at once take turns between their queries (taking-turns.ts).
+const turns = takingTurns();
+const app = createApp(
+  {
+    ...deps,
+    db: deps.db.withPlugin(turns),
+    readDb: deps.readDb?.withPlugin(turns),
+    now: () => new Date(Date.now() + clockOffsetMs),
+  },
+  { inHeavyWorker: true },
+);
 
 port.on('message', async (m: HeavyRequest) => {
   clockOffsetMs = m.clockOffsetMs;
