@@ -76,6 +76,7 @@ export default function Workbench() {
             group={params.get('group') ?? undefined}
             onGroup={(g) => setParams({ group: g })}
             bands={summary.data?.bands ?? []}
+            ready={!!summary.data}
           />
         </ErrorBoundary>
       )}
