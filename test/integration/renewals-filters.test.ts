@@ -121,4 +121,16 @@ describe('charts scoped like the table', () => {
     expect(all.body.totals.contracts).toBe(2);
     expect(all.body.items.find((r: Renewal) => r.contractId === con['mine-1']).closed).toBe(true);
   });
+
+  // The owner filter is applied in the query: a renewal's own owner wins over its account's.
+  it('finds a renewal by its own owner when it has one, not its account’s', async () => {
+    const handed = await admin.patch(api(`/renewals/${con['mine-2']}`), { ownerId: ws.users.manager.id });
+    expect(handed.status, JSON.stringify(handed.body)).toBe(200);
+    const manager = await admin.get(api(`/renewals/window?days=90&ownerId=${ws.users.manager.id}`));
+    expect(names(manager.body.items)).toEqual(['mine-2']);
+    const mine = await admin.get(api(`/renewals?ownerId=${ws.users.csm.id}`));
+    expect(names(mine.body.items)).not.toContain('mine-2');
+    const unowned = await admin.get(api('/renewals/window?days=90&ownerId=nobody'));
+    expect(unowned.body.totals.contracts).toBe(0);
+  });
 });

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { type Ctx, inTransaction } from '../../context.ts';
 import { conflict, invalid, notFound } from '../../errors.ts';
 import { msg } from '../../i18n/index.ts';
@@ -51,7 +52,14 @@ export type Loaded = { renewal: Renewal; arrMinor: number; expectedMinor: number
  */
 export async function loadRenewals(
   ctx: Ctx,
-  range: { from: string; to: string; contractId?: string; accountIds?: readonly string[] },
+  range: {
+    from: string;
+    to: string;
+    contractId?: string;
+    accountIds?: readonly string[];
+    /** Only the renewals this user owns (the renewal's owner, else the account's). */
+    ownerId?: string;
+  },
 ): Promise<Loaded[]> {
   const ws = ctx.workspace.id;
   let q = ctx.db
@@ -86,6 +94,9 @@ export async function loadRenewals(
   if (range.contractId) q = q.where('c.id', '=', range.contractId);
   else q = q.where('c.end_date', '>=', range.from).where('c.end_date', '<=', range.to);
   if (range.accountIds) q = q.where('c.account_id', 'in', range.accountIds.length ? range.accountIds : ['']);
+  // In the query, not after it: a CSM's 90-day window over 20,000 accounts loaded (states, churn
+  // risks, successors) every account's renewals to keep their own few, 0.7-1.0 s.
+  if (range.ownerId) q = q.where(sql`coalesce(r.owner_id, a.owner_id)`, '=', range.ownerId);
   const rows = await q.orderBy('c.end_date').orderBy('c.id').execute();
   const states = await loadCurrentStates(ctx, [...new Set(rows.map((r) => r.account_id))]);
   const ids = rows.map((r) => r.contract_id);
@@ -209,7 +220,7 @@ export async function listRenewals({ ctx, input }: { ctx: Ctx; input: ListRenewa
   const q = ListRenewals.parse(input);
   const day = today(ctx);
   const to = addDays(day, Math.round(q.months * 30.44));
-  const all = await loadRenewals(ctx, { from: addDays(day, -OVERDUE_DAYS), to });
+  const all = await loadRenewals(ctx, { from: addDays(day, -OVERDUE_DAYS), to, ownerId: q.ownerId });
   let items = filterRenewals(all, q, day).map((l) => l.renewal);
   if (q.cursor) {
     const [end, id] = decodeCursor(q.cursor, ['string', 'string']) as [string, string];
@@ -229,7 +240,11 @@ export async function getRenewalWindow({ ctx, input }: { ctx: Ctx; input: Window
   const q = WindowQuery.parse(input);
   const day = today(ctx);
   const loaded = filterRenewals(
-    await loadRenewals(ctx, { from: addDays(day, -OVERDUE_DAYS), to: addDays(day, q.days) }),
+    await loadRenewals(ctx, {
+      from: addDays(day, -OVERDUE_DAYS),
+      to: addDays(day, q.days),
+      ownerId: q.ownerId,
+    }),
     q,
     day,
   );

@@ -173,7 +173,7 @@ export async function forecastReport({ ctx, input }: { ctx: Ctx; input: Forecast
   const q = ForecastQuery.parse(input);
   const day = today(ctx);
   const last = monthEnd(addMonths(day.slice(0, 7), q.months - 1));
-  const loaded = filterRenewals(await loadRenewals(ctx, { from: day, to: last }), q, day);
+  const loaded = filterRenewals(await loadRenewals(ctx, { from: day, to: last, ownerId: q.ownerId }), q, day);
   const base = ctx.workspace.baseCurrency;
   const money = (x: number) => fromMinor(x, base);
   const expansion = await opportunitiesClosing(ctx, {
