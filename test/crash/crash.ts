@@ -17,11 +17,14 @@ import { systemCtx } from '../../src/context.ts';
 import { openDeps } from '../../src/deps.ts';
 import { createUser } from '../../src/modules/auth/index.ts';
 import { createWorkspace, toRef } from '../../src/modules/workspaces/index.ts';
+import { freePort } from '../helpers/free-port.ts';
 import { BATCH, deliver, login, makeBatch, newTotals, sleep, writeKeyAuth } from './ingest-load.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 const PG_URL = process.env.STEWARD_TEST_DATABASE_URL;
-const PORT = Number(process.env.CRASH_PORT ?? 38_917);
+// CRASH_PORT, else a port the OS picks: a fixed one in the ephemeral range can be the local end of
+// an outgoing connection (the multinode test's fixed port was, in the stop-24 CI). Kept across restarts.
+const PORT = Number(process.env.CRASH_PORT ?? 0) || (await freePort());
 const KILLS = Number(process.env.CRASH_KILLS ?? 6);
 const SENDERS = Number(process.env.CRASH_SENDERS ?? 4);
 /** After the last restart the loader finishes what it started and stops making new batches. */

@@ -30,13 +30,13 @@ import {
   sleep,
   writeKeyAuth,
 } from '../crash/ingest-load.ts';
+import { freePort } from '../helpers/free-port.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 const HOST = process.env.MULTINODE_PG_HOST ?? '127.0.0.1';
 const PRIMARY_PORT = Number(process.env.MULTINODE_PRIMARY_PORT ?? 5432);
 const REPLICA_PORT = Number(process.env.REPLICA_PORT ?? 5442);
 const DATABASE = process.env.MULTINODE_DATABASE ?? 'steward_multinode';
-const PORT = Number(process.env.MULTINODE_PORT ?? 38_930);
 const KILLS = Number(process.env.MULTINODE_KILLS ?? 4);
 const SENDERS = Number(process.env.MULTINODE_SENDERS ?? 4);
 const DEADLINE_MS = 170_000;
@@ -176,10 +176,15 @@ async function main() {
   await prepareDatabases();
   log(`database ${DATABASE} on the primary (:${PRIMARY_PORT}) and the replica (:${REPLICA_PORT})`);
 
+  // MULTINODE_PORT and the next two, else ports the OS picks: a fixed port in the ephemeral range
+  // (38930-38932 before) can be the local end of any outgoing connection at that moment, and node
+  // C once failed to listen on it (EADDRINUSE, stop-24 CI). A node restarts on its own port.
+  const first = Number(process.env.MULTINODE_PORT ?? 0);
+  const port = async (i: number) => (first ? first + i : await freePort());
   const nodes: Node[] = [
-    { name: 'A (api)', roles: 'api', port: PORT, output: '', up: [] },
-    { name: 'B (ingest,jobs)', roles: 'ingest,jobs', port: PORT + 1, output: '', up: [] },
-    { name: 'C (ingest,jobs)', roles: 'ingest,jobs', port: PORT + 2, output: '', up: [] },
+    { name: 'A (api)', roles: 'api', port: await port(0), output: '', up: [] },
+    { name: 'B (ingest,jobs)', roles: 'ingest,jobs', port: await port(1), output: '', up: [] },
+    { name: 'C (ingest,jobs)', roles: 'ingest,jobs', port: await port(2), output: '', up: [] },
   ];
   const [api, ...ingest] = nodes as [Node, Node, Node];
   const base = `http://127.0.0.1:${api.port}`;
