@@ -168,6 +168,8 @@ function HealthCard({
                   {
                     type: 'pie',
                     radius: ['45%', '75%'],
+                    // No accounts (a viewer's empty book): no ring, not three equal thirds.
+                    stillShowZeroSum: false,
                     label: { show: false },
                     data: rows.map((r) => ({
                       name: label(r.band.label, r.band.key),
