@@ -12,6 +12,9 @@ export default defineConfig({
     // The server global-setup starts allows loopback receivers (integrations.test.ts).
     env: { STEWARD_OUTBOUND_ALLOW: '127.0.0.1' },
     testTimeout: 60_000,
+    // What a page or the API shows after a click may wait behind the server's jobs on a busy CI
+    // machine for more than `expect.poll`'s default second (the stop-24 CI failed so): 10 s.
+    expect: { poll: { timeout: 10_000 } },
     hookTimeout: 180_000,
     // One server, one browser: the files run one after another.
     fileParallelism: false,

@@ -397,13 +397,10 @@ describe('account actions in Chromium', () => {
       .poll(() => page.getByTestId('bulk-count').textContent())
       .toBe('All 3 matching accounts selected');
     await screenshot(page, 'actions-bulk');
-    await page.getByTestId('bulk-actions').click();
-    await page.getByRole('menuitem', { name: 'Remove tag' }).click();
-    await dialog().getByLabel(/^Tag$/).fill(tag);
-    await dialog().getByRole('button', { name: 'Apply to 3 accounts' }).click();
-    await expect
-      .poll(async () => (await admin.get<AccountPage>(`/accounts?tag=${tag}&includeTotal=true`)).total)
-      .toBe(0);
+    // Waits for the answer on screen, not a second's polling: on a busy CI machine the write can
+    // queue behind the jobs' evaluation batch for longer (the stop-24 CI failed here so).
+    await run('Remove tag', () => dialog().getByLabel(/^Tag$/).fill(tag));
+    expect((await admin.get<AccountPage>(`/accounts?tag=${tag}&includeTotal=true`)).total).toBe(0);
   });
 
   it('shows a CSM the notification centre (in Chinese): list, filter, mark read, digest settings', async () => {
