@@ -9,10 +9,11 @@ import {
   updateContract,
 } from '../modules/accounts/index.ts';
 import { createUser, generatePassword, type User } from '../modules/auth/index.ts';
+import { trainChurnModel } from '../modules/churn/index.ts';
 import { addNote, type NOTE_TYPES } from '../modules/timeline/index.ts';
 import { addDays, daysBetween, today } from '../time.ts';
 import { automationDemo } from './automation.ts';
-import type { DemoAccount, DemoExtension, DemoOptions } from './extension.ts';
+import type { Archetype, DemoAccount, DemoExtension, DemoOptions } from './extension.ts';
 import { type DemoPhase, type DemoProgress, demoProgress } from './progress.ts';
 import { type Random, seededRandom } from './random.ts';
 import { generateRequests } from './requests.ts';
@@ -43,6 +44,9 @@ demoExtensions.push({ phase: 'value', run: valueDemo });
 demoExtensions.push({ phase: 'requests', run: generateTickets });
 // NPS waves and CSAT answers that follow each account's health (after the state history exists).
 demoExtensions.push({ phase: 'surveys', run: surveysDemo });
+// The churn model learnt from the demo's own history (last: it reads everything above), so a
+// newcomer's Risk page shows a model at once instead of waiting for Sunday's retrain.
+demoExtensions.push({ phase: 'risk', run: ({ ctx }) => trainChurnModel({ ctx }).then(() => undefined) });
 
 const REGIONS = [
   ['华东', 30],
@@ -312,6 +316,7 @@ export async function generateDemo(
   })(ctx);
 
   progress.start('accounts');
+  const usageFrom = addDays(day0, -options.days + 1);
   const made: DemoAccount[] = [];
   let contracts = 0;
   let contacts = 0;
@@ -319,7 +324,7 @@ export async function generateDemo(
   for (let start = 0; start < options.accounts; start += BATCH) {
     await inTransaction(ctx, async (tx) => {
       for (let i = start; i < Math.min(options.accounts, start + BATCH); i++) {
-        const result = await demoAccount(tx, r, i, users, made, at(tx), day0);
+        const result = await demoAccount(tx, r, i, users, made, at(tx), day0, usageFrom);
         contracts += result.contracts;
         contacts += result.contacts;
       }
@@ -339,11 +344,25 @@ export async function generateDemo(
     progress.start(extension.phase);
     await extension.run({ ctx, accounts: made, days: options.days, random: r });
   }
-  progress.step('surveys', 1, 1);
+  progress.step('risk', 1, 1);
   const phases = progress.finish();
   const userCount =
     users.managers.length + users.aes.length + [...users.csms.values()].reduce((s, l) => s + l.length, 0);
   return { accounts: made.length, users: userCount, contracts, contacts, events: usage.events, phases };
+}
+
+/** How much each usage trend moves the odds of churning at a renewal (log odds). */
+const ARCHETYPE_LOG_ODDS: Record<Archetype, number> = {
+  growing: -2.2,
+  steady: -1.2,
+  declining: 0.9,
+  fading: 2.9,
+};
+
+/** The chance a renewal inside the usage window churns: the size's odds moved by the signals. */
+function signalRisk(sizeRisk: number, archetype: Archetype, troubled: boolean): number {
+  const logOdds = Math.log(sizeRisk / (1 - sizeRisk)) + ARCHETYPE_LOG_ODDS[archetype] + (troubled ? 1 : 0);
+  return 1 / (1 + Math.exp(-logOdds));
 }
 
 async function demoAccount(
@@ -354,6 +373,7 @@ async function demoAccount(
   made: DemoAccount[],
   at: (day: string, hour?: number) => Ctx,
   day0: string,
+  usageFrom: string,
 ) {
   const region = r.weighted(REGIONS.map(([name, w]) => [name, w] as const));
   const [industry, suffix] = r.pick(INDUSTRIES);
@@ -363,6 +383,13 @@ async function demoAccount(
   const arr = Math.round(r.int(lo, hi) / 1000) * 1000;
   const seats = Math.max(5, Math.round(arr / r.int(1500, 4000)));
   const goLive = addDays(day0, -r.int(20, 730));
+  const archetype = r.weighted<Archetype>([
+    ['growing', 25],
+    ['steady', 43],
+    ['declining', 20],
+    ['fading', 12],
+  ]);
+  const troubled = r.chance(0.15);
   const owner = r.chance(0.96) ? r.pick(users.csms.get(region)!) : undefined;
   const parent = made.length > 20 && r.chance(0.03) ? r.pick(made) : undefined;
   const edition =
@@ -405,17 +432,23 @@ async function demoAccount(
   });
 
   // One-year contracts back to back from go-live; at each anniversary the account renews flat,
-  // expands, downgrades or (rarely, more often when small) churns.
-  const churnRisk = arr < 100_000 ? 0.12 : arr < 300_000 ? 0.08 : 0.04;
+  // expands, downgrades or (rarely, more often when small) churns. Inside the usage window the
+  // odds follow what the account's signals show (its usage trend, its support), noisily.
+  const sizeRisk = arr < 100_000 ? 0.12 : arr < 300_000 ? 0.08 : 0.04;
+  const churnRisk = (end: string) => (end < usageFrom ? sizeRisk : signalRisk(sizeRisk, archetype, troubled));
   const usd = r.chance(0.05);
   let contractStart = addDays(goLive, -r.int(0, 30));
   let amount = arr;
   let previous: string | undefined;
   let churned = false;
   let churnedOn: string | null = null;
+  let fadeFrom: string | null = null;
   let n = 0;
   while (contractStart <= day0) {
     const end = addDays(contractStart, 364);
+    // A fading account's trouble (a champion gone, a budget cut) starts two to five months before
+    // its first renewal in the window; its usage fades from then, and that renewal is at risk.
+    if (archetype === 'fading' && !fadeFrom && end >= usageFrom) fadeFrom = addDays(end, -r.int(60, 150));
     const contract = await createContract({
       ctx: at(contractStart, 9),
       input: {
@@ -433,7 +466,7 @@ async function demoAccount(
     if (end >= day0) {
       // Some healthy accounts in the renewal window have already signed the next term (seed 004:
       // renewal confirmed -> expansion stage).
-      if (daysBetween(day0, end) <= 75 && !r.chance(churnRisk * 3) && r.chance(0.45)) {
+      if (daysBetween(day0, end) <= 75 && !r.chance(churnRisk(end) * 3) && r.chance(0.45)) {
         const next = addDays(end, 1);
         await createContract({
           ctx: at(addDays(end, -r.int(5, 40)), 11),
@@ -452,11 +485,12 @@ async function demoAccount(
       }
       break;
     }
+    const risk = churnRisk(end);
     const outcome = r.weighted([
-      ['churned', churnRisk],
-      ['expanded', 0.22],
-      ['downgraded', 0.08],
-      ['renewed', 0.7 - churnRisk],
+      ['churned', risk],
+      ['expanded', 0.22 * (1 - risk)],
+      ['downgraded', 0.08 * (1 - risk)],
+      ['renewed', 0.7 * (1 - risk)],
     ] as const);
     await updateContract({ ctx: at(end, 18), id: contract.id, input: { status: outcome } });
     if (outcome === 'churned') {
@@ -519,6 +553,9 @@ async function demoAccount(
     goLiveDate: goLive,
     arr,
     seats,
+    archetype,
+    troubled,
+    fadeFrom,
     churned,
     churnedOn,
   });

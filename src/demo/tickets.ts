@@ -37,7 +37,7 @@ export const generateTickets: DemoExtension = async ({ ctx, accounts }) => {
   for (let start = 0; start < accounts.length; start += 50) {
     await inTransaction(ctx, async (tx) => {
       for (const a of accounts.slice(start, start + 50)) {
-        const troubled = a.churned || r.chance(0.15);
+        const { troubled } = a;
         const count = r.int(0, 2 + Math.round(a.seats / 60)) + (troubled ? r.int(2, 5) : 0);
         for (let i = 0; i < count; i++) {
           const opened =

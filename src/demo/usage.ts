@@ -77,17 +77,14 @@ const ACTIONS: [string, number][] = [
   ['Chat Message', 2],
 ];
 
-type Archetype = 'growing' | 'steady' | 'declining' | 'churning';
-
 /**
- * Usage of an account that churned on `churnedOn`: normal until five months before, then fading to
- * a trickle at the end and almost nothing after, as seed 004's renewed-vs-churned thresholds
- * assume: the signal shows months before the renewal date, not on it.
+ * A fading account's usage: normal until its trouble starts, then fading over two and a half
+ * months to a trickle, as seed 004's renewed-vs-churned thresholds assume: the signal shows months
+ * before the renewal date, not on it.
  */
-function fadeBefore(churnedOn: string, day: string): number {
-  const left = daysBetween(day, churnedOn);
-  if (left <= 0) return 0.02;
-  return Math.min(1, 0.1 + (0.9 * left) / 150);
+function fade(fadeFrom: string | null, day: string): number {
+  if (!fadeFrom || day < fadeFrom) return 1;
+  return Math.max(0.1, 1 - (0.9 * daysBetween(fadeFrom, day)) / 75);
 }
 
 /** Chinese New Year week and the October golden week: most customers are away. */
@@ -101,8 +98,8 @@ function seasonal(day: string): number {
 /**
  * About `days` of product usage for the demo accounts, sent through the real ingest write path
  * (Segment-shaped group and track calls) so rollups, identities and stats are what clients would
- * produce. Accounts follow archetypes: growing, steady, declining, and churning (activity fades out
- * before churn). Weekends are quiet; holidays dip.
+ * produce. Accounts follow their archetype (extension.ts): growing, steady, declining, or fading
+ * (fading out before a churn). Weekends are quiet; holidays dip.
  */
 export async function generateUsage(
   ctx: Ctx,
@@ -132,14 +129,6 @@ export async function generateUsage(
 
   for (const [index, a] of accounts.entries()) {
     if (index % 50 === 0) onStep?.(index, accounts.length);
-    const archetype: Archetype = a.churned
-      ? 'churning'
-      : r.weighted([
-          ['growing', 25],
-          ['steady', 45],
-          ['declining', 20],
-          ['churning', 10],
-        ] as const);
     const users = Math.max(1, Math.min(6, Math.round(Math.sqrt(a.seats) * (0.3 + r.next() * 0.5))));
     const adoption = 0.3 + r.next() * 0.6; // share of sessions that reach value actions
     const apiUser = r.chance(0.15);
@@ -156,16 +145,18 @@ export async function generateUsage(
       const day = addDays(start, d);
       if (day < a.goLiveDate) continue;
       const progress = d / days;
+      // The account's trend (drawn before its contracts, and what made it more or less likely to
+      // churn); after a churn, almost nothing.
       const trend =
-        archetype === 'growing'
-          ? 0.6 + 0.6 * progress
-          : archetype === 'declining'
-            ? 1.1 - 0.7 * progress
-            : archetype === 'churning'
-              ? a.churnedOn
-                ? fadeBefore(a.churnedOn, day)
-                : Math.max(0, 1 - 1.4 * progress)
-              : 0.9;
+        a.churnedOn && day > a.churnedOn
+          ? 0.02
+          : a.archetype === 'growing'
+            ? 0.6 + 0.6 * progress
+            : a.archetype === 'declining'
+              ? 1.05 - 0.4 * progress
+              : a.archetype === 'fading'
+                ? fade(a.fadeFrom, day)
+                : 0.9;
       const weekday = new Date(`${day}T00:00:00Z`).getUTCDay();
       const weekend = weekday === 0 || weekday === 6 ? 0.12 : 1;
       const pActive = Math.min(0.95, 0.3 * trend * weekend * seasonal(day));

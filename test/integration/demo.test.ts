@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDemo } from '../../src/demo/demo.ts';
+import { getModelCard } from '../../src/modules/churn/index.ts';
 import { NOTE_TYPES } from '../../src/modules/timeline/index.ts';
 import { dayInZone } from '../../src/time.ts';
 import { createTestApp, createTestWorkspace, type TestApp, type TestWorkspace } from '../helpers/test-app.ts';
@@ -188,5 +189,11 @@ describe('generateDemo', () => {
     // History reaches back more than a year (accounts went live up to two years ago).
     const oldest = Math.min(...entries.map((e) => Date.parse(e.occurred_at)));
     expect(Date.now() - oldest).toBeGreaterThan(365 * 86_400_000);
+  });
+
+  it('ends with a churn model trained on its own history, so the Risk page has one at once', async () => {
+    const card = await getModelCard({ ctx: a.ctx });
+    expect(card.trained).toBe(true);
+    expect(card.trainedAt).not.toBeNull();
   });
 });
