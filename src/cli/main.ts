@@ -21,7 +21,7 @@ import {
 } from '../modules/accounts/index.ts';
 import { createUser, generatePassword, ROLES } from '../modules/auth/index.ts';
 import { runRules } from '../modules/automation/index.ts';
-import { evaluateSnapshot, MODEL_KINDS, type ModelKind, trainChurnModel } from '../modules/churn/index.ts';
+import { evaluateSnapshot, MODEL_KINDS, type ModelKind, retrainChurnModel } from '../modules/churn/index.ts';
 import {
   ensureEventPartitionsJob,
   importUsageCsv,
@@ -654,7 +654,7 @@ churn
       const workspace = await resolveWorkspace(deps, opts.workspace);
       const ctx = operatorCtx(deps, workspace, 'churn train');
       const started = Date.now();
-      const card = await trainChurnModel({ ctx, input: { folds: opts.folds, model: opts.model } });
+      const card = await retrainChurnModel({ ctx, input: { folds: opts.folds, model: opts.model } });
       if (opts.json) {
         console.log(JSON.stringify(card));
         return;

@@ -9,7 +9,7 @@ import {
   updateContract,
 } from '../modules/accounts/index.ts';
 import { createUser, generatePassword, type User } from '../modules/auth/index.ts';
-import { trainChurnModel } from '../modules/churn/index.ts';
+import { retrainChurnModel } from '../modules/churn/index.ts';
 import { addNote, type NOTE_TYPES } from '../modules/timeline/index.ts';
 import { addDays, daysBetween, today } from '../time.ts';
 import { automationDemo } from './automation.ts';
@@ -46,7 +46,7 @@ demoExtensions.push({ phase: 'requests', run: generateTickets });
 demoExtensions.push({ phase: 'surveys', run: surveysDemo });
 // The churn model learnt from the demo's own history (last: it reads everything above), so a
 // newcomer's Risk page shows a model at once instead of waiting for Sunday's retrain.
-demoExtensions.push({ phase: 'risk', run: ({ ctx }) => trainChurnModel({ ctx }).then(() => undefined) });
+demoExtensions.push({ phase: 'risk', run: ({ ctx }) => retrainChurnModel({ ctx }).then(() => undefined) });
 
 const REGIONS = [
   ['华东', 30],

@@ -3,7 +3,7 @@
 // learned and explained through the API.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccount, createContract, updateContract } from '../../src/modules/accounts/index.ts';
-import { buildTrainingSet, loadDecisions } from '../../src/modules/churn/index.ts';
+import { buildTrainingSet, loadDecisions, retrainsInWorkers } from '../../src/modules/churn/index.ts';
 import { addNote } from '../../src/modules/timeline/index.ts';
 import { addDays, dayInZone, daysBetween } from '../../src/time.ts';
 import { client, createTestApp, createTestWorkspace, type TestApp } from '../helpers/test-app.ts';
@@ -157,8 +157,11 @@ describe('churn model', () => {
       published: false,
       reason: 'No churn model has been trained yet.',
     });
+    const inWorkers = retrainsInWorkers();
     const res = await admin.post(api('/churn/train'), {});
     expect(res.status, JSON.stringify(res.body)).toBe(200);
+    // Trained in a worker thread (the test database is a file or PostgreSQL), not on the event loop.
+    expect(retrainsInWorkers()).toBe(inWorkers + 1);
     expect(res.body.published).toBe(false);
     expect(res.body.reason).toMatch(/./);
     for (const h of res.body.horizons) {

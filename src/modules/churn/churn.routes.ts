@@ -3,7 +3,7 @@ import { createRouter, ERRORS, IdParam, json, jsonBody } from '../../server/env.
 import { getModelCard, rankRisks, renderCard } from './card.ts';
 import { AccountRisk, ChurnModelCard, RankedRisks, RiskListQuery, TrainChurn } from './churn.schemas.ts';
 import { getAccountRisk } from './risk.ts';
-import { trainChurnModel } from './train.ts';
+import { retrainChurnModel } from './worker.ts';
 
 /** The churn model: train, read its card, rank accounts by ARR at risk, one account's risk. */
 export function churnRoutes() {
@@ -23,7 +23,7 @@ export function churnRoutes() {
     }),
     async (c) => {
       const ctx = c.get('ctx');
-      const card = await trainChurnModel({ ctx, input: c.req.valid('json') });
+      const card = await retrainChurnModel({ ctx, input: c.req.valid('json') });
       return c.json(await renderCard(ctx, card), 200);
     },
   );

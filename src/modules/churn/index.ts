@@ -23,5 +23,6 @@ export {
 export { type ChurnModelCard, loadCurrentModel } from './model-store.ts';
 export { churnRisks, getAccountRisk } from './risk.ts';
 export { evaluateSnapshot, type SnapshotEvaluation, snapshotDataset } from './snapshot.ts';
-export { featureKeys, trainChurnModel } from './train.ts';
+export { featureKeys } from './train.ts';
 export { buildTrainingSet, HORIZONS, loadDecisions } from './training-set.ts';
+export { retrainChurnModel, retrainsInWorkers } from './worker.ts';

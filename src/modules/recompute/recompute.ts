@@ -3,6 +3,7 @@ import { type Ctx, inTransaction } from '../../context.ts';
 import { invalidField } from '../../errors.ts';
 import { msg } from '../../i18n/index.ts';
 import { addDays, daysBetween, isValidDay, today } from '../../time.ts';
+import { canRunInWorker } from '../../worker-job.ts';
 import { authorize, writeAudit } from '../auth/index.ts';
 import { runRulesAfterRecompute } from '../automation/index.ts';
 import { loadCatalogue, loadEvaluationBatch } from '../facts/index.ts';
@@ -14,7 +15,7 @@ import { loadActiveScheme, loadSegments, updateSegmentMembership } from '../segm
 import { applyStateChanges, loadOverrides } from '../state/index.ts';
 import type { RecomputeResult } from './result.ts';
 import { runSteps, type StepConfig, TREND_LOOKBACKS } from './steps.ts';
-import { canUseWorker, recomputeInWorker } from './worker.ts';
+import { recomputeInWorker } from './worker.ts';
 
 export type { RecomputeResult };
 
@@ -151,7 +152,7 @@ export async function recomputeDays(
   only?: ReadonlySet<string>,
 ): Promise<RecomputeResult[]> {
   let results: RecomputeResult[];
-  if (canUseWorker(ctx)) results = await recomputeInWorker(ctx, days, onDay, only);
+  if (canRunInWorker(ctx)) results = await recomputeInWorker(ctx, days, onDay, only);
   else {
     results = [];
     for (const day of days) {

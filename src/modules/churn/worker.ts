@@ -1,0 +1,41 @@
+// The churn retrain in a worker thread with its own database connection and a bounded heap, as the
+// recompute runs (recompute/worker.ts): at 100,000 accounts it builds four point-in-time training
+// sets and fits two models for minutes, which on the caller's thread would hold the event loop
+// (POST /churn/train answered on it), and under the default heap limit V8 let the process grow to
+// 1.6 GB before collecting (bench:churn) where the live set is a few hundred MB.
+import { fileURLToPath } from 'node:url';
+import type { Ctx } from '../../context.ts';
+import { canRunInWorker, runWorkerJob, type WorkspaceJob, workspaceJob } from '../../worker-job.ts';
+import { authorize } from '../auth/index.ts';
+import type { ChurnModelCard } from './model-store.ts';
+import { type TrainInput, trainChurnModel } from './train.ts';
+
+export type TrainJobData = WorkspaceJob & { input: TrainInput };
+
+const ENTRY = fileURLToPath(new URL('./worker-entry.mjs', import.meta.url));
+
+let inWorkers = 0;
+/** Retrains this process finished in worker threads (tests read it). */
+export const retrainsInWorkers = () => inWorkers;
+
+/**
+ * Trains a new model version (trainChurnModel) in a worker thread when ctx's database allows one
+ * (canRunInWorker), else here. The route, the weekly job, the CLI and the demo all train so.
+ */
+export async function retrainChurnModel({
+  ctx,
+  input = {},
+}: {
+  ctx: Ctx;
+  input?: TrainInput;
+}): Promise<ChurnModelCard> {
+  await authorize(ctx, 'settings:write');
+  if (!canRunInWorker(ctx)) return trainChurnModel({ ctx, input });
+  const data: TrainJobData = { ...workspaceJob(ctx), input };
+  const card = await runWorkerJob<never, ChurnModelCard>(ENTRY, data, {
+    what: 'churn retrain',
+    resourceLimits: { maxOldGenerationSizeMb: ctx.config.recomputeHeapMb },
+  });
+  inWorkers++;
+  return card;
+}
