@@ -8,8 +8,8 @@
 // Churn is caused, noisily, by usage falling over the last months and by few seats; the churned
 // contracts are marked churned, the rest renewed.
 //
-// Then, in this process, one horizon at a time as the retrain runs it (so only one horizon's
-// samples are held):
+// Then, in a process whose heap is bounded as the retrain's worker is (STEWARD_RECOMPUTE_HEAP_MB),
+// one horizon at a time as the retrain runs it (so only one horizon's samples are held):
 //   1. facts: buildTrainingSet (the point-in-time training set the retrain builds: the facts of
 //      every sample as of its day, through loadEvaluationBatch), timed, with its peak RSS;
 //   2. training: trainHorizon on that horizon's samples, as the retrain runs it
@@ -186,7 +186,18 @@ async function measure<T>(sampler: ReturnType<typeof rssSampler>, run: () => Pro
   return { value, ms, before, peak: Math.max(sampled, kernel ?? 0) };
 }
 
+// The retrain runs in a worker thread whose old generation is bounded by STEWARD_RECOMPUTE_HEAP_MB
+// (churn/worker.ts): measure under the same bound, in a child process started with it.
+const bound = `--max-old-space-size=${config.recomputeHeapMb}`;
+if (isMain && process.argv[2] !== 'generate' && !process.execArgv.includes(bound)) {
+  const child = spawn(process.execPath, [...process.execArgv, bound, fileURLToPath(import.meta.url)], {
+    stdio: 'inherit',
+  });
+  process.exit(await new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? 1))));
+}
+
 if (isMain) {
+  log(`measuring with the retrain worker's heap bound (${bound})`);
   let { deps, close } = await openDeps(config);
   let ws = await findWorkspace(deps);
   let generatedMs: number | null = null;
@@ -195,7 +206,9 @@ if (isMain) {
     for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
     log(`generating ${fmt(ACCOUNTS)} accounts in a child process`);
     const started = performance.now();
-    const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), 'generate'], {
+    // The loader is not the retrain: it runs without the bound.
+    const loaderArgs = process.execArgv.filter((a) => a !== bound);
+    const child = spawn(process.execPath, [...loaderArgs, fileURLToPath(import.meta.url), 'generate'], {
       stdio: 'inherit',
     });
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
