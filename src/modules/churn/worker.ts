@@ -4,7 +4,6 @@
 // (POST /churn/train answered on it), and under the default heap limit V8 let the process grow to
 // 1.6 GB before collecting (bench:churn) where the live set is a few hundred MB.
 import { fileURLToPath } from 'node:url';
-import type { Ctx } from '../../context.ts';
 import { canRunInWorker, runWorkerJob, type WorkspaceJob, workspaceJob } from '../../worker-job.ts';
 import { authorize } from '../auth/index.ts';
 import type { ChurnModelCard } from './model-store.ts';
@@ -22,16 +21,13 @@ export const retrainsInWorkers = () => inWorkers;
  * Trains a new model version (trainChurnModel) in a worker thread when ctx's database allows one
  * (canRunInWorker), else here. The route, the weekly job, the CLI and the demo all train so.
  */
-export async function retrainChurnModel({
-  ctx,
-  input = {},
-}: {
-  ctx: Ctx;
-  input?: TrainInput;
-}): Promise<ChurnModelCard> {
+export async function retrainChurnModel(
+  args: Parameters<typeof trainChurnModel>[0],
+): Promise<ChurnModelCard> {
+  const { ctx } = args;
   await authorize(ctx, 'settings:write');
-  if (!canRunInWorker(ctx)) return trainChurnModel({ ctx, input });
-  const data: TrainJobData = { ...workspaceJob(ctx), input };
+  if (!canRunInWorker(ctx)) return trainChurnModel(args);
+  const data: TrainJobData = { ...workspaceJob(ctx), input: args.input ?? {} };
   const card = await runWorkerJob<never, ChurnModelCard>(ENTRY, data, {
     what: 'churn retrain',
     resourceLimits: { maxOldGenerationSizeMb: ctx.config.recomputeHeapMb },
