@@ -24,6 +24,10 @@ export const LATIN_ALLOWED = new Set([
   'Excel',
   'ROI',
   'AUC',
+  // The churn model card's metrics, named as Chinese papers and tools name them ("Brier 分数").
+  'ROC-AUC',
+  'PR-AUC',
+  'Brier',
   'SaaS',
   'ID',
   'id',
