@@ -344,7 +344,6 @@ export async function generateDemo(
     progress.start(extension.phase);
     await extension.run({ ctx, accounts: made, days: options.days, random: r });
   }
-  progress.step('risk', 1, 1);
   const phases = progress.finish();
   const userCount =
     users.managers.length + users.aes.length + [...users.csms.values()].reduce((s, l) => s + l.length, 0);

@@ -66,9 +66,10 @@ export function demoProgress(onProgress?: (p: DemoProgress) => void) {
       current = { phase, since: performance.now() };
       report(phase, 0);
     },
-    /** Seconds each phase took, in order. */
+    /** 100%, and the seconds each phase took, in order. */
     finish: (): Partial<Record<DemoPhase, number>> => {
       close();
+      report(DEMO_PHASES[DEMO_PHASES.length - 1]!, 1);
       return seconds;
     },
   };
