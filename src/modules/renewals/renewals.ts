@@ -199,15 +199,22 @@ export async function loadRenewals(
 }
 
 /**
- * The list's filters, shared by the list, the window and the monthly chart so a chart above a
- * table always adds up the table's rows. Closed renewals whose end date has passed drop out.
+ * The renewals ending from `from` to `to` that pass the list's filters, shared by the list, the
+ * window and the monthly chart so a chart above a table always adds up the table's rows. The owner
+ * is filtered in the query, the rest on the loaded rows. Closed renewals whose end date has passed
+ * drop out.
  */
-export function filterRenewals(loaded: Loaded[], f: RenewalFilters, day: string): Loaded[] {
+export async function loadFilteredRenewals(
+  ctx: Ctx,
+  range: { from: string; to: string },
+  f: RenewalFilters,
+  day: string,
+): Promise<Loaded[]> {
+  const loaded = await loadRenewals(ctx, { ...range, ownerId: f.ownerId });
   return loaded.filter(({ renewal: r }) => {
     if (r.endDate < day && r.closed) return false;
     if (f.status === 'open' && r.closed) return false;
     if (f.stage && !f.stage.includes(r.stage)) return false;
-    if (f.ownerId && r.ownerId !== f.ownerId) return false;
     if (f.risk && !f.risk.includes(r.healthStatus ?? 'none')) return false;
     if (f.forecastCategory && !f.forecastCategory.includes(r.forecastCategory)) return false;
     return true;
@@ -220,8 +227,9 @@ export async function listRenewals({ ctx, input }: { ctx: Ctx; input: ListRenewa
   const q = ListRenewals.parse(input);
   const day = today(ctx);
   const to = addDays(day, Math.round(q.months * 30.44));
-  const all = await loadRenewals(ctx, { from: addDays(day, -OVERDUE_DAYS), to, ownerId: q.ownerId });
-  let items = filterRenewals(all, q, day).map((l) => l.renewal);
+  let items = (await loadFilteredRenewals(ctx, { from: addDays(day, -OVERDUE_DAYS), to }, q, day)).map(
+    (l) => l.renewal,
+  );
   if (q.cursor) {
     const [end, id] = decodeCursor(q.cursor, ['string', 'string']) as [string, string];
     items = items.filter((r) => r.endDate > end || (r.endDate === end && r.contractId > id));
@@ -239,12 +247,9 @@ export async function getRenewalWindow({ ctx, input }: { ctx: Ctx; input: Window
   await authorize(ctx, 'read');
   const q = WindowQuery.parse(input);
   const day = today(ctx);
-  const loaded = filterRenewals(
-    await loadRenewals(ctx, {
-      from: addDays(day, -OVERDUE_DAYS),
-      to: addDays(day, q.days),
-      ownerId: q.ownerId,
-    }),
+  const loaded = await loadFilteredRenewals(
+    ctx,
+    { from: addDays(day, -OVERDUE_DAYS), to: addDays(day, q.days) },
     q,
     day,
   );

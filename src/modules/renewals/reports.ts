@@ -9,7 +9,7 @@ import { authorize, userNames } from '../auth/index.ts';
 import { opportunitiesClosing } from '../expansion/index.ts';
 import { type CurrentState, loadCurrentStates } from '../state/index.ts';
 import { ArrQuery, ChurnQuery, ForecastQuery, MovementQuery, RetentionQuery } from './renewals.schemas.ts';
-import { filterRenewals, loadRenewals } from './renewals.ts';
+import { loadFilteredRenewals, loadRenewals } from './renewals.ts';
 import { addMonths, arrAt, type ContractSpan, monthEnd, movement, periodOf, retention } from './revenue.ts';
 
 export async function loadSpans(ctx: Ctx, accountIds?: readonly string[]): Promise<ContractSpan[]> {
@@ -173,7 +173,7 @@ export async function forecastReport({ ctx, input }: { ctx: Ctx; input: Forecast
   const q = ForecastQuery.parse(input);
   const day = today(ctx);
   const last = monthEnd(addMonths(day.slice(0, 7), q.months - 1));
-  const loaded = filterRenewals(await loadRenewals(ctx, { from: day, to: last, ownerId: q.ownerId }), q, day);
+  const loaded = await loadFilteredRenewals(ctx, { from: day, to: last }, q, day);
   const base = ctx.workspace.baseCurrency;
   const money = (x: number) => fromMinor(x, base);
   const expansion = await opportunitiesClosing(ctx, {
