@@ -23,11 +23,14 @@ export type Message = { key: MessageKey; params?: Record<string, Param> };
 export const msg = (key: MessageKey, params?: Record<string, Param>): Message =>
   params === undefined ? { key } : { key, params };
 
+/** Whether the catalog has a text under `key`. */
+export const isMessageKey = (key: string): key is MessageKey => key in CATALOG;
+
 export const isMessage = (v: unknown): v is Message =>
   typeof v === 'object' &&
   v !== null &&
   typeof (v as Message).key === 'string' &&
-  (v as Message).key in CATALOG;
+  isMessageKey((v as Message).key);
 
 const numberFormats = new Map<string, Intl.NumberFormat>();
 const numberFormat = (locale: Locale, options: Intl.NumberFormatOptions) => {

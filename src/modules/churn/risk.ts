@@ -1,7 +1,7 @@
 // Scoring accounts with the current model: the horizon that fits the account's renewal date, the
 // calibrated probability and its exact drivers, labelled in the reader's language.
 import type { Ctx } from '../../context.ts';
-import { type Message, msg, render } from '../../i18n/index.ts';
+import { isMessageKey, type Message, msg, render } from '../../i18n/index.ts';
 import { today } from '../../time.ts';
 import { getAccountRef } from '../accounts/index.ts';
 import { buildFacts, type Facts, loadEvaluationBatch } from '../facts/index.ts';
@@ -22,58 +22,17 @@ export type AccountRisk = {
 /** How many drivers an account's risk lists. */
 export const TOP_DRIVERS = 5;
 
-const METRIC_SUFFIXES = new Set([
-  'total_7d',
-  'total_30d',
-  'total_90d',
-  'wow',
-  'mom',
-  'last30_vs_prior30',
-  'yoy',
-]);
-const PLAIN = new Set([
-  'arr',
-  'mrr',
-  'licensed_seats',
-  'days_since_go_live',
-  'months_since_go_live',
-  'days_since_renewal',
-  'region',
-  'industry',
-  'active_users_7d',
-  'active_users_30d',
-  'breadth',
-  'features_used_30d',
-  'depth',
-  'days_since_last_touch',
-  'tickets_open',
-  'tickets_30d',
-  'tickets_90d',
-  'ticket_resolution_hours_90d',
-  'ticket_escalations_90d',
-  'ticket_satisfaction_90d',
-  'nps',
-  'nps_trend',
-  'csat_90d',
-  'health.score',
-  'health.trend_7d',
-  'health.trend_30d',
-  'health.sentiment',
-  'tier',
-  'stage',
-  'days_in_stage',
-]);
-
-/** A fact's label as a message: a catalog entry, a metric's own name with its window, or the key. */
+/**
+ * A fact's label as a message: its catalog entry (`churn.fact.<key>`), a metric's own name with
+ * its window (`churn.fact.metric.<window>`), or the key.
+ */
 export function factLabel(key: string, metricNames: ReadonlyMap<string, string>): Message {
-  if (PLAIN.has(key)) return msg(`churn.fact.${key}` as Parameters<typeof msg>[0]);
+  const plain = `churn.fact.${key}`;
+  if (isMessageKey(plain)) return msg(plain);
   if (key.startsWith('cf.')) return msg('churn.fact.customField', { name: key.slice(3) });
   const m = /^metrics\.(.+)\.([a-z0-9_]+)$/.exec(key);
-  if (m && METRIC_SUFFIXES.has(m[2])) {
-    return msg(`churn.fact.metric.${m[2]}` as Parameters<typeof msg>[0], {
-      metric: metricNames.get(m[1]) ?? m[1],
-    });
-  }
+  const windowed = `churn.fact.metric.${m?.[2]}`;
+  if (m && isMessageKey(windowed)) return msg(windowed, { metric: metricNames.get(m[1]!) ?? m[1]! });
   return msg('churn.fact.other', { key });
 }
 
