@@ -39,6 +39,21 @@ describe('renewals, segments and the demo banner in Chromium', () => {
     return errors;
   };
 
+  it('says the period picked when no renewal falls in it (a viewer on no account team, en)', async () => {
+    // The empty text used to say "in the next 90 days" under a "Next 6 months" picker.
+    const email = `no-book-${Date.now().toString(36)}@example.com`;
+    const password = 'no-book-password-1-Xq';
+    await admin.post('/users', { email, name: 'No book', role: 'viewer', locale: 'en', password });
+    const page = await newPage();
+    await signIn(page, base, email, password);
+    await page.goto(`${base}/renewals`);
+    await page.getByText('No renewals in the next 6 months').first().waitFor();
+    await page.getByLabel('Months').click();
+    await page.locator('.ant-select-dropdown:visible').getByText('Next 3 months').click();
+    await page.getByText('No renewals in the next 3 months').first().waitFor();
+    expect(await page.getByText('No renewals in the next 90 days').count()).toBe(0);
+  });
+
   it('filters the renewal pipeline by one and then two health statuses, the chart with it', async () => {
     const page = await newPage();
     const errors = watchErrors(page);

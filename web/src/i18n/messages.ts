@@ -85,6 +85,7 @@ export const messages = {
   noStatus: ['No score', '未评分'],
   noDrops: ['No account dropped more than 5 points this week', '本周没有健康分下降超过 5 分的客户'],
   noRenewals: ['No renewals in the next 90 days', '未来 90 天没有续约'],
+  noRenewalsInMonths: ['No renewals in the next {n} months', '未来 {n} 个月没有续约'],
   scoreChange: ['Change', '变化'],
   // accounts list
   search: ['Search name or external id', '搜索客户名称或编号'],

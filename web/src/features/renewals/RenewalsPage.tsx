@@ -95,7 +95,11 @@ export default function RenewalsPage() {
         </Space>
       </div>
       <Card title={t('pipelineByMonth')}>
-        <QueryView query={forecast} isEmpty={(d) => d.items.length === 0} empty={t('noRenewals')}>
+        <QueryView
+          query={forecast}
+          isEmpty={(d) => d.items.length === 0}
+          empty={t('noRenewalsInMonths', { n: months })}
+        >
           {(d) => {
             const risks = [...new Set(d.items.flatMap((m) => m.byRisk.map((r) => r.risk)))];
             return (
@@ -130,7 +134,11 @@ export default function RenewalsPage() {
         </QueryView>
       </Card>
       <Card size="small">
-        <QueryView query={renewals} isEmpty={(d) => d.items.length === 0} empty={t('noRenewals')}>
+        <QueryView
+          query={renewals}
+          isEmpty={(d) => d.items.length === 0}
+          empty={t('noRenewalsInMonths', { n: months })}
+        >
           {(d) => (
             <Table<Renewal>
               data-testid="renewals-table"

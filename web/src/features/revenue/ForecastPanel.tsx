@@ -72,7 +72,11 @@ export function ForecastPanel() {
           ]}
         />
       </Space>
-      <QueryView query={q} isEmpty={(d) => d.items.length === 0} empty={t('noRenewals')}>
+      <QueryView
+        query={q}
+        isEmpty={(d) => d.items.length === 0}
+        empty={t('noRenewalsInMonths', { n: months })}
+      >
         {(d) => {
           const atRiskOf = (m: (typeof d.items)[number]) =>
             m.byCategory.find((c) => c.category === 'at_risk')?.arr ?? 0;
