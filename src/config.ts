@@ -36,7 +36,7 @@ const Env = z.object({
   // A report page asks for up to four at once (the renewals page: list, window, chart, totals).
   STEWARD_HEAVY_PER_USER: z.coerce.number().int().min(1).max(100).default(4),
   STEWARD_HEAVY_PER_WORKSPACE: z.coerce.number().int().min(1).max(1000).default(8),
-  // Worker threads that answer heavy reads with their own connection, so they never hold the
+  // Processes that answer heavy reads with their own connection, so they never hold the
   // event loop the rest of the API answers on (server/heavy-pool.ts); 0 answers them in-process.
   // Default: one per core beyond the first, at least one, at most four.
   STEWARD_HEAVY_WORKERS: z.coerce

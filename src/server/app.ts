@@ -60,7 +60,7 @@ export const IMPORT_BODY_LIMIT = 50 * 1024 * 1024;
 /**
  * Builds the HTTP app without listening, so tests call `app.request()` in-process. `roles` picks
  * what this process answers (server/roles.ts): the API and web app, the tracking endpoints, or both;
- * /healthz always. `inHeavyWorker`: the app inside a heavy-read worker (heavy-pool.ts), which
+ * /healthz always. `inHeavyWorker`: the app inside a heavy-read process (heavy-pool.ts), which
  * answers what the main thread's fair-load limits already let through.
  */
 export function createApp(
@@ -156,7 +156,7 @@ export function createApp(
     await next();
   });
   // After authentication: heavy reads are counted per user and workspace (429 beyond the limits)
-  // and answered by the heavy-read workers.
+  // and answered by the heavy-read processes.
   if (fair) api.use('*', fair.limit);
   // Lists, reports and analytics read the replica when there is one (DATABASE_READ_URL); a heavy
   // one does so in its worker, whose deps open the same replica.

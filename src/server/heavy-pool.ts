@@ -1,12 +1,17 @@
-// Heavy reads (server/fair-load.ts says which) answered in worker threads. Each worker runs the
-// same app on its own database connection, so a report that takes seconds of SQLite scans and
-// JavaScript (effectiveness with its bootstrap, revenue movement, a 500-row list) holds a worker's
-// thread, never the event loop every other request is answered on: better-sqlite3 runs queries
-// synchronously on its caller's thread, and PostgreSQL reports still spend their JavaScript there.
-// The request is passed whole (method, URL, headers, body) and authenticated again in the worker,
+// Heavy reads (server/fair-load.ts says which) answered in child processes. Each runs the same app
+// on its own database connection, so a report that takes seconds of SQLite scans and JavaScript
+// (effectiveness with its bootstrap, revenue movement, a 500-row list) holds that process's thread,
+// never the event loop every other request is answered on: better-sqlite3 runs queries synchronously
+// on its caller's thread, and PostgreSQL reports still spend their JavaScript there.
+// The request is passed whole (method, URL, headers, body) and authenticated again in the child,
 // so a handler cannot tell where it runs.
+//
+// Processes, not worker threads: a process runs at the lowest priority as a whole. A worker thread
+// could lower only its own thread; the garbage collection of its heap ran on V8's helper threads,
+// shared by the process at the normal priority, and took a third of a core from the main thread
+// while reports were hammered (bench:fairness).
+import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import type { Deps } from '../context.ts';
 
 export type HeavyRequest = {
@@ -21,6 +26,7 @@ export type HeavyRequest = {
 export type HeavyResponse =
   | { id: number; status: number; headers: [string, string][]; body: ArrayBuffer }
   | { id: number; error: string };
+/** The child's first message: what it needs to open its own connection. */
 export type HeavyWorkerData = { config: Deps['config'] };
 
 const ENTRY = fileURLToPath(new URL('./heavy-worker-entry.mjs', import.meta.url));
@@ -32,7 +38,7 @@ let answered = 0;
 export const answeredInWorkers = () => answered;
 
 type Slot = {
-  worker: Worker;
+  child: ChildProcess;
   busy: number;
   waiting: Map<number, { resolve: (r: Response) => void; reject: (e: Error) => void }>;
 };
@@ -56,28 +62,41 @@ export function heavyPool(deps: Deps): HeavyPool | undefined {
   let next = 0;
 
   const start = (index: number): Slot => {
-    const worker = new Worker(ENTRY, {
-      workerData: { config } satisfies HeavyWorkerData,
-      resourceLimits: { maxOldGenerationSizeMb: HEAP_MB },
+    const child = fork(ENTRY, [], {
+      execArgv: [`--max-old-space-size=${HEAP_MB}`],
+      // Structured clone: ArrayBuffer bodies pass as bytes.
+      serialization: 'advanced',
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
-    worker.unref();
-    const slot: Slot = { worker, busy: 0, waiting: new Map() };
-    worker.on('message', (m: HeavyResponse) => {
+    const slot: Slot = { child, busy: 0, waiting: new Map() };
+    // Idle children do not keep the server's event loop alive; a request in flight refs them.
+    const idle = () => {
+      if (slot.busy > 0) return;
+      child.unref();
+      child.channel?.unref();
+    };
+    child.send({ config } satisfies HeavyWorkerData);
+    idle();
+    child.on('message', (m: HeavyResponse) => {
       const w = slot.waiting.get(m.id);
       slot.waiting.delete(m.id);
       slot.busy--;
+      idle();
       if (!w) return;
       if ('error' in m) return w.reject(new Error(m.error));
       answered++;
-      w.resolve(new Response(m.body.byteLength ? m.body : null, { status: m.status, headers: m.headers }));
+      const body = m.body.byteLength ? m.body : null;
+      w.resolve(new Response(body, { status: m.status, headers: m.headers }));
     });
     const fail = (error: Error) => {
       if (slots[index] === slot) slots[index] = undefined;
       for (const w of slot.waiting.values()) w.reject(error);
       slot.waiting.clear();
     };
-    worker.on('error', fail);
-    worker.on('exit', (code) => fail(new Error(`a heavy-read worker stopped (exit code ${code})`)));
+    child.on('error', fail);
+    child.on('exit', (code, signal) =>
+      fail(new Error(`a heavy-read process stopped (${signal ?? `exit code ${code}`})`)),
+    );
     slots[index] = slot;
     return slot;
   };
@@ -99,11 +118,20 @@ export function heavyPool(deps: Deps): HeavyPool | undefined {
       return new Promise<Response>((resolve, reject) => {
         slot.waiting.set(message.id, { resolve, reject });
         slot.busy++;
-        slot.worker.postMessage(message, body ? [body] : []);
+        slot.child.ref();
+        slot.child.channel?.ref();
+        slot.child.send(message);
       });
     },
     close: async () => {
-      await Promise.all(slots.map((s) => s?.worker.terminate()));
+      await Promise.all(
+        slots.map(async (s) => {
+          if (!s || s.child.exitCode !== null || s.child.signalCode !== null) return;
+          const exited = new Promise((resolve) => s.child.once('exit', resolve));
+          s.child.kill();
+          await exited;
+        }),
+      );
     },
   };
 }

@@ -1,4 +1,4 @@
-// A worker thread starts without the parent's TypeScript loader: register tsx, then serve.
+// A heavy-read process starts without the server's TypeScript loader: register tsx, then serve.
 import { register } from 'tsx/esm/api';
 
 register();

@@ -3,7 +3,7 @@ import type { KyselyPlugin } from 'kysely';
 /**
  * Requests that share a thread take turns between their queries. better-sqlite3 runs each query on
  * the caller's thread, and a request's queries with the promise callbacks between them never give
- * the event loop a turn: in a heavy-read worker (heavy-worker-main.ts) the next request's message
+ * the event loop a turn: in a heavy-read process (heavy-worker-main.ts) the next request's message
  * waited until the whole report before it was done (the team overview over 20,000 accounts, 3 s,
  * held the workbench's 50 ms state list for 4.4 s). With this plugin, after each query a request
  * that has had the thread for `sliceMs` gives it up (setImmediate), so requests take turns and a

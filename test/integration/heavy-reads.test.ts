@@ -1,6 +1,7 @@
-// Heavy reads (server/fair-load.ts) answered by the heavy-read worker pool: the same answers as
+// Heavy reads (server/fair-load.ts) answered by the heavy-read processes: the same answers as
 // in-process, bodies of POST previews passed through, the caller's language kept, and the per-user
 // limit answering 429 while the main thread stays free. On both engines.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccount } from '../../src/modules/accounts/index.ts';
 import { createApp } from '../../src/server/app.ts';
@@ -34,7 +35,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => t?.close());
 
-describe('heavy reads in worker threads', () => {
+describe('heavy reads in heavy-read processes', () => {
   it('answer a large list page as the in-process app does', async () => {
     const before = answeredInWorkers();
     const res = await pooled.get(api('/accounts?limit=200&sort=name'));
@@ -45,6 +46,32 @@ describe('heavy reads in worker threads', () => {
     expect(res.body.items).toHaveLength(12);
     expect(res.headers.get('content-type')).toMatch(/json/);
   }, 60_000);
+
+  // V8's garbage collection helpers of a worker thread's heap ran at the normal priority and took
+  // a third of a core from the main thread under bench:fairness: every thread of the process is lowered.
+  it.runIf(existsSync('/proc/self/task'))(
+    'run in a child process whose every thread is at the lowest priority',
+    async () => {
+      expect((await pooled.get(api('/accounts?limit=200'))).status).toBe(200);
+      const children = readdirSync('/proc/self/task').flatMap((tid) =>
+        readFileSync(`/proc/self/task/${tid}/children`, 'utf8').split(' ').filter(Boolean),
+      );
+      const heavy = children.filter((pid) =>
+        readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('heavy-worker-entry.mjs'),
+      );
+      expect(heavy.length).toBeGreaterThan(0);
+      for (const pid of heavy) {
+        const nice = readdirSync(`/proc/${pid}/task`).map((tid) => {
+          const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+          // Field 19 (nice), counted after the command name's closing parenthesis.
+          return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+        });
+        expect(nice.length).toBeGreaterThan(4);
+        expect(new Set(nice)).toEqual(new Set([19]));
+      }
+    },
+    60_000,
+  );
 
   it('pass a POST preview body through and answer in the caller’s language', async () => {
     const before = answeredInWorkers();

@@ -1,5 +1,5 @@
 // Support tickets through the guided import (CSV with Chinese headers, xlsx with time cells),
-// idempotent by ticket id, and an import running in a heavy-read worker thread while /healthz
+// idempotent by ticket id, and an import running in a heavy-read process while /healthz
 // answers, its progress read from the run row the worker stores after each batch. Both engines.
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -296,7 +296,7 @@ const yieldToLoop = () => new Promise<void>((resolve) => setTimeout(resolve, WRI
  * on the run after each, so a large import never holds the database or its thread for long. Rows
  * equal to what is stored are left alone, so importing a file twice changes nothing (and re-running
  * an import that stopped half-way writes only what it had not). A dry run validates and writes
- * nothing. Every run is kept in the import history. The API runs it in a heavy-read worker thread
+ * nothing. Every run is kept in the import history. The API runs it in a heavy-read process
  * (server/fair-load.ts), the CLI in its own worker (cli/import-worker.ts).
  */
 export async function importFile({
