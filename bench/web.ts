@@ -10,7 +10,9 @@
 //    figures; account 360: name, health explanation and the drawn 90-day chart). Each is measured
 //    cold (new browser context: empty cache, first API calls) three times; the median is printed,
 //    with the time until every card (charts, stage and tier counts, health drops) has loaded.
-//    Target: workbench usable within 1.5 s locally.
+//    Target: workbench usable within 1.5 s locally. The manager's screens (team, revenue, renewals,
+//    scorecards, playbooks' effect, risk, audit log) are timed the same way on the local network,
+//    each until its primary table has rows. BENCH_CASES (a regular expression) picks cases by name.
 // 3. Bytes on the wire: every file of the build fetched from the running server with a browser's
 //    Accept-Encoding and with identity, per asset class (JavaScript, CSS, HTML, SVG), as sent
 //    (Content-Length of the raw response, not decoded).
@@ -336,6 +338,32 @@ async function ttiReport() {
         full: a360Full,
       },
     ];
+    // The manager's screens (issue 16), each as it opens: the first rows of its primary table.
+    const rows = (id: string) => [`[data-testid="${id}"] .ant-table-row`];
+    const screens = [
+      { name: 'team: load per CSM', path: '/team', ready: rows('load-table') },
+      { name: 'team: capacity planner', path: '/team?tab=capacity', ready: rows('planner-table') },
+      { name: 'revenue: ARR by tier', path: '/revenue', ready: rows('arr-table') },
+      {
+        name: 'revenue: GRR/NRR and cohorts',
+        path: '/revenue?tab=retention',
+        ready: rows('retention-table'),
+      },
+      { name: 'revenue: ARR movement', path: '/revenue?tab=movement', ready: rows('movement-table') },
+      { name: 'revenue: churn reasons', path: '/revenue?tab=churn', ready: ['[data-testid="churn-table"]'] },
+      { name: 'revenue: renewal forecast', path: '/revenue?tab=forecast', ready: rows('forecast-table') },
+      { name: 'renewals', path: '/renewals', ready: rows('renewals-table') },
+      { name: 'scorecards', path: '/scorecards', ready: rows('scorecards-table') },
+      { name: 'playbooks: effect', path: '/playbooks?tab=effect', ready: rows('effect-table') },
+      {
+        name: 'risk',
+        path: '/risk',
+        ready: ['[data-testid="risk-model-card"], [data-testid="risk-not-trained"]'],
+      },
+      { name: 'admin: audit log', path: '/admin', ready: rows('audit-table') },
+    ].map((c) => ({ ...c, full: [], only: PLAIN }));
+    const only = process.env.BENCH_CASES ? new RegExp(process.env.BENCH_CASES, 'i') : undefined;
+    const all = [...cases, ...screens].filter((c) => !only || only.test(c.name));
     const passes: { title: string; network: Network }[] = [
       { title: 'local network', network: PLAIN },
       {
@@ -351,7 +379,8 @@ async function ttiReport() {
       console.log(
         `\nTime to usable, headless Chromium, ${total} accounts, ${pass.title} (median of ${RUNS} cold loads)`,
       );
-      for (const c of cases) {
+      for (const c of all) {
+        if ('only' in c && c.only !== pass.network) continue;
         const runs = [];
         let failed = 0;
         for (let i = 0; i < RUNS; i++) {
