@@ -30,6 +30,15 @@ export type QbrView = {
   sections: { key: string; heading: string; blocks: Block[] }[];
 };
 
+/**
+ * ROI as a multiple: one decimal from 1 up, two significant digits below (value ¥159,972 on
+ * ¥4,582,000 of ARR is 0.035×; one decimal printed it as "0×").
+ */
+export function formatRatio(locale: string, v: number): string {
+  const options = v < 1 ? { maximumSignificantDigits: 2 } : { maximumFractionDigits: 1 };
+  return `${new Intl.NumberFormat(locale, options).format(v)}×`;
+}
+
 export function qbrView(r: QbrReport): QbrView {
   const L = r.locale;
   const t = (key: MessageKey, params?: Record<string, Param>) => render(L, msg(key, params));
@@ -422,7 +431,7 @@ function roiBlocks(r: QbrReport, { t, unit, n, money }: Fmt): Block[] {
       t('qbr.roi.ratio'),
       roi.ratio === null
         ? t('qbr.roi.noArr')
-        : `${money(roi.valueBase)} ÷ ${money(roi.arr)} = ${n(roi.ratio)}×`,
+        : `${money(roi.valueBase)} ÷ ${money(roi.arr)} = ${formatRatio(r.locale, roi.ratio)}`,
     ]);
   }
   if (rows.length) blocks.push({ type: 'kv', rows });

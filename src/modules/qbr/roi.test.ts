@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { formatRatio } from './qbr-view.ts';
 import { computeRoi, parseKpiUnit } from './roi.ts';
 
 describe('parseKpiUnit', () => {
@@ -94,5 +95,15 @@ describe('computeRoi', () => {
     expect(roi.lines[2]).toMatchObject({ reason: 'noBaseline' });
     expect(roi.lines[3]).toMatchObject({ reason: 'noCurrent' });
     expect(roi.ratio).toBeNull();
+  });
+});
+
+describe('formatRatio', () => {
+  it('keeps a ratio below 1 readable (the demo QBR printed 0.035 as "0×")', () => {
+    expect(formatRatio('en', 0.0349)).toBe('0.035×');
+    expect(formatRatio('zh-CN', 0.0349)).toBe('0.035×');
+    expect(formatRatio('en', 0.8)).toBe('0.8×');
+    expect(formatRatio('en', 2.8)).toBe('2.8×');
+    expect(formatRatio('en', 12.345)).toBe('12.3×');
   });
 });
