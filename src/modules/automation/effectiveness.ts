@@ -16,21 +16,19 @@ const HORIZONS = [30, 90] as const;
 /** A snapshot this many days either side of the wanted day stands in for it (weekly backfills). */
 const TOLERANCE = 3;
 
-type Series = { days: string[]; scores: number[] };
+/** An account's scores by day. */
+type Series = Map<string, number>;
 
+/** The score on `day`, else the nearest within TOLERANCE days (the earlier of two as near). */
 function scoreNear(s: Series | undefined, day: string): number | undefined {
   if (!s) return undefined;
-  let best: number | undefined;
-  let bestGap = Number.POSITIVE_INFINITY;
-  const at = Date.parse(day);
-  for (let i = 0; i < s.days.length; i++) {
-    const gap = Math.abs(Date.parse(s.days[i]!) - at) / 86_400_000;
-    if (gap <= TOLERANCE && gap < bestGap) {
-      best = s.scores[i];
-      bestGap = gap;
-    }
+  const exact = s.get(day);
+  if (exact !== undefined) return exact;
+  for (let gap = 1; gap <= TOLERANCE; gap++) {
+    const score = s.get(addDays(day, -gap)) ?? s.get(addDays(day, gap));
+    if (score !== undefined) return score;
   }
-  return best;
+  return undefined;
 }
 
 /** Playbook plays (`<playbook id>#<play>`) count under their playbook. */
@@ -118,11 +116,10 @@ export async function getEffectiveness({ ctx, input }: { ctx: Ctx; input: Effect
   for (const s of snapshots) {
     let x = series.get(s.accountId);
     if (!x) {
-      x = { days: [], scores: [] };
+      x = new Map();
       series.set(s.accountId, x);
     }
-    x.days.push(s.day);
-    x.scores.push(s.score);
+    x.set(s.day, s.score);
   }
 
   // The days each owner acted on each account (every account: this only filters the control): a
