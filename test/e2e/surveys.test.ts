@@ -122,8 +122,10 @@ describe('surveys and the QBR report in Chromium', () => {
     await voice.getByText('报表加载太慢').waitFor();
     await voice.getByText('Great support team').waitFor();
     await page.getByTestId('qbr-button').click();
+    // The dialog's code loads on the click: wait until its form is there, then ask for the PDF.
+    await page.getByTestId('qbr-template').waitFor();
     const [download] = await Promise.all([
-      page.waitForEvent('download'),
+      page.waitForEvent('download', { timeout: 60_000 }),
       page.getByTestId('qbr-pdf').click(),
     ]);
     expect(download.suggestedFilename()).toMatch(/^qbr-SVY-\d+-\d{4}-\d{2}-\d{2}-\d{4}-\d{2}-\d{2}\.pdf$/);
