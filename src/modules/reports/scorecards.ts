@@ -210,8 +210,17 @@ export async function getScorecards({ ctx, input }: { ctx: Ctx; input: Scorecard
     const due = renewals.filter((l) => ids.has(l.renewal.accountId));
     const closed = due.filter((l) => l.renewal.closed);
     const won = closed.filter((l) => l.renewal.stage !== 'churned');
-    const start = new Map([...arrStart].filter(([id]) => ids.has(id)));
-    const end = new Map([...arrEnd].filter(([id]) => ids.has(id)));
+    // Picked by the card's accounts (a few hundred), not by filtering every account's ARR per card.
+    const pick = (arr: typeof arrStart) => {
+      const out: typeof arrStart = new Map();
+      for (const id of ids) {
+        const v = arr.get(id);
+        if (v !== undefined) out.set(id, v);
+      }
+      return out;
+    };
+    const start = pick(arrStart);
+    const end = pick(arrEnd);
     const ret = retention(start, end);
     const mv = movement(start, end);
     let touched = 0;
