@@ -778,6 +778,13 @@ describe('scores as of a day', () => {
       day: d(3),
       score: 40,
     });
+    // The window's latest scored day has one account; the other's score comes from earlier in it.
+    const mixed = await loadScoreValuesAsOf(ws.ctx, d(3), 6, ids);
+    expect(mixed.get(recent)).toEqual({ score: 40, status: 'danger' });
+    expect(mixed.get(stale)).toEqual({ score: 10, status: 'danger' });
+    // Without named accounts: every account's latest, the same answers.
+    const all = await loadScoreValuesAsOf(ws.ctx, d(3), 6);
+    expect([all.get(recent), all.get(stale)]).toEqual([mixed.get(recent), mixed.get(stale)]);
     const weekAgo = await loadScoreValuesAsOf(ws.ctx, d(7), 6, ids);
     expect(weekAgo.get(stale)?.score).toBe(10);
     expect(weekAgo.has(recent)).toBe(false);

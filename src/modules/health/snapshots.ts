@@ -3,7 +3,7 @@
 // or before a day.
 import { sql } from 'kysely';
 import type { Ctx } from '../../context.ts';
-import { addDays } from '../../time.ts';
+import { addDays, daysBetween } from '../../time.ts';
 import { lookbackToleranceDays } from '../facts/batch-env.ts';
 import type { AccountScore } from './score-batch.ts';
 import type { HealthScore } from './score-maths.ts';
@@ -75,16 +75,49 @@ export async function loadScoreValuesAsOf(
   toleranceDays: number,
   accountIds?: readonly string[],
 ): Promise<Map<string, { score: number | null; status: string | null }>> {
-  const rows = await scoresAsOfQuery(ctx, day, { toleranceDays, accountIds })
-    .select(['account_id', 'score', 'status'])
-    .execute();
   const out = new Map<string, { score: number | null; status: string | null }>();
-  for (const r of rows) {
-    if (!out.has(r.account_id))
-      out.set(r.account_id, { score: r.score === null ? null : Number(r.score), status: r.status });
+  const keep = (rows: { account_id: string; score: number | null; status: string | null }[]) => {
+    for (const r of rows)
+      if (!out.has(r.account_id))
+        out.set(r.account_id, { score: r.score === null ? null : Number(r.score), status: r.status });
+  };
+  const values = ['account_id', 'score', 'status'] as const;
+  if (!accountIds) {
+    keep(await scoresAsOfQuery(ctx, day, { toleranceDays }).select(values).execute());
+    return out;
+  }
+  // Named accounts: the window's latest scored day first (most accounts have their latest score
+  // there: the day itself, or a weekly history point), then the rest of the window only for the
+  // accounts that day lacks. One query over the window handed JavaScript every account's 7-14 rows:
+  // 140,000 rows for 20,000 accounts and a 6-day window, 12 times for the team overview's trend.
+  const latest = await scoresAsOfQuery(ctx, day, { toleranceDays })
+    .clearOrderBy()
+    .select((eb) => eb.fn.max('day').as('day'))
+    .executeTakeFirst();
+  const top = latest?.day;
+  if (!top) return out;
+  const wanted = new Set(accountIds);
+  const onTop = await scoresAsOfQuery(ctx, top, {
+    accountIds: accountIds.length <= ID_CHUNK ? accountIds : undefined,
+  })
+    .select(values)
+    .execute();
+  keep(onTop.filter((r) => wanted.has(r.account_id)));
+  const missing = accountIds.filter((id) => !out.has(id));
+  const before = daysBetween(addDays(day, -toleranceDays), top);
+  for (let i = 0; before > 0 && i < missing.length; i += ID_CHUNK) {
+    const chunk = missing.slice(i, i + ID_CHUNK);
+    keep(
+      await scoresAsOfQuery(ctx, addDays(top, -1), { toleranceDays: before - 1, accountIds: chunk })
+        .select(values)
+        .execute(),
+    );
   }
   return out;
 }
+
+/** Account ids per `in (...)` list. */
+const ID_CHUNK = 500;
 
 function scoresAsOfQuery(
   ctx: Ctx,

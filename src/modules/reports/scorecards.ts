@@ -150,7 +150,9 @@ async function loadPeriod(ctx: Ctx, q: ScorecardQuery) {
   // Each account's latest scored snapshot within 14 days before d.
   const healthAt = async (d: string) => {
     const out = new Map<string, number>();
-    for (const [id, v] of await loadScoreValuesAsOf(ctx, d, 14)) if (v.score !== null) out.set(id, v.score);
+    const ids = book.map((a) => a.accountId);
+    for (const [id, v] of await loadScoreValuesAsOf(ctx, d, 14, ids))
+      if (v.score !== null) out.set(id, v.score);
     return out;
   };
   const [healthFrom, healthTo] = [await healthAt(from), await healthAt(to)];

@@ -237,11 +237,9 @@ export async function getTeamOverview({ ctx, input }: { ctx: Ctx; input: TeamOve
   const tierOf = new Map(accountIds.map((id) => [id, states.get(id)?.tier ?? 'unassigned']));
   const tiers = [...new Set([...known, ...tierOf.values()])].filter((t) => [...tierOf.values()].includes(t));
   const sums = tiers.map(() => days.map(() => ({ sum: 0, n: 0 })));
-  // A small scope asks for its accounts; a large one reads every score and keeps its own.
-  const ids = accountIds.length <= 2000 ? accountIds : undefined;
   for (const [i, d] of days.entries()) {
     if (accountIds.length === 0) break;
-    for (const [id, v] of await loadScoreValuesAsOf(ctx, d, 6, ids)) {
+    for (const [id, v] of await loadScoreValuesAsOf(ctx, d, 6, accountIds)) {
       if (v.score === null || !inScope.has(id)) continue;
       const ti = tiers.indexOf(tierOf.get(id)!);
       if (ti < 0) continue;
