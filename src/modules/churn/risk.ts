@@ -31,8 +31,10 @@ export function factLabel(key: string, metricNames: ReadonlyMap<string, string>)
   if (isMessageKey(plain)) return msg(plain);
   if (key.startsWith('cf.')) return msg('churn.fact.customField', { name: key.slice(3) });
   const m = /^metrics\.(.+)\.([a-z0-9_]+)$/.exec(key);
-  const windowed = `churn.fact.metric.${m?.[2]}`;
-  if (m && isMessageKey(windowed)) return msg(windowed, { metric: metricNames.get(m[1]!) ?? m[1]! });
+  if (m) {
+    const windowed = `churn.fact.metric.${m[2]}`;
+    if (isMessageKey(windowed)) return msg(windowed, { metric: metricNames.get(m[1]!) ?? m[1]! });
+  }
   return msg('churn.fact.other', { key });
 }
 

@@ -148,9 +148,9 @@ async function loadPeriod(ctx: Ctx, q: ScorecardQuery) {
   const renewals = await loadRenewals(ctx, { from, to });
   const touches = await touchCounts(ctx, { from: `${from}T00:00:00.000Z`, to: `${to}T23:59:59.999Z` });
   // Each account's latest scored snapshot within 14 days before d.
+  const ids = book.map((a) => a.accountId);
   const healthAt = async (d: string) => {
     const out = new Map<string, number>();
-    const ids = book.map((a) => a.accountId);
     for (const [id, v] of await loadScoreValuesAsOf(ctx, d, 14, ids))
       if (v.score !== null) out.set(id, v.score);
     return out;
