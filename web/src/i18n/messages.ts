@@ -42,6 +42,8 @@ export const messages = {
   language: ['Language', '语言'],
   workbench: ['Workbench', '我的工作台'],
   accounts: ['Accounts', '客户列表'],
+  // A number of accounts (a column, a figure); `accounts` names the list.
+  accountCount: ['Accounts', '客户数'],
   configuration: ['Configuration', '配置'],
   apiDocs: ['API docs', 'API 文档'],
   loading: ['Loading…', '加载中…'],

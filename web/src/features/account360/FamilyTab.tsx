@@ -22,7 +22,7 @@ export function FamilyTab({ account }: { account: Account }) {
         ) : (
           <>
             <Descriptions size="small" title={t('familyTotals')} column={{ xs: 1, sm: 2, lg: 4 }} bordered>
-              <Descriptions.Item label={t('familyAccounts')}>{f.totals.accounts}</Descriptions.Item>
+              <Descriptions.Item label={t('accountCount')}>{f.totals.accounts}</Descriptions.Item>
               <Descriptions.Item label="ARR">
                 {formatMoney(f.totals.arr, f.currency, locale)}
               </Descriptions.Item>

@@ -359,7 +359,7 @@ export function SegmentsPanel() {
               { title: t('key'), dataIndex: 'key', render: (k: string) => <DataKey value={k} /> },
               { title: t('condition'), dataIndex: 'conditionText', render: (v: string) => <code>{v}</code> },
               {
-                title: t('segmentMembers'),
+                title: t('accountCount'),
                 dataIndex: 'memberCount',
                 align: 'right',
                 render: (v: number, s) => (

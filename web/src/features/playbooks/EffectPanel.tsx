@@ -156,7 +156,7 @@ export function EffectPanel() {
                           { key: 'name', title: t('pb.name') },
                           { key: 'source', title: t('pb.source') },
                           { key: 'holdoutPct', title: t('pb.holdout') },
-                          { key: 'accounts', title: t('pb.accounts') },
+                          { key: 'accounts', title: t('accountCount') },
                           { key: 'actions', title: t('pb.actions') },
                           { key: 'n', title: t('pb.n') },
                           { key: 'pairs', title: t('pb.pairs') },
@@ -210,7 +210,7 @@ export function EffectPanel() {
                           align: 'right',
                           render: (v: number) => (v > 0 ? <Tag color="purple">{v}%</Tag> : '—'),
                         },
-                        { title: t('pb.accounts'), dataIndex: 'accounts', align: 'right' },
+                        { title: t('accountCount'), dataIndex: 'accounts', align: 'right' },
                         { title: t('pb.actions'), dataIndex: 'actions', align: 'right' },
                         {
                           title: t('pb.n'),

@@ -76,7 +76,7 @@ export function ArrPanel() {
                   value={formatMoney(d.total.arr, currency, locale)}
                   data-testid="arr-total"
                 />
-                <Statistic title={t('rev.accounts')} value={d.total.accounts} />
+                <Statistic title={t('accountCount')} value={d.total.accounts} />
               </Space>
               {by === 'segment' && <Typography.Text type="secondary">{t('rev.segmentNote')}</Typography.Text>}
               <Row gutter={[16, 16]}>
@@ -130,7 +130,7 @@ export function ArrPanel() {
                         filename={`arr-by-${by}-${d.day}`}
                         columns={[
                           { key: 'label', title: byLabel[by] },
-                          { key: 'accounts', title: t('rev.accounts') },
+                          { key: 'accounts', title: t('accountCount') },
                           { key: 'arr', title: `${t('arr')} (${currency})` },
                           { key: 'share', title: t('rev.share') },
                         ]}
@@ -155,7 +155,7 @@ export function ArrPanel() {
                           },
                         },
                         {
-                          title: t('rev.accounts'),
+                          title: t('accountCount'),
                           dataIndex: 'accounts',
                           align: 'right',
                           sorter: (a, b) => a.accounts - b.accounts,

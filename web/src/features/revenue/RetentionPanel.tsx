@@ -108,7 +108,7 @@ export function RetentionPanel() {
                         columns={[
                           { key: 'period', title: t('rev.period') },
                           { key: 'cohort', title: t('rev.cohort') },
-                          { key: 'accounts', title: t('rev.accounts') },
+                          { key: 'accounts', title: t('accountCount') },
                           { key: 'startArr', title: t('rev.startArr') },
                           { key: 'expansion', title: t('rev.expansion') },
                           { key: 'contraction', title: t('rev.contraction') },
@@ -135,7 +135,7 @@ export function RetentionPanel() {
                       scroll={{ x: 'max-content' }}
                       columns={[
                         { title: t('rev.period'), dataIndex: 'period' },
-                        { title: t('rev.accounts'), dataIndex: 'accounts', align: 'right' },
+                        { title: t('accountCount'), dataIndex: 'accounts', align: 'right' },
                         { title: t('rev.startArr'), dataIndex: 'startArr', align: 'right', render: money },
                         { title: t('rev.expansion'), dataIndex: 'expansion', align: 'right', render: money },
                         {

@@ -143,7 +143,7 @@ function ModelCard({ card }: { card: ChurnModelCard }) {
             <Descriptions.Item label={t('riskSamples')}>
               {formatNumber(card.outcomes.samples, locale)}
             </Descriptions.Item>
-            <Descriptions.Item label={t('riskAccounts')}>
+            <Descriptions.Item label={t('accountCount')}>
               {formatNumber(card.outcomes.accounts, locale)}
             </Descriptions.Item>
             <Descriptions.Item label={t('riskChurned')}>

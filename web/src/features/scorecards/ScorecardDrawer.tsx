@@ -37,7 +37,7 @@ const FILTERS: Partial<Record<Focus, (a: AccountRow) => boolean>> = {
   healthImproved: (a) => a.healthFrom !== null && a.healthTo !== null,
 };
 const FOCUS_LABEL: Record<Focus, MessageKey> = {
-  accounts: 'scAccounts',
+  accounts: 'accountCount',
   renewalRate: 'scRenewalRateArr',
   renewalCount: 'scRenewalRateCount',
   nrr: 'scNrr',

@@ -148,7 +148,7 @@ export default function ScorecardsPage() {
       render: (v: number | null) => <strong data-testid="sc-score">{score(v)}</strong>,
     },
     {
-      title: t('scAccounts'),
+      title: t('accountCount'),
       key: 'accounts',
       align: 'right',
       sorter: byNumber<Scorecard>((c) => c.metrics.accounts),
@@ -249,7 +249,7 @@ export default function ScorecardsPage() {
             { key: 'name', title: t('name') },
             ...(view === 'csms' ? [{ key: 'group', title: t('teamGroup') }] : []),
             { key: 'score', title: t('scScore') },
-            { key: 'accounts', title: t('scAccounts') },
+            { key: 'accounts', title: t('accountCount') },
             { key: 'outcomeScore', title: `${t('scOutcome')} · ${t('scSideScore')}` },
             ...measures.filter((m) => m.side === 'outcome').map((m) => ({ key: m.key, title: t(m.label) })),
             { key: 'processScore', title: `${t('scProcess')} · ${t('scSideScore')}` },

@@ -111,7 +111,7 @@ function CsmsSideBySide({ data, bands }: { data: Overview; bands: Band[] }) {
       sorter: byText<Csm>((c) => c.groupName),
     },
     {
-      title: t('accounts'),
+      title: t('accountCount'),
       dataIndex: 'accounts',
       align: 'right',
       sorter: byNumber<Csm>((c) => c.accounts),
@@ -180,7 +180,7 @@ function CsmsSideBySide({ data, bands }: { data: Overview; bands: Band[] }) {
   const exportColumns = [
     { key: 'name', title: t('wbCsm') },
     { key: 'groupName', title: t('teamGroup') },
-    { key: 'accounts', title: t('accounts') },
+    { key: 'accounts', title: t('accountCount') },
     { key: 'arr', title: t('arr') },
     ...bands.map((b) => ({ key: `h:${b.key}`, title: label(b.label, b.key) })),
     { key: 'renewalsOpen', title: t('wbRenewalsOpen') },

@@ -357,7 +357,7 @@ function RenewalsCard({ ownerId, ready }: { ownerId: string; ready: boolean }) {
             <Row gutter={16}>
               <Col span={12}>
                 <Statistic
-                  title={t('accounts')}
+                  title={t('accountCount')}
                   value={data.totals.accounts}
                   valueRender={() => (
                     <span data-testid="renewals-count">{formatNumber(data.totals.accounts, locale)}</span>

@@ -17,7 +17,6 @@ export const churn = {
   riskAsOf: ['Facts as of', '数据截至'],
   riskHistoryFrom: ['History from', '历史起始'],
   riskSamples: ['Samples', '样本数'],
-  riskAccounts: ['Accounts', '客户数'],
   riskChurned: ['Churned', '流失数'],
   riskHorizon: ['Horizon', '预测期'],
   riskHorizonDays: ['{n} days', '{n} 天'],

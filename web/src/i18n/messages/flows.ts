@@ -1,6 +1,5 @@
 // Strings of the renewals, segment editor and demo-preparation flows (issue 12): [en, zh-CN].
 export const flows = {
-  segmentMembers: ['Accounts', '客户数'],
   segmentComputing: ['Saving and computing who is in the segment…', '正在保存并计算分群成员…'],
   demoPreparing: ['Preparing the demo workspace: {pct}%', '正在准备演示工作区：{pct}%'],
   demoPreparingHint: [

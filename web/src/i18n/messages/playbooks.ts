@@ -118,7 +118,6 @@ export const playbooks = {
   'pb.source': ['Source', '来源'],
   'pb.sourceRule': ['Rule', '规则'],
   'pb.sourcePlaybook': ['Playbook', '剧本'],
-  'pb.accounts': ['Accounts', '客户数'],
   'pb.actions': ['Actions', '动作数'],
   'pb.n': ['Measured', '可测量'],
   'pb.acted': ['Acted on', '执行组'],

@@ -19,7 +19,6 @@ export const revenue = {
   'rev.byIndustry': ['Industry', '行业'],
   'rev.noValue': ['(none)', '（无）'],
   'rev.group': ['Group', '分组'],
-  'rev.accounts': ['Accounts', '客户数'],
   'rev.share': ['Share', '占比'],
   'rev.totalArr': ['Total ARR', '总 ARR'],
   'rev.withArr': ['{n} accounts with ARR', '{n} 个有 ARR 的客户'],

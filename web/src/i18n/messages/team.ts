@@ -157,7 +157,6 @@ export const team = {
   scNone: ['No scorecards for this period', '该周期没有记分卡'],
   scPeriodShown: ['{from} – {to}', '{from} 至 {to}'],
   scScore: ['Score', '总分'],
-  scAccounts: ['Accounts', '客户数'],
   scOutcome: ['Outcome', '结果指标'],
   scProcess: ['Process', '过程指标'],
   scSideScore: ['Score', '得分'],

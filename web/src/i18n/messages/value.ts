@@ -63,7 +63,6 @@ export const value = {
   oppProbability: ['Probability', '成交概率'],
   familyTotals: ['Family totals', '集团合计'],
   familyOnly: ['This account has no parent or children.', '该客户没有上级或下级客户。'],
-  familyAccounts: ['Accounts', '客户数'],
   familySeats: ['Licensed seats', '许可席位'],
   familyUsers: ['Active users (30 d)', '近 30 天活跃用户'],
   familyHealthWorst: ['Worst health', '最低健康分'],
