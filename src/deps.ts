@@ -1,6 +1,6 @@
 import type { Config } from './config.ts';
 import type { Deps } from './context.ts';
-import { openDatabase } from './db/index.ts';
+import { openDatabase, optimizeDatabase } from './db/index.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { createLogger } from './logger.ts';
 
@@ -11,6 +11,7 @@ export async function openDeps(config: Config, options: { migrate?: boolean } = 
   if (options.migrate !== false) {
     const applied = await migrateToLatest(handle.db);
     if (applied.length) logger.info({ applied }, 'migrations applied');
+    await optimizeDatabase(handle.db, handle.engine);
   }
   const read = config.readDatabase ? openDatabase(config.readDatabase, { readOnly: true }) : undefined;
   const deps: Deps = {

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, type SqliteDatabase, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, type SqliteDatabase, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { DatabaseTarget } from '../config.ts';
 import type { Engine } from './dialect.ts';
@@ -24,6 +24,20 @@ export type OpenOptions = {
    */
   readOnly?: boolean;
 };
+
+/**
+ * Planner statistics, gathered where missing or stale (SQLite's `PRAGMA optimize`, sampling at most
+ * `analysis_limit` rows an index, so it stays quick at any size). Without them SQLite guesses each
+ * index's selectivity and can search a workspace-wide index where a per-account one exists. Run
+ * when the process opens the database (after migrations) and hourly (jobs/schedule.ts); PostgreSQL's
+ * autovacuum keeps its own statistics.
+ */
+export async function optimizeDatabase(db: Db, engine: Engine): Promise<void> {
+  if (engine !== 'sqlite') return;
+  await sql`pragma analysis_limit = 1000`.execute(db);
+  // 0x10002: every table, not only those this connection has queried (it may have queried none).
+  await sql`pragma optimize = 0x10002`.execute(db);
+}
 
 export function openDatabase(target: DatabaseTarget, options: OpenOptions = {}): DbHandle {
   if (target.kind === 'postgres') {

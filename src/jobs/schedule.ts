@@ -1,5 +1,7 @@
 // The one schedule table: every recurring job, its cron line (in the workspace time zone from
 // STEWARD_TIMEZONE) and why it runs then. Handlers live with their module or below.
+
+import { optimizeDatabase } from '../db/index.ts';
 import { refreshAllAccountFigures } from '../modules/accounts/index.ts';
 import { pruneAuth } from '../modules/auth/index.ts';
 import { automationSchedulesJob, deliverWebhooksJob } from '../modules/automation/index.ts';
@@ -56,6 +58,17 @@ export const SCHEDULE: readonly JobDefinition[] = [
     cron: '20 2 * * *',
     description: "Delete raw events older than each workspace's retention (rollups are kept)",
     handler: (deps, slot) => pruneRawEventsJob(deps, slot),
+  },
+  {
+    name: 'optimize-database',
+    // Hourly, after the recompute has written the hour's state: tables that grew since the
+    // statistics were gathered get new ones (SQLite; a no-op on PostgreSQL).
+    cron: '45 * * * *',
+    description: "Refresh the query planner's statistics of tables that changed much (SQLite)",
+    handler: async (deps) => {
+      await optimizeDatabase(deps.db, deps.engine);
+      return {};
+    },
   },
   {
     name: 'recompute',

@@ -151,7 +151,12 @@ export async function findContactRef(ctx: Ctx, id: string): Promise<ContactRef |
   return row && { id: row.id, accountId: row.account_id, name: row.name, email: row.email, role: row.role };
 }
 
-/** The accounts' contacts, by id; optionally only those with an email, or in one role. */
+/**
+ * The accounts' contacts, by id; optionally only those with an email, or in one role. The email
+ * filter is applied here, not in SQL: `email is not null` let SQLite's planner (without
+ * statistics) search the (workspace, email) index, every contact with an email in the workspace,
+ * for each account's handful (the demo's surveys and rules spent 13 s of 290 s in it at 2,000 accounts).
+ */
 export async function contactRefsOf(
   ctx: Ctx,
   accountIds: Iterable<string>,
@@ -165,13 +170,12 @@ export async function contactRefsOf(
       .select(['id', 'account_id', 'name', 'email', 'role'])
       .where('workspace_id', '=', ctx.workspace.id)
       .where('account_id', 'in', unique.slice(i, i + CHUNK));
-    if (filter.withEmail) query = query.where('email', 'is not', null);
     if (filter.role !== undefined) query = query.where('role', '=', filter.role);
-    if (filter.limit !== undefined) query = query.limit(filter.limit - out.length);
-    const rows = await query.orderBy('id').execute();
-    for (const r of rows)
+    for (const r of await query.orderBy('id').execute()) {
+      if (filter.withEmail && r.email === null) continue;
       out.push({ id: r.id, accountId: r.account_id, name: r.name, email: r.email, role: r.role });
-    if (filter.limit !== undefined && out.length >= filter.limit) break;
+      if (filter.limit !== undefined && out.length >= filter.limit) return out;
+    }
   }
   return out;
 }
