@@ -34,6 +34,7 @@ import * as importProgress from './migrations/2026_12_08_0500_import_progress_im
 import * as botAlertsDigest from './migrations/2026_12_08_1100_bot_alerts_digest_bots.ts';
 import * as healthDefaultModel from './migrations/2026_12_08_1300_health_default_model_health.ts';
 import * as qbrSettings from './migrations/2026_12_09_0100_qbr_settings.ts';
+import * as reportSnapshots from './migrations/2026_12_10_0100_report_snapshots.ts';
 
 // Listed explicitly (not read from disk) so the order is reviewed in code and works under any loader.
 const MIGRATIONS: Record<string, Migration> = {
@@ -71,6 +72,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026_12_07_1300_automation_eligible_control': automationEligibleControl,
   '2026_12_08_1300_health_default_model_health': healthDefaultModel,
   '2026_12_09_0100_qbr_settings': qbrSettings,
+  '2026_12_10_0100_report_snapshots': reportSnapshots,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

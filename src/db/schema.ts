@@ -86,6 +86,7 @@ import type {
   SegmentsTable,
   TieringSchemesTable,
 } from '../modules/segments/segments.table.ts';
+import type { ReportSnapshotsTable } from '../modules/snapshots/snapshots.table.ts';
 import type {
   AccountStateDaysTable,
   AccountStatesTable,
@@ -188,4 +189,5 @@ export interface Database {
   survey_settings: SurveySettingsTable;
   dirty_accounts: DirtyAccountsTable;
   qbr_settings: QbrSettingsTable;
+  report_snapshots: ReportSnapshotsTable;
 }

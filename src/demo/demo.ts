@@ -1,5 +1,6 @@
 import type { Ctx } from '../context.ts';
 import { inTransaction } from '../context.ts';
+import { optimizeDatabase } from '../db/index.ts';
 import {
   createAccount,
   createContact,
@@ -9,6 +10,7 @@ import {
   updateContract,
 } from '../modules/accounts/index.ts';
 import { createUser, generatePassword, type User } from '../modules/auth/index.ts';
+import { keepEffectiveness } from '../modules/automation/index.ts';
 import { retrainChurnModel } from '../modules/churn/index.ts';
 import { addNote, type NOTE_TYPES } from '../modules/timeline/index.ts';
 import { addDays, daysBetween, today } from '../time.ts';
@@ -338,12 +340,17 @@ export async function generateDemo(
     options.days > 0
       ? await generateUsage(ctx, made, options.days, r, (d, t) => progress.step('usage', d, t))
       : { events: 0 };
+  // The tables were empty when this process opened the database: statistics for what is now there,
+  // before the history's and the extensions' queries are planned.
+  await optimizeDatabase(ctx.db, ctx.engine);
   progress.start('history');
   await installDemoState(ctx, options.days, (d, t) => progress.step('history', d, t));
   for (const extension of demoExtensions) {
     progress.start(extension.phase);
     await extension.run({ ctx, accounts: made, days: options.days, random: r });
   }
+  // The reports the hourly recompute keeps, kept now: the first visit does not compute them.
+  await keepEffectiveness(ctx);
   const phases = progress.finish();
   const userCount =
     users.managers.length + users.aes.length + [...users.csms.values()].reduce((s, l) => s + l.length, 0);

@@ -3,7 +3,10 @@
 // seeded health did. A rule that picks only sick accounts gets no lift from their recovering on
 // their own, though sick accounts it could not pick (no contract) keep falling.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EFFECTIVENESS } from '../../src/modules/automation/effectiveness.ts';
+import { keepEffectiveness } from '../../src/modules/automation/index.ts';
 import { writeHealthScores } from '../../src/modules/health/index.ts';
+import { dropSnapshots, keepSnapshot, readSnapshot } from '../../src/modules/snapshots/index.ts';
 import { addDays, today } from '../../src/time.ts';
 import {
   type Client,
@@ -299,4 +302,64 @@ describe('a rule that picks only sick accounts', () => {
     expect(old).toBeGreaterThan(6);
     // 150 accounts made through the API: slow on a busy machine.
   }, 180_000);
+});
+
+describe('the report kept by the recompute (issue 18)', () => {
+  it('is served as kept until a rule run or an edit drops it; an answer overtaken while computed is not kept', async () => {
+    const ws = await createTestWorkspace(t.deps, 'Kept effect');
+    const manager = client(t.app, ws.users.manager.token);
+    const ids = await seedAccounts(ws, manager, 'kept', 30, true);
+    const d0 = addDays(today(ws.ctx), -40);
+    await writeScores(ws, d0, new Map(ids.map((id, i) => [id, 30 + (i % 5)])));
+    const rule = await manager.post('/api/v1/rules', {
+      key: 'kept',
+      name: 'Kept',
+      ...RESCUE,
+      holdoutPct: 50,
+    });
+    expect((await manager.post('/api/v1/rules/run', { day: d0 })).status).toBe(200);
+    await writeScores(ws, addDays(d0, 30), new Map(ids.map((id) => [id, 45])));
+
+    await keepEffectiveness(ws.ctx);
+    const kept = await manager.get('/api/v1/automation/effectiveness');
+    expect(kept.status).toBe(200);
+    const row = (kept.body.items as Row[]).find((r) => r.name === 'Kept')!;
+    expect(row.after30.n).toBeGreaterThan(0);
+    // Served as kept: scores written behind the report's back (no recompute) do not show yet.
+    await writeScores(ws, addDays(d0, 30), new Map(ids.map((id) => [id, 80])));
+    const again = await manager.get('/api/v1/automation/effectiveness');
+    expect(again.body.computedAt).toBe(kept.body.computedAt);
+    expect(again.body.items).toEqual(kept.body.items);
+    // Another band is another query: computed for the request, not the kept answer.
+    const band = await manager.get('/api/v1/automation/effectiveness?band=5');
+    expect(band.body.computedAt).not.toBe(kept.body.computedAt);
+
+    // Renaming the rule drops it: the next answer is computed again (new name, new scores).
+    expect((await manager.patch(`/api/v1/rules/${rule.body.id}`, { name: 'Kept, renamed' })).status).toBe(
+      200,
+    );
+    const fresh = await manager.get('/api/v1/automation/effectiveness');
+    expect(fresh.body.computedAt > kept.body.computedAt).toBe(true);
+    const renamed = (fresh.body.items as Row[]).find((r) => r.name === 'Kept, renamed')!;
+    expect(renamed.after30.acted).not.toBe(row.after30.acted);
+
+    // A rule run drops it too.
+    await keepEffectiveness(ws.ctx);
+    expect(
+      (await manager.get('/api/v1/automation/effectiveness')).body.computedAt > fresh.body.computedAt,
+    ).toBe(true);
+    const keptAt = (await manager.get('/api/v1/automation/effectiveness')).body.computedAt;
+    expect((await manager.post('/api/v1/rules/run', { day: addDays(d0, 1) })).status).toBe(200);
+    expect(await readSnapshot(ws.ctx, EFFECTIVENESS, { band: 10 })).toBeUndefined();
+    expect((await manager.get('/api/v1/automation/effectiveness')).body.computedAt).not.toBe(keptAt);
+
+    // What it read changed while it was computed: the answer is returned, not kept.
+    await keepSnapshot(ws.ctx, 'probe', {}, async () => {
+      await dropSnapshots(ws.ctx, ['probe']);
+      return { stale: true };
+    });
+    expect(await readSnapshot(ws.ctx, 'probe', {})).toBeUndefined();
+    await keepSnapshot(ws.ctx, 'probe', {}, async () => ({ stale: false }));
+    expect((await readSnapshot(ws.ctx, 'probe', {}))?.body).toEqual({ stale: false });
+  }, 120_000);
 });

@@ -341,7 +341,16 @@ export function automationRoutes(deps: Deps) {
       request: { query: EffectivenessQuery },
       responses: {
         200: json(
-          z.object({ from: z.string(), items: z.array(EffectivenessRow), nextCursor: z.null() }),
+          z.object({
+            from: z.string(),
+            items: z.array(EffectivenessRow),
+            nextCursor: z.null(),
+            computedAt: z
+              .string()
+              .describe(
+                'When the report was computed: kept after the last full recompute and its rules, or for this request',
+              ),
+          }),
           'The report',
         ),
         ...ERRORS,

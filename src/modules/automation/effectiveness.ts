@@ -5,10 +5,11 @@
 // hold-out, its cooldown or its per-run limit. Each run records both sides (automation_eligible,
 // written by the engine). The maths is in effect-maths.ts.
 import type { Ctx } from '../../context.ts';
-import { addDays, today } from '../../time.ts';
+import { addDays, nowIso, today } from '../../time.ts';
 import { readableAccount } from '../accounts/index.ts';
 import { authorize } from '../auth/index.ts';
 import { scoredSnapshotsSince } from '../health/index.ts';
+import { keepSnapshot, readSnapshot } from '../snapshots/index.ts';
 import { EffectivenessQuery, type EffectivenessRow } from './automation.schemas.ts';
 import { type ControlReason, computeLift, type Observation, stratumKey } from './effect-maths.ts';
 
@@ -34,9 +35,32 @@ function scoreNear(s: Series | undefined, day: string): number | undefined {
 /** Playbook plays (`<playbook id>#<play>`) count under their playbook. */
 const ownerOf = (ruleId: string) => ruleId.split('#')[0]!;
 
+type Effectiveness = { from: string; items: EffectivenessRow[]; nextCursor: null };
+
+/**
+ * The report as kept after the last recompute (snapshots), else computed now; `computedAt` says
+ * when. Kept answers go when a full recompute, a rule or playbook run, or an edit of either
+ * changes what it reads (the engine, rules.ts, playbooks.ts and the recompute call dropSnapshots).
+ */
 export async function getEffectiveness({ ctx, input }: { ctx: Ctx; input: EffectivenessQuery }) {
   await authorize(ctx, 'read');
   const q = EffectivenessQuery.parse(input);
+  const kept = await readSnapshot<Effectiveness>(ctx, EFFECTIVENESS, q);
+  if (kept) return { ...kept.body, computedAt: kept.computedAt };
+  const computedAt = nowIso(ctx);
+  return { ...(await computeEffectiveness(ctx, q)), computedAt };
+}
+
+/** The snapshot name of this report. */
+export const EFFECTIVENESS = 'effectiveness';
+
+/** After the hourly recompute and its rules: the default report for readers of every account. */
+export async function keepEffectiveness(ctx: Ctx): Promise<void> {
+  const q = EffectivenessQuery.parse({});
+  await keepSnapshot(ctx, EFFECTIVENESS, q, () => computeEffectiveness(ctx, q));
+}
+
+async function computeEffectiveness(ctx: Ctx, q: EffectivenessQuery): Promise<Effectiveness> {
   const ws = ctx.workspace.id;
   const end = today(ctx);
   const from = q.from ?? addDays(end, -180);

@@ -21,7 +21,7 @@ export {
   type SubscriptionKind,
   signedBotRequest,
 } from './bot-formats.ts';
-export { getEffectiveness } from './effectiveness.ts';
+export { getEffectiveness, keepEffectiveness } from './effectiveness.ts';
 export { dryRunSpec, type RunSummary, runDailySpecs, runSpec } from './engine.ts';
 export { emitEvent, emitEvents, OUT_EVENT_TYPES, type OutEvent, type OutEventType } from './events-out.ts';
 export { rulesReadingFacts } from './fact-users.ts';

@@ -12,6 +12,7 @@ import { loadStages } from '../lifecycle/index.ts';
 import { notifyEnteredDanger } from '../notifications/index.ts';
 import { recordMilestones } from '../plans/index.ts';
 import { loadActiveScheme, loadSegments, updateSegmentMembership } from '../segments/index.ts';
+import { dropSnapshots } from '../snapshots/index.ts';
 import { applyStateChanges, loadOverrides } from '../state/index.ts';
 import type { RecomputeResult } from './result.ts';
 import { runSteps, type StepConfig, TREND_LOOKBACKS } from './steps.ts';
@@ -171,5 +172,8 @@ export async function recomputeDays(
     }
     await runRulesAfterRecompute(ctx, last);
   }
+  // A full pass rewrote the health history the kept reports read (the incremental pass leaves
+  // them to the next full one: it would drop them every 15 s under a stream of events).
+  if (!only && days.length) await dropSnapshots(ctx);
   return results;
 }

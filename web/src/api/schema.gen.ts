@@ -14448,6 +14448,8 @@ export interface paths {
                                 };
                             }[];
                             nextCursor: null;
+                            /** @description When the report was computed: kept after the last full recompute and its rules, or for this request */
+                            computedAt: string;
                         };
                     };
                 };

@@ -103,7 +103,12 @@ export function EffectPanel() {
           const measured = rows.filter((r) => r[horizon].acted !== null).slice(0, 12);
           return (
             <>
-              <Typography.Text type="secondary">{t('pb.effectDef', { from: d.from, band })}</Typography.Text>
+              <Typography.Text type="secondary">
+                {t('pb.effectDef', { from: d.from, band })}{' '}
+                <span data-testid="effect-computed-at">
+                  {t('pb.computedAt', { at: formatDateTime(d.computedAt, locale) })}
+                </span>
+              </Typography.Text>
               <Row gutter={[16, 16]}>
                 <Col xs={24} xxl={9}>
                   <Card size="small" title={t('pb.effectChart')}>

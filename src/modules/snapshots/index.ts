@@ -1,0 +1,1 @@
+export { dropSnapshots, keepSnapshot, readSnapshot, snapshotScope } from './snapshots.ts';
