@@ -12,6 +12,7 @@ import {
 import { createUser, generatePassword, type User } from '../modules/auth/index.ts';
 import { keepEffectiveness } from '../modules/automation/index.ts';
 import { retrainChurnModel } from '../modules/churn/index.ts';
+import { recompute } from '../modules/recompute/index.ts';
 import { addNote, type NOTE_TYPES } from '../modules/timeline/index.ts';
 import { addDays, daysBetween, today } from '../time.ts';
 import { automationDemo } from './automation.ts';
@@ -48,7 +49,15 @@ demoExtensions.push({ phase: 'requests', run: generateTickets });
 demoExtensions.push({ phase: 'surveys', run: surveysDemo });
 // The churn model learnt from the demo's own history (last: it reads everything above), so a
 // newcomer's Risk page shows a model at once instead of waiting for Sunday's retrain.
-demoExtensions.push({ phase: 'risk', run: ({ ctx }) => retrainChurnModel({ ctx }).then(() => undefined) });
+// Today's state again once it is published, so the churn risk kept with each account's state (and
+// the renewals' probabilities read from it) is the model's from the start, not after the next hour.
+demoExtensions.push({
+  phase: 'risk',
+  run: async ({ ctx }) => {
+    await retrainChurnModel({ ctx });
+    await recompute({ ctx, input: {} });
+  },
+});
 
 const REGIONS = [
   ['华东', 30],

@@ -232,6 +232,10 @@ describe('churn model', () => {
     // batch, which also holds the family roll-ups and the state): they agree exactly.
     expect(f.churn_risk).toBe(risk.body.probability);
     expect(f.churn_risk_drivers[0]).toBe('licensed_seats');
+    // The renewal reads the churn risk the recompute keeps with the account's state (within a
+    // minute of the change, by the incremental pass; here a recompute).
+    expect((await admin.get(api(`/renewals/${live.id}`))).body.probabilitySource).toBe('health');
+    expect((await admin.post(api('/recompute'), {})).status).toBe(200);
     const renewal = await admin.get(api(`/renewals/${live.id}`));
     expect(renewal.body).toMatchObject({ probabilitySource: 'model' });
     expect(renewal.body.probability).toBeCloseTo(1 - risk.body.probability, 2);

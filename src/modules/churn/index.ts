@@ -21,7 +21,7 @@ export {
   trainModel,
 } from './model.ts';
 export { type ChurnModelCard, loadCurrentModel } from './model-store.ts';
-export { churnRisks, getAccountRisk } from './risk.ts';
+export { getAccountRisk } from './risk.ts';
 export { evaluateSnapshot, type SnapshotEvaluation, snapshotDataset } from './snapshot.ts';
 export { featureKeys } from './train.ts';
 export { buildTrainingSet, HORIZONS, loadDecisions } from './training-set.ts';

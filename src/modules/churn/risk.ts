@@ -4,7 +4,7 @@ import type { Ctx } from '../../context.ts';
 import { isMessageKey, type Message, msg, render } from '../../i18n/index.ts';
 import { today } from '../../time.ts';
 import { getAccountRef } from '../accounts/index.ts';
-import { buildFacts, type Facts, loadEvaluationBatch } from '../facts/index.ts';
+import { type Facts, loadEvaluationBatch } from '../facts/index.ts';
 import { loadMetrics } from '../metrics/index.ts';
 import type { Horizon } from './horizons.ts';
 import { explainRow } from './model.ts';
@@ -91,24 +91,4 @@ export async function getAccountRisk({
       reason: render(locale, msg('churn.reason.noPublishedHorizon')),
     };
   return { ...r, reason: null };
-}
-
-/**
- * The published model's churn probability of each account today (the renewals pipeline's
- * probability is one minus it); empty when no model is published, so callers keep their default.
- */
-export async function churnRisks(
-  ctx: Ctx,
-  accountIds: readonly string[],
-): Promise<Map<string, { probability: number; horizonDays: Horizon }>> {
-  const out = new Map<string, { probability: number; horizonDays: Horizon }>();
-  if (accountIds.length === 0) return out;
-  const model = await loadCurrentModel(ctx);
-  if (!model?.card.published) return out;
-  const facts = await buildFacts(ctx, accountIds, today(ctx));
-  for (const [id, f] of facts) {
-    const score = scoreFacts(model, f);
-    if (score) out.set(id, { probability: score.probability, horizonDays: score.horizonDays });
-  }
-  return out;
 }

@@ -204,6 +204,7 @@ describe('runSteps', () => {
       tier: 'healthy',
       stage: 'rest',
       segments: [],
+      churnRisk: null,
     });
   });
 

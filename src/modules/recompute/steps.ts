@@ -173,6 +173,7 @@ export function runSteps(
     state.tier = tiers.get(id) ?? null;
     state.stage = stages.get(id) ?? null;
     state.segments = keys;
+    state.churnRisk = typeof f.churn_risk === 'number' ? f.churn_risk : null;
   }
   return { states: states as Map<string, DayState>, snapshot };
 }

@@ -17,7 +17,6 @@ import {
   updateContract,
 } from '../accounts/index.ts';
 import { authorize, userNames, userRefs, writeAudit } from '../auth/index.ts';
-import { churnRisks } from '../churn/index.ts';
 import { loadCurrentStates } from '../state/index.ts';
 import { listParam, valueParam, writeTimeline } from '../timeline/index.ts';
 import {
@@ -105,14 +104,6 @@ export async function loadRenewals(
     ...new Set(rows.flatMap((r) => [r.r_owner ?? r.account_owner].filter((x): x is string => !!x))),
   ];
   const names = await userNames(ctx, ownerIds);
-  // The churn model's probability where it is published: renewing = not churning by the horizon.
-  const risks = await churnRisks(ctx, [
-    ...new Set(
-      rows
-        .filter((r) => !r.outcome && (r.probability === null || r.probability === undefined))
-        .map((r) => r.account_id),
-    ),
-  ]);
   const base = ctx.workspace.baseCurrency;
   // fromMinor builds an Intl formatter per call: once per report, not per row.
   const divisor = Math.round(1 / fromMinor(1, base));
@@ -138,8 +129,10 @@ export async function loadRenewals(
     } else if (r.probability !== null && r.probability !== undefined) {
       probability = Number(r.probability);
       probabilitySource = 'manual';
-    } else if (stage !== 'committed' && risks.has(r.account_id)) {
-      probability = Math.round((1 - risks.get(r.account_id)!.probability) * 1000) / 1000;
+    } else if (stage !== 'committed' && typeof state?.churnRisk === 'number') {
+      // The churn model's probability where it is published (the recompute keeps it with the
+      // state, fresh within a minute of a change): renewing = not churning by the horizon.
+      probability = Math.round((1 - state.churnRisk) * 1000) / 1000;
       probabilitySource = 'model';
     } else {
       probability = defaultProbability(stage, health);

@@ -142,6 +142,7 @@ export async function applyStateChanges(
       stage: next.stage,
       stage_since: stageSince,
       segments,
+      churn_risk: next.churnRisk,
       updated_at: now,
     });
     if (stateRows.length === 200) stateRows = await upsertStates(tx, stateRows);
@@ -220,6 +221,7 @@ async function upsertStates(tx: Ctx, rows: AccountStatesTable[]): Promise<Accoun
         stage: eb.ref('excluded.stage'),
         stage_since: eb.ref('excluded.stage_since'),
         segments: eb.ref('excluded.segments'),
+        churn_risk: eb.ref('excluded.churn_risk'),
         updated_at: eb.ref('excluded.updated_at'),
       })),
     )

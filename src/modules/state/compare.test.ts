@@ -10,6 +10,7 @@ const next = (over: Partial<DayState> = {}): DayState => ({
   tier: 'growth',
   stage: 'adoption',
   segments: ['east'],
+  churnRisk: null,
   ...over,
 });
 const known = (over: Partial<KnownState> = {}): KnownState => ({

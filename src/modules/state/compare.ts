@@ -11,6 +11,8 @@ export type DayState = {
   tier: string | null;
   stage: string | null;
   segments: string[];
+  /** The `churn_risk` fact of the batch (kept in the current state only). */
+  churnRisk: number | null;
 };
 
 /** An account's state as known at the end of some day (see loadStatesAsOf). */

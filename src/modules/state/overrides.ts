@@ -267,6 +267,7 @@ async function applyState(
         stage: null,
         stage_since: null,
         segments: '[]',
+        churn_risk: null,
         updated_at: now,
         ...fields,
       })

@@ -16,6 +16,8 @@ export type CurrentState = {
   stage: string | null;
   stageSince: string | null;
   segments: string[];
+  /** The churn model's probability as the recompute last computed it; null without a published model. */
+  churnRisk: number | null;
   /** When the recompute last wrote this state (the full pass or the incremental one). */
   updatedAt: string;
 };
@@ -49,6 +51,7 @@ export async function loadCurrentStates(
         stage: r.stage,
         stageSince: r.stage_since,
         segments: parseJson<string[]>(r.segments, []),
+        churnRisk: num(r.churn_risk),
         updatedAt: r.updated_at,
       });
     }

@@ -25,6 +25,8 @@ export interface AccountStatesTable {
   stage: string | null;
   stage_since: string | null;
   segments: string;
+  /** The `churn_risk` fact as the recompute computed it (null without a published model). */
+  churn_risk: number | null;
   updated_at: string;
 }
 
