@@ -10,7 +10,6 @@ import {
   updateContract,
 } from '../modules/accounts/index.ts';
 import { createUser, generatePassword, type User } from '../modules/auth/index.ts';
-import { keepEffectiveness } from '../modules/automation/index.ts';
 import { retrainChurnModel } from '../modules/churn/index.ts';
 import { recompute } from '../modules/recompute/index.ts';
 import { addNote, type NOTE_TYPES } from '../modules/timeline/index.ts';
@@ -358,8 +357,6 @@ export async function generateDemo(
     progress.start(extension.phase);
     await extension.run({ ctx, accounts: made, days: options.days, random: r });
   }
-  // The reports the hourly recompute keeps, kept now: the first visit does not compute them.
-  await keepEffectiveness(ctx);
   const phases = progress.finish();
   const userCount =
     users.managers.length + users.aes.length + [...users.csms.values()].reduce((s, l) => s + l.length, 0);

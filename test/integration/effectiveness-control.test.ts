@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EFFECTIVENESS } from '../../src/modules/automation/effectiveness.ts';
 import { keepEffectiveness } from '../../src/modules/automation/index.ts';
 import { writeHealthScores } from '../../src/modules/health/index.ts';
+import { recompute } from '../../src/modules/recompute/index.ts';
 import { dropSnapshots, keepSnapshot, readSnapshot } from '../../src/modules/snapshots/index.ts';
 import { addDays, today } from '../../src/time.ts';
 import {
@@ -352,6 +353,12 @@ describe('the report kept by the recompute (issue 18)', () => {
     expect((await manager.post('/api/v1/rules/run', { day: addDays(d0, 1) })).status).toBe(200);
     expect(await readSnapshot(ws.ctx, EFFECTIVENESS, { band: 10 })).toBeUndefined();
     expect((await manager.get('/api/v1/automation/effectiveness')).body.computedAt).not.toBe(keptAt);
+
+    // A full recompute of today drops it and keeps it again: the next reader is served the kept answer.
+    await recompute({ ctx: ws.ctx, input: {} });
+    const rekept = await readSnapshot<{ items: Row[] }>(ws.ctx, EFFECTIVENESS, { band: 10 });
+    expect(rekept).toBeDefined();
+    expect((await manager.get('/api/v1/automation/effectiveness')).body.computedAt).toBe(rekept!.computedAt);
 
     // What it read changed while it was computed: the answer is returned, not kept.
     await keepSnapshot(ws.ctx, 'probe', {}, async () => {

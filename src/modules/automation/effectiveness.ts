@@ -54,10 +54,14 @@ export async function getEffectiveness({ ctx, input }: { ctx: Ctx; input: Effect
 /** The snapshot name of this report. */
 export const EFFECTIVENESS = 'effectiveness';
 
-/** After the hourly recompute and its rules: the default report for readers of every account. */
+/**
+ * After a full recompute of today and its rules: the default report for readers of every account
+ * (whoever ran the recompute).
+ */
 export async function keepEffectiveness(ctx: Ctx): Promise<void> {
   const q = EffectivenessQuery.parse({});
-  await keepSnapshot(ctx, EFFECTIVENESS, q, () => computeEffectiveness(ctx, q));
+  const everyAccount: Ctx = { ...ctx, readAccess: undefined };
+  await keepSnapshot(everyAccount, EFFECTIVENESS, q, () => computeEffectiveness(everyAccount, q));
 }
 
 async function computeEffectiveness(ctx: Ctx, q: EffectivenessQuery): Promise<Effectiveness> {

@@ -1,6 +1,5 @@
 import { type Deps, systemCtx } from '../../context.ts';
 import { today } from '../../time.ts';
-import { keepEffectiveness } from '../automation/index.ts';
 import { listWorkspaceRefs } from '../workspaces/index.ts';
 import { clearDirtyMarks } from './dirty.ts';
 import { recomputeDays } from './recompute.ts';
@@ -16,8 +15,6 @@ export async function recomputeJob(deps: Deps) {
     // Every account is fresh: the marks made before this pass started are done.
     await clearDirtyMarks(ctx, started);
     accounts += result!.accounts;
-    // The reports kept for the next hour, computed once here instead of on each request.
-    await keepEffectiveness(ctx);
   }
   return { workspaces: workspaces.length, accounts };
 }

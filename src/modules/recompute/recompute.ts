@@ -5,7 +5,7 @@ import { msg } from '../../i18n/index.ts';
 import { addDays, daysBetween, isValidDay, today } from '../../time.ts';
 import { canRunInWorker } from '../../worker-job.ts';
 import { authorize, writeAudit } from '../auth/index.ts';
-import { runRulesAfterRecompute } from '../automation/index.ts';
+import { keepEffectiveness, runRulesAfterRecompute } from '../automation/index.ts';
 import { loadCatalogue, loadEvaluationBatch } from '../facts/index.ts';
 import { loadHealthModels, loadSentiments, writeHealthScores } from '../health/index.ts';
 import { loadStages } from '../lifecycle/index.ts';
@@ -173,7 +173,12 @@ export async function recomputeDays(
     await runRulesAfterRecompute(ctx, last);
   }
   // A full pass rewrote the health history the kept reports read (the incremental pass leaves
-  // them to the next full one: it would drop them every 15 s under a stream of events).
-  if (!only && days.length) await dropSnapshots(ctx);
+  // them to the next full one: it would drop them every 15 s under a stream of events); a pass
+  // that ends today keeps them again (the hourly job, the demo, `steward recompute`), so readers
+  // do not compute them on request.
+  if (!only && last !== undefined) {
+    await dropSnapshots(ctx);
+    if (last === today(ctx)) await keepEffectiveness(ctx);
+  }
   return results;
 }

@@ -6,6 +6,7 @@
 // the replica). Each answer is kept per reader scope, so a CSM never sees figures from accounts
 // they may not read.
 import { type Ctx, inTransaction } from '../../context.ts';
+import { newId } from '../../ids.ts';
 import { nowIso, today } from '../../time.ts';
 
 /** Who the answer was computed for: every account, or the books of these users (ctx.readAccess). */
@@ -38,14 +39,27 @@ export async function readSnapshot<T>(
   return row && { body: JSON.parse(row.body) as T, computedAt: row.computed_at };
 }
 
-/** The scope of the row that records when a report's answers were last dropped. */
+/** The scope of the row that marks a report's last drop (its body: a new id at each drop). */
 const DROPPED = '#dropped';
 /** The report name a drop of every report records. */
 const EVERY = '*';
 
+/** The marks of the drops that concern `report`: any drop since changes them (a new id each). */
+async function dropMarks(ctx: Ctx, report: string): Promise<string> {
+  const rows = await ctx.db
+    .selectFrom('report_snapshots')
+    .select(['report', 'body'])
+    .where('workspace_id', '=', ctx.workspace.id)
+    .where('report', 'in', [report, EVERY])
+    .where('scope', '=', DROPPED)
+    .orderBy('report')
+    .execute();
+  return rows.map((r) => `${r.report}:${r.body}`).join(',');
+}
+
 /**
  * Computes `report` for this query and the caller's scope and keeps the answer (replacing the
- * last), unless what it reads changed while it was computed (a drop after it started).
+ * last), unless what it reads changed while it was computed (a drop since it started).
  */
 export async function keepSnapshot<T>(
   ctx: Ctx,
@@ -54,6 +68,7 @@ export async function keepSnapshot<T>(
   compute: () => Promise<T>,
 ): Promise<{ body: T; computedAt: string }> {
   const computedAt = nowIso(ctx);
+  const before = await dropMarks(ctx, report);
   const body = await compute();
   const row = {
     workspace_id: ctx.workspace.id,
@@ -64,15 +79,7 @@ export async function keepSnapshot<T>(
     body: JSON.stringify(body),
   };
   await inTransaction(ctx, async (tx) => {
-    const dropped = await tx.db
-      .selectFrom('report_snapshots')
-      .select('computed_at')
-      .where('workspace_id', '=', ctx.workspace.id)
-      .where('report', 'in', [report, EVERY])
-      .where('scope', '=', DROPPED)
-      .where('computed_at', '>=', computedAt)
-      .executeTakeFirst();
-    if (dropped) return;
+    if ((await dropMarks(tx, report)) !== before) return;
     await tx.db
       .insertInto('report_snapshots')
       .values(row)
@@ -88,7 +95,7 @@ export async function keepSnapshot<T>(
 
 /**
  * What the reports read has changed: their kept answers go (every report's when none is named),
- * and the time is recorded, so an answer being computed meanwhile is not kept either.
+ * and a new mark is left, so an answer being computed meanwhile is not kept either.
  */
 export async function dropSnapshots(ctx: Ctx, reports: readonly string[] = [EVERY]): Promise<void> {
   await inTransaction(ctx, async (tx) => {
@@ -104,13 +111,14 @@ export async function dropSnapshots(ctx: Ctx, reports: readonly string[] = [EVER
           params: '',
           scope: DROPPED,
           computed_at: nowIso(ctx),
-          body: '{}',
+          body: newId(),
         })),
       )
       .onConflict((oc) =>
-        oc
-          .columns(['workspace_id', 'report', 'params', 'scope'])
-          .doUpdateSet((eb) => ({ computed_at: eb.ref('excluded.computed_at') })),
+        oc.columns(['workspace_id', 'report', 'params', 'scope']).doUpdateSet((eb) => ({
+          computed_at: eb.ref('excluded.computed_at'),
+          body: eb.ref('excluded.body'),
+        })),
       )
       .execute();
   });
