@@ -162,6 +162,21 @@ describe('churn model', () => {
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     // Trained in a worker thread (the test database is a file or PostgreSQL), not on the event loop.
     expect(retrainsInWorkers()).toBe(inWorkers + 1);
+    // Every account is marked for the incremental pass: the churn risk kept with its state follows
+    // the new version within minutes.
+    const marked = await t.deps.db
+      .selectFrom('dirty_accounts')
+      .select('account_id')
+      .where('workspace_id', '=', ws.workspace.id)
+      .where('reason', '=', 'churn_model')
+      .execute();
+    const inWorkspace = await t.deps.db
+      .selectFrom('accounts')
+      .select('id')
+      .where('workspace_id', '=', ws.workspace.id)
+      .execute();
+    expect(marked.length).toBe(inWorkspace.length);
+    expect(inWorkspace.length).toBeGreaterThan(0);
     expect(res.body.published).toBe(false);
     expect(res.body.reason).toMatch(/./);
     for (const h of res.body.horizons) {

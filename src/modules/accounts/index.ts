@@ -83,6 +83,7 @@ export {
   readableAccountIds,
   readableAccounts,
   readableAccountsView,
+  workspaceAccountIds,
 } from './refs.ts';
 export { type AccountHit, type ContactHit, likePattern, searchAccounts, searchContacts } from './search.ts';
 export { accountSearchText, contactSearchText, pinyinKeys } from './search-keys.ts';

@@ -56,6 +56,16 @@ export function readableAccount(ctx: Ctx, accountIdColumn: string): Expression<S
   return sql<SqlBool>`${sql.ref(accountIdColumn)} in (${readable})`;
 }
 
+/** Every account id of the workspace. */
+export async function workspaceAccountIds(ctx: Ctx): Promise<string[]> {
+  const rows = await ctx.db
+    .selectFrom('accounts')
+    .select('id')
+    .where('workspace_id', '=', ctx.workspace.id)
+    .execute();
+  return rows.map((r) => r.id);
+}
+
 /** The readable account ids for reports computed in memory, or null for every account. */
 export async function readableAccountIds(ctx: Ctx): Promise<Set<string> | null> {
   const readable = readableAccounts(ctx);

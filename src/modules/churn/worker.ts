@@ -4,7 +4,9 @@
 // (POST /churn/train answered on it), and under the default heap limit V8 let the process grow to
 // 1.6 GB before collecting (bench:churn) where the live set is a few hundred MB.
 import { fileURLToPath } from 'node:url';
+import { accountsChanged } from '../../account-changes.ts';
 import { canRunInWorker, runWorkerJob, type WorkspaceJob, workspaceJob } from '../../worker-job.ts';
+import { workspaceAccountIds } from '../accounts/index.ts';
 import { authorize } from '../auth/index.ts';
 import type { ChurnModelCard } from './model-store.ts';
 import { type TrainInput, trainChurnModel } from './train.ts';
@@ -26,12 +28,18 @@ export async function retrainChurnModel(
 ): Promise<ChurnModelCard> {
   const { ctx } = args;
   await authorize(ctx, 'settings:write');
-  if (!canRunInWorker(ctx)) return trainChurnModel(args);
-  const data: TrainJobData = { ...workspaceJob(ctx), input: args.input ?? {} };
-  const card = await runWorkerJob<never, ChurnModelCard>(ENTRY, data, {
-    what: 'churn retrain',
-    resourceLimits: { maxOldGenerationSizeMb: ctx.config.recomputeHeapMb },
-  });
-  inWorkers++;
+  let card: ChurnModelCard;
+  if (!canRunInWorker(ctx)) card = await trainChurnModel(args);
+  else {
+    const data: TrainJobData = { ...workspaceJob(ctx), input: args.input ?? {} };
+    card = await runWorkerJob<never, ChurnModelCard>(ENTRY, data, {
+      what: 'churn retrain',
+      resourceLimits: { maxOldGenerationSizeMb: ctx.config.recomputeHeapMb },
+    });
+    inWorkers++;
+  }
+  // The churn risk kept with each account's state follows the new version within minutes (the
+  // incremental pass), not at the next hourly one.
+  await accountsChanged(ctx, await workspaceAccountIds(ctx), 'churn_model');
   return card;
 }
