@@ -102,6 +102,8 @@ describe('fair effectiveness in Chromium', () => {
     await page.goto(`${base}/playbooks?tab=effect`);
     const line = page.locator('[data-testid="effect-table"] tbody tr.ant-table-row', { hasText: name });
     await line.waitFor({ timeout: 20_000 });
+    // When the figures were computed (kept after the last full recompute, or for this request).
+    expect(await page.getByTestId('effect-computed-at').textContent()).toMatch(/^Computed .*\d{4}/);
     expect(await line.getByTestId('effect-control-n').textContent()).toBe(String(o.controlAccounts));
     expect(await line.getByTestId('effect-control-why').textContent()).toContain(
       `held out ${o.reasons.holdout}`,
@@ -131,6 +133,7 @@ describe('fair effectiveness in Chromium', () => {
     await page.goto(`${base}/playbooks?tab=effect`);
     const rows = page.locator('[data-testid="effect-table"] tbody tr.ant-table-row');
     await expect.poll(() => rows.count(), { timeout: 20_000 }).toBe(effect.items.length);
+    expect(await page.getByTestId('effect-computed-at').textContent()).toMatch(/^计算于 \d/);
     const mine = effect.items.find((r) => r.name === name)!;
     const line = rows.filter({ hasText: name });
     expect(await line.getByTestId('effect-control-why').textContent()).toContain(
