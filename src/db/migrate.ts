@@ -36,6 +36,7 @@ import * as healthDefaultModel from './migrations/2026_12_08_1300_health_default
 import * as qbrSettings from './migrations/2026_12_09_0100_qbr_settings.ts';
 import * as reportSnapshots from './migrations/2026_12_10_0100_report_snapshots.ts';
 import * as accountStateChurnRisk from './migrations/2026_12_10_0200_account_state_churn_risk.ts';
+import * as timelineTouches from './migrations/2026_12_10_0300_timeline_touches.ts';
 
 // Listed explicitly (not read from disk) so the order is reviewed in code and works under any loader.
 const MIGRATIONS: Record<string, Migration> = {
@@ -75,6 +76,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026_12_09_0100_qbr_settings': qbrSettings,
   '2026_12_10_0100_report_snapshots': reportSnapshots,
   '2026_12_10_0200_account_state_churn_risk': accountStateChurnRisk,
+  '2026_12_10_0300_timeline_touches': timelineTouches,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
