@@ -61,6 +61,8 @@ describe('the churn risk page in Chromium', () => {
       const first = page.locator('[data-testid="risk-table"] tbody tr.ant-table-row').first();
       await first.waitFor();
       expect(await first.textContent()).toContain(ranked.items[0]!.name);
+      // When the ranking was computed (kept after the last full recompute, or for this request).
+      expect(await page.getByTestId('risk-computed-at').textContent()).toMatch(/^(Computed|计算于) .*\d{4}/);
     } else {
       await page.getByTestId('risk-ranking-empty').waitFor();
     }

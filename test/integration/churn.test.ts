@@ -277,5 +277,19 @@ describe('churn model', () => {
     const ranked = await admin.get(api('/churn/accounts?limit=5'));
     expect(ranked.status).toBe(200);
     expect(ranked.body.items[0].accountId).toBe(a.id);
+    // The Risk page's ranking (50) is kept by the recompute above: served as kept, in each
+    // language, until a retrain or the next full pass drops it.
+    const kept = await admin.get(api('/churn/accounts?limit=50'));
+    const keptZh = await client(t.app, ws.users.admin.token, { 'accept-language': 'zh-CN' }).get(
+      api('/churn/accounts?limit=50'),
+    );
+    expect(keptZh.body.computedAt).toBe(kept.body.computedAt);
+    expect(kept.body.computedAt < ranked.body.computedAt).toBe(true);
+    expect(kept.body.items[0]).toMatchObject({ accountId: a.id });
+    expect(kept.body.items[0].drivers[0]).toMatchObject({ fact: 'licensed_seats', label: 'Licensed seats' });
+    expect(keptZh.body.items[0].drivers[0].label).toMatch(/[\u4e00-\u9fff]/);
+    expect(kept.body.items[0].probability).toBe(risk.body.probability);
+    await admin.post(api('/churn/train'), {});
+    expect((await admin.get(api('/churn/accounts?limit=50'))).body.computedAt > kept.body.computedAt).toBe(true);
   }, 120_000);
 });

@@ -161,5 +161,12 @@ export const RankedRisk = z
   })
   .openapi('RankedRisk');
 export const RankedRisks = z
-  .object({ items: z.array(RankedRisk), scored: z.number().int(), totalArrAtRisk: z.number() })
+  .object({
+    items: z.array(RankedRisk),
+    scored: z.number().int(),
+    totalArrAtRisk: z.number(),
+    computedAt: z.string().openapi({
+      description: 'When the ranking was computed: kept after the last full recompute, or for this request',
+    }),
+  })
   .openapi('RankedRisks');

@@ -1,4 +1,4 @@
-export { getModelCard, rankRisks } from './card.ts';
+export { getModelCard, keepRiskRanking, rankRisks } from './card.ts';
 export { churnRoutes } from './churn.routes.ts';
 export { type EncodedColumn, type Encoder, encodeRows, type FeatureRow, fitEncoder } from './encode.ts';
 export { type Fold, groupedFolds } from './folds.ts';

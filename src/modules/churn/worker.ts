@@ -8,6 +8,8 @@ import { accountsChanged } from '../../account-changes.ts';
 import { canRunInWorker, runWorkerJob, type WorkspaceJob, workspaceJob } from '../../worker-job.ts';
 import { workspaceAccountIds } from '../accounts/index.ts';
 import { authorize } from '../auth/index.ts';
+import { dropSnapshots } from '../snapshots/index.ts';
+import { CHURN_RANKING } from './card.ts';
 import type { ChurnModelCard } from './model-store.ts';
 import { type TrainInput, trainChurnModel } from './train.ts';
 
@@ -41,5 +43,6 @@ export async function retrainChurnModel(
   // The churn risk kept with each account's state follows the new version within minutes (the
   // incremental pass), not at the next hourly one.
   await accountsChanged(ctx, await workspaceAccountIds(ctx), 'churn_model');
+  await dropSnapshots(ctx, [CHURN_RANKING]);
   return card;
 }

@@ -5,7 +5,7 @@ import { msg } from '../../i18n/index.ts';
 import { addDays, daysBetween, isValidDay, today } from '../../time.ts';
 import { canRunInWorker } from '../../worker-job.ts';
 import { authorize, writeAudit } from '../auth/index.ts';
-import { keepEffectiveness, runRulesAfterRecompute } from '../automation/index.ts';
+import { runRulesAfterRecompute } from '../automation/index.ts';
 import { loadCatalogue, loadEvaluationBatch } from '../facts/index.ts';
 import { loadHealthModels, loadSentiments, writeHealthScores } from '../health/index.ts';
 import { loadStages } from '../lifecycle/index.ts';
@@ -14,6 +14,7 @@ import { recordMilestones } from '../plans/index.ts';
 import { loadActiveScheme, loadSegments, updateSegmentMembership } from '../segments/index.ts';
 import { dropSnapshots } from '../snapshots/index.ts';
 import { applyStateChanges, loadOverrides } from '../state/index.ts';
+import { keepReports } from './keep.ts';
 import type { RecomputeResult } from './result.ts';
 import { runSteps, type StepConfig, TREND_LOOKBACKS } from './steps.ts';
 import { recomputeInWorker } from './worker.ts';
@@ -174,11 +175,11 @@ export async function recomputeDays(
   }
   // A full pass rewrote the health history the kept reports read (the incremental pass leaves
   // them to the next full one: it would drop them every 15 s under a stream of events); a pass
-  // that ends today keeps them again (the hourly job, the demo, `steward recompute`), so readers
-  // do not compute them on request.
+  // that ends today keeps them again (the hourly job, the demo, `steward recompute`; keep.ts), so
+  // readers do not compute them on request.
   if (!only && last !== undefined) {
     await dropSnapshots(ctx);
-    if (last === today(ctx)) await keepEffectiveness(ctx);
+    if (last === today(ctx)) await keepReports(ctx);
   }
   return results;
 }

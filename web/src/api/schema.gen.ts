@@ -25526,6 +25526,8 @@ export interface components {
             items: components["schemas"]["RankedRisk"][];
             scored: number;
             totalArrAtRisk: number;
+            /** @description When the ranking was computed: kept after the last full recompute, or for this request */
+            computedAt: string;
         };
         RankedRisk: {
             accountId: string;
