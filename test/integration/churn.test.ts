@@ -290,6 +290,8 @@ describe('churn model', () => {
     expect(keptZh.body.items[0].drivers[0].label).toMatch(/[\u4e00-\u9fff]/);
     expect(kept.body.items[0].probability).toBe(risk.body.probability);
     await admin.post(api('/churn/train'), {});
-    expect((await admin.get(api('/churn/accounts?limit=50'))).body.computedAt > kept.body.computedAt).toBe(true);
+    expect((await admin.get(api('/churn/accounts?limit=50'))).body.computedAt > kept.body.computedAt).toBe(
+      true,
+    );
   }, 120_000);
 });
