@@ -74,7 +74,8 @@ type KeptRanking = Ranking & { labels: Record<string, Record<string, string>> };
  */
 export async function rankRisks({ ctx, input }: { ctx: Ctx; input: { limit: number } }) {
   const locale = ctx.locale ?? 'en';
-  const kept = await readSnapshot<KeptRanking>(ctx, CHURN_RANKING, { limit: input.limit });
+  // The ranking is the workspace's whatever the reader's book: one kept answer for every reader.
+  const kept = await readSnapshot<KeptRanking>(everyAccount(ctx), CHURN_RANKING, { limit: input.limit });
   const { labels, ...ranking } = kept?.body ?? (await computeRanking(ctx, input.limit));
   const label = labels[locale] ?? {};
   return {
@@ -89,8 +90,12 @@ export async function rankRisks({ ctx, input }: { ctx: Ctx; input: { limit: numb
 
 /** After a full recompute of today: the Risk page's ranking. */
 export async function keepRiskRanking(ctx: Ctx): Promise<void> {
-  await keepSnapshot(ctx, CHURN_RANKING, { limit: KEPT_LIMIT }, () => computeRanking(ctx, KEPT_LIMIT));
+  await keepSnapshot(everyAccount(ctx), CHURN_RANKING, { limit: KEPT_LIMIT }, () =>
+    computeRanking(ctx, KEPT_LIMIT),
+  );
 }
+
+const everyAccount = (ctx: Ctx): Ctx => ({ ...ctx, readAccess: undefined });
 
 async function computeRanking(ctx: Ctx, limit: number): Promise<KeptRanking> {
   const model = await loadCurrentModel(ctx);

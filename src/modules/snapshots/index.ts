@@ -1,1 +1,1 @@
-export { dropSnapshots, keepSnapshot, readSnapshot, snapshotScope } from './snapshots.ts';
+export { dropSnapshots, keepSnapshot, readSnapshot } from './snapshots.ts';

@@ -1,16 +1,16 @@
-// Reports kept by the recompute (issue 18): a report that reads the whole workspace's history (the
-// playbooks' effect over 180 days of runs and health snapshots) is computed once after the hourly
-// pass and served from here, not computed on every request. A kept answer is dropped as soon as
-// what it reads changes (dropSnapshots: a full recompute, a rule or playbook run or edit); a
-// request that finds none computes the report itself (and does not write: reports may be read on
-// the replica). Each answer is kept per reader scope, so a CSM never sees figures from accounts
-// they may not read.
+// Reports kept by the recompute (issue 18): a report that reads the whole workspace (the
+// playbooks' effect over 180 days of runs and health snapshots, the Risk page's ranking over every
+// account's facts) is computed once after a full pass of today (recompute/keep.ts) and served from
+// here, not computed on every request. A kept answer is dropped as soon as what it reads changes
+// (dropSnapshots: a full recompute, a rule or playbook run or edit, a churn retrain); a request that
+// finds none computes the report itself (and does not write: reports may be read on the replica).
+// Each answer is kept per reader scope, so a CSM never sees figures from accounts they may not read.
 import { type Ctx, inTransaction } from '../../context.ts';
 import { newId } from '../../ids.ts';
 import { nowIso, today } from '../../time.ts';
 
 /** Who the answer was computed for: every account, or the books of these users (ctx.readAccess). */
-export function snapshotScope(ctx: Ctx): string {
+function snapshotScope(ctx: Ctx): string {
   const access = ctx.readAccess;
   if (!access || access.kind === 'all') return 'all';
   return `users:${[...access.userIds].sort().join(',')}`;
