@@ -11,9 +11,9 @@ import {
 } from '../modules/accounts/index.ts';
 import { createUser, generatePassword, type User } from '../modules/auth/index.ts';
 import { retrainChurnModel } from '../modules/churn/index.ts';
-import { clearDirtyMarks, recompute } from '../modules/recompute/index.ts';
+import { recompute } from '../modules/recompute/index.ts';
 import { addNote, type NOTE_TYPES } from '../modules/timeline/index.ts';
-import { addDays, daysBetween, nowIso, today } from '../time.ts';
+import { addDays, daysBetween, today } from '../time.ts';
 import { automationDemo } from './automation.ts';
 import type { Archetype, DemoAccount, DemoExtension, DemoOptions } from './extension.ts';
 import { type DemoPhase, type DemoProgress, demoProgress } from './progress.ts';
@@ -49,16 +49,13 @@ demoExtensions.push({ phase: 'surveys', run: surveysDemo });
 // The churn model learnt from the demo's own history (last: it reads everything above), so a
 // newcomer's Risk page shows a model at once instead of waiting for Sunday's retrain.
 // Today's state again once it is published, so the churn risk kept with each account's state (and
-// the renewals' probabilities read from it) is the model's from the start, not after the next hour.
+// the renewals' probabilities read from it) is the model's from the start, not after the next hour
+// (the pass also clears the retrain's marks, so a server does not start by recomputing them).
 demoExtensions.push({
   phase: 'risk',
   run: async ({ ctx }) => {
     await retrainChurnModel({ ctx });
-    const started = nowIso(ctx);
     await recompute({ ctx, input: {} });
-    // Every account was just recomputed: the retrain's marks are done (else a server would start
-    // by recomputing the whole workspace again).
-    await clearDirtyMarks(ctx, started);
   },
 });
 

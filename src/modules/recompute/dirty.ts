@@ -1,11 +1,12 @@
 // Fresh within a minute (issue 18): writes that may move an account mark it dirty
 // (accountsChanged -> markAccountsDirty); every 15 s the incremental job recomputes the accounts
 // marked before it started, for today, and deletes exactly the marks it took. The hourly full pass
-// stays the safety net and clears the marks made before it started.
+// stays the safety net; every full pass of today clears the marks made before it started.
 import { accountsChanged, onAccountsChanged } from '../../account-changes.ts';
 import { type Ctx, type Deps, systemCtx } from '../../context.ts';
 import { nowIso, today } from '../../time.ts';
 import { listWorkspaceRefs } from '../workspaces/index.ts';
+import { clearDirtyMarks } from './dirty-marks.ts';
 import { recomputeDays } from './recompute.ts';
 
 /** Rows of the idempotent upsert a statement (4 columns each). */
@@ -49,33 +50,6 @@ export async function markAccountsDirty(
 onAccountsChanged(markAccountsDirty);
 
 export { accountsChanged };
-
-/** Deletes the marks of `accountIds` made before `before` (strictly): later marks stay. */
-export async function clearDirtyMarks(
-  ctx: Ctx,
-  before: string,
-  accountIds?: readonly string[],
-): Promise<number> {
-  if (!accountIds) {
-    const r = await ctx.db
-      .deleteFrom('dirty_accounts')
-      .where('workspace_id', '=', ctx.workspace.id)
-      .where('marked_at', '<', before)
-      .executeTakeFirst();
-    return Number(r.numDeletedRows);
-  }
-  let n = 0;
-  for (let i = 0; i < accountIds.length; i += 500) {
-    const r = await ctx.db
-      .deleteFrom('dirty_accounts')
-      .where('workspace_id', '=', ctx.workspace.id)
-      .where('account_id', 'in', accountIds.slice(i, i + 500))
-      .where('marked_at', '<', before)
-      .executeTakeFirst();
-    n += Number(r.numDeletedRows);
-  }
-  return n;
-}
 
 /**
  * One incremental pass over one workspace: the accounts marked before `started` (at most

@@ -1,12 +1,12 @@
 export {
   accountsChanged,
-  clearDirtyMarks,
   INCREMENTAL_BATCH,
   incrementalRecomputeEnabled,
   markAccountsDirty,
   recomputeDirty,
   recomputeDirtyJob,
 } from './dirty.ts';
+export { clearDirtyMarks } from './dirty-marks.ts';
 export { recomputeJob } from './jobs.ts';
 export { recomputeRoutes } from './recompute.routes.ts';
 export {

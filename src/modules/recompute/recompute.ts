@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { type Ctx, inTransaction } from '../../context.ts';
 import { invalidField } from '../../errors.ts';
 import { msg } from '../../i18n/index.ts';
-import { addDays, daysBetween, isValidDay, today } from '../../time.ts';
+import { addDays, daysBetween, isValidDay, nowIso, today } from '../../time.ts';
 import { canRunInWorker } from '../../worker-job.ts';
 import { authorize, writeAudit } from '../auth/index.ts';
 import { runRulesAfterRecompute } from '../automation/index.ts';
@@ -14,6 +14,7 @@ import { recordMilestones } from '../plans/index.ts';
 import { loadActiveScheme, loadSegments, updateSegmentMembership } from '../segments/index.ts';
 import { dropSnapshots } from '../snapshots/index.ts';
 import { applyStateChanges, loadOverrides } from '../state/index.ts';
+import { clearDirtyMarks } from './dirty-marks.ts';
 import { keepReports } from './keep.ts';
 import type { RecomputeResult } from './result.ts';
 import { runSteps, type StepConfig, TREND_LOOKBACKS } from './steps.ts';
@@ -153,6 +154,7 @@ export async function recomputeDays(
   onDay?: (r: RecomputeResult) => void,
   only?: ReadonlySet<string>,
 ): Promise<RecomputeResult[]> {
+  const started = nowIso(ctx);
   let results: RecomputeResult[];
   if (canRunInWorker(ctx)) results = await recomputeInWorker(ctx, days, onDay, only);
   else {
@@ -179,7 +181,11 @@ export async function recomputeDays(
   // readers do not compute them on request.
   if (!only && last !== undefined) {
     await dropSnapshots(ctx);
-    if (last === today(ctx)) await keepReports(ctx);
+    if (last === today(ctx)) {
+      // Every account is fresh: the incremental pass's marks made before this pass started are done.
+      await clearDirtyMarks(ctx, started);
+      await keepReports(ctx);
+    }
   }
   return results;
 }
