@@ -1,6 +1,5 @@
 // The one schedule table: every recurring job, its cron line (in the workspace time zone from
 // STEWARD_TIMEZONE) and why it runs then. Handlers live with their module or below.
-
 import { optimizeDatabase } from '../db/index.ts';
 import { refreshAllAccountFigures } from '../modules/accounts/index.ts';
 import { pruneAuth } from '../modules/auth/index.ts';

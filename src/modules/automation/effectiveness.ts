@@ -9,7 +9,7 @@ import { addDays, nowIso, today } from '../../time.ts';
 import { readableAccount } from '../accounts/index.ts';
 import { authorize } from '../auth/index.ts';
 import { scoredSnapshotsSince } from '../health/index.ts';
-import { keepSnapshot, readSnapshot } from '../snapshots/index.ts';
+import { forEveryReader, keepSnapshot, readSnapshot } from '../snapshots/index.ts';
 import { EffectivenessQuery, type EffectivenessRow } from './automation.schemas.ts';
 import { type ControlReason, computeLift, type Observation, stratumKey } from './effect-maths.ts';
 
@@ -60,7 +60,7 @@ export const EFFECTIVENESS = 'effectiveness';
  */
 export async function keepEffectiveness(ctx: Ctx): Promise<void> {
   const q = EffectivenessQuery.parse({});
-  const everyAccount: Ctx = { ...ctx, readAccess: undefined };
+  const everyAccount = forEveryReader(ctx);
   await keepSnapshot(everyAccount, EFFECTIVENESS, q, () => computeEffectiveness(everyAccount, q));
 }
 

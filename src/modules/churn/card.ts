@@ -1,12 +1,11 @@
 // The API's view of the model: the card with its texts rendered in the reader's language, and the
 // accounts ranked by ARR at risk.
-
 import type { z } from 'zod';
 import type { Ctx } from '../../context.ts';
 import { LOCALES, msg, render } from '../../i18n/index.ts';
 import { nowIso, today } from '../../time.ts';
 import { loadEvaluationBatch } from '../facts/index.ts';
-import { keepSnapshot, readSnapshot } from '../snapshots/index.ts';
+import { forEveryReader, keepSnapshot, readSnapshot } from '../snapshots/index.ts';
 import type { RankedRisks } from './churn.schemas.ts';
 import { type ChurnModelCard, type HorizonCard, loadCurrentModel } from './model-store.ts';
 import { factLabel, metricNames, riskOf } from './risk.ts';
@@ -75,7 +74,7 @@ type KeptRanking = Ranking & { labels: Record<string, Record<string, string>> };
 export async function rankRisks({ ctx, input }: { ctx: Ctx; input: { limit: number } }) {
   const locale = ctx.locale ?? 'en';
   // The ranking is the workspace's whatever the reader's book: one kept answer for every reader.
-  const kept = await readSnapshot<KeptRanking>(everyAccount(ctx), CHURN_RANKING, { limit: input.limit });
+  const kept = await readSnapshot<KeptRanking>(forEveryReader(ctx), CHURN_RANKING, { limit: input.limit });
   const { labels, ...ranking } = kept?.body ?? (await computeRanking(ctx, input.limit));
   const label = labels[locale] ?? {};
   return {
@@ -90,12 +89,10 @@ export async function rankRisks({ ctx, input }: { ctx: Ctx; input: { limit: numb
 
 /** After a full recompute of today: the Risk page's ranking. */
 export async function keepRiskRanking(ctx: Ctx): Promise<void> {
-  await keepSnapshot(everyAccount(ctx), CHURN_RANKING, { limit: KEPT_LIMIT }, () =>
+  await keepSnapshot(forEveryReader(ctx), CHURN_RANKING, { limit: KEPT_LIMIT }, () =>
     computeRanking(ctx, KEPT_LIMIT),
   );
 }
-
-const everyAccount = (ctx: Ctx): Ctx => ({ ...ctx, readAccess: undefined });
 
 async function computeRanking(ctx: Ctx, limit: number): Promise<KeptRanking> {
   const model = await loadCurrentModel(ctx);

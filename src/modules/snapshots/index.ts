@@ -1,1 +1,1 @@
-export { dropSnapshots, keepSnapshot, readSnapshot } from './snapshots.ts';
+export { dropSnapshots, forEveryReader, keepSnapshot, readSnapshot } from './snapshots.ts';

@@ -16,6 +16,12 @@ function snapshotScope(ctx: Ctx): string {
   return `users:${[...access.userIds].sort().join(',')}`;
 }
 
+/**
+ * The caller's ctx reading every account: for an answer kept once for every reader (the ranking,
+ * which is the workspace's whatever the reader's book) or computed for readers of every account.
+ */
+export const forEveryReader = (ctx: Ctx): Ctx => ({ ...ctx, readAccess: undefined });
+
 /** The query as a key: its fields in order, with the workspace's today (defaults move with it). */
 function paramsKey(ctx: Ctx, params: Record<string, unknown>): string {
   const sorted = Object.fromEntries(Object.entries(params).sort(([a], [b]) => (a < b ? -1 : 1)));
