@@ -44,6 +44,8 @@ export const messages = {
   accounts: ['Accounts', '客户列表'],
   // A number of accounts (a column, a figure); `accounts` names the list.
   accountCount: ['Accounts', '客户数'],
+  // When a report's figures were computed (kept after the last full recompute, or for the request).
+  computedAt: ['Computed {at}.', '计算于 {at}。'],
   configuration: ['Configuration', '配置'],
   apiDocs: ['API docs', 'API 文档'],
   loading: ['Loading…', '加载中…'],

@@ -106,7 +106,7 @@ export function EffectPanel() {
               <Typography.Text type="secondary">
                 {t('pb.effectDef', { from: d.from, band })}{' '}
                 <span data-testid="effect-computed-at">
-                  {t('pb.computedAt', { at: formatDateTime(d.computedAt, locale) })}
+                  {t('computedAt', { at: formatDateTime(d.computedAt, locale) })}
                 </span>
               </Typography.Text>
               <Row gutter={[16, 16]}>

@@ -402,59 +402,59 @@ function Ranking({ reason }: { reason: string | null }) {
         empty={<span data-testid="risk-ranking-empty">{reason ?? t('riskNoRanking')}</span>}
       >
         {(d) => (
-          <Space orientation="vertical" size="small" style={{ width: '100%' }}>
-            <Typography.Text type="secondary" data-testid="risk-computed-at">
-              {t('riskComputedAt', { at: formatDateTime(d.computedAt, locale) })}
-            </Typography.Text>
-            <Table<RankedRisk>
-              data-testid="risk-table"
-              size="small"
-              rowKey="accountId"
-              pagination={false}
-              dataSource={d.items}
-              scroll={{ x: 'max-content' }}
-              columns={[
-                {
-                  title: t('name'),
-                  dataIndex: 'name',
-                  render: (v: string, r) => <Link to={`/accounts/${r.accountId}`}>{v}</Link>,
-                },
-                {
-                  title: t('riskProbability'),
-                  dataIndex: 'probability',
-                  align: 'right',
-                  render: (v: number, r) => (
-                    <Tooltip title={t('riskWithin', { n: r.horizonDays })}>
-                      <span>{formatPercent(v, locale)}</span>
-                    </Tooltip>
-                  ),
-                },
-                {
-                  title: t('arr'),
-                  dataIndex: 'arr',
-                  align: 'right',
-                  render: (v: number) => formatMoney(v, currency, locale),
-                },
-                {
-                  title: t('riskArrAtRisk'),
-                  dataIndex: 'arrAtRisk',
-                  align: 'right',
-                  render: (v: number) => formatMoney(v, currency, locale),
-                },
-                {
-                  title: t('riskTopDrivers'),
-                  key: 'drivers',
-                  render: (_v, r) => (
-                    <Space size={[0, 4]} wrap>
-                      {r.drivers.map((x) => (
-                        <DriverTag key={x.fact} driver={x} />
-                      ))}
-                    </Space>
-                  ),
-                },
-              ]}
-            />
-          </Space>
+          <Table<RankedRisk>
+            data-testid="risk-table"
+            size="small"
+            rowKey="accountId"
+            pagination={false}
+            dataSource={d.items}
+            title={() => (
+              <Typography.Text type="secondary" data-testid="risk-computed-at">
+                {t('computedAt', { at: formatDateTime(d.computedAt, locale) })}
+              </Typography.Text>
+            )}
+            scroll={{ x: 'max-content' }}
+            columns={[
+              {
+                title: t('name'),
+                dataIndex: 'name',
+                render: (v: string, r) => <Link to={`/accounts/${r.accountId}`}>{v}</Link>,
+              },
+              {
+                title: t('riskProbability'),
+                dataIndex: 'probability',
+                align: 'right',
+                render: (v: number, r) => (
+                  <Tooltip title={t('riskWithin', { n: r.horizonDays })}>
+                    <span>{formatPercent(v, locale)}</span>
+                  </Tooltip>
+                ),
+              },
+              {
+                title: t('arr'),
+                dataIndex: 'arr',
+                align: 'right',
+                render: (v: number) => formatMoney(v, currency, locale),
+              },
+              {
+                title: t('riskArrAtRisk'),
+                dataIndex: 'arrAtRisk',
+                align: 'right',
+                render: (v: number) => formatMoney(v, currency, locale),
+              },
+              {
+                title: t('riskTopDrivers'),
+                key: 'drivers',
+                render: (_v, r) => (
+                  <Space size={[0, 4]} wrap>
+                    {r.drivers.map((x) => (
+                      <DriverTag key={x.fact} driver={x} />
+                    ))}
+                  </Space>
+                ),
+              },
+            ]}
+          />
         )}
       </QueryView>
     </Card>

@@ -50,7 +50,6 @@ export const churn = {
   riskNoRanking: ['No account has a churn probability', '没有客户有流失概率'],
   riskTotalAtRisk: ['Total ARR at risk', '风险 ARR 合计'],
   riskScored: ['Accounts scored', '已评分客户'],
-  riskComputedAt: ['Computed {at}.', '计算于 {at}。'],
   riskProbability: ['Churn probability', '流失概率'],
   riskArrAtRisk: ['ARR at risk', '风险 ARR'],
   riskTopDrivers: ['Top drivers', '主要驱动因素'],

@@ -95,7 +95,6 @@ export const playbooks = {
     'For each rule and playbook since {from}: the accounts it acted on and their mean health change 30 and 90 days later, against the control — accounts that matched the same rule in the same run, with the same tier, stage and score band ({band} points), that it did not act on (held out at random, in cooldown, or over the run’s limit). Lift = acted − control, with a 95 % bootstrap interval over accounts; an interval that spans 0 shows no clear effect. No lift is given with fewer than 20 control accounts or 5 paired accounts.',
     '每条规则与剧本自 {from} 起：执行过的客户在 30 天与 90 天后的平均健康度变化，与对照组对比——对照组是同一次运行中同样符合该规则、分层、阶段和分数段（每 {band} 分一段）都相同但未执行的客户（随机留出、冷却期内或超出单次上限）。提升 = 执行组 − 对照组，并给出按客户自助抽样的 95% 区间；区间跨过 0 表示效果不明确。对照客户少于 20 个或配对的执行客户少于 5 个时不给出提升。',
   ],
-  'pb.computedAt': ['Computed {at}.', '计算于 {at}。'],
   'pb.pairs': ['Paired', '已配对'],
   'pb.controlWhy': ['Why not acted on', '未执行原因'],
   'pb.why.holdout': ['held out {n}', '留出 {n}'],
