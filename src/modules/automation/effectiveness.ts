@@ -9,7 +9,7 @@ import { addDays, nowIso, today } from '../../time.ts';
 import { readableAccount } from '../accounts/index.ts';
 import { authorize } from '../auth/index.ts';
 import { scoredSnapshotsSince } from '../health/index.ts';
-import { forEveryReader, keepSnapshot, readSnapshot } from '../snapshots/index.ts';
+import { dropSnapshots, forEveryReader, keepSnapshot, readSnapshot } from '../snapshots/index.ts';
 import { EffectivenessQuery, type EffectivenessRow } from './automation.schemas.ts';
 import { type ControlReason, computeLift, type Observation, stratumKey } from './effect-maths.ts';
 
@@ -53,6 +53,9 @@ export async function getEffectiveness({ ctx, input }: { ctx: Ctx; input: Effect
 
 /** The snapshot name of this report. */
 export const EFFECTIVENESS = 'effectiveness';
+
+/** What the kept report reads changed (a run's eligible accounts and actions, a rule's or playbook's name or hold-out). */
+export const dropKeptEffect = (ctx: Ctx) => dropSnapshots(ctx, [EFFECTIVENESS]);
 
 /**
  * After a full recompute of today and its rules: the default report for readers of every account

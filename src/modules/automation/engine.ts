@@ -12,11 +12,10 @@ import { today } from '../../time.ts';
 import type { Facts } from '../facts/build-facts.ts';
 import type { ConditionEnv } from '../facts/condition-eval.ts';
 import type { EvaluationBatch } from '../facts/evaluation-batch.ts';
-import { dropSnapshots } from '../snapshots/index.ts';
 import { findOpenTask } from '../tasks/index.ts';
 import { describeAction, runActions, templateFacts } from './actions.ts';
 import type { DryRun } from './automation.schemas.ts';
-import { EFFECTIVENESS } from './effectiveness.ts';
+import { dropKeptEffect } from './effectiveness.ts';
 import { loadDayInputs, loadRulesBatch } from './inputs.ts';
 import {
   applyLimits,
@@ -352,7 +351,7 @@ export async function runSpec(
     .where('id', '=', runId)
     .execute();
   // Matches wrote the run's eligible accounts (and acting, its actions): the kept effect report is stale.
-  if (summary.matched) await dropSnapshots(ctx, [EFFECTIVENESS]);
+  if (summary.matched) await dropKeptEffect(ctx);
   if (hasWebhooks) await deliverDueWebhooks(ctx, { runId, workspaceId: ws, limit: 1000 });
   return summary;
 }

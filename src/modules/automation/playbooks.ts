@@ -13,7 +13,6 @@ import { nowIso, today } from '../../time.ts';
 import { authorize, writeAudit } from '../auth/index.ts';
 import type { Condition } from '../facts/condition.ts';
 import { conditionToText } from '../facts/condition-text.ts';
-import { dropSnapshots } from '../snapshots/index.ts';
 import {
   type Action,
   CreatePlaybook,
@@ -24,7 +23,7 @@ import {
   UpdatePlaybook,
 } from './automation.schemas.ts';
 import type { PlaybooksTable } from './automation.table.ts';
-import { EFFECTIVENESS } from './effectiveness.ts';
+import { dropKeptEffect } from './effectiveness.ts';
 import { dryRunSpec } from './engine.ts';
 import { loadDayInputs, loadRulesBatch } from './inputs.ts';
 import { checkRuleParts, listRunsOf } from './rules.ts';
@@ -284,8 +283,7 @@ export async function updatePlaybook({ ctx, id, input }: { ctx: Ctx; id: string;
       before: playbookRowToPlaybook(before),
       after: playbook,
     });
-    // Its name, hold-out or presence is in the kept effect report.
-    await dropSnapshots(tx, [EFFECTIVENESS]);
+    await dropKeptEffect(tx);
     return playbook;
   });
 }
@@ -305,8 +303,7 @@ export async function deletePlaybook({ ctx, id }: { ctx: Ctx; id: string }) {
       entityId: row.id,
       before: playbookRowToPlaybook(row),
     });
-    // Its name, hold-out or presence is in the kept effect report.
-    await dropSnapshots(tx, [EFFECTIVENESS]);
+    await dropKeptEffect(tx);
   });
 }
 

@@ -18,7 +18,6 @@ import { conditionToText } from '../facts/condition-text.ts';
 import { loadStages } from '../lifecycle/index.ts';
 import { loadMetrics } from '../metrics/index.ts';
 import { BodyChecker, loadCatalogueMap } from '../segments/index.ts';
-import { dropSnapshots } from '../snapshots/index.ts';
 import { TEMPLATE_EXTRA_KEYS } from './actions.ts';
 import {
   type Action,
@@ -34,7 +33,7 @@ import {
   UpdateRule,
 } from './automation.schemas.ts';
 import type { AutomationRulesTable, AutomationRunsTable } from './automation.table.ts';
-import { EFFECTIVENESS } from './effectiveness.ts';
+import { dropKeptEffect } from './effectiveness.ts';
 import { dryRunSpec, runSpec } from './engine.ts';
 import { findDestination } from './events-out.ts';
 import { loadDayInputs, loadRulesBatch } from './inputs.ts';
@@ -286,8 +285,7 @@ export async function updateRule({ ctx, id, input }: { ctx: Ctx; id: string; inp
       before: ruleRowToRule(beforeRow),
       after: rule,
     });
-    // Its name, hold-out or presence is in the kept effect report.
-    await dropSnapshots(tx, [EFFECTIVENESS]);
+    await dropKeptEffect(tx);
     return rule;
   });
 }
@@ -329,8 +327,7 @@ export async function deleteRule({ ctx, id }: { ctx: Ctx; id: string }) {
       entityId: row.id,
       before: ruleRowToRule(row),
     });
-    // Its name, hold-out or presence is in the kept effect report.
-    await dropSnapshots(tx, [EFFECTIVENESS]);
+    await dropKeptEffect(tx);
   });
 }
 
