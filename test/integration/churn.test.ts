@@ -257,6 +257,12 @@ describe('churn model', () => {
     // Every account: the recompute's fact and the risk route agree exactly.
     const { buildFacts } = await import('../../src/modules/facts/index.ts');
     const all = await buildFacts(ws.ctx, null, T);
+    // The drivers are worked out when read, from the inputs the probability came from: a record
+    // changed after the build (a later step writing a fact) explains the same.
+    const liveFacts = all.get(a.id)!;
+    liveFacts.licensed_seats = 5000;
+    expect((liveFacts.churn_risk_drivers as string[])[0]).toBe('licensed_seats');
+    expect(JSON.parse(JSON.stringify(liveFacts)).churn_risk_drivers).toEqual(f.churn_risk_drivers);
     let compared = 0;
     for (const [id, facts] of all) {
       const r = await admin.get(api(`/accounts/${id}/risk`));
