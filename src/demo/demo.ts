@@ -9,7 +9,7 @@ import {
   updateAccount,
   updateContract,
 } from '../modules/accounts/index.ts';
-import { createUser, generatePassword, type User } from '../modules/auth/index.ts';
+import { createUser, sharedPassword, type User } from '../modules/auth/index.ts';
 import { retrainChurnModel } from '../modules/churn/index.ts';
 import { recompute } from '../modules/recompute/index.ts';
 import { addNote, type NOTE_TYPES } from '../modules/timeline/index.ts';
@@ -241,13 +241,15 @@ export async function generateDemo(
       const instant = () => new Date(`${clamped}T${String(hour).padStart(2, '0')}:00:00+08:00`);
       return { ...base, now: () => new Date(Math.min(instant().getTime(), base.now().getTime())) };
     };
-  const password = generatePassword(); // demo staff sign in only after an admin resets their password
+  // One random password for all demo staff, hashed once: they sign in only after an admin resets theirs.
+  const shared = await sharedPassword();
+  const password = shared.password;
   // Emails are unique across the installation, so staff of each demo workspace get their own
   // (the same tag as the workspace slug); without it a second demo workspace could not be created.
   const staffEmail = (local: string) => `${local}+${ctx.workspace.id.slice(-6)}@demo.steward.dev`;
 
-  // Each staff member in their own transaction, not one for all: password hashing takes a while,
-  // and a server answering beside the build (first start) must be able to write a sign-in between.
+  // Each staff member in their own transaction, not one for all: a server answering beside the
+  // build (first start) must be able to write a sign-in between.
   const users = await (async (tx: Ctx) => {
     const made: { managers: User[]; csms: Map<string, User[]>; aes: User[] } = {
       managers: [],
@@ -259,6 +261,7 @@ export async function generateDemo(
     for (const [region] of REGIONS) {
       const manager = await createUser({
         ctx: tx,
+        shared,
         input: {
           email: staffEmail(`manager.${n}`),
           name: `${personName(r)}（${region}主管）`,
@@ -282,6 +285,7 @@ export async function generateDemo(
         list.push(
           await createUser({
             ctx: tx,
+            shared,
             input: {
               email: staffEmail(`csm.${n}`),
               name: personName(r),
@@ -299,6 +303,7 @@ export async function generateDemo(
       made.aes.push(
         await createUser({
           ctx: tx,
+          shared,
           input: {
             email: staffEmail(`ae.${i}`),
             name: personName(r),

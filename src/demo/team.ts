@@ -3,7 +3,7 @@
 // its accounts at about 90% of capacity, then the assignment algorithm places every account
 // (rebalance). Open renewals in the window get realistic stages.
 import type { Ctx } from '../context.ts';
-import { createUser, generatePassword } from '../modules/auth/index.ts';
+import { createUser, sharedPassword } from '../modules/auth/index.ts';
 import { loadRenewals, updateRenewal } from '../modules/renewals/index.ts';
 import {
   accountCost,
@@ -91,19 +91,20 @@ export const teamDemo: DemoExtension = async ({ ctx, random }) => {
     else pool.set(region, [u.id]);
   }
   const managers = [...team.users.values()].filter((u) => u.role === 'manager');
-  const password = generatePassword();
+  const shared = await sharedPassword();
   let hired = 0;
   const hire = async () => {
     const name = `${random.pick(SURNAMES)}${random.pick(GIVEN)}`;
     // Not @demo.steward.dev: that domain is the base demo's own staff, counted by generateDemo.
     const user = await createUser({
       ctx,
+      shared,
       input: {
         email: `csm.hire${hired++}+${ctx.workspace.id.slice(-6)}@team.demo.steward.dev`,
         name,
         role: 'csm',
         locale: 'zh-CN',
-        password,
+        password: shared.password,
       },
     });
     return user.id;

@@ -15,6 +15,7 @@ export {
   PasswordReset,
   ResetPassword,
   resetUserPassword,
+  sharedPassword,
   UpdateUser,
   User,
   updateUser,
