@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createToken, PERMISSION_TABLE } from '../../src/modules/auth/index.ts';
+import { createToken, createUser, PERMISSION_TABLE, sharedPassword } from '../../src/modules/auth/index.ts';
 import { createApp } from '../../src/server/app.ts';
 import {
   client,
@@ -42,6 +42,35 @@ describe('sessions', () => {
     expect(raw).toMatch(/HttpOnly/i);
     expect(raw).toMatch(/SameSite=Lax/i);
     expect(body.user).not.toHaveProperty('passwordHash');
+  });
+
+  it('signs in users made with one shared password hash (the demo staff), each with that password only', async () => {
+    const shared = await sharedPassword();
+    const made = [];
+    for (const n of [1, 2]) {
+      made.push(
+        await createUser({
+          ctx: ws.ctx,
+          shared,
+          input: {
+            email: `shared${n}@auth.test`,
+            name: `Shared ${n}`,
+            role: 'csm',
+            locale: 'en',
+            password: shared.password,
+          },
+        }),
+      );
+    }
+    // A password other than the shared one is hashed for itself, not given the shared hash.
+    await createUser({
+      ctx: ws.ctx,
+      shared,
+      input: { email: 'own@auth.test', name: 'Own', role: 'csm', locale: 'en', password: 'own-password-123' },
+    });
+    for (const u of made) expect((await login(u.email, shared.password)).res.status).toBe(200);
+    expect((await login('own@auth.test', 'own-password-123')).res.status).toBe(200);
+    expect((await login('own@auth.test', shared.password)).res.status).toBe(401);
   });
 
   it('rejects a wrong password with 401 in the error shape', async () => {
