@@ -21,6 +21,12 @@ let other: Client;
 let managerToken: string;
 const api = (path: string) => `/api/v1${path}`;
 
+/** This process's heavy-read children (Linux). */
+const heavyProcesses = () =>
+  readdirSync('/proc/self/task')
+    .flatMap((tid) => readFileSync(`/proc/self/task/${tid}/children`, 'utf8').split(' ').filter(Boolean))
+    .filter((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('heavy-worker-entry.mjs'));
+
 beforeAll(async () => {
   t = await createTestApp({ STEWARD_HEAVY_WORKERS: '1', STEWARD_HEAVY_PER_USER: '1' });
   const ws = await createTestWorkspace(t.deps, 'Heavy reads');
@@ -53,12 +59,7 @@ describe('heavy reads in heavy-read processes', () => {
     'run in a child process whose every thread is at the lowest priority',
     async () => {
       expect((await pooled.get(api('/accounts?limit=200'))).status).toBe(200);
-      const children = readdirSync('/proc/self/task').flatMap((tid) =>
-        readFileSync(`/proc/self/task/${tid}/children`, 'utf8').split(' ').filter(Boolean),
-      );
-      const heavy = children.filter((pid) =>
-        readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('heavy-worker-entry.mjs'),
-      );
+      const heavy = heavyProcesses();
       expect(heavy.length).toBeGreaterThan(0);
       for (const pid of heavy) {
         const nice = readdirSync(`/proc/${pid}/task`).map((tid) => {
@@ -72,6 +73,14 @@ describe('heavy reads in heavy-read processes', () => {
     },
     60_000,
   );
+
+  // They loaded the app on the first heavy request: the first report after a restart took ~2 s more.
+  it.runIf(existsSync('/proc/self/task'))('start with the app, before any heavy request', async () => {
+    const before = heavyProcesses().length;
+    createApp({ ...t.deps, config: { ...t.deps.config, heavyWorkers: 2 } });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(heavyProcesses().length).toBe(before + 2);
+  });
 
   it('pass a POST preview body through and answer in the caller’s language', async () => {
     const before = answeredInWorkers();
