@@ -38,6 +38,7 @@ import * as reportSnapshots from './migrations/2026_12_10_0100_report_snapshots.
 import * as accountStateChurnRisk from './migrations/2026_12_10_0200_account_state_churn_risk.ts';
 import * as timelineTouches from './migrations/2026_12_10_0300_timeline_touches.ts';
 import * as contractsRenews from './migrations/2026_12_11_0100_contracts_renews.ts';
+import * as factPopulations from './migrations/2026_12_11_0200_fact_populations.ts';
 
 // Listed explicitly (not read from disk) so the order is reviewed in code and works under any loader.
 const MIGRATIONS: Record<string, Migration> = {
@@ -79,6 +80,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026_12_10_0200_account_state_churn_risk': accountStateChurnRisk,
   '2026_12_10_0300_timeline_touches': timelineTouches,
   '2026_12_11_0100_contracts_renews': contractsRenews,
+  '2026_12_11_0200_fact_populations': factPopulations,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

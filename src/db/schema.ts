@@ -32,6 +32,7 @@ import type {
 } from '../modules/automation/automation.table.ts';
 import type { ChurnModelsTable } from '../modules/churn/churn.table.ts';
 import type { OpportunitiesTable } from '../modules/expansion/expansion.table.ts';
+import type { FactPopulationsTable } from '../modules/facts/facts.table.ts';
 import type {
   HealthDefaultModelsTable,
   HealthModelsTable,
@@ -190,4 +191,5 @@ export interface Database {
   dirty_accounts: DirtyAccountsTable;
   qbr_settings: QbrSettingsTable;
   report_snapshots: ReportSnapshotsTable;
+  fact_populations: FactPopulationsTable;
 }

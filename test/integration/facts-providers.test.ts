@@ -12,7 +12,13 @@ import {
   updateContract,
 } from '../../src/modules/accounts/index.ts';
 import { FAMILY_FACT_KEYS } from '../../src/modules/facts/family-facts.ts';
-import { buildFacts, type Facts, loadCatalogue } from '../../src/modules/facts/index.ts';
+import {
+  buildFacts,
+  type Facts,
+  keepPopulations,
+  loadCatalogue,
+  type Populations,
+} from '../../src/modules/facts/index.ts';
 import { type CreateMetric, createFeature, createMetric } from '../../src/modules/metrics/index.ts';
 import { addNote } from '../../src/modules/timeline/index.ts';
 import { createWorkspace, toRef } from '../../src/modules/workspaces/index.ts';
@@ -636,6 +642,39 @@ describe('facts composed from the providers', () => {
     const { ids } = seeded;
     const facts = await buildFacts(seeded.ws.ctx, [ids.gamma!, ids.alpha!, 'no-such-account'], DAY);
     expectFixture(seeded, facts, ['gamma', 'alpha']);
+  });
+
+  it('ranks a few accounts against the values a whole build kept for the day, as the whole build does', async () => {
+    const { ids, ws } = seeded;
+    const populations: Populations = new Map();
+    const whole = await buildFacts(ws.ctx, null, DAY, { populations });
+    expect([...populations.keys()]).toEqual(
+      expect.arrayContaining(['metrics.runs.last30', 'rfm.recency', 'rfm.frequency', 'rfm.monetary']),
+    );
+    const ranked = (f: Facts) =>
+      Object.fromEntries(Object.entries(f).filter(([k]) => /\.percentile$|^rfm_/.test(k)));
+    try {
+      await keepPopulations(ws.ctx, DAY, populations);
+      const few = await buildFacts(ws.ctx, [ids.gamma!, ids.alpha!], DAY);
+      for (const id of [ids.gamma!, ids.alpha!]) expect(ranked(few.get(id)!)).toEqual(ranked(whole.get(id)!));
+      // The kept values are what it ranks among: where every account used nothing, any use ranks top.
+      const used = NAMES.map((n) => ids[n]!).find((id) => {
+        const f = whole.get(id)!;
+        return Number(f['metrics.runs.total_30d']) > 0 && Number(f['metrics.runs.percentile']) < 100;
+      })!;
+      expect(used).toBeDefined();
+      const nothing = new Map([...populations].map(([k, v]) => [k, new Float64Array(v.length)]));
+      await keepPopulations(ws.ctx, DAY, nothing);
+      expect((await buildFacts(ws.ctx, [used], DAY)).get(used)!['metrics.runs.percentile']).toBe(100);
+      // Another day's kept values are not used: that build reads the workspace.
+      const before = (await buildFacts(ws.ctx, [ids.alpha!], d(-1))).get(ids.alpha!)!;
+      expect(ranked(before)).toEqual(ranked((await buildFacts(ws.ctx, null, d(-1))).get(ids.alpha!)!));
+    } finally {
+      await ws.ctx.db
+        .deleteFrom('fact_populations')
+        .where('workspace_id', '=', ws.ctx.workspace.id)
+        .execute();
+    }
   });
 
   it('builds only what the named facts need, with the same values for them', async () => {

@@ -5,6 +5,7 @@ import type { Ctx } from '../../context.ts';
 import { openReadWorker } from '../../db/read-worker.ts';
 import { FACT_PROVIDERS, ROSTER_PROVIDER } from './catalogue.ts';
 import { FAMILY_FACT_KEYS } from './family-facts.ts';
+import { keptPopulation, type Populations } from './populations.ts';
 import type { FactBatch, FactLoader, FactProvider, Facts, ScopedQuery } from './provider.ts';
 import { stateFacts } from './state-facts.ts';
 
@@ -79,7 +80,12 @@ export async function buildFacts(
   ctx: Ctx,
   accountIds: readonly string[] | null,
   day: string,
-  options: { parallelScansFrom?: number; only?: readonly string[] } = {},
+  options: {
+    parallelScansFrom?: number;
+    only?: readonly string[];
+    /** A whole build puts the values its ranks were taken among here (populations.ts). */
+    populations?: Populations;
+  } = {},
 ): Promise<Map<string, Facts>> {
   const roster = await ROSTER_PROVIDER.open(ctx);
   const opened = await Promise.all(FACT_PROVIDERS.map((p) => p.open(ctx)));
@@ -111,6 +117,12 @@ export async function buildFacts(
     allAccountIds: () => {
       everyId ??= whole ? Promise.resolve(ids) : roster.allAccountIds();
       return everyId;
+    },
+    population: {
+      keep: (key, values) => {
+        if (whole) options.populations?.set(key, Float64Array.from(values).sort());
+      },
+      kept: (key) => (whole ? Promise.resolve(undefined) : keptPopulation(ctx, key, day)),
     },
     wants: (key) => plan[loading]!.wants(key),
   };

@@ -19,6 +19,7 @@ import { buildFacts, type Facts } from './build-facts.ts';
 import type { Condition } from './condition.ts';
 import type { ConditionEnv } from './condition-eval.ts';
 import { familyClosure, rollUpFamilies } from './family-facts.ts';
+import type { Populations } from './populations.ts';
 
 const METRIC_TOTAL_KEY = /^metrics\.[^.]+\.total_30d$/;
 
@@ -50,6 +51,8 @@ export type EvaluationBatchOptions = {
    * needs, and the other keys are null. The state facts are always there.
    */
   only?: readonly string[];
+  /** A batch of every account puts the values its ranks were taken among here (populations.ts). */
+  populations?: Populations;
 };
 
 /**
@@ -68,7 +71,10 @@ export async function loadEvaluationBatch(
   // drops them after the roll-up.
   const links = ids ? await accountParentLinks(ctx) : null;
   const buildIds = ids && links?.size ? familyClosure(ids, links) : ids;
-  const facts = await buildFacts(ctx, buildIds, day, { only: options.only });
+  const facts = await buildFacts(ctx, buildIds, day, {
+    only: options.only,
+    populations: options.populations,
+  });
   const state = await loadStateFacts(ctx, buildIds, day);
   const sentiments = await loadSentiments(ctx, day, ids && ids.length <= 500 ? ids : undefined);
   for (const [id, f] of facts) {

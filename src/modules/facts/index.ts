@@ -30,6 +30,7 @@ export {
 export { factsRoutes } from './facts.routes.ts';
 export { getAccountFacts, getCatalogue } from './facts.ts';
 export { percentileRankArray, percentileRanks } from './percentile.ts';
+export { keepPopulations, type Populations } from './populations.ts';
 export type {
   FactBatch,
   FactLoader,

@@ -13,35 +13,33 @@ export function percentileRanks(values: ReadonlyMap<string, number>): Map<string
 
 /** percentileRanks over an array: each value's rank, in the same positions. */
 export function percentileRankArray(values: Float64Array): Float64Array {
-  const n = values.length;
-  const out = new Float64Array(n);
-  if (n <= 1) return out.fill(50);
   const sorted = Float64Array.from(values).sort();
-  const lower = (v: number) => {
-    let lo = 0;
-    let hi = n;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (sorted[mid]! < v) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  };
-  const upper = (v: number) => {
-    let lo = 0;
-    let hi = n;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (sorted[mid]! <= v) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  };
-  for (let i = 0; i < n; i++) {
-    const v = values[i]!;
-    const below = lower(v);
-    const ties = upper(v) - below - 1; // excluding the account itself
-    out[i] = (100 * (below + ties / 2)) / (n - 1);
+  return values.map((v) => percentileRankAmong(sorted, v));
+}
+
+/**
+ * The rank of `v` among `sorted` (ascending), which holds every account's value, this account's
+ * among them (a whole build's values, or a kept population: populations.ts): one value equal to `v`
+ * is the account itself, the other ties count half.
+ */
+export function percentileRankAmong(sorted: Float64Array, v: number): number {
+  const n = sorted.length;
+  if (n <= 1) return 50;
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]! < v) lo = mid + 1;
+    else hi = mid;
   }
-  return out;
+  const below = lo;
+  hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]! <= v) lo = mid + 1;
+    else hi = mid;
+  }
+  const ties = Math.max(0, lo - below - 1);
+  // At most 100: a kept population may hold this account's older, lower value besides the others.
+  return Math.min(100, (100 * (below + ties / 2)) / (n - 1));
 }

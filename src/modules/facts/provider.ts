@@ -48,6 +48,15 @@ export type FactBatch = {
   /** Every account id of the workspace, whatever the batch holds (to rank against all of them). */
   allAccountIds: () => Promise<readonly string[]>;
   /**
+   * The values a workspace-wide rank is taken among (populations.ts): a whole build hands each
+   * ranked fact's values to `keep` (today's full recompute stores them); a build of some accounts
+   * gets the stored ones of its day from `kept`, or undefined (then it reads every account).
+   */
+  population: {
+    keep: (key: string, values: Float64Array) => void;
+    kept: (key: string) => Promise<Float64Array | undefined>;
+  };
+  /**
    * Whether the caller needs this fact. True for every key unless the build was asked for some
    * facts only: then a provider may leave out work that only an unwanted fact needs (a rank among
    * every account of the workspace, for one account's KPI).

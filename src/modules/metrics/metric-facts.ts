@@ -4,7 +4,7 @@
 import { sql } from 'kysely';
 import type { Ctx } from '../../context.ts';
 import type { FactDef } from '../facts/condition.ts';
-import { percentileRankArray, percentileRanks } from '../facts/percentile.ts';
+import { percentileRankAmong, percentileRankArray, percentileRanks } from '../facts/percentile.ts';
 import type { FactBatch, FactProvider } from '../facts/provider.ts';
 import { summaryWindows } from './analytics.ts';
 import { loadFeatures, loadMetrics, type MetricDefinition } from './definitions.ts';
@@ -106,12 +106,17 @@ async function loadMetricWindows(ctx: Ctx, batch: FactBatch, metrics: readonly M
     const m = metrics[index++]!;
     // Ranks are among all accounts of the workspace (no usage = 0), whatever subset is built.
     let ranks: Float64Array;
+    const population = `metrics.${m.key}.last30`;
     if (batch.whole) {
       const last30 = new Float64Array(records.length);
       for (let i = 0; i < records.length; i++) last30[i] = totals[i * 6 + 2]!;
       ranks = percentileRankArray(last30);
+      batch.population.keep(population, last30);
     } else if (batch.wants(`metrics.${m.key}.percentile`)) {
-      ranks = await ranksInWorkspace(ctx, batch, m, w.last30);
+      const kept = await batch.population.kept(population);
+      ranks = kept
+        ? Float64Array.from(records, (_, i) => percentileRankAmong(kept, totals[i * 6 + 2]!))
+        : await ranksInWorkspace(ctx, batch, m, w.last30);
     } else {
       ranks = new Float64Array(records.length).fill(Number.NaN);
     }

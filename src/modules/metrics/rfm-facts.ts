@@ -11,7 +11,7 @@ import { fromMinor } from '../accounts/contract-math.ts';
 import { accountsView } from '../accounts/refs.ts';
 import type { FactBatch, FactProvider } from '../facts/provider.ts';
 import { loadMetrics } from './definitions.ts';
-import { quintileScores, RFM_SEGMENTS, rfmSegment } from './rfm.ts';
+import { knownSorted, quintileAmong, RFM_SEGMENTS, rfmSegment } from './rfm.ts';
 
 /** The facts that rank an account among every account of the workspace. */
 const SCORES = ['rfm_r', 'rfm_f', 'rfm_m', 'rfm_segment'];
@@ -93,7 +93,9 @@ export const rfmFacts: FactProvider = {
         // Whole workspace either way when a score is wanted: scores are ranks among all accounts.
         // A build of some accounts asked for no score (one account's KPIs) reads only its accounts.
         const scored = SCORES.some((k) => batch.wants(k));
-        const workspaceWide = scored && !batch.whole;
+        // Some accounts rank against today's full recompute's values (populations.ts) when kept.
+        const kept = scored && !batch.whole ? await keptRfm(batch) : undefined;
+        const workspaceWide = scored && !batch.whole && !kept;
         const recencyRows = workspaceWide
           ? await recencyQuery(null).execute()
           : await batch.select(recencyQuery);
@@ -144,20 +146,32 @@ export const rfmFacts: FactProvider = {
           const arr = batch.records[i]!.arr;
           monetary.set(batch.ids[i]!, typeof arr === 'number' ? arr : 0);
         }
-        const r = quintileScores(recency, true);
-        const f = quintileScores(frequency);
-        const m = quintileScores(monetary);
+        const among = kept ?? {
+          recency: knownSorted(recency.values()),
+          frequency: knownSorted(frequency.values()),
+          monetary: knownSorted(monetary.values()),
+        };
+        if (batch.whole)
+          for (const [k, values] of Object.entries(among)) batch.population.keep(`rfm.${k}`, values);
         for (let i = 0; i < batch.ids.length; i++) {
           const id = batch.ids[i]!;
           const rec = batch.records[i]!;
           const recencyDays = rec.recency_days as number | null;
           const frequency30d = rec.frequency_30d as number;
-          rec.rfm_r = r.get(id) ?? 1;
-          rec.rfm_f = f.get(id) ?? 1;
-          rec.rfm_m = m.get(id) ?? 1;
+          rec.rfm_r = quintileAmong(among.recency, recency.get(id) ?? null, true);
+          rec.rfm_f = quintileAmong(among.frequency, frequency.get(id) ?? null);
+          rec.rfm_m = quintileAmong(among.monetary, monetary.get(id) ?? null);
           rec.rfm_segment = rfmSegment({ recencyDays, frequency30d, m: rec.rfm_m as number });
         }
       },
     };
   },
 };
+
+/** Today's full recompute's recency, frequency and ARR of every account, when all three are kept. */
+async function keptRfm(batch: FactBatch) {
+  const [recency, frequency, monetary] = await Promise.all(
+    ['recency', 'frequency', 'monetary'].map((k) => batch.population.kept(`rfm.${k}`)),
+  );
+  return recency && frequency && monetary ? { recency, frequency, monetary } : undefined;
+}

@@ -12,20 +12,29 @@ export function quintileScores(
   values: ReadonlyMap<string, number | null>,
   lowerIsBetter = false,
 ): Map<string, number> {
-  const known = [...values.values()].filter((v): v is number => v !== null && Number.isFinite(v));
-  const sorted = Float64Array.from(known).sort();
-  const n = sorted.length;
+  const sorted = knownSorted(values.values());
   const out = new Map<string, number>();
   for (const [id, v] of values) {
-    if (v === null || !Number.isFinite(v) || n === 0) {
-      out.set(id, 1);
-      continue;
-    }
-    // Values strictly below (or above, when lower is better) this one.
-    const better = lowerIsBetter ? n - upperBound(sorted, v) : lowerBound(sorted, v);
-    out.set(id, Math.min(5, Math.floor((better / n) * 5) + 1));
+    out.set(id, quintileAmong(sorted, v, lowerIsBetter));
   }
   return out;
+}
+
+/**
+ * The quintile score quintileScores gives `v` among `sorted`: the known values of every account
+ * (ascending), this account's among them (a whole build's, or a kept population). Null scores 1.
+ */
+export function quintileAmong(sorted: Float64Array, v: number | null, lowerIsBetter = false): number {
+  const n = sorted.length;
+  if (v === null || !Number.isFinite(v) || n === 0) return 1;
+  // Values strictly below (or above, when lower is better) this one.
+  const better = lowerIsBetter ? n - upperBound(sorted, v) : lowerBound(sorted, v);
+  return Math.min(5, Math.floor((better / n) * 5) + 1);
+}
+
+/** The finite values, ascending: what quintiles are taken among. */
+export function knownSorted(values: Iterable<number | null>): Float64Array {
+  return Float64Array.from([...values].filter((v): v is number => v !== null && Number.isFinite(v))).sort();
 }
 
 function lowerBound(a: Float64Array, v: number): number {

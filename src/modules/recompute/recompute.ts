@@ -6,7 +6,7 @@ import { addDays, daysBetween, isValidDay, nowIso, today } from '../../time.ts';
 import { canRunInWorker } from '../../worker-job.ts';
 import { authorize, writeAudit } from '../auth/index.ts';
 import { runRulesAfterRecompute } from '../automation/index.ts';
-import { loadCatalogue, loadEvaluationBatch } from '../facts/index.ts';
+import { keepPopulations, loadCatalogue, loadEvaluationBatch, type Populations } from '../facts/index.ts';
 import { loadHealthModels, loadSentiments, writeHealthScores } from '../health/index.ts';
 import { loadStages } from '../lifecycle/index.ts';
 import { notifyEnteredDanger } from '../notifications/index.ts';
@@ -54,6 +54,8 @@ export async function recomputeDay(
   only?: ReadonlySet<string>,
 ): Promise<RecomputeResult> {
   const config = await loadStepConfig(ctx, day);
+  // Today's full pass keeps the values its ranks were taken among, for builds of a few accounts.
+  const populations: Populations | undefined = !only && day === today(ctx) ? new Map() : undefined;
   const batch = await loadEvaluationBatch(
     ctx,
     day,
@@ -63,7 +65,7 @@ export async function recomputeDay(
       ...config.stages.map((s) => s.condition),
       ...config.segments.map((s) => s.condition),
     ],
-    { lookbacks: TREND_LOOKBACKS },
+    { lookbacks: TREND_LOOKBACKS, populations },
   );
   const computed = runSteps(batch, config);
   const { snapshot } = computed;
@@ -82,6 +84,7 @@ export async function recomputeDay(
       written += await writeHealthScores(tx, day, snapshot(scored.slice(i, i + WRITE_SLICE)));
     }
     const { current, changes } = await applyStateChanges(tx, day, states, { partial: only !== undefined });
+    if (populations) await keepPopulations(tx, day, populations);
     // The current members move with the current state only: a backfilled day leaves them.
     if (current) {
       const members = new Map([...states].map(([id, s]) => [id, s.segments]));
