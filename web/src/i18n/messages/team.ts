@@ -40,6 +40,10 @@ export const team = {
     'The red line is 100%; the table below has every figure',
     '红线为 100%；下表列出全部数据',
   ],
+  teamLoadChartBusiest: [
+    'The {n} busiest of {total} CSMs; the table below has every CSM',
+    '产能占用最高的 {n} 位（共 {total} 位 CSM）；下表列出全部 CSM',
+  ],
   teamUnowned: ['Without an active owner: {n} accounts, {arr} ARR', '无在职负责人：{n} 个客户，ARR {arr}'],
   inactive: ['Inactive', '已停用'],
   // planner
