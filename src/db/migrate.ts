@@ -39,6 +39,7 @@ import * as accountStateChurnRisk from './migrations/2026_12_10_0200_account_sta
 import * as timelineTouches from './migrations/2026_12_10_0300_timeline_touches.ts';
 import * as contractsRenews from './migrations/2026_12_11_0100_contracts_renews.ts';
 import * as factPopulations from './migrations/2026_12_11_0200_fact_populations.ts';
+import * as healthScoresDayValues from './migrations/2026_12_11_0300_health_scores_day_values.ts';
 
 // Listed explicitly (not read from disk) so the order is reviewed in code and works under any loader.
 const MIGRATIONS: Record<string, Migration> = {
@@ -81,6 +82,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026_12_10_0300_timeline_touches': timelineTouches,
   '2026_12_11_0100_contracts_renews': contractsRenews,
   '2026_12_11_0200_fact_populations': factPopulations,
+  '2026_12_11_0300_health_scores_day_values': healthScoresDayValues,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
