@@ -222,6 +222,8 @@ describe('the manager’s cockpit in Chromium', () => {
       .poll(() => rows(page, 'scorecards-table').count(), { timeout: 20_000 })
       .toBe(cards.items.length);
     expect(await page.getByTestId('sc-weights').textContent()).toContain('60%');
+    // When the cards were computed (kept by the hourly recompute for the default period).
+    expect(await page.getByTestId('scorecards-computed').textContent()).toMatch(/^Computed /);
     const card = cards.items.find((c) => c.metrics.accounts > 0)!;
     await page.getByTestId(`sc-touches-${card.id}`).click();
     await page.locator('.ant-drawer-open').waitFor();
@@ -253,6 +255,9 @@ describe('the manager’s cockpit in Chromium', () => {
       expect(await page.getByTestId('team-overview').count()).toBe(0);
       await page.goto(`${base}/scorecards`);
       await expect.poll(() => rows(page, 'scorecards-table').count(), { timeout: 20_000 }).toBe(1);
+      expect(await page.getByTestId('scorecards-computed').textContent()).toMatch(
+        locale === 'en' ? /^Computed / : /^计算于/,
+      );
       await page.getByTestId(`sc-touches-${csm.id}`).click();
       await expect
         .poll(() => page.getByTestId('sc-drill-count').textContent(), { timeout: 20_000 })

@@ -209,4 +209,35 @@ describe('scorecards', () => {
     );
     expect(one.body.healthTrend.days).toHaveLength(4);
   });
+
+  it('serves the default cards kept by the last full recompute, with when, to those who see every card', async () => {
+    const live = await manager.get(api('/reports/scorecards'));
+    expect(Date.parse(live.body.computedAt)).toBeGreaterThan(Date.now() - 60_000);
+    expect((await admin.post(api('/recompute'), {})).status).toBe(200);
+    const kept = await manager.get(api('/reports/scorecards'));
+    expect(kept.body.computedAt).not.toBe(live.body.computedAt);
+    expect(kept.body.items).toEqual(live.body.items);
+    // The page asks for the default period by its days: the same kept cards.
+    const asked = await manager.get(api(`/reports/scorecards?from=${addDays(T, -89)}&to=${T}`));
+    expect(asked.body.computedAt).toBe(kept.body.computedAt);
+    // As of the pass: a touch since moves them at the next pass, not before.
+    const accounts = await csm.get(api('/accounts?limit=1'));
+    const touch = await csm.post(api(`/accounts/${accounts.body.items[0].id}/timeline`), {
+      type: 'call',
+      body: 'Kept scorecards',
+    });
+    expect(touch.status).toBe(201);
+    const after = await manager.get(api('/reports/scorecards'));
+    expect(after.body).toEqual(kept.body);
+    // Another period, and a CSM's own card, are computed on request.
+    const other = await manager.get(api(`/reports/scorecards?to=${addDays(T, 1)}`));
+    expect(other.body.computedAt).not.toBe(kept.body.computedAt);
+    const own = await csm.get(api('/reports/scorecards'));
+    expect(own.body.computedAt).not.toBe(kept.body.computedAt);
+    expect(own.body.items.map((i: { id: string }) => i.id)).toEqual([ws.users.csm.id]);
+    expect((await admin.post(api('/recompute'), {})).status).toBe(200);
+    const next = await manager.get(api('/reports/scorecards'));
+    const touches = (b: typeof kept.body) => b.items.reduce((n: number, i: any) => n + i.metrics.touches, 0);
+    expect(touches(next.body)).toBe(touches(kept.body) + 1);
+  });
 });

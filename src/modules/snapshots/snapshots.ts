@@ -5,6 +5,8 @@
 // (dropSnapshots: a full recompute, a rule or playbook run or edit, a churn retrain); a request that
 // finds none computes the report itself (and does not write: reports may be read on the replica).
 // Each answer is kept per reader scope, so a CSM never sees figures from accounts they may not read.
+// The default scorecards are kept as of the pass instead (tasks and touches change them all day):
+// served with their `computedAt` until the next hourly pass keeps them again.
 import { type Ctx, inTransaction } from '../../context.ts';
 import { newId } from '../../ids.ts';
 import { nowIso, today } from '../../time.ts';

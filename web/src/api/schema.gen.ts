@@ -20797,6 +20797,7 @@ export interface paths {
                                 score: number | null;
                             }[];
                             nextCursor: null;
+                            computedAt: string;
                         };
                     };
                 };

@@ -7,7 +7,7 @@ import { type Scorecard, useGroupsQuery, useScorecardsQuery } from '../../api/te
 import { Chart } from '../../components/Chart.tsx';
 import { QueryView } from '../../components/States.tsx';
 import { TableExport } from '../../components/TableExport.tsx';
-import { formatMoney, formatNumber, formatPercent } from '../../format.ts';
+import { formatDateTime, formatMoney, formatNumber, formatPercent } from '../../format.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import type { MessageKey } from '../../i18n/messages.ts';
 import { useSession } from '../../session.tsx';
@@ -278,6 +278,10 @@ export default function ScorecardsPage() {
                 >
                   <Typography.Text type="secondary">
                     {t('scPeriodShown', { from: data.from, to: data.to })}
+                    {' · '}
+                    <span data-testid="scorecards-computed">
+                      {t('computedAt', { at: formatDateTime(data.computedAt, locale) })}
+                    </span>
                   </Typography.Text>
                   <TableExport
                     filename={`scorecards-${view}-${data.from}-${data.to}`}
