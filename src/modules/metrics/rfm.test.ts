@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { quintileScores, rfmSegment } from './rfm.ts';
+import { knownSorted, quintileAmong, rfmSegment } from './rfm.ts';
+
+/** Every account's quintile score among all of them, as a whole build gives them. */
+const quintileScores = (values: ReadonlyMap<string, number | null>, lowerIsBetter = false) => {
+  const sorted = knownSorted(values.values());
+  return new Map([...values].map(([id, v]) => [id, quintileAmong(sorted, v, lowerIsBetter)]));
+};
 
 describe('RFM scoring', () => {
   it('scores quintiles within the workspace, ties sharing a score', () => {

@@ -3,26 +3,11 @@
 // workspace, and the seed's segments. Pure: unit tests call these with literals.
 
 /**
- * Quintile scores 1-5 of each account's value among all the given values: the share of values
- * strictly below it (ties share a score), so the lowest fifth scores 1 and the top fifth 5.
- * `lowerIsBetter` turns the scale round (recency: fewer days since use is better). An account
- * with no value scores 1 (no value behaviour ever is the worst recency).
- */
-export function quintileScores(
-  values: ReadonlyMap<string, number | null>,
-  lowerIsBetter = false,
-): Map<string, number> {
-  const sorted = knownSorted(values.values());
-  const out = new Map<string, number>();
-  for (const [id, v] of values) {
-    out.set(id, quintileAmong(sorted, v, lowerIsBetter));
-  }
-  return out;
-}
-
-/**
- * The quintile score quintileScores gives `v` among `sorted`: the known values of every account
- * (ascending), this account's among them (a whole build's, or a kept population). Null scores 1.
+ * The quintile score 1-5 of `v` among `sorted`, the known values of every account (ascending),
+ * this account's among them (a whole build's, or a kept population): the share of values strictly
+ * below it (ties share a score), so the lowest fifth scores 1 and the top fifth 5. `lowerIsBetter`
+ * turns the scale round (recency: fewer days since use is better). No value scores 1 (no value
+ * behaviour ever is the worst recency).
  */
 export function quintileAmong(sorted: Float64Array, v: number | null, lowerIsBetter = false): number {
   const n = sorted.length;
