@@ -90,10 +90,10 @@ export const rfmFacts: FactProvider = {
             .where('day', '<=', day)
             .$if(ids !== null, (q) => q.where('account_id', 'in', ids!))
             .groupBy('account_id');
-        // Whole workspace either way when a score is wanted: scores are ranks among all accounts.
-        // A build of some accounts asked for no score (one account's KPIs) reads only its accounts.
+        // Scores are ranks among all accounts: a build of some accounts ranks against today's full
+        // recompute's values (populations.ts) when kept, else reads the whole workspace; one asked
+        // for no score (one account's KPIs) reads only its accounts.
         const scored = SCORES.some((k) => batch.wants(k));
-        // Some accounts rank against today's full recompute's values (populations.ts) when kept.
         const kept = scored && !batch.whole ? await keptRfm(batch) : undefined;
         const workspaceWide = scored && !batch.whole && !kept;
         const recencyRows = workspaceWide
