@@ -5,6 +5,7 @@
 import type { Ctx } from '../context.ts';
 import { createUser, sharedPassword } from '../modules/auth/index.ts';
 import { loadRenewals, updateRenewal } from '../modules/renewals/index.ts';
+import { tierLabel } from '../modules/segments/index.ts';
 import {
   accountCost,
   applyAssignment,
@@ -62,7 +63,8 @@ export const teamDemo: DemoExtension = async ({ ctx, random }) => {
     for (const [tier, load] of [...tiers].sort(([a], [b]) => (a < b ? -1 : 1))) {
       groups.push({
         key: `${key}_${tier}`,
-        name: `${region}·${tier}`,
+        // Named as the team would (华东·战略型客户), not by the tier's key.
+        name: `${region}·${tierLabel(tier)['zh-CN']}`,
         region,
         scope: `region = "${region}" and tier = "${tier}"`,
         load,

@@ -170,6 +170,14 @@ describe('generateDemo', () => {
       .where('owner_id', 'is not', null)
       .execute();
     expect(owned.length).toBeGreaterThan(ACCOUNTS * 0.8);
+    // Groups are named in the team's language (华东组; a region split by tier 华东·战略型客户).
+    const groups = await t.deps.db
+      .selectFrom('csm_groups')
+      .select('name')
+      .where('workspace_id', '=', a.workspace.id)
+      .execute();
+    expect(groups.length).toBeGreaterThan(0);
+    for (const g of groups) expect(g.name).not.toMatch(/[A-Za-z]/);
   });
 
   it('back-dates the timeline: entries occurred over past months, notes before today', async () => {
