@@ -107,6 +107,12 @@ function visibility(ctx: Ctx, grant: string, team: Awaited<ReturnType<typeof loa
   return { person, group };
 }
 
+/** The query's period: the 90 days up to `to`, today unless given. */
+const periodOf = (q: ScorecardQuery, day: string) => {
+  const to = q.to ?? day;
+  return { from: q.from ?? addDays(to, -89), to };
+};
+
 /** Everything a scorecard reads for a period, loaded once (the cards and the drill-down share it). */
 async function loadPeriod(ctx: Ctx, q: ScorecardQuery) {
   await authorize(ctx, 'read');
@@ -118,8 +124,7 @@ async function loadPeriod(ctx: Ctx, q: ScorecardQuery) {
       }),
     );
   const day = today(ctx);
-  const to = q.to ?? day;
-  const from = q.from ?? addDays(to, -89);
+  const { from, to } = periodOf(q, day);
   if (from > to) throw invalidField('from', msg('error.mustNotBeAfterTo'), 'query');
   const settings = await loadTeamSettings(ctx);
   const weights =
@@ -223,12 +228,14 @@ const SCORECARDS = 'scorecards';
 /** The 90 days up to today with the settings' weights, every card: what the page opens on. */
 function isDefault(ctx: Ctx, q: ScorecardQuery): boolean {
   const day = today(ctx);
+  const asked = periodOf(q, day);
+  const opening = periodOf({}, day);
   return (
     q.userId === undefined &&
     q.groupId === undefined &&
     q.outcomeWeight === undefined &&
-    (q.to ?? day) === day &&
-    (q.from ?? addDays(day, -89)) === addDays(day, -89)
+    asked.from === opening.from &&
+    asked.to === opening.to
   );
 }
 
