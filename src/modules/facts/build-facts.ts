@@ -5,7 +5,7 @@ import type { Ctx } from '../../context.ts';
 import { openReadWorker } from '../../db/read-worker.ts';
 import { FACT_PROVIDERS, ROSTER_PROVIDER } from './catalogue.ts';
 import { FAMILY_FACT_KEYS } from './family-facts.ts';
-import { keptPopulation, type Populations } from './populations.ts';
+import { keptPopulations, type Populations } from './populations.ts';
 import type { FactBatch, FactLoader, FactProvider, Facts, ScopedQuery } from './provider.ts';
 import { stateFacts } from './state-facts.ts';
 
@@ -105,6 +105,7 @@ export async function buildFacts(
   const whole = accountIds === null;
   const scoped = whole ? null : ids;
   let everyId: Promise<readonly string[]> | undefined;
+  let kept: Promise<Populations> | undefined;
   let loading = 0; // index in `plan` of the provider loading
   const batch: FactBatch = {
     day,
@@ -122,7 +123,11 @@ export async function buildFacts(
       keep: (key, values) => {
         if (whole) options.populations?.set(key, Float64Array.from(values).sort());
       },
-      kept: (key) => (whole ? Promise.resolve(undefined) : keptPopulation(ctx, key, day)),
+      kept: async (key) => {
+        if (whole) return undefined;
+        kept ??= keptPopulations(ctx, day);
+        return (await kept).get(key);
+      },
     },
     wants: (key) => plan[loading]!.wants(key),
   };

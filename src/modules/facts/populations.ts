@@ -34,14 +34,13 @@ export async function keepPopulations(ctx: Ctx, day: string, populations: Popula
   }
 }
 
-/** The kept population of `key` as of `day`, or undefined. */
-export async function keptPopulation(ctx: Ctx, key: string, day: string): Promise<Float64Array | undefined> {
-  const row = await ctx.db
+/** Every population kept as of `day` (one read for a build, whichever ranks it asks for). */
+export async function keptPopulations(ctx: Ctx, day: string): Promise<Populations> {
+  const rows = await ctx.db
     .selectFrom('fact_populations')
-    .select('values')
+    .select(['key', 'values'])
     .where('workspace_id', '=', ctx.workspace.id)
-    .where('key', '=', key)
     .where('day', '=', day)
-    .executeTakeFirst();
-  return row ? Float64Array.from(JSON.parse(row.values) as number[]) : undefined;
+    .execute();
+  return new Map(rows.map((r) => [r.key, Float64Array.from(JSON.parse(r.values) as number[])]));
 }
