@@ -11,11 +11,6 @@ import { useI18n } from '../../i18n/i18n.tsx';
 import { useSession } from '../../session.tsx';
 import { busiest, byNumber, byText } from './sort.ts';
 
-/** Bars in the load chart at most (the busiest CSMs). */
-const CHART_BARS = 30;
-/** Rows a page of the load table. */
-const TABLE_PAGE = 50;
-
 /** Per CSM: accounts and ARR by tier, open and overdue tasks, share of capacity; a table and a chart. */
 export function LoadPanel() {
   const { t, locale } = useI18n();
@@ -143,85 +138,94 @@ export function LoadPanel() {
         />
       </Space>
       <QueryView query={load} isEmpty={(d) => d.items.length === 0}>
-        {(data) => {
-          // A bar a CSM is readable up to a few dozen; a team of a thousand (the 20,000-account
-          // demo) drew a 27,000 px chart before the table: the busiest only, the table has everyone.
-          const shown = data.items.length > CHART_BARS ? busiest(data.items, CHART_BARS) : data.items;
-          return (
-            <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
-              <Typography.Text type="secondary" data-testid="load-unowned">
-                {t('teamUnowned', {
-                  n: formatNumber(data.unowned.accounts, locale),
-                  arr: formatMoney(data.unowned.arr, currency, locale),
-                })}
-              </Typography.Text>
-              <Card size="small" title={t('teamLoadChart')}>
-                <Chart
-                  label={t('teamLoadChart')}
-                  style={{ height: Math.max(200, shown.length * 26) }}
-                  option={{
-                    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
-                    grid: { left: 8, right: 24, top: 24, bottom: 8, containLabel: true },
-                    legend: { top: 0 },
-                    xAxis: {
-                      type: 'value',
-                      axisLabel: { formatter: (v: number) => `${Math.round(v * 100)}%` },
-                    },
-                    yAxis: { type: 'category', inverse: true, data: shown.map((r) => r.name) },
-                    series: [
-                      {
-                        name: t('teamCapacityUsed'),
-                        type: 'bar',
-                        data: shown.map((r) => ({
-                          value: r.capacityUsed ?? r.load,
-                          itemStyle: {
-                            color:
-                              (r.capacityUsed ?? 0) > 1
-                                ? '#ff4d4f'
-                                : (r.capacityUsed ?? 0) > 0.9
-                                  ? '#faad14'
-                                  : '#1677ff',
-                          },
-                        })),
-                        markLine: {
-                          silent: true,
-                          symbol: 'none',
-                          data: [{ xAxis: 1 }],
-                          // The line is full capacity: say 100%, not the fraction 1.
-                          label: { formatter: '100%' },
-                          lineStyle: { color: '#ff4d4f' },
-                        },
-                      },
-                    ],
-                  }}
-                />
-                <Typography.Text type="secondary" data-testid="load-chart-hint">
-                  {shown.length < data.items.length
-                    ? t('teamLoadChartBusiest', {
-                        n: formatNumber(shown.length, locale),
-                        total: formatNumber(data.items.length, locale),
-                      })
-                    : t('teamLoadChartHint')}
-                </Typography.Text>
-              </Card>
-              <div style={{ display: 'flex', justifyContent: 'flex-end' }}>
-                <TableExport filename="team-load" columns={exportColumns} rows={exportRows} />
-              </div>
-              <Table<CsmLoad>
-                data-testid="load-table"
-                size="small"
-                rowKey="userId"
-                dataSource={data.items}
-                columns={columns}
-                pagination={
-                  data.items.length > TABLE_PAGE ? { pageSize: TABLE_PAGE, showSizeChanger: false } : false
-                }
-                scroll={{ x: 'max-content' }}
-              />
-            </Space>
-          );
-        }}
+        {(data) => (
+          <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
+            <Typography.Text type="secondary" data-testid="load-unowned">
+              {t('teamUnowned', {
+                n: formatNumber(data.unowned.accounts, locale),
+                arr: formatMoney(data.unowned.arr, currency, locale),
+              })}
+            </Typography.Text>
+            <LoadChart items={data.items} />
+            <div style={{ display: 'flex', justifyContent: 'flex-end' }}>
+              <TableExport filename="team-load" columns={exportColumns} rows={exportRows} />
+            </div>
+            <Table<CsmLoad>
+              data-testid="load-table"
+              size="small"
+              rowKey="userId"
+              dataSource={data.items}
+              columns={columns}
+              pagination={{ pageSize: 50, hideOnSinglePage: true }}
+              scroll={{ x: 'max-content' }}
+            />
+          </Space>
+        )}
       </QueryView>
     </Space>
+  );
+}
+
+/** Bars in the load chart at most. */
+const CHART_BARS = 30;
+
+/**
+ * Each CSM's share of capacity as a bar. A bar a CSM is readable up to a few dozen; a team of a
+ * thousand (the 20,000-account demo) drew a 27,000 px chart before the table: the busiest only,
+ * the table has everyone.
+ */
+function LoadChart({ items }: { items: CsmLoad[] }) {
+  const { t, locale } = useI18n();
+  const shown = items.length > CHART_BARS ? busiest(items, CHART_BARS) : items;
+  return (
+    <Card size="small" title={t('teamLoadChart')}>
+      <Chart
+        label={t('teamLoadChart')}
+        style={{ height: Math.max(200, shown.length * 26) }}
+        option={{
+          tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+          grid: { left: 8, right: 24, top: 24, bottom: 8, containLabel: true },
+          legend: { top: 0 },
+          xAxis: {
+            type: 'value',
+            axisLabel: { formatter: (v: number) => `${Math.round(v * 100)}%` },
+          },
+          yAxis: { type: 'category', inverse: true, data: shown.map((r) => r.name) },
+          series: [
+            {
+              name: t('teamCapacityUsed'),
+              type: 'bar',
+              data: shown.map((r) => ({
+                value: r.capacityUsed ?? r.load,
+                itemStyle: {
+                  color:
+                    (r.capacityUsed ?? 0) > 1
+                      ? '#ff4d4f'
+                      : (r.capacityUsed ?? 0) > 0.9
+                        ? '#faad14'
+                        : '#1677ff',
+                },
+              })),
+              markLine: {
+                silent: true,
+                symbol: 'none',
+                data: [{ xAxis: 1 }],
+                // The line is full capacity: say 100%, not the fraction 1.
+                label: { formatter: '100%' },
+                lineStyle: { color: '#ff4d4f' },
+              },
+            },
+          ],
+        }}
+      />
+      <Typography.Text type="secondary" data-testid="load-chart-hint">
+        {shown.length < items.length
+          ? t('teamLoadChartBusiest', {
+              n: formatNumber(shown.length, locale),
+              total: formatNumber(items.length, locale),
+            })
+          : t('teamLoadChartHint')}
+      </Typography.Text>
+    </Card>
   );
 }
