@@ -134,6 +134,22 @@ describe('support tickets through the guided import', () => {
     expect((await tickets()).some((r) => r.external_id.startsWith('B-'))).toBe(false);
   });
 
+  it('reads a score written as a decimal number ("3.0", as pandas exports it) as the score, and no other decimal', async () => {
+    const head = 'Ticket ID,Account ID,Subject,Status,Created,CSAT';
+    const half = await request('POST', '/imports/tickets', `${head}\nD-2,K-1,Half,open,2026-01-05 10:00,3.5`);
+    expect(half.status).toBe(400);
+    expect(half.body.error.details.errors).toEqual([
+      expect.objectContaining({ line: 2, field: 'satisfaction', value: '3.5' }),
+    ]);
+    const res = await request(
+      'POST',
+      '/imports/tickets',
+      `${head}\nD-1,K-1,Decimal,open,2026-01-05 10:00,3.0`,
+    );
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect((await tickets()).find((r) => r.external_id === 'D-1')?.satisfaction).toBe(3);
+  });
+
   it('imports an xlsx with time cells read as workspace wall-clock times; the same file again changes nothing', async () => {
     const wb = new ExcelJS.Workbook();
     const sheet = wb.addWorksheet('工单');

@@ -169,7 +169,13 @@ export const ticketImportTarget: ImportTarget = {
         fail(row, badTime, msg('imports.row.notTime', { value: String(f[badTime]) }));
         continue;
       }
-      const sat = f.satisfaction === undefined ? undefined : String(f.satisfaction).trim();
+      // A score as exports write numbers, "3.0" too (pandas, RavenStack's support tickets), is 3.
+      const sat =
+        f.satisfaction === undefined
+          ? undefined
+          : String(f.satisfaction)
+              .trim()
+              .replace(/^([1-5])\.0+$/, '$1');
       if (sat !== undefined && !/^[1-5]$/.test(sat) && sat !== 'good' && sat !== 'bad') {
         fail(row, 'satisfaction', msg('imports.row.notSatisfaction', { value: sat }));
         continue;
