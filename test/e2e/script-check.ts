@@ -85,7 +85,9 @@ export const COMPOSED_OF_DATA: RegExp[] = [
 const EMAIL = /[\w.+-]+@[\w-]+(\.[\w-]+)+/g;
 const URL_RE = /\bhttps?:\/\/\S+/g;
 const LATIN_WORD = /[A-Za-z][A-Za-z'’-]*[A-Za-z]/g;
-const HAN = /[\p{Script=Han}]+/gu;
+// With the Chinese punctuation (、，。：（）…): a list joined with 、 on an en page is the page's own
+// words in the wrong language, though no Han character shows it.
+const HAN = /[\p{Script=Han}\u3000-\u303f\uff01-\uff0f\uff1a-\uff20]+/gu;
 
 export function findWrongScript(
   texts: { text: string; data: boolean }[],

@@ -2,6 +2,9 @@ import type { Locale } from './api/types.ts';
 
 const intl = (l: Locale) => (l === 'en' ? 'en-US' : 'zh-CN');
 
+/** Between the items of a list in a sentence: 、 in Chinese, a comma in English. */
+export const listSeparator = (l: Locale) => (l === 'en' ? ', ' : '、');
+
 /**
  * One formatter per locale and options, made once: making an Intl formatter costs tens of
  * microseconds (more for zh-CN), and a table formats thousands of cells. On the manager's

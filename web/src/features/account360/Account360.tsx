@@ -27,6 +27,7 @@ import {
   formatMoneyCompact,
   formatNumber,
   formatPercent,
+  listSeparator,
 } from '../../format.ts';
 import { useEnumLabel } from '../../i18n/enums.ts';
 import { useI18n, useLabel } from '../../i18n/i18n.tsx';
@@ -247,7 +248,7 @@ function Header({ account }: { account: Account }) {
 }
 
 function ProfileCard({ account }: { account: Account }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const enumLabel = useEnumLabel();
   const { can } = useSession();
   const users = useUsersQuery();
@@ -264,7 +265,7 @@ function ProfileCard({ account }: { account: Account }) {
         <Descriptions.Item label={t('region')}>{account.region ?? '—'}</Descriptions.Item>
         <Descriptions.Item label={t('industry')}>{account.industry ?? '—'}</Descriptions.Item>
         <Descriptions.Item label={t('productLines')}>
-          {account.productLines.join('、') || '—'}
+          {account.productLines.join(listSeparator(locale)) || '—'}
         </Descriptions.Item>
         <Descriptions.Item label={t('seats')}>{account.licensedSeats ?? '—'}</Descriptions.Item>
         <Descriptions.Item label={t('goLive')}>{account.goLiveDate ?? '—'}</Descriptions.Item>
@@ -287,7 +288,7 @@ function ProfileCard({ account }: { account: Account }) {
               {v === undefined || v === null
                 ? '—'
                 : Array.isArray(v)
-                  ? v.join('、')
+                  ? v.join(listSeparator(locale))
                   : typeof v === 'boolean'
                     ? v
                       ? t('yes')

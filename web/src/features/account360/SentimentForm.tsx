@@ -2,6 +2,7 @@ import { App, Button, Form, Input, Modal, Radio, Typography } from 'antd';
 import { useState } from 'react';
 import { useRecordSentimentMutation } from '../../api/actions.ts';
 import type { AccountHealth } from '../../api/types.ts';
+import { listSeparator } from '../../format.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { useSession } from '../../session.tsx';
 import { showFieldErrors } from './form-errors.ts';
@@ -81,7 +82,7 @@ export function SentimentModal({
  * the sentiment form (for roles that may write notes on the account).
  */
 export function MissingInputs({ health }: { health: AccountHealth }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const { can } = useSession();
   const [open, setOpen] = useState(false);
   if (health.missing.length === 0) return null;
@@ -91,7 +92,7 @@ export function MissingInputs({ health }: { health: AccountHealth }) {
       {t('actMissing')}{' '}
       {health.missing.map((m, i) => (
         <span key={`${m.dimension}.${m.key}`}>
-          {i > 0 ? '、' : ''}
+          {i > 0 ? listSeparator(locale) : ''}
           {m.fact === 'health.sentiment' && mayRecord ? (
             <Button
               type="link"

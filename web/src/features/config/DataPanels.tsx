@@ -10,6 +10,7 @@ import {
 import type { CustomField, MetricDef } from '../../api/types.ts';
 import { DataKey } from '../../components/DataKey.tsx';
 import { QueryView } from '../../components/States.tsx';
+import { listSeparator } from '../../format.ts';
 import { useEnumLabel } from '../../i18n/enums.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 
@@ -165,7 +166,7 @@ export function MetricsPanel() {
 }
 
 export function CustomFieldsPanel() {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const enumLabel = useEnumLabel();
   const { message } = App.useApp();
   const fields = useCustomFieldsQuery();
@@ -192,7 +193,11 @@ export function CustomFieldsPanel() {
               { title: t('name'), dataIndex: 'label' },
               { title: t('key'), dataIndex: 'key', render: (k: string) => <DataKey value={k} /> },
               { title: t('type'), dataIndex: 'type', render: (v: string) => enumLabel('fieldType', v) },
-              { title: t('options'), dataIndex: 'options', render: (v: string[]) => v.join('、') },
+              {
+                title: t('options'),
+                dataIndex: 'options',
+                render: (v: string[]) => v.join(listSeparator(locale)),
+              },
               {
                 title: t('required'),
                 dataIndex: 'required',

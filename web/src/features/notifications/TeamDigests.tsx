@@ -23,7 +23,7 @@ import {
   useDestinationsQuery,
 } from '../../api/integrations.ts';
 import { QueryView } from '../../components/States.tsx';
-import { formatDay } from '../../format.ts';
+import { formatDay, listSeparator } from '../../format.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { DestinationSelect } from '../integrations/DestinationSelect.tsx';
 
@@ -146,7 +146,9 @@ export function TeamDigestsCard() {
                   description={
                     <Space size={4} wrap>
                       <span>
-                        {g.ownerIds.length ? g.ownerIds.map(userName).join('、') : t('teamDigestWhole')}
+                        {g.ownerIds.length
+                          ? g.ownerIds.map(userName).join(listSeparator(locale))
+                          : t('teamDigestWhole')}
                       </span>
                       <span>
                         · {t('teamDigestRenewalDays')}: {g.renewalDays}

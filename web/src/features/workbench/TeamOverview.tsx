@@ -7,7 +7,7 @@ import type { AccountStatesSummary } from '../../api/types.ts';
 import { Chart, statusColor } from '../../components/Chart.tsx';
 import { QueryView } from '../../components/States.tsx';
 import { TableExport } from '../../components/TableExport.tsx';
-import { formatMoney, formatMoneyCompact, formatNumber, formatPercent } from '../../format.ts';
+import { formatMoney, formatMoneyCompact, formatNumber, formatPercent, listSeparator } from '../../format.ts';
 import { useEnumLabel } from '../../i18n/enums.ts';
 import { useI18n, useLabel } from '../../i18n/i18n.tsx';
 import { byNumber, byText } from '../team/sort.ts';
@@ -31,7 +31,7 @@ export function TeamOverviewSection({
   /** Asked once the workbench's counts are in: heavy reads share one worker, and the counts first. */
   ready: boolean;
 }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const overview = useTeamOverviewQuery(group, ready);
   const groups = overview.data?.groups ?? [];
   // Until the server says what it shows, the picker shows nothing rather than a raw `mine`.
@@ -66,7 +66,7 @@ export function TeamOverviewSection({
                     groups: groups
                       .filter((g) => g.mine)
                       .map((g) => g.name)
-                      .join('、'),
+                      .join(listSeparator(locale)),
                   })
                 : d.selected === 'all'
                   ? t('wbShowingAll')
